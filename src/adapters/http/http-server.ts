@@ -1,0 +1,107 @@
+// The operations HTTP server: liveness, readiness and Prometheus metrics. Other adapters add their routes as
+// fastify plugins through `register` (or `routes`), so this file does not grow with every feature.
+
+import { fastify } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log/index.js';
+import type { GatewayMetrics } from '../metrics/index.js';
+import { DebugRequestLog } from './request-log.js';
+
+/** Each named dependency (`ari`, `ami`, `redis`, ...) and whether it is usable now. */
+export type ReadinessCheck = () => Promise<Record<string, boolean>> | Record<string, boolean>;
+
+/** An async fastify plugin that adds routes; registered in its own encapsulated context. */
+export type RoutePlugin<Options extends FastifyPluginOptions = Record<never, never>> = FastifyPluginAsync<Options>;
+
+export interface HttpServerDeps {
+  readonly log: Logger;
+  readonly metrics: Pick<GatewayMetrics, 'contentType' | 'render'>;
+  readonly readiness: ReadinessCheck;
+  /** More routes, registered before the server listens. */
+  readonly routes?: readonly RoutePlugin[];
+}
+
+export interface HttpServer {
+  /** The fastify instance, e.g. for `inject` in tests or for plugins that need decorators. */
+  readonly app: FastifyInstance;
+  /** Adds routes; must be called before `listen`. */
+  register<Options extends FastifyPluginOptions>(plugin: RoutePlugin<Options>, options?: Options): void;
+  /** Listens and resolves with the bound address (port 0 picks a free port). */
+  listen(port: number, host: string): Promise<{ readonly port: number; readonly host: string; readonly url: string }>;
+  close(): Promise<void>;
+}
+
+export class HttpListenError extends Error {
+  readonly code = 'HTTP_LISTEN_FAILED';
+  constructor(host: string, port: number, cause: unknown) {
+    super(`operations HTTP server cannot listen on ${host}:${port}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'HttpListenError';
+  }
+}
+
+export function buildHttpServer(deps: HttpServerDeps): HttpServer {
+  const app = fastify({
+    // Typed as fastify's base logger so that route plugins keep fastify's default generics.
+    loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new DebugRequestLog(),
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) {
+      // The details stay in the log: a 5xx body must not reveal internals to whoever can reach the port.
+      request.log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+      return reply.code(status).send({ error: 'internal server error' });
+    }
+    request.log.debug({ err: error, method: request.method, url: request.url }, 'request rejected');
+    return reply.code(status).send({ error: error.message, ...(error.code === undefined ? {} : { code: error.code }) });
+  });
+
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+  app.get('/healthz', async (_request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    return { status: 'ok' };
+  });
+
+  app.get('/readyz', async (request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    let checks: Record<string, boolean>;
+    try {
+      checks = { ...(await deps.readiness()) };
+    } catch (error) {
+      request.log.error({ err: error }, 'readiness check failed');
+      return reply.code(503).send({ ready: false, checks: {} });
+    }
+    const ready = Object.values(checks).every((ok) => ok === true);
+    if (!ready) request.log.debug({ checks }, 'not ready');
+    return reply.code(ready ? 200 : 503).send({ ready, checks });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await deps.metrics.render();
+    return reply.header('cache-control', 'no-store').type(deps.metrics.contentType).send(text);
+  });
+
+  const register = <Options extends FastifyPluginOptions>(plugin: RoutePlugin<Options>, options?: Options): void => {
+    void app.register(plugin, options ?? ({} as Options));
+  };
+  for (const plugin of deps.routes ?? []) register(plugin);
+
+  return {
+    app,
+    register,
+    async listen(port, host) {
+      try {
+        await app.listen({ port, host });
+      } catch (error) {
+        throw new HttpListenError(host, port, error);
+      }
+      const address = app.server.address() as AddressInfo;
+      const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return { port: address.port, host: address.address, url: `http://${urlHost}:${address.port}` };
+    },
+    close: () => app.close(),
+  };
+}

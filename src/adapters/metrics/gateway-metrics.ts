@@ -1,0 +1,130 @@
+// Prometheus metrics of the gateway behind methods named for what happened, so callers never touch prom-client.
+// Each instance owns its registry (never prom-client's global one): tests and several gateways in one process
+// do not collide.
+
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { EmergencyService } from '../../domain/flow/types.js';
+import type { IvrOutcome } from '../../domain/ivr/protocol.js';
+
+/**
+ * One per emergency forward, counted when it ends: `answered` by the first route tried, `failed_over` answered
+ * only after at least one route failed, `all_routes_failed` handed to the dialplan fallback, `caller_hung_up`.
+ */
+export type EmergencyForwardResult = 'answered' | 'failed_over' | 'all_routes_failed' | 'caller_hung_up';
+export type IvrInputProblem = 'timeout' | 'invalid';
+
+export interface GatewayMetricsOptions {
+  /** Node.js process metrics (CPU, memory, event loop lag); on by default. */
+  readonly processMetrics?: boolean;
+  /** Prefix for the process metrics' names, e.g. `hotline_`; none by default (the conventional names). */
+  readonly processMetricsPrefix?: string;
+}
+
+export class GatewayMetrics {
+  /** For adapters that add metrics of their own; everything on it is served at `/metrics`. */
+  readonly registry = new Registry();
+
+  private readonly callsActive: Gauge;
+  private readonly callsTotal: Counter;
+  private readonly emergencyForwards: Counter<'service' | 'result'>;
+  private readonly emergencyForwardSeconds: Histogram<'service'>;
+  private readonly ariReconnects: Counter;
+  private readonly ariUp: Gauge;
+  private readonly amiUp: Gauge;
+  private readonly inputProblems: Counter<'node' | 'problem'>;
+  private readonly outcomes: Counter<'outcome'>;
+  private readonly handedToDialplan: Counter<'reason'>;
+
+  constructor(options: GatewayMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.callsActive = new Gauge({ name: 'hotline_ivr_calls_active', help: 'Calls currently handled by the IVR', registers });
+    this.callsTotal = new Counter({ name: 'hotline_ivr_calls_total', help: 'Calls that entered the IVR', registers });
+    this.emergencyForwards = new Counter({
+      name: 'hotline_emergency_forwards_total',
+      help: 'Emergency forwards by service and result (answered, failed_over, all_routes_failed, caller_hung_up)',
+      labelNames: ['service', 'result'],
+      registers,
+    });
+    this.emergencyForwardSeconds = new Histogram({
+      name: 'hotline_emergency_forward_seconds',
+      help: 'Time from the start of an emergency forward until a dedicated line answered',
+      labelNames: ['service'],
+      buckets: [1, 2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180],
+      registers,
+    });
+    this.ariReconnects = new Counter({ name: 'hotline_ari_reconnects_total', help: 'Times the ARI connection was re-established', registers });
+    this.ariUp = new Gauge({ name: 'hotline_ari_connected', help: '1 while the ARI event stream is connected', registers });
+    this.amiUp = new Gauge({ name: 'hotline_ami_connected', help: '1 while the AMI connection is logged in', registers });
+    this.inputProblems = new Counter({
+      name: 'hotline_ivr_input_problems_total',
+      help: 'IVR inputs that timed out or were invalid, by node',
+      labelNames: ['node', 'problem'],
+      registers,
+    });
+    this.outcomes = new Counter({ name: 'hotline_ivr_outcomes_total', help: 'Why the IVR stopped handling calls', labelNames: ['outcome'], registers });
+    this.handedToDialplan = new Counter({
+      name: 'hotline_calls_handed_to_dialplan_total',
+      help: 'Calls handed back to the dialplan fallback, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    // Series that should read 0 rather than be absent before anything happened (alerts compare against them).
+    this.ariUp.set(0);
+    this.amiUp.set(0);
+    if (options.processMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, ...(options.processMetricsPrefix === undefined ? {} : { prefix: options.processMetricsPrefix }) });
+    }
+  }
+
+  callStarted(): void {
+    this.callsTotal.inc();
+    this.callsActive.inc();
+  }
+
+  callEnded(): void {
+    this.callsActive.dec();
+  }
+
+  /** `seconds` is the time to answer, recorded for forwards that were answered. */
+  emergencyForward(service: EmergencyService, result: EmergencyForwardResult, seconds?: number): void {
+    this.emergencyForwards.inc({ service, result });
+    if (seconds !== undefined && (result === 'answered' || result === 'failed_over')) {
+      this.emergencyForwardSeconds.observe({ service }, seconds);
+    }
+  }
+
+  ariReconnected(): void {
+    this.ariReconnects.inc();
+  }
+
+  ariConnected(connected: boolean): void {
+    this.ariUp.set(connected ? 1 : 0);
+  }
+
+  amiConnected(connected: boolean): void {
+    this.amiUp.set(connected ? 1 : 0);
+  }
+
+  ivrInputProblem(node: string, problem: IvrInputProblem): void {
+    this.inputProblems.inc({ node, problem });
+  }
+
+  ivrOutcome(outcome: IvrOutcome['kind']): void {
+    this.outcomes.inc({ outcome });
+  }
+
+  /** A call given back to the dialplan (`reason` e.g. `ari_down`, `shutdown`, `emergency_all_routes_failed`). */
+  callHandedToDialplan(reason: string): void {
+    this.handedToDialplan.inc({ reason });
+  }
+
+  /** Content-Type of `render()`'s text, for the HTTP response. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Everything in the Prometheus text exposition format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

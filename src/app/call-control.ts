@@ -1,0 +1,252 @@
+// The call-control service: every telephony event lands here and is routed to the call it belongs to.
+// It starts an IVR session per inbound call, hands emergencies to an EmergencySession, hands queue choices
+// to the dialplan queue fallback, reconciles after a lost link and drains on shutdown.
+
+import type { EmergencyService, Flow, Lang } from '../domain/flow/types.js';
+import type { CallMetrics, Log } from './app-ports.js';
+import type { CallEvents, InboundChannel } from './call-events.js';
+import { EmergencySession } from './emergency-session.js';
+import type { EmergencyRoutes } from './emergency-session.js';
+import { IvrSession } from './ivr-session.js';
+import type { SessionEnd } from './ivr-session.js';
+import type { Clock, Telephony } from './ports.js';
+import type { CallRole } from './stranded-call-rescuer.js';
+
+export interface DialplanFallback {
+  /** Context holding the gateway's fallback extensions (`ivr-fallback` in asterisk-config). */
+  readonly context: string;
+  /** Extension that queues a caller, reading HOTLINE_SKILL and HOTLINE_PRIORITY. */
+  readonly queueExten: string;
+  /** Extension with the static menu, for calls whose IVR state was lost. */
+  readonly menuExten: string;
+  /** Context with one extension per emergency number, used when every route failed. */
+  readonly emergencyContext: string;
+}
+
+export interface CallControlDeps {
+  readonly flow: Flow;
+  readonly telephony: Telephony;
+  readonly clock: Clock;
+  readonly metrics: CallMetrics;
+  readonly log: Log;
+  readonly emergencyRoutes: Readonly<Record<EmergencyService, EmergencyRoutes>>;
+  readonly fallback: DialplanFallback;
+  /** Makes a per-call logger (the composition root masks the caller's number). */
+  readonly callLog: (channelId: string, caller: string) => Log;
+}
+
+export class CallControl implements CallEvents {
+  private readonly ivr = new Map<string, IvrSession>();
+  private readonly emergencies = new Map<string, EmergencySession>();
+  private readonly playbacks = new Map<string, IvrSession | EmergencySession>();
+  private readonly recordings = new Map<string, IvrSession>();
+  private readonly peers = new Map<string, EmergencySession>();
+  private draining = false;
+
+  constructor(private readonly deps: CallControlDeps) {}
+
+  /** Calls the IVR holds right now. */
+  get activeIvrCalls(): number {
+    return this.ivr.size;
+  }
+
+  get activeEmergencies(): number {
+    return this.emergencies.size;
+  }
+
+  /** What the gateway is doing with a channel, for the AMI fail-safe. */
+  roleOf(channelId: string): CallRole {
+    if (this.ivr.has(channelId)) return { role: 'ivr' };
+    const emergency = this.emergencies.get(channelId);
+    if (emergency !== undefined) return { role: 'emergency', service: emergency.service, connected: emergency.connected };
+    const leg = this.peers.get(channelId);
+    if (leg !== undefined) return { role: 'emergencyLeg', connected: leg.connected };
+    return { role: 'unknown' };
+  }
+
+  stasisStart(channel: InboundChannel): void {
+    if (this.peers.has(channel.id)) return; // one of our own outbound legs entering the app
+    if (this.ivr.has(channel.id) || this.emergencies.has(channel.id)) return;
+    const log = this.deps.callLog(channel.id, channel.callerNumber);
+    if (this.draining) {
+      log.info({}, 'gateway draining: new call goes to the dialplan menu');
+      void this.toDialplan(channel.id, this.deps.fallback.menuExten, 'draining', log);
+      return;
+    }
+    const session = new IvrSession(channel.id, channel.callerNumber, {
+      flow: this.deps.flow,
+      telephony: this.deps.telephony,
+      clock: this.deps.clock,
+      metrics: this.deps.metrics,
+      log,
+      onFinished: (s, outcome) => this.ivrFinished(s, outcome, log),
+      track: (kind, id, s) => this.track(kind === 'playback' ? this.playbacks : this.recordings, id, s),
+    });
+    this.ivr.set(channel.id, session);
+    this.deps.metrics.callStarted();
+    log.info({ channel: channel.name }, 'call entered the IVR');
+    void session.start();
+  }
+
+  stasisEnd(channelId: string): void {
+    this.channelGone(channelId);
+  }
+
+  channelGone(channelId: string): void {
+    const peerOf = this.peers.get(channelId);
+    if (peerOf !== undefined) peerOf.legGone(channelId);
+    const emergency = this.emergencies.get(channelId);
+    if (emergency !== undefined) emergency.callerGone();
+    void this.ivr.get(channelId)?.hungUp();
+  }
+
+  dtmf(channelId: string, digit: Parameters<IvrSession['digit']>[0]): void {
+    void this.ivr.get(channelId)?.digit(digit);
+  }
+
+  playbackFinished(playbackId: string, ok: boolean): void {
+    const owner = this.playbacks.get(playbackId);
+    if (owner instanceof IvrSession) void owner.playbackFinished(playbackId, ok);
+    else owner?.playbackFinished(playbackId);
+  }
+
+  recordingFinished(name: string, ok: boolean, durationMs: number): void {
+    void this.recordings.get(name)?.recordingFinished(name, ok, durationMs);
+  }
+
+  dial(peerChannelId: string, status: string): void {
+    this.peers.get(peerChannelId)?.dialStatus(peerChannelId, status);
+  }
+
+  linkDown(): void {
+    this.deps.log.warn({ ivrCalls: this.ivr.size, emergencies: this.emergencies.size }, 'telephony link down');
+  }
+
+  /**
+   * After a (re)connect, Asterisk's list of our channels is the truth: sessions whose channel is gone are
+   * ended; channels we hold no state for (the gateway restarted, or the call arrived while we were away)
+   * continue in the dialplan menu instead of sitting in silence; playbacks that ended unseen are replayed
+   * as finished so no caller waits forever.
+   */
+  linkUp(channelIds: readonly string[]): void {
+    void this.reconcile(new Set(channelIds)).catch((err: unknown) =>
+      this.deps.log.error({ err }, 'reconciliation after reconnect failed'),
+    );
+  }
+
+  private async reconcile(present: Set<string>): Promise<void> {
+    for (const [id, session] of [...this.ivr]) {
+      if (!present.has(id)) {
+        await session.hungUp();
+        continue;
+      }
+      for (const { id: playbackId } of session.outstandingPlaybacks()) {
+        if (!(await this.deps.telephony.playbackExists(playbackId))) await session.playbackFinished(playbackId, true);
+      }
+    }
+    for (const [id, emergency] of [...this.emergencies]) {
+      if (!present.has(id)) emergency.callerGone();
+    }
+    for (const id of present) {
+      if (this.ivr.has(id) || this.emergencies.has(id) || this.peers.has(id)) continue;
+      const log = this.deps.callLog(id, '');
+      if ((await this.deps.telephony.channelState(id)) === null) continue;
+      log.warn({}, 'call in the application with no state here: continuing it in the dialplan menu');
+      await this.toDialplan(id, this.deps.fallback.menuExten, 'state_lost', log);
+    }
+  }
+
+  /**
+   * Graceful shutdown: no new calls; each IVR call finishes the step it is in and continues in the
+   * dialplan menu; emergency forwards still dialling are given until `deadline` to connect.
+   */
+  async drain(deadline: number): Promise<void> {
+    this.draining = true;
+    await Promise.all(
+      [...this.ivr.values()].map(async (session) => {
+        await session.detach();
+        this.ivr.delete(session.channelId);
+        this.deps.metrics.callEnded();
+        await this.toDialplan(session.channelId, this.deps.fallback.menuExten, 'shutdown', this.deps.log);
+      }),
+    );
+    while (this.deps.clock.now() < deadline && [...this.emergencies.values()].some((e) => !e.connected)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private ivrFinished(session: IvrSession, outcome: SessionEnd, log: Log): void {
+    this.ivr.delete(session.channelId);
+    this.deps.metrics.callEnded();
+    if (outcome.kind !== 'failed') this.deps.metrics.ivrOutcome(outcome.kind);
+    switch (outcome.kind) {
+      case 'emergency':
+        this.startEmergency(session, outcome.service, log);
+        return;
+      case 'queue':
+        void this.toQueue(session, outcome.skill, outcome.priority, log);
+        return;
+      case 'failed':
+        void this.toDialplan(session.channelId, this.deps.fallback.menuExten, 'ivr_failed', log);
+        return;
+      case 'hangup':
+      case 'callerHungUp':
+        log.info({ outcome: outcome.kind }, 'call left the IVR');
+        return;
+    }
+  }
+
+  private startEmergency(session: IvrSession, service: EmergencyService, log: Log): void {
+    const lang: Lang = session.snapshot?.language ?? this.deps.flow.defaultLanguage;
+    log.warn({ service }, 'emergency: forwarding at once');
+    const emergency = new EmergencySession(
+      session.channelId,
+      session.caller,
+      service,
+      lang,
+      this.deps.emergencyRoutes[service],
+      {
+        telephony: this.deps.telephony,
+        clock: this.deps.clock,
+        metrics: this.deps.metrics,
+        log,
+        fallbackContext: this.deps.fallback.emergencyContext,
+        track: (kind, id, s) => this.track(kind === 'peer' ? this.peers : this.playbacks, id, s),
+        onDone: (s) => this.emergencies.delete(s.callerChannelId),
+      },
+    );
+    this.emergencies.set(session.channelId, emergency);
+  }
+
+  private async toQueue(session: IvrSession, skill: string, priority: number, log: Log): Promise<void> {
+    const { telephony } = this.deps;
+    try {
+      // The agent queue proper comes later; until then app_queue in the dialplan serves the caller,
+      // with the skill choosing the queue and QUEUE_PRIO the place in it.
+      await telephony.setVariable(session.channelId, 'HOTLINE_SKILL', skill);
+      await telephony.setVariable(session.channelId, 'HOTLINE_PRIORITY', String(priority));
+      const category = session.snapshot?.variables['category'];
+      if (category !== undefined) await telephony.setVariable(session.channelId, 'HOTLINE_CATEGORY', category);
+      await this.toDialplan(session.channelId, this.deps.fallback.queueExten, 'queue', log);
+    } catch (err) {
+      log.error({ err }, 'could not hand the caller to the queue');
+    }
+  }
+
+  private async toDialplan(channelId: string, exten: string, reason: string, log: Log): Promise<void> {
+    try {
+      const result = await this.deps.telephony.continueInDialplan(channelId, this.deps.fallback.context, exten, 1);
+      if (result === 'ok') {
+        this.deps.metrics.callHandedToDialplan(reason);
+        log.info({ exten, reason }, 'call continues in the dialplan');
+      }
+    } catch (err) {
+      log.error({ err, exten, reason }, 'could not continue the call in the dialplan');
+    }
+  }
+
+  private track<S>(map: Map<string, S>, id: string, session: S | null): void {
+    if (session === null) map.delete(id);
+    else map.set(id, session);
+  }
+}

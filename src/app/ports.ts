@@ -1,0 +1,61 @@
+// Ports: what the call-control application needs from the telephony platform and the clock.
+// The ARI adapter implements `Telephony`; tests and the composition root implement `Clock`.
+
+import type { Lang } from '../domain/flow/types.js';
+
+/** Result of a telephony operation whose target may already be gone: never an exception for that case. */
+export type OpResult = 'ok' | 'gone';
+
+export interface OutboundChannelRequest {
+  readonly channelId: string;
+  readonly endpoint: string;
+  /** The caller's number, presented to the far end. */
+  readonly callerId: string;
+  /** The inbound channel this one is created for (ARI `originator`), so Asterisk links the two. */
+  readonly originator: string;
+}
+
+export interface Telephony {
+  answer(channelId: string): Promise<OpResult>;
+  /** Starts a playback with an id chosen by the caller before the request, so no event can be missed. */
+  play(channelId: string, playbackId: string, media: readonly string[], lang: Lang): Promise<OpResult>;
+  stopPlayback(playbackId: string): Promise<OpResult>;
+  record(
+    channelId: string,
+    name: string,
+    options: { maxDurationMs: number; maxSilenceMs: number; beep: boolean; terminateOn: '#' },
+  ): Promise<OpResult>;
+  stopRecording(name: string): Promise<OpResult>;
+  setVariable(channelId: string, name: string, value: string): Promise<OpResult>;
+  /** Leaves Stasis and continues in the dialplan. */
+  continueInDialplan(channelId: string, context: string, extension: string, priority: number): Promise<OpResult>;
+  hangup(channelId: string, reason?: 'normal' | 'busy' | 'congestion'): Promise<OpResult>;
+  ring(channelId: string): Promise<OpResult>;
+  stopRinging(channelId: string): Promise<OpResult>;
+  createOutbound(request: OutboundChannelRequest): Promise<OpResult>;
+  dial(channelId: string, callerChannelId: string, timeoutSeconds: number): Promise<OpResult>;
+  createBridge(bridgeId: string): Promise<OpResult>;
+  addToBridge(bridgeId: string, channelIds: readonly string[]): Promise<OpResult>;
+  destroyBridge(bridgeId: string): Promise<OpResult>;
+  /** `true` while the playback still exists on the platform (used to reconcile after a lost link). */
+  playbackExists(playbackId: string): Promise<boolean>;
+  /** The channel's state (`Up`, `Ring`, ...) or null when it no longer exists. */
+  channelState(channelId: string): Promise<string | null>;
+}
+
+export interface TimerHandle {
+  cancel(): void;
+}
+
+export interface Clock {
+  now(): number;
+  setTimer(ms: number, fire: () => void): TimerHandle;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(ms, fire) {
+    const handle = setTimeout(fire, ms);
+    return { cancel: () => clearTimeout(handle) };
+  },
+};

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// `hotline-gateway`: the one binary. `serve` runs the gateway; the other commands are tools for operators
+// and newcomers. Exit codes: 0 ok, 1 a check failed or the gateway could not start, 2 bad usage.
+
+import { runFlowCheck } from './adapters/flow/flow-check-command.js';
+import { runPromptsRender } from './adapters/prompts/prompts-render-command.js';
+import { runSimulatedCaller } from './simulator/simulated-caller.js';
+import { ConfigError, parseConfig } from './config/index.js';
+import { startGateway } from './main.js';
+
+const USAGE = `usage: hotline-gateway <command>
+
+  serve                          run the gateway (configuration from environment variables, see README)
+  flow check FILE...             validate IVR flow files; exit 1 on any error
+  prompts render [FLOW] [--sounds DIR] [--force]
+                                 synthesise missing prompt audio (espeak-ng + sox, 8 kHz mono WAV)
+  call [--from NUMBER] [--sim URL] [--flow FILE]
+                                 be a caller of the built-in simulator: type digits, hear the prompts as text
+`;
+
+async function serve(): Promise<number> {
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const gateway = await startGateway(config, {
+    // The out-of-the-box run: the simulator on Asterisk's usual loopback ports, so `hotline-gateway call` finds it.
+    simulator: { ariPort: Number(process.env['SIMULATOR_ARI_PORT'] ?? 8088), amiPort: Number(process.env['SIMULATOR_AMI_PORT'] ?? 5038) },
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      process.stderr.write(`${signal}: draining calls, then stopping\n`);
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await gateway.close();
+  return 0;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name);
+  if (at === -1) return undefined;
+  const value = args[at + 1];
+  args.splice(at, 2);
+  return value;
+}
+
+function flag(args: string[], name: string): boolean {
+  const at = args.indexOf(name);
+  if (at === -1) return false;
+  args.splice(at, 1);
+  return true;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const args = [...argv];
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const [command, sub] = args;
+  if (command === 'serve') return serve();
+  if (command === 'flow' && sub === 'check') {
+    const files = args.slice(2);
+    if (files.length === 0) {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+    return runFlowCheck(files, out);
+  }
+  if (command === 'prompts' && sub === 'render') {
+    const rest = args.slice(2);
+    const soundsDir = option(rest, '--sounds');
+    const force = flag(rest, '--force');
+    const flowFile = rest[0] ?? process.env['IVR_FLOW'] ?? 'ivr-flows/12345.yaml';
+    return runPromptsRender({ flowFile, ...(soundsDir === undefined ? {} : { soundsDir }), force }, out);
+  }
+  if (command === 'call') {
+    const rest = args.slice(1);
+    return runSimulatedCaller({
+      from: option(rest, '--from') ?? '13800138000',
+      controlUrl: option(rest, '--sim') ?? `http://127.0.0.1:${process.env['SIMULATOR_ARI_PORT'] ?? 8088}/_sim`,
+      flowFile: option(rest, '--flow') ?? process.env['IVR_FLOW'] ?? 'ivr-flows/12345.yaml',
+      input: process.stdin,
+      out,
+    });
+  }
+  process.stderr.write(USAGE);
+  return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`hotline-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

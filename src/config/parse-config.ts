@@ -1,0 +1,189 @@
+// Turns the process environment into a validated `Config`. Pure: the caller passes `process.env`.
+// Every variable is checked before failing, so one `ConfigError` lists all problems at once.
+
+import { EMERGENCY_SERVICES } from '../domain/flow/types.js';
+import type { EmergencyService } from '../domain/flow/types.js';
+import { DEFAULT_EMERGENCY_ROUTES, DEFAULTS, CONFIG_DOC } from './config-doc.js';
+import { ConfigError } from './config-error.js';
+import type { ConfigProblem } from './config-error.js';
+import { DURATION_FORM, parseDuration } from './duration.js';
+import { LOG_LEVELS } from './types.js';
+import type { AmiConfig, AriConfig, Config, LogLevel } from './types.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+const SECRET_VARIABLES = new Set(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name));
+
+/** `TECH/resource`: the technology, then a resource without spaces or the separators Dial and our lists use. */
+const DIAL_STRING = /^[A-Za-z][A-Za-z0-9_-]*\/[^\s,&|;()'"]+$/;
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._:-]+)$/;
+/** Dialplan/Stasis names: letters, digits and the punctuation Asterisk accepts without quoting. */
+const ASTERISK_NAME = /^[A-Za-z0-9_.-]+$/;
+/** Extensions may also hold `+`, `*` and `#`. */
+const EXTENSION = /^[A-Za-z0-9_.+*#-]+$/;
+
+/** `scheme://user:password@host` -> `scheme://***@host`, so a rejected URL can be quoted without its password. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/]*@/, '$1***@');
+}
+
+class EnvReader {
+  readonly problems: ConfigProblem[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  /** The trimmed value; blank counts as unset so that `FOO=` in an env file means "use the default". */
+  raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  reject(name: string, value: string | undefined, expected: string): void {
+    const shown = value === undefined ? name : SECRET_VARIABLES.has(name) ? `${name} (value hidden)` : `${name}=${JSON.stringify(maskUrlCredentials(value))}`;
+    this.problems.push({ variable: name, problem: `${shown}: ${expected}` });
+  }
+
+  string(name: string, fallback: string, pattern: RegExp, form: string): string {
+    const value = this.raw(name) ?? fallback;
+    if (!pattern.test(value)) this.reject(name, value, `expected ${form}`);
+    return value;
+  }
+
+  integer(name: string, fallback: string, min: number, max: number, form: string): number {
+    const value = this.raw(name) ?? fallback;
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      this.reject(name, value, `expected ${form}`);
+      return min;
+    }
+    return n;
+  }
+
+  port(name: string, fallback: string): number {
+    return this.integer(name, fallback, 1, 65535, 'an integer port 1-65535');
+  }
+
+  duration(name: string, fallback: string, minMs: number): number {
+    const value = this.raw(name) ?? fallback;
+    const ms = parseDuration(value);
+    if (ms === null || ms < minMs) {
+      this.reject(name, value, `expected ${DURATION_FORM}${minMs > 0 ? `, at least ${minMs}ms` : ''}`);
+      return minMs;
+    }
+    return ms;
+  }
+
+  required(name: string, because: string): string {
+    const value = this.raw(name);
+    if (value === undefined) {
+      this.reject(name, undefined, `required ${because}`);
+      return '';
+    }
+    return value;
+  }
+}
+
+function readRedisUrl(r: EnvReader): string {
+  const value = r.raw('REDIS_URL') ?? DEFAULTS.REDIS_URL;
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    r.reject('REDIS_URL', value, 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
+  }
+  return value;
+}
+
+function readAri(r: EnvReader): AriConfig {
+  const app = r.string('ARI_APP', DEFAULTS.ARI_APP, ASTERISK_NAME, 'a Stasis application name (letters, digits, _ . -)');
+  const reconnectMaxDelayMs = r.duration('ARI_RECONNECT_MAX_DELAY', DEFAULTS.ARI_RECONNECT_MAX_DELAY, 1);
+  const rawUrl = r.raw('ARI_URL');
+  if (rawUrl === undefined) return { simulated: true, app, reconnectMaxDelayMs };
+
+  const url = URL.canParse(rawUrl) ? new URL(rawUrl) : null;
+  if (url !== null && (url.username !== '' || url.password !== '')) {
+    // Do not quote it: the point is that it holds a credential.
+    r.reject('ARI_URL', undefined, 'must not contain credentials: put them in ARI_USERNAME and ARI_PASSWORD');
+  } else if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    r.reject('ARI_URL', rawUrl, "expected the http:// or https:// URL of Asterisk's HTTP server, such as http://127.0.0.1:8088");
+  } else if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    // ari-client keeps only scheme, host and port and adds /ari itself: a path here would be silently dropped.
+    r.reject('ARI_URL', rawUrl, 'expected no path, query or fragment (ari-client adds /ari itself), such as http://127.0.0.1:8088');
+  }
+  const username = r.required('ARI_USERNAME', 'when ARI_URL is set');
+  const password = r.required('ARI_PASSWORD', 'when ARI_URL is set');
+  return { simulated: false, url: url === null ? rawUrl : url.origin, username, password, app, reconnectMaxDelayMs };
+}
+
+function readAmi(r: EnvReader, ariSimulated: boolean): AmiConfig {
+  const port = r.port('AMI_PORT', DEFAULTS.AMI_PORT);
+  const host = r.raw('AMI_HOST');
+  if (host === undefined) {
+    // A real Asterisk without AMI would run without the fail-safe that rescues calls when ARI is down.
+    if (!ariSimulated) r.reject('AMI_HOST', undefined, 'required when ARI_URL is set (AMI is the fail-safe)');
+    return { simulated: true };
+  }
+  if (ariSimulated) {
+    r.reject('AMI_HOST', host, 'must be unset when ARI_URL is unset: the built-in simulator provides AMI, and both must reach the same Asterisk');
+  } else if (!HOST.test(host)) {
+    r.reject('AMI_HOST', host, 'expected a host name or IP address');
+  }
+  const username = r.required('AMI_USERNAME', 'when AMI_HOST is set');
+  const secret = r.required('AMI_SECRET', 'when AMI_HOST is set');
+  return { simulated: false, host, port, username, secret };
+}
+
+function readDialStrings(r: EnvReader, service: EmergencyService): string[] {
+  const name = `EMERGENCY_DIAL_${service}`;
+  const value = r.raw(name) ?? DEFAULT_EMERGENCY_ROUTES[service];
+  const routes = value.split(',').map((s) => s.trim());
+  const bad = routes.filter((s) => !DIAL_STRING.test(s));
+  if (bad.length > 0) {
+    const which = bad.map((s) => (s === '' ? 'an empty entry' : JSON.stringify(s))).join(', ');
+    r.reject(name, value, `expected comma-separated TECH/resource dial strings such as PJSIP/${service}@psap-line or Local/${service}@emergency-fallback; bad: ${which}`);
+  }
+  return routes;
+}
+
+export function parseConfig(env: Env): Config {
+  const r = new EnvReader(env);
+
+  const redisUrl = readRedisUrl(r);
+  const httpPort = r.port('HTTP_PORT', DEFAULTS.HTTP_PORT);
+  const httpHost = r.string('HTTP_HOST', DEFAULTS.HTTP_HOST, HOST, 'a host name or IP address such as 0.0.0.0 or 127.0.0.1');
+  const ari = readAri(r);
+  const ami = readAmi(r, ari.simulated);
+  const flowPath = r.string('IVR_FLOW', DEFAULTS.IVR_FLOW, /^\S(?:.*\S)?$/, 'a file path');
+  const soundsDir = r.string('SOUNDS_DIR', DEFAULTS.SOUNDS_DIR, /^\S(?:.*\S)?$/, 'a folder path');
+
+  const routes = {} as Record<EmergencyService, readonly string[]>;
+  const ringTimeoutMs = {} as Record<EmergencyService, number>;
+  for (const service of EMERGENCY_SERVICES) {
+    routes[service] = readDialStrings(r, service);
+    ringTimeoutMs[service] = r.duration(`EMERGENCY_RING_TIMEOUT_${service}`, DEFAULTS.EMERGENCY_RING_TIMEOUT, 1000);
+  }
+  const rounds = r.integer('EMERGENCY_ROUNDS', DEFAULTS.EMERGENCY_ROUNDS, 1, 10, 'an integer 1-10');
+
+  const fallback = {
+    context: r.string('FALLBACK_CONTEXT', DEFAULTS.FALLBACK_CONTEXT, ASTERISK_NAME, 'a dialplan context name (letters, digits, _ . -)'),
+    queueExten: r.string('FALLBACK_QUEUE_EXTEN', DEFAULTS.FALLBACK_QUEUE_EXTEN, EXTENSION, 'a dialplan extension (letters, digits, _ . + * # -)'),
+    menuExten: r.string('FALLBACK_MENU_EXTEN', DEFAULTS.FALLBACK_MENU_EXTEN, EXTENSION, 'a dialplan extension (letters, digits, _ . + * # -)'),
+  };
+
+  const levelText = r.raw('LOG_LEVEL') ?? DEFAULTS.LOG_LEVEL;
+  const level = LOG_LEVELS.find((l) => l === levelText.toLowerCase());
+  if (level === undefined) r.reject('LOG_LEVEL', levelText, `expected one of ${LOG_LEVELS.join(', ')}`);
+
+  const shutdownGraceMs = r.duration('SHUTDOWN_GRACE', DEFAULTS.SHUTDOWN_GRACE, 0);
+
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return {
+    redis: { url: redisUrl },
+    http: { port: httpPort, host: httpHost },
+    ari,
+    ami,
+    ivr: { flowPath, soundsDir },
+    emergency: { routes, ringTimeoutMs, rounds },
+    fallback,
+    log: { level: level as LogLevel },
+    shutdownGraceMs,
+  };
+}

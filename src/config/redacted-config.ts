@@ -1,0 +1,15 @@
+// The configuration as it may be logged at start-up: same shape, secrets replaced.
+
+import { maskUrlCredentials } from './parse-config.js';
+import type { Config } from './types.js';
+
+export const REDACTED = '[redacted]';
+
+export function redactedConfig(config: Config): Config {
+  return {
+    ...config,
+    redis: { url: maskUrlCredentials(config.redis.url) },
+    ari: config.ari.simulated ? config.ari : { ...config.ari, password: REDACTED },
+    ami: config.ami.simulated ? config.ami : { ...config.ami, secret: REDACTED },
+  };
+}

@@ -1,0 +1,63 @@
+// The gateway's validated configuration. Durations are milliseconds; everything is already checked,
+// so the composition root never has to re-validate a value it reads from here.
+
+import type { EmergencyService } from '../domain/flow/types.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** ARI either points at a real Asterisk (`ARI_URL` set) or at the built-in simulator. */
+export type AriConfig =
+  | {
+      readonly simulated: true;
+      readonly app: string;
+      readonly reconnectMaxDelayMs: number;
+    }
+  | {
+      readonly simulated: false;
+      /** Base URL of Asterisk's HTTP server, without `/ari` (ari-client appends it), e.g. `http://pbx:8088`. */
+      readonly url: string;
+      readonly username: string;
+      readonly password: string;
+      readonly app: string;
+      readonly reconnectMaxDelayMs: number;
+    };
+
+/** AMI follows ARI: a real Asterisk needs real AMI credentials, the simulator brings its own AMI. */
+export type AmiConfig =
+  | { readonly simulated: true }
+  | {
+      readonly simulated: false;
+      readonly host: string;
+      readonly port: number;
+      readonly username: string;
+      readonly secret: string;
+    };
+
+export interface EmergencyConfig {
+  /** Ordered dial strings per service (`PJSIP/110@psap-police`, ...): the first is tried first. */
+  readonly routes: Readonly<Record<EmergencyService, readonly string[]>>;
+  /** How long one route may ring before the next one is tried. */
+  readonly ringTimeoutMs: Readonly<Record<EmergencyService, number>>;
+  /** How many times the whole route list is tried (the caller hears the number to dial between rounds). */
+  readonly rounds: number;
+}
+
+/** Where calls go when the gateway hands them back to the dialplan (it never leaves a caller silent). */
+export interface FallbackConfig {
+  readonly context: string;
+  readonly queueExten: string;
+  readonly menuExten: string;
+}
+
+export interface Config {
+  readonly redis: { readonly url: string };
+  readonly http: { readonly port: number; readonly host: string };
+  readonly ari: AriConfig;
+  readonly ami: AmiConfig;
+  readonly ivr: { readonly flowPath: string; readonly soundsDir: string };
+  readonly emergency: EmergencyConfig;
+  readonly fallback: FallbackConfig;
+  readonly log: { readonly level: LogLevel };
+  readonly shutdownGraceMs: number;
+}

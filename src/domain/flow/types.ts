@@ -1,0 +1,177 @@
+// The in-memory model of an IVR flow, as loaded from `ivr-flows/*.yaml` and validated by the flow checker.
+// Durations are milliseconds here; the YAML spells them as "5s", "1500ms", "2m".
+
+export type Lang = 'zh' | 'en';
+export const LANGS: readonly Lang[] = ['zh', 'en'];
+
+export type EmergencyService = '110' | '119' | '120' | '122';
+export const EMERGENCY_SERVICES: readonly EmergencyService[] = ['110', '119', '120', '122'];
+
+/** A prompt: one audio file (rendered or recorded per language) and its text in every language. */
+export interface Prompt {
+  /** Asterisk sound name without extension or language folder, e.g. `hotline/main-menu`. */
+  readonly audio: string;
+  readonly text: Readonly<Record<Lang, string>>;
+}
+
+/**
+ * What a node plays: a prompt id, or digits read out from a flow variable (`{ digits: "ticket" }`),
+ * which becomes Asterisk's `digits:` media.
+ */
+export type PromptRef = string | { readonly digits: string };
+
+export type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | '*' | '#';
+
+interface NodeBase {
+  readonly id: string;
+}
+
+/** Plays prompts, then goes to `next`. With bargeIn, a digit stops the playback and is kept as type-ahead for `next`. */
+export interface PlayNode extends NodeBase {
+  readonly type: 'play';
+  readonly prompts: readonly PromptRef[];
+  readonly bargeIn: boolean;
+  readonly next: string;
+}
+
+export interface MenuNode extends NodeBase {
+  readonly type: 'menu';
+  readonly prompts: readonly PromptRef[];
+  /** Digit -> node id. */
+  readonly options: Readonly<Partial<Record<Digit, string>>>;
+  /** Time to wait for a digit after the prompt ends. */
+  readonly timeoutMs: number;
+  /** How many times the menu is offered again after an invalid digit or a timeout. */
+  readonly retries: number;
+  readonly invalidPrompts: readonly PromptRef[];
+  readonly timeoutPrompts: readonly PromptRef[];
+  readonly bargeIn: boolean;
+  /** Where the caller goes when retries are exhausted (the hotline sends them to an agent, never hangs up). */
+  readonly onFail: string;
+}
+
+export interface CollectNode extends NodeBase {
+  readonly type: 'collect';
+  readonly prompts: readonly PromptRef[];
+  readonly minDigits: number;
+  readonly maxDigits: number;
+  /** Ends input early; not stored. `null` when no terminator is used. */
+  readonly terminator: '#' | null;
+  /** Time to wait for the first digit after the prompt ends. */
+  readonly timeoutMs: number;
+  readonly interDigitTimeoutMs: number;
+  readonly retries: number;
+  readonly invalidPrompts: readonly PromptRef[];
+  readonly timeoutPrompts: readonly PromptRef[];
+  readonly bargeIn: boolean;
+  /** Flow variable that receives the digits. */
+  readonly variable: string;
+  readonly next: string;
+  readonly onFail: string;
+}
+
+/** Forward to a dedicated emergency line at once. Terminal for the IVR. */
+export interface EmergencyNode extends NodeBase {
+  readonly type: 'emergency';
+  readonly service: EmergencyService;
+}
+
+/** Hand the caller to the agent queue with a skill and a priority (higher is served first). Terminal for the IVR. */
+export interface QueueNode extends NodeBase {
+  readonly type: 'queue';
+  readonly prompts: readonly PromptRef[];
+  readonly skill: string;
+  readonly priority: number;
+}
+
+/** Record a voice message; `#` ends it. The recording name is stored in `variable`. */
+export interface RecordNode extends NodeBase {
+  readonly type: 'record';
+  readonly prompts: readonly PromptRef[];
+  readonly maxDurationMs: number;
+  /** Silence that ends the recording; 0 disables. */
+  readonly maxSilenceMs: number;
+  readonly beep: boolean;
+  readonly variable: string;
+  readonly next: string;
+}
+
+export interface SetNode extends NodeBase {
+  readonly type: 'set';
+  readonly variables: Readonly<Record<string, string>>;
+  readonly next: string;
+}
+
+export interface GotoNode extends NodeBase {
+  readonly type: 'goto';
+  readonly target: string;
+}
+
+export interface HangupNode extends NodeBase {
+  readonly type: 'hangup';
+  readonly prompts: readonly PromptRef[];
+}
+
+export interface LanguageNode extends NodeBase {
+  readonly type: 'language';
+  readonly language: Lang;
+  readonly next: string;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** A time window in the flow's time zone. `from`/`to` are minutes after midnight; `to` is exclusive. */
+export interface TimeWindow {
+  readonly days: readonly Weekday[];
+  readonly fromMinute: number;
+  readonly toMinute: number;
+}
+
+export interface ConditionBranch {
+  /** Any of these windows matches (empty = always). */
+  readonly windows: readonly TimeWindow[];
+  /** `true`: only on holidays; `false`: never on holidays; `null`: holidays do not matter. */
+  readonly holiday: boolean | null;
+  readonly next: string;
+}
+
+/** Time-of-day / holiday condition: the first matching branch wins, else `otherwise`. */
+export interface ConditionNode extends NodeBase {
+  readonly type: 'condition';
+  readonly branches: readonly ConditionBranch[];
+  readonly otherwise: string;
+}
+
+export type FlowNode =
+  | PlayNode
+  | MenuNode
+  | CollectNode
+  | EmergencyNode
+  | QueueNode
+  | RecordNode
+  | SetNode
+  | GotoNode
+  | HangupNode
+  | LanguageNode
+  | ConditionNode;
+
+export type NodeType = FlowNode['type'];
+
+export interface Flow {
+  readonly name: string;
+  readonly version: 1;
+  readonly start: string;
+  readonly defaultLanguage: Lang;
+  readonly languages: readonly Lang[];
+  /** IANA zone for condition nodes, e.g. `Asia/Shanghai`. */
+  readonly timezone: string;
+  /** ISO dates (YYYY-MM-DD, in `timezone`) that count as holidays. */
+  readonly holidays: readonly string[];
+  /** Longest time a caller may spend in the IVR before being sent to `onMaxDuration`. */
+  readonly maxDurationMs: number;
+  readonly onMaxDuration: string;
+  /** Global keys: `*` repeats the current prompt. */
+  readonly repeatKey: Digit | null;
+  readonly prompts: Readonly<Record<string, Prompt>>;
+  readonly nodes: Readonly<Record<string, FlowNode>>;
+}

@@ -1,0 +1,55 @@
+// The IVR machine's contract with the outside world: events in, commands out.
+// The machine (`machine.ts`) is pure: `step(flow, state, event) -> { state, commands }`.
+// The ARI adapter executes the commands in order and feeds back events; it never decides anything.
+
+import type { Digit, EmergencyService, Lang } from '../flow/types.js';
+
+/** Named timers; at most one of each runs per call. Starting a running timer restarts it. */
+export type TimerName = 'input' | 'interDigit' | 'maxDuration';
+
+export type IvrEvent =
+  /** The call entered the IVR (StasisStart). `at` is epoch ms; every event carries the time it happened. */
+  | { readonly type: 'started'; readonly at: number; readonly callId: string; readonly caller: string }
+  | { readonly type: 'digit'; readonly at: number; readonly digit: Digit }
+  /** A playback the machine asked for ended (done, stopped or failed: a missing sound must not stall the call). */
+  | { readonly type: 'playbackFinished'; readonly at: number; readonly playback: number; readonly ok: boolean }
+  | { readonly type: 'timer'; readonly at: number; readonly timer: TimerName }
+  /** The recording the machine asked for ended; `name` is the stored recording's name. */
+  | { readonly type: 'recordingFinished'; readonly at: number; readonly ok: boolean; readonly name: string; readonly durationMs: number }
+  /** The caller hung up, or the channel is gone / left Stasis. */
+  | { readonly type: 'hungUp'; readonly at: number };
+
+export type IvrCommand =
+  | { readonly type: 'answer' }
+  /**
+   * Play media in order as one playback (a playlist). `playback` is the machine's own sequence number for the
+   * playback; the adapter maps it to an ARI playback id that it creates before sending the request.
+   * `media` are ARI media URIs (`sound:hotline/main-menu`, `digits:12345`).
+   */
+  | { readonly type: 'play'; readonly playback: number; readonly media: readonly string[]; readonly lang: Lang }
+  | { readonly type: 'stopPlayback'; readonly playback: number }
+  | { readonly type: 'startTimer'; readonly timer: TimerName; readonly ms: number }
+  | { readonly type: 'cancelTimer'; readonly timer: TimerName }
+  | {
+      readonly type: 'record';
+      readonly name: string;
+      readonly maxDurationMs: number;
+      readonly maxSilenceMs: number;
+      readonly beep: boolean;
+      readonly terminateOn: '#';
+    }
+  /** Hand the call to emergency forwarding. The IVR is finished with this call. */
+  | { readonly type: 'forwardEmergency'; readonly service: EmergencyService }
+  /** Hand the call to the agent queue. The IVR is finished with this call. */
+  | { readonly type: 'enqueue'; readonly skill: string; readonly priority: number }
+  | { readonly type: 'hangup' }
+  /** Informational, for logs and metrics: the caller entered a node / gave bad input. */
+  | { readonly type: 'entered'; readonly node: string }
+  | { readonly type: 'inputProblem'; readonly node: string; readonly problem: 'timeout' | 'invalid'; readonly attempt: number };
+
+/** Why the IVR stopped handling the call. */
+export type IvrOutcome =
+  | { readonly kind: 'emergency'; readonly service: EmergencyService }
+  | { readonly kind: 'queue'; readonly skill: string; readonly priority: number }
+  | { readonly kind: 'hangup' }
+  | { readonly kind: 'callerHungUp' };

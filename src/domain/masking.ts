@@ -1,0 +1,26 @@
+// Phone numbers are personal data: logs show only enough of a caller's number to tell calls apart.
+
+const MASK = '*';
+
+/**
+ * Masks the digits of a phone number, keeping its length and any non-digit characters (`+`, `-`, spaces, and
+ * words such as `anonymous`). Numbers of 11 or more digits keep the first 3 and last 4 (`138****5678`); 7 to 10
+ * digits keep only the last 2 (a local landline, which half a number would identify); shorter numbers are fully
+ * masked. A `*` counts as an already-masked digit, so masking twice gives the same text.
+ */
+export function maskPhone(phone: string | null | undefined): string {
+  if (phone === null || phone === undefined || phone === '') return '';
+  const chars = [...phone];
+  const positions = chars.flatMap((c, i) => (isDigit(c) || c === MASK ? [i] : []));
+  const n = positions.length;
+  const head = n >= 11 ? 3 : 0;
+  const tail = n >= 11 ? 4 : n >= 7 ? 2 : 0;
+  positions.forEach((position, k) => {
+    if (k >= head && k < n - tail) chars[position] = MASK;
+  });
+  return chars.join('');
+}
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}

@@ -1,0 +1,277 @@
+import { createServer, type Socket } from 'node:net';
+import { AmiParser, AmiProtocolError, formatAmiMessage, type AmiHeaderInput, type AmiMessage } from '../../adapters/ami/ami-codec.js';
+import type { AmiBackend, AmiBackendEvent } from './ami-backend.js';
+import { channelStateHeaders, formatDuration } from './ami-wire.js';
+
+export interface AmiServerOptions {
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly host: string;
+  readonly username: string;
+  readonly secret: string;
+  readonly backend: AmiBackend;
+  /** AMI protocol version in the greeting; Asterisk 22 says 11.0.0. */
+  readonly version?: string;
+}
+
+export interface AmiServer {
+  readonly port: number;
+  /** Fault injection: every session open now stops answering and stops sending events, like a hung Asterisk. New sessions work. */
+  stallSessions(): void;
+  /** Authenticated sessions currently open. */
+  sessionCount(): number;
+  close(): Promise<void>;
+}
+
+interface Session {
+  readonly socket: Socket;
+  authenticated: boolean;
+  events: boolean;
+  stalled: boolean;
+  /** Actions run one after another, as Asterisk's per-session thread does. */
+  queue: Promise<void>;
+}
+
+type Reply = AmiHeaderInput[];
+
+/**
+ * A TCP AMI server speaking what Asterisk 22 speaks (see transcripts/ivr-call.ami.txt): greeting,
+ * Login/Logoff, Ping, Events, list actions with `EventList: start` ... `EventList: Complete`, and the
+ * same error texts, with the ActionID echoed on every response and on every event of a list.
+ */
+export async function startAmiServer(options: AmiServerOptions): Promise<AmiServer> {
+  const version = options.version ?? '11.0.0';
+  const startedAt = Date.now();
+  const sessions = new Set<Session>();
+
+  const write = (session: Session, headers: Reply): void => {
+    if (!session.socket.destroyed && !session.stalled) session.socket.write(formatAmiMessage(headers));
+  };
+
+  const unsubscribe = options.backend.subscribe((event) => {
+    const headers = eventHeaders(event);
+    for (const session of sessions) if (session.authenticated && session.events) write(session, headers);
+  });
+
+  const server = createServer((socket) => {
+    const session: Session = { socket, authenticated: false, events: true, stalled: false, queue: Promise.resolve() };
+    sessions.add(session);
+    socket.setNoDelay(true);
+    socket.setEncoding('utf8');
+    socket.on('close', () => sessions.delete(session));
+    socket.on('error', () => socket.destroy());
+    socket.write(`Asterisk Call Manager/${version}\r\n`);
+    // Asterisk caps action lines at 1024 bytes.
+    const parser = new AmiParser({ expectBanner: false, maxLineLength: 1024, maxHeaders: 128 });
+    socket.on('data', (chunk: string) => {
+      if (session.stalled) return;
+      let frames;
+      try {
+        frames = parser.push(chunk);
+      } catch (error) {
+        const message = error instanceof AmiProtocolError ? error.message : String(error);
+        write(session, [['Response', 'Error'], ['Message', message]]);
+        socket.end();
+        return;
+      }
+      for (const frame of frames) {
+        if (frame.kind !== 'message') continue;
+        const action = frame.message;
+        session.queue = session.queue
+          .then(() => handle(session, action))
+          .catch((error: unknown) => {
+            // A backend failure is the simulator's problem, not the protocol's: answer instead of hanging the client.
+            write(session, [['Response', 'Error'], ['ActionID', action.get('ActionID')], ['Message', `Simulator backend failed: ${error instanceof Error ? error.message : String(error)}`]]);
+          });
+      }
+    });
+  });
+
+  async function handle(session: Session, action: AmiMessage): Promise<void> {
+    if (session.stalled || session.socket.destroyed) return;
+    const id = action.get('ActionID');
+    const respond = (response: string, rest: Reply = []): void => write(session, [['Response', response], ['ActionID', id], ...rest]);
+    const ok = (message: string): void => respond('Success', [['Message', message]]);
+    const fail = (message: string): void => respond('Error', [['Message', message]]);
+    const name = (action.get('Action') ?? '').toLowerCase();
+
+    if (name === '') return fail('Missing action in request');
+    if (!session.authenticated && name !== 'login' && name !== 'logoff' && name !== 'challenge') return fail('Permission denied');
+
+    switch (name) {
+      case 'login': {
+        if (session.authenticated) return ok('Already authenticated');
+        if (action.get('Username') !== options.username || action.get('Secret') !== options.secret) {
+          fail('Authentication failed');
+          session.socket.end();
+          return;
+        }
+        session.authenticated = true;
+        session.events = (action.get('Events') ?? 'on').toLowerCase() !== 'off';
+        ok('Authentication accepted');
+        const uptime = Math.floor((Date.now() - startedAt) / 1000);
+        write(session, [
+          ['Event', 'FullyBooted'],
+          ['Privilege', 'system,all'],
+          ['Uptime', uptime],
+          ['LastReload', uptime],
+          ['Status', 'Fully Booted'],
+        ]);
+        return;
+      }
+      case 'logoff':
+        respond('Goodbye', [['Message', 'Thanks for all the fish.']]);
+        session.socket.end();
+        return;
+      case 'ping': {
+        const now = Date.now();
+        return respond('Success', [
+          ['Ping', 'Pong'],
+          ['Timestamp', `${Math.floor(now / 1000)}.${String((now % 1000) * 1000).padStart(6, '0')}`],
+        ]);
+      }
+      case 'events': {
+        session.events = (action.get('EventMask') ?? '').toLowerCase() !== 'off';
+        return respond('Success', [['Events', session.events ? 'On' : 'Off']]);
+      }
+      case 'coreshowchannels': {
+        const channels = await options.backend.listChannels();
+        const now = Date.now();
+        return list(session, id, 'Channels will follow', 'CoreShowChannelsComplete', [], channels.map((c): Reply => [
+          ['Event', 'CoreShowChannel'],
+          ['ActionID', id],
+          ...channelStateHeaders(c),
+          ['Application', c.app],
+          ['ApplicationData', c.appData],
+          ['Duration', formatDuration(now - c.createdAt)],
+          ['BridgeId', c.bridgeId],
+        ]));
+      }
+      case 'status': {
+        const wanted = action.get('Channel');
+        const all = await options.backend.listChannels();
+        const channels = wanted ? all.filter((c) => c.name === wanted) : all;
+        if (wanted && channels.length === 0) return fail('No such channel');
+        const now = Date.now();
+        return list(session, id, 'Channel status will follow', 'StatusComplete', [['Items', channels.length]], channels.map((c): Reply => [
+          ['Event', 'Status'],
+          ['Privilege', 'Call'],
+          ['ActionID', id],
+          ...channelStateHeaders(c),
+          ['Application', c.app],
+          ['Data', c.appData],
+          ['Seconds', Math.floor((now - c.createdAt) / 1000)],
+          ['BridgeID', c.bridgeId],
+        ]));
+      }
+      case 'devicestatelist': {
+        const devices = await options.backend.deviceStates();
+        return list(session, id, 'Device State Changes will follow', 'DeviceStateListComplete', [], devices.map((d): Reply => [
+          ['Event', 'DeviceStateChange'],
+          ['ActionID', id],
+          ['Device', d.device],
+          ['State', d.state],
+        ]));
+      }
+      case 'redirect': {
+        const channel = action.get('Channel');
+        if (!channel) return fail('Channel not specified');
+        const priority = parsePriority(action.get('Priority'));
+        if (priority === undefined) return fail('Invalid priority');
+        const found = await options.backend.findChannel(channel);
+        if (!found) return fail('Channel specified does not exist');
+        try {
+          await options.backend.redirect(channel, { context: action.get('Context') || found.context, exten: action.get('Exten') || found.exten, priority });
+        } catch {
+          return fail('Redirect failed');
+        }
+        return ok('Redirect successful');
+      }
+      case 'hangup': {
+        const channel = action.get('Channel');
+        if (!channel) return fail('No channel specified');
+        const rawCause = action.get('Cause');
+        const cause = rawCause ? Number.parseInt(rawCause, 10) : undefined;
+        if (cause !== undefined && Number.isNaN(cause)) return fail('Invalid cause');
+        if (!(await options.backend.findChannel(channel))) return fail('No such channel');
+        await options.backend.hangup(channel, cause);
+        return ok('Channel Hungup');
+      }
+      case 'getvar': {
+        const variable = action.get('Variable');
+        if (!variable) return fail('No variable specified');
+        const channel = action.get('Channel');
+        if (!channel) return fail('Global variables are not simulated; give a Channel');
+        if (!(await options.backend.findChannel(channel))) return fail('No such channel');
+        const value = await options.backend.getVar(channel, variable);
+        return respond('Success', [
+          ['Variable', variable],
+          ['Value', value],
+        ]);
+      }
+      case 'setvar': {
+        const variable = action.get('Variable');
+        if (!variable) return fail('No variable specified');
+        const channel = action.get('Channel');
+        if (!channel) return fail('Global variables are not simulated; give a Channel');
+        if (!(await options.backend.findChannel(channel))) return fail('No such channel');
+        await options.backend.setVar(channel, variable, action.get('Value') ?? '');
+        return ok('Variable Set');
+      }
+      default:
+        return fail('Invalid/unknown command');
+    }
+  }
+
+  function list(session: Session, id: string | undefined, message: string, completeEvent: string, completeExtra: Reply, items: Reply[]): void {
+    write(session, [['Response', 'Success'], ['ActionID', id], ['EventList', 'start'], ['Message', message]]);
+    for (const item of items) write(session, item);
+    write(session, [['Event', completeEvent], ['ActionID', id], ['EventList', 'Complete'], ['ListItems', items.length], ...completeExtra]);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('AMI server has no TCP address after listen');
+
+  return {
+    port: address.port,
+    stallSessions(): void {
+      for (const session of sessions) session.stalled = true;
+    },
+    sessionCount(): number {
+      return [...sessions].filter((s) => s.authenticated && !s.socket.destroyed).length;
+    },
+    async close(): Promise<void> {
+      unsubscribe();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) session.socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Redirect's Priority: a number, or absent for 1. (Labels are not simulated.) */
+function parsePriority(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return 1;
+  const n = Number.parseInt(raw, 10);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+function eventHeaders(event: AmiBackendEvent): Reply {
+  switch (event.type) {
+    case 'newchannel':
+      return [['Event', 'Newchannel'], ['Privilege', 'call,all'], ...channelStateHeaders(event.channel)];
+    case 'newstate':
+      return [['Event', 'Newstate'], ['Privilege', 'call,all'], ...channelStateHeaders(event.channel)];
+    case 'hangup':
+      return [['Event', 'Hangup'], ['Privilege', 'call,all'], ...channelStateHeaders(event.channel), ['Cause', event.cause], ['Cause-txt', event.causeText]];
+    case 'deviceStateChange':
+      return [['Event', 'DeviceStateChange'], ['Privilege', 'call,all'], ['Device', event.device], ['State', event.state]];
+  }
+}

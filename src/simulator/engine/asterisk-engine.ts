@@ -1,0 +1,1054 @@
+// The simulated Asterisk: channels, bridges, playbacks, recordings and Stasis applications, producing ARI events
+// in the order a real Asterisk 22 produces them (see /work/shared/asterisk-ari/transcripts). Transport-free: the
+// HTTP/WebSocket layer calls the `ari*` methods and plugs sockets in as event sinks; tests drive the far end
+// (callers, dialled lines) through the other public methods.
+
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { formatAriTime } from '../ari-time.js';
+import { AriError } from '../errors.js';
+import type { SoundCatalog } from '../sounds/sound-catalog.js';
+import { ApplicationRegistry } from './applications.js';
+import type { EventSink } from './applications.js';
+import { CAUSE, HANGUP_REASON_CAUSES, SOFTHANGUP_EXPLICIT, causeText } from './hangup-causes.js';
+import { mediaDurationMs } from './media.js';
+import type { MediaContext } from './media.js';
+import { bridgeJson, channelJson, liveRecordingJson, playbackJson, storedRecordingJson } from './snapshots.js';
+import type {
+  CallerId,
+  ChannelKind,
+  ChannelState,
+  DialBehaviour,
+  DialplanLocation,
+  SimBridge,
+  SimChannel,
+  SimPlayback,
+  SimRecording,
+  StoredRecording,
+} from './types.js';
+
+export interface EngineOptions {
+  readonly sounds: SoundCatalog;
+  /** Playing time of one character of `digits:`/`number:`/`characters:` media. */
+  readonly msPerDigit: number;
+  readonly asteriskId: string;
+  /** Where inbound carrier calls go: `Stasis(<inboundApp>)` at `<inboundContext>,<number>,2`. */
+  readonly inboundApp: string;
+  readonly inboundContext: string;
+  readonly inboundNumber: string;
+  readonly carrierEndpoint: string;
+  /** Where the dialplan sends a call whose Stasis() failed (STASISSTATUS=FAILED). */
+  readonly stasisFailedFallback: DialplanLocation;
+  readonly defaultDialBehaviour: DialBehaviour;
+  /** When set, a dial `timeout` fires after this many ms instead of `timeout` seconds (keeps tests fast). */
+  readonly ringTimeoutMs?: number;
+  /** Real milliseconds per recorded second (`maxDurationSeconds`, reported `duration`). */
+  readonly recordingMsPerSecond: number;
+  readonly now?: () => number;
+}
+
+/** Channel lifecycle for observers other than ARI applications (the AMI server, test helpers). */
+export type LifecycleEvent =
+  | { readonly type: 'channelCreated'; readonly channel: SimChannel }
+  | { readonly type: 'channelStateChanged'; readonly channel: SimChannel }
+  | { readonly type: 'channelHungUp'; readonly channel: SimChannel; readonly cause: number }
+  | { readonly type: 'dtmf'; readonly channel: SimChannel; readonly digit: string }
+  | { readonly type: 'varSet'; readonly channel: SimChannel; readonly variable: string; readonly value: string }
+  | { readonly type: 'stasisStart'; readonly channel: SimChannel; readonly app: string }
+  | { readonly type: 'stasisEnd'; readonly channel: SimChannel; readonly app: string }
+  | { readonly type: 'stasisFailed'; readonly channel: SimChannel; readonly app: string; readonly fallback: DialplanLocation }
+  | { readonly type: 'dialplanContinued'; readonly channel: SimChannel; readonly location: DialplanLocation }
+  | { readonly type: 'bridgeEntered'; readonly channel: SimChannel; readonly bridge: SimBridge }
+  | { readonly type: 'bridgeLeft'; readonly channel: SimChannel; readonly bridge: SimBridge }
+  | { readonly type: 'playbackStarted'; readonly channel: SimChannel; readonly media: string }
+  | { readonly type: 'playbackFinished'; readonly channel: SimChannel; readonly playbackId: string; readonly state: string }
+  | { readonly type: 'dial'; readonly channel: SimChannel; readonly dialstatus: string }
+  | { readonly type: 'recordingFinished'; readonly channel: SimChannel; readonly name: string; readonly state: string }
+  | { readonly type: 'appConnected'; readonly app: string }
+  | { readonly type: 'appDisconnected'; readonly app: string };
+
+/** An ARI event as delivered to one application. */
+export interface DeliveredEvent {
+  readonly application: string;
+  readonly event: Readonly<Record<string, unknown>>;
+}
+
+const RECORDING_FORMATS = new Set(['wav', 'wav16', 'gsm', 'ulaw', 'alaw', 'sln', 'sln16', 'g722', 'ogg']);
+const LOCAL_ENDPOINT = /^Local\/([^@]+)@([^/]+?)(\/n)?$/i;
+
+export class AsteriskEngine {
+  /** `lifecycle` (LifecycleEvent) and `ari` (DeliveredEvent). */
+  readonly events = new EventEmitter();
+  readonly apps = new ApplicationRegistry();
+  readonly channels = new Map<string, SimChannel>();
+  readonly bridges = new Map<string, SimBridge>();
+  readonly playbacks = new Map<string, SimPlayback>();
+  readonly liveRecordings = new Map<string, SimRecording>();
+  readonly storedRecordings = new Map<string, StoredRecording>();
+  readonly dialBehaviours = new Map<string, DialBehaviour>();
+  /** Channels ever created, including destroyed ones, so tests can inspect a call after it ended. */
+  readonly history = new Map<string, SimChannel>();
+  readonly startedAt: number;
+  private channelSeq = 0;
+  private uniqueSeq = 0;
+  private readonly now: () => number;
+  private readonly media: MediaContext;
+
+  constructor(private readonly options: EngineOptions) {
+    this.events.setMaxListeners(0);
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.media = {
+      sounds: options.sounds,
+      msPerDigit: options.msPerDigit,
+      storedRecording: (name) => this.storedRecordings.get(name),
+    };
+  }
+
+  // ---------------------------------------------------------------- applications / sockets
+
+  connectApp(names: readonly string[], sink: EventSink, subscribeAll: boolean): void {
+    const replaced = this.apps.attach(names, sink, subscribeAll);
+    for (const old of replaced) {
+      for (const name of names) this.sendTo(old, name, { type: 'ApplicationReplaced', timestamp: this.stamp() });
+    }
+    for (const name of names) this.lifecycle({ type: 'appConnected', app: name });
+  }
+
+  disconnectApp(sink: EventSink): void {
+    const names = this.apps
+      .all()
+      .filter((a) => a.sink === sink)
+      .map((a) => a.name);
+    this.apps.detach(sink);
+    for (const name of names) this.lifecycle({ type: 'appDisconnected', app: name });
+  }
+
+  // ---------------------------------------------------------------- far end: inbound calls, DTMF, hangups
+
+  /** A call from the carrier arrives and runs `Stasis(<inboundApp>)`; returns the channel id. */
+  placeInboundCall(from: string, to: string = this.options.inboundNumber, callerName = ''): string {
+    const ch = this.newChannel('inbound', `PJSIP/${this.options.carrierEndpoint}-${this.nextChannelSuffix()}`, {
+      caller: { name: callerName, number: from },
+      connected: { name: '', number: '' },
+      state: 'Ring',
+      dialplan: { context: this.options.inboundContext, exten: to, priority: 2, app_name: 'Stasis', app_data: this.options.inboundApp },
+    });
+    this.enterStasisFromDialplan(ch, this.options.inboundApp);
+    return ch.id;
+  }
+
+  /** The caller presses keys. Digits arrive `intervalMs` apart; resolves after the last one. */
+  async sendDtmf(channelId: string, digits: string, intervalMs: number): Promise<void> {
+    for (let i = 0; i < digits.length; i++) {
+      if (i > 0) await delay(intervalMs);
+      const ch = this.channels.get(channelId);
+      if (!ch) return;
+      this.dtmfReceived(ch, digits[i] as string);
+    }
+  }
+
+  /** The far end hangs up (the caller, or a dialled line). */
+  farEndHangup(channelId: string, cause: number = CAUSE.normal): boolean {
+    const ch = this.channels.get(channelId);
+    if (!ch) return false;
+    this.hangupChannel(ch, 'far-end', cause);
+    return true;
+  }
+
+  /** AMI Redirect: the channel leaves Stasis (if it was in it) and continues at `location`. */
+  redirect(channelId: string, location: DialplanLocation): boolean {
+    const ch = this.channels.get(channelId);
+    if (!ch) return false;
+    this.continueAt(ch, location);
+    return true;
+  }
+
+  setDialBehaviour(dialString: string, behaviour: DialBehaviour): void {
+    this.dialBehaviours.set(dialString, behaviour);
+  }
+
+  reset(): void {
+    for (const ch of this.channels.values()) this.clearChannelTimers(ch);
+    for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
+    this.channels.clear();
+    this.bridges.clear();
+    this.playbacks.clear();
+    this.liveRecordings.clear();
+    this.storedRecordings.clear();
+    this.dialBehaviours.clear();
+    this.history.clear();
+    for (const app of this.apps.all()) {
+      app.channelIds.clear();
+      app.bridgeIds.clear();
+    }
+  }
+
+  close(): void {
+    for (const ch of this.channels.values()) this.clearChannelTimers(ch);
+    for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
+  }
+
+  // ---------------------------------------------------------------- ARI: asterisk / applications
+
+  ariInfo(only: readonly string[]): Record<string, unknown> {
+    const all: Record<string, unknown> = {
+      build: { os: 'Linux', kernel: 'simulated', options: '', machine: 'x86_64', date: formatAriTime(this.startedAt), user: 'hotline-sim' },
+      system: { version: '22.10.1', entity_id: this.options.asteriskId },
+      config: { name: '', default_language: 'en', setid: { user: '', group: '' } },
+      status: { startup_time: formatAriTime(this.startedAt), last_reload_time: formatAriTime(this.startedAt) },
+    };
+    if (only.length === 0) return all;
+    return Object.fromEntries(Object.entries(all).filter(([k]) => only.includes(k)));
+  }
+
+  ariPing(): Record<string, unknown> {
+    return { asterisk_id: this.options.asteriskId, ping: 'pong', timestamp: formatAriTime(this.now()) };
+  }
+
+  ariApplications(): Record<string, unknown>[] {
+    return this.apps.all().map((a) => this.applicationJson(a.name));
+  }
+
+  ariApplication(name: string): Record<string, unknown> {
+    if (!this.apps.get(name)) throw new AriError(404, 'Application not found');
+    return this.applicationJson(name);
+  }
+
+  private applicationJson(name: string): Record<string, unknown> {
+    const app = this.apps.get(name);
+    return {
+      name,
+      channel_ids: app ? [...app.channelIds] : [],
+      bridge_ids: app ? [...app.bridgeIds] : [],
+      endpoint_ids: [],
+      device_names: [],
+      events_allowed: [],
+      events_disallowed: [],
+    };
+  }
+
+  // ---------------------------------------------------------------- ARI: channels
+
+  ariListChannels(): Record<string, unknown>[] {
+    return [...this.channels.values()].map(channelJson);
+  }
+
+  ariGetChannel(id: string): Record<string, unknown> {
+    return channelJson(this.requireChannel(id));
+  }
+
+  /** POST /channels/create: the channel exists (Down) and is in the application at once; `dial` calls it. */
+  ariCreateChannel(p: {
+    endpoint: string;
+    app: string;
+    appArgs?: string;
+    channelId?: string;
+    otherChannelId?: string;
+    variables?: Record<string, unknown>;
+  }): Record<string, unknown> {
+    const parsed = parseEndpoint(p.endpoint);
+    if (!parsed) throw new AriError(400, `Invalid endpoint: ${p.endpoint}`);
+    this.requireFreeChannelId(p.channelId);
+    const ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
+      id: p.channelId,
+      caller: { name: '', number: '' },
+      connected: { name: '', number: '' },
+      state: 'Down',
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
+    });
+    ch.endpoint = p.endpoint;
+    ch.dialstring = parsed.resource;
+    this.applyVariables(ch, p.variables);
+    this.stasisStart(ch, p.app, splitArgs(p.appArgs));
+    return channelJson(ch);
+  }
+
+  /** POST /channels (originate). Local channels model the transcript's `Local/12345@ivr-inbound` call. */
+  ariOriginate(p: {
+    endpoint: string;
+    extension?: string;
+    context?: string;
+    priority?: number;
+    label?: string;
+    app?: string;
+    appArgs?: string;
+    callerId?: string;
+    channelId?: string;
+    otherChannelId?: string;
+    variables?: Record<string, unknown>;
+  }): Record<string, unknown> {
+    if (!p.app && !p.extension) throw new AriError(400, 'Application or extension must be specified');
+    if (p.app && (p.extension || p.context || p.priority !== undefined || p.label)) {
+      throw new AriError(400, "'app' and 'extension' are mutually exclusive");
+    }
+    this.requireFreeChannelId(p.channelId);
+    this.requireFreeChannelId(p.otherChannelId);
+    const caller = parseCallerId(p.callerId);
+    const local = LOCAL_ENDPOINT.exec(p.endpoint);
+    if (local) return this.originateLocal(local[1] as string, local[2] as string, caller, p);
+    const parsed = parseEndpoint(p.endpoint);
+    if (!parsed) throw new AriError(400, `Invalid endpoint: ${p.endpoint}`);
+    const ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
+      id: p.channelId,
+      caller: { ...caller },
+      connected: { ...caller },
+      state: 'Down',
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
+    });
+    ch.endpoint = p.endpoint;
+    ch.dialstring = parsed.resource;
+    this.applyVariables(ch, p.variables);
+    const app = p.app;
+    const location: DialplanLocation = { context: p.context ?? 'default', extension: p.extension ?? 's', priority: p.priority ?? 1 };
+    this.startDial(ch, null, 0, () => {
+      if (app) this.stasisStart(ch, app, splitArgs(p.appArgs));
+      else this.continueAt(ch, location);
+    });
+    return channelJson(ch);
+  }
+
+  private originateLocal(
+    exten: string,
+    context: string,
+    caller: CallerId,
+    p: { app?: string; appArgs?: string; channelId?: string; otherChannelId?: string; extension?: string; context?: string; priority?: number; variables?: Record<string, unknown> },
+  ): Record<string, unknown> {
+    const suffix = this.nextChannelSuffix();
+    const base = `Local/${exten}@${context}-${suffix}`;
+    const dialplan = { context: 'default', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
+    const one = this.newChannel('local', `${base};1`, { id: p.channelId, caller: { ...caller }, connected: { ...caller }, state: 'Down', dialplan });
+    const two = this.newChannel('local', `${base};2`, {
+      id: p.otherChannelId,
+      caller: { ...caller },
+      connected: { ...caller },
+      state: 'Ring',
+      dialplan: { context, exten, priority: 1, app_name: '', app_data: '' },
+    });
+    one.localPeerId = two.id;
+    two.localPeerId = one.id;
+    this.applyVariables(one, p.variables);
+    const oneApp = p.app;
+    const oneLocation: DialplanLocation = { context: p.context ?? 'default', extension: p.extension ?? 's', priority: p.priority ?? 1 };
+    setImmediate(() => {
+      if (two.destroyed) return;
+      if (exten === this.options.inboundNumber) {
+        two.dialplan = { context, exten, priority: 2, app_name: 'Stasis', app_data: this.options.inboundApp };
+        this.enterStasisFromDialplan(two, this.options.inboundApp);
+      }
+      // The ;1 half follows once the ;2 half answers; the simulator treats the hand-off as immediate.
+      if (one.destroyed) return;
+      this.setState(one, 'Up');
+      if (oneApp) this.stasisStart(one, oneApp, splitArgs(p.appArgs));
+      else this.continueAt(one, oneLocation);
+    });
+    return channelJson(one);
+  }
+
+  ariHangup(id: string, reason?: string, reasonCode?: string): void {
+    const ch = this.requireChannel(id);
+    let cause: number = CAUSE.normal;
+    if (reasonCode !== undefined && reasonCode !== '') {
+      const code = Number(reasonCode);
+      if (!Number.isInteger(code) || code < 0) throw new AriError(400, 'Invalid reason for hangup provided');
+      cause = code;
+    } else if (reason !== undefined && reason !== '') {
+      const mapped = HANGUP_REASON_CAUSES[reason];
+      if (mapped === undefined) throw new AriError(400, 'Invalid reason for hangup provided');
+      cause = mapped;
+    }
+    this.hangupChannel(ch, 'app', cause);
+  }
+
+  ariAnswer(id: string): void {
+    const ch = this.requireStasisChannel(id);
+    if (ch.state !== 'Up') {
+      ch.ringing = false;
+      this.setState(ch, 'Up');
+    }
+  }
+
+  ariRing(id: string, on: boolean): void {
+    const ch = this.requireStasisChannel(id);
+    ch.ringing = on;
+  }
+
+  ariMoh(id: string, mohClass: string | null): void {
+    const ch = this.requireStasisChannel(id);
+    ch.mohClass = mohClass;
+  }
+
+  ariContinue(id: string, p: { context?: string; extension?: string; priority?: number; label?: string }): void {
+    const ch = this.requireStasisChannel(id);
+    // As ast_explicit_goto: without a priority the dialplan resumes at the priority after the current one.
+    const location: DialplanLocation = {
+      context: p.context || ch.dialplan.context,
+      extension: p.extension || ch.dialplan.exten,
+      priority: p.priority !== undefined && p.priority > 0 ? p.priority : ch.dialplan.priority + 1,
+      ...(p.label ? { label: p.label } : {}),
+    };
+    this.continueAt(ch, location);
+  }
+
+  ariGetVariable(id: string, variable: string): Record<string, unknown> {
+    const ch = this.requireStasisChannel(id);
+    const value = this.readVariable(ch, variable);
+    if (value === undefined) throw new AriError(404, 'Provided variable was not found');
+    return { value };
+  }
+
+  ariSetVariable(id: string, variable: string, value: string, reportEvents: boolean): void {
+    const ch = this.requireStasisChannel(id);
+    this.setVariable(ch, variable, value);
+    if (reportEvents) ch.reportedVars.add(variable);
+  }
+
+  ariPlay(id: string, media: readonly string[], lang: string | undefined, playbackId?: string): Record<string, unknown> {
+    const ch = this.requireStasisChannel(id);
+    if (media.length === 0) throw new AriError(400, 'media: Missing required parameter');
+    const pbId = playbackId || randomUUID();
+    if (this.playbacks.has(pbId)) throw new AriError(409, `Playback with id ${pbId} already exists`);
+    const pb: SimPlayback = { id: pbId, channelId: ch.id, media: [...media], lang: lang || ch.language, index: 0, state: 'queued', timer: null };
+    this.playbacks.set(pb.id, pb);
+    ch.playbackQueue.push(pb);
+    const snapshot = playbackJson(pb);
+    // Asterisk answers 201 (queued) first; the channel's control thread then starts the media.
+    if (!ch.activePlayback) setImmediate(() => this.startNextPlayback(ch));
+    return snapshot;
+  }
+
+  ariDial(id: string, callerId: string | undefined, timeoutSeconds: number): void {
+    const ch = this.channels.get(id);
+    if (!ch) throw new AriError(404, 'Channel not found');
+    if (ch.kind !== 'outbound' || ch.dialState !== 'none' || !ch.endpoint) throw new AriError(409, 'Channel cannot be dialed');
+    if (!ch.app) throw new AriError(409, 'Channel not in Stasis application');
+    let caller: SimChannel | null = null;
+    if (callerId) {
+      caller = this.channels.get(callerId) ?? null;
+      if (!caller) throw new AriError(404, 'Caller channel not found');
+      // As ast_ari_channels_dial: the callee's connected line becomes the caller's identity (what the far end sees).
+      ch.connected = { ...caller.caller };
+    }
+    this.startDial(ch, caller, timeoutSeconds, null);
+  }
+
+  // ---------------------------------------------------------------- ARI: bridges
+
+  ariListBridges(): Record<string, unknown>[] {
+    return [...this.bridges.values()].map(bridgeJson);
+  }
+
+  ariGetBridge(id: string): Record<string, unknown> {
+    return bridgeJson(this.requireBridge(id));
+  }
+
+  ariCreateBridge(p: { bridgeId?: string; type?: string; name?: string }, withId: boolean): Record<string, unknown> {
+    const id = p.bridgeId || randomUUID();
+    const existing = this.bridges.get(id);
+    if (existing) {
+      if (withId) return bridgeJson(existing);
+      throw new AriError(409, 'Bridge with id already exists');
+    }
+    const types = (p.type ?? 'mixing').split(',').map((t) => t.trim());
+    const bridgeType = types.includes('holding') ? 'holding' : 'mixing';
+    for (const t of types) {
+      if (!['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label', ''].includes(t)) {
+        throw new AriError(400, `Invalid bridge type: ${t}`);
+      }
+    }
+    const bridge: SimBridge = { id, name: p.name ?? '', bridgeType, createdAt: this.now(), channelIds: [], apps: new Set() };
+    this.bridges.set(id, bridge);
+    for (const app of this.apps.subscribedToAll()) this.deliver(app.name, { type: 'BridgeCreated', bridge: bridgeJson(bridge) });
+    return bridgeJson(bridge);
+  }
+
+  ariDestroyBridge(id: string): void {
+    const bridge = this.requireBridge(id);
+    for (const channelId of [...bridge.channelIds]) {
+      const ch = this.channels.get(channelId);
+      if (ch) this.leaveBridge(ch);
+    }
+    this.bridges.delete(id);
+    const json = bridgeJson(bridge);
+    for (const app of this.bridgeAudience(bridge)) this.deliver(app, { type: 'BridgeDestroyed', bridge: json });
+    for (const app of bridge.apps) this.apps.get(app)?.bridgeIds.delete(id);
+  }
+
+  ariAddToBridge(id: string, channelIds: readonly string[]): void {
+    const bridge = this.requireBridge(id);
+    const chans = channelIds.map((cid) => {
+      const ch = this.channels.get(cid);
+      if (!ch) throw new AriError(400, 'Channel not found');
+      if (!ch.app) throw new AriError(422, 'Channel not in Stasis application');
+      return ch;
+    });
+    for (const ch of chans) {
+      if (ch.bridgeId === bridge.id) continue;
+      if (ch.bridgeId) this.leaveBridge(ch);
+      bridge.channelIds.push(ch.id);
+      ch.bridgeId = bridge.id;
+      if (ch.app) {
+        bridge.apps.add(ch.app);
+        this.apps.get(ch.app)?.bridgeIds.add(bridge.id);
+      }
+      const event = { type: 'ChannelEnteredBridge', bridge: bridgeJson(bridge), channel: channelJson(ch) };
+      for (const app of this.bridgeAudience(bridge)) this.deliver(app, event);
+      this.lifecycle({ type: 'bridgeEntered', channel: ch, bridge });
+    }
+  }
+
+  ariRemoveFromBridge(id: string, channelIds: readonly string[]): void {
+    const bridge = this.requireBridge(id);
+    const chans = channelIds.map((cid) => {
+      const ch = this.channels.get(cid);
+      if (!ch) throw new AriError(400, 'Channel not found');
+      if (ch.bridgeId !== bridge.id) throw new AriError(422, 'Channel not in this bridge');
+      return ch;
+    });
+    for (const ch of chans) this.leaveBridge(ch);
+  }
+
+  // ---------------------------------------------------------------- ARI: playbacks / recordings
+
+  ariGetPlayback(id: string): Record<string, unknown> {
+    const pb = this.playbacks.get(id);
+    if (!pb) throw new AriError(404, 'Playback not found');
+    return playbackJson(pb);
+  }
+
+  ariStopPlayback(id: string): void {
+    const pb = this.playbacks.get(id);
+    if (!pb) throw new AriError(404, 'Playback not found');
+    const ch = this.channels.get(pb.channelId);
+    if (!ch) {
+      this.playbacks.delete(id);
+      return;
+    }
+    if (ch.activePlayback === pb) {
+      this.finishPlayback(ch, pb, 'done', 'stopped');
+      setImmediate(() => this.startNextPlayback(ch));
+    } else {
+      const i = ch.playbackQueue.indexOf(pb);
+      if (i >= 0) ch.playbackQueue.splice(i, 1);
+      this.finishPlayback(ch, pb, 'done', 'stopped');
+    }
+  }
+
+  ariRecord(
+    id: string,
+    p: { name: string; format: string; maxDurationSeconds: number; ifExists: string; beep: boolean; terminateOn: string },
+  ): Record<string, unknown> {
+    const ch = this.requireStasisChannel(id);
+    if (!RECORDING_FORMATS.has(p.format)) throw new AriError(422, `Unknown format: ${p.format}`);
+    if (!p.name || p.name.includes('..')) throw new AriError(400, 'Invalid recording name');
+    if (this.liveRecordings.has(p.name)) throw new AriError(409, 'Recording with the same name is in progress');
+    if (this.storedRecordings.has(p.name) && p.ifExists === 'fail') throw new AriError(409, 'Recording already exists');
+    if (ch.recording) throw new AriError(409, 'Channel is already recording');
+    const rec: SimRecording = {
+      name: p.name,
+      format: p.format,
+      channelId: ch.id,
+      terminateOn: p.terminateOn,
+      beep: p.beep,
+      startedAt: this.now(),
+      state: 'queued',
+      timer: null,
+      durationSeconds: null,
+    };
+    this.liveRecordings.set(rec.name, rec);
+    ch.recording = rec;
+    const snapshot = liveRecordingJson(rec);
+    setImmediate(() => {
+      if (rec.state !== 'queued') return;
+      rec.state = 'recording';
+      rec.startedAt = this.now();
+      this.toChannelApps(ch, { type: 'RecordingStarted', recording: liveRecordingJson(rec) });
+      if (p.maxDurationSeconds > 0) {
+        rec.timer = setTimeout(() => this.finishRecording(rec, 'done'), p.maxDurationSeconds * this.options.recordingMsPerSecond);
+      }
+    });
+    return snapshot;
+  }
+
+  ariGetLiveRecording(name: string): Record<string, unknown> {
+    const rec = this.liveRecordings.get(name);
+    if (!rec) throw new AriError(404, 'Recording not found');
+    return liveRecordingJson(rec);
+  }
+
+  ariStopLiveRecording(name: string): void {
+    const rec = this.liveRecordings.get(name);
+    if (!rec) throw new AriError(404, 'Recording not found');
+    this.finishRecording(rec, 'done');
+  }
+
+  ariListStored(): Record<string, unknown>[] {
+    return [...this.storedRecordings.values()].map(storedRecordingJson);
+  }
+
+  ariGetStored(name: string): Record<string, unknown> {
+    const rec = this.storedRecordings.get(name);
+    if (!rec) throw new AriError(404, 'Recording not found');
+    return storedRecordingJson(rec);
+  }
+
+  // ---------------------------------------------------------------- internals: channels
+
+  private newChannel(
+    kind: ChannelKind,
+    name: string,
+    init: { id?: string; caller: CallerId; connected: CallerId; state: ChannelState; dialplan: SimChannel['dialplan'] },
+  ): SimChannel {
+    const now = this.now();
+    const id = init.id || `${Math.floor(now / 1000)}.${this.uniqueSeq++}`;
+    const ch: SimChannel = {
+      id,
+      name,
+      kind,
+      createdAt: now,
+      state: init.state,
+      caller: init.caller,
+      connected: init.connected,
+      language: 'en',
+      dialplan: init.dialplan,
+      vars: new Map(),
+      reportedVars: new Set(),
+      app: null,
+      lastApp: null,
+      bridgeId: null,
+      endpoint: null,
+      dialstring: null,
+      dialState: 'none',
+      dialTimers: [],
+      ringing: false,
+      mohClass: null,
+      played: [],
+      playbackQueue: [],
+      activePlayback: null,
+      recording: null,
+      dtmf: [],
+      stasisStatus: null,
+      continuedTo: null,
+      localPeerId: null,
+      destroyed: false,
+      hangupCause: null,
+      hangupBy: null,
+    };
+    this.channels.set(id, ch);
+    this.history.set(id, ch);
+    this.lifecycle({ type: 'channelCreated', channel: ch });
+    return ch;
+  }
+
+  private nextChannelSuffix(): string {
+    this.channelSeq += 1;
+    return this.channelSeq.toString(16).padStart(8, '0');
+  }
+
+  /** The dialplan reached `Stasis(app)`: enter it, or fail over like `STASISSTATUS=FAILED` does. */
+  private enterStasisFromDialplan(ch: SimChannel, app: string): void {
+    if (this.apps.isActive(app)) {
+      this.stasisStart(ch, app, []);
+      return;
+    }
+    ch.stasisStatus = 'FAILED';
+    ch.vars.set('STASISSTATUS', 'FAILED');
+    const fallback = this.options.stasisFailedFallback;
+    ch.continuedTo = fallback;
+    ch.dialplan = { context: fallback.context, exten: fallback.extension, priority: fallback.priority, app_name: '', app_data: '' };
+    this.lifecycle({ type: 'stasisFailed', channel: ch, app, fallback });
+  }
+
+  private stasisStart(ch: SimChannel, app: string, args: string[]): void {
+    ch.app = app;
+    ch.lastApp = app;
+    ch.stasisStatus = null;
+    this.apps.ensure(app).channelIds.add(ch.id);
+    this.toChannelApps(ch, { type: 'StasisStart', args, channel: channelJson(ch) });
+    this.lifecycle({ type: 'stasisStart', channel: ch, app });
+  }
+
+  /** Leaves Stasis: ends media, leaves the bridge, StasisEnd (Asterisk then stops sending the app this channel's events). */
+  private stasisEnd(ch: SimChannel): void {
+    const app = ch.app;
+    if (!app) return;
+    this.stopMedia(ch);
+    if (ch.bridgeId) this.leaveBridge(ch);
+    this.toChannelApps(ch, { type: 'StasisEnd', channel: channelJson(ch) });
+    ch.app = null;
+    this.apps.get(app)?.channelIds.delete(ch.id);
+    ch.vars.set('STASISSTATUS', 'SUCCESS');
+    ch.stasisStatus = 'SUCCESS';
+    this.lifecycle({ type: 'stasisEnd', channel: ch, app });
+  }
+
+  private continueAt(ch: SimChannel, location: DialplanLocation): void {
+    this.stasisEnd(ch);
+    ch.continuedTo = location;
+    ch.dialplan = { context: location.context, exten: location.extension, priority: location.priority, app_name: '', app_data: '' };
+    this.lifecycle({ type: 'dialplanContinued', channel: ch, location });
+  }
+
+  private hangupChannel(ch: SimChannel, by: 'app' | 'far-end' | 'dial-failure', cause: number): void {
+    if (ch.destroyed) return;
+    const wasIn = ch.app;
+    ch.hangupBy = by;
+    ch.hangupCause = cause;
+    if (wasIn) {
+      // The transcript: an application's DELETE is a soft hangup reported with the AST_SOFTHANGUP_EXPLICIT flag;
+      // a far-end hangup is queued with its Q.850 cause.
+      const request =
+        by === 'app'
+          ? { type: 'ChannelHangupRequest', cause: SOFTHANGUP_EXPLICIT, soft: true, channel: channelJson(ch) }
+          : { type: 'ChannelHangupRequest', cause, channel: channelJson(ch) };
+      if (by !== 'dial-failure') this.toChannelApps(ch, request);
+      this.stasisEnd(ch);
+    } else {
+      this.stopMedia(ch);
+      if (ch.bridgeId) this.leaveBridge(ch);
+    }
+    this.clearChannelTimers(ch);
+    ch.destroyed = true;
+    this.channels.delete(ch.id);
+    // Asterisk unsubscribes the application at StasisEnd; when the application itself hung up the channel, the
+    // ChannelDestroyed that follows reaches nobody (see the transcripts). Otherwise the app still sees it.
+    if (by !== 'app' && ch.lastApp && wasIn) {
+      this.deliver(ch.lastApp, { type: 'ChannelDestroyed', cause, cause_txt: causeText(cause), channel: channelJson(ch) });
+    }
+    this.lifecycle({ type: 'channelHungUp', channel: ch, cause });
+    if (ch.localPeerId) {
+      const peer = this.channels.get(ch.localPeerId);
+      if (peer) this.hangupChannel(peer, 'far-end', cause);
+    }
+  }
+
+  private clearChannelTimers(ch: SimChannel): void {
+    for (const t of ch.dialTimers) clearTimeout(t);
+    ch.dialTimers.length = 0;
+    if (ch.activePlayback?.timer) clearTimeout(ch.activePlayback.timer);
+    if (ch.recording?.timer) clearTimeout(ch.recording.timer);
+  }
+
+  private setState(ch: SimChannel, state: ChannelState): void {
+    if (ch.state === state) return;
+    ch.state = state;
+    this.toChannelApps(ch, { type: 'ChannelStateChange', channel: channelJson(ch) });
+    this.lifecycle({ type: 'channelStateChanged', channel: ch });
+  }
+
+  private dtmfReceived(ch: SimChannel, digit: string): void {
+    ch.dtmf.push(digit);
+    this.toChannelApps(ch, { type: 'ChannelDtmfReceived', digit, duration_ms: 100, channel: channelJson(ch) });
+    this.lifecycle({ type: 'dtmf', channel: ch, digit });
+    const rec = ch.recording;
+    if (rec && rec.state === 'recording') {
+      const t = rec.terminateOn;
+      if (t === 'any' || t === digit) this.finishRecording(rec, 'done');
+    }
+  }
+
+  private applyVariables(ch: SimChannel, variables: Record<string, unknown> | undefined): void {
+    if (!variables) return;
+    for (const [name, raw] of Object.entries(variables)) {
+      const value = typeof raw === 'object' && raw !== null ? String((raw as { value?: unknown }).value ?? '') : String(raw);
+      this.setVariable(ch, name, value);
+      if (typeof raw === 'object' && raw !== null && (raw as { report_events?: unknown }).report_events === true) ch.reportedVars.add(name);
+    }
+  }
+
+  /** Sets a variable or one of the caller-id dialplan functions Asterisk evaluates on set. */
+  private setVariable(ch: SimChannel, name: string, value: string): void {
+    const fn = /^(CALLERID|CONNECTEDLINE)\((num|name|all)\)$/i.exec(name);
+    if (fn) {
+      const target = (fn[1] as string).toUpperCase() === 'CALLERID' ? 'caller' : 'connected';
+      const part = (fn[2] as string).toLowerCase();
+      const current = ch[target];
+      if (part === 'num') ch[target] = { ...current, number: value };
+      else if (part === 'name') ch[target] = { ...current, name: value };
+      else ch[target] = parseCallerId(value);
+    } else {
+      ch.vars.set(name, value);
+    }
+    this.toChannelApps(ch, { type: 'ChannelVarset', variable: name, value, channel: channelJson(ch) });
+    this.lifecycle({ type: 'varSet', channel: ch, variable: name, value });
+  }
+
+  private readVariable(ch: SimChannel, name: string): string | undefined {
+    const fn = /^(CALLERID|CONNECTEDLINE)\((num|name)\)$/i.exec(name);
+    if (fn) {
+      const party = (fn[1] as string).toUpperCase() === 'CALLERID' ? ch.caller : ch.connected;
+      return (fn[2] as string).toLowerCase() === 'num' ? party.number : party.name;
+    }
+    if (name === 'CHANNEL(name)') return ch.name;
+    if (name === 'CHANNEL(language)') return ch.language;
+    return ch.vars.get(name);
+  }
+
+  private requireChannel(id: string): SimChannel {
+    const ch = this.channels.get(id);
+    if (!ch) throw new AriError(404, 'Channel not found');
+    return ch;
+  }
+
+  private requireStasisChannel(id: string): SimChannel {
+    const ch = this.requireChannel(id);
+    if (!ch.app) throw new AriError(409, 'Channel not in Stasis application');
+    return ch;
+  }
+
+  private requireFreeChannelId(id: string | undefined): void {
+    if (id && this.channels.has(id)) throw new AriError(409, 'Channel with given unique ID already exists');
+  }
+
+  private requireBridge(id: string): SimBridge {
+    const bridge = this.bridges.get(id);
+    if (!bridge) throw new AriError(404, 'Bridge not found');
+    return bridge;
+  }
+
+  // ---------------------------------------------------------------- internals: dialing
+
+  private dialBehaviourFor(ch: SimChannel): DialBehaviour {
+    return (
+      (ch.endpoint ? this.dialBehaviours.get(ch.endpoint) : undefined) ??
+      (ch.dialstring ? this.dialBehaviours.get(ch.dialstring) : undefined) ??
+      this.dialBehaviours.get('*') ??
+      this.options.defaultDialBehaviour
+    );
+  }
+
+  /**
+   * Dials an outbound channel: Dial "" at once, then RINGING and the outcome. `onAnswer` is for originate, where
+   * the channel enters the application (or dialplan) only when answered.
+   */
+  private startDial(ch: SimChannel, caller: SimChannel | null, timeoutSeconds: number, onAnswer: (() => void) | null): void {
+    ch.dialState = 'dialing';
+    const behaviour = this.dialBehaviourFor(ch);
+    const dialEvent = (dialstatus: string): void => {
+      const event: Record<string, unknown> = { type: 'Dial' };
+      if (caller) event['caller'] = channelJson(caller);
+      event['peer'] = channelJson(ch);
+      event['dialstring'] = ch.dialstring ?? '';
+      event['dialstatus'] = dialstatus;
+      this.toChannelApps(ch, event);
+      if (caller && caller.app && caller.app !== ch.app) this.deliver(caller.app, event);
+      this.lifecycle({ type: 'dial', channel: ch, dialstatus });
+    };
+    const later = (ms: number, fn: () => void): void => {
+      const timer = setTimeout(() => {
+        const i = ch.dialTimers.indexOf(timer);
+        if (i >= 0) ch.dialTimers.splice(i, 1);
+        if (!ch.destroyed) fn();
+      }, ms);
+      ch.dialTimers.push(timer);
+    };
+    const fail = (dialstatus: string, cause: number): void => {
+      ch.dialState = 'failed';
+      dialEvent(dialstatus);
+      this.hangupChannel(ch, 'dial-failure', cause);
+    };
+    dialEvent('');
+    if (behaviour.result === 'chanunavail') {
+      later(0, () => fail('CHANUNAVAIL', CAUSE.noRoute));
+      return;
+    }
+    if (behaviour.result === 'busy' || behaviour.result === 'congestion') {
+      const status = behaviour.result === 'busy' ? 'BUSY' : 'CONGESTION';
+      later(behaviour.afterMs ?? 0, () => fail(status, behaviour.result === 'busy' ? CAUSE.busy : CAUSE.congestion));
+      return;
+    }
+    later(0, () => {
+      this.setState(ch, 'Ringing');
+      dialEvent('RINGING');
+    });
+    if (timeoutSeconds > 0) {
+      later(this.options.ringTimeoutMs ?? timeoutSeconds * 1000, () => {
+        if (ch.state === 'Up') return;
+        fail('NOANSWER', CAUSE.noAnswer);
+      });
+    }
+    if (behaviour.result === 'answer') {
+      later(Math.max(1, behaviour.afterMs ?? 0), () => {
+        ch.dialState = 'answered';
+        this.setState(ch, 'Up');
+        dialEvent('ANSWER');
+        for (const t of ch.dialTimers) clearTimeout(t);
+        ch.dialTimers.length = 0;
+        if (onAnswer) onAnswer();
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- internals: bridges
+
+  private leaveBridge(ch: SimChannel): void {
+    const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
+    ch.bridgeId = null;
+    if (!bridge) return;
+    const i = bridge.channelIds.indexOf(ch.id);
+    if (i >= 0) bridge.channelIds.splice(i, 1);
+    const event = { type: 'ChannelLeftBridge', bridge: bridgeJson(bridge), channel: channelJson(ch) };
+    for (const app of this.bridgeAudience(bridge)) this.deliver(app, event);
+    this.lifecycle({ type: 'bridgeLeft', channel: ch, bridge });
+  }
+
+  private bridgeAudience(bridge: SimBridge): Set<string> {
+    const audience = new Set(bridge.apps);
+    for (const app of this.apps.subscribedToAll()) audience.add(app.name);
+    return audience;
+  }
+
+  // ---------------------------------------------------------------- internals: playback
+
+  private startNextPlayback(ch: SimChannel): void {
+    if (ch.activePlayback || ch.destroyed || !ch.app) return;
+    const pb = ch.playbackQueue.shift();
+    if (!pb) return;
+    ch.activePlayback = pb;
+    this.playCurrentMedia(ch, pb);
+  }
+
+  private playCurrentMedia(ch: SimChannel, pb: SimPlayback): void {
+    const uri = pb.media[pb.index] as string;
+    pb.state = 'playing';
+    this.toChannelApps(ch, { type: 'PlaybackStarted', playback: playbackJson(pb) });
+    const entry = { playbackId: pb.id, media: uri, lang: pb.lang, startedAt: this.now(), outcome: 'playing' as const };
+    ch.played.push(entry);
+    this.lifecycle({ type: 'playbackStarted', channel: ch, media: uri });
+    const duration = mediaDurationMs(uri, pb.lang, this.media);
+    if (duration === undefined) {
+      // Asterisk reports a missing file right after PlaybackStarted and gives up on the rest of the list.
+      pb.timer = setTimeout(() => {
+        this.finishPlayback(ch, pb, 'failed', 'failed');
+        this.startNextPlayback(ch);
+      }, 1);
+      return;
+    }
+    if (duration === Number.POSITIVE_INFINITY) return;
+    pb.timer = setTimeout(() => {
+      pb.timer = null;
+      if (pb.index + 1 < pb.media.length) {
+        this.markPlayed(ch, pb, 'done');
+        pb.state = 'continuing';
+        this.toChannelApps(ch, { type: 'PlaybackContinuing', playback: playbackJson(pb) });
+        pb.index += 1;
+        this.playCurrentMedia(ch, pb);
+      } else {
+        this.finishPlayback(ch, pb, 'done', 'done');
+        this.startNextPlayback(ch);
+      }
+    }, duration);
+  }
+
+  private markPlayed(ch: SimChannel, pb: SimPlayback, outcome: 'done' | 'stopped' | 'failed'): void {
+    for (let i = ch.played.length - 1; i >= 0; i--) {
+      const entry = ch.played[i];
+      if (entry && entry.playbackId === pb.id && entry.outcome === 'playing') {
+        entry.outcome = outcome;
+        return;
+      }
+    }
+  }
+
+  private finishPlayback(ch: SimChannel, pb: SimPlayback, state: 'done' | 'failed', outcome: 'done' | 'stopped' | 'failed'): void {
+    if (pb.timer) clearTimeout(pb.timer);
+    pb.timer = null;
+    const wasActive = ch.activePlayback === pb;
+    if (wasActive) ch.activePlayback = null;
+    this.markPlayed(ch, pb, outcome);
+    pb.state = state;
+    this.playbacks.delete(pb.id);
+    this.toChannelApps(ch, { type: 'PlaybackFinished', playback: playbackJson(pb) });
+    this.lifecycle({ type: 'playbackFinished', channel: ch, playbackId: pb.id, state });
+  }
+
+  /** Leaving Stasis or hanging up ends the current playback and drops queued ones, like a flushed command queue. */
+  private stopMedia(ch: SimChannel): void {
+    for (const pb of ch.playbackQueue) this.playbacks.delete(pb.id);
+    ch.playbackQueue.length = 0;
+    if (ch.activePlayback) this.finishPlayback(ch, ch.activePlayback, 'done', 'stopped');
+    if (ch.recording) this.finishRecording(ch.recording, 'done');
+    ch.ringing = false;
+    ch.mohClass = null;
+  }
+
+  // ---------------------------------------------------------------- internals: recording
+
+  private finishRecording(rec: SimRecording, state: 'done' | 'failed' | 'canceled'): void {
+    if (rec.state !== 'recording' && rec.state !== 'queued') return;
+    if (rec.timer) clearTimeout(rec.timer);
+    rec.timer = null;
+    const elapsed = rec.state === 'recording' ? this.now() - rec.startedAt : 0;
+    rec.state = state;
+    rec.durationSeconds = Math.round(elapsed / this.options.recordingMsPerSecond);
+    this.liveRecordings.delete(rec.name);
+    const ch = this.history.get(rec.channelId);
+    if (ch && ch.recording === rec) ch.recording = null;
+    if (state === 'done') {
+      this.storedRecordings.set(rec.name, { name: rec.name, format: rec.format, durationMs: elapsed, channelId: rec.channelId });
+    }
+    if (ch) {
+      const type = state === 'failed' ? 'RecordingFailed' : 'RecordingFinished';
+      this.toChannelApps(ch, { type, recording: liveRecordingJson(rec) });
+      this.lifecycle({ type: 'recordingFinished', channel: ch, name: rec.name, state });
+    }
+  }
+
+  // ---------------------------------------------------------------- internals: event delivery
+
+  private stamp(): string {
+    return formatAriTime(this.now());
+  }
+
+  /** Sends an event to the application the channel is in, and to applications subscribed to everything. */
+  private toChannelApps(ch: SimChannel, event: Record<string, unknown>): void {
+    if (ch.app) this.deliver(ch.app, event);
+    for (const app of this.apps.subscribedToAll()) if (app.name !== ch.app) this.deliver(app.name, event);
+  }
+
+  private deliver(appName: string, body: Record<string, unknown>): void {
+    const { type, ...rest } = body;
+    const event = { type, timestamp: this.stamp(), ...rest, asterisk_id: this.options.asteriskId, application: appName };
+    const app = this.apps.get(appName);
+    if (app?.sink) app.sink.send(JSON.stringify(event));
+    if (this.events.listenerCount('ari') > 0) this.events.emit('ari', { application: appName, event } satisfies DeliveredEvent);
+  }
+
+  private sendTo(sink: EventSink, appName: string, body: Record<string, unknown>): void {
+    sink.send(JSON.stringify({ ...body, asterisk_id: this.options.asteriskId, application: appName }));
+  }
+
+  private lifecycle(event: LifecycleEvent): void {
+    if (this.events.listenerCount('lifecycle') > 0) this.events.emit('lifecycle', event);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function splitArgs(appArgs: string | undefined): string[] {
+  return appArgs ? appArgs.split(',') : [];
+}
+
+/** `"Name" <number>`, `Name <number>` or a bare number, as Asterisk's callerid parser accepts. */
+export function parseCallerId(value: string | undefined): CallerId {
+  if (!value) return { name: '', number: '' };
+  const m = /^\s*(?:"([^"]*)"|([^<]*?))\s*<([^>]*)>\s*$/.exec(value);
+  if (m) return { name: (m[1] ?? m[2] ?? '').trim(), number: (m[3] ?? '').trim() };
+  return /^[+0-9*#]+$/.test(value.trim()) ? { name: '', number: value.trim() } : { name: value.trim(), number: '' };
+}
+
+/**
+ * `PJSIP/110@psap-police` -> channel named after the endpoint (`PJSIP/psap-police-0000000b`), dial string
+ * `110@psap-police`; `PJSIP/agent1` -> `PJSIP/agent1-0000000b`.
+ */
+export function parseEndpoint(endpoint: string): { tech: string; resource: string; nameBase: string } | undefined {
+  const slash = endpoint.indexOf('/');
+  if (slash <= 0 || slash === endpoint.length - 1) return undefined;
+  const tech = endpoint.slice(0, slash);
+  const resource = endpoint.slice(slash + 1);
+  const at = resource.lastIndexOf('@');
+  const nameBase = tech.toUpperCase() === 'PJSIP' && at >= 0 ? resource.slice(at + 1) : resource;
+  return { tech, resource, nameBase };
+}

@@ -1,0 +1,34 @@
+// How long a media URI plays, as Asterisk would resolve it: `undefined` means Asterisk cannot play it
+// (PlaybackFinished `failed`), `Infinity` means it plays until stopped (tones).
+
+import type { SoundCatalog } from '../sounds/sound-catalog.js';
+import type { StoredRecording } from './types.js';
+
+export interface MediaContext {
+  readonly sounds: SoundCatalog;
+  readonly msPerDigit: number;
+  storedRecording(name: string): StoredRecording | undefined;
+}
+
+export function mediaDurationMs(uri: string, lang: string, ctx: MediaContext): number | undefined {
+  const colon = uri.indexOf(':');
+  if (colon <= 0) return undefined;
+  const scheme = uri.slice(0, colon);
+  const rest = uri.slice(colon + 1);
+  switch (scheme) {
+    case 'sound':
+      return rest ? ctx.sounds.durationMs(rest, lang) : undefined;
+    case 'digits':
+      return /^[0-9*#A-Da-d]+$/.test(rest) ? rest.length * ctx.msPerDigit : undefined;
+    case 'characters':
+      return rest ? rest.length * ctx.msPerDigit : undefined;
+    case 'number':
+      return /^-?[0-9]+$/.test(rest) ? rest.replace('-', '').length * ctx.msPerDigit : undefined;
+    case 'recording':
+      return ctx.storedRecording(rest)?.durationMs;
+    case 'tone':
+      return rest ? Number.POSITIVE_INFINITY : undefined;
+    default:
+      return undefined;
+  }
+}

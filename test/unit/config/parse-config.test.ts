@@ -1,0 +1,276 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, CONFIG_DOC, configDocMarkdown, parseConfig, redactedConfig } from '../../../src/config/index.js';
+import type { Config, Env } from '../../../src/config/index.js';
+
+/** The ConfigError thrown for `env`; fails the test when the env is accepted. */
+function problemsOf(env: Env): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+const REAL_ASTERISK: Env = {
+  ARI_URL: 'http://pbx.example:8088',
+  ARI_USERNAME: 'gateway',
+  ARI_PASSWORD: 'ari-pass-s3cret',
+  AMI_HOST: 'pbx.example',
+  AMI_USERNAME: 'watch',
+  AMI_SECRET: 'ami-s3cret',
+};
+
+describe('parseConfig defaults', () => {
+  it('gives a complete simulated configuration for an empty environment', () => {
+    const config = parseConfig({});
+    expect(config).toEqual({
+      redis: { url: 'redis://127.0.0.1:6379' },
+      http: { port: 8080, host: '0.0.0.0' },
+      ari: { simulated: true, app: 'ivr-12345', reconnectMaxDelayMs: 10_000 },
+      ami: { simulated: true },
+      ivr: { flowPath: 'ivr-flows/12345.yaml', soundsDir: 'asterisk-config/sounds' },
+      emergency: {
+        routes: {
+          '110': ['PJSIP/110@psap-police', 'PJSIP/110@psap-police-backup'],
+          '119': ['PJSIP/119@psap-fire', 'PJSIP/119@psap-fire-backup'],
+          '120': ['PJSIP/120@psap-ambulance', 'PJSIP/120@psap-ambulance-backup'],
+          '122': ['PJSIP/122@psap-traffic', 'PJSIP/122@psap-traffic-backup'],
+        },
+        ringTimeoutMs: { '110': 20_000, '119': 20_000, '120': 20_000, '122': 20_000 },
+        rounds: 3,
+      },
+      fallback: { context: 'ivr-fallback', queueExten: 'queue', menuExten: 'menu' },
+      log: { level: 'info' },
+      shutdownGraceMs: 10_000,
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    expect(parseConfig({ HTTP_PORT: '', LOG_LEVEL: '  ', ARI_URL: '' })).toEqual(parseConfig({}));
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(parseConfig({ PATH: '/usr/bin', HOME: '/root' })).toEqual(parseConfig({}));
+  });
+});
+
+describe('parseConfig good forms', () => {
+  const cases: [string, string, (c: Config) => unknown, unknown][] = [
+    ['REDIS_URL', 'redis://cache:6380/2', (c) => c.redis.url, 'redis://cache:6380/2'],
+    ['REDIS_URL', 'rediss://:pw@cache.example:6380', (c) => c.redis.url, 'rediss://:pw@cache.example:6380'],
+    ['HTTP_PORT', '9090', (c) => c.http.port, 9090],
+    ['HTTP_PORT', '65535', (c) => c.http.port, 65535],
+    ['HTTP_PORT', '1', (c) => c.http.port, 1],
+    ['HTTP_HOST', '127.0.0.1', (c) => c.http.host, '127.0.0.1'],
+    ['HTTP_HOST', '::', (c) => c.http.host, '::'],
+    ['HTTP_HOST', 'gateway.local', (c) => c.http.host, 'gateway.local'],
+    ['ARI_APP', 'hotline_ivr.v2', (c) => c.ari.app, 'hotline_ivr.v2'],
+    ['IVR_FLOW', '/etc/hotline/flow.yaml', (c) => c.ivr.flowPath, '/etc/hotline/flow.yaml'],
+    ['SOUNDS_DIR', '/var/lib/asterisk/sounds/hotline', (c) => c.ivr.soundsDir, '/var/lib/asterisk/sounds/hotline'],
+    ['EMERGENCY_ROUNDS', '1', (c) => c.emergency.rounds, 1],
+    ['EMERGENCY_ROUNDS', '10', (c) => c.emergency.rounds, 10],
+    ['FALLBACK_CONTEXT', 'hotline-fallback', (c) => c.fallback.context, 'hotline-fallback'],
+    ['FALLBACK_QUEUE_EXTEN', 'agents', (c) => c.fallback.queueExten, 'agents'],
+    ['FALLBACK_MENU_EXTEN', 's', (c) => c.fallback.menuExten, 's'],
+    ['LOG_LEVEL', 'debug', (c) => c.log.level, 'debug'],
+    ['LOG_LEVEL', 'WARN', (c) => c.log.level, 'warn'],
+    ['LOG_LEVEL', 'silent', (c) => c.log.level, 'silent'],
+    ['SHUTDOWN_GRACE', '30s', (c) => c.shutdownGraceMs, 30_000],
+    ['SHUTDOWN_GRACE', '0', (c) => c.shutdownGraceMs, 0],
+    ['SHUTDOWN_GRACE', '1m', (c) => c.shutdownGraceMs, 60_000],
+    ['ARI_RECONNECT_MAX_DELAY', '2500ms', (c) => c.ari.reconnectMaxDelayMs, 2500],
+    ['ARI_RECONNECT_MAX_DELAY', '1.5', (c) => c.ari.reconnectMaxDelayMs, 1500],
+  ];
+  it.each(cases)('%s=%s', (name, value, read, expected) => {
+    expect(read(parseConfig({ [name]: value }))).toEqual(expected);
+  });
+
+  it.each(['110', '119', '120', '122'] as const)('EMERGENCY_DIAL_%s and EMERGENCY_RING_TIMEOUT_%s', (service) => {
+    const config = parseConfig({
+      [`EMERGENCY_DIAL_${service}`]: ` PJSIP/${service}@line-a , Local/${service}@emergency-fallback,SIP/trunk/${service}`,
+      [`EMERGENCY_RING_TIMEOUT_${service}`]: '15s',
+    });
+    expect(config.emergency.routes[service]).toEqual([`PJSIP/${service}@line-a`, `Local/${service}@emergency-fallback`, `SIP/trunk/${service}`]);
+    expect(config.emergency.ringTimeoutMs[service]).toBe(15_000);
+    // The other services keep their defaults: timeouts are per service.
+    for (const other of (['110', '119', '120', '122'] as const).filter((s) => s !== service)) {
+      expect(config.emergency.ringTimeoutMs[other]).toBe(20_000);
+    }
+  });
+
+  it.each([
+    ['20s', 20_000],
+    ['1500ms', 1500],
+    ['2m', 120_000],
+    ['25', 25_000],
+    ['2.5s', 2500],
+  ])('ring timeout %s is %i ms', (text, ms) => {
+    expect(parseConfig({ EMERGENCY_RING_TIMEOUT_120: text }).emergency.ringTimeoutMs['120']).toBe(ms);
+  });
+
+  it('uses a real Asterisk when ARI_URL is set, with AMI', () => {
+    const config = parseConfig({ ...REAL_ASTERISK, AMI_PORT: '15038' });
+    expect(config.ari).toEqual({
+      simulated: false,
+      url: 'http://pbx.example:8088',
+      username: 'gateway',
+      password: 'ari-pass-s3cret',
+      app: 'ivr-12345',
+      reconnectMaxDelayMs: 10_000,
+    });
+    expect(config.ami).toEqual({ simulated: false, host: 'pbx.example', port: 15038, username: 'watch', secret: 'ami-s3cret' });
+  });
+
+  it('accepts https and a trailing slash on ARI_URL', () => {
+    const config = parseConfig({ ...REAL_ASTERISK, ARI_URL: 'https://pbx.example:8089/' });
+    expect(config.ari.simulated === false && config.ari.url).toBe('https://pbx.example:8089');
+  });
+
+  it('defaults AMI_PORT to 5038', () => {
+    const config = parseConfig(REAL_ASTERISK);
+    expect(config.ami.simulated === false && config.ami.port).toBe(5038);
+  });
+});
+
+describe('parseConfig bad forms', () => {
+  it.each([
+    ['REDIS_URL', 'http://cache:6379', 'REDIS_URL="http://cache:6379": expected a redis:// or rediss:// URL'],
+    ['REDIS_URL', 'cache:6379', 'REDIS_URL="cache:6379": expected a redis:// or rediss:// URL'],
+    ['HTTP_PORT', 'abc', 'HTTP_PORT="abc": expected an integer port 1-65535'],
+    ['HTTP_PORT', '0', 'HTTP_PORT="0": expected an integer port 1-65535'],
+    ['HTTP_PORT', '65536', 'HTTP_PORT="65536": expected an integer port 1-65535'],
+    ['HTTP_PORT', '80.5', 'HTTP_PORT="80.5": expected an integer port 1-65535'],
+    ['HTTP_PORT', '-1', 'HTTP_PORT="-1": expected an integer port 1-65535'],
+    ['HTTP_HOST', 'two words', 'HTTP_HOST="two words": expected a host name or IP address'],
+    ['ARI_APP', 'my app', 'ARI_APP="my app": expected a Stasis application name'],
+    ['AMI_PORT', 'x', 'AMI_PORT="x": expected an integer port 1-65535'],
+    ['EMERGENCY_ROUNDS', '0', 'EMERGENCY_ROUNDS="0": expected an integer 1-10'],
+    ['EMERGENCY_ROUNDS', '11', 'EMERGENCY_ROUNDS="11": expected an integer 1-10'],
+    ['EMERGENCY_ROUNDS', 'three', 'EMERGENCY_ROUNDS="three": expected an integer 1-10'],
+    ['FALLBACK_CONTEXT', 'ivr fallback', 'FALLBACK_CONTEXT="ivr fallback": expected a dialplan context name'],
+    ['FALLBACK_QUEUE_EXTEN', 'q,1', 'FALLBACK_QUEUE_EXTEN="q,1": expected a dialplan extension'],
+    ['FALLBACK_MENU_EXTEN', 'm(1)', 'FALLBACK_MENU_EXTEN="m(1)": expected a dialplan extension'],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL="verbose": expected one of fatal, error, warn, info, debug, trace, silent'],
+    ['SHUTDOWN_GRACE', '10 minutes', 'SHUTDOWN_GRACE="10 minutes": expected a duration such as 20s, 1500ms, 2m or plain seconds'],
+    ['SHUTDOWN_GRACE', '-5s', 'SHUTDOWN_GRACE="-5s": expected a duration'],
+    ['ARI_RECONNECT_MAX_DELAY', '0', 'ARI_RECONNECT_MAX_DELAY="0": expected a duration'],
+    ['ARI_RECONNECT_MAX_DELAY', '1h', 'ARI_RECONNECT_MAX_DELAY="1h": expected a duration'],
+    ['ARI_URL', 'pbx:8088', 'ARI_URL="pbx:8088": expected the http:// or https:// URL'],
+    ['ARI_URL', 'ws://pbx:8088', 'ARI_URL="ws://pbx:8088": expected the http:// or https:// URL'],
+    ['ARI_URL', 'http://pbx:8088/ari', 'ARI_URL="http://pbx:8088/ari": expected no path, query or fragment'],
+  ] as const)('%s=%s', (name, value, message) => {
+    const env = name === 'ARI_URL' ? { ...REAL_ASTERISK, [name]: value } : { [name]: value };
+    const error = problemsOf(env);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.problems.map((p) => p.variable)).toEqual([name]);
+    expect(error.message).toContain(message);
+  });
+
+  it.each(['110', '119', '120', '122'] as const)('EMERGENCY_DIAL_%s and EMERGENCY_RING_TIMEOUT_%s bad forms', (service) => {
+    for (const bad of ['110', 'PJSIP/', '/110@x', 'PJSIP/110@a,', 'PJSIP/110@a&PJSIP/110@b', 'PJSIP/110 @a', 'PJSIP/110@a,,PJSIP/110@b']) {
+      const error = problemsOf({ [`EMERGENCY_DIAL_${service}`]: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual([`EMERGENCY_DIAL_${service}`]);
+      expect(error.message).toContain(`EMERGENCY_DIAL_${service}=${JSON.stringify(bad)}: expected comma-separated TECH/resource dial strings`);
+    }
+    for (const bad of ['soon', '0', '500ms', '20 s s', '1d']) {
+      const error = problemsOf({ [`EMERGENCY_RING_TIMEOUT_${service}`]: bad });
+      expect(error.problems.map((p) => p.variable)).toEqual([`EMERGENCY_RING_TIMEOUT_${service}`]);
+      expect(error.message).toContain(`EMERGENCY_RING_TIMEOUT_${service}=${JSON.stringify(bad)}: expected a duration`);
+    }
+  });
+
+  it('names which dial strings are bad', () => {
+    const error = problemsOf({ EMERGENCY_DIAL_119: 'PJSIP/119@fire,,fire-backup' });
+    expect(error.message).toContain('bad: an empty entry, "fire-backup"');
+  });
+
+  it('requires ARI credentials and AMI when ARI_URL is set', () => {
+    const error = problemsOf({ ARI_URL: 'http://pbx:8088' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['AMI_HOST', 'ARI_PASSWORD', 'ARI_USERNAME']);
+    expect(error.message).toContain('ARI_USERNAME: required when ARI_URL is set');
+    expect(error.message).toContain('ARI_PASSWORD: required when ARI_URL is set');
+    expect(error.message).toContain('AMI_HOST: required when ARI_URL is set');
+  });
+
+  it('requires AMI credentials when AMI_HOST is set', () => {
+    const error = problemsOf({ ...REAL_ASTERISK, AMI_USERNAME: undefined, AMI_SECRET: ' ' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['AMI_SECRET', 'AMI_USERNAME']);
+    expect(error.message).toContain('AMI_SECRET: required when AMI_HOST is set');
+  });
+
+  it('rejects a bad AMI_HOST', () => {
+    const error = problemsOf({ ...REAL_ASTERISK, AMI_HOST: 'pbx example' });
+    expect(error.message).toContain('AMI_HOST="pbx example": expected a host name or IP address');
+  });
+
+  it('rejects AMI_HOST with the simulator, since both must reach the same Asterisk', () => {
+    const error = problemsOf({ AMI_HOST: 'pbx', AMI_USERNAME: 'u', AMI_SECRET: 's' });
+    expect(error.problems.map((p) => p.variable)).toEqual(['AMI_HOST']);
+    expect(error.message).toContain('AMI_HOST="pbx": must be unset when ARI_URL is unset');
+  });
+
+  it('lists every bad variable at once', () => {
+    const error = problemsOf({ HTTP_PORT: 'abc', LOG_LEVEL: 'loud', EMERGENCY_ROUNDS: '0', EMERGENCY_DIAL_122: 'x', SHUTDOWN_GRACE: 'later' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['EMERGENCY_DIAL_122', 'EMERGENCY_ROUNDS', 'HTTP_PORT', 'LOG_LEVEL', 'SHUTDOWN_GRACE']);
+    expect(error.message).toMatch(/^invalid configuration \(5 problems\):\n/);
+    for (const p of error.problems) expect(error.message).toContain(p.problem);
+  });
+});
+
+describe('secrets', () => {
+  it('never appear in error messages', () => {
+    const error = problemsOf({
+      ...REAL_ASTERISK,
+      ARI_URL: 'http://admin:url-s3cret@pbx:8088',
+      REDIS_URL: 'http://:redis-s3cret@cache:6379',
+      HTTP_PORT: 'abc',
+    });
+    expect(error.message).not.toMatch(/s3cret/);
+    expect(error.message).toContain('ARI_URL: must not contain credentials');
+    expect(error.message).toContain('REDIS_URL="http://***@cache:6379"');
+  });
+
+  it('are hidden by redactedConfig', () => {
+    const config = parseConfig({ ...REAL_ASTERISK, REDIS_URL: 'redis://user:redis-s3cret@cache:6379' });
+    const redacted = redactedConfig(config);
+    expect(JSON.stringify(redacted)).not.toMatch(/s3cret/);
+    expect(redacted.ari.simulated === false && redacted.ari.password).toBe('[redacted]');
+    expect(redacted.ami.simulated === false && redacted.ami.secret).toBe('[redacted]');
+    expect(redacted.redis.url).toBe('redis://***@cache:6379');
+    // Everything else is kept, for the start-up log to be useful.
+    expect(redacted.ari.simulated === false && redacted.ari.username).toBe('gateway');
+    expect(redacted.emergency).toEqual(config.emergency);
+    // The original is untouched.
+    expect(config.ari.simulated === false && config.ari.password).toBe('ari-pass-s3cret');
+  });
+
+  it('redactedConfig keeps a simulated configuration as is', () => {
+    const config = parseConfig({});
+    expect(redactedConfig(config)).toEqual(config);
+  });
+});
+
+describe('CONFIG_DOC', () => {
+  it('documents every variable parseConfig reads, secrets marked', () => {
+    const names = CONFIG_DOC.map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY']) {
+      expect(names).toContain(name);
+    }
+    expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual(['ARI_PASSWORD', 'AMI_SECRET']);
+  });
+
+  it('documented defaults are the ones parseConfig applies', () => {
+    const env = Object.fromEntries(CONFIG_DOC.flatMap((v) => (v.default === null ? [] : [[v.name, v.default]])));
+    expect(parseConfig(env)).toEqual(parseConfig({}));
+  });
+
+  it('renders a Markdown table', () => {
+    const table = configDocMarkdown();
+    expect(table.split('\n')).toHaveLength(CONFIG_DOC.length + 2);
+    expect(table).toContain('| `HTTP_PORT` | `8080` |');
+    expect(table).toContain('| `ARI_PASSWORD` | - |');
+  });
+});

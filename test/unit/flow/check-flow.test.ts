@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { checkFlow } from '../../../src/domain/flow/check-flow.js';
+import type { FlowIssue } from '../../../src/domain/flow/flow-error.js';
+import type { Flow, FlowNode, MenuNode } from '../../../src/domain/flow/types.js';
+
+// Flows built in code, without YAML: the checker must stand on its own.
+const menu = (id: string, options: MenuNode['options'], onFail = 'agent'): MenuNode => ({
+  id,
+  type: 'menu',
+  prompts: ['hello'],
+  options,
+  timeoutMs: 5000,
+  retries: 2,
+  invalidPrompts: [],
+  timeoutPrompts: [],
+  bargeIn: true,
+  onFail,
+});
+
+function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
+  return {
+    name: 'test',
+    version: 1,
+    start: nodes[0]?.id ?? 'menu',
+    defaultLanguage: 'zh',
+    languages: ['zh'],
+    timezone: 'Asia/Shanghai',
+    holidays: [],
+    maxDurationMs: 600_000,
+    onMaxDuration: 'agent',
+    repeatKey: '*',
+    prompts: { hello: { audio: 'test/hello', text: { zh: '你好', en: '' } } },
+    nodes: Object.fromEntries(nodes.map((node) => [node.id, node])),
+    ...overrides,
+  };
+}
+
+const agent: FlowNode = { id: 'agent', type: 'queue', prompts: [], skill: 'general', priority: 4 };
+const codes = (issues: FlowIssue[]): string[] => issues.map((found) => found.code);
+const errorsOf = (flow: Flow): FlowIssue[] => checkFlow(flow).filter((found) => found.severity === 'error');
+
+describe('checkFlow', () => {
+  it('accepts a sound flow', () => {
+    expect(checkFlow(flowOf([menu('menu', { '1': 'agent' }), agent]))).toEqual([]);
+  });
+
+  it.each<[string, FlowNode, (string | number)[]]>([
+    ['play next', { id: 'p', type: 'play', prompts: ['hello'], bargeIn: false, next: 'x' }, ['nodes', 'p', 'next']],
+    ['menu option', menu('p', { '1': 'x' }), ['nodes', 'p', 'options', '1']],
+    ['menu onFail', menu('p', { '1': 'agent' }, 'x'), ['nodes', 'p', 'onFail']],
+    ['goto target', { id: 'p', type: 'goto', target: 'x' }, ['nodes', 'p', 'target']],
+    [
+      'condition branch',
+      { id: 'p', type: 'condition', branches: [{ windows: [], holiday: true, next: 'x' }], otherwise: 'agent' },
+      ['nodes', 'p', 'branches', 0, 'next'],
+    ],
+    ['condition otherwise', { id: 'p', type: 'condition', branches: [], otherwise: 'x' }, ['nodes', 'p', 'otherwise']],
+  ])('finds an unknown node in a %s', (_, node, path) => {
+    const issues = errorsOf(flowOf([node, agent]));
+    expect(issues).toContainEqual(expect.objectContaining({ code: 'FLOW_UNKNOWN_NODE', path, message: 'unknown node "x"' }));
+  });
+
+  it('suggests a near name', () => {
+    const [found] = errorsOf(flowOf([menu('menu', { '1': 'agnet' }), agent]));
+    expect(found?.message).toBe('unknown node "agnet" (did you mean "agent"?)');
+  });
+
+  it('counts nodes reached only through onMaxDuration as reachable', () => {
+    const timeUp: FlowNode = { id: 'time-up', type: 'hangup', prompts: ['hello'] };
+    expect(errorsOf(flowOf([menu('menu', { '1': 'agent' }), agent, timeUp], { onMaxDuration: 'time-up' }))).toEqual([]);
+    const issues = errorsOf(flowOf([menu('menu', { '1': 'agent' }), agent, timeUp]));
+    expect(issues).toEqual([expect.objectContaining({ code: 'FLOW_UNREACHABLE_NODE', path: ['nodes', 'time-up'] })]);
+  });
+
+  it('does not call everything unreachable when start itself is unknown', () => {
+    expect(codes(errorsOf(flowOf([menu('menu', { '1': 'agent' }), agent], { start: 'nope' })))).toEqual(['FLOW_UNKNOWN_NODE']);
+  });
+
+  it('finds loops that never wait for the caller, but not loops through an input node', () => {
+    const spin: FlowNode = { id: 'spin', type: 'goto', target: 'spin' };
+    expect(errorsOf(flowOf([menu('menu', { '1': 'spin', '2': 'agent' }), spin, agent]))).toEqual([
+      expect.objectContaining({ code: 'FLOW_INPUTLESS_LOOP', message: 'loop with no input node: spin -> spin never waits for the caller' }),
+    ]);
+
+    const announce: FlowNode = { id: 'announce', type: 'play', prompts: ['hello'], bargeIn: true, next: 'again' };
+    const again: FlowNode = { id: 'again', type: 'goto', target: 'announce' };
+    expect(codes(errorsOf(flowOf([announce, again, agent])))).toContain('FLOW_INPUTLESS_LOOP');
+
+    const back: FlowNode = { id: 'back', type: 'goto', target: 'menu' };
+    expect(errorsOf(flowOf([menu('menu', { '1': 'back', '2': 'agent' }), back, agent]))).toEqual([]);
+  });
+
+  it('warns about prompts that are never played, without failing the flow', () => {
+    const flow = flowOf([menu('menu', { '1': 'agent' }), agent]);
+    const withSpare = { ...flow, prompts: { ...flow.prompts, spare: { audio: 'test/spare', text: { zh: '多余', en: '' } } } };
+    expect(checkFlow(withSpare)).toEqual([expect.objectContaining({ code: 'FLOW_UNUSED_PROMPT', severity: 'warning' })]);
+  });
+
+  it('accepts digits read from a variable set by a record or set node', () => {
+    const recordNode: FlowNode = {
+      id: 'rec',
+      type: 'record',
+      prompts: ['hello'],
+      maxDurationMs: 60_000,
+      maxSilenceMs: 0,
+      beep: true,
+      variable: 'message',
+      next: 'tag',
+    };
+    const tag: FlowNode = { id: 'tag', type: 'set', variables: { code: '42' }, next: 'say' };
+    const say: FlowNode = { id: 'say', type: 'play', prompts: [{ digits: 'code' }, { digits: 'message' }], bargeIn: false, next: 'agent' };
+    expect(errorsOf(flowOf([menu('menu', { '1': 'rec' }), recordNode, tag, say, agent], { repeatKey: null }))).toEqual([]);
+    const unset: FlowNode = { id: 'say', type: 'play', prompts: [{ digits: 'nope' }], bargeIn: false, next: 'agent' };
+    expect(codes(errorsOf(flowOf([unset, agent])))).toEqual(['FLOW_UNSET_VARIABLE']);
+  });
+
+  it('judges durations: positive, at most an hour, silence may be 0', () => {
+    const collect = (timeoutMs: number, interDigitTimeoutMs: number): FlowNode => ({
+      id: 'code',
+      type: 'collect',
+      prompts: ['hello'],
+      minDigits: 1,
+      maxDigits: 4,
+      terminator: '#',
+      timeoutMs,
+      interDigitTimeoutMs,
+      retries: 2,
+      invalidPrompts: [],
+      timeoutPrompts: [],
+      bargeIn: true,
+      variable: 'code',
+      next: 'agent',
+      onFail: 'agent',
+    });
+    expect(errorsOf(flowOf([collect(5000, 3000), agent]))).toEqual([]);
+    expect(errorsOf(flowOf([collect(5000, 0), agent]))).toEqual([
+      expect.objectContaining({ code: 'FLOW_BAD_DURATION', path: ['nodes', 'code', 'interDigitTimeout'] }),
+    ]);
+    expect(errorsOf(flowOf([collect(3_600_001, 3000), agent]))).toEqual([
+      expect.objectContaining({ code: 'FLOW_BAD_DURATION', path: ['nodes', 'code', 'timeout'] }),
+    ]);
+    expect(codes(errorsOf(flowOf([collect(5000, 3000), agent], { maxDurationMs: -1 })))).toEqual(['FLOW_BAD_DURATION']);
+  });
+
+  it('rejects "#" as the repeat key when it also ends recordings', () => {
+    const recordNode: FlowNode = {
+      id: 'rec',
+      type: 'record',
+      prompts: ['hello'],
+      maxDurationMs: 60_000,
+      maxSilenceMs: 5000,
+      beep: true,
+      variable: 'message',
+      next: 'agent',
+    };
+    expect(codes(errorsOf(flowOf([recordNode, agent], { repeatKey: '#' })))).toEqual(['FLOW_REPEAT_KEY_TERMINATOR']);
+  });
+
+  it('rejects values that only code (not the schema) could produce', () => {
+    const bogus = { id: 'police', type: 'emergency', service: '999' } as unknown as FlowNode;
+    const eager: FlowNode = { ...agent, id: 'eager', priority: 11 } as FlowNode;
+    const issues = errorsOf(flowOf([menu('menu', { '1': 'police', '2': 'eager', '3': 'agent' }), bogus, eager, agent]));
+    expect(codes(issues).sort()).toEqual(['FLOW_SCHEMA', 'FLOW_UNKNOWN_SERVICE']);
+  });
+
+  it('rejects empty time windows and impossible holidays', () => {
+    const hours: FlowNode = {
+      id: 'hours',
+      type: 'condition',
+      branches: [{ windows: [{ days: ['mon'], fromMinute: 600, toMinute: 600 }], holiday: null, next: 'agent' }],
+      otherwise: 'agent',
+    };
+    const issues = errorsOf(flowOf([hours, agent], { holidays: ['2026-10-01', '2025-02-29'] }));
+    expect(issues.map((found) => [found.code, found.path])).toEqual([
+      ['FLOW_BAD_HOLIDAY', ['holidays', 1]],
+      ['FLOW_BAD_TIME_WINDOW', ['nodes', 'hours', 'branches', 0, 'when', 0]],
+    ]);
+  });
+});

@@ -1,0 +1,250 @@
+// Random event sequences (including stale, duplicate and out-of-place events, and hang-ups at every point)
+// against a flow that uses every node kind, checking the invariants the ARI adapter relies on.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Digit, Flow } from '../../../src/domain/flow/types.js';
+import { activeTimers, isFinished, startCall, step } from '../../../src/domain/ivr/machine.js';
+import type { IvrState } from '../../../src/domain/ivr/machine.js';
+import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
+import { hotlineFlow } from './fixtures.js';
+
+const DIGITS: readonly Digit[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'];
+const TIMERS: readonly TimerName[] = ['input', 'interDigit', 'maxDuration'];
+const WEEK_MS = 7 * 24 * 3600_000;
+
+type Action =
+  | { readonly kind: 'digit'; readonly digit: Digit }
+  | { readonly kind: 'finishCurrent'; readonly ok: boolean }
+  | { readonly kind: 'finishOther'; readonly playback: number; readonly ok: boolean }
+  | { readonly kind: 'fireRunning'; readonly pick: number }
+  | { readonly kind: 'timer'; readonly timer: TimerName }
+  | { readonly kind: 'recording'; readonly ok: boolean; readonly sameName: boolean }
+  | { readonly kind: 'hungUp' }
+  | { readonly kind: 'started' };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(...DIGITS).map((digit) => ({ kind: 'digit' as const, digit })) },
+  { weight: 6, arbitrary: fc.boolean().map((ok) => ({ kind: 'finishCurrent' as const, ok })) },
+  { weight: 1, arbitrary: fc.record({ playback: fc.integer({ min: -1, max: 30 }), ok: fc.boolean() }).map((r) => ({ kind: 'finishOther' as const, ...r })) },
+  { weight: 4, arbitrary: fc.nat(7).map((pick) => ({ kind: 'fireRunning' as const, pick })) },
+  { weight: 1, arbitrary: fc.constantFrom(...TIMERS).map((timer) => ({ kind: 'timer' as const, timer })) },
+  { weight: 2, arbitrary: fc.record({ ok: fc.boolean(), sameName: fc.boolean() }).map((r) => ({ kind: 'recording' as const, ...r })) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'hungUp' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'started' as const }) },
+);
+
+// The flow is built from generated options inside the property, so a counterexample prints the options only.
+const flowOptions = fc.record({
+    menuBargeIn: fc.boolean(),
+    collectBargeIn: fc.boolean(),
+    greetingBargeIn: fc.boolean(),
+    repeatKey: fc.constantFrom<Digit | null>('*', null),
+    terminator: fc.constantFrom<'#' | null>('#', null),
+    minDigits: fc.integer({ min: 0, max: 3 }),
+    retries: fc.integer({ min: 0, max: 2 }),
+    // Starting further in makes the deeper nodes as likely to be exercised as the first ones.
+    start: fc.constantFrom('hours', 'hours', 'main', 'ticket', 'ticket', 'leave-msg'),
+});
+
+function flowFor(o: typeof flowOptions extends fc.Arbitrary<infer T> ? T : never): Flow {
+  return hotlineFlow({ repeatKey: o.repeatKey, start: o.start }, {
+      greeting: { bargeIn: o.greetingBargeIn },
+      main: { bargeIn: o.menuBargeIn, retries: o.retries },
+      ticket: { bargeIn: o.collectBargeIn, terminator: o.terminator, minDigits: o.minDigits, maxDigits: 4, retries: o.retries },
+    });
+}
+
+/** The adapter's view: which timers run and which playback plays, built from the commands alone. */
+interface World {
+  running: Set<TimerName>;
+  playing: number | null;
+  lastPlayback: number;
+  terminalCommands: number;
+}
+
+function toEvent(a: Action, state: IvrState, world: World, at: number): IvrEvent {
+  switch (a.kind) {
+    case 'digit':
+      return { type: 'digit', at, digit: a.digit };
+    case 'finishCurrent':
+      return { type: 'playbackFinished', at, playback: world.playing ?? world.lastPlayback, ok: a.ok };
+    case 'finishOther':
+      return { type: 'playbackFinished', at, playback: a.playback, ok: a.ok };
+    case 'fireRunning': {
+      // maxDuration ends most of the interesting paths, so it fires less often than the input timers.
+      const inputTimers = [...world.running].filter((t) => t !== 'maxDuration');
+      const timer: TimerName =
+        inputTimers.length > 0 && a.pick > 0 ? (inputTimers[a.pick % inputTimers.length] as TimerName) : world.running.has('maxDuration') ? 'maxDuration' : 'input';
+      return { type: 'timer', at, timer };
+    }
+    case 'timer':
+      return { type: 'timer', at, timer: a.timer };
+    case 'recording':
+      return { type: 'recordingFinished', at, ok: a.ok, name: a.sameName ? (state.recording ?? 'x') : 'other', durationMs: 1000 };
+    case 'hungUp':
+      return { type: 'hungUp', at };
+    case 'started':
+      return { type: 'started', at, callId: 'again', caller: '0' };
+  }
+}
+
+/** Applies one step's commands to the adapter's view, checking each against it. */
+function applyCommands(flow: Flow, world: World, commands: readonly IvrCommand[], after: IvrState): void {
+  commands.forEach((c, i) => {
+    switch (c.type) {
+      case 'startTimer':
+        world.running.add(c.timer);
+        break;
+      case 'cancelTimer':
+        // Only running timers are cancelled.
+        expect(world.running.has(c.timer)).toBe(true);
+        world.running.delete(c.timer);
+        break;
+      case 'play':
+        expect(c.playback).toBeGreaterThan(world.lastPlayback);
+        expect(c.media.length).toBeGreaterThan(0);
+        expect(world.playing).toBeNull(); // never two playbacks at once
+        world.lastPlayback = c.playback;
+        world.playing = c.playback;
+        break;
+      case 'stopPlayback':
+        expect(c.playback).toBe(world.playing);
+        world.playing = null;
+        break;
+      case 'entered':
+        expect(Object.hasOwn(flow.nodes, c.node)).toBe(true);
+        break;
+      case 'record':
+        expect(flow.nodes[after.node ?? '']?.type).toBe('record');
+        break;
+      case 'forwardEmergency':
+      case 'enqueue':
+      case 'hangup':
+        world.terminalCommands += 1;
+        expect(i).toBe(commands.length - 1);
+        expect(world.running.size).toBe(0);
+        expect(world.playing).toBeNull();
+        break;
+      default:
+        break;
+    }
+    if (c.type === 'hangup') {
+      // Bad input never hangs up: only a hangup node does (this flow has no loops to fall back from).
+      expect(flow.nodes[after.node ?? '']?.type).toBe('hangup');
+      expect(after.outcome).toEqual({ kind: 'hangup' });
+    }
+  });
+}
+
+describe('IVR machine invariants (property)', () => {
+  it('holds for random event sequences, hang-ups anywhere', () => {
+    fc.assert(
+      fc.property(
+        flowOptions,
+        fc.integer({ min: 0, max: WEEK_MS }),
+        fc.array(action, { maxLength: 60 }),
+        (options, offset, actions) => {
+          const flow = flowFor(options);
+          let at = Date.UTC(2025, 8, 29) + offset; // a week covering the 2025-10-01 holiday
+          const first = startCall(flow, { type: 'started', at, callId: 'prop-1', caller: '1' });
+          const world: World = { running: new Set(), playing: null, lastPlayback: 0, terminalCommands: 0 };
+          applyCommands(flow, world, first.commands, first.state);
+          let state = first.state;
+          for (const a of actions) {
+            at += 250;
+            const event = toEvent(a, state, world, at);
+            const wasFinished = isFinished(state);
+            const timerWasRunning = event.type === 'timer' && world.running.has(event.timer);
+            const result = step(flow, state, event);
+            if (wasFinished) {
+              // Nothing happens after the end.
+              expect(result.commands).toEqual([]);
+              expect(result.state).toBe(state);
+              continue;
+            }
+            if (timerWasRunning && event.type === 'timer') world.running.delete(event.timer);
+            if (event.type === 'playbackFinished' && event.playback === world.playing) world.playing = null;
+            if (event.type === 'hungUp') {
+              // The channel is gone: only timer cancellations, and all of them.
+              expect(result.commands.every((c) => c.type === 'cancelTimer')).toBe(true);
+              expect(result.state.outcome).toEqual({ kind: 'callerHungUp' });
+              world.playing = null;
+            }
+            applyCommands(flow, world, result.commands, result.state);
+            state = result.state;
+
+            // The machine's own view of timers equals the adapter's.
+            expect([...activeTimers(state)].sort()).toEqual([...world.running].sort());
+            expect(state.playing).toBe(world.playing);
+            if (isFinished(state)) {
+              // No timer or playback is left behind.
+              expect(activeTimers(state)).toEqual([]);
+              expect(world.running.size).toBe(0);
+              expect(world.playing).toBeNull();
+            } else {
+              // Never waiting for nothing: something is pending that will produce an event.
+              const waiting =
+                state.playing !== null ||
+                state.timers.includes('input') ||
+                state.timers.includes('interDigit') ||
+                state.phase === 'recording';
+              expect(waiting).toBe(true);
+            }
+            // Input timers run only while their node waits for input (a left node's timers are gone).
+            const nodeType = flow.nodes[state.node ?? '']?.type;
+            if (state.timers.includes('input')) {
+              expect(state.phase).toBe('input');
+              expect(['menu', 'collect']).toContain(nodeType);
+            }
+            if (state.timers.includes('interDigit')) {
+              expect(state.phase).toBe('digits');
+              expect(nodeType).toBe('collect');
+            }
+            const ticket = state.variables.ticket;
+            if (ticket !== undefined) expect(ticket).toMatch(/^[0-9]{0,4}$/);
+          }
+          expect(world.terminalCommands).toBeLessThanOrEqual(1);
+          if (world.terminalCommands === 1) expect(isFinished(state)).toBe(true);
+          // Hanging up at the very end always leaves nothing running.
+          const end = step(flow, state, { type: 'hungUp', at: at + 1 });
+          expect(activeTimers(end.state)).toEqual([]);
+          expect(isFinished(end.state)).toBe(true);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reaches every node kind across the generated runs (the property is not vacuous)', () => {
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(flowOptions, fc.integer({ min: 0, max: WEEK_MS }), fc.array(action, { maxLength: 60 }), (options, offset, actions) => {
+        const flow = flowFor(options);
+        let at = Date.UTC(2025, 8, 29) + offset;
+        let { state } = startCall(flow, { type: 'started', at, callId: 'p', caller: '1' });
+        const note = (s: IvrState): void => {
+          for (const id of s.path) seen.add(flow.nodes[id]?.type ?? '?');
+        };
+        const world: World = { running: new Set(), playing: null, lastPlayback: 0, terminalCommands: 0 };
+        for (const a of actions) {
+          at += 250;
+          const result = step(flow, state, toEvent(a, state, world, at));
+          for (const c of result.commands) {
+            if (c.type === 'startTimer') world.running.add(c.timer);
+            if (c.type === 'cancelTimer') world.running.delete(c.timer);
+            if (c.type === 'play') world.playing = world.lastPlayback = c.playback;
+          }
+          state = result.state;
+          world.playing = state.playing;
+          world.running = new Set(state.timers);
+        }
+        note(state);
+      }),
+      { numRuns: 400, seed: 12345 },
+    );
+    expect([...seen].sort()).toEqual(
+      ['collect', 'condition', 'emergency', 'goto', 'hangup', 'language', 'menu', 'play', 'queue', 'record', 'set'].sort(),
+    );
+  });
+});

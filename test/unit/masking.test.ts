@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maskPhone } from '../../src/domain/masking.js';
+
+const digitCount = (s: string) => (s.match(/[0-9]/g) ?? []).length;
+
+describe('maskPhone', () => {
+  it.each([
+    ['13812345678', '138****5678'],
+    ['+8613812345678', '+861******5678'],
+    ['008613812345678', '008********5678'],
+    ['010-62345678', '010-****5678'],
+    ['6234-5678', '****-**78'],
+    ['62345678', '******78'],
+    ['1234567', '*****67'],
+    ['123456', '******'],
+    ['12345', '*****'],
+    ['110', '***'],
+    ['', ''],
+    ['anonymous', 'anonymous'],
+  ])('%j -> %j', (phone, masked) => {
+    expect(maskPhone(phone)).toBe(masked);
+  });
+
+  it('masks null and undefined to the empty string', () => {
+    expect(maskPhone(undefined)).toBe('');
+    expect(maskPhone(null)).toBe('');
+  });
+
+  const digits = fc.array(fc.constantFrom(...'0123456789'), { maxLength: 20 }).map((d) => d.join(''));
+  const phones = fc.oneof(
+    digits,
+    fc.tuple(fc.constantFrom('+', '00', ''), digits).map(([prefix, d]) => prefix + d),
+    fc.stringMatching(/^[0-9 ()+*-]{0,24}$/),
+    fc.string({ unit: 'grapheme-ascii', maxLength: 30 }),
+  );
+
+  it('never reveals more than 7 digits', () => {
+    fc.assert(fc.property(phones, (phone) => digitCount(maskPhone(phone)) <= 7));
+  });
+
+  it('masks at least 4 digits, or all of a number shorter than 7 digits', () => {
+    fc.assert(
+      fc.property(phones, (phone) => {
+        const digits = digitCount(phone);
+        const masked = digits - digitCount(maskPhone(phone));
+        return digits < 7 ? masked === digits : masked >= 4;
+      }),
+    );
+  });
+
+  it('preserves the length and every non-digit character', () => {
+    fc.assert(
+      fc.property(phones, (phone) => {
+        const masked = maskPhone(phone);
+        expect(masked).toHaveLength(phone.length);
+        [...phone].forEach((c, i) => {
+          if (!/[0-9]/.test(c)) expect(masked[i]).toBe(c);
+          else expect([c, '*']).toContain(masked[i]);
+        });
+      }),
+    );
+  });
+
+  it('is idempotent, so a masked number can pass through another masking serializer', () => {
+    fc.assert(fc.property(phones, (phone) => maskPhone(maskPhone(phone)) === maskPhone(phone)));
+  });
+});
