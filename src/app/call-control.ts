@@ -135,8 +135,12 @@ export class CallControl implements CallEvents {
   }
 
   private async reconcile(present: Set<string>): Promise<void> {
+    // The list was taken a moment ago: a call that arrived since is not in it, so absence is confirmed
+    // channel by channel before a session is ended.
+    const gone = async (id: string): Promise<boolean> =>
+      !present.has(id) && (await this.deps.telephony.channelState(id)) === null;
     for (const [id, session] of [...this.ivr]) {
-      if (!present.has(id)) {
+      if (await gone(id)) {
         await session.hungUp();
         continue;
       }
@@ -145,7 +149,7 @@ export class CallControl implements CallEvents {
       }
     }
     for (const [id, emergency] of [...this.emergencies]) {
-      if (!present.has(id)) emergency.callerGone();
+      if (await gone(id)) emergency.callerGone();
     }
     for (const id of present) {
       if (this.ivr.has(id) || this.emergencies.has(id) || this.peers.has(id)) continue;
@@ -205,6 +209,10 @@ export class CallControl implements CallEvents {
       service,
       lang,
       this.deps.emergencyRoutes[service],
+      {
+        before: this.deps.flow.prompts['emergency-unreachable']?.audio ?? 'hotline/emergency-unreachable',
+        after: this.deps.flow.prompts['emergency-retrying']?.audio ?? 'hotline/emergency-retrying',
+      },
       {
         telephony: this.deps.telephony,
         clock: this.deps.clock,

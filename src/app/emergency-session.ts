@@ -15,6 +15,12 @@ export interface EmergencyRoutes {
   readonly rounds: number;
 }
 
+/** What the caller hears when every route failed: a prompt, the number as digits, a prompt. */
+export interface EmergencyAnnouncement {
+  readonly before: string;
+  readonly after: string;
+}
+
 export interface EmergencySessionDeps {
   readonly telephony: Telephony;
   readonly clock: Clock;
@@ -47,7 +53,7 @@ export class EmergencySession {
   private readonly legs = new Map<number, string>();
   private readonly attemptOf = new Map<string, number>();
   private readonly guards = new Map<number, TimerHandle>();
-  private announcement: string | null = null;
+  private announcing: string | null = null;
   private bridgeId: string | null = null;
   private answeredLeg: string | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -60,6 +66,7 @@ export class EmergencySession {
     readonly service: EmergencyService,
     private readonly lang: Lang,
     private readonly routes: EmergencyRoutes,
+    private readonly announcement: EmergencyAnnouncement,
     private readonly deps: EmergencySessionDeps,
   ) {
     this.startedAt = deps.clock.now();
@@ -120,8 +127,8 @@ export class EmergencySession {
   }
 
   playbackFinished(playbackId: string): void {
-    if (playbackId !== this.announcement) return;
-    this.announcement = null;
+    if (playbackId !== this.announcing) return;
+    this.announcing = null;
     this.deps.track('playback', playbackId, null);
     this.feed({ type: 'announcementFinished' });
   }
@@ -208,12 +215,12 @@ export class EmergencySession {
       }
       case 'announce': {
         const playbackId = randomUUID();
-        this.announcement = playbackId;
+        this.announcing = playbackId;
         this.deps.track('playback', playbackId, this);
         const played = await telephony.play(
           this.callerChannelId,
           playbackId,
-          ['sound:hotline/emergency-unreachable', `digits:${command.service}`, 'sound:hotline/emergency-retrying'],
+          [`sound:${this.announcement.before}`, `digits:${command.service}`, `sound:${this.announcement.after}`],
           this.lang,
         );
         if (played === 'gone') this.feed({ type: 'callerHungUp', at: this.deps.clock.now() });
@@ -268,7 +275,7 @@ export class EmergencySession {
   private release(): void {
     for (const [attempt, legId] of [...this.legs]) if (legId !== this.answeredLeg) this.forgetLeg(attempt, legId);
     if (this.answeredLeg !== null) this.deps.track('peer', this.answeredLeg, null);
-    if (this.announcement !== null) this.deps.track('playback', this.announcement, null);
+    if (this.announcing !== null) this.deps.track('playback', this.announcing, null);
     this.deps.onDone(this);
   }
 }

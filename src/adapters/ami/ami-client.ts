@@ -152,7 +152,11 @@ export class AmiClient {
    * retrying with backoff), on close(), or after `timeoutMs` with AMI_TIMEOUT.
    */
   connect(timeoutMs?: number): Promise<void> {
-    this.start();
+    try {
+      this.start();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     if (this.state === 'connected') return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;

@@ -73,9 +73,10 @@ export class AriLink {
       let client: AriClient | null = null;
       try {
         client = await ari.connect(this.options.url, this.options.username, this.options.password);
+        // Usable for REST before the socket opens: a StasisStart can arrive before start() resolves.
+        this.current = client;
         const lost = this.watch(client);
         await client.start(this.options.app);
-        this.current = client;
         failures = 0;
         await this.linked(client);
         await lost;

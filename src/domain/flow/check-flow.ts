@@ -12,6 +12,9 @@ import type { Flow, FlowNode } from './types.js';
 export const MAX_DURATION_MS = 3_600_000;
 export const MAX_PRIORITY = 10;
 
+/** Prompts that emergency forwarding plays (unreachable, the number as digits, retrying). */
+export const EMERGENCY_ANNOUNCEMENT_PROMPTS = ['emergency-unreachable', 'emergency-retrying'] as const;
+
 export function checkFlow(flow: Flow): FlowIssue[] {
   const issues: FlowIssue[] = [];
   checkTopLevel(flow, issues);
@@ -129,6 +132,16 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
         issues.push(
           issue([...path, 'digits'], 'FLOW_UNSET_VARIABLE', `variable "${ref.digits}" is read here but no collect, record or set node sets it`),
         );
+      }
+    }
+  }
+  // Emergency forwarding plays these itself when every route failed, around the service's number.
+  const forwards = Object.values(flow.nodes).some((node) => node.type === 'emergency');
+  for (const id of EMERGENCY_ANNOUNCEMENT_PROMPTS) {
+    used.add(id);
+    if (forwards) {
+      if (!(id in flow.prompts)) {
+        issues.push(issue(['prompts'], 'FLOW_UNKNOWN_PROMPT', `prompt "${id}" is required by emergency nodes (played when every route failed)`));
       }
     }
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AmiMessage, AmiParser, AmiProtocolError, formatAmiMessage, parseAmiLine, type AmiFrame } from '../../../src/adapters/ami/ami-codec.js';
+import { AmiParser, AmiProtocolError, formatAmiMessage, parseAmiLine, type AmiFrame, type AmiMessage } from '../../../src/adapters/ami/ami-codec.js';
 import { toAmiEvent } from '../../../src/adapters/ami/ami-events.js';
 
 const transcripts = fileURLToPath(new URL('../../../../shared/asterisk-ari/transcripts/', import.meta.url));

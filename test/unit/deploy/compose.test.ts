@@ -160,6 +160,20 @@ describe('asterisk-config', () => {
     expect(Number(value('session_keep_alive'))).toBeGreaterThan(0);
   });
 
+  it('has balanced parentheses on every dialplan line once `;` comments are cut off (as Asterisk cuts them)', () => {
+    for (const section of conf('extensions.conf')) {
+      for (const [key, value] of section.lines) {
+        if (key !== 'exten' && key !== 'same') continue;
+        let depth = 0;
+        for (const c of value) {
+          depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+          expect(depth, `[${section.name}] ${value}`).toBeGreaterThanOrEqual(0);
+        }
+        expect(depth, `[${section.name}] ${value}`).toBe(0);
+      }
+    }
+  });
+
   it('enters the gateway Stasis app on 12345 and falls back to the static menu when it fails', () => {
     const dialplan = conf('extensions.conf');
     const globals = sectionsNamed(dialplan, 'globals')[0]?.lines ?? [];
@@ -174,6 +188,15 @@ describe('asterisk-config', () => {
     expect(extensionBody(menu, 's')).toContain('Background(hotline/main-menu)');
     expect(extensionBody(menu, 's')).toContain('WaitExten(');
     expect(extensionBody(menu, '1')).toContain('ivr-static-emergency');
+    expect(extensionBody(menu, 't')).toContain('HOTLINE_SKILL=general');
+    expect(extensionBody(menu, 'i')).toContain('HOTLINE_SKILL=general');
+  });
+
+  it('plays only prompts the flow declares, so `prompts render` produces every file the dialplan needs', () => {
+    const declared = new Set([...read('ivr-flows/12345.yaml').matchAll(/audio: (hotline\/[a-z0-9-]+)/g)].map((m) => m[1]));
+    const played = [...read('asterisk-config/extensions.conf').matchAll(/(?:Background|Playback)\((hotline\/[a-z0-9-]+)\)/g), ...read('asterisk-config/queues.conf').matchAll(/= (hotline\/[a-z0-9-]+)/g)].map((m) => m[1]);
+    expect(played.length).toBeGreaterThan(5);
+    for (const prompt of played) expect(declared, prompt).toContain(prompt);
   });
 
   it('has the fallback contexts the gateway relies on', () => {
@@ -194,7 +217,8 @@ describe('asterisk-config', () => {
     const sub = extensionBody(sectionsNamed(dialplan, 'sub-emergency-dial')[0], 's');
     expect(sub).toContain('Dial(PJSIP/${ARG1}@${ARG2},');
     expect(sub).toContain('Dial(PJSIP/${ARG1}@${ARG2}-backup,');
-    expect(sub).toContain('Playback(hotline/emergency-unreachable-${ARG1})');
+    // The gateway's own announcement (ivr-flows/12345.yaml) with the number to dial in between.
+    expect(sub).toMatch(/Playback\(hotline\/emergency-unreachable\)\n.*SayDigits\(\$\{ARG1\}\)\n.*Playback\(hotline\/emergency-retrying\)/);
     const staticEmergency = sectionsNamed(dialplan, 'ivr-static-emergency')[0];
     for (const [digit, number] of [['1', '110'], ['2', '119'], ['3', '120'], ['4', '122']] as const) {
       expect(extensionBody(staticEmergency, digit)).toContain(`emergency-fallback,${number},1`);

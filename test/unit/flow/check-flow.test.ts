@@ -29,7 +29,11 @@ function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
     maxDurationMs: 600_000,
     onMaxDuration: 'agent',
     repeatKey: '*',
-    prompts: { hello: { audio: 'test/hello', text: { zh: '你好', en: '' } } },
+    prompts: {
+      hello: { audio: 'test/hello', text: { zh: '你好', en: '' } },
+      'emergency-unreachable': { audio: 'test/emergency-unreachable', text: { zh: '请直接拨打', en: '' } },
+      'emergency-retrying': { audio: 'test/emergency-retrying', text: { zh: '我们继续为您接通。', en: '' } },
+    },
     nodes: Object.fromEntries(nodes.map((node) => [node.id, node])),
     ...overrides,
   };

@@ -55,7 +55,7 @@ describe('parseFlow', () => {
   });
 
   it('reads YAML numbers as the strings the model holds', () => {
-    const flow = load(`${BASE}  menu: { type: menu, prompts: [hello], options: { 1: fire, 0: agent }, onFail: agent }
+    const flow = load(`${BASE.replace('prompts:\n', 'prompts:\n  emergency-unreachable: { audio: t/u, text: { zh: "请拨打" } }\n  emergency-retrying: { audio: t/r, text: { zh: "请稍候" } }\n')}  menu: { type: menu, prompts: [hello], options: { 1: fire, 0: agent }, onFail: agent }
   fire: { type: emergency, service: 119 }
 `);
     expect(flow.nodes.menu).toMatchObject({ options: { '1': 'fire', '0': 'agent' } });

@@ -1,0 +1,18 @@
+import { performance } from 'node:perf_hooks';
+import { parseConfig } from '../src/config/index.js';
+import { startGateway } from '../src/main.js';
+import { createLogger } from '../src/adapters/log/index.js';
+import { MemorySoundCatalog } from '../src/simulator/index.js';
+const cfg = parseConfig(process.env);
+const config = { ...cfg, http: { ...cfg.http, port: 0, host: '127.0.0.1' } };
+const gw = await startGateway(config, { log: createLogger({ level: 'silent' }), simulator: { ariPort: 0, amiPort: 0, sounds: new MemorySoundCatalog({ 'hotline/greeting': 300, 'hotline/main-menu': 500, 'hotline/transfer-consultation': 100, 'hotline/transfer-complaint': 100, 'hotline/complaint-menu': 300 }), msPerDigit: 10 } });
+const c = gw.simulator!.control;
+await c.waitForApp(config.ari.app); while (!gw.ready().ari) await new Promise((r) => setTimeout(r, 10));
+const t0 = performance.now();
+c.onAriEvent((e) => { const ev = e.event as any; console.log((performance.now()-t0).toFixed(1), 'EV', ev.type, ev.channel?.id ?? ev.playback?.target_uri, ev.digit ?? '', ev.playback?.media_uri ?? ''); });
+const rl = (c as any).requestLog; const orig = rl.add.bind(rl);
+rl.add = (r: any) => { console.log((performance.now()-t0).toFixed(1), 'REQ', r.method, r.path, JSON.stringify(r.query)); orig(r); };
+c.onLifecycle((e) => { if (e.type === 'playbackStarted' && e.media.includes('main-menu')) void c.sendDigits(e.channel.id, '32', 50); });
+const { channelId } = c.placeCall({ from: '13800000000' });
+console.log(await c.waitForContinue(channelId));
+await gw.close();

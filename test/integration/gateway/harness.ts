@@ -1,0 +1,71 @@
+// Starts the real gateway (composition root, real ari-client and AMI client, real Redis) against the
+// simulator, with prompts that play fast, and gives tests the simulator's control object.
+
+import { readFileSync } from 'node:fs';
+import { createLogger } from '../../../src/adapters/log/index.js';
+import { parseConfig } from '../../../src/config/index.js';
+import type { Config } from '../../../src/config/index.js';
+import { parseFlow } from '../../../src/domain/flow/parse-flow.js';
+import { startGateway } from '../../../src/main.js';
+import type { Gateway, GatewayOptions } from '../../../src/main.js';
+import { MemorySoundCatalog } from '../../../src/simulator/index.js';
+import type { SimulatorControl } from '../../../src/simulator/index.js';
+
+export const FLOW_FILE = 'ivr-flows/12345.yaml';
+export const PROMPT_MS = 40;
+
+/** Every prompt of the hotline flow exists in both languages and plays for PROMPT_MS. */
+export function hotlineSounds(ms = PROMPT_MS): MemorySoundCatalog {
+  const result = parseFlow(readFileSync(FLOW_FILE, 'utf8'), FLOW_FILE);
+  if ('errors' in result) throw new Error(`${FLOW_FILE} is invalid`);
+  return new MemorySoundCatalog(Object.fromEntries(Object.values(result.flow.prompts).map((p) => [p.audio, ms])));
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const config = parseConfig({ IVR_FLOW: FLOW_FILE, LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...env });
+  return { ...config, http: { port: 0, host: '127.0.0.1' } };
+}
+
+export interface Harness {
+  readonly gateway: Gateway;
+  readonly sim: SimulatorControl;
+  /** Places a call and waits until the gateway has answered it and started the greeting. */
+  call(from?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<Harness> {
+  const config = testConfig(env);
+  const gateway = await startGateway(config, {
+    log: createLogger({ level: config.log.level }),
+    failsafeGraceMs: 60_000,
+    ...options,
+    simulator: {
+      ariPort: 0,
+      amiPort: 0,
+      sounds: hotlineSounds(),
+      msPerDigit: 5,
+      dtmfIntervalMs: 20,
+      defaultDialBehaviour: { result: 'answer', afterMs: 20 },
+      ...options.simulator,
+    },
+  });
+  const sim = gateway.simulator?.control;
+  if (sim === undefined) throw new Error('the harness needs the built-in simulator (ARI_URL unset)');
+  await sim.waitForApp(config.ari.app);
+  return {
+    gateway,
+    sim,
+    async call(from = '13812345678') {
+      const { channelId } = sim.placeCall({ from });
+      await sim.waitForPlayback(channelId, 'sound:hotline/greeting');
+      return channelId;
+    },
+    close: () => gateway.close(),
+  };
+}
+
+/** The media the caller heard, in order. */
+export function heard(sim: SimulatorControl, channelId: string): string[] {
+  return (sim.channel(channelId)?.played ?? []).map((p) => `${p.lang}:${p.media}`);
+}

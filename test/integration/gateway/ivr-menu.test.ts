@@ -1,0 +1,117 @@
+// Given the gateway on the 12345 flow, when a caller walks each branch of the main menu,
+// then the simulator saw the prompts, the hand-offs and the forwards the flow promises.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from './harness.js';
+import { heard, startHarness } from './harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ EMERGENCY_RING_TIMEOUT_110: '2s' });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+async function queuedAfter(digits: string): Promise<{ channelId: string; vars: Readonly<Record<string, string>> }> {
+  const channelId = await h.call();
+  await h.sim.sendDigits(channelId, digits);
+  const where = await h.sim.waitForContinue(channelId);
+  expect(where).toMatchObject({ context: 'ivr-fallback', extension: 'queue', priority: 1 });
+  return { channelId, vars: h.sim.channel(channelId)?.variables ?? {} };
+}
+
+describe('12345 main menu', () => {
+  it('answers and greets in Mandarin, then offers the main menu', async () => {
+    const channelId = await h.call();
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/main-menu');
+    expect(h.sim.channel(channelId)?.state).toBe('Up');
+    expect(heard(h.sim, channelId).slice(0, 2)).toEqual(['zh:sound:hotline/greeting', 'zh:sound:hotline/main-menu']);
+    h.sim.hangup(channelId);
+  });
+
+  it('2 queues a consultation', async () => {
+    const { vars } = await queuedAfter('2');
+    expect(vars).toMatchObject({ HOTLINE_SKILL: 'consultation', HOTLINE_PRIORITY: '3' });
+  });
+
+  it('3 then a category queues a complaint with its category', async () => {
+    const { channelId, vars } = await queuedAfter('32');
+    expect(vars).toMatchObject({ HOTLINE_SKILL: 'complaint', HOTLINE_PRIORITY: '5', HOTLINE_CATEGORY: 'environment' });
+    expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/complaint-menu');
+  });
+
+  it('4 collects a ticket number up to #, reads it back and queues for case status', async () => {
+    const { channelId, vars } = await queuedAfter('4123456#');
+    expect(vars).toMatchObject({ HOTLINE_SKILL: 'case-status' });
+    expect(heard(h.sim, channelId)).toContain('zh:digits:123456');
+  });
+
+  it('5 records a suggestion ended by #, thanks the caller and hangs up', async () => {
+    const channelId = await h.call();
+    await h.sim.sendDigits(channelId, '5');
+    await h.sim.waitForAriEvent('recording started', (e) => e.event['type'] === 'RecordingStarted');
+    await h.sim.sendDigits(channelId, '#');
+    const ended = await h.sim.waitForHangup(channelId);
+    expect(ended.hangupBy).toBe('app');
+    expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/thanks-suggestion');
+    expect(h.sim.storedRecordings().some((r) => r.name.startsWith(channelId.replace(/[^A-Za-z0-9_-]/g, '_')) || r.name.includes('suggestion'))).toBe(true);
+  });
+
+  it('0 queues for a general agent', async () => {
+    const { vars } = await queuedAfter('0');
+    expect(vars).toMatchObject({ HOTLINE_SKILL: 'general' });
+  });
+
+  it('9 switches to English and replays the main menu in English', async () => {
+    const channelId = await h.call();
+    await h.sim.sendDigits(channelId, '9');
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: false });
+    await h.sim.waitFor('English main menu', () => heard(h.sim, channelId).includes('en:sound:hotline/main-menu'), 5000);
+    await h.sim.sendDigits(channelId, '0');
+    await h.sim.waitForContinue(channelId);
+    expect(heard(h.sim, channelId)).toContain('en:sound:hotline/transfer-agent');
+  });
+
+  it('* repeats the current menu', async () => {
+    const channelId = await h.call();
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: true });
+    await h.sim.sendDigits(channelId, '*');
+    await h.sim.waitFor(
+      'main menu played twice',
+      () => heard(h.sim, channelId).filter((m) => m === 'zh:sound:hotline/main-menu').length === 2,
+      5000,
+    );
+    h.sim.hangup(channelId);
+  });
+
+  it('an invalid choice is retried with a prompt, and silence ends with an agent, never a hang-up', async () => {
+    const channelId = await h.call();
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: true });
+    await h.sim.sendDigits(channelId, '7');
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/invalid-choice');
+    // Then say nothing: the flow's timeouts and retries run out and the caller goes to an agent.
+    const where = await h.sim.waitForContinue(channelId, 30_000);
+    expect(where.extension).toBe('queue');
+    expect(h.sim.channel(channelId)?.variables['HOTLINE_SKILL']).toBe('general');
+    expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/no-input');
+  }, 40_000);
+
+  it('a caller who hangs up in the menu leaves no call behind', async () => {
+    const channelId = await h.call();
+    h.sim.hangup(channelId);
+    await h.sim.waitFor('IVR released the call', () => h.gateway.calls.activeIvrCalls === 0, 5000);
+  });
+});
+
+describe('readiness', () => {
+  it('reports ARI, AMI and Redis connected', async () => {
+    const response = await fetch(`${h.gateway.httpUrl}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ready: true, checks: { ari: true, ami: true, redis: true } });
+    const metrics = await (await fetch(`${h.gateway.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/hotline_ivr_calls_total \d+/);
+  });
+});
