@@ -137,8 +137,7 @@ export class CallControl implements CallEvents {
   private async reconcile(present: Set<string>): Promise<void> {
     // The list was taken a moment ago: a call that arrived since is not in it, so absence is confirmed
     // channel by channel before a session is ended.
-    const gone = async (id: string): Promise<boolean> =>
-      !present.has(id) && (await this.deps.telephony.channelState(id)) === null;
+    const gone = async (id: string): Promise<boolean> => !present.has(id) && !(await this.deps.telephony.inApplication(id));
     for (const [id, session] of [...this.ivr]) {
       if (await gone(id)) {
         await session.hungUp();

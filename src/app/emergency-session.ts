@@ -110,7 +110,7 @@ export class EmergencySession {
     if (legId === this.answeredLeg) {
       // The dedicated line ended the call: the caller's call is over too.
       this.deps.log.info({ service: this.service }, 'emergency line hung up');
-      this.chain = this.chain.then(() => this.endConnected(this.callerChannelId));
+      this.enqueue(() => this.endConnected(this.callerChannelId));
       return;
     }
     const attempt = this.attemptOf.get(legId);
@@ -120,7 +120,7 @@ export class EmergencySession {
   callerGone(): void {
     if (this.answeredLeg !== null) {
       const leg = this.answeredLeg;
-      this.chain = this.chain.then(() => this.endConnected(leg));
+      this.enqueue(() => this.endConnected(leg));
       return;
     }
     this.feed({ type: 'callerHungUp', at: this.deps.clock.now() });
@@ -134,11 +134,18 @@ export class EmergencySession {
   }
 
   private feed(event: ForwardEvent): void {
-    this.chain = this.chain.then(() => {
-      if (this.ended && this.answeredLeg === null) return;
+    this.enqueue(() => {
+      if (this.ended && this.answeredLeg === null) return undefined;
       const next = forwardStep(this.state, event);
       this.state = next.state;
       return this.execute(next.commands);
+    });
+  }
+
+  /** One thing at a time per call; a failure is logged and never stops the next step. */
+  private enqueue(work: () => Promise<void> | undefined): void {
+    this.chain = this.chain.then(work).catch((err: unknown) => {
+      this.deps.log.error({ err, service: this.service }, 'emergency step failed');
     });
   }
 

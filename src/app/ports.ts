@@ -41,6 +41,8 @@ export interface Telephony {
   playbackExists(playbackId: string): Promise<boolean>;
   /** The channel's state (`Up`, `Ring`, ...) or null when it no longer exists. */
   channelState(channelId: string): Promise<string | null>;
+  /** True while the channel exists and is inside a Stasis application (not back in the dialplan). */
+  inApplication(channelId: string): Promise<boolean>;
 }
 
 export interface TimerHandle {

@@ -113,11 +113,18 @@ export class AriTelephony implements Telephony {
   }
 
   async channelState(channelId: string): Promise<string | null> {
+    return (await this.channel(channelId))?.state ?? null;
+  }
+
+  async inApplication(channelId: string): Promise<boolean> {
+    return (await this.channel(channelId))?.dialplan?.app_name === 'Stasis';
+  }
+
+  private async channel(channelId: string): Promise<{ state?: string; dialplan?: { app_name?: string } } | null> {
     const client = this.client();
     if (client === null) throw new AriUnavailableError('getChannel', 'not connected');
     try {
-      const channel = (await client.channels.get({ channelId })) as { state?: string };
-      return channel.state ?? null;
+      return (await client.channels.get({ channelId })) as { state?: string; dialplan?: { app_name?: string } };
     } catch (err) {
       if (classifyAriError(err).kind === 'gone') return null;
       throw toAriError('getChannel', err);
