@@ -29,10 +29,11 @@ async function serve(): Promise<number> {
     }
     throw err;
   }
-  const gateway = await startGateway(config, {
-    // The out-of-the-box run: the simulator on Asterisk's usual loopback ports, so `hotline-gateway call` finds it.
-    simulator: { ariPort: Number(process.env['SIMULATOR_ARI_PORT'] ?? 8088), amiPort: Number(process.env['SIMULATOR_AMI_PORT'] ?? 5038) },
-  });
+  const ariPort = simulatorPort('SIMULATOR_ARI_PORT', 8088);
+  const amiPort = simulatorPort('SIMULATOR_AMI_PORT', 5038);
+  if (ariPort === null || amiPort === null) return 1;
+  // The out-of-the-box run: the simulator on Asterisk's usual loopback ports, so `hotline-gateway call` finds it.
+  const gateway = await startGateway(config, { simulator: { ariPort, amiPort } });
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       process.stderr.write(`${signal}: draining calls, then stopping\n`);
@@ -43,6 +44,15 @@ async function serve(): Promise<number> {
   });
   await gateway.close();
   return 0;
+}
+
+function simulatorPort(variable: string, fallback: number): number | null {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (Number.isInteger(port) && port >= 1 && port <= 65535) return port;
+  process.stderr.write(`${variable}=${JSON.stringify(raw)}: expected an integer port 1-65535\n`);
+  return null;
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -84,7 +94,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const rest = args.slice(1);
     return runSimulatedCaller({
       from: option(rest, '--from') ?? '13800138000',
-      controlUrl: option(rest, '--sim') ?? `http://127.0.0.1:${process.env['SIMULATOR_ARI_PORT'] ?? 8088}/_sim`,
+      controlUrl: option(rest, '--sim') ?? `http://127.0.0.1:${simulatorPort('SIMULATOR_ARI_PORT', 8088) ?? 8088}/_sim`,
       flowFile: option(rest, '--flow') ?? process.env['IVR_FLOW'] ?? 'ivr-flows/12345.yaml',
       input: process.stdin,
       out,

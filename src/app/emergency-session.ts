@@ -163,7 +163,7 @@ export class EmergencySession {
   }
 
   private async run(command: ForwardCommand): Promise<void> {
-    const { telephony, log, metrics } = this.deps;
+    const { telephony, log } = this.deps;
     switch (command.type) {
       case 'ringCaller':
         await telephony.ring(this.callerChannelId);
