@@ -12,6 +12,8 @@ interface Call {
   playbackId: string;
   choice: string | null;
   playing: boolean;
+  /** Keys pressed before the menu they answer started (type-ahead). */
+  typeAhead: string;
   vars: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -38,7 +40,7 @@ export class BaselineApp {
   }
 
   private async start(id: string): Promise<void> {
-    const call: Call = { step: 'greeting', playbackId: '', choice: null, playing: false, vars: [] };
+    const call: Call = { step: 'greeting', playbackId: '', choice: null, playing: false, typeAhead: '', vars: [] };
     this.calls.set(id, call);
     await this.client.channels.answer({ channelId: id });
     await this.play(id, call, 'greeting', 'greeting');
@@ -54,7 +56,11 @@ export class BaselineApp {
 
   private dtmf(id: string, digit: string): void {
     const call = this.calls.get(id);
-    if (call === undefined || (call.step !== 'main-menu' && call.step !== 'complaint-menu') || call.choice !== null) return;
+    if (call === undefined) return;
+    if ((call.step !== 'main-menu' && call.step !== 'complaint-menu') || call.choice !== null) {
+      call.typeAhead += digit;
+      return;
+    }
     call.choice = digit;
     // A key during the prompt stops it and the choice is acted on at PlaybackFinished; after it, at once.
     if (call.playing) this.client.playbacks.stop({ playbackId: call.playbackId }).catch(() => undefined);
@@ -75,7 +81,10 @@ export class BaselineApp {
       call.vars = CONSULTATION_VARS;
       await this.play(id, call, 'transfer', 'transfer-consultation');
     } else if (call.step === 'main-menu' && call.choice === '3') {
+      const typed = call.typeAhead.slice(0, 1);
+      call.typeAhead = call.typeAhead.slice(1);
       await this.play(id, call, 'complaint-menu', 'complaint-menu');
+      if (typed !== '') this.dtmf(id, typed);
     } else if (call.step === 'complaint-menu' && call.choice === '2') {
       call.vars = COMPLAINT_VARS;
       await this.play(id, call, 'transfer', 'transfer-complaint');

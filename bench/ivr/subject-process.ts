@@ -73,9 +73,9 @@ async function startSubject(subject: SubjectName, sounds: MemorySoundCatalog, au
 async function main(): Promise<SubjectResult> {
   const subject = process.argv[2] as SubjectName;
   const options = JSON.parse(process.argv[3] ?? '{}') as IvrBenchOptions;
-  // What load-notes.md found to hold up against a real Asterisk: a capped pool of keep-alive sockets.
+  // What load-notes.md found to hold up against a real Asterisk: a capped pool of keep-alive sockets (the
+  // global agent keeps sockets alive by default since Node 19).
   http.globalAgent.maxSockets = 64;
-  http.globalAgent.keepAlive = true;
 
   const flow = await loadFlowFile(resolve(FLOW_FILE));
   const audio = (prompt: string): string => {
