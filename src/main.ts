@@ -1,6 +1,7 @@
 // The composition root: reads nothing by itself, builds every adapter from a validated Config and wires
 // them to the application. `startGateway` is what `hotline-gateway serve` and the integration tests run.
 
+import { globalAgent } from 'node:http';
 import { CallControl } from './app/call-control.js';
 import type { Log } from './app/app-ports.js';
 import { systemClock } from './app/ports.js';
@@ -49,6 +50,11 @@ export interface Gateway {
 }
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  // ari-client sends its REST calls through Node's global agent. Asterisk's HTTP server has a small
+  // session limit and accept backlog, so keep a capped pool of warm keep-alive sockets rather than bursts
+  // of new connections (http.conf `sessionlimit`; measured on a real Asterisk under load).
+  globalAgent.maxSockets = 64;
+
   const log = options.log ?? createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
   const clock = options.clock ?? systemClock;
   log.info({ config: redactedConfig(config) }, 'starting 12345 gateway');

@@ -4,6 +4,7 @@ export interface IvrBenchOptions {
   /** Calls held at once in the hold phase. */
   readonly calls: number;
   /** How long placing those calls takes (their arrival rate is calls / rampMs). */
+  /** Default 10 s = 100 new calls/s, below the ~150/s a real Asterisk on 2 cores handles cleanly (load-notes.md). */
   readonly rampMs: number;
   /** How long every call stays in the greeting after the last one arrived. */
   readonly holdMs: number;
@@ -14,7 +15,7 @@ export interface IvrBenchOptions {
   readonly json: boolean;
 }
 
-export const DEFAULTS: IvrBenchOptions = { calls: 1000, rampMs: 5000, holdMs: 2000, durationMs: 8000, concurrency: 200, json: false };
+export const DEFAULTS: IvrBenchOptions = { calls: 1000, rampMs: 10000, holdMs: 2000, durationMs: 8000, concurrency: 200, json: false };
 
 export const USAGE = `usage: npm run bench -- ivr [options]
   --calls N          calls held at once in the hold phase (default ${DEFAULTS.calls})

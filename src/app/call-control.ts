@@ -12,6 +12,8 @@ import type { SessionEnd } from './ivr-session.js';
 import type { Clock, Telephony } from './ports.js';
 import type { CallRole } from './stranded-call-rescuer.js';
 
+const ORPHAN_GRACE_MS = 1000;
+
 export interface DialplanFallback {
   /** Context holding the gateway's fallback extensions (`ivr-fallback` in asterisk-config). */
   readonly context: string;
@@ -150,10 +152,17 @@ export class CallControl implements CallEvents {
     for (const [id, emergency] of [...this.emergencies]) {
       if (await gone(id)) emergency.callerGone();
     }
-    for (const id of present) {
-      if (this.ivr.has(id) || this.emergencies.has(id) || this.peers.has(id)) continue;
+    const unknown = (id: string): boolean => !this.ivr.has(id) && !this.emergencies.has(id) && !this.peers.has(id);
+    let orphans = [...present].filter(unknown);
+    if (orphans.length > 0) {
+      // A call that arrived just before the list was taken may have its StasisStart still on the way:
+      // give it a moment before treating it as orphaned.
+      await new Promise<void>((resolve) => this.deps.clock.setTimer(ORPHAN_GRACE_MS, resolve));
+      orphans = orphans.filter(unknown);
+    }
+    for (const id of orphans) {
       const log = this.deps.callLog(id, '');
-      if ((await this.deps.telephony.channelState(id)) === null) continue;
+      if (!(await this.deps.telephony.inApplication(id))) continue;
       log.warn({}, 'call in the application with no state here: continuing it in the dialplan menu');
       await this.toDialplan(id, this.deps.fallback.menuExten, 'state_lost', log);
     }
@@ -230,10 +239,14 @@ export class CallControl implements CallEvents {
     try {
       // The agent queue proper comes later; until then app_queue in the dialplan serves the caller,
       // with the skill choosing the queue and QUEUE_PRIO the place in it.
-      await telephony.setVariable(session.channelId, 'HOTLINE_SKILL', skill);
-      await telephony.setVariable(session.channelId, 'HOTLINE_PRIORITY', String(priority));
+      const vars: Array<[string, string]> = [
+        ['HOTLINE_SKILL', skill],
+        ['HOTLINE_PRIORITY', String(priority)],
+      ];
       const category = session.snapshot?.variables['category'];
-      if (category !== undefined) await telephony.setVariable(session.channelId, 'HOTLINE_CATEGORY', category);
+      if (category !== undefined) vars.push(['HOTLINE_CATEGORY', category]);
+      // Independent requests: in parallel, so the caller is not kept waiting one round trip per variable.
+      await Promise.all(vars.map(([name, value]) => telephony.setVariable(session.channelId, name, value)));
       await this.toDialplan(session.channelId, this.deps.fallback.queueExten, 'queue', log);
     } catch (err) {
       log.error({ err }, 'could not hand the caller to the queue');
