@@ -65,7 +65,7 @@ export class EmergencySession {
     private readonly caller: string,
     readonly service: EmergencyService,
     private readonly lang: Lang,
-    private readonly routes: EmergencyRoutes,
+    routes: EmergencyRoutes,
     private readonly announcement: EmergencyAnnouncement,
     private readonly deps: EmergencySessionDeps,
   ) {
