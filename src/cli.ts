@@ -92,9 +92,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (command === 'call') {
     const rest = args.slice(1);
+    const sim = option(rest, '--sim');
+    const port = sim === undefined ? simulatorPort('SIMULATOR_ARI_PORT', 8088) : 0;
+    if (port === null) return 2;
     return runSimulatedCaller({
       from: option(rest, '--from') ?? '13800138000',
-      controlUrl: option(rest, '--sim') ?? `http://127.0.0.1:${simulatorPort('SIMULATOR_ARI_PORT', 8088) ?? 8088}/_sim`,
+      controlUrl: sim ?? `http://127.0.0.1:${port}/_sim`,
       flowFile: option(rest, '--flow') ?? process.env['IVR_FLOW'] ?? 'ivr-flows/12345.yaml',
       input: process.stdin,
       out,

@@ -1,4 +1,4 @@
-// The composition root: reads nothing by itself, builds every adapter from a validated Config and wires
+// The composition root: loads the flow, builds every adapter from a validated Config and wires
 // them to the application. `startGateway` is what `hotline-gateway serve` and the integration tests run.
 
 import { globalAgent } from 'node:http';

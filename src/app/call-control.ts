@@ -2,11 +2,12 @@
 // It starts an IVR session per inbound call, hands emergencies to an EmergencySession, hands queue choices
 // to the dialplan queue fallback, reconciles after a lost link and drains on shutdown.
 
+import { EMERGENCY_ANNOUNCEMENT } from '../domain/flow/check-flow.js';
 import type { EmergencyService, Flow, Lang } from '../domain/flow/types.js';
 import type { CallMetrics, Log } from './app-ports.js';
 import type { CallEvents, InboundChannel } from './call-events.js';
 import { EmergencySession } from './emergency-session.js';
-import type { EmergencyRoutes } from './emergency-session.js';
+import type { EmergencyAnnouncement, EmergencyRoutes } from './emergency-session.js';
 import { IvrSession } from './ivr-session.js';
 import type { SessionEnd } from './ivr-session.js';
 import type { Clock, Telephony } from './ports.js';
@@ -45,7 +46,13 @@ export class CallControl implements CallEvents {
   private readonly peers = new Map<string, EmergencySession>();
   private draining = false;
 
-  constructor(private readonly deps: CallControlDeps) {}
+  private readonly announcement: EmergencyAnnouncement;
+
+  constructor(private readonly deps: CallControlDeps) {
+    // A valid flow with emergency nodes has both prompts (the flow checker requires them).
+    const audio = (id: string): string => deps.flow.prompts[id]?.audio ?? id;
+    this.announcement = { before: audio(EMERGENCY_ANNOUNCEMENT.before), after: audio(EMERGENCY_ANNOUNCEMENT.after) };
+  }
 
   /** Calls the IVR holds right now. */
   get activeIvrCalls(): number {
@@ -217,10 +224,7 @@ export class CallControl implements CallEvents {
       service,
       lang,
       this.deps.emergencyRoutes[service],
-      {
-        before: this.deps.flow.prompts['emergency-unreachable']?.audio ?? 'hotline/emergency-unreachable',
-        after: this.deps.flow.prompts['emergency-retrying']?.audio ?? 'hotline/emergency-retrying',
-      },
+      this.announcement,
       {
         telephony: this.deps.telephony,
         clock: this.deps.clock,

@@ -39,8 +39,6 @@ export interface Telephony {
   destroyBridge(bridgeId: string): Promise<OpResult>;
   /** `true` while the playback still exists on the platform (used to reconcile after a lost link). */
   playbackExists(playbackId: string): Promise<boolean>;
-  /** The channel's state (`Up`, `Ring`, ...) or null when it no longer exists. */
-  channelState(channelId: string): Promise<string | null>;
   /** True while the channel exists and is inside a Stasis application (not back in the dialplan). */
   inApplication(channelId: string): Promise<boolean>;
 }

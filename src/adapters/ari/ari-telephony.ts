@@ -112,19 +112,15 @@ export class AriTelephony implements Telephony {
     return (await this.op('getPlayback', (c) => c.playbacks.get({ playbackId }))) === 'ok';
   }
 
-  async channelState(channelId: string): Promise<string | null> {
-    return (await this.channel(channelId))?.state ?? null;
-  }
-
   async inApplication(channelId: string): Promise<boolean> {
     return (await this.channel(channelId))?.dialplan?.app_name === 'Stasis';
   }
 
-  private async channel(channelId: string): Promise<{ state?: string; dialplan?: { app_name?: string } } | null> {
+  private async channel(channelId: string): Promise<{ dialplan?: { app_name?: string } } | null> {
     const client = this.client();
     if (client === null) throw new AriUnavailableError('getChannel', 'not connected');
     try {
-      return (await client.channels.get({ channelId })) as { state?: string; dialplan?: { app_name?: string } };
+      return (await client.channels.get({ channelId })) as { dialplan?: { app_name?: string } };
     } catch (err) {
       if (classifyAriError(err).kind === 'gone') return null;
       throw toAriError('getChannel', err);

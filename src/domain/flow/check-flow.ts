@@ -12,8 +12,9 @@ import type { Flow, FlowNode } from './types.js';
 export const MAX_DURATION_MS = 3_600_000;
 export const MAX_PRIORITY = 10;
 
-/** Prompts that emergency forwarding plays (unreachable, the number as digits, retrying). */
-export const EMERGENCY_ANNOUNCEMENT_PROMPTS = ['emergency-unreachable', 'emergency-retrying'] as const;
+/** Prompts that emergency forwarding plays around the service's number when every route failed. */
+export const EMERGENCY_ANNOUNCEMENT = { before: 'emergency-unreachable', after: 'emergency-retrying' } as const;
+const EMERGENCY_ANNOUNCEMENT_PROMPTS = Object.values(EMERGENCY_ANNOUNCEMENT);
 
 export function checkFlow(flow: Flow): FlowIssue[] {
   const issues: FlowIssue[] = [];
@@ -139,10 +140,8 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
   const forwards = Object.values(flow.nodes).some((node) => node.type === 'emergency');
   for (const id of EMERGENCY_ANNOUNCEMENT_PROMPTS) {
     used.add(id);
-    if (forwards) {
-      if (!(id in flow.prompts)) {
-        issues.push(issue(['prompts'], 'FLOW_UNKNOWN_PROMPT', `prompt "${id}" is required by emergency nodes (played when every route failed)`));
-      }
+    if (forwards && !(id in flow.prompts)) {
+      issues.push(issue(['prompts'], 'FLOW_UNKNOWN_PROMPT', `prompt "${id}" is required by emergency nodes (played when every route failed)`));
     }
   }
   for (const id of promptIds) {
