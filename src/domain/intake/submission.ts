@@ -1,0 +1,140 @@
+// The canonical submission: the one shape every channel (voice, web, Open311, WeChat, email) turns a citizen's
+// request into before it enters the `intake` queue. Versioned: consumers check `schemaVersion` and the published
+// JSON Schema (`GET /v1/schema/submission.json`) describes exactly this type.
+
+export const SUBMISSION_SCHEMA_VERSION = 1;
+
+export const CHANNELS = ['voice', 'web', 'open311', 'wechat', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** What the citizen wants; the regulations' help, complaint, report, suggestion, consultation, plus praise and feedback. */
+export const KINDS = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise', 'feedback'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** The same categories as the IVR's complaint submenu (`ivr-flows/12345.yaml`, variable `category`). */
+export const CATEGORIES = ['urban-management', 'environment', 'transportation', 'education', 'medical', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const LANGUAGES = ['zh', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const MEDIA_KINDS = ['image', 'audio', 'video', 'document'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** The dedicated lines an emergency hint points the citizen to. */
+export type EmergencyLine = '110' | '119' | '120' | '122';
+
+/** How the citizen can be reached; `anonymous` when they gave nothing (allowed, but then no follow-up). */
+export interface Contact {
+  readonly anonymous: boolean;
+  readonly name?: string;
+  /** Digits with an optional leading `+`, as given (masked in logs, never in the job). */
+  readonly phone?: string;
+  readonly email?: string;
+  readonly wechatOpenId?: string;
+}
+
+export interface Location {
+  readonly lat?: number;
+  readonly lon?: number;
+  readonly address?: string;
+}
+
+/** An attachment travels by reference: the bytes are in the content-addressed store under `sha256`. */
+export interface AttachmentRef {
+  /** `sha256:<hex>`: the content address, so the same file attached twice is stored once. */
+  readonly id: string;
+  readonly mediaKind: MediaKind;
+  readonly mimeType: string;
+  readonly size: number;
+  readonly sha256: string;
+  /** The citizen's file name, reduced to a safe base name (no directories), or absent. */
+  readonly originalName?: string;
+}
+
+/** Where the submission came from, in each channel's own terms: what a reply or a retry is matched by. */
+export interface ChannelRefs {
+  readonly callId?: string;
+  readonly recordingName?: string;
+  readonly wechatMsgId?: string;
+  readonly wechatOpenId?: string;
+  readonly emailMessageId?: string;
+  readonly emailInReplyTo?: string;
+  readonly emailReferences?: readonly string[];
+  readonly open311ServiceCode?: string;
+  /** The integrator key's id (never the key) that submitted it through the web API or Open311. */
+  readonly apiKeyId?: string;
+  readonly idempotencyKey?: string;
+  /** A follow-up of an earlier submission (email reply, WeChat message naming a ticket). */
+  readonly followUpOf?: string;
+}
+
+/** What classification noticed; the work-order system acts on these, the reply already did. */
+export interface Hints {
+  /** Someone may be in danger: the reply told the citizen to call this line now, and the job runs first. */
+  readonly emergency?: { readonly line: EmergencyLine; readonly matched: string };
+  /** A matter for the courts, arbitration or administrative reconsideration (not the hotline's to decide). */
+  readonly legalProcedure?: { readonly matched: string };
+  /** The same contact's open request with nothing new: answer with its progress. */
+  readonly repeatOf?: { readonly id: string; readonly ticket: string };
+  /** Personal-privacy content (ID numbers, bank cards, health details): restrict who sees the text. */
+  readonly privacy?: { readonly matched: readonly string[] };
+}
+
+export interface Submission {
+  readonly schemaVersion: typeof SUBMISSION_SCHEMA_VERSION;
+  /** ULID: sortable by time, unique without coordination. */
+  readonly id: string;
+  /** Short, digits only (so a caller can key it in), with a check digit. */
+  readonly ticket: string;
+  readonly channel: Channel;
+  /** ISO 8601 UTC, when the gateway accepted it. */
+  readonly receivedAt: string;
+  readonly kind: Kind;
+  readonly category: Category;
+  /** Unicode NFC, trimmed, control characters removed; may be empty when attachments carry the matter. */
+  readonly text: string;
+  readonly language: Language;
+  readonly contact: Contact;
+  readonly location?: Location;
+  readonly attachments: readonly AttachmentRef[];
+  readonly refs: ChannelRefs;
+  readonly hints: Hints;
+  /** BullMQ priority: 1 is the most urgent (emergency hints), larger numbers wait longer. */
+  readonly priority: number;
+}
+
+/** What a channel hands to intake, before ids, classification and normalisation. */
+export interface SubmissionDraft {
+  readonly channel: Channel;
+  readonly text: string;
+  /** When the citizen or channel already said (IVR category menu, Open311 service code, web form select). */
+  readonly kind?: Kind;
+  readonly category?: Category;
+  readonly language?: Language;
+  readonly contact: Omit<Contact, 'anonymous'> & { readonly anonymous?: boolean };
+  readonly location?: Location;
+  readonly attachments?: readonly AttachmentRef[];
+  readonly refs?: ChannelRefs;
+}
+
+/** Where a request stands in the work-order system; reported back through `PUT /v1/submissions/:id/status`. */
+export const STATUSES = ['received', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface StatusEntry {
+  readonly status: Status;
+  /** ISO 8601 UTC. */
+  readonly at: string;
+  /** Shown to the citizen (progress reply, Open311 `status_notes`). */
+  readonly note?: string;
+  /** Department or agency now handling it (Open311 `agency_responsible`). */
+  readonly agency?: string;
+}
+
+/** A citizen's rating of how the request was handled (1 worst .. 5 best). */
+export interface Rating {
+  readonly score: 1 | 2 | 3 | 4 | 5;
+  readonly at: string;
+  readonly comment?: string;
+}
