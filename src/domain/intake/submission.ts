@@ -62,6 +62,8 @@ export interface ChannelRefs {
   readonly emailInReplyTo?: string;
   readonly emailReferences?: readonly string[];
   readonly open311ServiceCode?: string;
+  /** Media the citizen linked rather than uploaded (Open311 `media_url`, WeChat link messages): kept as given, never fetched here. */
+  readonly mediaUrls?: readonly string[];
   /** The integrator key's id (never the key) that submitted it through the web API or Open311. */
   readonly apiKeyId?: string;
   readonly idempotencyKey?: string;
