@@ -81,7 +81,25 @@ export interface Hints {
   readonly repeatOf?: { readonly id: string; readonly ticket: string };
   /** Personal-privacy content (ID numbers, bank cards, health details): restrict who sees the text. */
   readonly privacy?: { readonly matched: readonly string[] };
+  /**
+   * Machine-sent mail (auto-reply, bounce, mailing list): recorded, never answered, so no mail loop can start.
+   * Set by the channel (`SubmissionDraft.hints`), not by the text classifier.
+   */
+  readonly autoReply?: { readonly reason: AutoReplyReason };
 }
+
+/** Why a message counts as machine-sent (the first rule that matched, see `src/domain/email/auto-reply.ts`). */
+export const AUTO_REPLY_REASONS = [
+  'auto-submitted',
+  'precedence',
+  'autoreply-header',
+  'mailing-list',
+  'delivery-report',
+  'null-sender',
+  'system-sender',
+  'auto-reply-subject',
+] as const;
+export type AutoReplyReason = (typeof AUTO_REPLY_REASONS)[number];
 
 export interface Submission {
   readonly schemaVersion: typeof SUBMISSION_SCHEMA_VERSION;
@@ -118,6 +136,8 @@ export interface SubmissionDraft {
   readonly location?: Location;
   readonly attachments?: readonly AttachmentRef[];
   readonly refs?: ChannelRefs;
+  /** Hints only the channel can know (an e-mail's auto-reply headers); merged into the classifier's hints. */
+  readonly hints?: Pick<Hints, 'autoReply'>;
 }
 
 /** Where a request stands in the work-order system; reported back through `PUT /v1/submissions/:id/status`. */
