@@ -1,0 +1,194 @@
+// Builds the durable intake for the composition root: two fail-fast Redis connections (records and queue), the
+// local spool under `<dataDir>/spool`, the ticket lease, and the service, with the spool forwarded at start-up
+// and whenever Redis becomes ready again.
+
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import type { Log } from '../../app/app-ports.js';
+import { IntakeService } from '../../app/intake/intake-service.js';
+import { TicketLease } from '../../app/intake/ticket-lease.js';
+import type { Clock } from '../../app/ports.js';
+import { systemClock } from '../../app/ports.js';
+import { BullmqIntakeQueue } from './bullmq-intake-queue.js';
+import type { RemoveFinishedJobs } from './bullmq-intake-queue.js';
+import { FileSpool } from './file-spool.js';
+import { INTAKE_QUEUE_NAME, IntakeKeys } from './intake-keys.js';
+import { RedisIntakeStore } from './redis-intake-store.js';
+import { RedisTicketBlocks } from './redis-ticket-lease.js';
+
+const DAY_SECONDS = 86_400;
+
+export interface CreateIntakeOptions {
+  readonly redisUrl: string;
+  /** Key prefix; all keys become `{prefix}:...` (one Redis Cluster slot). */
+  readonly prefix: string;
+  /** The spool lives in `<dataDir>/spool`. */
+  readonly dataDir: string;
+  readonly log: Log;
+  /** Ticket numbers reserved per Redis round trip (default 1000). */
+  readonly ticketBlock?: number;
+  /** How long a dedup key is remembered, also after its job was removed (default 30 days). */
+  readonly idempotencyTtlDays?: number;
+  /** The same in milliseconds (`INTAKE_IDEMPOTENCY_TTL`); wins over `idempotencyTtlDays`. */
+  readonly idempotencyTtlMs?: number;
+  /** BullMQ `removeOnComplete` for intake jobs (default: keep 1 day, at most 10000). */
+  readonly removeOnComplete?: RemoveFinishedJobs;
+  /** BullMQ `removeOnFail` for intake jobs (default: keep 30 days). */
+  readonly removeOnFail?: RemoveFinishedJobs;
+  /** A Redis command slower than this counts as Redis being down (default 2000 ms). */
+  readonly commandTimeoutMs?: number;
+  /** `Retry-After` when neither Redis nor the spool can take a submission (default 30 s). */
+  readonly retryAfterSeconds?: number;
+  /** Wait before forwarding the spool again after a failed attempt (default 2000 ms). */
+  readonly forwardRetryMs?: number;
+  /** A claim still pending after this long lost its submit (gateway crash) and gets queued (default 30 s). */
+  readonly stalledClaimMs?: number;
+  /** How often to look for such claims (default 60 s). */
+  readonly sweepMs?: number;
+  /** How long start-up waits for Redis before starting anyway, spooling (default 3000 ms). */
+  readonly connectWaitMs?: number;
+  readonly clock?: Clock;
+}
+
+export interface CreatedIntake {
+  readonly intake: IntakeService;
+  /** The BullMQ queue name (`intake`); its key prefix is `queuePrefix`. */
+  readonly queueName: string;
+  readonly queuePrefix: string;
+  /** Both Redis connections are ready (for `/readyz`; intake keeps accepting into the spool when not). */
+  connected(): boolean;
+  /** Submissions waiting in the local spool for Redis (a gauge worth exporting). */
+  spooled(): number;
+  /** Stops forwarding, lets pending spool writes finish, and closes the connections. */
+  close(): Promise<void>;
+}
+
+export async function createIntake(options: CreateIntakeOptions): Promise<CreatedIntake> {
+  const log = options.log.child({ component: 'intake' });
+  const keys = new IntakeKeys(options.prefix);
+  const ttlMs = options.idempotencyTtlMs ?? (options.idempotencyTtlDays ?? 30) * DAY_SECONDS * 1000;
+  if (!Number.isFinite(ttlMs) || ttlMs < 1000) throw new RangeError(`idempotency TTL must be at least one second, got ${ttlMs} ms`);
+  const ttlSeconds = Math.ceil(ttlMs / 1000);
+  const ticketBlock = options.ticketBlock ?? 1000;
+  if (!Number.isSafeInteger(ticketBlock) || ticketBlock < 1) throw new RangeError(`ticket block must be a positive integer, got ${ticketBlock}`);
+  const commandTimeout = options.commandTimeoutMs ?? 2000;
+  const retryAfterSeconds = options.retryAfterSeconds ?? 30;
+  const clock = options.clock ?? systemClock;
+
+  const spool = await FileSpool.open(join(options.dataDir, 'spool'), log.child({ part: 'spool' }));
+  const storeConnection = failFastConnection(options.redisUrl, commandTimeout, log, 'records');
+  const queueConnection = failFastConnection(options.redisUrl, commandTimeout, log, 'queue');
+  const queue = new BullmqIntakeQueue(
+    queueConnection,
+    {
+      prefix: keys.bullPrefix,
+      dedupTtlMs: ttlSeconds * 1000,
+      removeOnComplete: options.removeOnComplete ?? { age: DAY_SECONDS, count: 10_000 },
+      removeOnFail: options.removeOnFail ?? { age: 30 * DAY_SECONDS },
+    },
+    log,
+  );
+  const tickets = new TicketLease(
+    new RedisTicketBlocks(storeConnection, keys.ticketSequence),
+    { blockSize: ticketBlock, retryAfterSeconds },
+    clock,
+    log,
+  );
+  const intake = new IntakeService(
+    {
+      store: new RedisIntakeStore(storeConnection, keys, { idempotencyTtlSeconds: ttlSeconds, now: () => clock.now() }),
+      queue,
+      spool,
+      tickets,
+      clock,
+      randomBytes: (size) => randomBytes(size),
+      log,
+    },
+    {
+      retryAfterSeconds,
+      forwardRetryMs: options.forwardRetryMs ?? 2000,
+      ...(options.stalledClaimMs !== undefined ? { stalledClaimMs: options.stalledClaimMs } : {}),
+      ...(options.sweepMs !== undefined ? { sweepMs: options.sweepMs } : {}),
+    },
+  );
+
+  const connectWaitMs = options.connectWaitMs ?? 3000;
+  const [storeReady] = await Promise.all([untilReady(storeConnection, connectWaitMs), untilReady(queueConnection, connectWaitMs)]);
+  if (storeReady) {
+    await tickets.prime().catch((err: unknown) => {
+      log.warn({ err: (err as Error).message }, 'could not lease ticket numbers at start-up');
+    });
+  } else {
+    log.warn({}, 'Redis not reachable at start-up: submissions go to the local spool until it is');
+  }
+  // Redis back (or reachable for the first time): forward what was spooled meanwhile, or by an earlier run.
+  const kick = (): void => intake.forwarder.kick();
+  storeConnection.on('ready', kick);
+  queueConnection.on('ready', kick);
+  intake.forwarder.kick();
+
+  return {
+    intake,
+    queueName: INTAKE_QUEUE_NAME,
+    queuePrefix: keys.bullPrefix,
+    connected: () => storeConnection.status === 'ready' && queueConnection.status === 'ready',
+    spooled: () => spool.size,
+    async close() {
+      storeConnection.off('ready', kick);
+      queueConnection.off('ready', kick);
+      await intake.forwarder.stop();
+      await spool.close();
+      await queue.close();
+      await Promise.all([closeConnection(storeConnection), closeConnection(queueConnection)]);
+    },
+  };
+}
+
+/**
+ * Never queues commands while disconnected and gives up on a slow one quickly: a dead Redis must turn into a
+ * spooled submission in milliseconds, not a hanging request. No automatic resend after a reconnect either: a
+ * resent status update would be recorded twice.
+ */
+function failFastConnection(url: string, commandTimeout: number, log: Log, role: string): Redis {
+  const client = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(100 * times, 2000),
+  });
+  let wasReady = false;
+  client.on('ready', () => {
+    if (!wasReady) log.info({ connection: role }, 'intake Redis connection ready');
+    wasReady = true;
+  });
+  client.on('error', (err: Error) => {
+    if (wasReady) log.warn({ connection: role, err: err.message }, 'intake Redis connection lost');
+    wasReady = false;
+  });
+  return client;
+}
+
+function untilReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = (): void => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.on('ready', onReady);
+  });
+}
+
+async function closeConnection(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    await client.quit().catch(() => client.disconnect());
+  } else {
+    client.disconnect();
+  }
+}

@@ -1,0 +1,81 @@
+// Every Redis key intake uses, in one place. All of them (BullMQ's included) carry the prefix as a Redis Cluster
+// hash tag, `{hotline}`, so the queue, the records and the idempotency claims live in one slot and the Lua
+// scripts that touch several of them stay legal on a cluster.
+
+import { createHash } from 'node:crypto';
+import type { Channel, Status } from '../../domain/intake/submission.js';
+
+export const INTAKE_QUEUE_NAME = 'intake';
+
+const PREFIX_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export class IntakePrefixError extends Error {
+  readonly code = 'INTAKE_PREFIX_INVALID';
+  constructor(prefix: string) {
+    super(`intake key prefix must be 1-64 letters, digits, '.', '_' or '-' (it becomes the Redis hash tag {prefix}), got ${JSON.stringify(prefix)}`);
+    this.name = 'IntakePrefixError';
+  }
+}
+
+/** sha256 hex of the dedup key: a fixed-length, personal-data-free name for keys and BullMQ job ids. */
+export function dedupHash(dedupKey: string): string {
+  return createHash('sha256').update(dedupKey, 'utf8').digest('hex');
+}
+
+export class IntakeKeys {
+  /** BullMQ's `prefix` option: the queue's keys are `{prefix}:intake:...`. */
+  readonly bullPrefix: string;
+  readonly ticketSequence: string;
+  readonly byTime: string;
+  /** Sorted set of claims not yet marked queued: dedup-key hash, scored by claim time. */
+  readonly pendingClaims: string;
+
+  constructor(prefix: string) {
+    if (!PREFIX_PATTERN.test(prefix)) throw new IntakePrefixError(prefix);
+    this.bullPrefix = `{${prefix}}`;
+    this.ticketSequence = this.key('ticket-seq');
+    this.byTime = this.key('idx:time');
+    this.pendingClaims = this.key('idem-pending');
+  }
+
+  idempotency(dedupKey: string): string {
+    return this.idempotencyByHash(dedupHash(dedupKey));
+  }
+
+  idempotencyByHash(hash: string): string {
+    return this.key(`idem:${hash}`);
+  }
+
+  record(id: string): string {
+    return this.key(`sub:${id}`);
+  }
+
+  history(id: string): string {
+    return this.key(`history:${id}`);
+  }
+
+  ticket(ticket: string): string {
+    return this.key(`ticket:${ticket}`);
+  }
+
+  byChannel(channel: Channel): string {
+    return this.key(`idx:channel:${channel}`);
+  }
+
+  byServiceCode(code: string): string {
+    return this.key(`idx:service:${encodeURIComponent(code)}`);
+  }
+
+  byStatus(status: Status): string {
+    return this.key(`idx:status:${status}`);
+  }
+
+  /** Contact keys hold phone numbers and e-mail addresses: hashed, so key names never show them. */
+  byContact(contactKey: string): string {
+    return this.key(`idx:contact:${createHash('sha256').update(contactKey, 'utf8').digest('hex').slice(0, 32)}`);
+  }
+
+  private key(rest: string): string {
+    return `${this.bullPrefix}:${rest}`;
+  }
+}

@@ -1,0 +1,339 @@
+// Intake's records in Redis: the idempotency claims, each submission's record and status history, the ticket
+// index and the sorted-set indexes `find` and the repeat hint read. Writes that must hang together are single Lua
+// scripts, so a crash or a lost connection never leaves a claim without its record or a status in two indexes.
+// Every Redis failure surfaces as `StoreUnavailableError`: the service then spools or answers "try again".
+
+import type { Redis } from 'ioredis';
+import type { IdempotencyClaim, IntakeStore } from '../../app/intake/durable-intake-ports.js';
+import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
+import { matchesQuery, newestFirst, receivedEntry, receivedMs } from '../../app/intake/intake-query.js';
+import type { IntakeQuery, IntakeRecord } from '../../app/intake/intake-ports.js';
+import { contactKeys } from '../../domain/intake/repeat.js';
+import { STATUSES } from '../../domain/intake/submission.js';
+import type { Rating, StatusEntry, Submission } from '../../domain/intake/submission.js';
+import { dedupHash } from './intake-keys.js';
+import type { IntakeKeys } from './intake-keys.js';
+import { LuaScript } from './lua-script.js';
+
+// KEYS: claim, record, history, ticket, pending claims, then the indexes the record is filed under.
+// ARGV: fingerprint, submission JSON, TTL s, id, receivedAt ms, history entry JSON, dedup key, its hash, claimed-at ms.
+const CLAIM = new LuaScript(`
+local existing = redis.call('HMGET', KEYS[1], 'fingerprint', 'state', 'submission', 'dedupKey')
+if existing[1] then return existing end
+redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1], 'state', 'pending', 'submission', ARGV[2], 'dedupKey', ARGV[7])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[5], ARGV[9], ARGV[8])
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('HSET', KEYS[2], 'submission', ARGV[2], 'status', 'received', 'receivedMs', ARGV[5])
+  redis.call('DEL', KEYS[3])
+  redis.call('RPUSH', KEYS[3], ARGV[6])
+  redis.call('SET', KEYS[4], ARGV[4], 'NX')
+  for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4]) end
+end
+return false
+`);
+
+// KEYS: claim, pending claims. ARGV: the dedup key's hash.
+const MARK_QUEUED = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'state', 'queued') end
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`);
+
+// KEYS: record, history, then one status index per ARGV[4..] status name.
+const APPEND_STATUS = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local ms = redis.call('HGET', KEYS[1], 'receivedMs')
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[1], 'status', ARGV[3])
+for i = 3, #KEYS do
+  if ARGV[i + 1] == ARGV[3] then redis.call('ZADD', KEYS[i], ms, ARGV[1]) else redis.call('ZREM', KEYS[i], ARGV[1]) end
+end
+return 1
+`);
+
+const SET_RATING = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'rating', ARGV[1])
+return 1
+`);
+
+interface Scored {
+  readonly id: string;
+  readonly score: number;
+}
+
+export interface RedisIntakeStoreOptions {
+  /** How long a dedup key is remembered; must outlive the job's removal from the queue. */
+  readonly idempotencyTtlSeconds: number;
+  /** Index entries read per round trip by `find`. */
+  readonly pageSize?: number;
+  /** Claim times, for finding stalled claims (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+export class RedisIntakeStore implements IntakeStore {
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly client: Redis,
+    private readonly keys: IntakeKeys,
+    private readonly options: RedisIntakeStoreOptions,
+  ) {
+    if (!Number.isSafeInteger(options.idempotencyTtlSeconds) || options.idempotencyTtlSeconds < 1) {
+      throw new RangeError(`idempotency TTL must be a positive number of seconds, got ${options.idempotencyTtlSeconds}`);
+    }
+    this.pageSize = options.pageSize ?? 200;
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  async getClaim(dedupKey: string): Promise<IdempotencyClaim | null> {
+    const fields = await this.redis(() => this.client.hmget(this.keys.idempotency(dedupKey), 'fingerprint', 'state', 'submission'));
+    return parseClaim(dedupKey, fields);
+  }
+
+  async claim(claim: IdempotencyClaim): Promise<IdempotencyClaim | null> {
+    const s = claim.submission;
+    const ms = receivedMs(s);
+    const indexes = [this.keys.byTime, this.keys.byChannel(s.channel), this.keys.byStatus('received')];
+    if (s.refs.open311ServiceCode !== undefined) indexes.push(this.keys.byServiceCode(s.refs.open311ServiceCode));
+    for (const key of contactKeys(s.contact)) indexes.push(this.keys.byContact(key));
+    const reply = await this.redis(() =>
+      CLAIM.run(
+        this.client,
+        [
+          this.keys.idempotency(claim.dedupKey),
+          this.keys.record(s.id),
+          this.keys.history(s.id),
+          this.keys.ticket(s.ticket),
+          this.keys.pendingClaims,
+          ...indexes,
+        ],
+        [
+          claim.fingerprint,
+          JSON.stringify(s),
+          this.options.idempotencyTtlSeconds,
+          s.id,
+          ms,
+          JSON.stringify(receivedEntry(s)),
+          claim.dedupKey,
+          dedupHash(claim.dedupKey),
+          this.now(),
+        ],
+      ),
+    );
+    if (reply === null) return null;
+    const existing = parseClaim(claim.dedupKey, reply as (string | null)[]);
+    if (existing === null) throw new Error('intake claim script returned an unreadable claim');
+    return existing;
+  }
+
+  async markQueued(dedupKey: string): Promise<void> {
+    const hash = dedupHash(dedupKey);
+    await this.redis(() => MARK_QUEUED.run(this.client, [this.keys.idempotencyByHash(hash), this.keys.pendingClaims], [hash]));
+  }
+
+  async stalledClaims(claimedBeforeMs: number, limit: number): Promise<IdempotencyClaim[]> {
+    const hashes = await this.redis(() => this.client.zrangebyscore(this.keys.pendingClaims, '-inf', claimedBeforeMs, 'LIMIT', 0, limit));
+    const claims: IdempotencyClaim[] = [];
+    for (const hash of hashes) {
+      const fields = await this.redis(() =>
+        this.client.hmget(this.keys.idempotencyByHash(hash), 'fingerprint', 'state', 'submission', 'dedupKey'),
+      );
+      const dedupKey = fields[3];
+      const claim = typeof dedupKey === 'string' ? parseClaim(dedupKey, fields) : null;
+      if (claim === null || claim.state === 'queued') {
+        // Expired, or queued by a path that crashed before tidying up: nothing left to finish.
+        await this.redis(() => this.client.zrem(this.keys.pendingClaims, hash));
+        continue;
+      }
+      claims.push(claim);
+    }
+    return claims;
+  }
+
+  async aliasTicket(ticket: string, id: string): Promise<void> {
+    await this.redis(() => this.client.set(this.keys.ticket(ticket), id, 'NX'));
+  }
+
+  async get(id: string): Promise<IntakeRecord | null> {
+    return (await this.loadMany([id]))[0] ?? null;
+  }
+
+  async idByTicket(ticket: string): Promise<string | null> {
+    return await this.redis(() => this.client.get(this.keys.ticket(ticket)));
+  }
+
+  async find(query: IntakeQuery): Promise<IntakeRecord[]> {
+    if (query.limit <= 0) return [];
+    if (query.ids !== undefined) {
+      const records = await this.loadMany([...new Set(query.ids)]);
+      return records.filter((r) => matchesQuery(r, query)).sort(newestFirst).slice(0, query.limit);
+    }
+    const min = query.fromMs ?? '-inf';
+    const max = query.toMs ?? '+inf';
+    // Drive the scan by the narrowest index at hand; the rest of the query is checked on each record.
+    const driving =
+      query.open311ServiceCode !== undefined
+        ? [this.keys.byServiceCode(query.open311ServiceCode)]
+        : query.status !== undefined
+          ? [...new Set(query.status)].map((status) => this.keys.byStatus(status))
+          : query.channel !== undefined
+            ? [this.keys.byChannel(query.channel)]
+            : [this.keys.byTime];
+    const merged = new MergedIndex(driving.map((key) => new IndexCursor(this, key, min, max, this.pageSize)));
+    const found: IntakeRecord[] = [];
+    const seen = new Set<string>();
+    for (;;) {
+      const ids: string[] = [];
+      while (ids.length < this.pageSize) {
+        const next = await merged.next();
+        if (next === null) break;
+        if (seen.has(next.id)) continue;
+        seen.add(next.id);
+        ids.push(next.id);
+      }
+      if (ids.length === 0) return found;
+      for (const record of await this.loadMany(ids)) {
+        if (!matchesQuery(record, query)) continue;
+        found.push(record);
+        if (found.length >= query.limit) return found;
+      }
+    }
+  }
+
+  async recentByContact(keys: readonly string[], limit: number): Promise<IntakeRecord[]> {
+    if (keys.length === 0 || limit <= 0) return [];
+    const lists = await Promise.all(keys.map((key) => this.rangeByScore(this.keys.byContact(key), '+inf', '-inf', 0, limit)));
+    const ids = [...new Map(lists.flat().sort(byScoreThenIdDesc).map((e) => [e.id, e])).keys()].slice(0, limit);
+    return (await this.loadMany(ids)).sort(newestFirst);
+  }
+
+  async appendStatus(id: string, entry: StatusEntry): Promise<IntakeRecord | null> {
+    const updated = await this.redis(() =>
+      APPEND_STATUS.run(
+        this.client,
+        [this.keys.record(id), this.keys.history(id), ...STATUSES.map((status) => this.keys.byStatus(status))],
+        [id, JSON.stringify(entry), entry.status, ...STATUSES],
+      ),
+    );
+    return updated === 1 ? await this.get(id) : null;
+  }
+
+  async setRating(id: string, rating: Rating): Promise<IntakeRecord | null> {
+    const updated = await this.redis(() => SET_RATING.run(this.client, [this.keys.record(id)], [JSON.stringify(rating)]));
+    return updated === 1 ? await this.get(id) : null;
+  }
+
+  /** Index entries, highest score first, from `offset`. */
+  async rangeByScore(key: string, max: number | string, min: number | string, offset: number, count: number): Promise<Scored[]> {
+    const flat = await this.redis(() => this.client.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', offset, count));
+    const out: Scored[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] ?? '', score: Number(flat[i + 1]) });
+    return out;
+  }
+
+  /** The records that exist, in the order asked for. */
+  private async loadMany(ids: readonly string[]): Promise<IntakeRecord[]> {
+    if (ids.length === 0) return [];
+    const replies = await this.redis(async () => {
+      const pipeline = this.client.pipeline();
+      for (const id of ids) {
+        pipeline.hmget(this.keys.record(id), 'submission', 'rating');
+        pipeline.lrange(this.keys.history(id), 0, -1);
+      }
+      return (await pipeline.exec()) ?? [];
+    });
+    const records: IntakeRecord[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const [fieldsErr, fields] = replies[2 * i] ?? [null, null];
+      const [historyErr, history] = replies[2 * i + 1] ?? [null, null];
+      const err = fieldsErr ?? historyErr;
+      if (err) throw new StoreUnavailableError(`Redis: ${err.message}`, { cause: err });
+      const [submission, rating] = fields as (string | null)[];
+      if (submission === null || submission === undefined) continue;
+      records.push(toRecord(submission, rating ?? null, history as string[]));
+    }
+    return records;
+  }
+
+  private async redis<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (err) {
+      throw new StoreUnavailableError(`Redis: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+}
+
+function toRecord(submissionJson: string, ratingJson: string | null, historyJson: readonly string[]): IntakeRecord {
+  const submission = JSON.parse(submissionJson) as Submission;
+  const history = historyJson.map((entry) => JSON.parse(entry) as StatusEntry);
+  const record: IntakeRecord = { submission, history: history.length > 0 ? history : [receivedEntry(submission)] };
+  return ratingJson === null ? record : { ...record, rating: JSON.parse(ratingJson) as Rating };
+}
+
+function parseClaim(dedupKey: string, fields: readonly (string | null)[]): IdempotencyClaim | null {
+  const [fingerprint, state, submission] = fields;
+  if (typeof fingerprint !== 'string' || typeof submission !== 'string') return null;
+  return {
+    dedupKey,
+    fingerprint,
+    submission: JSON.parse(submission) as Submission,
+    state: state === 'queued' ? 'queued' : 'pending',
+  };
+}
+
+function byScoreThenIdDesc(a: Scored, b: Scored): number {
+  return b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** Pages through one sorted-set index, highest score first. */
+class IndexCursor {
+  private buffer: Scored[] = [];
+  private offset = 0;
+  private exhausted = false;
+
+  constructor(
+    private readonly store: RedisIntakeStore,
+    private readonly key: string,
+    private readonly min: number | string,
+    private readonly max: number | string,
+    private readonly pageSize: number,
+  ) {}
+
+  async peek(): Promise<Scored | null> {
+    if (this.buffer.length === 0 && !this.exhausted) {
+      const page = await this.store.rangeByScore(this.key, this.max, this.min, this.offset, this.pageSize);
+      this.offset += page.length;
+      if (page.length < this.pageSize) this.exhausted = true;
+      this.buffer = page;
+    }
+    return this.buffer[0] ?? null;
+  }
+
+  take(): void {
+    this.buffer.shift();
+  }
+}
+
+/** Several indexes read as one, newest first (status queries naming more than one status). */
+class MergedIndex {
+  constructor(private readonly cursors: readonly IndexCursor[]) {}
+
+  async next(): Promise<Scored | null> {
+    const heads = await Promise.all(this.cursors.map((cursor) => cursor.peek()));
+    let best = -1;
+    heads.forEach((head, i) => {
+      const current = heads[best];
+      if (head !== null && (current === undefined || current === null || byScoreThenIdDesc(head, current) < 0)) best = i;
+    });
+    const head = heads[best];
+    if (head === undefined || head === null) return null;
+    this.cursors[best]?.take();
+    return head;
+  }
+}

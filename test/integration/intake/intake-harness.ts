@@ -1,0 +1,114 @@
+// Shared set-up for the intake integration tests: a fresh key prefix and data directory per test on the real
+// Redis, a recording log, drafts, and a look at what is really in the `intake` queue.
+
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createIntake } from '../../../src/adapters/intake/create-intake.js';
+import type { CreatedIntake, CreateIntakeOptions } from '../../../src/adapters/intake/create-intake.js';
+import { INTAKE_QUEUE_NAME, IntakeKeys } from '../../../src/adapters/intake/intake-keys.js';
+import type { Log } from '../../../src/app/app-ports.js';
+import type { SubmitRequest } from '../../../src/app/intake/intake-ports.js';
+import type { Submission, SubmissionDraft } from '../../../src/domain/intake/submission.js';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly fields: Record<string, unknown>;
+}
+
+export function recordingLog(): { log: Log; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at =
+    (level: LogLine['level'], bindings: Record<string, unknown>) =>
+    (obj: object | string, msg?: string): void => {
+      if (typeof obj === 'string') lines.push({ level, msg: obj, fields: { ...bindings } });
+      else lines.push({ level, msg: msg ?? '', fields: { ...bindings, ...(obj as Record<string, unknown>) } });
+    };
+  const make = (bindings: Record<string, unknown>): Log => ({
+    debug: at('debug', bindings),
+    info: at('info', bindings),
+    warn: at('warn', bindings),
+    error: at('error', bindings),
+    child: (more) => make({ ...bindings, ...more }),
+  });
+  return { log: make({}), lines };
+}
+
+export function draft(overrides: Partial<SubmissionDraft> = {}): SubmissionDraft {
+  return {
+    channel: 'web',
+    text: '东城区和平里小区门口的路灯坏了三天了，晚上很黑',
+    contact: { name: '张三', phone: '13812345678' },
+    ...overrides,
+  };
+}
+
+export function request(n: number, overrides: Partial<SubmissionDraft> = {}): SubmitRequest {
+  return {
+    dedupKey: `web:test-key:${n}`,
+    fingerprint: `fp-${n}`,
+    draft: draft({ text: `第${n}号诉求：小区门口的路灯坏了，编号${n}`, contact: { phone: `138${String(n).padStart(8, '0')}` }, ...overrides }),
+  };
+}
+
+/** A fresh prefix and data directory; `cleanup` deletes the keys and the directory. */
+export class IntakeFixture {
+  readonly prefix = `t${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  readonly keys = new IntakeKeys(this.prefix);
+  readonly redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  readonly recorded = recordingLog();
+  private readonly opened: CreatedIntake[] = [];
+  private readonly queues: Queue[] = [];
+  dataDir = '';
+
+  static async create(): Promise<IntakeFixture> {
+    const fixture = new IntakeFixture();
+    fixture.dataDir = await mkdtemp(join(tmpdir(), 'intake-test-'));
+    return fixture;
+  }
+
+  async open(options: Partial<CreateIntakeOptions> = {}): Promise<CreatedIntake> {
+    const created = await createIntake({
+      redisUrl: REDIS_URL,
+      prefix: this.prefix,
+      dataDir: this.dataDir,
+      log: this.recorded.log,
+      forwardRetryMs: 200,
+      ...options,
+    });
+    this.opened.push(created);
+    return created;
+  }
+
+  /** A Queue on the same keys, to look at what is really there. */
+  queue(): Queue {
+    const queue = new Queue(INTAKE_QUEUE_NAME, { connection: this.redis, prefix: this.keys.bullPrefix });
+    this.queues.push(queue);
+    return queue;
+  }
+
+  /** Every job in the queue, whatever its state. */
+  async jobs(): Promise<{ id: string; data: Submission }[]> {
+    const jobs = await this.queue().getJobs(['waiting', 'prioritized', 'active', 'completed', 'failed', 'delayed', 'waiting-children'], 0, -1);
+    return jobs.map((job) => ({ id: String(job.id), data: job.data as Submission }));
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.opened.splice(0).map((c) => c.close()));
+    await Promise.all(this.queues.splice(0).map((q) => q.close()));
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keys.bullPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await this.redis.del(...keys);
+    } while (cursor !== '0');
+    this.redis.disconnect();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
