@@ -6,6 +6,8 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsy
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
+import { registerOpenApi } from './openapi.js';
+import type { OpenApiOptions } from './openapi.js';
 import { DebugRequestLog } from './request-log.js';
 
 /** Each named dependency (`ari`, `ami`, `redis`, ...) and whether it is usable now. */
@@ -20,6 +22,13 @@ export interface HttpServerDeps {
   readonly readiness: ReadinessCheck;
   /** More routes, registered before the server listens. */
   readonly routes?: readonly RoutePlugin[];
+  /** Serve the OpenAPI document (/openapi.json, /docs/json) and the docs page (/docs) for the tagged routes. */
+  readonly openApi?: OpenApiOptions;
+  /**
+   * Behind a reverse proxy, take the client address from `X-Forwarded-For` (per-IP rate limits would otherwise
+   * count every citizen as the proxy). `true`, a hop count, or the proxies' addresses/CIDRs.
+   */
+  readonly trustProxy?: boolean | number | string;
 }
 
 export interface HttpServer {
@@ -45,7 +54,10 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
     // Typed as fastify's base logger so that route plugins keep fastify's default generics.
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new DebugRequestLog(),
+    trustProxy: trustProxyOption(deps.trustProxy ?? false),
   });
+  // Before any route plugin: the generator only sees routes added after it.
+  if (deps.openApi !== undefined) registerOpenApi(app, deps.openApi);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
@@ -104,4 +116,10 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
     },
     close: () => app.close(),
   };
+}
+
+/** A hop count becomes proxy-addr's trust function (trust the `n` nearest hops); fastify's types omit the number form. */
+function trustProxyOption(value: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof value !== 'number') return value;
+  return (_address, hop) => hop < value;
 }
