@@ -1,0 +1,62 @@
+// A hotline record as an Open311 service request. GeoReport reads are public (no api_key), so this shows the
+// matter, never the person: no contact details, and no text at all when classification flagged private content.
+
+import type { EmergencyLine, Status, Submission } from '../../../domain/intake/submission.js';
+import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
+import type { RecordNode } from './open311-document.js';
+import { serviceName } from './open311-services.js';
+import { formatW3cDateTime } from './w3c-datetime.js';
+
+export const OPEN_STATUSES: readonly Status[] = ['received', 'accepted', 'in_progress'];
+export const CLOSED_STATUSES: readonly Status[] = ['resolved', 'closed', 'rejected'];
+
+export type Open311Status = 'open' | 'closed';
+
+export function open311Status(status: Status): Open311Status {
+  return OPEN_STATUSES.includes(status) ? 'open' : 'closed';
+}
+
+const EMERGENCY_NOTICE: Readonly<Record<EmergencyLine, string>> = {
+  '110': '如有人身危险，请立即拨打110报警。 If anyone is in danger, call the police on 110 now.',
+  '119': '如发生火灾，请立即拨打119。 If there is a fire, call 119 now.',
+  '120': '如需急救，请立即拨打120。 If someone needs an ambulance, call 120 now.',
+  '122': '如发生交通事故，请立即拨打122。 To report a traffic accident, call 122 now.',
+};
+
+const RECEIVED_NOTICE = '12345热线已收到您的诉求，将转交责任部门办理。 The 12345 hotline has received this request and will pass it to the department responsible.';
+
+/** What happens next; first the emergency line when classification heard danger. */
+export function serviceNotice(submission: Submission): string {
+  const line = submission.hints.emergency?.line;
+  return line === undefined ? RECEIVED_NOTICE : `${EMERGENCY_NOTICE[line]} ${RECEIVED_NOTICE}`;
+}
+
+/** The GeoReport v2 `request` element, in the spec's field order; fields we have no value for are left out. */
+export function serviceRequestNode(record: IntakeRecord): RecordNode {
+  const { submission, history } = record;
+  const last = history.at(-1);
+  const status = last?.status ?? 'received';
+  const code = submission.refs.open311ServiceCode ?? submission.category;
+  const location = submission.location;
+  return {
+    service_request_id: submission.ticket,
+    status: open311Status(status),
+    status_notes: history.findLast((entry) => entry.note !== undefined && entry.note !== '')?.note,
+    service_name: serviceName(code) ?? serviceName(submission.category),
+    service_code: code,
+    description: submission.hints.privacy === undefined ? submission.text : undefined,
+    agency_responsible: history.findLast((entry) => entry.agency !== undefined && entry.agency !== '')?.agency,
+    service_notice: serviceNotice(submission),
+    requested_datetime: w3c(submission.receivedAt),
+    updated_datetime: w3c(last?.at ?? submission.receivedAt),
+    address: location?.address,
+    lat: location?.lat,
+    long: location?.lon,
+    media_url: submission.refs.mediaUrls?.[0],
+  };
+}
+
+function w3c(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : formatW3cDateTime(ms);
+}
