@@ -1,0 +1,154 @@
+// The web form in a real headless Chromium at a phone's size, on the real intake: what a citizen does, end to end.
+
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Submission } from '../../../src/domain/intake/submission.js';
+import { pngBytes, startWebForm } from './web-form-harness.js';
+import type { WebFormHarness } from './web-form-harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`web form browser test skipped: ${CHROMIUM} is missing (Debian package "chromium")`);
+
+describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when /usr/bin/chromium is missing)', () => {
+  let h: WebFormHarness;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    h = await startWebForm({ limits: { fileBytes: 1024 * 1024, files: 3 } });
+    dir = await mkdtemp(join(tmpdir(), 'web-form-browser-'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      geolocation: { latitude: 39.9087, longitude: 116.3975 },
+      permissions: ['geolocation'],
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(5000);
+    // A script error or a Content-Security-Policy violation shows up here (and fails the last test).
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function queuedWithTicket(ticket: string): Promise<Submission | undefined> {
+    const jobs = await h.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+    return jobs.find((job) => job.data.ticket === ticket)?.data;
+  }
+
+  it('shows a validation error for an empty form, in Mandarin', async () => {
+    await page.goto(h.url);
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('label[for="text"]')).toBe('发生了什么 *');
+    // Fits the phone: nothing wider than the screen, and every control has a label.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
+      .filter((control) => control.labels === null || control.labels.length === 0)
+      .map((control) => control.id || control.name)`);
+    expect(unlabelled).toEqual([]);
+    await page.click('#submit');
+    await page.waitForSelector('#form-errors:not([hidden])');
+    expect(await page.textContent('#form-errors')).toContain('请描述发生了什么');
+    expect(await page.getAttribute('#text', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate('document.activeElement.id')).toBe('form-errors');
+  });
+
+  it('submits a complaint with a photo and the location, and shows the ticket number', async () => {
+    const photoPath = join(dir, '路灯.png');
+    const photo = pngBytes(24);
+    await writeFile(photoPath, photo);
+
+    await page.fill('#text', '小区门口的路灯坏了三天了，晚上很黑');
+    await page.selectOption('#kind', 'complaint');
+    await page.selectOption('#category', 'urban-management');
+    await page.fill('#address', '东城区东华门街道南池子大街 1 号');
+    await page.click('#locate');
+    await page.waitForSelector('#locate-clear:not([hidden])');
+    expect(await page.textContent('#locate-status')).toContain('39.9087');
+    await page.fill('#phone', '138 0013 8000');
+    await page.setInputFiles('#files', photoPath);
+    expect(await page.textContent('#file-list')).toContain('路灯.png');
+    await page.click('#submit');
+
+    await page.waitForSelector('#result:not([hidden])');
+    const ticket = (await page.textContent('#ticket-number'))?.trim() ?? '';
+    expect(ticket).toMatch(/^[0-9]{9,20}$/);
+    expect(await page.isVisible('#ticket-number')).toBe(true);
+    expect(await page.isHidden('#emergency')).toBe(true);
+    expect(await page.isHidden('#form-section')).toBe(true);
+
+    const submission = await queuedWithTicket(ticket);
+    expect(submission).toMatchObject({
+      channel: 'web',
+      text: '小区门口的路灯坏了三天了，晚上很黑',
+      kind: 'complaint',
+      category: 'urban-management',
+      language: 'zh',
+      contact: { phone: '13800138000' },
+      location: { address: '东城区东华门街道南池子大街 1 号', lat: 39.9087, lon: 116.3975 },
+    });
+    expect(submission?.attachments).toHaveLength(1);
+    expect(submission?.attachments[0]).toMatchObject({ mediaKind: 'image', mimeType: 'image/png', size: photo.length, originalName: '路灯.png' });
+    const sha = submission?.attachments[0]?.sha256 ?? '';
+    expect(Buffer.from((await h.attachments.read(sha)) ?? [])).toEqual(photo);
+  });
+
+  it('looks up the ticket, switches to English, and rates the handling once resolved', async () => {
+    const ticket = (await page.textContent('#ticket-number'))?.trim() ?? '';
+    await page.click('#check-this');
+    await page.waitForSelector('#status-result:not([hidden])');
+    expect(await page.textContent('#status-current')).toBe('已接收');
+    expect(await page.isHidden('#rating-form')).toBe(true);
+
+    await page.click('#lang-switch');
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('label[for="text"]')).toBe('What happened *');
+    expect(await page.textContent('#status-heading')).toBe('Check progress');
+    expect(await page.textContent('#status-current')).toBe('Received');
+    expect(await page.textContent('#lang-switch')).toBe('中文');
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+
+    const record = await h.intake.getByTicket(ticket);
+    await h.intake.updateStatus(record?.submission.id ?? '', { status: 'resolved', at: new Date().toISOString(), note: 'Street light repaired' });
+    await page.click('#status-submit');
+    await page.waitForSelector('#rating-form:not([hidden])');
+    expect(await page.textContent('#status-current')).toBe('Resolved');
+    expect(await page.textContent('#status-history')).toContain('Street light repaired');
+    await page.check('#rating-form input[name="score"][value="5"]');
+    await page.fill('#rating-comment', 'Fixed the next day');
+    await page.click('#rating-submit');
+    await expect.poll(() => page.textContent('#rating-message')).toBe('Thank you for your rating.');
+    expect((await h.intake.getByTicket(ticket))?.rating).toMatchObject({ score: 5, comment: 'Fixed the next day' });
+  });
+
+  it('tells the citizen to call 119 when the text reports a fire', async () => {
+    await page.click('#submit-another');
+    await page.fill('#text', 'There is a fire in the stairwell and smoke everywhere');
+    await page.click('#submit');
+    await page.waitForSelector('#emergency:not([hidden])');
+    expect(await page.textContent('#emergency-heading')).toBe('Call 119 now');
+    expect(await page.getAttribute('#emergency-call', 'href')).toBe('tel:119');
+    expect(await page.textContent('#emergency-message')).toContain('119');
+    expect(await page.textContent('#ticket-number')).toMatch(/^[0-9]{9,20}$/);
+    expect(pageErrors).toEqual([]);
+  });
+});

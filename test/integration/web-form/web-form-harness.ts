@@ -1,0 +1,121 @@
+// A web form served the way the gateway serves it (the operations HTTP server plus the web form plugin), on the
+// real intake (Redis, BullMQ) and the real content store in a temporary directory. Each harness has its own Redis
+// key prefix, removed on close, so tests can run side by side against the one Redis.
+
+import { Queue } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { crc32, deflateSync } from 'node:zlib';
+import { ContentStore } from '../../../src/adapters/attachments/content-store.js';
+import { buildHttpServer } from '../../../src/adapters/http/index.js';
+import { webFormRoutes } from '../../../src/adapters/http/web-form/index.js';
+import type { WebFormDeps } from '../../../src/adapters/http/web-form/index.js';
+import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js';
+import { createIntake } from '../../../src/adapters/intake/create-intake.js';
+import { createLogger } from '../../../src/adapters/log/index.js';
+import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
+import type { Intake } from '../../../src/app/intake/intake-ports.js';
+import type { Submission } from '../../../src/domain/intake/submission.js';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface WebFormHarness {
+  readonly url: string;
+  readonly intake: Intake;
+  readonly attachments: ContentStore;
+  readonly queue: Queue;
+  /** Everything logged, as text. */
+  logText(): string;
+  /** The BullMQ job the form's idempotency key made, if any. */
+  jobFor(idempotencyKey: string): Promise<Job<Submission> | undefined>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly limits?: WebFormDeps['limits'];
+  readonly rateLimit?: WebFormDeps['rateLimit'];
+  readonly intake?: (real: Intake) => Intake;
+}
+
+export async function startWebForm(options: HarnessOptions = {}): Promise<WebFormHarness> {
+  const prefix = `test-web-form-${randomUUID().slice(0, 8)}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'web-form-'));
+  const chunks: string[] = [];
+  const log = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString('utf8'));
+        done();
+      },
+    }),
+  });
+  const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log });
+  const limits = options.limits ?? { fileBytes: 256 * 1024, files: 3 };
+  const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 8 * 1024 * 1024 });
+  const intake = options.intake === undefined ? created.intake : options.intake(created.intake);
+  const server = buildHttpServer({ log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
+  server.register(webFormRoutes({ intake, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
+  const { url } = await server.listen(0, '127.0.0.1');
+  const queue = new Queue<Submission>(created.queueName, { connection: { host: '127.0.0.1', port: 6379 }, prefix: created.queuePrefix });
+  return {
+    url,
+    intake,
+    attachments,
+    queue,
+    logText: () => chunks.join(''),
+    jobFor: (idempotencyKey) => queue.getJob(intakeJobId(`form:${idempotencyKey}`)),
+    async close() {
+      await server.close();
+      await queue.close();
+      await created.close();
+      await deleteKeys(`{${prefix}}*`);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function deleteKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** A real, decodable PNG (a red square), made here so the test does not depend on a fixture file. */
+export function pngBytes(size = 8): Buffer {
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(size * 3, Buffer.from([200, 30, 30]))]);
+  const raw = Buffer.concat(Array.from({ length: size }, () => row));
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+

@@ -1,0 +1,334 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IntakeUnavailableError } from '../../../src/app/intake/intake-ports.js';
+import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
+import { pngBytes, startWebForm } from './web-form-harness.js';
+import type { WebFormHarness } from './web-form-harness.js';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function postJson(h: WebFormHarness, body: unknown): Promise<Response> {
+  return fetch(`${h.url}/form/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+function postMultipart(h: WebFormHarness, payload: unknown, files: readonly { bytes: Uint8Array; name: string; type: string; field?: string }[], payloadLast = false): Promise<Response> {
+  const form = new FormData();
+  if (!payloadLast) form.append('payload', JSON.stringify(payload));
+  for (const file of files) form.append(file.field ?? 'files', new Blob([file.bytes], { type: file.type }), file.name);
+  if (payloadLast) form.append('payload', JSON.stringify(payload));
+  return fetch(`${h.url}/form/submissions`, { method: 'POST', body: form });
+}
+
+async function json(response: Response): Promise<Record<string, unknown>> {
+  return (await response.json()) as Record<string, unknown>;
+}
+
+describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
+  let h: WebFormHarness;
+  beforeAll(async () => {
+    h = await startWebForm({ limits: { fileBytes: 64 * 1024, files: 2 }, rateLimit: { submissionsPerMinute: 1000 } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  describe('the page', () => {
+    it('is served in Mandarin by default, with a strict content security policy', async () => {
+      const response = await fetch(`${h.url}/`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('vary')).toMatch(/accept-language/i);
+      const html = await response.text();
+      expect(html).toContain('<html lang="zh-CN">');
+      expect(html).toContain('发生了什么');
+      expect(html).toContain('最多 2 个文件，每个不超过 64 KB。');
+    });
+
+    it('follows ?lang= and Accept-Language', async () => {
+      expect(await (await fetch(`${h.url}/?lang=en`)).text()).toContain('<html lang="en">');
+      expect(await (await fetch(`${h.url}/`, { headers: { 'accept-language': 'en-US,en;q=0.9' } })).text()).toContain('What happened');
+      expect(await (await fetch(`${h.url}/?lang=zh`, { headers: { 'accept-language': 'en' } })).text()).toContain('<html lang="zh-CN">');
+    });
+
+    it('serves the script and style with validators, and nothing else from the assets directory', async () => {
+      const script = await fetch(`${h.url}/form/assets/app.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+      const etag = script.headers.get('etag') ?? '';
+      expect(etag).not.toBe('');
+      expect((await fetch(`${h.url}/form/assets/app.js`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+      expect((await fetch(`${h.url}/form/assets/style.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+      expect((await fetch(`${h.url}/form/assets/index.html`)).status).toBe(404);
+      expect((await fetch(`${h.url}/form/assets/..%2F..%2F..%2F..%2F..%2Fpackage.json`)).status).toBe(404);
+    });
+  });
+
+  describe('submitting', () => {
+    it('queues a JSON submission and answers only the ticket and time', async () => {
+      const key = randomUUID();
+      const response = await postJson(h, {
+        idempotencyKey: key,
+        text: '小区门口的路灯坏了三天了',
+        kind: 'complaint',
+        category: 'urban-management',
+        language: 'zh',
+        address: '朝阳区望京街道阜通东大街 1 号',
+        location: { lat: 39.99, lon: 116.47 },
+        name: '张三',
+        phone: '138 0013 8000',
+        email: 'zhang@example.cn',
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const body = await json(response);
+      expect(Object.keys(body).sort()).toEqual(['receivedAt', 'ticket']);
+      expect(body['ticket']).toMatch(/^[0-9]{9,20}$/);
+
+      const job = await h.jobFor(key);
+      expect(job).toBeDefined();
+      const submission = job?.data;
+      expect(submission).toMatchObject({
+        channel: 'web',
+        ticket: body['ticket'],
+        receivedAt: body['receivedAt'],
+        text: '小区门口的路灯坏了三天了',
+        kind: 'complaint',
+        category: 'urban-management',
+        language: 'zh',
+        contact: { anonymous: false, name: '张三', phone: '13800138000', email: 'zhang@example.cn' },
+        location: { address: '朝阳区望京街道阜通东大街 1 号', lat: 39.99, lon: 116.47 },
+        attachments: [],
+        refs: { idempotencyKey: key },
+      });
+      expect(JSON.stringify(body)).not.toContain(submission?.id ?? '?');
+      // The log says what happened without the citizen's details.
+      const logs = h.logText();
+      expect(logs).toContain(String(body['ticket']));
+      for (const secret of ['13800138000', 'zhang@example.cn', '张三', '路灯坏了']) expect(logs).not.toContain(secret);
+    });
+
+    it('stores an attached photo and queues the submission with its reference', async () => {
+      const key = randomUUID();
+      const photo = pngBytes(16);
+      const response = await postMultipart(h, { idempotencyKey: key, text: '', language: 'en' }, [{ bytes: photo, name: '../../etc/road.png', type: 'image/png' }]);
+      expect(response.status).toBe(201);
+      const job = await h.jobFor(key);
+      const [attachment] = job?.data.attachments ?? [];
+      expect(attachment).toMatchObject({ id: `sha256:${sha256(photo)}`, sha256: sha256(photo), mediaKind: 'image', mimeType: 'image/png', size: photo.length });
+      expect(attachment?.originalName ?? 'road.png').toBe('road.png');
+      expect(Buffer.from((await h.attachments.read(sha256(photo))) ?? [])).toEqual(photo);
+      expect(job?.data.contact.anonymous).toBe(true);
+    });
+
+    it('makes one submission of a resend, and refuses the key for a different form', async () => {
+      const key = randomUUID();
+      const form = { idempotencyKey: key, text: '公园的健身器材坏了', language: 'zh' };
+      const first = await postJson(h, form);
+      expect(first.status).toBe(201);
+      const again = await postJson(h, { ...form, language: 'en' });
+      expect(again.status).toBe(200);
+      expect(await json(again)).toEqual(await json(first));
+      const jobs = (await h.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active'])).filter((job) => job.data.refs.idempotencyKey === key);
+      expect(jobs).toHaveLength(1);
+
+      const changed = await postJson(h, { ...form, text: '公园的长椅坏了' });
+      expect(changed.status).toBe(409);
+      expect(await json(changed)).toMatchObject({ code: 'idempotency_conflict', field: 'idempotencyKey' });
+    });
+
+    it('tells the citizen to call 119 when someone may be in danger', async () => {
+      const response = await postJson(h, { idempotencyKey: randomUUID(), text: '楼道里着火了，有人被困', language: 'zh' });
+      expect(response.status).toBe(201);
+      const body = await json(response);
+      expect(body['emergency']).toMatchObject({ line: '119' });
+      expect((body['emergency'] as { message: string }).message).toContain('119');
+    });
+
+    it('names the field of bad input', async () => {
+      const key = randomUUID();
+      const cases: [unknown, number, Record<string, unknown>][] = [
+        [{ idempotencyKey: key, text: '   ' }, 400, { code: 'required', field: 'text' }],
+        [{ idempotencyKey: key, text: 'x', phone: 'call me' }, 400, { code: 'invalid', field: 'phone' }],
+        [{ idempotencyKey: key, text: 'x', email: 'nope' }, 400, { code: 'invalid', field: 'email' }],
+        [{ idempotencyKey: key, text: 'x', kind: 'rant' }, 400, { code: 'invalid', field: 'kind' }],
+        [{ idempotencyKey: key, text: 'x', location: { lat: 200, lon: 0 } }, 400, { code: 'invalid', field: 'location.lat' }],
+        [{ idempotencyKey: key, text: 'x', secret: 1 }, 400, { code: 'invalid', field: 'secret' }],
+        [{ text: 'x' }, 400, { code: 'invalid', field: 'idempotencyKey' }],
+        [[1, 2], 400, { code: 'invalid', field: 'payload' }],
+      ];
+      for (const [body, status, expected] of cases) {
+        const response = await postJson(h, body);
+        expect(response.status, JSON.stringify(body)).toBe(status);
+        const answer = await json(response);
+        expect(answer, JSON.stringify(body)).toMatchObject(expected);
+        expect(typeof answer['error']).toBe('string');
+      }
+      expect(await h.jobFor(key)).toBeUndefined();
+    });
+
+    it('refuses bodies it does not speak', async () => {
+      const text = await fetch(`${h.url}/form/submissions`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+      expect(text.status).toBe(415);
+      expect(await json(text)).toMatchObject({ code: 'unsupported_type' });
+      const xml = await fetch(`${h.url}/form/submissions`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
+      expect(xml.status).toBe(415);
+      const broken = await fetch(`${h.url}/form/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"idempotencyKey":' });
+      expect(broken.status).toBe(400);
+      expect(await json(broken)).toMatchObject({ field: 'payload' });
+      const huge = await postJson(h, { idempotencyKey: randomUUID(), text: 'x'.repeat(100_000) });
+      expect(huge.status).toBe(413);
+    });
+
+    it('refuses a file over the limit, and stores nothing of it', async () => {
+      const big = Buffer.concat([pngBytes(4), Buffer.alloc(64 * 1024)]);
+      const key = randomUUID();
+      const response = await postMultipart(h, { idempotencyKey: key, text: '照片' }, [{ bytes: big, name: 'big.png', type: 'image/png' }]);
+      expect(response.status).toBe(413);
+      expect(await json(response)).toMatchObject({ code: 'too_large', field: 'attachments' });
+      expect(await h.attachments.has(sha256(big))).toBe(false);
+      expect(await h.jobFor(key)).toBeUndefined();
+      // The refused upload did not wedge the server.
+      expect((await postJson(h, { idempotencyKey: randomUUID(), text: 'after a refused upload' })).status).toBe(201);
+    });
+
+    it('refuses more files than allowed', async () => {
+      const files = [1, 2, 3].map((n) => ({ bytes: pngBytes(n + 1), name: `p${n}.png`, type: 'image/png' }));
+      const response = await postMultipart(h, { idempotencyKey: randomUUID(), text: 'x' }, files);
+      expect(response.status).toBe(413);
+      expect(await json(response)).toMatchObject({ code: 'too_large', field: 'attachments' });
+    });
+
+    it('refuses a file that is not a photo, recording or video, whatever it claims', async () => {
+      const page = Buffer.from('<html><script>alert(1)</script></html>');
+      const response = await postMultipart(h, { idempotencyKey: randomUUID(), text: 'x' }, [{ bytes: page, name: 'photo.png', type: 'image/png' }]);
+      expect(response.status).toBe(415);
+      expect(await json(response)).toMatchObject({ code: 'unsupported_type', field: 'attachments' });
+      expect(await h.attachments.has(sha256(page))).toBe(false);
+    });
+
+    it('wants the payload before the files, and files in the files field', async () => {
+      const photo = pngBytes(5);
+      const late = await postMultipart(h, { idempotencyKey: randomUUID(), text: 'x' }, [{ bytes: photo, name: 'a.png', type: 'image/png' }], true);
+      expect(late.status).toBe(400);
+      expect(await json(late)).toMatchObject({ field: 'payload' });
+      expect(await h.attachments.has(sha256(photo))).toBe(false);
+      const wrongField = await postMultipart(h, { idempotencyKey: randomUUID(), text: 'x' }, [{ bytes: photo, name: 'a.png', type: 'image/png', field: 'photo' }]);
+      expect(wrongField.status).toBe(400);
+      expect(await json(wrongField)).toMatchObject({ field: 'photo' });
+    });
+  });
+
+  describe('status and rating', () => {
+    async function submitted(text: string): Promise<{ ticket: string; id: string }> {
+      const key = randomUUID();
+      const response = await postJson(h, { idempotencyKey: key, text, phone: '13900139000' });
+      const { ticket } = (await response.json()) as { ticket: string };
+      const job = await h.jobFor(key);
+      return { ticket, id: job?.data.id ?? '' };
+    }
+
+    it('shows where a request stands, without personal data', async () => {
+      const { ticket, id } = await submitted('垃圾站异味严重');
+      const first = await fetch(`${h.url}/form/status/${ticket}`);
+      expect(first.status).toBe(200);
+      const view = await json(first);
+      expect(view).toMatchObject({ ticket, status: 'received', canRate: false });
+      expect(view['history']).toEqual([{ status: 'received', at: view['receivedAt'] }]);
+      await h.intake.updateStatus(id, { status: 'in_progress', at: new Date().toISOString(), note: '已转朝阳区城管', agency: '朝阳区城管委' });
+      const later = await json(await fetch(`${h.url}/form/status/${ticket}`));
+      expect(later).toMatchObject({ status: 'in_progress' });
+      expect((later['history'] as unknown[]).at(-1)).toMatchObject({ status: 'in_progress', note: '已转朝阳区城管' });
+      const text = JSON.stringify(later);
+      for (const secret of [id, '13900139000', '垃圾站', '朝阳区城管委']) expect(text).not.toContain(secret);
+    });
+
+    it('answers 400 for a malformed ticket and 404 for an unknown one', async () => {
+      const valid = ticketFromSequence(4321);
+      const wrongCheckDigit = `${valid.slice(0, -1)}${(Number(valid.at(-1)) + 1) % 10}`;
+      for (const bad of ['12345', 'abcdefghij', wrongCheckDigit, `${valid}%20`]) {
+        const response = await fetch(`${h.url}/form/status/${bad}`);
+        expect(response.status, bad).toBe(400);
+        expect(await json(response)).toMatchObject({ field: 'ticket' });
+      }
+      const unknown = await fetch(`${h.url}/form/status/${ticketFromSequence(987_654_321)}`);
+      expect(unknown.status).toBe(404);
+      expect(await json(unknown)).toMatchObject({ code: 'not_found' });
+    });
+
+    it('takes one rating, only once the request is resolved or closed', async () => {
+      const { ticket, id } = await submitted('人行道被占用');
+      const rate = (body: unknown) =>
+        fetch(`${h.url}/form/rating/${ticket}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+      const early = await rate({ score: 5 });
+      expect(early.status).toBe(409);
+      expect(await json(early)).toMatchObject({ code: 'not_rateable' });
+
+      await h.intake.updateStatus(id, { status: 'resolved', at: new Date().toISOString(), note: '已清理' });
+      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ status: 'resolved', canRate: true });
+
+      const invalid = await rate({ score: 9 });
+      expect(invalid.status).toBe(400);
+      expect(await json(invalid)).toMatchObject({ field: 'score' });
+
+      const rated = await rate({ score: 4, comment: '处理及时' });
+      expect(rated.status).toBe(201);
+      expect(await json(rated)).toMatchObject({ ticket, score: 4 });
+      expect((await h.intake.get(id))?.rating).toMatchObject({ score: 4, comment: '处理及时' });
+
+      const again = await rate({ score: 1 });
+      expect(again.status).toBe(409);
+      expect(await json(again)).toMatchObject({ code: 'already_rated' });
+      expect((await h.intake.get(id))?.rating?.score).toBe(4);
+      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ canRate: false });
+
+      expect((await fetch(`${h.url}/form/rating/${ticketFromSequence(987_654_321)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"score":3}' })).status).toBe(404);
+    });
+  });
+});
+
+describe('web form limits and failures', () => {
+  const harnesses: WebFormHarness[] = [];
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.close()));
+  });
+
+  it('rate limits submissions per client address, saying when to retry', async () => {
+    const h = await startWebForm({ rateLimit: { submissionsPerMinute: 2 } });
+    harnesses.push(h);
+    for (let i = 0; i < 2; i += 1) expect((await postJson(h, { idempotencyKey: randomUUID(), text: `第 ${i} 件` })).status).toBe(201);
+    const limited = await postJson(h, { idempotencyKey: randomUUID(), text: '第 3 件' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await json(limited)).toMatchObject({ code: 'rate_limited' });
+    // Looking up a ticket has its own allowance.
+    expect((await fetch(`${h.url}/form/status/${ticketFromSequence(1)}`)).status).not.toBe(429);
+  });
+
+  it('answers 503 with Retry-After when intake cannot take the submission', async () => {
+    // The real intake, except that submit reports what it reports when neither Redis nor the spool can take it.
+    const h = await startWebForm({
+      intake: (real) => ({
+        submit: async () => {
+          throw new IntakeUnavailableError('redis and spool are down', 7);
+        },
+        get: (id) => real.get(id),
+        getByTicket: (ticket) => real.getByTicket(ticket),
+        find: (query) => real.find(query),
+        updateStatus: (id, entry) => real.updateStatus(id, entry),
+        rate: (id, rating) => real.rate(id, rating),
+      }),
+    });
+    harnesses.push(h);
+    const response = await postJson(h, { idempotencyKey: randomUUID(), text: '停水了' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(await json(response)).toMatchObject({ code: 'unavailable' });
+  });
+});
