@@ -1,0 +1,356 @@
+// The channel's decisions with in-memory ports: an intake that keeps submissions in a map (normalised by the real
+// domain code) and a conversation store with a hand-driven clock. The Redis-backed versions are exercised in
+// test/integration/wechat.
+import { describe, expect, it } from 'vitest';
+import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
+import type { Intake, IntakeRecord, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
+import { WechatInbox } from '../../../src/app/wechat/wechat-inbox.js';
+import type { WechatAnswer } from '../../../src/app/wechat/wechat-inbox.js';
+import type { ConversationStore, MediaFetchRequest, MediaQueue, OpenRequest, WindowEntry } from '../../../src/app/wechat/wechat-ports.js';
+import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
+import type { Location, Submission } from '../../../src/domain/intake/submission.js';
+import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
+import type { WechatMessage } from '../../../src/domain/wechat/wechat-message.js';
+
+class MemoryIntake implements Intake {
+  readonly byKey = new Map<string, { fingerprint: string; submission: Submission }>();
+  readonly byId = new Map<string, IntakeRecord>();
+  private seq = 0;
+  failNext: Error | null = null;
+
+  async submit(request: SubmitRequest): Promise<SubmitOutcome> {
+    if (this.failNext !== null) {
+      const err = this.failNext;
+      this.failNext = null;
+      throw err;
+    }
+    const existing = this.byKey.get(request.dedupKey);
+    if (existing !== undefined) {
+      if (existing.fingerprint !== request.fingerprint) throw new IdempotencyConflictError(request.dedupKey, existing.submission.id);
+      return { submission: existing.submission, duplicate: true, durability: 'queued' };
+    }
+    this.seq++;
+    const result = normaliseSubmission(request.draft, {
+      id: `01J0000000000000000000${String(this.seq).padStart(4, '0')}`,
+      ticket: ticketFromSequence(this.seq),
+      receivedAt: new Date(1_714_037_059_000 + this.seq).toISOString(),
+    });
+    if (!result.ok) throw new SubmissionInvalidError(result.problems);
+    this.byKey.set(request.dedupKey, { fingerprint: request.fingerprint, submission: result.submission });
+    this.byId.set(result.submission.id, { submission: result.submission, history: [{ status: 'received', at: result.submission.receivedAt }] });
+    return { submission: result.submission, duplicate: false, durability: 'queued' };
+  }
+
+  async get(id: string): Promise<IntakeRecord | null> {
+    return this.byId.get(id) ?? null;
+  }
+
+  async getByTicket(ticket: string): Promise<IntakeRecord | null> {
+    return [...this.byId.values()].find((r) => r.submission.ticket === ticket) ?? null;
+  }
+
+  async find(): Promise<IntakeRecord[]> {
+    return [...this.byId.values()];
+  }
+
+  async updateStatus(id: string, entry: IntakeRecord['history'][number]): Promise<IntakeRecord | null> {
+    const record = this.byId.get(id);
+    if (record === undefined) return null;
+    const updated = { ...record, history: [...record.history, entry] };
+    this.byId.set(id, updated);
+    return updated;
+  }
+
+  async rate(): Promise<IntakeRecord | null> {
+    return null;
+  }
+
+  submissions(): Submission[] {
+    return [...this.byId.values()].map((r) => r.submission);
+  }
+}
+
+class MemoryConversations implements ConversationStore {
+  nowMs = 0;
+  failing = false;
+  readonly windows = new Map<string, { value: { claim: string } | { request: OpenRequest }; until: number }>();
+  readonly locations = new Map<string, { location: Location; until: number }>();
+
+  async enter(openId: string, dedupKey: string, windowMs: number): Promise<WindowEntry> {
+    this.check();
+    const entry = this.windows.get(openId);
+    if (entry !== undefined && entry.until > this.nowMs) {
+      if ('request' in entry.value) {
+        entry.until = this.nowMs + windowMs;
+        return { kind: 'open', request: entry.value.request };
+      }
+      return entry.value.claim === dedupKey ? { kind: 'claimed' } : { kind: 'busy' };
+    }
+    this.windows.set(openId, { value: { claim: dedupKey }, until: this.nowMs + 30_000 });
+    return { kind: 'claimed' };
+  }
+
+  async open(openId: string, request: OpenRequest, windowMs: number): Promise<void> {
+    this.check();
+    this.windows.set(openId, { value: { request }, until: this.nowMs + windowMs });
+  }
+
+  async abandon(openId: string, dedupKey: string): Promise<void> {
+    this.check();
+    const entry = this.windows.get(openId);
+    if (entry !== undefined && 'claim' in entry.value && entry.value.claim === dedupKey) this.windows.delete(openId);
+  }
+
+  async rememberLocation(openId: string, location: Location, ttlMs: number): Promise<void> {
+    this.check();
+    this.locations.set(openId, { location, until: this.nowMs + ttlMs });
+  }
+
+  async reportedLocation(openId: string): Promise<Location | null> {
+    this.check();
+    const entry = this.locations.get(openId);
+    return entry !== undefined && entry.until > this.nowMs ? entry.location : null;
+  }
+
+  async forget(openId: string): Promise<void> {
+    this.check();
+    this.windows.delete(openId);
+    this.locations.delete(openId);
+  }
+
+  private check(): void {
+    if (this.failing) throw new Error('conversation store down');
+  }
+}
+
+class MemoryMedia implements MediaQueue {
+  readonly requests: MediaFetchRequest[] = [];
+  async enqueue(request: MediaFetchRequest): Promise<'queued'> {
+    if (!this.requests.some((r) => r.dedupKey === request.dedupKey)) this.requests.push(request);
+    return 'queued';
+  }
+}
+
+const OPENID = 'oInboxTestOpenId0000000001';
+const base = { toUserName: 'gh_0123456789ab', fromUserName: OPENID, createTime: 1_714_037_059 };
+let msgSeq = 1000;
+const text = (content: string, from = OPENID): WechatMessage => ({ ...base, fromUserName: from, kind: 'text', msgId: String(msgSeq++), content });
+const image = (): WechatMessage => ({ ...base, kind: 'image', msgId: String(msgSeq++), picUrl: 'http://mmbiz.qpic.cn/x/0', mediaId: `media-${msgSeq}` });
+
+function setup(options: { mergeWindowMs?: number } = {}) {
+  const intake = new MemoryIntake();
+  const conversations = new MemoryConversations();
+  const media = new MemoryMedia();
+  const inbox = new WechatInbox({ intake, conversations, media, now: () => conversations.nowMs, ...options });
+  const handle = async (message: WechatMessage, fingerprint = `fp-${'msgId' in message ? String(message.msgId) : message.kind}`) => {
+    let accepted = 0;
+    const answer = await inbox.handle(message, { fingerprint, accepted: () => accepted++ });
+    return { answer, accepted };
+  };
+  return { intake, conversations, media, inbox, handle };
+}
+
+const content = (answer: WechatAnswer): string => (answer.kind === 'text' ? answer.content : 'success');
+
+describe('WechatInbox: requests and the merge window', () => {
+  it('answers the first message with a new ticket, and joins the next ones to it', async () => {
+    const { intake, media, handle } = setup();
+    const first = await handle(text('小区门口的路灯坏了一周了'));
+    const [root] = intake.submissions();
+    expect(first.accepted).toBe(1);
+    expect(content(first.answer)).toContain(`工单号：${root?.ticket}`);
+
+    const pictures = [image(), image()];
+    for (const picture of pictures) {
+      const joined = await handle(picture);
+      expect(content(joined.answer)).toBe(`已补充到您的工单 ${root?.ticket}。`);
+    }
+    const followUps = intake.submissions().slice(1);
+    expect(followUps.map((s) => s.refs.followUpOf)).toEqual([root?.id, root?.id]);
+    expect(followUps.map((s) => s.text)).toEqual(['[图片]', '[图片]']);
+    expect(media.requests.map((r) => r.requestId)).toEqual([root?.id, root?.id]);
+    expect(media.requests.map((r) => r.dedupKey)).toEqual(pictures.map((p) => `wechat-media:${(p as { msgId: string }).msgId}`));
+  });
+
+  it('opens a new request once the window has passed since the last message', async () => {
+    const { intake, conversations, handle } = setup({ mergeWindowMs: 120_000 });
+    await handle(text('第一件事：垃圾没人清运'));
+    conversations.nowMs += 100_000;
+    await handle(text('补充：已经三天了'));
+    conversations.nowMs += 100_000; // 200 s after the first, 100 s after the second: still open (sliding)
+    await handle(text('再补充：味道很大'));
+    conversations.nowMs += 121_000;
+    await handle(text('另一件事：公交站牌坏了'));
+    const [a, b, c, d] = intake.submissions();
+    expect([b?.refs.followUpOf, c?.refs.followUpOf]).toEqual([a?.id, a?.id]);
+    expect(d?.refs.followUpOf).toBeUndefined();
+    expect(d?.ticket).not.toBe(a?.ticket);
+  });
+
+  it('keeps citizens apart', async () => {
+    const { intake, handle } = setup();
+    await handle(text('路灯坏了'));
+    await handle(text('噪音扰民', 'oSomebodyElse000000000000001'));
+    expect(intake.submissions().map((s) => s.refs.followUpOf)).toEqual([undefined, undefined]);
+  });
+
+  it('gives a retried message (same MsgId) the same ticket without a second submission', async () => {
+    const { intake, handle } = setup();
+    const message = text('路灯坏了');
+    const first = await handle(message);
+    const again = await handle(message);
+    expect(again.answer).toEqual(first.answer);
+    expect(intake.submissions()).toHaveLength(1);
+  });
+
+  it('answers a retried follow-up with its request\'s ticket, even after the window moved on', async () => {
+    const { intake, conversations, handle } = setup();
+    await handle(text('路灯坏了'));
+    const followUp = text('补充：在3号楼门口');
+    const first = await handle(followUp);
+    conversations.nowMs += 10 * 60_000;
+    await handle(text('另一件事'));
+    const retried = await handle(followUp);
+    expect(retried.answer).toEqual(first.answer);
+    expect(intake.submissions()).toHaveLength(3);
+  });
+
+  it('serialises one citizen\'s concurrent messages so that the first opens the request', async () => {
+    const { intake, handle } = setup();
+    const answers = await Promise.all([handle(text('路灯坏了')), handle(image()), handle(image())]);
+    const [root, ...rest] = intake.submissions();
+    expect(rest.map((s) => s.refs.followUpOf)).toEqual([root?.id, root?.id]);
+    expect(answers.every((a) => content(a.answer).includes(root?.ticket ?? '?'))).toBe(true);
+  });
+
+  it('makes a message naming the citizen\'s own ticket a follow-up of that request, but not a stranger\'s', async () => {
+    const { intake, conversations, handle } = setup();
+    await handle(text('路灯坏了'));
+    const [mine] = intake.submissions();
+    await handle(text('楼道堆物', 'oSomebodyElse000000000000001'));
+    const theirs = intake.submissions()[1];
+    conversations.nowMs += 60 * 60_000;
+    await handle(text(`关于工单${mine?.ticket}，还是没有人来修`));
+    await handle(text(`我看到工单${theirs?.ticket}也没处理`, 'oThirdPerson0000000000000001'));
+    const [, , named, stranger] = intake.submissions();
+    expect(named?.refs.followUpOf).toBe(mine?.id);
+    expect(stranger?.refs.followUpOf).toBeUndefined();
+  });
+
+  it('tells of an emergency before anything else, in the citizen\'s language', async () => {
+    const { handle } = setup();
+    const zh = await handle(text('楼下着火了，有人被困'));
+    expect(content(zh.answer).startsWith('如有人身或财产危险，请立即拨打火警电话 119')).toBe(true);
+    const en = await handle(text('There is a car crash on the ring road, people are hurt', 'oEnglishSpeaker00000000000001'));
+    expect(content(en.answer)).toMatch(/^If anyone is in danger, call the traffic police on 122 now\.\nWe have received your request\. Ticket number: \d+/);
+  });
+
+  it('uses the location the citizen reported for their next message, and forgets it when they unfollow', async () => {
+    const { intake, handle } = setup();
+    await handle({ ...base, kind: 'location-event', lat: 39.9, lon: 116.4, precision: 30 });
+    await handle(text('这里的井盖丢了'));
+    expect(intake.submissions()[0]?.location).toEqual({ lat: 39.9, lon: 116.4 });
+    await handle({ ...base, kind: 'unsubscribe', createTime: base.createTime + 1 });
+    await handle(text('另一个井盖也丢了', OPENID));
+    expect(intake.submissions()[1]?.location).toBeUndefined();
+  });
+});
+
+describe('WechatInbox: status questions', () => {
+  it('answers with the latest status, without submitting anything', async () => {
+    const { intake, handle } = setup();
+    await handle(text('路灯坏了'));
+    const [root] = intake.submissions();
+    await intake.updateStatus(root?.id ?? '', { status: 'in_progress', at: '2024-05-01T02:30:00.000Z', note: '已派单至城管' });
+    const asked = await handle(text(`查询 ${root?.ticket}`));
+    expect(asked.accepted).toBe(1);
+    expect(content(asked.answer)).toBe(`工单 ${root?.ticket}：办理中（更新于北京时间 2024-05-01 10:30）。\n说明：已派单至城管`);
+    const english = await handle(text(`status ${root?.ticket}`));
+    expect(content(english.answer)).toContain(`Ticket ${root?.ticket}: in progress`);
+    expect(intake.submissions()).toHaveLength(1);
+  });
+
+  it('says when a ticket is unknown or mistyped', async () => {
+    const { handle } = setup();
+    expect(content((await handle(text(`查询 ${ticketFromSequence(999)}`))).answer)).toBe(`未找到工单号为 ${ticketFromSequence(999)} 的诉求，请核对号码。`);
+    expect(content((await handle(text('查询 123456781'))).answer)).toContain('工单号有误');
+  });
+
+  it('understands a status question spoken in a voice message', async () => {
+    const { intake, handle } = setup();
+    await handle(text('路灯坏了'));
+    const ticket = intake.submissions()[0]?.ticket ?? '';
+    const voice: WechatMessage = { ...base, kind: 'voice', msgId: String(msgSeq++), mediaId: 'm', format: 'amr', recognition: `查询${ticket}` };
+    expect(content((await handle(voice)).answer)).toContain(`工单 ${ticket}：已接收`);
+  });
+});
+
+describe('WechatInbox: events', () => {
+  it('welcomes, explains, remembers and ignores as each event deserves', async () => {
+    const { conversations, handle } = setup();
+    expect(content((await handle({ ...base, kind: 'subscribe' })).answer)).toMatch(/^欢迎关注！Welcome!/);
+    expect(content((await handle({ ...base, kind: 'click', eventKey: 'HELP' })).answer)).toContain('查询 工单号');
+    expect((await handle({ ...base, kind: 'unsubscribe' })).answer).toEqual({ kind: 'success' });
+    const unknown = await handle({ ...base, kind: 'unknown', msgType: 'event', event: 'VIEW' });
+    expect(unknown).toEqual({ answer: { kind: 'success' }, accepted: 1 });
+    const report = { ...base, kind: 'location-event' as const, lat: 10, lon: 20, createTime: base.createTime + 5 };
+    await handle(report);
+    conversations.locations.clear();
+    await handle(report); // WeChat's retry of the same event: not applied again
+    expect(conversations.locations.size).toBe(0);
+  });
+});
+
+describe('WechatInbox: failures', () => {
+  it('rejects when intake cannot keep the message, without answering and without holding the window', async () => {
+    const { intake, handle } = setup();
+    intake.failNext = new IntakeUnavailableError('down', 30);
+    let accepted = 0;
+    await expect(
+      setupInbox(intake).handle(text('路灯坏了'), { fingerprint: 'x', accepted: () => accepted++ }),
+    ).rejects.toBeInstanceOf(IntakeUnavailableError);
+    expect(accepted).toBe(0);
+    const retried = await handle(text('路灯坏了'));
+    expect(content(retried.answer)).toContain('工单号');
+  });
+
+  it('abandons its claim when intake fails, so the next message opens the request', async () => {
+    const { intake, conversations, handle } = setup();
+    intake.failNext = new IntakeUnavailableError('down', 30);
+    await expect(handle(text('路灯坏了'))).rejects.toBeInstanceOf(IntakeUnavailableError);
+    expect(conversations.windows.size).toBe(0);
+    await handle(text('路灯坏了'));
+    expect(intake.submissions()[0]?.refs.followUpOf).toBeUndefined();
+  });
+
+  it('says so when intake refuses the message, and answers success to a reused MsgId', async () => {
+    const { intake, handle } = setup();
+    intake.failNext = new SubmissionInvalidError([{ field: 'text', message: 'too long' }]);
+    const refused = await handle(text('路灯坏了，很危险'));
+    expect(refused.accepted).toBe(1);
+    expect(content(refused.answer)).toContain('未能受理');
+    const message = text('路灯坏了');
+    await handle(message, 'fp-a');
+    expect(await handle(message, 'fp-b')).toEqual({ answer: { kind: 'success' }, accepted: 1 });
+  });
+
+  it('still takes messages when the conversation store is down, each as its own request', async () => {
+    const { intake, conversations, handle } = setup();
+    conversations.failing = true;
+    await handle(text('路灯坏了'));
+    const second = await handle(image());
+    expect(intake.submissions().map((s) => s.refs.followUpOf)).toEqual([undefined, undefined]);
+    expect(content(second.answer)).toContain('工单号');
+  });
+
+  it('opens its own request when another instance is opening one for the same citizen', async () => {
+    const { intake, conversations, handle } = setup();
+    await conversations.enter(OPENID, 'wechat:elsewhere', 120_000);
+    await handle(text('路灯坏了'));
+    expect(intake.submissions()[0]?.refs.followUpOf).toBeUndefined();
+  });
+});
+
+function setupInbox(intake: Intake): WechatInbox {
+  return new WechatInbox({ intake, conversations: new MemoryConversations() });
+}
