@@ -1,0 +1,287 @@
+// One received mail, from its stored raw bytes to a filed submission: parse (or file the raw mail when it cannot be
+// read), find the request it continues, store the attachments (refusing a file never refuses the mail), submit,
+// remember the thread, and queue the acknowledgement. Called between the end of SMTP DATA and the reply to it, so
+// every failure here is either temporary (`MailTemporaryError`, the sender retries) or final
+// (`MailRefusedError`), and a mail that gets `250` is durable in intake.
+
+import type { Log } from '../app-ports.js';
+import type { AttachmentStore, Intake, SubmitOutcome } from '../intake/intake-ports.js';
+import { AttachmentRejectedError, IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../intake/intake-ports.js';
+import { acknowledgementDecision } from '../../domain/email/ack-policy.js';
+import type { AckSkipReason } from '../../domain/email/ack-policy.js';
+import { buildAcknowledgement } from '../../domain/email/acknowledgement.js';
+import type { DroppedAttachment } from '../../domain/email/acknowledgement.js';
+import { detectAutoReply } from '../../domain/email/auto-reply.js';
+import { MAX_MAIL_ATTACHMENTS, mailDedupKey, mailToDraft, salvageDraft, unparseableMailDraft } from '../../domain/email/mail-to-draft.js';
+import { maskEmail } from '../../domain/email/mask-address.js';
+import { threadCandidates, trimReferences } from '../../domain/email/message-id.js';
+import type { Envelope, ParsedMail } from '../../domain/email/parsed-mail.js';
+import { ticketFromSubject } from '../../domain/email/ticket-in-subject.js';
+import { normaliseEmail } from '../../domain/intake/normalise.js';
+import { safeFileName } from '../../domain/intake/safe-file-name.js';
+import type { AttachmentRef, AutoReplyReason, Submission, SubmissionDraft } from '../../domain/intake/submission.js';
+import type { AcknowledgementDispatcher } from './acknowledgement-dispatcher.js';
+import type { MailParser, StoredRawMail, ThreadIndex, ThreadRoot } from './email-ports.js';
+import { MailUnparseableError } from './email-ports.js';
+
+export interface EmailIntakeDeps {
+  readonly intake: Intake;
+  readonly attachments: AttachmentStore;
+  readonly parser: MailParser;
+  readonly threads: ThreadIndex;
+  /** `null` when no relay is configured: nothing is acknowledged. */
+  readonly acknowledgements: Pick<AcknowledgementDispatcher, 'dispatch'> | null;
+  /** Whether an address is one the gateway takes mail for (never acknowledged: a loop through ourselves). */
+  readonly isOwnAddress: (address: string) => boolean;
+  /** A fresh Message-ID (without brackets) for an acknowledgement. */
+  readonly newMessageId: () => string;
+}
+
+export type AcknowledgementOutcome = 'queued' | 'no-relay' | 'unparseable' | AckSkipReason;
+
+export interface MailReceipt {
+  readonly submission: Submission;
+  readonly duplicate: boolean;
+  readonly durability: 'queued' | 'spooled';
+  readonly autoReply: AutoReplyReason | null;
+  readonly acknowledgement: AcknowledgementOutcome;
+}
+
+/** Try again later: SMTP 451. */
+export class MailTemporaryError extends Error {
+  readonly code = 'MAIL_TEMPORARY_FAILURE';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'MailTemporaryError';
+  }
+}
+
+/** The mail cannot be filed however often it is sent: SMTP 554, so the sender gets a bounce and knows. */
+export class MailRefusedError extends Error {
+  readonly code = 'MAIL_REFUSED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MailRefusedError';
+  }
+}
+
+const ATTACHMENT_RETRY_SECONDS = 60;
+
+export class EmailIntake {
+  constructor(private readonly deps: EmailIntakeDeps) {}
+
+  async receive(envelope: Envelope, raw: StoredRawMail, log: Log): Promise<MailReceipt> {
+    let mail: ParsedMail;
+    try {
+      mail = await this.deps.parser.parse(raw.bytes);
+    } catch (err) {
+      if (!(err instanceof MailUnparseableError)) throw err;
+      log.warn({ rawId: raw.id, err: err.message }, 'unreadable mail: filed as raw mail');
+      return await this.fileUnparseable(envelope, raw, log);
+    }
+
+    const autoReply = detectAutoReply({
+      headers: mail.headers,
+      envelopeSender: envelope.mailFrom,
+      ...(mail.from !== undefined ? { fromAddress: mail.from.address } : {}),
+      subject: mail.subject,
+    });
+    const thread = await this.findThread(mail, log);
+    const { refs: attachments, dropped } = await this.storeAttachments(mail, log);
+    const draft = mailToDraft({
+      mail,
+      envelope,
+      rawId: raw.id,
+      attachments,
+      dropped,
+      ...(thread !== null ? { followUpOf: thread.id } : {}),
+      autoReply,
+    });
+    const outcome = await this.submit(draft, mailDedupKey(mail.messageId, raw.sha256), raw, log);
+    const { submission } = outcome;
+    const root: ThreadRoot = thread ?? { id: submission.id, ticket: submission.ticket };
+
+    const decision = acknowledgementDecision({ mail, envelope, autoReply, duplicate: outcome.duplicate, isOwnAddress: this.deps.isOwnAddress });
+    let acknowledgement: AcknowledgementOutcome = decision.send ? 'queued' : decision.reason;
+    if (decision.send && this.deps.acknowledgements === null) acknowledgement = 'no-relay';
+
+    const ackId = acknowledgement === 'queued' ? this.deps.newMessageId() : undefined;
+    if (!outcome.duplicate) {
+      const ids = [mail.messageId, ackId].filter((id): id is string => id !== undefined);
+      await this.remember(ids, root, log);
+    }
+    if (decision.send && ackId !== undefined && this.deps.acknowledgements !== null) {
+      const text = buildAcknowledgement({
+        subject: mail.subject,
+        ticket: root.ticket,
+        followUp: thread !== null,
+        dropped,
+        ...(submission.hints.emergency !== undefined ? { emergency: submission.hints.emergency.line } : {}),
+      });
+      this.deps.acknowledgements.dispatch(
+        {
+          to: decision.to,
+          subject: text.subject,
+          text: text.text,
+          messageId: ackId,
+          ...(mail.messageId !== undefined ? { inReplyTo: mail.messageId } : {}),
+          references: trimReferences([...mail.references, ...(mail.messageId !== undefined ? [mail.messageId] : [])]),
+        },
+        { submissionId: submission.id, ticket: root.ticket },
+      );
+    }
+
+    log.info(
+      {
+        rawId: raw.id,
+        submissionId: submission.id,
+        ticket: submission.ticket,
+        duplicate: outcome.duplicate,
+        durability: outcome.durability,
+        followUpOf: thread?.id,
+        autoReply,
+        attachments: attachments.length,
+        droppedAttachments: dropped.length,
+        acknowledgement,
+      },
+      outcome.duplicate ? 'mail was filed before' : 'mail filed',
+    );
+    return { submission, duplicate: outcome.duplicate, durability: outcome.durability, autoReply, acknowledgement };
+  }
+
+  private async fileUnparseable(envelope: Envelope, raw: StoredRawMail, log: Log): Promise<MailReceipt> {
+    const draft = unparseableMailDraft(envelope, raw.id);
+    const outcome = await this.submit(draft, mailDedupKey(undefined, raw.sha256), raw, log);
+    log.info({ rawId: raw.id, submissionId: outcome.submission.id, ticket: outcome.submission.ticket, duplicate: outcome.duplicate }, 'unreadable mail filed');
+    return {
+      submission: outcome.submission,
+      duplicate: outcome.duplicate,
+      durability: outcome.durability,
+      autoReply: draft.hints?.autoReply?.reason ?? null,
+      acknowledgement: 'unparseable',
+    };
+  }
+
+  /**
+   * The request this mail continues: by the Message-IDs it answers, else by a ticket in its subject. A ticket
+   * only links mail from the address that filed that request, because tickets are short and guessable and a
+   * stranger must not add to someone else's case; the stranger's mail becomes a request of its own.
+   */
+  private async findThread(mail: ParsedMail, log: Log): Promise<ThreadRoot | null> {
+    const candidates = threadCandidates(mail.inReplyTo, mail.references);
+    if (candidates.length > 0) {
+      try {
+        const root = await this.deps.threads.find(candidates);
+        if (root !== null) return root;
+      } catch (err) {
+        log.warn({ err: errorText(err) }, 'thread index unavailable: linking by subject ticket only');
+      }
+    }
+    const ticket = ticketFromSubject(mail.subject);
+    if (ticket === null) return null;
+    try {
+      const record = await this.deps.intake.getByTicket(ticket);
+      if (record === null) return null;
+      const named = record.submission;
+      const sender = mail.from === undefined ? null : normaliseEmail(mail.from.address.normalize('NFKC').trim());
+      if (sender === null || named.contact.email === undefined || named.contact.email.toLowerCase() !== sender.toLowerCase()) {
+        log.info({ ticket, from: maskEmail(sender) }, 'subject names a ticket of another sender: filed as a new request');
+        return null;
+      }
+      const rootId = named.refs.followUpOf;
+      if (rootId === undefined) return { id: named.id, ticket: named.ticket };
+      const root = await this.deps.intake.get(rootId);
+      return root === null ? { id: named.id, ticket: named.ticket } : { id: root.submission.id, ticket: root.submission.ticket };
+    } catch (err) {
+      if (!(err instanceof IntakeUnavailableError)) throw err;
+      log.warn({ err: err.message }, 'intake lookup unavailable: mail filed as a new request');
+      return null;
+    }
+  }
+
+  private async storeAttachments(mail: ParsedMail, log: Log): Promise<{ refs: AttachmentRef[]; dropped: DroppedAttachment[] }> {
+    const refs: AttachmentRef[] = [];
+    const dropped: DroppedAttachment[] = [];
+    for (const part of mail.attachments) {
+      const name = safeFileName(part.filename);
+      if (refs.length >= MAX_MAIL_ATTACHMENTS) {
+        dropped.push({ ...(name !== undefined ? { name } : {}), reason: 'too_many' });
+        continue;
+      }
+      try {
+        const ref = await this.deps.attachments.put(part.content, {
+          ...(part.filename !== undefined ? { originalName: part.filename } : {}),
+          declaredMimeType: part.contentType,
+        });
+        if (!refs.some((r) => r.sha256 === ref.sha256)) refs.push(ref);
+      } catch (err) {
+        if (err instanceof AttachmentRejectedError) {
+          dropped.push({ ...(name !== undefined ? { name } : {}), reason: err.problem });
+          continue;
+        }
+        log.error({ err: errorText(err) }, 'attachment store failed: mail deferred');
+        throw new MailTemporaryError('attachment store unavailable', ATTACHMENT_RETRY_SECONDS, { cause: err });
+      }
+    }
+    return { refs, dropped };
+  }
+
+  private async submit(draft: SubmissionDraft, dedupKey: string, raw: StoredRawMail, log: Log, salvaged = false): Promise<SubmitOutcome> {
+    const { intake } = this.deps;
+    try {
+      return await intake.submit({ draft, dedupKey, fingerprint: raw.sha256 });
+    } catch (err) {
+      if (err instanceof IntakeUnavailableError) {
+        throw new MailTemporaryError(err.message, err.retryAfterSeconds, { cause: err });
+      }
+      if (err instanceof IdempotencyConflictError) {
+        // The same Message-ID with other bytes: the same mail delivered again through another route (trace
+        // headers differ) or re-sent. A Message-ID names one message, so this is the one already filed.
+        const first = await this.lookup(err.existingId);
+        if (first === null) throw new MailTemporaryError('the first copy of this message is not readable yet', 60, { cause: err });
+        log.info({ submissionId: first.id }, 'same Message-ID as a mail filed before: not filed again');
+        return { submission: first, duplicate: true, durability: 'queued' };
+      }
+      if (err instanceof SubmissionInvalidError && !salvaged) {
+        const note = `（邮件内容无法登记，原始邮件已保存 / the message could not be filed as written; raw mail ${raw.id}）`;
+        const retry = salvageDraft(draft, err.problems, note);
+        if (retry !== null) {
+          log.warn({ fields: err.problems.map((p) => p.field) }, 'mail filed without the fields intake refused');
+          return await this.submit(retry, dedupKey, raw, log, true);
+        }
+      }
+      if (err instanceof SubmissionInvalidError) {
+        log.error({ rawId: raw.id, fields: err.problems.map((p) => p.field) }, 'mail refused by intake');
+        throw new MailRefusedError(`intake refused the message: ${err.problems.map((p) => p.field).join(', ')}`);
+      }
+      throw err;
+    }
+  }
+
+  private async lookup(id: string): Promise<Submission | null> {
+    try {
+      return (await this.deps.intake.get(id))?.submission ?? null;
+    } catch (err) {
+      if (err instanceof IntakeUnavailableError) throw new MailTemporaryError(err.message, err.retryAfterSeconds, { cause: err });
+      throw err;
+    }
+  }
+
+  private async remember(ids: readonly string[], root: ThreadRoot, log: Log): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.deps.threads.remember(ids, root);
+    } catch (err) {
+      // The mail is filed; a reply will still find its request by the ticket in the subject.
+      log.warn({ err: errorText(err) }, 'thread index unavailable: Message-IDs not remembered');
+    }
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

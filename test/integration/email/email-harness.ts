@@ -1,0 +1,285 @@
+// The e-mail channel as the gateway runs it: the real SMTP server on loopback, the real intake (Redis, BullMQ,
+// spool) and content store in a temporary directory, and a second SMTP server standing in for the relay, which
+// collects the acknowledgements. Each harness has its own Redis key prefix, removed on close.
+
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { simpleParser } from 'mailparser';
+import type { ParsedMail as LibParsedMail } from 'mailparser';
+import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { ContentStore } from '../../../src/adapters/attachments/content-store.js';
+import { startEmailChannel } from '../../../src/adapters/email/start-email-channel.js';
+import type { EmailChannel, EmailChannelOptions } from '../../../src/adapters/email/start-email-channel.js';
+import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js';
+import { createIntake } from '../../../src/adapters/intake/create-intake.js';
+import type { CreatedIntake, CreateIntakeOptions } from '../../../src/adapters/intake/create-intake.js';
+import type { Log } from '../../../src/app/app-ports.js';
+import type { Submission } from '../../../src/domain/intake/submission.js';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const HOTLINE = '12345@hotline.example';
+export const MAIL_FROM = '北京12345市民服务热线 <12345@hotline.example>';
+
+export interface LogLine {
+  readonly level: string;
+  readonly msg: string;
+  readonly fields: Record<string, unknown>;
+}
+
+export function recordingLog(): { log: Log; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const at =
+    (level: string, bindings: Record<string, unknown>) =>
+    (obj: object | string, msg?: string): void => {
+      if (typeof obj === 'string') lines.push({ level, msg: obj, fields: { ...bindings } });
+      else lines.push({ level, msg: msg ?? '', fields: { ...bindings, ...(obj as Record<string, unknown>) } });
+    };
+  const make = (bindings: Record<string, unknown>): Log => ({
+    debug: at('debug', bindings),
+    info: at('info', bindings),
+    warn: at('warn', bindings),
+    error: at('error', bindings),
+    child: (more) => make({ ...bindings, ...more }),
+  });
+  return { log: make({}), lines };
+}
+
+export interface SunkMail {
+  readonly envelopeFrom: string;
+  readonly rcptTo: readonly string[];
+  readonly raw: Buffer;
+  readonly parsed: LibParsedMail;
+}
+
+/** A local SMTP server standing in for the relay: it keeps every message and hands each out once, by recipient. */
+export class RelaySink {
+  readonly received: SunkMail[] = [];
+  private readonly taken = new Set<SunkMail>();
+  private readonly waiters: { readonly to: string; readonly resolve: (mail: SunkMail) => void }[] = [];
+  private readonly server: SMTPServer;
+  port = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      disableReverseLookup: true,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          void simpleParser(raw).then((parsed) => {
+            const mail: SunkMail = {
+              envelopeFrom: session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address,
+              rcptTo: session.envelope.rcptTo.map((r) => r.address),
+              raw,
+              parsed,
+            };
+            this.received.push(mail);
+            const waiter = this.waiters.findIndex((w) => addressedTo(mail, w.to));
+            if (waiter !== -1) {
+              this.taken.add(mail);
+              this.waiters.splice(waiter, 1)[0]?.resolve(mail);
+            }
+            callback();
+          }, callback);
+        });
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const address = this.server.server.address();
+    this.port = typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  /** The next message to `to` not handed out yet, waiting for it if need be. */
+  nextTo(to: string): Promise<SunkMail> {
+    const ready = this.received.find((m) => !this.taken.has(m) && addressedTo(m, to));
+    if (ready !== undefined) {
+      this.taken.add(ready);
+      return Promise.resolve(ready);
+    }
+    return new Promise((resolve) => this.waiters.push({ to, resolve }));
+  }
+
+  /** Every message to `to` so far. */
+  allTo(to: string): SunkMail[] {
+    return this.received.filter((m) => addressedTo(m, to));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function addressedTo(mail: SunkMail, to: string): boolean {
+  return mail.rcptTo.some((r) => r.toLowerCase() === to.toLowerCase());
+}
+
+export interface EmailHarness {
+  readonly port: number;
+  readonly prefix: string;
+  readonly dataDir: string;
+  readonly created: CreatedIntake;
+  readonly queue: Queue<Submission>;
+  readonly sink: RelaySink;
+  readonly logLines: LogLine[];
+  /** A nodemailer transport to the channel. */
+  readonly client: Transporter;
+  job(dedupKey: string): Promise<Job<Submission> | undefined>;
+  jobCount(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly channel?: Partial<EmailChannelOptions>;
+  readonly intake?: Partial<CreateIntakeOptions>;
+  /** Start without a relay sink (no acknowledgements). */
+  readonly noRelay?: boolean;
+}
+
+export async function startEmailHarness(options: HarnessOptions = {}): Promise<EmailHarness> {
+  const prefix = `test-email-${randomUUID().slice(0, 8)}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'email-channel-'));
+  const { log, lines } = recordingLog();
+  const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log, ...options.intake });
+  const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 1024 * 1024 });
+  const sink = new RelaySink();
+  await sink.start();
+  let channel: EmailChannel;
+  try {
+    channel = await startEmailChannel({
+      intake: created.intake,
+      attachments,
+      redisUrl: REDIS_URL,
+      prefix,
+      dataDir,
+      log,
+      port: 0,
+      host: '127.0.0.1',
+      serverName: 'mx.hotline.example',
+      accept: `${HOTLINE},@intake.hotline.example`,
+      maxBytes: 256 * 1024,
+      ...(options.noRelay ? {} : { relayUrl: `smtp://127.0.0.1:${sink.port}`, mailFrom: MAIL_FROM }),
+      ackRetryDelaysMs: [20, 50],
+      closeTimeoutMs: 2000,
+      ...options.channel,
+    });
+  } catch (err) {
+    await sink.close();
+    await created.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const queue = new Queue<Submission>(created.queueName, { connection: { host: '127.0.0.1', port: 6379 }, prefix: created.queuePrefix });
+  const client = nodemailer.createTransport({ host: '127.0.0.1', port: channel.port, secure: false, ignoreTLS: true });
+  return {
+    port: channel.port,
+    prefix,
+    dataDir,
+    created,
+    queue,
+    sink,
+    logLines: lines,
+    client,
+    job: (dedupKey) => queue.getJob(intakeJobId(dedupKey)),
+    jobCount: async () => Object.values(await queue.getJobCounts()).reduce((sum, n) => sum + n, 0),
+    async close() {
+      client.close();
+      await channel.close();
+      await sink.close();
+      await queue.close();
+      await created.close();
+      await deleteKeys(`{${prefix}}*`);
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function deleteKeys(pattern: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * A plain SMTP conversation over TCP: sends each command after the previous reply (DATA content is sent whole,
+ * ending with `.`), and returns every reply, so protocol details (SIZE=, RCPT limits) can be checked exactly.
+ */
+export async function smtpDialog(port: number, commands: readonly string[]): Promise<string[]> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let buffer = '';
+  const replies: string[] = [];
+  const pending: ((reply: string) => void)[] = [];
+  socket.on('data', (data: string) => {
+    buffer += data;
+    for (;;) {
+      // A reply ends with a line whose code is followed by a space.
+      const match = /^(?:\d{3}-[^\r\n]*\r\n)*\d{3}(?: [^\r\n]*)?\r\n/.exec(buffer);
+      if (!match) break;
+      buffer = buffer.slice(match[0].length);
+      const reply = match[0].trimEnd();
+      const waiter = pending.shift();
+      if (waiter) waiter(reply);
+      else replies.push(reply);
+    }
+  });
+  const nextReply = (): Promise<string> => {
+    const ready = replies.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      pending.push(resolve);
+      socket.once('error', reject);
+    });
+  };
+  const out: string[] = [await nextReply()];
+  for (const command of commands) {
+    socket.write(command.endsWith('\r\n') ? command : `${command}\r\n`);
+    out.push(await nextReply());
+  }
+  socket.end('QUIT\r\n');
+  return out;
+}
+
+export interface SwaksResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+export function swaks(args: readonly string[]): Promise<SwaksResult> {
+  return new Promise((resolve) => {
+    execFile('swaks', [...args], { timeout: 15_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** A small but real PNG. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
