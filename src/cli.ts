@@ -2,7 +2,9 @@
 // `hotline-gateway`: the one binary. `serve` runs the gateway; the other commands are tools for operators
 // and newcomers. Exit codes: 0 ok, 1 a check failed or the gateway could not start, 2 bad usage.
 
+import { runApiKeyCommand } from './adapters/api-keys/index.js';
 import { runFlowCheck } from './adapters/flow/flow-check-command.js';
+import { runIntakeTail } from './adapters/intake/intake-tail-command.js';
 import { runPromptsRender } from './adapters/prompts/prompts-render-command.js';
 import { runSimulatedCaller } from './simulator/simulated-caller.js';
 import { ConfigError, parseConfig } from './config/index.js';
@@ -16,6 +18,10 @@ const USAGE = `usage: hotline-gateway <command>
                                  synthesise missing prompt audio (espeak-ng + sox, 8 kHz mono WAV)
   call [--from NUMBER] [--sim URL] [--flow FILE]
                                  be a caller of the built-in simulator: type digits, hear the prompts as text
+  intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX)
+  apikey create --name NAME --scopes submit,read[,status:write,open311] [--rate N] [--file PATH]
+  apikey list [--file PATH]
+  apikey revoke ID [--file PATH] manage integrator API keys (API_KEYS_FILE); a new key is printed once
 `;
 
 async function serve(): Promise<number> {
@@ -103,6 +109,37 @@ export async function main(argv: readonly string[]): Promise<number> {
       out,
     });
   }
+  if (command === 'intake' && sub === 'tail') {
+    const rest = args.slice(2);
+    const json = flag(rest, '--json');
+    if (rest.length > 0) {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+    let config;
+    try {
+      config = parseConfig(process.env);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+    const until = new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    return runIntakeTail({
+      redisUrl: config.redis.url,
+      prefix: config.intake.prefix,
+      json,
+      out,
+      until,
+      onReady: () => process.stderr.write(`watching the intake queue (prefix {${config.intake.prefix}}); Ctrl-C to stop\n`),
+    });
+  }
+  if (command === 'apikey') return runApiKeyCommand(args.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });
   process.stderr.write(USAGE);
   return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
 }

@@ -2,13 +2,25 @@
 // them to the application. `startGateway` is what `hotline-gateway serve` and the integration tests run.
 
 import { globalAgent } from 'node:http';
+import { join } from 'node:path';
 import { CallControl } from './app/call-control.js';
 import type { Log } from './app/app-ports.js';
 import { systemClock } from './app/ports.js';
 import type { Clock } from './app/ports.js';
 import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
+import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
+import { FileApiKeys } from './adapters/api-keys/index.js';
+import { AriRecordingSource } from './adapters/ari/ari-recording-source.js';
+import { ContentStore } from './adapters/attachments/content-store.js';
+import { apiV1Routes } from './adapters/http/api-v1/index.js';
+import { open311Routes } from './adapters/http/open311/index.js';
+import { webFormRoutes } from './adapters/http/web-form/index.js';
+import { startEmailChannel } from './adapters/email/start-email-channel.js';
+import { createIntake } from './adapters/intake/create-intake.js';
+import { createWechatChannel } from './adapters/wechat/index.js';
+import type { CreatedIntake } from './adapters/intake/create-intake.js';
 import { AriLink } from './adapters/ari/ari-link.js';
 import { AriTelephony } from './adapters/ari/ari-telephony.js';
 import { loadFlowFile } from './adapters/flow/load-flow-file.js';
@@ -25,6 +37,9 @@ import type { EmergencyRoutes } from './app/emergency-session.js';
 import { startSimulatedAsterisk } from './simulator/simulated-asterisk.js';
 import type { SimulatedAsterisk, SimulatedAsteriskOptions } from './simulator/simulated-asterisk.js';
 
+/** Shown in the OpenAPI document; kept in step with package.json by a unit test. */
+export const GATEWAY_VERSION = '0.2.0';
+
 export interface GatewayOptions {
   readonly log?: Logger;
   readonly clock?: Clock;
@@ -40,8 +55,12 @@ export interface Gateway {
   readonly config: Config;
   readonly flow: Flow;
   readonly httpUrl: string;
+  /** The SMTP port when the email channel is on (`SMTP_ACCEPT` set). */
+  readonly smtpPort: number | null;
   readonly calls: CallControl;
   readonly metrics: GatewayMetrics;
+  /** The intake queue every channel submits to. */
+  readonly intake: CreatedIntake;
   /** Present when ARI_URL is unset: the built-in Asterisk simulator the gateway is talking to. */
   readonly simulator: SimulatedAsterisk | null;
   readonly ready: () => Record<string, boolean>;
@@ -63,6 +82,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     onWarning: (warning) => log.warn({ warning: warning.message, line: warning.line }, 'flow warning'),
   });
   const metrics = new GatewayMetrics();
+
+  // Intake first: it recovers submissions a crash left in the spool before any channel accepts new ones.
+  const intake = await createIntake({
+    redisUrl: config.redis.url,
+    prefix: config.intake.prefix,
+    dataDir: config.intake.dataDir,
+    log: log.child({ component: 'intake' }) as Log,
+    ticketBlock: config.intake.ticketBlock,
+    idempotencyTtlMs: config.intake.idempotencyTtlMs,
+  });
+  const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
+  await attachments.sweepTemp();
+  // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
+  const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile, { missingOk: true });
+  log.info({ apiKeys: apiKeys.activeCount, file: config.intake.apiKeysFile }, 'integrator API keys loaded');
 
   let simulator: SimulatedAsterisk | null = null;
   let ari: { url: string; username: string; password: string };
@@ -101,6 +135,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     hangup: (channel) => amiClient.hangup({ channel }),
   };
 
+  const desk = new VoiceCaseDesk({
+    intake: intake.intake,
+    attachments,
+    recordings: new AriRecordingSource({ ...ari, maxBytes: config.intake.attachmentMaxBytes }),
+    clock,
+    log: log.child({ component: 'voice-intake' }) as Log,
+    // The caller hears silence meanwhile: past this, they are told it failed and offered an agent.
+    answerWithinMs: 4000,
+  });
+
   let link: AriLink | null = null;
   const telephony = new AriTelephony(() => link?.client() ?? null, config.ari.app);
   const emergencyRoutes = Object.fromEntries(
@@ -120,6 +164,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     metrics,
     log: log as Log,
     emergencyRoutes,
+    desk,
     fallback: {
       context: config.fallback.context,
       queueExten: config.fallback.queueExten,
@@ -176,10 +221,69 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ari: link?.connected ?? false,
     ami: amiClient.connected,
     redis: redis.connected,
+    intake: intake.connected(),
   });
-  const http = buildHttpServer({ log, metrics, readiness: ready });
+  const http = buildHttpServer({
+    log,
+    metrics,
+    readiness: ready,
+    trustProxy: config.http.trustProxy,
+    openApi: { version: GATEWAY_VERSION },
+  });
+  const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
+  http.register(
+    apiV1Routes({ intake: intake.intake, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
+  );
+  http.register(open311Routes({ intake: intake.intake, keys: apiKeys, jurisdictionId: config.intake.open311Jurisdiction, log: log as Log }), {
+    prefix: '/open311/v2',
+  });
+  const wechat =
+    config.wechat === null
+      ? null
+      : await createWechatChannel({
+          token: config.wechat.token,
+          appId: config.wechat.appId,
+          ...(config.wechat.encodingAesKey === null ? {} : { encodingAesKey: config.wechat.encodingAesKey }),
+          ...(config.wechat.previousEncodingAesKey === null ? {} : { previousEncodingAesKey: config.wechat.previousEncodingAesKey }),
+          ...(config.wechat.appSecret === null ? {} : { appSecret: config.wechat.appSecret }),
+          ...(config.wechat.apiBase === null ? {} : { apiBase: config.wechat.apiBase }),
+          mode: config.wechat.mode,
+          mergeWindowMs: config.wechat.mergeWindowMs,
+          maxClockSkewMs: config.wechat.maxClockSkewMs,
+          locationTtlMs: config.wechat.locationTtlMs,
+          redisUrl: config.redis.url,
+          prefix: config.intake.prefix,
+          intake: intake.intake,
+          attachments,
+          log: log.child({ component: 'wechat' }) as Log,
+        });
+  if (wechat !== null) http.register(wechat.routes);
+  http.register(
+    webFormRoutes({ intake: intake.intake, attachments, limits, log: log as Log, rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute } }),
+  );
   const address = await http.listen(config.http.port, config.http.host);
-  log.info({ url: address.url }, 'operations HTTP server listening');
+  log.info({ url: address.url }, 'HTTP server listening');
+
+  const email =
+    config.email === null
+      ? null
+      : await startEmailChannel({
+          intake: intake.intake,
+          attachments,
+          redisUrl: config.redis.url,
+          prefix: config.intake.prefix,
+          dataDir: config.intake.dataDir,
+          log: log.child({ component: 'email' }) as Log,
+          port: config.email.port,
+          host: config.email.host,
+          ...(config.email.serverName === null ? {} : { serverName: config.email.serverName }),
+          accept: config.email.accept,
+          maxBytes: config.email.maxBytes,
+          maxRecipients: config.email.maxRecipients,
+          ...(config.email.tls === null ? {} : { tlsCertPath: config.email.tls.certPath, tlsKeyPath: config.email.tls.keyPath }),
+          ...(config.email.relay === null ? {} : { relayUrl: config.email.relay.url, mailFrom: config.email.relay.from }),
+        });
+  if (email !== null) log.info({ port: email.port }, 'SMTP server listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -190,7 +294,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       rescuer.close();
       await link?.close();
       await amiClient.close();
+      // Channels first, so submissions in flight still reach intake; intake last.
       await http.close();
+      await email?.close();
+      await wechat?.close();
+      await intake.close();
       await redis.close();
       await simulator?.close();
       log.info({}, 'gateway stopped');
@@ -198,5 +306,5 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, calls, metrics, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, smtpPort: email?.port ?? null, calls, metrics, intake, simulator, ready, close };
 }

@@ -2,6 +2,7 @@
 // It starts an IVR session per inbound call, hands emergencies to an EmergencySession, hands queue choices
 // to the dialplan queue fallback, reconciles after a lost link and drains on shutdown.
 
+import type { CaseDesk } from './case-desk.js';
 import { EMERGENCY_ANNOUNCEMENT } from '../domain/flow/check-flow.js';
 import type { EmergencyService, Flow, Lang } from '../domain/flow/types.js';
 import type { CallMetrics, Log } from './app-ports.js';
@@ -34,6 +35,8 @@ export interface CallControlDeps {
   readonly log: Log;
   readonly emergencyRoutes: Readonly<Record<EmergencyService, EmergencyRoutes>>;
   readonly fallback: DialplanFallback;
+  /** Intake, for voice messages and case-status lookups in the IVR. */
+  readonly desk: CaseDesk;
   /** Makes a per-call logger (the composition root masks the caller's number). */
   readonly callLog: (channelId: string, caller: string) => Log;
 }
@@ -88,6 +91,7 @@ export class CallControl implements CallEvents {
       clock: this.deps.clock,
       metrics: this.deps.metrics,
       log,
+      desk: this.deps.desk,
       onFinished: (s, outcome) => this.ivrFinished(s, outcome, log),
       track: (kind, id, s) => this.track(kind === 'playback' ? this.playbacks : this.recordings, id, s),
     });

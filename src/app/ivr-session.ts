@@ -8,6 +8,7 @@ import { isFinished, startCall, step } from '../domain/ivr/machine.js';
 import type { IvrState } from '../domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, IvrOutcome, TimerName } from '../domain/ivr/protocol.js';
 import type { CallMetrics, Log } from './app-ports.js';
+import type { CaseDesk } from './case-desk.js';
 import type { Clock, OpResult, Telephony, TimerHandle } from './ports.js';
 
 /** How the IVR let go of the call; `failed` means our own code broke and the dialplan must take over. */
@@ -19,6 +20,8 @@ export interface IvrSessionDeps {
   readonly clock: Clock;
   readonly metrics: CallMetrics;
   readonly log: Log;
+  /** Intake, for the flow's submit and caseStatus nodes. */
+  readonly desk: CaseDesk;
   /** Called once the IVR is done with the call: the caller chose an emergency, the queue, or is gone. */
   readonly onFinished: (session: IvrSession, outcome: SessionEnd) => void;
   /** Playback and recording ids are registered so the router can send their events here. */
@@ -188,6 +191,32 @@ export class IvrSession {
         metrics.ivrInputProblem(command.node, command.problem);
         log.info({ node: command.node, problem: command.problem, attempt: command.attempt }, 'input problem');
         return 'ok';
+      case 'submit': {
+        // Not awaited: the answer comes back as an event, so a hang-up meanwhile is handled at once.
+        const { request } = command;
+        void this.deps.desk
+          .submitVoiceMessage({
+            callId: this.channelId,
+            caller: this.caller,
+            recording: command.recording,
+            kind: command.kind,
+            category: command.category,
+            lang: command.lang,
+          })
+          .catch(() => null)
+          .then((ticket) => this.handle({ type: 'submitted', at: this.deps.clock.now(), request, ticket }))
+          .catch((error: unknown) => log.error({ err: error }, 'submission answer could not be handled'));
+        return 'ok';
+      }
+      case 'lookupCase': {
+        const { request } = command;
+        void this.deps.desk
+          .lookupCase(command.ticket)
+          .catch(() => 'unavailable' as const)
+          .then((outcome) => this.handle({ type: 'caseLooked', at: this.deps.clock.now(), request, outcome }))
+          .catch((error: unknown) => log.error({ err: error }, 'case lookup answer could not be handled'));
+        return 'ok';
+      }
       case 'forwardEmergency':
       case 'enqueue':
         // Handled by whoever receives the outcome: the session only runs the IVR.

@@ -8,7 +8,7 @@ import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
 import { DURATION_FORM, parseDuration } from './duration.js';
 import { LOG_LEVELS } from './types.js';
-import type { AmiConfig, AriConfig, Config, LogLevel } from './types.js';
+import type { AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LogLevel, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -71,6 +71,19 @@ class EnvReader {
       return minMs;
     }
     return ms;
+  }
+
+  /** `20MB`, `512KB`, `1GB` (binary multiples) or plain bytes. */
+  bytes(name: string, fallback: string, min: number, max: number): number {
+    const value = this.raw(name) ?? fallback;
+    const match = /^(\d+)\s*(B|KB|MB|GB)?$/i.exec(value);
+    const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match?.[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb' | 'gb'];
+    const n = match === null ? NaN : Number(match[1]) * unit;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      this.reject(name, value, `expected a size such as 512KB, 20MB or a number of bytes, from ${min} to ${max} bytes`);
+      return min;
+    }
+    return n;
   }
 
   required(name: string, because: string): string {
@@ -149,6 +162,7 @@ export function parseConfig(env: Env): Config {
   const redisUrl = readRedisUrl(r);
   const httpPort = r.port('HTTP_PORT', DEFAULTS.HTTP_PORT);
   const httpHost = r.string('HTTP_HOST', DEFAULTS.HTTP_HOST, HOST, 'a host name or IP address such as 0.0.0.0 or 127.0.0.1');
+  const trustProxy = readTrustProxy(r);
   const ari = readAri(r);
   const ami = readAmi(r, ari.simulated);
   const flowPath = r.string('IVR_FLOW', DEFAULTS.IVR_FLOW, /^\S(?:.*\S)?$/, 'a file path');
@@ -173,17 +187,132 @@ export function parseConfig(env: Env): Config {
   if (level === undefined) r.reject('LOG_LEVEL', levelText, `expected one of ${LOG_LEVELS.join(', ')}`);
 
   const shutdownGraceMs = r.duration('SHUTDOWN_GRACE', DEFAULTS.SHUTDOWN_GRACE, 0);
+  const intake = readIntake(r);
+  const email = readEmail(r);
+  const wechat = readWechat(r);
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
     redis: { url: redisUrl },
-    http: { port: httpPort, host: httpHost },
+    http: { port: httpPort, host: httpHost, trustProxy },
     ari,
     ami,
     ivr: { flowPath, soundsDir },
     emergency: { routes, ringTimeoutMs, rounds },
     fallback,
+    intake,
+    email,
+    wechat,
     log: { level: level as LogLevel },
     shutdownGraceMs,
+  };
+}
+
+function readTrustProxy(r: EnvReader): boolean | number | string {
+  const value = r.raw('HTTP_TRUST_PROXY') ?? DEFAULTS.HTTP_TRUST_PROXY;
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((s) => s.trim());
+  if (entries.every((e) => /^[0-9A-Fa-f:.]+(?:\/\d{1,3})?$/.test(e))) return entries.join(',');
+  r.reject('HTTP_TRUST_PROXY', value, 'expected true, false, a hop count, or comma-separated proxy addresses/CIDRs such as 10.0.0.0/8');
+  return false;
+}
+
+function readIntake(r: EnvReader): IntakeConfig {
+  const path = /^\S(?:.*\S)?$/;
+  return {
+    dataDir: r.string('DATA_DIR', DEFAULTS.DATA_DIR, path, 'a folder path'),
+    // The prefix becomes a Redis Cluster hash tag `{prefix}`: braces or a colon inside it would break the tag.
+    prefix: r.string('INTAKE_PREFIX', DEFAULTS.INTAKE_PREFIX, /^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
+    ticketBlock: r.integer('INTAKE_TICKET_BLOCK', DEFAULTS.INTAKE_TICKET_BLOCK, 10, 1_000_000, 'an integer 10-1000000'),
+    idempotencyTtlMs: r.duration('INTAKE_IDEMPOTENCY_TTL', DEFAULTS.INTAKE_IDEMPOTENCY_TTL, 60_000),
+    apiKeysFile: r.string('API_KEYS_FILE', DEFAULTS.API_KEYS_FILE, path, 'a file path'),
+    bodyLimitBytes: r.bytes('HTTP_BODY_LIMIT', DEFAULTS.HTTP_BODY_LIMIT, 1024, 64 * 1024 ** 2),
+    attachmentMaxBytes: r.bytes('ATTACHMENT_MAX_BYTES', DEFAULTS.ATTACHMENT_MAX_BYTES, 1024, 1024 ** 3),
+    attachmentMaxFiles: r.integer('ATTACHMENT_MAX_FILES', DEFAULTS.ATTACHMENT_MAX_FILES, 1, 20, 'an integer 1-20'),
+    formRatePerMinute: r.integer('FORM_RATE_LIMIT', DEFAULTS.FORM_RATE_LIMIT, 1, 100_000, 'an integer 1-100000'),
+    open311Jurisdiction: r.string('OPEN311_JURISDICTION', DEFAULTS.OPEN311_JURISDICTION, /^[A-Za-z0-9_.-]{1,128}$/, 'a jurisdiction id (letters, digits, _ . -)'),
+  };
+}
+
+const ADDRESS_OR_DOMAIN = /^(?:[^\s@,]+@|@)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
+
+function readEmail(r: EnvReader): EmailConfig | null {
+  const accept = r.raw('SMTP_ACCEPT');
+  const relayUrl = r.raw('SMTP_RELAY_URL');
+  if (accept === undefined) {
+    if (relayUrl !== undefined) r.reject('SMTP_RELAY_URL', undefined, 'is set but SMTP_ACCEPT is not: set SMTP_ACCEPT to turn the email channel on');
+    return null;
+  }
+  const entries = accept.split(',').map((s) => s.trim());
+  if (!entries.every((e) => ADDRESS_OR_DOMAIN.test(e))) {
+    r.reject('SMTP_ACCEPT', accept, 'expected comma-separated addresses or @domains, such as 12345@hotline.example,@hotline.example');
+  }
+  const port = r.port('SMTP_PORT', DEFAULTS.SMTP_PORT);
+  const host = r.string('SMTP_HOST', DEFAULTS.SMTP_HOST, HOST, 'a host name or IP address');
+  const serverName = r.raw('SMTP_HOSTNAME') ?? null;
+  if (serverName !== null && !/^[A-Za-z0-9.-]+$/.test(serverName)) r.reject('SMTP_HOSTNAME', serverName, 'expected a host name');
+  const maxBytes = r.bytes('SMTP_MAX_BYTES', DEFAULTS.SMTP_MAX_BYTES, 64 * 1024, 1024 ** 3);
+  const maxRecipients = r.integer('SMTP_MAX_RECIPIENTS', DEFAULTS.SMTP_MAX_RECIPIENTS, 1, 1000, 'an integer 1-1000');
+  const certPath = r.raw('SMTP_TLS_CERT');
+  const keyPath = r.raw('SMTP_TLS_KEY');
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    r.reject(certPath === undefined ? 'SMTP_TLS_CERT' : 'SMTP_TLS_KEY', undefined, 'required together with the other of SMTP_TLS_CERT and SMTP_TLS_KEY');
+  }
+  let relay: EmailConfig['relay'] = null;
+  if (relayUrl !== undefined) {
+    const url = URL.canParse(relayUrl) ? new URL(relayUrl) : null;
+    if (url === null || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+      r.reject('SMTP_RELAY_URL', undefined, 'expected an smtp:// or smtps:// URL such as smtp://relay.example:25');
+    }
+    const from = r.required('MAIL_FROM', 'when SMTP_RELAY_URL is set');
+    if (from !== '' && !/^[^\s@<>]+@[^\s@<>]+$/.test(from)) r.reject('MAIL_FROM', from, 'expected an address such as 12345@hotline.example');
+    relay = { url: relayUrl, from };
+  }
+  return {
+    accept: entries.join(','),
+    port,
+    host,
+    serverName,
+    maxBytes,
+    maxRecipients,
+    tls: certPath !== undefined && keyPath !== undefined ? { certPath, keyPath } : null,
+    relay,
+  };
+}
+
+const AES_KEY = /^[A-Za-z0-9+/]{43}$/;
+
+function readWechat(r: EnvReader): WechatConfig | null {
+  const token = r.raw('WECHAT_TOKEN');
+  if (token === undefined) return null;
+  if (!/^[A-Za-z0-9]{3,32}$/.test(token)) r.reject('WECHAT_TOKEN', token, 'expected 3-32 letters or digits (the Token in the WeChat admin console)');
+  const appId = r.required('WECHAT_APPID', 'when WECHAT_TOKEN is set');
+  if (appId !== '' && !/^[A-Za-z0-9_-]{1,64}$/.test(appId)) r.reject('WECHAT_APPID', appId, 'expected an AppID such as wx1234567890abcdef or a CorpID');
+  const key = (name: string): string | null => {
+    const value = r.raw(name);
+    if (value === undefined) return null;
+    if (!AES_KEY.test(value)) r.reject(name, value, 'expected the 43-character EncodingAESKey from the WeChat admin console');
+    return value;
+  };
+  const encodingAesKey = key('WECHAT_ENCODING_AES_KEY');
+  const previousEncodingAesKey = key('WECHAT_PREVIOUS_ENCODING_AES_KEY');
+  const mode = r.string('WECHAT_MODE', DEFAULTS.WECHAT_MODE, /^(auto|official|wecom)$/, 'auto, official or wecom') as WechatConfig['mode'];
+  if (mode === 'wecom' && encodingAesKey === null) r.reject('WECHAT_ENCODING_AES_KEY', undefined, 'required when WECHAT_MODE=wecom (WeCom callbacks are always encrypted)');
+  const apiBase = r.raw('WECHAT_API_BASE') ?? null;
+  if (apiBase !== null && !(URL.canParse(apiBase) && /^https?:$/.test(new URL(apiBase).protocol))) {
+    r.reject('WECHAT_API_BASE', apiBase, 'expected an http(s) URL such as https://api.weixin.qq.com');
+  }
+  return {
+    token,
+    appId,
+    encodingAesKey,
+    previousEncodingAesKey,
+    appSecret: r.raw('WECHAT_APPSECRET') ?? null,
+    mode,
+    apiBase,
+    mergeWindowMs: r.duration('WECHAT_MERGE_WINDOW', DEFAULTS.WECHAT_MERGE_WINDOW, 0),
+    maxClockSkewMs: r.duration('WECHAT_MAX_CLOCK_SKEW', DEFAULTS.WECHAT_MAX_CLOCK_SKEW, 1000),
+    locationTtlMs: r.duration('WECHAT_LOCATION_TTL', DEFAULTS.WECHAT_LOCATION_TTL, 1000),
   };
 }

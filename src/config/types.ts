@@ -50,14 +50,57 @@ export interface FallbackConfig {
   readonly menuExten: string;
 }
 
+/** Everything the intake queue and its HTTP channels need. Sizes are bytes. */
+export interface IntakeConfig {
+  readonly dataDir: string;
+  readonly prefix: string;
+  readonly ticketBlock: number;
+  readonly idempotencyTtlMs: number;
+  readonly apiKeysFile: string;
+  readonly bodyLimitBytes: number;
+  readonly attachmentMaxBytes: number;
+  readonly attachmentMaxFiles: number;
+  readonly formRatePerMinute: number;
+  readonly open311Jurisdiction: string;
+}
+
+/** Inbound email; `null` in `Config.email` when `SMTP_ACCEPT` is unset. */
+export interface EmailConfig {
+  readonly accept: string;
+  readonly port: number;
+  readonly host: string;
+  readonly serverName: string | null;
+  readonly maxBytes: number;
+  readonly maxRecipients: number;
+  readonly tls: { readonly certPath: string; readonly keyPath: string } | null;
+  readonly relay: { readonly url: string; readonly from: string } | null;
+}
+
+/** The WeChat Official Account / WeCom channel; `null` in `Config.wechat` when `WECHAT_TOKEN` is unset. */
+export interface WechatConfig {
+  readonly token: string;
+  readonly appId: string;
+  readonly encodingAesKey: string | null;
+  readonly previousEncodingAesKey: string | null;
+  readonly appSecret: string | null;
+  readonly mode: 'auto' | 'official' | 'wecom';
+  readonly apiBase: string | null;
+  readonly mergeWindowMs: number;
+  readonly maxClockSkewMs: number;
+  readonly locationTtlMs: number;
+}
+
 export interface Config {
   readonly redis: { readonly url: string };
-  readonly http: { readonly port: number; readonly host: string };
+  readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | number | string };
   readonly ari: AriConfig;
   readonly ami: AmiConfig;
   readonly ivr: { readonly flowPath: string; readonly soundsDir: string };
   readonly emergency: EmergencyConfig;
   readonly fallback: FallbackConfig;
+  readonly intake: IntakeConfig;
+  readonly email: EmailConfig | null;
+  readonly wechat: WechatConfig | null;
   readonly log: { readonly level: LogLevel };
   readonly shutdownGraceMs: number;
 }

@@ -6,6 +6,7 @@ import { issue } from './flow-error.js';
 import type { FlowIssue, PathSegment } from './flow-error.js';
 import { LANGS } from './types.js';
 import type {
+  CaseOutcome,
   ConditionBranch,
   Digit,
   EmergencyService,
@@ -14,6 +15,7 @@ import type {
   Lang,
   Prompt,
   PromptRef,
+  SubmitKind,
   TimeWindow,
   Weekday,
 } from './types.js';
@@ -185,6 +187,18 @@ function buildNode(id: string, raw: RawNode, path: readonly PathSegment[], durat
         variable: str('variable'),
         next: str('next'),
       };
+    case 'submit':
+      return {
+        id,
+        type: 'submit',
+        kind: raw.kind as SubmitKind,
+        recording: str('recording'),
+        variable: str('variable'),
+        next: str('next'),
+        onFail: str('onFail'),
+      };
+    case 'caseStatus':
+      return { id, type: 'caseStatus', ticket: str('ticket'), outcomes: { ...(raw.outcomes as Record<CaseOutcome, string>) } };
     case 'set':
       return { id, type: 'set', variables: { ...(raw.variables as Record<string, string>) }, next: str('next') };
     case 'goto':

@@ -5,7 +5,7 @@ import { formatDuration } from './duration.js';
 import { issue } from './flow-error.js';
 import type { FlowIssue, PathSegment } from './flow-error.js';
 import { nodeLinks, nodePromptUses, waitsForCaller } from './flow-graph.js';
-import { EMERGENCY_SERVICES } from './types.js';
+import { CASE_OUTCOMES, EMERGENCY_SERVICES, SUBMIT_KINDS } from './types.js';
 import type { Flow, FlowNode } from './types.js';
 
 /** Anything longer in an IVR is a typo ("10h" for "10m"), not a wish. */
@@ -118,7 +118,7 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
 
   const setVariables = new Set<string>();
   for (const node of Object.values(flow.nodes)) {
-    if (node.type === 'collect' || node.type === 'record') setVariables.add(node.variable);
+    if (node.type === 'collect' || node.type === 'record' || node.type === 'submit') setVariables.add(node.variable);
     if (node.type === 'set') Object.keys(node.variables).forEach((name) => setVariables.add(name));
   }
   const used = new Set<string>();
@@ -131,8 +131,15 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
         if (!(ref in flow.prompts)) issues.push(issue(path, 'FLOW_UNKNOWN_PROMPT', `unknown prompt "${ref}"${suggest(ref, promptIds)}`));
       } else if (!setVariables.has(ref.digits)) {
         issues.push(
-          issue([...path, 'digits'], 'FLOW_UNSET_VARIABLE', `variable "${ref.digits}" is read here but no collect, record or set node sets it`),
+          issue([...path, 'digits'], 'FLOW_UNSET_VARIABLE', `variable "${ref.digits}" is read here but no collect, record, submit or set node sets it`),
         );
+      }
+    }
+    const reads: Array<[string, string]> =
+      node.type === 'submit' ? [['recording', node.recording]] : node.type === 'caseStatus' ? [['ticket', node.ticket]] : [];
+    for (const [field, name] of reads) {
+      if (!setVariables.has(name)) {
+        issues.push(issue(['nodes', node.id, field], 'FLOW_UNSET_VARIABLE', `variable "${name}" is read here but no collect, record, submit or set node sets it`));
       }
     }
   }
@@ -184,6 +191,18 @@ function checkNodes(flow: Flow, issues: FlowIssue[]): void {
       case 'emergency':
         if (!EMERGENCY_SERVICES.includes(node.service)) {
           issues.push(issue(at('service'), 'FLOW_UNKNOWN_SERVICE', `unknown emergency service "${String(node.service)}" (known: ${EMERGENCY_SERVICES.join(', ')})`));
+        }
+        break;
+      case 'submit':
+        if (!SUBMIT_KINDS.includes(node.kind)) {
+          issues.push(issue(at('kind'), 'FLOW_SCHEMA', `unknown kind "${String(node.kind)}" (known: ${SUBMIT_KINDS.join(', ')})`));
+        }
+        break;
+      case 'caseStatus':
+        for (const outcome of CASE_OUTCOMES) {
+          if (!Object.hasOwn(node.outcomes, outcome)) {
+            issues.push(issue(at('outcomes'), 'FLOW_SCHEMA', `missing outcome "${outcome}": every case status needs a node`));
+          }
         }
         break;
       case 'queue':

@@ -21,6 +21,9 @@ export function nodeLinks(node: FlowNode): NodeLink[] {
         ...Object.entries(node.options).map(([digit, target]) => ({ field: ['options', digit], target: target ?? '' })),
         { field: ['onFail'], target: node.onFail },
       ];
+    case 'caseStatus':
+      return Object.entries(node.outcomes).map(([outcome, target]) => ({ field: ['outcomes', outcome], target }));
+    case 'submit':
     case 'collect':
       return [
         { field: ['next'], target: node.next },

@@ -96,6 +96,35 @@ export interface RecordNode extends NodeBase {
   readonly next: string;
 }
 
+/** What a work order about a voice message is (the intake's kinds). */
+export const SUBMIT_KINDS = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise', 'feedback'] as const;
+export type SubmitKind = (typeof SUBMIT_KINDS)[number];
+
+/**
+ * Turns the call's recording into a work order in the intake queue and stores its ticket number in `variable`
+ * (so the next node can read it back). `next` once it is durable, `onFail` when intake could not take it.
+ */
+export interface SubmitNode extends NodeBase {
+  readonly type: 'submit';
+  readonly kind: SubmitKind;
+  /** Variable holding the recording's name (set by a record node). */
+  readonly recording: string;
+  readonly variable: string;
+  readonly next: string;
+  readonly onFail: string;
+}
+
+/** Where a case stands, as the IVR reads it out; `notFound` and `unavailable` when there is nothing to say. */
+export const CASE_OUTCOMES = ['received', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected', 'notFound', 'unavailable'] as const;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+
+/** Looks up the ticket number in `ticket` and branches on where the case stands. */
+export interface CaseStatusNode extends NodeBase {
+  readonly type: 'caseStatus';
+  readonly ticket: string;
+  readonly outcomes: Readonly<Record<CaseOutcome, string>>;
+}
+
 export interface SetNode extends NodeBase {
   readonly type: 'set';
   readonly variables: Readonly<Record<string, string>>;
@@ -149,6 +178,8 @@ export type FlowNode =
   | EmergencyNode
   | QueueNode
   | RecordNode
+  | SubmitNode
+  | CaseStatusNode
   | SetNode
   | GotoNode
   | HangupNode

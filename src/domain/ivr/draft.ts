@@ -24,6 +24,8 @@ export class Draft {
   timers: TimerName[];
   recordings: number;
   recording: string | null;
+  lastRequest: number;
+  pending: number | null;
   reachedOnMaxDuration: boolean;
   fallbackUsed: boolean;
 
@@ -49,6 +51,8 @@ export class Draft {
     this.timers = [...state.timers];
     this.recordings = state.recordings;
     this.recording = state.recording;
+    this.lastRequest = state.lastRequest;
+    this.pending = state.pending;
     this.reachedOnMaxDuration = state.reachedOnMaxDuration;
     this.fallbackUsed = state.fallbackUsed;
   }
@@ -72,6 +76,8 @@ export class Draft {
       timers: this.timers,
       recordings: this.recordings,
       recording: this.recording,
+      lastRequest: this.lastRequest,
+      pending: this.pending,
       reachedOnMaxDuration: this.reachedOnMaxDuration,
       fallbackUsed: this.fallbackUsed,
     };
@@ -122,6 +128,14 @@ export class Draft {
     this.playing = null;
   }
 
+  /** Asks the adapter for something (a submission, a lookup) and waits for its answer. */
+  request(command: DistributiveOmit<Extract<IvrCommand, { type: 'submit' | 'lookupCase' }>, 'request'>): void {
+    this.lastRequest += 1;
+    this.pending = this.lastRequest;
+    this.phase = 'waiting';
+    this.emit({ ...command, request: this.lastRequest } as IvrCommand);
+  }
+
   /** Ends the IVR's part of the call: nothing may keep running afterwards. */
   finish(command: IvrCommand, outcome: IvrOutcome): void {
     this.cancelAllTimers();
@@ -131,5 +145,8 @@ export class Draft {
     this.phase = 'done';
     this.typeAhead = [];
     this.recording = null;
+    this.pending = null;
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -20,6 +20,7 @@ function leaveNode(d: Draft): void {
   // A recording in progress is stopped by the adapter when the node changes; the machine just forgets it,
   // so its late recordingFinished is stale.
   d.recording = null;
+  d.pending = null;
   d.phase = 'idle';
   d.attempt = 0;
   d.collected = '';
@@ -61,6 +62,19 @@ export function enterNode(flow: Flow, d: Draft, node: FlowNode): string | null {
       d.variables['queue.skill'] = node.skill;
       d.variables['queue.priority'] = String(node.priority);
       return playThen(flow, d, node, node.prompts);
+    case 'submit': {
+      // A failed recording stored nothing: there is no message to make a work order of.
+      const recording = d.variables[node.recording];
+      if (recording === undefined || recording === '') return node.onFail;
+      d.request({ type: 'submit', kind: node.kind, recording, category: d.variables['category'] ?? null, lang: d.language });
+      return null;
+    }
+    case 'caseStatus': {
+      const ticket = d.variables[node.ticket];
+      if (ticket === undefined || ticket === '') return node.outcomes.notFound;
+      d.request({ type: 'lookupCase', ticket });
+      return null;
+    }
     case 'hangup':
     case 'record':
       d.typeAhead = [];

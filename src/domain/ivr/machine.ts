@@ -4,7 +4,7 @@
 import type { Flow } from '../flow/types.js';
 import { Draft } from './draft.js';
 import { enterNode, findNode } from './enter-node.js';
-import { onDigit, onInputTimer, onPlaybackDone, onRecordingDone } from './node-events.js';
+import { answersNode, onAnswer, onDigit, onInputTimer, onPlaybackDone, onRecordingDone } from './node-events.js';
 import type { IvrCommand, IvrEvent, TimerName } from './protocol.js';
 import type { IvrState } from './state.js';
 
@@ -42,6 +42,8 @@ export function startCall(flow: Flow, event: StartedEvent): IvrStep {
     timers: [],
     recordings: 0,
     recording: null,
+    lastRequest: 0,
+    pending: null,
     reachedOnMaxDuration: false,
     fallbackUsed: false,
   };
@@ -67,6 +69,7 @@ export function step(flow: Flow, state: IvrState, event: IvrEvent): IvrStep {
       d.cancelAllTimers();
       d.playing = null;
       d.recording = null;
+      d.pending = null;
       d.typeAhead = [];
       d.phase = 'done';
       d.outcome = { kind: 'callerHungUp' };
@@ -91,6 +94,15 @@ export function step(flow: Flow, state: IvrState, event: IvrEvent): IvrStep {
       // The adapter reports the name the machine asked for; anything else is a recording we abandoned.
       if (node === undefined || state.phase !== 'recording' || event.name !== state.recording) return unchanged;
       next = onRecordingDone(d, node, event);
+      break;
+    case 'submitted':
+    case 'caseLooked':
+      // An answer to a request the caller has moved on from (the IVR time limit) is stale. So is an answer of the
+      // other kind: taking it would end the wait for the real answer and leave the caller in silence.
+      if (node === undefined || state.phase !== 'waiting' || event.request !== state.pending || !answersNode(node, event)) {
+        return unchanged;
+      }
+      next = onAnswer(d, node, event);
       break;
   }
   run(flow, d, next);

@@ -1,6 +1,7 @@
 // Events that concern the current node: digits, the end of its playback, its input timers, its recording.
 
 import type { Digit, Flow, FlowNode } from '../flow/types.js';
+import type { IvrEvent } from './protocol.js';
 import { collectKey, endEntry, isCollectKey } from './collect.js';
 import type { Draft } from './draft.js';
 import { chooseOption } from './menu.js';
@@ -72,4 +73,26 @@ export function onRecordingDone(
     d.variables[`${node.variable}.durationMs`] = String(event.durationMs);
   }
   return node.next;
+}
+
+type AnswerEvent = Extract<IvrEvent, { type: 'submitted' | 'caseLooked' }>;
+
+/** Whether `event` is the kind of answer `node` asked for. */
+export function answersNode(node: FlowNode, event: AnswerEvent): boolean {
+  return (event.type === 'submitted' && node.type === 'submit') || (event.type === 'caseLooked' && node.type === 'caseStatus');
+}
+
+/** The adapter answered the node's request: a submission's ticket, or where a case stands. */
+export function onAnswer(d: Draft, node: FlowNode, event: AnswerEvent): string | null {
+  d.pending = null;
+  if (event.type === 'submitted' && node.type === 'submit') {
+    if (event.ticket === null) return node.onFail;
+    d.variables[node.variable] = event.ticket;
+    return node.next;
+  }
+  if (event.type === 'caseLooked' && node.type === 'caseStatus') {
+    // An outcome the flow has no branch for (the adapter knows a newer status) is as good as no answer.
+    return Object.hasOwn(node.outcomes, event.outcome) ? node.outcomes[event.outcome] : node.outcomes.unavailable;
+  }
+  return null;
 }

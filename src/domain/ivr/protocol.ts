@@ -2,7 +2,7 @@
 // The machine (`machine.ts`) is pure: `step(flow, state, event) -> { state, commands }`.
 // The ARI adapter executes the commands in order and feeds back events; it never decides anything.
 
-import type { Digit, EmergencyService, Lang } from '../flow/types.js';
+import type { CaseOutcome, Digit, EmergencyService, Lang, SubmitKind } from '../flow/types.js';
 
 /** Named timers; at most one of each runs per call. Starting a running timer restarts it. */
 export type TimerName = 'input' | 'interDigit' | 'maxDuration';
@@ -16,6 +16,10 @@ export type IvrEvent =
   | { readonly type: 'timer'; readonly at: number; readonly timer: TimerName }
   /** The recording the machine asked for ended; `name` is the stored recording's name. */
   | { readonly type: 'recordingFinished'; readonly at: number; readonly ok: boolean; readonly name: string; readonly durationMs: number }
+  /** The answer to a `submit` command: the ticket number, or `null` when intake could not take it. */
+  | { readonly type: 'submitted'; readonly at: number; readonly request: number; readonly ticket: string | null }
+  /** The answer to a `lookupCase` command. */
+  | { readonly type: 'caseLooked'; readonly at: number; readonly request: number; readonly outcome: CaseOutcome }
   /** The caller hung up, or the channel is gone / left Stasis. */
   | { readonly type: 'hungUp'; readonly at: number };
 
@@ -38,6 +42,20 @@ export type IvrCommand =
       readonly beep: boolean;
       readonly terminateOn: '#';
     }
+  /**
+   * Make a work order of the call's recording (answer: `submitted`). `category` comes from the flow variable
+   * `category` when the caller chose one. The adapter must always answer, also when intake is down.
+   */
+  | {
+      readonly type: 'submit';
+      readonly request: number;
+      readonly kind: SubmitKind;
+      readonly recording: string;
+      readonly category: string | null;
+      readonly lang: Lang;
+    }
+  /** Look up where the case with this ticket number stands (answer: `caseLooked`); must always be answered. */
+  | { readonly type: 'lookupCase'; readonly request: number; readonly ticket: string }
   /** Hand the call to emergency forwarding. The IVR is finished with this call. */
   | { readonly type: 'forwardEmergency'; readonly service: EmergencyService }
   /** Hand the call to the agent queue. The IVR is finished with this call. */

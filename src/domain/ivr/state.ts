@@ -6,10 +6,11 @@ import type { IvrOutcome, TimerName } from './protocol.js';
 /**
  * What the current node is waiting for:
  * `prompt` its playback, `input` a first digit (the `input` timer runs), `digits` more digits of a collect
- * (the `interDigit` timer runs), `recording` the recording, `done` nothing (the IVR is finished).
+ * (the `interDigit` timer runs), `recording` the recording, `waiting` the answer to a `submit` or
+ * `lookupCase` request, `done` nothing (the IVR is finished).
  * `idle` only exists while the machine moves between nodes inside one step.
  */
-export type Phase = 'idle' | 'prompt' | 'input' | 'digits' | 'recording' | 'done';
+export type Phase = 'idle' | 'prompt' | 'input' | 'digits' | 'recording' | 'waiting' | 'done';
 
 export interface IvrState {
   readonly callId: string;
@@ -42,6 +43,10 @@ export interface IvrState {
   readonly recordings: number;
   /** Name of the recording in progress, if any. */
   readonly recording: string | null;
+  /** Last request number handed out (submit, lookupCase); like playbacks, an older request's answer is stale. */
+  readonly lastRequest: number;
+  /** The request the current node waits for, if any. */
+  readonly pending: number | null;
   /** The caller has been at `flow.onMaxDuration`; the maxDuration timer no longer moves them. */
   readonly reachedOnMaxDuration: boolean;
   /** The loop/unknown-node fallback to `flow.onMaxDuration` has been used once already. */

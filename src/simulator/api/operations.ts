@@ -486,6 +486,16 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
   {
     resource: 'recordings',
+    path: '/recordings/stored/{recordingName}/file',
+    httpMethod: 'GET',
+    nickname: 'getStoredFile',
+    summary: 'Get the file associated with the stored recording.',
+    responseClass: 'binary',
+    parameters: [path('recordingName')],
+    errorResponses: errors([403, 'The recording file could not be opened'], [404, 'Recording not found']),
+  },
+  {
+    resource: 'recordings',
     path: '/recordings/live/{recordingName}',
     httpMethod: 'GET',
     nickname: 'getLive',

@@ -13,6 +13,7 @@ import type { EventSink } from './applications.js';
 import { CAUSE, HANGUP_REASON_CAUSES, SOFTHANGUP_EXPLICIT, causeText } from './hangup-causes.js';
 import { mediaDurationMs } from './media.js';
 import type { MediaContext } from './media.js';
+import { toneWav } from '../sounds/tone-wav.js';
 import { bridgeJson, channelJson, liveRecordingJson, playbackJson, storedRecordingJson } from './snapshots.js';
 import type {
   CallerId,
@@ -590,6 +591,14 @@ export class AsteriskEngine {
     const rec = this.storedRecordings.get(name);
     if (!rec) throw new AriError(404, 'Recording not found');
     return storedRecordingJson(rec);
+  }
+
+  /** The recording's audio: a tone as long as the recording, in the format it was recorded in (only wav here). */
+  ariGetStoredFile(name: string): { contentType: string; name: string; bytes: Uint8Array } {
+    const rec = this.storedRecordings.get(name);
+    if (!rec) throw new AriError(404, 'Recording not found');
+    if (rec.format !== 'wav') throw new AriError(403, 'The recording file could not be opened');
+    return { contentType: 'audio/wav', name: `${name}.wav`, bytes: toneWav(rec.durationMs) };
   }
 
   // ---------------------------------------------------------------- internals: channels

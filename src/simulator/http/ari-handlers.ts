@@ -7,6 +7,8 @@ import type { AriParams } from './ari-params.js';
 export interface AriResult {
   readonly status: number;
   readonly body?: unknown;
+  /** A file rather than JSON (`responseClass: binary`). */
+  readonly file?: { readonly contentType: string; readonly name: string; readonly bytes: Uint8Array };
 }
 
 export type AriHandler = (engine: AsteriskEngine, p: AriParams) => AriResult;
@@ -137,6 +139,7 @@ export const ARI_HANDLERS: Readonly<Record<`${ResourceName}.${string}`, AriHandl
   },
   'recordings.listStored': (e) => ok(e.ariListStored()),
   'recordings.getStored': (e, p) => ok(e.ariGetStored(p.path('recordingName'))),
+  'recordings.getStoredFile': (e, p) => ({ status: 200, file: e.ariGetStoredFile(p.path('recordingName')) }),
   'recordings.getLive': (e, p) => ok(e.ariGetLiveRecording(p.path('recordingName'))),
   'recordings.stop': (e, p) => {
     e.ariStopLiveRecording(p.path('recordingName'));

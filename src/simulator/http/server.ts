@@ -74,7 +74,8 @@ async function handle(deps: ServerDeps, router: AriRouter, req: IncomingMessage,
     if (!handler) throw new AriError(501, 'Not implemented');
     const result = handler(deps.engine, params);
     status = result.status;
-    send(res, result.status, result.body);
+    if (result.file !== undefined) sendFile(res, result.file);
+    else send(res, result.status, result.body);
   } catch (err) {
     if (!(err instanceof AriError)) throw err;
     status = err.status;
@@ -109,6 +110,16 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Asterisk sends a stored recording as a download named after it, typed by its format. */
+function sendFile(res: ServerResponse, file: { contentType: string; name: string; bytes: Uint8Array }): void {
+  res.writeHead(200, {
+    'Content-Type': file.contentType,
+    'Content-Length': file.bytes.byteLength,
+    'Content-Disposition': `attachment; filename="${file.name}"`,
+  });
+  res.end(file.bytes);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,7 +1,11 @@
 // Starts the real gateway (composition root, real ari-client and AMI client, real Redis) against the
 // simulator, with prompts that play fast, and gives tests the simulator's control object.
 
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { createLogger } from '../../../src/adapters/log/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import type { Config } from '../../../src/config/index.js';
@@ -21,9 +25,19 @@ export function hotlineSounds(ms = PROMPT_MS): MemorySoundCatalog {
   return new MemorySoundCatalog(Object.fromEntries(Object.values(result.flow.prompts).map((p) => [p.audio, ms])));
 }
 
+/**
+ * Every harness gets its own intake: a fresh DATA_DIR and a random INTAKE_PREFIX, so parallel test files never
+ * see each other's submissions (or tickets).
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
-  const config = parseConfig({ IVR_FLOW: FLOW_FILE, LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...env });
-  return { ...config, http: { port: 0, host: '127.0.0.1' } };
+  const config = parseConfig({
+    IVR_FLOW: FLOW_FILE,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'gateway-test-')),
+    INTAKE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
+    ...env,
+  });
+  return { ...config, http: { ...config.http, port: 0, host: '127.0.0.1' } };
 }
 
 export interface Harness {
@@ -61,8 +75,28 @@ export async function startHarness(env: Record<string, string> = {}, options: Ga
       await sim.waitForPlayback(channelId, 'sound:hotline/greeting');
       return channelId;
     },
-    close: () => gateway.close(),
+    async close() {
+      await gateway.close();
+      await dropIntake(config);
+    },
   };
+}
+
+/** Removes what a harness left behind: its intake keys in Redis and its DATA_DIR. */
+export async function dropIntake(config: Config): Promise<void> {
+  const redis = new Redis(config.redis.url, { lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${config.intake.prefix}}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  rmSync(config.intake.dataDir, { recursive: true, force: true });
 }
 
 /** The media the caller heard, in order. */

@@ -43,21 +43,55 @@ describe('12345 main menu', () => {
     expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/complaint-menu');
   });
 
-  it('4 collects a ticket number up to #, reads it back and queues for case status', async () => {
-    const { channelId, vars } = await queuedAfter('4123456#');
-    expect(vars).toMatchObject({ HOTLINE_SKILL: 'case-status' });
-    expect(heard(h.sim, channelId)).toContain('zh:digits:123456');
+  it('4 reads the status of a known ticket from intake, then 0 queues for case status', async () => {
+    const { submission } = await h.gateway.intake.intake.submit({
+      dedupKey: 'test:case-status',
+      fingerprint: 'f1',
+      draft: { channel: 'web', text: '小区垃圾清运不及时', contact: { phone: '13812345678' } },
+    });
+    await h.gateway.intake.intake.updateStatus(submission.id, { status: 'in_progress', at: new Date().toISOString(), note: '已派单' });
+    const channelId = await h.call();
+    await h.sim.sendDigits(channelId, `4${submission.ticket}#`);
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/case-status-options', { finished: false });
+    expect(heard(h.sim, channelId)).toEqual(
+      expect.arrayContaining([`zh:digits:${submission.ticket}`, 'zh:sound:hotline/case-open']),
+    );
+    await h.sim.sendDigits(channelId, '0');
+    expect(await h.sim.waitForContinue(channelId)).toMatchObject({ context: 'ivr-fallback', extension: 'queue' });
+    expect(h.sim.channel(channelId)?.variables).toMatchObject({ HOTLINE_SKILL: 'case-status' });
   });
 
-  it('5 records a suggestion ended by #, thanks the caller and hangs up', async () => {
+  it('4 with a ticket nobody issued says so and offers the options', async () => {
     const channelId = await h.call();
+    // Twelve digits: a number of the right length that intake never issued.
+    await h.sim.sendDigits(channelId, '4999999999999#');
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/case-status-options', { finished: false });
+    expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/case-not-found');
+    h.sim.hangup(channelId);
+  });
+
+  it('5 records a suggestion ended by #, makes it a work order with the recording, and reads the ticket back', async () => {
+    const channelId = await h.call('13912345678');
     await h.sim.sendDigits(channelId, '5');
     await h.sim.waitForAriEvent('recording started', (e) => e.event['type'] === 'RecordingStarted');
     await h.sim.sendDigits(channelId, '#');
     const ended = await h.sim.waitForHangup(channelId);
     expect(ended.hangupBy).toBe('app');
-    expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/thanks-suggestion');
-    expect(h.sim.storedRecordings().some((r) => r.name.startsWith(channelId.replace(/[^A-Za-z0-9_-]/g, '_')) || r.name.includes('suggestion'))).toBe(true);
+    const played = heard(h.sim, channelId);
+    expect(played).toContain('zh:sound:hotline/suggestion-ticket');
+    expect(played).toContain('zh:sound:hotline/thanks-suggestion');
+    const digits = played.find((m) => m.startsWith('zh:digits:'));
+    expect(digits).toBeDefined();
+    const ticket = (digits ?? '').slice('zh:digits:'.length);
+    const record = await h.gateway.intake.intake.getByTicket(ticket);
+    expect(record?.submission).toMatchObject({
+      channel: 'voice',
+      kind: 'suggestion',
+      contact: { anonymous: false, phone: '13912345678' },
+      refs: { callId: channelId },
+    });
+    expect(record?.submission.attachments).toHaveLength(1);
+    expect(record?.submission.attachments[0]).toMatchObject({ mimeType: 'audio/wav', mediaKind: 'audio' });
   });
 
   it('0 queues for a general agent', async () => {
@@ -110,7 +144,7 @@ describe('readiness', () => {
   it('reports ARI, AMI and Redis connected', async () => {
     const response = await fetch(`${h.gateway.httpUrl}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ready: true, checks: { ari: true, ami: true, redis: true } });
+    expect(await response.json()).toEqual({ ready: true, checks: { ari: true, ami: true, redis: true, intake: true } });
     const metrics = await (await fetch(`${h.gateway.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/hotline_ivr_calls_total \d+/);
   });

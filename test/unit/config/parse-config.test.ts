@@ -27,7 +27,7 @@ describe('parseConfig defaults', () => {
     const config = parseConfig({});
     expect(config).toEqual({
       redis: { url: 'redis://127.0.0.1:6379' },
-      http: { port: 8080, host: '0.0.0.0' },
+      http: { port: 8080, host: '0.0.0.0', trustProxy: false },
       ari: { simulated: true, app: 'ivr-12345', reconnectMaxDelayMs: 10_000 },
       ami: { simulated: true },
       ivr: { flowPath: 'ivr-flows/12345.yaml', soundsDir: 'asterisk-config/sounds' },
@@ -42,6 +42,20 @@ describe('parseConfig defaults', () => {
         rounds: 3,
       },
       fallback: { context: 'ivr-fallback', queueExten: 'queue', menuExten: 'menu' },
+      intake: {
+        dataDir: 'data',
+        prefix: 'hotline',
+        ticketBlock: 1000,
+        idempotencyTtlMs: 30 * 86_400_000,
+        apiKeysFile: 'data/api-keys.json',
+        bodyLimitBytes: 1024 ** 2,
+        attachmentMaxBytes: 20 * 1024 ** 2,
+        attachmentMaxFiles: 10,
+        formRatePerMinute: 20,
+        open311Jurisdiction: '12345.beijing.gov.cn',
+      },
+      email: null,
+      wechat: null,
       log: { level: 'info' },
       shutdownGraceMs: 10_000,
     });
@@ -64,6 +78,12 @@ describe('parseConfig good forms', () => {
     ['HTTP_PORT', '65535', (c) => c.http.port, 65535],
     ['HTTP_PORT', '1', (c) => c.http.port, 1],
     ['HTTP_HOST', '127.0.0.1', (c) => c.http.host, '127.0.0.1'],
+    ['HTTP_BODY_LIMIT', '512KB', (c) => c.intake.bodyLimitBytes, 512 * 1024],
+    ['HTTP_TRUST_PROXY', 'true', (c) => c.http.trustProxy, true],
+    ['HTTP_TRUST_PROXY', '2', (c) => c.http.trustProxy, 2],
+    ['HTTP_TRUST_PROXY', '10.0.0.0/8, 127.0.0.1', (c) => c.http.trustProxy, '10.0.0.0/8,127.0.0.1'],
+    ['ATTACHMENT_MAX_BYTES', '5000000', (c) => c.intake.attachmentMaxBytes, 5_000_000],
+    ['INTAKE_IDEMPOTENCY_TTL', '12h', (c) => c.intake.idempotencyTtlMs, 12 * 3_600_000],
     ['HTTP_HOST', '::', (c) => c.http.host, '::'],
     ['HTTP_HOST', 'gateway.local', (c) => c.http.host, 'gateway.local'],
     ['ARI_APP', 'hotline_ivr.v2', (c) => c.ari.app, 'hotline_ivr.v2'],
@@ -153,10 +173,21 @@ describe('parseConfig bad forms', () => {
     ['FALLBACK_QUEUE_EXTEN', 'q,1', 'FALLBACK_QUEUE_EXTEN="q,1": expected a dialplan extension'],
     ['FALLBACK_MENU_EXTEN', 'm(1)', 'FALLBACK_MENU_EXTEN="m(1)": expected a dialplan extension'],
     ['LOG_LEVEL', 'verbose', 'LOG_LEVEL="verbose": expected one of fatal, error, warn, info, debug, trace, silent'],
-    ['SHUTDOWN_GRACE', '10 minutes', 'SHUTDOWN_GRACE="10 minutes": expected a duration such as 20s, 1500ms, 2m or plain seconds'],
+    ['SHUTDOWN_GRACE', '10 minutes', 'SHUTDOWN_GRACE="10 minutes": expected a duration such as 20s, 1500ms, 2m, 12h, 30d or plain seconds'],
     ['SHUTDOWN_GRACE', '-5s', 'SHUTDOWN_GRACE="-5s": expected a duration'],
     ['ARI_RECONNECT_MAX_DELAY', '0', 'ARI_RECONNECT_MAX_DELAY="0": expected a duration'],
-    ['ARI_RECONNECT_MAX_DELAY', '1h', 'ARI_RECONNECT_MAX_DELAY="1h": expected a duration'],
+    ['ARI_RECONNECT_MAX_DELAY', '1 hour', 'ARI_RECONNECT_MAX_DELAY="1 hour": expected a duration'],
+    ['INTAKE_PREFIX', '{hot}', 'INTAKE_PREFIX="{hot}": expected letters, digits'],
+    ['INTAKE_TICKET_BLOCK', '5', 'INTAKE_TICKET_BLOCK="5": expected an integer 10-1000000'],
+    ['INTAKE_IDEMPOTENCY_TTL', '10s', 'INTAKE_IDEMPOTENCY_TTL="10s": expected a duration'],
+    ['HTTP_BODY_LIMIT', '1 TB', 'HTTP_BODY_LIMIT="1 TB": expected a size such as 512KB'],
+    ['ATTACHMENT_MAX_BYTES', '2GB', 'ATTACHMENT_MAX_BYTES="2GB": expected a size'],
+    ['ATTACHMENT_MAX_FILES', '21', 'ATTACHMENT_MAX_FILES="21": expected an integer 1-20'],
+    ['FORM_RATE_LIMIT', '0', 'FORM_RATE_LIMIT="0": expected an integer'],
+    ['HTTP_TRUST_PROXY', 'proxy.example', 'HTTP_TRUST_PROXY="proxy.example": expected true, false'],
+    ['SMTP_ACCEPT', 'hotline.example', 'SMTP_ACCEPT="hotline.example": expected comma-separated addresses or @domains'],
+    ['SMTP_RELAY_URL', 'smtp://relay:25', 'SMTP_RELAY_URL: is set but SMTP_ACCEPT is not'],
+    ['OPEN311_JURISDICTION', 'a b', 'OPEN311_JURISDICTION="a b": expected a jurisdiction id'],
     ['ARI_URL', 'pbx:8088', 'ARI_URL="pbx:8088": expected the http:// or https:// URL'],
     ['ARI_URL', 'ws://pbx:8088', 'ARI_URL="ws://pbx:8088": expected the http:// or https:// URL'],
     ['ARI_URL', 'http://pbx:8088/ari', 'ARI_URL="http://pbx:8088/ari": expected no path, query or fragment'],
@@ -174,7 +205,7 @@ describe('parseConfig bad forms', () => {
       expect(error.problems.map((p) => p.variable)).toEqual([`EMERGENCY_DIAL_${service}`]);
       expect(error.message).toContain(`EMERGENCY_DIAL_${service}=${JSON.stringify(bad)}: expected comma-separated TECH/resource dial strings`);
     }
-    for (const bad of ['soon', '0', '500ms', '20 s s', '1d']) {
+    for (const bad of ['soon', '0', '500ms', '20 s s', '1w']) {
       const error = problemsOf({ [`EMERGENCY_RING_TIMEOUT_${service}`]: bad });
       expect(error.problems.map((p) => p.variable)).toEqual([`EMERGENCY_RING_TIMEOUT_${service}`]);
       expect(error.message).toContain(`EMERGENCY_RING_TIMEOUT_${service}=${JSON.stringify(bad)}: expected a duration`);
@@ -256,10 +287,18 @@ describe('CONFIG_DOC', () => {
   it('documents every variable parseConfig reads, secrets marked', () => {
     const names = CONFIG_DOC.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY']) {
+    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'HTTP_TRUST_PROXY']) {
       expect(names).toContain(name);
     }
-    expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual(['ARI_PASSWORD', 'AMI_SECRET']);
+    expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual([
+      'ARI_PASSWORD',
+      'AMI_SECRET',
+      'SMTP_RELAY_URL',
+      'WECHAT_TOKEN',
+      'WECHAT_ENCODING_AES_KEY',
+      'WECHAT_PREVIOUS_ENCODING_AES_KEY',
+      'WECHAT_APPSECRET',
+    ]);
   });
 
   it('documented defaults are the ones parseConfig applies', () => {
@@ -272,5 +311,54 @@ describe('CONFIG_DOC', () => {
     expect(table.split('\n')).toHaveLength(CONFIG_DOC.length + 2);
     expect(table).toContain('| `HTTP_PORT` | `8080` |');
     expect(table).toContain('| `ARI_PASSWORD` | - |');
+  });
+});
+
+describe('parseConfig channels', () => {
+  it('leaves the email and WeChat channels off unless their switch variable is set', () => {
+    const config = parseConfig({});
+    expect(config.email).toBeNull();
+    expect(config.wechat).toBeNull();
+  });
+
+  it('reads the email channel with its relay and TLS files', () => {
+    const config = parseConfig({
+      SMTP_ACCEPT: '12345@hotline.example, @hotline.example',
+      SMTP_PORT: '2526',
+      SMTP_RELAY_URL: 'smtp://relay.example:25',
+      MAIL_FROM: 'noreply@hotline.example',
+      SMTP_TLS_CERT: '/etc/tls/cert.pem',
+      SMTP_TLS_KEY: '/etc/tls/key.pem',
+      SMTP_MAX_BYTES: '10MB',
+    });
+    expect(config.email).toEqual({
+      accept: '12345@hotline.example,@hotline.example',
+      port: 2526,
+      host: '0.0.0.0',
+      serverName: null,
+      maxBytes: 10 * 1024 ** 2,
+      maxRecipients: 50,
+      tls: { certPath: '/etc/tls/cert.pem', keyPath: '/etc/tls/key.pem' },
+      relay: { url: 'smtp://relay.example:25', from: 'noreply@hotline.example' },
+    });
+  });
+
+  it('names what the email channel is missing', () => {
+    const error = problemsOf({ SMTP_ACCEPT: '@hotline.example', SMTP_RELAY_URL: 'smtp://relay:25', SMTP_TLS_CERT: '/c.pem' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['MAIL_FROM', 'SMTP_TLS_KEY']);
+  });
+
+  it('reads the WeChat channel and hides its secrets in errors', () => {
+    const key = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+    const config = parseConfig({ WECHAT_TOKEN: 'AAAAA', WECHAT_APPID: 'wxb11529c136998cb6', WECHAT_ENCODING_AES_KEY: key, WECHAT_MERGE_WINDOW: '0' });
+    expect(config.wechat).toMatchObject({ token: 'AAAAA', appId: 'wxb11529c136998cb6', encodingAesKey: key, mode: 'auto', mergeWindowMs: 0 });
+    expect(redactedConfig(config).wechat).toMatchObject({ token: '[redacted]', encodingAesKey: '[redacted]' });
+    const error = problemsOf({ WECHAT_TOKEN: 'AAAAA', WECHAT_ENCODING_AES_KEY: 'short-secret', WECHAT_MODE: 'wecom' });
+    expect(error.problems.map((p) => p.variable).sort()).toEqual(['WECHAT_APPID', 'WECHAT_ENCODING_AES_KEY']);
+    expect(error.message).toContain('WECHAT_ENCODING_AES_KEY (value hidden): expected the 43-character EncodingAESKey');
+    expect(error.message).not.toContain('short-secret');
+    const token = problemsOf({ WECHAT_TOKEN: 'not a token', WECHAT_APPID: 'wx1' });
+    expect(token.message).toContain('WECHAT_TOKEN (value hidden): expected 3-32 letters or digits');
+    expect(problemsOf({ WECHAT_TOKEN: 'AAAAA', WECHAT_APPID: 'wx1', WECHAT_MODE: 'wecom' }).problems.map((p) => p.variable)).toEqual(['WECHAT_ENCODING_AES_KEY']);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkFlow } from '../../../src/domain/flow/check-flow.js';
 import type { FlowIssue } from '../../../src/domain/flow/flow-error.js';
-import type { Flow, FlowNode, MenuNode } from '../../../src/domain/flow/types.js';
+import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, CaseStatusNode, Flow, FlowNode, MenuNode, SubmitNode } from '../../../src/domain/flow/types.js';
 
 // Flows built in code, without YAML: the checker must stand on its own.
 const menu = (id: string, options: MenuNode['options'], onFail = 'agent'): MenuNode => ({
@@ -40,6 +41,27 @@ function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
 }
 
 const agent: FlowNode = { id: 'agent', type: 'queue', prompts: [], skill: 'general', priority: 4 };
+const submit = (patch: Partial<SubmitNode> = {}): SubmitNode => ({
+  id: 'keep',
+  type: 'submit',
+  kind: 'suggestion',
+  recording: 'message',
+  variable: 'ticket',
+  next: 'agent',
+  onFail: 'agent',
+  ...patch,
+});
+const allOutcomes = (target: string): Record<CaseOutcome, string> =>
+  Object.fromEntries(CASE_OUTCOMES.map((outcome) => [outcome, target])) as Record<CaseOutcome, string>;
+const caseStatus = (patch: Partial<CaseStatusNode> = {}): CaseStatusNode => ({
+  id: 'lookup',
+  type: 'caseStatus',
+  ticket: 'ticket',
+  outcomes: allOutcomes('agent'),
+  ...patch,
+});
+/** Sets `message` and `ticket`, so that submit and caseStatus nodes have something to read. */
+const preset: FlowNode = { id: 'preset', type: 'set', variables: { message: 'm', ticket: '1' }, next: 'menu' };
 const codes = (issues: FlowIssue[]): string[] => issues.map((found) => found.code);
 const errorsOf = (flow: Flow): FlowIssue[] => checkFlow(flow).filter((found) => found.severity === 'error');
 
@@ -59,6 +81,9 @@ describe('checkFlow', () => {
       ['nodes', 'p', 'branches', 0, 'next'],
     ],
     ['condition otherwise', { id: 'p', type: 'condition', branches: [], otherwise: 'x' }, ['nodes', 'p', 'otherwise']],
+    ['submit next', submit({ id: 'p', next: 'x' }), ['nodes', 'p', 'next']],
+    ['submit onFail', submit({ id: 'p', onFail: 'x' }), ['nodes', 'p', 'onFail']],
+    ['caseStatus outcome', caseStatus({ id: 'p', outcomes: { ...allOutcomes('agent'), rejected: 'x' } }), ['nodes', 'p', 'outcomes', 'rejected']],
   ])('finds an unknown node in a %s', (_, node, path) => {
     const issues = errorsOf(flowOf([node, agent]));
     expect(issues).toContainEqual(expect.objectContaining({ code: 'FLOW_UNKNOWN_NODE', path, message: 'unknown node "x"' }));
@@ -118,6 +143,30 @@ describe('checkFlow', () => {
     expect(codes(errorsOf(flowOf([unset, agent])))).toEqual(['FLOW_UNSET_VARIABLE']);
   });
 
+  it('accepts digits read from a ticket a submit node stored, and follows its and caseStatus\'s links', () => {
+    const say: FlowNode = { id: 'say', type: 'play', prompts: [{ digits: 'ticket' }], bargeIn: false, next: 'lookup' };
+    const done: FlowNode = { id: 'done', type: 'hangup', prompts: ['hello'] };
+    const flow = flowOf([preset, menu('menu', { '1': 'keep' }), submit({ next: 'say' }), say, caseStatus({ outcomes: { ...allOutcomes('menu'), unavailable: 'done' } }), done, agent]);
+    // Only the submit node's `next` reaches `say`, only the caseStatus outcome reaches `done`.
+    expect(errorsOf(flow)).toEqual([]);
+  });
+
+  it('finds submit and caseStatus nodes reading variables nobody sets', () => {
+    const flow = flowOf([menu('menu', { '1': 'keep', '2': 'lookup' }), submit({ recording: 'voicemail' }), caseStatus({ ticket: 'caseNumber' }), agent]);
+    expect(errorsOf(flow)).toEqual([
+      expect.objectContaining({ code: 'FLOW_UNSET_VARIABLE', path: ['nodes', 'keep', 'recording'], message: expect.stringContaining('"voicemail"') }),
+      expect.objectContaining({ code: 'FLOW_UNSET_VARIABLE', path: ['nodes', 'lookup', 'ticket'], message: expect.stringContaining('"caseNumber"') }),
+    ]);
+  });
+
+  it('counts submit and caseStatus as not waiting for the caller: a loop through them alone spins', () => {
+    const again: FlowNode = { id: 'again', type: 'play', prompts: ['hello'], bargeIn: false, next: 'lookup' };
+    const flow = flowOf([preset, menu('menu', { '1': 'lookup' }), caseStatus({ outcomes: { ...allOutcomes('agent'), notFound: 'again' } }), again, agent]);
+    expect(codes(errorsOf(flow))).toEqual(['FLOW_INPUTLESS_LOOP']);
+    const retry = submit({ onFail: 'keep' });
+    expect(codes(errorsOf(flowOf([preset, menu('menu', { '1': 'keep' }), retry, agent])))).toEqual(['FLOW_INPUTLESS_LOOP']);
+  });
+
   it('judges durations: positive, at most an hour, silence may be 0', () => {
     const collect = (timeoutMs: number, interDigitTimeoutMs: number): FlowNode => ({
       id: 'code',
@@ -165,6 +214,14 @@ describe('checkFlow', () => {
     const eager: FlowNode = { ...agent, id: 'eager', priority: 11 } as FlowNode;
     const issues = errorsOf(flowOf([menu('menu', { '1': 'police', '2': 'eager', '3': 'agent' }), bogus, eager, agent]));
     expect(codes(issues).sort()).toEqual(['FLOW_SCHEMA', 'FLOW_UNKNOWN_SERVICE']);
+
+    const { unavailable: _dropped, ...partial } = allOutcomes('agent');
+    const strange = submit({ kind: 'petition' as SubmitNode['kind'] });
+    const incomplete = caseStatus({ outcomes: partial as Record<CaseOutcome, string> });
+    expect(errorsOf(flowOf([preset, menu('menu', { '1': 'keep', '2': 'lookup' }), strange, incomplete, agent]))).toEqual([
+      expect.objectContaining({ code: 'FLOW_SCHEMA', path: ['nodes', 'keep', 'kind'], message: expect.stringContaining('unknown kind "petition"') }),
+      expect.objectContaining({ code: 'FLOW_SCHEMA', path: ['nodes', 'lookup', 'outcomes'], message: expect.stringContaining('missing outcome "unavailable"') }),
+    ]);
   });
 
   it('rejects empty time windows and impossible holidays', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFlowError } from '../../../src/domain/flow/flow-error.js';
 import { parseFlow } from '../../../src/domain/flow/parse-flow.js';
-import type { Flow, FlowNode, MenuNode } from '../../../src/domain/flow/types.js';
+import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Flow, FlowNode, MenuNode } from '../../../src/domain/flow/types.js';
 
 const FILE = 'ivr-flows/12345.yaml';
 const result = parseFlow(readFileSync(join(import.meta.dirname, '../../..', FILE), 'utf8'), FILE);
@@ -59,20 +60,61 @@ describe('ivr-flows/12345.yaml', () => {
     expect(node(categories.onFail, 'queue').skill).toBe('general');
   });
 
-  it('collects a 6-20 digit case number ended by #, reads it back and queues for case status', () => {
+  it('collects a 9-20 digit case number (the length of a ticket) ended by #, reads it back and looks it up', () => {
     const collect = node(mainMenu.options['4'], 'collect');
-    expect(collect).toMatchObject({ minDigits: 6, maxDigits: 20, terminator: '#', variable: 'ticket' });
+    expect(collect).toMatchObject({ minDigits: 9, maxDigits: 20, terminator: '#', variable: 'ticket' });
+    expect(flow.prompts['invalid-ticket']?.text).toMatchObject({ zh: expect.stringContaining('9到20位'), en: expect.stringContaining('9 to 20 digits') });
     const readback = node(collect.next, 'play');
     expect(readback.prompts).toContainEqual({ digits: 'ticket' });
-    expect(node(readback.next, 'queue')).toMatchObject({ skill: 'case-status', priority: 3 });
+    expect(readback.bargeIn).toBe(false);
+    expect(node(readback.next, 'caseStatus').ticket).toBe('ticket');
     expect(node(collect.onFail, 'queue').skill).toBe('general');
   });
 
-  it('records a suggestion, thanks the caller and hangs up', () => {
+  it('tells the caller where the case stands, then offers an agent, another number or the main menu', () => {
+    const lookup = node('case-lookup', 'caseStatus');
+    const said: Record<CaseOutcome, string> = {
+      received: 'case-open',
+      accepted: 'case-open',
+      in_progress: 'case-open',
+      resolved: 'case-resolved',
+      closed: 'case-resolved',
+      rejected: 'case-rejected',
+      notFound: 'case-not-found',
+      unavailable: 'case-lookup-unavailable',
+    };
+    for (const outcome of CASE_OUTCOMES) {
+      const play = node(lookup.outcomes[outcome], 'play');
+      expect(play.prompts, outcome).toEqual([said[outcome]]);
+      if (outcome === 'unavailable') {
+        // Nothing to tell: straight to a person, without a menu in between.
+        expect(node(play.next, 'queue'), outcome).toMatchObject({ skill: 'case-status', priority: 3 });
+      } else {
+        expect(play.next, outcome).toBe('case-status-options');
+      }
+    }
+    const options = node('case-status-options', 'menu');
+    expect(options.options).toEqual({ '0': 'case-status-queue', '1': mainMenu.options['4'], '2': 'main-menu' });
+    expect(node(options.options['0'], 'queue')).toMatchObject({ skill: 'case-status', priority: 3 });
+    expect(node(options.onFail, 'queue').skill).toBe('case-status');
+  });
+
+  it('records a suggestion, registers it as a work order and reads its ticket back before hanging up', () => {
     const record = node(mainMenu.options['5'], 'record');
     expect(record.beep).toBe(true);
-    const bye = node(record.next, 'hangup');
-    expect(bye.prompts.length).toBeGreaterThan(0);
+    const submit = node(record.next, 'submit');
+    expect(submit).toMatchObject({ kind: 'suggestion', recording: record.variable });
+    const readback = node(submit.next, 'play');
+    expect(readback.prompts).toEqual(['suggestion-ticket', { digits: submit.variable }]);
+    expect(readback.bargeIn).toBe(false);
+    const bye = node(readback.next, 'hangup');
+    expect(bye.prompts).toEqual(['thanks-suggestion']);
+  });
+
+  it('hands a suggestion intake could not keep to an agent, saying so', () => {
+    const submit = node('suggestion-submit', 'submit');
+    const notSaved = node(submit.onFail, 'queue');
+    expect(notSaved).toMatchObject({ skill: 'general', priority: 4, prompts: ['suggestion-not-saved'] });
   });
 
   it('switches to English on 9 and offers the main menu again', () => {

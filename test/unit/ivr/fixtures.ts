@@ -1,6 +1,7 @@
 // Test flows built in TypeScript and a small driver that feeds events to the machine.
 
-import type { Digit, Flow, FlowNode, Prompt } from '../../../src/domain/flow/types.js';
+import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Digit, Flow, FlowNode, Prompt } from '../../../src/domain/flow/types.js';
 import { startCall, step } from '../../../src/domain/ivr/machine.js';
 import type { IvrState } from '../../../src/domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
@@ -21,6 +22,9 @@ const PROMPTS = [
   'agent',
   'goodbye',
   'holiday',
+  'case-status',
+  'ticket-is',
+  'not-saved',
 ];
 
 /** 2025-03-03 is a Monday; 10:00 in Shanghai is 02:00 UTC. */
@@ -108,6 +112,33 @@ export function hotlineFlow(overrides: Partial<Flow> = {}, nodeOverrides: Record
   };
 }
 
+/**
+ * `hotlineFlow` with intake: the ticket read back is looked up (every outcome to its own `case-<outcome>` play
+ * node, back to the main menu), and a message left is submitted (`msgTicket` read back, else `not-saved`).
+ * `nodeOverrides` are merged into these patches, so overriding one field keeps the intake wiring.
+ */
+export function intakeFlow(overrides: Partial<Flow> = {}, nodeOverrides: Record<string, Partial<FlowNode>> = {}): Flow {
+  const patches: Record<string, Partial<FlowNode>> = {
+    readback: { next: 'lookup' },
+    lookup: {
+      type: 'caseStatus',
+      ticket: 'ticket',
+      outcomes: Object.fromEntries(CASE_OUTCOMES.map((outcome) => [outcome, `case-${outcome}`])) as Record<CaseOutcome, string>,
+    },
+    ...Object.fromEntries(
+      CASE_OUTCOMES.map((outcome) => [`case-${outcome}`, { type: 'play', prompts: ['case-status'], bargeIn: true, next: 'main' } as Partial<FlowNode>]),
+    ),
+    'leave-msg': { next: 'submit-msg' },
+    'submit-msg': { type: 'submit', kind: 'suggestion', recording: 'message', variable: 'msgTicket', next: 'msg-ticket', onFail: 'not-saved' },
+    'msg-ticket': { type: 'play', prompts: ['ticket-is', { digits: 'msgTicket' }], bargeIn: false, next: 'thanks' },
+    'not-saved': { type: 'queue', prompts: ['not-saved'], skill: 'general', priority: 4 },
+  };
+  for (const [id, patch] of Object.entries(nodeOverrides)) {
+    patches[id] = { ...(patches[id] ?? {}), ...patch } as Partial<FlowNode>;
+  }
+  return hotlineFlow(overrides, patches);
+}
+
 /** Drives one call through the machine, keeping the state and every command. */
 export class CallDriver {
   state: IvrState;
@@ -161,6 +192,16 @@ export class CallDriver {
 
   recordingDone(ok = true, name = this.state.recording ?? 'none', durationMs = 4200): readonly IvrCommand[] {
     return this.send({ type: 'recordingFinished', at: this.tick(), ok, name, durationMs });
+  }
+
+  /** Answers the pending `submit` request (or the given request number). */
+  submitted(ticket: string | null, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'submitted', at: this.tick(), request, ticket });
+  }
+
+  /** Answers the pending `lookupCase` request (or the given request number). */
+  caseLooked(outcome: CaseOutcome, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'caseLooked', at: this.tick(), request, outcome });
   }
 
   hangUp(): readonly IvrCommand[] {

@@ -3,15 +3,17 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Digit, Flow } from '../../../src/domain/flow/types.js';
+import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Digit, Flow } from '../../../src/domain/flow/types.js';
 import { activeTimers, isFinished, startCall, step } from '../../../src/domain/ivr/machine.js';
 import type { IvrState } from '../../../src/domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
-import { hotlineFlow } from './fixtures.js';
+import { intakeFlow } from './fixtures.js';
 
 const DIGITS: readonly Digit[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'];
 const TIMERS: readonly TimerName[] = ['input', 'interDigit', 'maxDuration'];
 const WEEK_MS = 7 * 24 * 3600_000;
+const TICKETS: readonly (string | null)[] = ['000000018', '123456789012', null];
 
 type Action =
   | { readonly kind: 'digit'; readonly digit: Digit }
@@ -20,6 +22,9 @@ type Action =
   | { readonly kind: 'fireRunning'; readonly pick: number }
   | { readonly kind: 'timer'; readonly timer: TimerName }
   | { readonly kind: 'recording'; readonly ok: boolean; readonly sameName: boolean }
+  /** `current`: answers the request the adapter last saw; otherwise a random (mostly stale) request number. */
+  | { readonly kind: 'submitted'; readonly current: boolean; readonly request: number; readonly ticket: string | null }
+  | { readonly kind: 'caseLooked'; readonly current: boolean; readonly request: number; readonly outcome: CaseOutcome }
   | { readonly kind: 'hungUp' }
   | { readonly kind: 'started' };
 
@@ -30,6 +35,18 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.nat(7).map((pick) => ({ kind: 'fireRunning' as const, pick })) },
   { weight: 1, arbitrary: fc.constantFrom(...TIMERS).map((timer) => ({ kind: 'timer' as const, timer })) },
   { weight: 2, arbitrary: fc.record({ ok: fc.boolean(), sameName: fc.boolean() }).map((r) => ({ kind: 'recording' as const, ...r })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ current: fc.boolean(), request: fc.integer({ min: -1, max: 6 }), ticket: fc.constantFrom(...TICKETS) })
+      .map((r) => ({ kind: 'submitted' as const, ...r })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ current: fc.boolean(), request: fc.integer({ min: -1, max: 6 }), outcome: fc.constantFrom(...CASE_OUTCOMES) })
+      .map((r) => ({ kind: 'caseLooked' as const, ...r })),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'hungUp' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'started' as const }) },
 );
@@ -44,11 +61,17 @@ const flowOptions = fc.record({
     minDigits: fc.integer({ min: 0, max: 3 }),
     retries: fc.integer({ min: 0, max: 2 }),
     // Starting further in makes the deeper nodes as likely to be exercised as the first ones.
-    start: fc.constantFrom('hours', 'hours', 'main', 'ticket', 'ticket', 'leave-msg'),
+    // The preset-* starts set the variable a lookup/submission reads and go straight to it, so waiting for an
+    // answer is explored as much as waiting for the caller.
+    start: fc.constantFrom('hours', 'hours', 'main', 'ticket', 'ticket', 'leave-msg', 'preset-lookup', 'preset-submit', 'lookup', 'submit-msg'),
+    category: fc.constantFrom<string | null>(null, 'environment'),
 });
 
 function flowFor(o: typeof flowOptions extends fc.Arbitrary<infer T> ? T : never): Flow {
-  return hotlineFlow({ repeatKey: o.repeatKey, start: o.start }, {
+  return intakeFlow({ repeatKey: o.repeatKey, start: o.start }, {
+      welcome: { variables: o.category === null ? { channel: 'phone' } : { channel: 'phone', category: o.category } },
+      'preset-lookup': { type: 'set', variables: { ticket: '1234' }, next: 'lookup' },
+      'preset-submit': { type: 'set', variables: { message: 'earlier-recording' }, next: 'submit-msg' },
       greeting: { bargeIn: o.greetingBargeIn },
       main: { bargeIn: o.menuBargeIn, retries: o.retries },
       ticket: { bargeIn: o.collectBargeIn, terminator: o.terminator, minDigits: o.minDigits, maxDigits: 4, retries: o.retries },
@@ -60,7 +83,14 @@ interface World {
   running: Set<TimerName>;
   playing: number | null;
   lastPlayback: number;
+  /** The last submit/lookupCase request, and whether its answer is still outstanding. */
+  lastRequest: number;
+  pending: number | null;
   terminalCommands: number;
+}
+
+function newWorld(): World {
+  return { running: new Set(), playing: null, lastPlayback: 0, lastRequest: 0, pending: null, terminalCommands: 0 };
 }
 
 function toEvent(a: Action, state: IvrState, world: World, at: number): IvrEvent {
@@ -82,6 +112,10 @@ function toEvent(a: Action, state: IvrState, world: World, at: number): IvrEvent
       return { type: 'timer', at, timer: a.timer };
     case 'recording':
       return { type: 'recordingFinished', at, ok: a.ok, name: a.sameName ? (state.recording ?? 'x') : 'other', durationMs: 1000 };
+    case 'submitted':
+      return { type: 'submitted', at, request: a.current ? world.lastRequest : a.request, ticket: a.ticket };
+    case 'caseLooked':
+      return { type: 'caseLooked', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome };
     case 'hungUp':
       return { type: 'hungUp', at };
     case 'started':
@@ -118,6 +152,26 @@ function applyCommands(flow: Flow, world: World, commands: readonly IvrCommand[]
       case 'record':
         expect(flow.nodes[after.node ?? '']?.type).toBe('record');
         break;
+      case 'submit':
+      case 'lookupCase': {
+        // One request at a time, numbered upwards, and it is the last thing the step does: the node waits for it.
+        expect(world.pending).toBeNull();
+        expect(c.request).toBe(world.lastRequest + 1);
+        expect(i).toBe(commands.length - 1);
+        world.lastRequest = c.request;
+        world.pending = c.request;
+        const node = flow.nodes[after.node ?? ''];
+        expect(node?.type).toBe(c.type === 'submit' ? 'submit' : 'caseStatus');
+        expect(after.pending).toBe(c.request);
+        if (c.type === 'submit' && node?.type === 'submit') {
+          expect(c.recording).toBe(after.variables[node.recording]);
+          expect(c.recording).not.toBe('');
+          expect(c.category).toBe(after.variables.category ?? null);
+          expect(c.lang).toBe(after.language);
+        }
+        if (c.type === 'lookupCase' && node?.type === 'caseStatus') expect(c.ticket).toBe(after.variables[node.ticket]);
+        break;
+      }
       case 'forwardEmergency':
       case 'enqueue':
       case 'hangup':
@@ -143,12 +197,12 @@ describe('IVR machine invariants (property)', () => {
       fc.property(
         flowOptions,
         fc.integer({ min: 0, max: WEEK_MS }),
-        fc.array(action, { maxLength: 60 }),
+        fc.array(action, { maxLength: 60, size: 'medium' }),
         (options, offset, actions) => {
           const flow = flowFor(options);
           let at = Date.UTC(2025, 8, 29) + offset; // a week covering the 2025-10-01 holiday
           const first = startCall(flow, { type: 'started', at, callId: 'prop-1', caller: '1' });
-          const world: World = { running: new Set(), playing: null, lastPlayback: 0, terminalCommands: 0 };
+          const world = newWorld();
           applyCommands(flow, world, first.commands, first.state);
           let state = first.state;
           for (const a of actions) {
@@ -165,11 +219,26 @@ describe('IVR machine invariants (property)', () => {
             }
             if (timerWasRunning && event.type === 'timer') world.running.delete(event.timer);
             if (event.type === 'playbackFinished' && event.playback === world.playing) world.playing = null;
+            // An answer is accepted only by the node that asked, for the request it asked; anything else is stale.
+            const answers = (event.type === 'submitted' || event.type === 'caseLooked') && event.request === world.pending;
+            const asker = flow.nodes[state.node ?? '']?.type;
+            const accepted =
+              answers && ((event.type === 'submitted' && asker === 'submit') || (event.type === 'caseLooked' && asker === 'caseStatus'));
+            if (accepted) world.pending = null;
+            if ((event.type === 'submitted' || event.type === 'caseLooked') && !accepted) {
+              expect(result.commands).toEqual([]);
+              expect(result.state).toEqual(state);
+            }
             if (event.type === 'hungUp') {
               // The channel is gone: only timer cancellations, and all of them.
               expect(result.commands.every((c) => c.type === 'cancelTimer')).toBe(true);
               expect(result.state.outcome).toEqual({ kind: 'callerHungUp' });
               world.playing = null;
+              world.pending = null;
+            }
+            if (result.commands.some((c) => c.type === 'entered')) {
+              // Leaving the node abandons its request: its answer will be stale.
+              world.pending = null;
             }
             applyCommands(flow, world, result.commands, result.state);
             state = result.state;
@@ -177,6 +246,8 @@ describe('IVR machine invariants (property)', () => {
             // The machine's own view of timers equals the adapter's.
             expect([...activeTimers(state)].sort()).toEqual([...world.running].sort());
             expect(state.playing).toBe(world.playing);
+            expect(state.pending).toBe(world.pending);
+            expect(state.pending !== null).toBe(state.phase === 'waiting');
             if (isFinished(state)) {
               // No timer or playback is left behind.
               expect(activeTimers(state)).toEqual([]);
@@ -188,7 +259,8 @@ describe('IVR machine invariants (property)', () => {
                 state.playing !== null ||
                 state.timers.includes('input') ||
                 state.timers.includes('interDigit') ||
-                state.phase === 'recording';
+                state.phase === 'recording' ||
+                state.pending !== null;
               expect(waiting).toBe(true);
             }
             // Input timers run only while their node waits for input (a left node's timers are gone).
@@ -203,6 +275,9 @@ describe('IVR machine invariants (property)', () => {
             }
             const ticket = state.variables.ticket;
             if (ticket !== undefined) expect(ticket).toMatch(/^[0-9]{0,4}$/);
+            // Only a ticket intake gave is kept; a failed submission leaves nothing to read back.
+            const msgTicket = state.variables.msgTicket;
+            if (msgTicket !== undefined) expect(TICKETS).toContain(msgTicket);
           }
           expect(world.terminalCommands).toBeLessThanOrEqual(1);
           if (world.terminalCommands === 1) expect(isFinished(state)).toBe(true);
@@ -218,33 +293,43 @@ describe('IVR machine invariants (property)', () => {
 
   it('reaches every node kind across the generated runs (the property is not vacuous)', () => {
     const seen = new Set<string>();
+    /** Where accepted answers to submissions and lookups led. */
+    const answered = new Set<string>();
     fc.assert(
-      fc.property(flowOptions, fc.integer({ min: 0, max: WEEK_MS }), fc.array(action, { maxLength: 60 }), (options, offset, actions) => {
+      fc.property(flowOptions, fc.integer({ min: 0, max: WEEK_MS }), fc.array(action, { maxLength: 60, size: 'medium' }), (options, offset, actions) => {
         const flow = flowFor(options);
         let at = Date.UTC(2025, 8, 29) + offset;
         let { state } = startCall(flow, { type: 'started', at, callId: 'p', caller: '1' });
         const note = (s: IvrState): void => {
           for (const id of s.path) seen.add(flow.nodes[id]?.type ?? '?');
         };
-        const world: World = { running: new Set(), playing: null, lastPlayback: 0, terminalCommands: 0 };
+        const world = newWorld();
+        // The start may already have asked for something (the preset-* starts).
+        world.lastRequest = state.lastRequest;
         for (const a of actions) {
           at += 250;
-          const result = step(flow, state, toEvent(a, state, world, at));
+          const event = toEvent(a, state, world, at);
+          const result = step(flow, state, event);
+          const firstEntered = result.commands.find((c) => c.type === 'entered');
+          if ((event.type === 'submitted' || event.type === 'caseLooked') && firstEntered?.type === 'entered') answered.add(firstEntered.node);
           for (const c of result.commands) {
             if (c.type === 'startTimer') world.running.add(c.timer);
             if (c.type === 'cancelTimer') world.running.delete(c.timer);
             if (c.type === 'play') world.playing = world.lastPlayback = c.playback;
           }
           state = result.state;
+          world.lastRequest = state.lastRequest;
           world.playing = state.playing;
           world.running = new Set(state.timers);
         }
         note(state);
       }),
-      { numRuns: 400, seed: 12345 },
+      { numRuns: 800, seed: 12345 },
     );
     expect([...seen].sort()).toEqual(
-      ['collect', 'condition', 'emergency', 'goto', 'hangup', 'language', 'menu', 'play', 'queue', 'record', 'set'].sort(),
+      ['caseStatus', 'collect', 'condition', 'emergency', 'goto', 'hangup', 'language', 'menu', 'play', 'queue', 'record', 'set', 'submit'].sort(),
     );
+    // Every answer was taken somewhere: each case outcome's branch, a ticket read back, a failed submission.
+    expect([...answered].sort()).toEqual([...CASE_OUTCOMES.map((outcome) => `case-${outcome}`), 'msg-ticket', 'not-saved'].sort());
   });
 });
