@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CONFIG_DOC } from '../../../src/config/index.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -7,7 +8,7 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string): string => readFileSync(`${root}${path}`, 'utf8');
 
 interface Service {
-  build?: { context: string; dockerfile?: string };
+  build?: { context: string; dockerfile?: string; dockerfile_inline?: string };
   image?: string;
   restart?: string;
   command?: string[];
@@ -101,6 +102,25 @@ describe('docker-compose.yml', () => {
     expect(gateway.healthcheck?.test.join(' ')).toContain('/healthz');
   });
 
+  it('builds the gateway image on a current Node LTS with everything the running gateway reads', () => {
+    const dockerfile = service('gateway').build?.dockerfile_inline ?? '';
+    const froms = [...dockerfile.matchAll(/^\s*FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms.length).toBe(2);
+    for (const from of froms) expect(from).toMatch(/^node:(22|24)-/);
+    for (const copied of ['./dist', './src/adapters/http/web-form/assets', './ivr-flows', './node_modules']) expect(dockerfile).toContain(copied);
+    expect(existsSync(`${root}src/adapters/http/web-form/assets/index.html`)).toBe(true);
+    expect(dockerfile).toContain('CMD ["node", "dist/src/cli.js", "serve"]');
+    expect(dockerfile).toMatch(/USER node/);
+  });
+
+  it('keeps DATA_DIR on a volume and passes only variables the gateway knows', () => {
+    const gateway = service('gateway');
+    const env = gateway.environment ?? {};
+    expect(gateway.volumes).toContain(`gateway-data:${env.DATA_DIR}`);
+    const known = new Set(CONFIG_DOC.map((v) => v.name));
+    for (const name of Object.keys(env)) expect(known, name).toContain(name);
+  });
+
   it('gives Asterisk the same secrets, its ports, and a healthcheck', () => {
     const asterisk = service('asterisk');
     expect(asterisk.build?.context).toBe('./asterisk-config');
@@ -118,7 +138,9 @@ describe('docker-compose.yml', () => {
 
   it('references only files that exist, and mounts the prompts where Asterisk looks for them', () => {
     for (const [name, s] of Object.entries(services)) {
-      if (s.build) expect(existsSync(`${root}${s.build.context}/${s.build.dockerfile ?? 'Dockerfile'}`), `${name} Dockerfile`).toBe(true);
+      if (s.build && s.build.dockerfile_inline === undefined) {
+        expect(existsSync(`${root}${s.build.context}/${s.build.dockerfile ?? 'Dockerfile'}`), `${name} Dockerfile`).toBe(true);
+      }
       for (const volume of s.volumes ?? []) {
         const [source] = volume.split(':');
         if (source?.startsWith('./')) expect(existsSync(`${root}${source.slice(2)}`), `${name} mounts ${source}`).toBe(true);
@@ -133,9 +155,9 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('documents every variable it interpolates in .env.example', () => {
+  it('documents every variable it interpolates in asterisk-config/compose.env.example', () => {
     const used = new Set([...read('docker-compose.yml').matchAll(/\$\{([A-Z_]+)/g)].map((m) => m[1]));
-    const documented = new Set([...read('.env.example').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    const documented = new Set([...read('asterisk-config/compose.env.example').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
     for (const name of used) expect(documented, name).toContain(name);
   });
 });

@@ -1,3 +1,5 @@
+// Vitest settings, kept in test/ so the repository root holds only what the project layout names;
+// run through `npm test` or `npm run vitest -- run <files>` (both pass --config). Paths are relative to the root.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
