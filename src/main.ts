@@ -9,6 +9,7 @@ import { systemClock } from './app/ports.js';
 import type { Clock } from './app/ports.js';
 import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
+import { MeteredIntake } from './app/intake/metered-intake.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { FileApiKeys } from './adapters/api-keys/index.js';
@@ -92,6 +93,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ticketBlock: config.intake.ticketBlock,
     idempotencyTtlMs: config.intake.idempotencyTtlMs,
   });
+  metrics.watchSpool(() => intake.spooled());
+  // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
+  const submissions = new MeteredIntake(intake.intake, metrics);
   const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
   await attachments.sweepTemp();
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
@@ -136,7 +140,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 
   const desk = new VoiceCaseDesk({
-    intake: intake.intake,
+    intake: submissions,
     attachments,
     recordings: new AriRecordingSource({ ...ari, maxBytes: config.intake.attachmentMaxBytes }),
     clock,
@@ -232,9 +236,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
   http.register(
-    apiV1Routes({ intake: intake.intake, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
+    apiV1Routes({ intake: submissions, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
   );
-  http.register(open311Routes({ intake: intake.intake, keys: apiKeys, jurisdictionId: config.intake.open311Jurisdiction, log: log as Log }), {
+  http.register(open311Routes({ intake: submissions, keys: apiKeys, jurisdictionId: config.intake.open311Jurisdiction, log: log as Log }), {
     prefix: '/open311/v2',
   });
   const wechat =
@@ -253,13 +257,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           locationTtlMs: config.wechat.locationTtlMs,
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,
-          intake: intake.intake,
+          intake: submissions,
           attachments,
           log: log.child({ component: 'wechat' }) as Log,
         });
   if (wechat !== null) http.register(wechat.routes);
   http.register(
-    webFormRoutes({ intake: intake.intake, attachments, limits, log: log as Log, rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute } }),
+    webFormRoutes({ intake: submissions, attachments, limits, log: log as Log, rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute } }),
   );
   const address = await http.listen(config.http.port, config.http.host);
   log.info({ url: address.url }, 'HTTP server listening');
@@ -268,7 +272,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     config.email === null
       ? null
       : await startEmailChannel({
-          intake: intake.intake,
+          intake: submissions,
           attachments,
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,

@@ -63,10 +63,10 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {
       // The details stay in the log: a 5xx body must not reveal internals to whoever can reach the port.
-      request.log.error({ err: error, method: request.method, url: request.url }, 'request failed');
+      request.log.error({ err: error, method: request.method, url: request.url.split('?')[0] }, 'request failed');
       return reply.code(status).send({ error: 'internal server error' });
     }
-    request.log.debug({ err: error, method: request.method, url: request.url }, 'request rejected');
+    request.log.debug({ err: error, method: request.method, url: request.url.split('?')[0] }, 'request rejected');
     return reply.code(status).send({ error: error.message, ...(error.code === undefined ? {} : { code: error.code }) });
   });
 

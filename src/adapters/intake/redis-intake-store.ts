@@ -52,9 +52,11 @@ end
 return 1
 `);
 
+// A citizen rates a case once: the first rating stays (the caller sees it in the returned record and can tell
+// whether it was theirs), so two ratings racing each other cannot overwrite one another.
 const SET_RATING = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'rating', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'rating', ARGV[1])
 return 1
 `);
 

@@ -5,6 +5,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EmergencyService } from '../../domain/flow/types.js';
 import type { IvrOutcome } from '../../domain/ivr/protocol.js';
+import type { SubmissionResult } from '../../app/intake/metered-intake.js';
 
 /**
  * One per emergency forward, counted when it ends: `answered` by the first route tried, `failed_over` answered
@@ -12,6 +13,7 @@ import type { IvrOutcome } from '../../domain/ivr/protocol.js';
  */
 export type EmergencyForwardResult = 'answered' | 'failed_over' | 'all_routes_failed' | 'caller_hung_up';
 export type IvrInputProblem = 'timeout' | 'invalid';
+
 
 export interface GatewayMetricsOptions {
   /** Node.js process metrics (CPU, memory, event loop lag); on by default. */
@@ -34,6 +36,8 @@ export class GatewayMetrics {
   private readonly inputProblems: Counter<'node' | 'problem'>;
   private readonly outcomes: Counter<'outcome'>;
   private readonly handedToDialplan: Counter<'reason'>;
+  private readonly submissions: Counter<'channel' | 'result'>;
+  private spooledNow: () => number = () => 0;
 
   constructor(options: GatewayMetricsOptions = {}) {
     const registers = [this.registry];
@@ -68,12 +72,36 @@ export class GatewayMetrics {
       labelNames: ['reason'],
       registers,
     });
+    this.submissions = new Counter({
+      name: 'hotline_intake_submissions_total',
+      help: 'Submissions handed to intake, by channel and result (queued, spooled, duplicate, invalid, conflict, unavailable)',
+      labelNames: ['channel', 'result'],
+      registers,
+    });
+    const spooled = (): number => this.spooledNow();
+    new Gauge({
+      name: 'hotline_intake_spooled',
+      help: 'Submissions acknowledged while Redis was unreachable and still waiting in the local spool',
+      registers,
+      collect() {
+        this.set(spooled());
+      },
+    });
     // Series that should read 0 rather than be absent before anything happened (alerts compare against them).
     this.ariUp.set(0);
     this.amiUp.set(0);
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry, ...(options.processMetricsPrefix === undefined ? {} : { prefix: options.processMetricsPrefix }) });
     }
+  }
+
+  submission(channel: string, result: SubmissionResult): void {
+    this.submissions.inc({ channel, result });
+  }
+
+  /** The gauge reads the spool's size whenever /metrics is scraped. */
+  watchSpool(spooled: () => number): void {
+    this.spooledNow = spooled;
   }
 
   callStarted(): void {
