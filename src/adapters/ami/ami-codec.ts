@@ -160,12 +160,28 @@ export function formatAmiMessage(headers: readonly AmiHeaderInput[]): string {
   let out = '';
   for (const [key, raw] of headers) {
     if (raw === undefined) continue;
-    if (!KEY.test(key)) throw new AmiProtocolError('AMI_BAD_VALUE', `AMI header name ${JSON.stringify(key)} is not a token`);
     const value = String(raw);
-    if (/[\r\n]/.test(value)) throw new AmiProtocolError('AMI_BAD_VALUE', `AMI header ${key} contains a line break, which would inject headers`);
+    assertAmiHeader(key, value);
     out += `${key}: ${value}\r\n`;
   }
   return `${out}\r\n`;
+}
+
+/** Throws AMI_BAD_VALUE unless `key: value` can be written as exactly one AMI header line. */
+export function assertAmiHeader(key: string, value: string): void {
+  if (!KEY.test(key)) throw new AmiProtocolError('AMI_BAD_VALUE', `AMI header name ${JSON.stringify(key)} is not a token`);
+  if (/[\r\n]/.test(value)) throw new AmiProtocolError('AMI_BAD_VALUE', `AMI header ${key} contains a line break, which would inject headers`);
+}
+
+/**
+ * Explains why a header another parser produced (one that splits on ': ' and accepts anything) is not a
+ * real AMI header, or returns undefined when it is one.
+ */
+export function amiHeaderProblem(key: string, value: string): string | undefined {
+  if (key.length === 0) return 'an empty header name';
+  if (!KEY.test(key)) return `a line that is not "Key: Value": ${JSON.stringify(truncate(key))}`;
+  if (hasControlCharacter(value)) return `control characters in the value of ${JSON.stringify(truncate(key))}`;
+  return undefined;
 }
 
 /** Tab is allowed (Asterisk passes it through); every other C0 control and DEL is not text. */

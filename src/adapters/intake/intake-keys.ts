@@ -54,6 +54,11 @@ export class IntakeKeys {
     return this.key(`history:${id}`);
   }
 
+  /** Follow-ups (email replies, later WeChat messages, fetched media) of a submission, scored by arrival. */
+  followUps(id: string): string {
+    return this.key(`followups:${id}`);
+  }
+
   ticket(ticket: string): string {
     return this.key(`ticket:${ticket}`);
   }

@@ -103,6 +103,8 @@ export class RedisIntakeStore implements IntakeStore {
     const indexes = [this.keys.byTime, this.keys.byChannel(s.channel), this.keys.byStatus('received')];
     if (s.refs.open311ServiceCode !== undefined) indexes.push(this.keys.byServiceCode(s.refs.open311ServiceCode));
     for (const key of contactKeys(s.contact)) indexes.push(this.keys.byContact(key));
+    // Filed like an index, so the first request lists its follow-ups in arrival order.
+    if (s.refs.followUpOf !== undefined) indexes.push(this.keys.followUps(s.refs.followUpOf));
     const reply = await this.redis(() =>
       CLAIM.run(
         this.client,
@@ -246,18 +248,20 @@ export class RedisIntakeStore implements IntakeStore {
       for (const id of ids) {
         pipeline.hmget(this.keys.record(id), 'submission', 'rating');
         pipeline.lrange(this.keys.history(id), 0, -1);
+        pipeline.zrange(this.keys.followUps(id), 0, -1);
       }
       return (await pipeline.exec()) ?? [];
     });
     const records: IntakeRecord[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const [fieldsErr, fields] = replies[2 * i] ?? [null, null];
-      const [historyErr, history] = replies[2 * i + 1] ?? [null, null];
-      const err = fieldsErr ?? historyErr;
+      const [fieldsErr, fields] = replies[3 * i] ?? [null, null];
+      const [historyErr, history] = replies[3 * i + 1] ?? [null, null];
+      const [followUpsErr, followUps] = replies[3 * i + 2] ?? [null, null];
+      const err = fieldsErr ?? historyErr ?? followUpsErr;
       if (err) throw new StoreUnavailableError(`Redis: ${err.message}`, { cause: err });
       const [submission, rating] = fields as (string | null)[];
       if (submission === null || submission === undefined) continue;
-      records.push(toRecord(submission, rating ?? null, history as string[]));
+      records.push(toRecord(submission, rating ?? null, history as string[], followUps as string[]));
     }
     return records;
   }
@@ -271,10 +275,14 @@ export class RedisIntakeStore implements IntakeStore {
   }
 }
 
-function toRecord(submissionJson: string, ratingJson: string | null, historyJson: readonly string[]): IntakeRecord {
+function toRecord(submissionJson: string, ratingJson: string | null, historyJson: readonly string[], followUps: readonly string[]): IntakeRecord {
   const submission = JSON.parse(submissionJson) as Submission;
   const history = historyJson.map((entry) => JSON.parse(entry) as StatusEntry);
-  const record: IntakeRecord = { submission, history: history.length > 0 ? history : [receivedEntry(submission)] };
+  const record: IntakeRecord = {
+    submission,
+    history: history.length > 0 ? history : [receivedEntry(submission)],
+    ...(followUps.length > 0 ? { followUps } : {}),
+  };
   return ratingJson === null ? record : { ...record, rating: JSON.parse(ratingJson) as Rating };
 }
 

@@ -3,7 +3,7 @@
 // input, so this never trusts the static type: anything at all may arrive, and the answer is always a result,
 // never an exception.
 
-import { classify } from './classify.js';
+import { classify, PRIORITY_DEFAULT } from './classify.js';
 import { normaliseLine, normaliseText } from './normalise-text.js';
 import { safeFileName } from './safe-file-name.js';
 import { AUTO_REPLY_REASONS, CATEGORIES, CHANNELS, KINDS, LANGUAGES, MEDIA_KINDS, SUBMISSION_SCHEMA_VERSION } from './submission.js';
@@ -143,7 +143,8 @@ export function normaliseSubmission(draft: SubmissionDraft, ctx: NormaliseContex
     attachments,
     refs,
     hints: { ...classification.hints, ...channelHints },
-    priority: classification.priority,
+    // An auto-reply or bounce is filed for the record, but no person is waiting on it: it never jumps the queue.
+    priority: channelHints.autoReply === undefined ? classification.priority : Math.max(classification.priority, PRIORITY_DEFAULT),
   };
   return { ok: true, submission };
 }

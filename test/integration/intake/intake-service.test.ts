@@ -223,6 +223,23 @@ describe('records', () => {
     expect(await intake.rate('01ARZ3NDEKTSV4RRFFQ69G5FAV', { score: 1, at: accepted.at })).toBeNull();
   });
 
+  it('keeps the first rating when a case is rated again', async () => {
+    const { intake } = await fx.open();
+    const { submission } = await intake.submit(request(1));
+    await intake.rate(submission.id, { score: 2, at: '2030-01-03T08:00:00.000Z' });
+    const again = await intake.rate(submission.id, { score: 5, at: '2030-01-03T09:00:00.000Z' });
+    expect(again?.rating).toMatchObject({ score: 2 });
+  });
+
+  it('lists a request\'s follow-ups in arrival order', async () => {
+    const { intake } = await fx.open();
+    const first = (await intake.submit(request(1))).submission;
+    const second = (await intake.submit(request(2, { refs: { followUpOf: first.id } }))).submission;
+    const third = (await intake.submit(request(3, { refs: { followUpOf: first.id } }))).submission;
+    expect((await intake.get(first.id))?.followUps).toEqual([second.id, third.id]);
+    expect((await intake.get(second.id))?.followUps).toBeUndefined();
+  });
+
   it('finds by channel, Open311 service code, status, time and ids, newest first', async () => {
     const { intake } = await fx.open();
     const web: Submission[] = [];

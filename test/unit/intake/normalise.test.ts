@@ -234,6 +234,9 @@ describe('normaliseSubmission', () => {
       autoReply: { reason: 'mailing-list' },
     });
     expect(fields({ ...base, hints: { autoReply: { reason: 'because' } } })).toEqual(['hints.autoReply.reason']);
+    // Nobody waits on an auto-reply, even one quoting an emergency: it never jumps the queue.
+    expect(ok({ ...base, text: '着火了', hints: { autoReply: { reason: 'auto-submitted' } } }).priority).toBe(10);
+    expect(ok({ ...base, text: '着火了' }).priority).toBe(1);
     expect(fields({ ...base, hints: { emergency: { line: '110', matched: 'x' } } })).toEqual(['hints.emergency']);
     expect(fields({ ...base, hints: 'auto' })).toEqual(['hints']);
   });

@@ -1,0 +1,41 @@
+// Command-line parsing shared by the intake and channels benchmarks: `--flag value`, `--flag=value` and bare
+// switches, each wrong one named in the error.
+
+import { BenchUsageError } from '../ivr/options.js';
+
+export { BenchUsageError };
+
+export type FlagSpec<T> =
+  | { readonly key: keyof T; readonly kind: 'positive-int' }
+  | { readonly key: keyof T; readonly kind: 'switch' }
+  | { readonly key: keyof T; readonly kind: 'choice'; readonly choices: readonly string[] };
+
+/** `'help'` for `--help`/`-h`; otherwise `defaults` with the given flags applied. */
+export function parseArgs<T extends object>(args: readonly string[], defaults: T, flags: Readonly<Record<string, FlagSpec<T>>>): T | 'help' {
+  const options: Record<string, unknown> = { ...defaults };
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '--help' || arg === '-h') return 'help';
+    const [flag, inline] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, undefined];
+    const spec = flags[flag];
+    if (spec === undefined) throw new BenchUsageError(`unknown option "${arg}"`);
+    const key = spec.key as string;
+    if (spec.kind === 'switch') {
+      if (inline !== undefined) throw new BenchUsageError(`${flag} takes no value`);
+      options[key] = true;
+      continue;
+    }
+    const raw = inline ?? args[++i];
+    if (spec.kind === 'choice') {
+      if (raw === undefined || !spec.choices.includes(raw)) {
+        throw new BenchUsageError(`${flag} needs one of ${spec.choices.join(', ')}, got ${raw === undefined ? 'nothing' : `"${raw}"`}`);
+      }
+      options[key] = raw;
+      continue;
+    }
+    const value = raw === undefined ? NaN : Number(raw);
+    if (!Number.isSafeInteger(value) || value < 1) throw new BenchUsageError(`${flag} needs a positive integer, got ${raw === undefined ? 'nothing' : `"${raw}"`}`);
+    options[key] = value;
+  }
+  return options as T;
+}
