@@ -5,6 +5,9 @@
  *
  * The parser is strict on purpose: a line that is not `Key: Value` means the peer is not speaking AMI
  * (or the stream is out of sync), and guessing would route a response to the wrong action.
+ *
+ * The simulator's AMI server reads and writes the wire with it. AmiClient talks through `asterisk-manager`
+ * instead and uses only AmiMessage and the header checks from here.
  */
 
 export type AmiProtocolErrorCode = 'AMI_BAD_LINE' | 'AMI_LINE_TOO_LONG' | 'AMI_TOO_MANY_HEADERS' | 'AMI_BAD_BANNER' | 'AMI_BAD_VALUE';

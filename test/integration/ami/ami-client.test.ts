@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { AmiClient, type AmiClientOptions, type AmiLogger } from '../../../src/adapters/ami/ami-client.js';
+import { AmiProtocolError } from '../../../src/adapters/ami/ami-codec.js';
 import { AmiActionError, AmiAuthenticationError } from '../../../src/adapters/ami/ami-errors.js';
 import type { AmiEvent } from '../../../src/adapters/ami/ami-events.js';
 import { startAmiServer, type AmiServer } from '../../../src/simulator/ami/ami-server.js';
 import { MemoryBackend } from './memory-backend.js';
+import { ScriptedAmiPeer } from './scripted-ami-peer.js';
 
 const USER = 'gateway';
 const SECRET = 'sekret-7d1c-do-not-log';
@@ -46,22 +48,54 @@ async function rejection(promise: Promise<unknown>): Promise<AmiActionError> {
   throw new Error('expected the action to fail');
 }
 
+/**
+ * Runs a fixture in its own process until it prints "closed", then gives it 1.5 s to exit by itself:
+ * anything still referenced (a timer, a socket) would keep Node's event loop running.
+ */
+async function runFixture(name: string, port: number): Promise<{ outcome: number | null | 'still running'; stdout: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))], {
+    env: { ...process.env, AMI_PORT: String(port), AMI_USERNAME: USER, AMI_SECRET: SECRET },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  const closed = new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.includes('closed')) resolve();
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await Promise.race([closed, exited]);
+  let timer: NodeJS.Timeout | undefined;
+  const lingering = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), 1_500)));
+  const outcome = await Promise.race([exited, lingering]);
+  clearTimeout(timer);
+  if (outcome === 'still running') child.kill();
+  return { outcome, stdout };
+}
+
 describe('AmiClient against the simulated AMI server', () => {
   let backend: MemoryBackend;
   let server: AmiServer;
   let clients: AmiClient[];
   let log: ReturnType<typeof recordingLogger>;
+  let consoleLog: MockInstance<typeof console.log>;
 
   beforeEach(async () => {
     backend = new MemoryBackend();
     server = await startAmiServer({ host: '127.0.0.1', username: USER, secret: SECRET, backend });
     clients = [];
     log = recordingLogger();
+    consoleLog = vi.spyOn(console, 'log');
   });
 
   afterEach(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await server.close();
+    // asterisk-manager console.logs when it reconnects by itself or is given an action without a socket.
+    expect(consoleLog).not.toHaveBeenCalled();
+    consoleLog.mockRestore();
   });
 
   function client(overrides: Partial<AmiClientOptions> = {}): AmiClient {
@@ -213,27 +247,47 @@ describe('AmiClient against the simulated AMI server', () => {
   });
 
   it('leaves no socket or timer behind after close(): a process that used it exits by itself', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/connect-ping-close.ts', import.meta.url))], {
-      env: { ...process.env, AMI_PORT: String(server.port), AMI_USERNAME: USER, AMI_SECRET: SECRET },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8');
-    const closed = new Promise<void>((resolve) =>
-      child.stdout.on('data', (chunk: string) => {
-        stdout += chunk;
-        if (stdout.includes('closed')) resolve();
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await closed;
-    // Anything still referenced (the 60 s ping timer, a reconnect timer, the socket) would keep it running.
-    let timer: NodeJS.Timeout | undefined;
-    const lingering = new Promise<'still running'>((resolve) => (timer = setTimeout(() => resolve('still running'), 1_500)));
-    const outcome = await Promise.race([exited, lingering]);
-    clearTimeout(timer);
-    if (outcome === 'still running') child.kill();
+    const { outcome, stdout } = await runFixture('connect-ping-close.ts', server.port);
     expect(outcome).toBe(0);
+    // Nothing else on stdout: asterisk-manager would print there.
+    expect(stdout).toBe('closed\n');
+  });
+
+  it('refuses header values that would inject AMI headers, before anything reaches Asterisk', async () => {
+    backend.addChannel('PJSIP/carrier-00000001');
+    const c = client();
+    await c.connect(2_000);
+    const error = await c.setVar({ channel: 'PJSIP/carrier-00000001', variable: 'NOTE', value: 'x\r\nAction: Hangup' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmiProtocolError);
+    expect(error).toMatchObject({ code: 'AMI_BAD_VALUE', message: expect.stringMatching(/Value contains a line break/) });
+    await expect(c.action('Hangup', { ActionID: 'mine', Channel: 'PJSIP/carrier-00000001' })).rejects.toMatchObject({ code: 'AMI_BAD_VALUE', message: expect.stringMatching(/ActionID is set by the client/) });
+    await c.ping();
+    expect(backend.getVar('PJSIP/carrier-00000001', 'NOTE')).toBe('');
+    expect(backend.hangups).toEqual([]);
+  });
+
+  it('with events off delivers no events, and with events on delivers them', async () => {
+    const quiet = client({ events: false });
+    const loud = client();
+    const heard: Record<'quiet' | 'loud', string[]> = { quiet: [], loud: [] };
+    quiet.on('event', (e) => heard.quiet.push(e.event));
+    loud.on('event', (e) => heard.loud.push(e.event));
+    await Promise.all([quiet.connect(2_000), loud.connect(2_000)]);
+    const device = nextEvent(loud, 'DeviceStateChange');
+    backend.emit({ type: 'deviceStateChange', device: 'PJSIP/agent-1001', state: 'INUSE' });
+    await device;
+    // Anything sent to the quiet client before this answer has been dispatched by now.
+    await quiet.ping();
+    expect(heard.quiet).toEqual([]);
+    expect(heard.loud).toEqual(['FullyBooted', 'DeviceStateChange']);
+    // List items are answers, not events: they still arrive.
+    backend.devices.set('PJSIP/agent-1001', 'INUSE');
+    expect(await quiet.deviceStateList()).toEqual([{ device: 'PJSIP/agent-1001', state: 'INUSE' }]);
+  });
+
+  it('refuses a port that is not a TCP port', () => {
+    expect(() => client({ port: 70_000 })).toThrow(/port must be a TCP port/);
+    clients.pop();
   });
 
   it('close() is idempotent and later actions fail with AMI_DISCONNECTED', async () => {
@@ -256,5 +310,92 @@ describe('AmiClient against the simulated AMI server', () => {
     expect(await refused).toMatchObject({ code: 'AMI_DISCONNECTED' });
     expect(c.connected).toBe(false);
     server = await startAmiServer({ host: '127.0.0.1', username: USER, secret: SECRET, backend });
+  });
+});
+
+describe('AmiClient against a scripted peer', () => {
+  let peer: ScriptedAmiPeer;
+  let clients: AmiClient[];
+  let log: ReturnType<typeof recordingLogger>;
+  let consoleLog: MockInstance<typeof console.log>;
+
+  beforeEach(async () => {
+    peer = await ScriptedAmiPeer.start();
+    clients = [];
+    log = recordingLogger();
+    consoleLog = vi.spyOn(console, 'log');
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await peer.close();
+    expect(consoleLog).not.toHaveBeenCalled();
+    consoleLog.mockRestore();
+  });
+
+  function client(overrides: Partial<AmiClientOptions> = {}): AmiClient {
+    const c = new AmiClient({ host: '127.0.0.1', port: peer.port, username: USER, secret: SECRET, log, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, pingIntervalMs: 60_000, ...overrides });
+    clients.push(c);
+    return c;
+  }
+
+  it('switches events off with the Events action, as the package logs in with `Event:` where Asterisk reads `Events:`', async () => {
+    const c = client({ events: false, actionTimeoutMs: 300 });
+    const connected = c.connect(2_000);
+    const session = await peer.session(0);
+    const login = await session.nextAction();
+    expect(login.toRecord()).toMatchObject({ action: 'login', username: USER, event: 'off' });
+    expect(login.has('Events')).toBe(false);
+    session.succeed(login, 'Message: Authentication accepted\r\n');
+    const events = await session.nextAction();
+    expect(events.toRecord()).toMatchObject({ action: 'Events', eventmask: 'off' });
+    expect(c.connected).toBe(false);
+    session.succeed(events, 'Events: Off\r\n');
+    await connected;
+  });
+
+  it('reports a stream that is not AMI, fails what was in flight, and reconnects', async () => {
+    // Short actions only so that close() does not wait a second for the Logoff this peer never answers.
+    const c = client({ actionTimeoutMs: 300 });
+    const connected = c.connect(2_000);
+    await peer.loggedIn(0);
+    await connected;
+    const ping = rejection(c.ping());
+    const session = await peer.session(0);
+    await session.nextAction();
+    session.write('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+    const error = await ping;
+    expect(error.code).toBe('AMI_DISCONNECTED');
+    expect(error.message).toMatch(/not valid AMI: a line that is not "Key: Value": "http\/1.1 400 bad request"/);
+    const logged = log.lines.map((l) => JSON.parse(l) as { level: string; msg?: string; code?: string }).find((l) => l.msg === 'AMI stream is not valid AMI; dropping the connection');
+    expect(logged).toMatchObject({ level: 'error', code: 'AMI_BAD_LINE' });
+    // A fresh connection, logged in again.
+    const reconnected = once(c, 'connected');
+    await peer.loggedIn(1);
+    await reconnected;
+  });
+
+  it('gives up on a port that never answers Login, and tries again', async () => {
+    const c = client({ actionTimeoutMs: 100 });
+    c.start();
+    const first = await peer.session(0);
+    expect((await first.nextAction()).get('Action')).toBe('login');
+    const closed = new Promise<void>((resolve) => first.socket.once('end', () => resolve()));
+    await closed;
+    const second = await peer.session(1);
+    expect((await second.nextAction()).get('Action')).toBe('login');
+    expect(log.lines.some((l) => l.includes('no answer to Login within 100 ms'))).toBe(true);
+    expect(c.connected).toBe(false);
+  });
+
+  it('destroys the socket of a hung Asterisk that never answers the FIN, so it cannot keep the process alive', async () => {
+    // The fixture pings until the Ping times out, then closes the client. This peer never closes its side
+    // (allowHalfOpen): a socket the client only end()ed would stay half-open and keep the process running.
+    const run = runFixture('hung-peer-close.ts', peer.port);
+    const hung = await peer.loggedIn(0);
+    expect((await hung.nextAction()).get('Action')).toBe('Ping');
+    const { outcome, stdout } = await run;
+    expect(outcome).toBe(0);
+    expect(stdout).toBe('disconnected\nclosed\n');
   });
 });

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import Manager from 'asterisk-manager';
+import Manager, { type ManagerMessage } from 'asterisk-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AmiParser, type AmiFrame, type AmiMessage } from '../../../src/adapters/ami/ami-codec.js';
 import { startAmiServer, type AmiServer } from '../../../src/simulator/ami/ami-server.js';
@@ -177,26 +177,26 @@ describe('simulated AMI server on the wire', () => {
     backend.addChannel('PJSIP/carrier-00000001');
     const manager = Manager(undefined, '127.0.0.1', USER, SECRET, true);
     try {
-      const loggedIn = new Promise<Record<string, string> | undefined>((resolve) => manager.connect(server.port, '127.0.0.1', () => manager.login(resolve)));
+      const loggedIn = new Promise<ManagerMessage | undefined>((resolve) => manager.connect(server.port, '127.0.0.1', () => manager.login(resolve)));
       expect(await loggedIn).toBeUndefined();
 
-      const ping = await new Promise<Record<string, string>>((resolve, reject) => manager.action({ action: 'ping' }, (error, response) => (error ? reject(new Error(error.message)) : resolve(response))));
+      const ping = await new Promise<ManagerMessage>((resolve, reject) => manager.action({ action: 'ping' }, (error, response) => (error ? reject(new Error(String(error.message))) : resolve(response))));
       expect(ping).toMatchObject({ response: 'Success', ping: 'Pong' });
 
-      const events: Array<Record<string, string>> = [];
+      const events: ManagerMessage[] = [];
       const gotHangup = new Promise<void>((resolve) =>
-        manager.on('managerevent', (event: Record<string, string>) => {
+        manager.on('managerevent', (event) => {
           events.push(event);
           if (event.event === 'Hangup') resolve();
         }),
       );
-      const hungUp = await new Promise<Record<string, string>>((resolve) => manager.action({ action: 'hangup', channel: 'PJSIP/carrier-00000001', cause: 17 }, (_e, r) => resolve(r)));
+      const hungUp = await new Promise<ManagerMessage>((resolve) => manager.action({ action: 'hangup', channel: 'PJSIP/carrier-00000001', cause: 17 }, (_e, r) => resolve(r)));
       expect(hungUp).toMatchObject({ response: 'Success', message: 'Channel Hungup' });
       await gotHangup;
       expect(events.find((e) => e.event === 'Hangup')).toMatchObject({ channel: 'PJSIP/carrier-00000001', cause: '17', 'cause-txt': 'Normal Clearing' });
       expect(backend.hangups).toEqual([{ channel: 'PJSIP/carrier-00000001', cause: 17 }]);
 
-      const missing = await new Promise<Record<string, string> | undefined>((resolve) => manager.action({ action: 'redirect', channel: 'PJSIP/gone', context: 'ivr-fallback', exten: 'queue', priority: 1 }, (e) => resolve(e)));
+      const missing = await new Promise<ManagerMessage | undefined>((resolve) => manager.action({ action: 'redirect', channel: 'PJSIP/gone', context: 'ivr-fallback', exten: 'queue', priority: 1 }, (e) => resolve(e)));
       expect(missing).toMatchObject({ response: 'Error', message: 'Channel specified does not exist' });
     } finally {
       manager.disconnect();
@@ -206,7 +206,7 @@ describe('simulated AMI server on the wire', () => {
   it('tells asterisk-manager when its login is refused', async () => {
     const manager = Manager(undefined, '127.0.0.1', USER, 'wrong', true);
     const closed = new Promise<void>((resolve) => manager.on('close', () => resolve()));
-    const refused = await new Promise<Record<string, string> | undefined>((resolve) => manager.connect(server.port, '127.0.0.1', () => manager.login(resolve)));
+    const refused = await new Promise<ManagerMessage | undefined>((resolve) => manager.connect(server.port, '127.0.0.1', () => manager.login(resolve)));
     expect(refused).toMatchObject({ response: 'Error', message: 'Authentication failed' });
     await closed;
     manager.disconnect();
