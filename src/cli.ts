@@ -8,6 +8,7 @@ import { runIntakeTail } from './adapters/intake/intake-tail-command.js';
 import { runPromptsRender } from './adapters/prompts/prompts-render-command.js';
 import { runSimulatedCaller } from './simulator/simulated-caller.js';
 import { ConfigError, parseConfig } from './config/index.js';
+import type { Config } from './config/index.js';
 import { startGateway } from './main.js';
 
 const USAGE = `usage: hotline-gateway <command>
@@ -25,16 +26,8 @@ const USAGE = `usage: hotline-gateway <command>
 `;
 
 async function serve(): Promise<number> {
-  let config;
-  try {
-    config = parseConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const config = configFromEnv();
+  if (config === null) return 1;
   const ariPort = simulatorPort('SIMULATOR_ARI_PORT', 8088);
   const amiPort = simulatorPort('SIMULATOR_AMI_PORT', 5038);
   if (ariPort === null || amiPort === null) return 1;
@@ -50,6 +43,19 @@ async function serve(): Promise<number> {
   });
   await gateway.close();
   return 0;
+}
+
+/** The configuration from the environment, or `null` once a configuration error has been printed. */
+function configFromEnv(): Config | null {
+  try {
+    return parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return null;
+    }
+    throw err;
+  }
 }
 
 function simulatorPort(variable: string, fallback: number): number | null {
@@ -116,16 +122,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(USAGE);
       return 2;
     }
-    let config;
-    try {
-      config = parseConfig(process.env);
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`${err.message}\n`);
-        return 1;
-      }
-      throw err;
-    }
+    const config = configFromEnv();
+    if (config === null) return 1;
     const until = new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

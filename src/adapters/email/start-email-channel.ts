@@ -4,13 +4,13 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
 import { AcknowledgementDispatcher } from '../../app/email/acknowledgement-dispatcher.js';
 import { EmailIntake } from '../../app/email/email-intake.js';
 import type { AttachmentStore, Intake } from '../../app/intake/intake-ports.js';
 import { isAcceptedRecipient, parseAcceptList } from '../../domain/email/accept-list.js';
 import type { AcceptRule } from '../../domain/email/accept-list.js';
+import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
 import { RedisAckLimiter } from './ack-limiter.js';
 import { messageIdFactory, RelayMailSender } from './acknowledger.js';
 import { MailparserMailParser } from './mail-parser.js';
@@ -92,7 +92,8 @@ export async function startEmailChannel(options: EmailChannelOptions): Promise<E
   const rawMail = new FileRawMailStore({ dir: join(options.dataDir, 'mail') });
   await rawMail.sweepTemp();
 
-  const redis = failFastConnection(options.redisUrl, log);
+  // Like intake's connections: a dead Redis must fail a lookup in milliseconds, not hold the SMTP session.
+  const redis = failFastRedis(options.redisUrl, { name: 'thread index', log });
   const sender = options.relayUrl !== undefined ? new RelayMailSender({ relayUrl: options.relayUrl, from: options.mailFrom ?? '' }) : null;
   const dispatcher =
     sender !== null
@@ -166,44 +167,4 @@ async function readTls(certPath: string | undefined, keyPath: string | undefined
   };
   const [cert, key] = await Promise.all([read(certPath, 'SMTP_TLS_CERT'), read(keyPath, 'SMTP_TLS_KEY')]);
   return { cert, key };
-}
-
-/** Like intake's connections: a dead Redis must fail a lookup in milliseconds, not hold the SMTP session. */
-function failFastConnection(url: string, log: Log): Redis {
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    autoResendUnfulfilledCommands: false,
-    commandTimeout: 2000,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(100 * times, 2000),
-  });
-  let wasReady = false;
-  client.on('ready', () => {
-    wasReady = true;
-  });
-  client.on('error', (err: Error) => {
-    if (wasReady) log.warn({ err: err.message }, 'e-mail thread index: Redis connection lost');
-    wasReady = false;
-  });
-  return client;
-}
-
-function untilReady(client: Redis, timeoutMs: number): Promise<boolean> {
-  if (client.status === 'ready') return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ready: boolean): void => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      resolve(ready);
-    };
-    const onReady = (): void => done(true);
-    const timer = setTimeout(() => done(false), timeoutMs);
-    client.on('ready', onReady);
-  });
-}
-
-async function closeRedis(client: Redis): Promise<void> {
-  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-  else client.disconnect();
 }

@@ -2,13 +2,13 @@
 // deduplication key (same id, with the idempotency TTL) is set by the same Lua script that adds the job, so a
 // retry can never make a second job: not while the first waits, and not after it was completed and removed.
 
-import { Queue } from 'bullmq';
 import type { JobsOptions, KeepJobs } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
 import type { IntakeQueue } from '../../app/intake/durable-intake-ports.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import type { Submission } from '../../domain/intake/submission.js';
+import { LazyQueue } from '../redis/lazy-queue.js';
 import { dedupHash, INTAKE_QUEUE_NAME } from './intake-keys.js';
 
 /** BullMQ's highest priority number (`1` is the most urgent). */
@@ -34,14 +34,20 @@ export function intakeJobId(dedupKey: string): string {
 }
 
 export class BullmqIntakeQueue implements IntakeQueue {
-  private queue: Promise<Queue> | null = null;
+  private readonly queue: LazyQueue;
 
   /** `connection` is shared, not owned: it should not queue commands while offline (fail fast, then spool). */
   constructor(
-    private readonly connection: Redis,
+    connection: Redis,
     private readonly options: BullmqIntakeQueueOptions,
-    private readonly log: Log,
-  ) {}
+    log: Log,
+  ) {
+    this.queue = new LazyQueue(connection, {
+      name: INTAKE_QUEUE_NAME,
+      prefix: options.prefix,
+      onError: (err) => log.debug({ err: err.message }, 'intake queue connection error'),
+    });
+  }
 
   async enqueue(submission: Submission, dedupKey: string): Promise<void> {
     if (!Number.isSafeInteger(submission.priority) || submission.priority < 1 || submission.priority > MAX_PRIORITY) {
@@ -56,45 +62,14 @@ export class BullmqIntakeQueue implements IntakeQueue {
       removeOnFail: this.options.removeOnFail,
     };
     try {
-      const queue = await this.open();
+      const queue = await this.queue.get();
       await queue.add(INTAKE_JOB_NAME, submission, options);
     } catch (err) {
       throw new StoreUnavailableError(`BullMQ: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
 
-  async close(): Promise<void> {
-    const starting = this.queue;
-    this.queue = null;
-    if (starting === null) return;
-    const queue = await starting.catch(() => null);
-    await queue?.close();
-  }
-
-  /**
-   * BullMQ reads the server version once when a Queue starts; if Redis is down then, that Queue never becomes
-   * usable. So the Queue is made only on a ready connection, and made again if its start failed.
-   */
-  private open(): Promise<Queue> {
-    if (this.connection.status !== 'ready') {
-      return Promise.reject(new Error(`Redis connection is ${this.connection.status}`));
-    }
-    this.queue ??= this.start();
-    return this.queue;
-  }
-
-  private async start(): Promise<Queue> {
-    const queue = new Queue(INTAKE_QUEUE_NAME, { connection: this.connection, prefix: this.options.prefix });
-    queue.on('error', (err: Error) => {
-      this.log.debug({ err: err.message }, 'intake queue connection error');
-    });
-    try {
-      await queue.waitUntilReady();
-    } catch (err) {
-      this.queue = null;
-      await queue.close().catch(() => undefined);
-      throw err;
-    }
-    return queue;
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }

@@ -4,12 +4,12 @@
 
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
 import { IntakeService } from '../../app/intake/intake-service.js';
 import { TicketLease } from '../../app/intake/ticket-lease.js';
 import type { Clock } from '../../app/ports.js';
 import { systemClock } from '../../app/ports.js';
+import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
 import { BullmqIntakeQueue } from './bullmq-intake-queue.js';
 import type { RemoveFinishedJobs } from './bullmq-intake-queue.js';
 import { FileSpool } from './file-spool.js';
@@ -77,8 +77,8 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   const clock = options.clock ?? systemClock;
 
   const spool = await FileSpool.open(join(options.dataDir, 'spool'), log.child({ part: 'spool' }));
-  const storeConnection = failFastConnection(options.redisUrl, commandTimeout, log, 'records');
-  const queueConnection = failFastConnection(options.redisUrl, commandTimeout, log, 'queue');
+  const storeConnection = failFastRedis(options.redisUrl, { name: 'records', log, commandTimeoutMs: commandTimeout });
+  const queueConnection = failFastRedis(options.redisUrl, { name: 'queue', log, commandTimeoutMs: commandTimeout });
   const queue = new BullmqIntakeQueue(
     queueConnection,
     {
@@ -140,55 +140,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
       await intake.forwarder.stop();
       await spool.close();
       await queue.close();
-      await Promise.all([closeConnection(storeConnection), closeConnection(queueConnection)]);
+      await Promise.all([closeRedis(storeConnection), closeRedis(queueConnection)]);
     },
   };
-}
-
-/**
- * Never queues commands while disconnected and gives up on a slow one quickly: a dead Redis must turn into a
- * spooled submission in milliseconds, not a hanging request. No automatic resend after a reconnect either: a
- * resent status update would be recorded twice.
- */
-function failFastConnection(url: string, commandTimeout: number, log: Log, role: string): Redis {
-  const client = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    autoResendUnfulfilledCommands: false,
-    commandTimeout,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(100 * times, 2000),
-  });
-  let wasReady = false;
-  client.on('ready', () => {
-    if (!wasReady) log.info({ connection: role }, 'intake Redis connection ready');
-    wasReady = true;
-  });
-  client.on('error', (err: Error) => {
-    if (wasReady) log.warn({ connection: role, err: err.message }, 'intake Redis connection lost');
-    wasReady = false;
-  });
-  return client;
-}
-
-function untilReady(client: Redis, timeoutMs: number): Promise<boolean> {
-  if (client.status === 'ready') return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ready: boolean): void => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      resolve(ready);
-    };
-    const onReady = (): void => done(true);
-    const timer = setTimeout(() => done(false), timeoutMs);
-    client.on('ready', onReady);
-  });
-}
-
-async function closeConnection(client: Redis): Promise<void> {
-  if (client.status === 'ready') {
-    await client.quit().catch(() => client.disconnect());
-  } else {
-    client.disconnect();
-  }
 }

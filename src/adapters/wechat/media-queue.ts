@@ -7,7 +7,7 @@
 // is added as soon as the connection is ready again: only a gateway stopped during the outage loses those files.
 
 import { createHash } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
@@ -15,6 +15,7 @@ import type { AttachOutcome, MediaAttacher } from '../../app/wechat/media-attach
 import { WECHAT_MEDIA_LIFETIME_MS } from '../../app/wechat/media-attacher.js';
 import type { MediaFetchRequest, MediaQueue } from '../../app/wechat/wechat-ports.js';
 import type { MediaItem, MediaRole } from '../../domain/wechat/to-draft.js';
+import { LazyQueue } from '../redis/lazy-queue.js';
 
 export const WECHAT_MEDIA_QUEUE_NAME = 'wechat-media';
 const JOB_NAME = 'fetch';
@@ -59,8 +60,7 @@ export interface BullmqMediaQueueOptions {
 }
 
 export class BullmqMediaQueue implements MediaQueue {
-  private queue: Promise<Queue> | null = null;
-  private current: Queue | null = null;
+  private readonly queue: LazyQueue;
   private readonly deferred = new Map<string, MediaFetchRequest>();
   private readonly retry: MediaRetryPolicy;
   private flushing: Promise<void> | null = null;
@@ -69,10 +69,15 @@ export class BullmqMediaQueue implements MediaQueue {
   /** `connection` is shared, not owned, and should fail fast while Redis is down (no offline queue). */
   constructor(
     private readonly connection: Redis,
-    private readonly options: BullmqMediaQueueOptions,
+    options: BullmqMediaQueueOptions,
     private readonly log: Log,
   ) {
     this.retry = options.retry ?? DEFAULT_MEDIA_RETRY;
+    this.queue = new LazyQueue(connection, {
+      name: WECHAT_MEDIA_QUEUE_NAME,
+      prefix: options.prefix,
+      onError: (err) => log.debug({ err: err.message }, 'wechat media queue connection error'),
+    });
     connection.on('ready', this.onReady);
   }
 
@@ -101,10 +106,7 @@ export class BullmqMediaQueue implements MediaQueue {
     this.connection.off('ready', this.onReady);
     await this.flushing?.catch(() => undefined);
     if (this.deferred.size > 0) this.log.error({ lost: this.deferred.size }, 'wechat media downloads not queued before shutdown are lost');
-    const queue = this.current;
-    this.current = null;
-    this.queue = null;
-    if (queue !== null) await queue.close();
+    await this.queue.close();
   }
 
   private flush(): Promise<void> {
@@ -131,7 +133,7 @@ export class BullmqMediaQueue implements MediaQueue {
   }
 
   private async add(request: MediaFetchRequest): Promise<void> {
-    const queue = await this.open();
+    const queue = await this.queue.get();
     await queue.add(JOB_NAME, request, {
       jobId: mediaJobId(request.dedupKey),
       attempts: attemptsFor(this.retry),
@@ -139,27 +141,6 @@ export class BullmqMediaQueue implements MediaQueue {
       removeOnComplete: { age: DAY_SECONDS },
       removeOnFail: { age: 7 * DAY_SECONDS },
     });
-  }
-
-  /** Made only on a ready connection, and made again if its start failed (as intake's queue does). */
-  private open(): Promise<Queue> {
-    if (this.connection.status !== 'ready') return Promise.reject(new Error(`Redis connection is ${this.connection.status}`));
-    this.queue ??= this.start();
-    return this.queue;
-  }
-
-  private async start(): Promise<Queue> {
-    const queue = new Queue(WECHAT_MEDIA_QUEUE_NAME, { connection: this.connection, prefix: this.options.prefix });
-    queue.on('error', (err: Error) => this.log.debug({ err: err.message }, 'wechat media queue connection error'));
-    try {
-      await queue.waitUntilReady();
-    } catch (err) {
-      this.queue = null;
-      await queue.close().catch(() => undefined);
-      throw err;
-    }
-    this.current = queue;
-    return queue;
   }
 }
 

@@ -9,6 +9,7 @@ import type { AttachmentStore, Intake } from '../../app/intake/intake-ports.js';
 import { MediaAttacher } from '../../app/wechat/media-attacher.js';
 import { WechatInbox } from '../../app/wechat/wechat-inbox.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
+import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
 import { AccessTokens } from './access-token.js';
 import { WechatMediaSource } from './media-fetcher.js';
 import { BullmqMediaQueue, startMediaWorker } from './media-queue.js';
@@ -82,15 +83,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
           receiveId: options.appId,
         });
 
-  const connection = new Redis(options.redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    autoResendUnfulfilledCommands: false,
-    commandTimeout: 2000,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(100 * times, 2000),
-  });
-  connection.on('error', (err: Error) => log.debug({ err: err.message }, 'wechat Redis connection error'));
+  const connection = failFastRedis(options.redisUrl, { name: 'wechat', log });
 
   const hasSecret = options.appSecret !== undefined && options.appSecret !== '';
   if (!hasSecret) log.warn({}, 'no WeChat AppSecret configured: pictures, voice and video stay at WeChat (only links to pictures are kept)');
@@ -161,26 +154,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
     async close() {
       await worker?.close();
       await media?.close();
-      await Promise.all([quit(connection), workerConnection === undefined ? Promise.resolve() : quit(workerConnection)]);
+      await Promise.all([closeRedis(connection), workerConnection === undefined ? Promise.resolve() : closeRedis(workerConnection)]);
     },
   };
-}
-
-function untilReady(client: Redis, timeoutMs: number): Promise<boolean> {
-  if (client.status === 'ready') return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ready: boolean): void => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      resolve(ready);
-    };
-    const onReady = (): void => done(true);
-    const timer = setTimeout(() => done(false), timeoutMs);
-    client.on('ready', onReady);
-  });
-}
-
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
-  else client.disconnect();
 }

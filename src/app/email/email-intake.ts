@@ -1,12 +1,14 @@
 // One received mail, from its stored raw bytes to a filed submission: parse (or file the raw mail when it cannot be
 // read), find the request it continues, store the attachments (refusing a file never refuses the mail), submit,
-// remember the thread, and queue the acknowledgement. Called between the end of SMTP DATA and the reply to it, so
-// every failure here is either temporary (`MailTemporaryError`, the sender retries) or final
-// (`MailRefusedError`), and a mail that gets `250` is durable in intake.
+// remember the thread, and queue the acknowledgement (with the first request's progress when the mail repeats an
+// open one). Called between the end of SMTP DATA and the reply to it, so every failure here is either temporary
+// (`MailTemporaryError`, the sender retries) or final (`MailRefusedError`), and a mail that gets `250` is durable
+// in intake.
 
 import type { Log } from '../app-ports.js';
 import type { AttachmentStore, Intake, SubmitOutcome } from '../intake/intake-ports.js';
 import { AttachmentRejectedError, IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../intake/intake-ports.js';
+import { lookUpRepeat } from '../intake/repeat-lookup.js';
 import { acknowledgementDecision } from '../../domain/email/ack-policy.js';
 import type { AckSkipReason } from '../../domain/email/ack-policy.js';
 import { buildAcknowledgement } from '../../domain/email/acknowledgement.js';
@@ -19,6 +21,7 @@ import type { Envelope, ParsedMail } from '../../domain/email/parsed-mail.js';
 import { ticketFromSubject } from '../../domain/email/ticket-in-subject.js';
 import { normaliseEmail } from '../../domain/intake/normalise.js';
 import { safeFileName } from '../../domain/intake/safe-file-name.js';
+import type { RepeatProgress } from '../../domain/intake/repeat-reply.js';
 import type { AttachmentRef, AutoReplyReason, Submission, SubmissionDraft } from '../../domain/intake/submission.js';
 import type { AcknowledgementDispatcher } from './acknowledgement-dispatcher.js';
 import type { MailParser, StoredRawMail, ThreadIndex, ThreadRoot } from './email-ports.js';
@@ -115,12 +118,14 @@ export class EmailIntake {
       await this.remember(ids, root, log);
     }
     if (decision.send && ackId !== undefined && this.deps.acknowledgements !== null) {
+      const repeat = thread === null ? await this.repeatFor(submission, decision.to, log) : null;
       const text = buildAcknowledgement({
         subject: mail.subject,
         ticket: root.ticket,
         followUp: thread !== null,
         dropped,
         ...(submission.hints.emergency !== undefined ? { emergency: submission.hints.emergency.line } : {}),
+        ...(repeat !== null ? { repeatOf: repeat } : {}),
       });
       this.deps.acknowledgements.dispatch(
         {
@@ -151,6 +156,21 @@ export class EmailIntake {
       outcome.duplicate ? 'mail was filed before' : 'mail filed',
     );
     return { submission, duplicate: outcome.duplicate, durability: outcome.durability, autoReply, acknowledgement };
+  }
+
+  /**
+   * The progress of the open request this mail repeats, for its acknowledgement. Only when the acknowledgement goes
+   * to the address the request is filed under: a From can be anyone's, but then the answer goes to them, whereas a
+   * Reply-To elsewhere would hand a stranger the ticket and progress of that person's request.
+   */
+  private async repeatFor(submission: Submission, to: string, log: Log): Promise<RepeatProgress | null> {
+    if (submission.hints.repeatOf === undefined) return null;
+    const own = submission.contact.email;
+    if (own === undefined || own.toLowerCase() !== to.toLowerCase()) {
+      log.info({ submissionId: submission.id, repeatOf: submission.hints.repeatOf.id }, 'repeat not named in the acknowledgement: it goes to another address than the sender\'s');
+      return null;
+    }
+    return await lookUpRepeat(this.deps.intake, submission, log);
   }
 
   private async fileUnparseable(envelope: Envelope, raw: StoredRawMail, log: Log): Promise<MailReceipt> {

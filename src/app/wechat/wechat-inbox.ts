@@ -13,6 +13,7 @@ import {
   followUpText,
   notAcceptedText,
   receivedText,
+  repeatText,
   statusText,
   ticketNotFoundText,
   usageText,
@@ -26,6 +27,7 @@ import { silentLog } from '../app-ports.js';
 import type { Log } from '../app-ports.js';
 import { IdempotencyConflictError, SubmissionInvalidError } from '../intake/intake-ports.js';
 import type { Intake, IntakeRecord, SubmitOutcome } from '../intake/intake-ports.js';
+import { lookUpRepeat } from '../intake/repeat-lookup.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { ConversationStore, MediaQueue, OpenRequest, WindowEntry } from './wechat-ports.js';
 
@@ -163,12 +165,13 @@ export class WechatInbox {
 
     if (request === null) return SUCCESS;
     const emergency = submission.hints.emergency?.line;
-    const isFollowUp = submission.refs.followUpOf !== undefined;
+    // A follow-up belongs to the request the citizen is adding to right now: that request's reply already said
+    // whether it repeats an earlier one.
+    if (submission.refs.followUpOf !== undefined) return { kind: 'text', content: followUpText(submission.language, request.ticket, emergency) };
+    const repeat = await lookUpRepeat(this.deps.intake, submission, log);
     return {
       kind: 'text',
-      content: isFollowUp
-        ? followUpText(submission.language, request.ticket, emergency)
-        : receivedText(submission.language, request.ticket, emergency),
+      content: repeat === null ? receivedText(submission.language, request.ticket, emergency) : repeatText(submission.language, request.ticket, repeat, emergency),
     };
   }
 

@@ -1,8 +1,11 @@
 // The acknowledgement tells the citizen the mail arrived and which ticket to quote: Chinese first, then English,
 // since the hotline serves both and the language guess on a short mail is weak. It says which attachments were not
-// taken, and when the classifier saw an emergency it gives the number to call now. It repeats nothing the citizen
-// wrote except the subject and their own file names.
+// taken, and when the classifier saw an emergency it gives the number to call now. A request repeating an open one
+// is answered with the first one's progress. It repeats nothing the citizen wrote except the subject and their own
+// file names.
 
+import { repeatNotice } from '../intake/repeat-reply.js';
+import type { RepeatProgress } from '../intake/repeat-reply.js';
 import type { EmergencyLine } from '../intake/submission.js';
 import { ticketTag, withoutTicketTags } from './ticket-in-subject.js';
 
@@ -22,6 +25,8 @@ export interface AcknowledgementInput {
   readonly followUp: boolean;
   readonly dropped: readonly DroppedAttachment[];
   readonly emergency?: EmergencyLine;
+  /** The open request this mail repeats (not said for a follow-up, which joins its own request). */
+  readonly repeatOf?: RepeatProgress;
 }
 
 export interface AcknowledgementText {
@@ -83,6 +88,8 @@ export function buildAcknowledgement(input: AcknowledgementInput): Acknowledgeme
   const zh: string[] = ['您好！', ''];
   if (input.followUp) zh.push(`北京12345市民服务热线已收到您的补充来信，已并入工单 ${ticket}。`);
   else zh.push(`北京12345市民服务热线已收到您的来信，工单号：${ticket}。`);
+  const repeat = input.followUp ? undefined : input.repeatOf;
+  if (repeat !== undefined) zh.push('', repeatNotice('zh', repeat));
   if (input.emergency !== undefined) {
     zh.push('', `如您或他人正面临危险，请立即拨打 ${EMERGENCY_ZH[input.emergency]}，不要等待邮件答复。`);
   }
@@ -101,6 +108,7 @@ export function buildAcknowledgement(input: AcknowledgementInput): Acknowledgeme
   const en: string[] = ['Hello,', ''];
   if (input.followUp) en.push(`The Beijing 12345 citizen service hotline has added your message to ticket ${ticket}.`);
   else en.push(`The Beijing 12345 citizen service hotline has received your message. Your ticket number is ${ticket}.`);
+  if (repeat !== undefined) en.push('', repeatNotice('en', repeat));
   if (input.emergency !== undefined) {
     en.push('', `If you or anyone else is in danger, call ${EMERGENCY_EN[input.emergency]} now; do not wait for an e-mail.`);
   }

@@ -58,11 +58,22 @@ export function findRepeat(candidate: Submission, previous: readonly Submission[
     if (p.category !== candidate.category) return false;
     const known = new Set(p.attachments.map((a) => a.sha256));
     if (candidate.attachments.some((a) => !known.has(a.sha256))) return false;
-    return compactText(p.text).includes(compact) || jaccard(tokens, textTokens(p.text)) >= REPEAT_SIMILARITY;
+    return containedIn(compact, compactText(p.text)) || jaccard(tokens, textTokens(p.text)) >= REPEAT_SIMILARITY;
   });
   const earliest = matches.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id))[0];
   return earliest ? { id: earliest.id, ticket: earliest.ticket } : null;
 }
+
+/**
+ * "Nothing new" by containment needs a real excerpt: a few characters (or none: `。`) are contained in almost
+ * any text, and would let anyone who knows a phone number learn that its owner has an open request.
+ */
+function containedIn(excerpt: string, text: string): boolean {
+  return excerpt.length >= MIN_EXCERPT && excerpt.length * 2 >= text.length && text.includes(excerpt);
+}
+
+/** Letters and digits, as in `compactText`, an excerpt needs to count as a repeat by containment. */
+export const MIN_EXCERPT = 8;
 
 /** Letters and digits only, NFKC, lower case: punctuation, spacing and width do not make a text new. */
 function compactText(text: string): string {

@@ -2,16 +2,13 @@
 // answer no message of theirs (the welcome, the menu help) are bilingual. WeChat shows at most 2048 bytes of a
 // passive reply, so notes taken from the work-order system are shortened.
 
+import { beijingTime } from '../beijing-time.js';
+import { repeatNotice } from '../intake/repeat-reply.js';
+import type { RepeatProgress } from '../intake/repeat-reply.js';
+import { STATUS_NAMES } from '../intake/status-names.js';
 import type { EmergencyLine, Language, Status } from '../intake/submission.js';
 
-const STATUS_NAMES: Readonly<Record<Status, Readonly<Record<Language, string>>>> = {
-  received: { zh: '已接收', en: 'received' },
-  accepted: { zh: '已受理', en: 'accepted' },
-  in_progress: { zh: '办理中', en: 'in progress' },
-  resolved: { zh: '已办结', en: 'resolved' },
-  closed: { zh: '已关闭', en: 'closed' },
-  rejected: { zh: '不予受理', en: 'not accepted' },
-};
+export { beijingTime };
 
 const EMERGENCY_NAMES: Readonly<Record<EmergencyLine, Readonly<Record<Language, string>>>> = {
   '110': { zh: '报警电话 110', en: 'the police on 110' },
@@ -50,6 +47,18 @@ export function receivedText(language: Language, ticket: string, emergency?: Eme
     ? `${urgent}We have received your request. Ticket number: ${ticket}\n` +
         `Anything you send in the next few minutes is added to it. Send "status ${ticket}" to see its progress.`
     : `${urgent}您的诉求已收到，工单号：${ticket}\n几分钟内继续发送的内容会补充到该工单。发送“查询 ${ticket}”可查看办理进度。`;
+}
+
+/**
+ * A new request that repeats an open one of the citizen's: the first request's progress, then this message's own
+ * ticket (what the next few minutes' messages are added to).
+ */
+export function repeatText(language: Language, ticket: string, first: RepeatProgress, emergency?: EmergencyLine): string {
+  const urgent = emergency === undefined ? '' : emergencyLine(language, emergency);
+  const notice = repeatNotice(language, first);
+  return language === 'en'
+    ? `${urgent}${notice}\nThis message's ticket number is ${ticket}. Send "status ${first.ticket}" to see the progress of the first.`
+    : `${urgent}${notice}\n本次消息的工单号：${ticket}。发送“查询 ${first.ticket}”可查看原工单的办理进度。`;
 }
 
 export function followUpText(language: Language, ticket: string, emergency?: EmergencyLine): string {
@@ -101,11 +110,4 @@ function emergencyLine(language: Language, line: EmergencyLine): string {
 function shorten(note: string): string {
   const chars = [...note];
   return chars.length > MAX_NOTE_LENGTH ? `${chars.slice(0, MAX_NOTE_LENGTH).join('')}…` : note;
-}
-
-/** `YYYY-MM-DD HH:mm` in UTC+8 (China has kept one offset without daylight saving since 1991). */
-export function beijingTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }

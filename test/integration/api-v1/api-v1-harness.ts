@@ -2,13 +2,11 @@
 // prefix, the content-addressed store in a temp dir, keys from a real keys file. Torn down (keys deleted) after.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { createApiKey, FileApiKeys, writeApiKeysFile } from '../../../src/adapters/api-keys/index.js';
 import type { ApiKeyEntry } from '../../../src/adapters/api-keys/index.js';
 import { ContentStore } from '../../../src/adapters/attachments/content-store.js';
@@ -16,12 +14,12 @@ import { apiV1Routes } from '../../../src/adapters/http/api-v1/index.js';
 import type { ApiV1Limits } from '../../../src/adapters/http/api-v1/index.js';
 import { buildHttpServer } from '../../../src/adapters/http/index.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
-import { createLogger } from '../../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { ApiKeyScope } from '../../../src/app/intake/api-keys.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
-
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+import { capturedLogger } from '../../support/logs.js';
+import { dropIntake } from '../../support/intake.js';
+import { REDIS_URL } from '../../support/redis.js';
 
 /** A real 1x1 PNG. */
 export const PNG_BYTES = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -82,16 +80,8 @@ export async function startApiV1<K extends string>(
   const keysFile = join(dataDir, 'api-keys.json');
   await writeApiKeysFile(keysFile, { keys: Object.values(entries) });
 
-  const chunks: string[] = [];
-  const log = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  });
+  const logs = capturedLogger('debug');
+  const log = logs.log;
   const created = await createIntake({
     redisUrl: options.intakeRedisUrl ?? REDIS_URL,
     prefix,
@@ -122,7 +112,7 @@ export async function startApiV1<K extends string>(
     keys,
     entries,
     dataDir,
-    logText: () => chunks.join(''),
+    logText: logs.text,
     async jobFor(id) {
       const jobs = await queue.getJobs(['waiting', 'prioritized', 'active', 'completed', 'failed', 'delayed']);
       return jobs.find((job) => job.data.id === id);
@@ -131,18 +121,7 @@ export async function startApiV1<K extends string>(
       await server.close();
       await queue.close();
       await created.close();
-      const redis = new Redis(REDIS_URL);
-      try {
-        let cursor = '0';
-        do {
-          const [next, found] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 500);
-          cursor = next;
-          if (found.length > 0) await redis.del(...found);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
-      await rm(dataDir, { recursive: true, force: true });
+      await dropIntake(prefix, dataDir);
     },
   };
 }

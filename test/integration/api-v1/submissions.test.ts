@@ -274,6 +274,30 @@ describe('GET /v1/submissions/:id and PUT /v1/submissions/:id/status', () => {
     expect(record.history).toHaveLength(1);
   });
 
+  it('tells the citizen, through a key that may read, the first ticket and its progress when a request is repeated', async () => {
+    const body = { text: '海淀区中关村大街的公交站牌被撞倒了', category: 'transportation', contact: { phone: '13612345678' } };
+    const first = (await submit(body)).body as unknown as Receipt;
+    expect(first.message).toBeUndefined();
+
+    const second = await submit(body);
+    expect(second.response.status).toBe(201);
+    const receipt = second.body as unknown as Receipt;
+    expect(receipt.ticket).not.toBe(first.ticket);
+    expect(receipt.hints['repeatOf']).toEqual({ id: first.id, ticket: first.ticket });
+    expect(receipt.message).toMatch(new RegExp(`^您此前已提出过相同的诉求，工单号 ${first.ticket}（北京时间 [0-9: -]+ 收到），目前状态：已接收。`));
+
+    const put = await fetch(`${h.url}/v1/submissions/${first.id}/status`, { method: 'PUT', headers: json(h.keys.workOrders), body: JSON.stringify({ status: 'in_progress', note: '已通知公交集团修复' }) });
+    expect(put.status).toBe(200);
+    const third = (await submit(body)).body as unknown as Receipt;
+    expect(third.message).toContain(`工单号 ${first.ticket}`);
+    expect(third.message).toContain('目前状态：办理中（最新说明：已通知公交集团修复）');
+
+    // A submit-only key learns nothing of the citizen's other requests, not even in the message.
+    const blind = (await submit(body, {}, 'submitOnly')).body as unknown as Receipt;
+    expect(blind.message).toBeUndefined();
+    expect(JSON.stringify(blind)).not.toContain(first.ticket);
+  });
+
   it('shows repeat and privacy hints only to keys that may read', async () => {
     const body = { text: '我的身份证号是11010119900307651X，社保卡办不下来', contact: { phone: '13700137000' } };
     const submitOnly = await submit(body, {}, 'submitOnly');

@@ -4,13 +4,12 @@
 
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import type { ParsedMail as LibParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
@@ -22,36 +21,14 @@ import type { EmailChannel, EmailChannelOptions } from '../../../src/adapters/em
 import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import type { CreatedIntake, CreateIntakeOptions } from '../../../src/adapters/intake/create-intake.js';
-import type { Log } from '../../../src/app/app-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
+import { recordingLog } from '../../support/logs.js';
+import type { LogLine } from '../../support/logs.js';
+import { dropIntake } from '../../support/intake.js';
+import { REDIS_URL } from '../../support/redis.js';
 
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const HOTLINE = '12345@hotline.example';
 export const MAIL_FROM = '北京12345市民服务热线 <12345@hotline.example>';
-
-export interface LogLine {
-  readonly level: string;
-  readonly msg: string;
-  readonly fields: Record<string, unknown>;
-}
-
-export function recordingLog(): { log: Log; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: string, bindings: Record<string, unknown>) =>
-    (obj: object | string, msg?: string): void => {
-      if (typeof obj === 'string') lines.push({ level, msg: obj, fields: { ...bindings } });
-      else lines.push({ level, msg: msg ?? '', fields: { ...bindings, ...(obj as Record<string, unknown>) } });
-    };
-  const make = (bindings: Record<string, unknown>): Log => ({
-    debug: at('debug', bindings),
-    info: at('info', bindings),
-    warn: at('warn', bindings),
-    error: at('error', bindings),
-    child: (more) => make({ ...bindings, ...more }),
-  });
-  return { log: make({}), lines };
-}
 
 export interface SunkMail {
   readonly envelopeFrom: string;
@@ -181,7 +158,7 @@ export async function startEmailHarness(options: HarnessOptions = {}): Promise<E
   } catch (err) {
     await sink.close();
     await created.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await dropIntake(prefix, dataDir);
     throw err;
   }
   const queue = new Queue<Submission>(created.queueName, { connection: { host: '127.0.0.1', port: 6379 }, prefix: created.queuePrefix });
@@ -203,25 +180,9 @@ export async function startEmailHarness(options: HarnessOptions = {}): Promise<E
       await sink.close();
       await queue.close();
       await created.close();
-      await deleteKeys(`{${prefix}}*`);
-      await rm(dataDir, { recursive: true, force: true });
+      await dropIntake(prefix, dataDir);
     },
   };
-}
-
-export async function deleteKeys(pattern: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmailChannel } from '../../../src/adapters/email/start-email-channel.js';
+import { silentLog } from '../../../src/app/app-ports.js';
 import { HOTLINE, PNG, smtpDialog, startEmailHarness } from './email-harness.js';
 
 const run = promisify(execFile);
@@ -165,14 +166,13 @@ describe('e-mail channel with a certificate', () => {
   });
 
   it('refuses to start with only one of certificate and key, or an unreadable file', async () => {
-    const { log } = { log: silent() };
     const common = {
       intake: {} as never,
       attachments: {} as never,
       redisUrl: 'redis://127.0.0.1:1',
       prefix: 'unused',
       dataDir: dir,
-      log,
+      log: silentLog,
       port: 0,
       accept: HOTLINE,
     };
@@ -184,11 +184,6 @@ describe('e-mail channel with a certificate', () => {
     expect((await readdir(dir)).sort()).toEqual(['cert.pem', 'key.pem']);
   });
 });
-
-function silent() {
-  const log = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => log };
-  return log;
-}
 
 describe('e-mail channel when the client goes away mid-message', () => {
   it('keeps nothing and logs it as a disconnect', async () => {

@@ -283,9 +283,34 @@ describe('e-mail channel over SMTP', () => {
     expect(duplicates.every((l) => l.fields['acknowledgement'] === 'duplicate')).toBe(true);
   });
 
+  it('answers the same request mailed again with the first ticket and its progress', async () => {
+    const send = (n: number, text = '西城区金融街的人行道地砖松动，下雨天一踩一脚泥水。') =>
+      h.client.sendMail({ from: 'repeat@citizen.example.cn', to: HOTLINE, subject: '人行道地砖松动', text, messageId: `<repeat-${n}@citizen.example.cn>` });
+    const first = ticketIn((await send(1)).response);
+    const firstAck = await h.sink.nextTo('repeat@citizen.example.cn');
+    expect(firstAck.parsed.text).not.toContain('您此前已提出过相同的诉求');
+
+    const second = ticketIn((await send(2)).response);
+    expect(second).not.toBe(first);
+    expect((await h.job('email:repeat-2@citizen.example.cn'))?.data.hints.repeatOf?.ticket).toBe(first);
+    const secondAck = await h.sink.nextTo('repeat@citizen.example.cn');
+    expect(secondAck.parsed.subject).toBe(`Re: 人行道地砖松动 ${ticketTag(second)}`);
+    expect(secondAck.parsed.text).toContain(`工单号：${second}`);
+    expect(secondAck.parsed.text).toMatch(new RegExp(`您此前已提出过相同的诉求，工单号 ${first}（北京时间 [0-9: -]+ 收到），目前状态：已接收。`));
+    expect(secondAck.parsed.text).toMatch(new RegExp(`You made the same request before: ticket ${first}, received [0-9: -]+ Beijing time; status: received\\.`));
+
+    const record = await h.created.intake.getByTicket(first);
+    await h.created.intake.updateStatus(record?.submission.id ?? '', { status: 'accepted', at: new Date().toISOString(), note: '已转西城区城管委' });
+    await send(3, '西城区金融街的人行道地砖松动，下雨天一踩一脚泥水！');
+    const thirdAck = await h.sink.nextTo('repeat@citizen.example.cn');
+    expect(thirdAck.parsed.text).toContain(`工单号 ${first}`);
+    expect(thirdAck.parsed.text).toContain('目前状态：已受理（最新说明：已转西城区城管委）');
+    expect(thirdAck.parsed.text).toContain('status: accepted (latest note: 已转西城区城管委)');
+  });
+
   it('never logs an address unmasked', () => {
     const text = JSON.stringify(h.logLines);
-    for (const address of ['zhang.san@citizen.example.cn', 'li.si@citizen.example.cn', 'wang.wu@citizen.example.cn', 'someone@elsewhere.example', 'stranger@elsewhere.example']) {
+    for (const address of ['zhang.san@citizen.example.cn', 'li.si@citizen.example.cn', 'wang.wu@citizen.example.cn', 'someone@elsewhere.example', 'stranger@elsewhere.example', 'repeat@citizen.example.cn']) {
       expect(text).not.toContain(address);
     }
     expect(text).toContain('z***@citizen.example.cn');

@@ -2,10 +2,9 @@
 // simulator, with prompts that play fast, and gives tests the simulator's control object.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { createLogger } from '../../../src/adapters/log/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import type { Config } from '../../../src/config/index.js';
@@ -14,6 +13,7 @@ import { startGateway } from '../../../src/main.js';
 import type { Gateway, GatewayOptions } from '../../../src/main.js';
 import { MemorySoundCatalog } from '../../../src/simulator/index.js';
 import type { SimulatorControl } from '../../../src/simulator/index.js';
+import { dropIntake } from '../../support/intake.js';
 
 export const FLOW_FILE = 'ivr-flows/12345.yaml';
 export const PROMPT_MS = 40;
@@ -77,26 +77,9 @@ export async function startHarness(env: Record<string, string> = {}, options: Ga
     },
     async close() {
       await gateway.close();
-      await dropIntake(config);
+      await dropIntake(config.intake.prefix, config.intake.dataDir, config.redis.url);
     },
   };
-}
-
-/** Removes what a harness left behind: its intake keys in Redis and its DATA_DIR. */
-export async function dropIntake(config: Config): Promise<void> {
-  const redis = new Redis(config.redis.url, { lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${config.intake.prefix}}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  rmSync(config.intake.dataDir, { recursive: true, force: true });
 }
 
 /** The media the caller heard, in order. */

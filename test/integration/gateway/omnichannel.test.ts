@@ -3,7 +3,6 @@
 // job in the single `intake` queue, in the canonical shape, and `intake tail` printed each of them.
 
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -14,21 +13,11 @@ import { runIntakeTail } from '../../../src/adapters/intake/intake-tail-command.
 import { wechatSignature } from '../../../src/adapters/wechat/wechat-crypto.js';
 import { validateSubmission } from '../../../src/domain/intake/validate-submission.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
+import { freePort } from '../../support/net.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
 
 const WECHAT_TOKEN = 'hotline12345';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 let h: Harness;
 let apiKey: string;

@@ -3,10 +3,10 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulatedAsterisk } from '../../../src/simulator/simulated-asterisk.js';
 import type { SimulatedAsterisk } from '../../../src/simulator/simulated-asterisk.js';
+import { freePort } from '../../support/net.js';
 import type { Harness } from './harness.js';
 import { FLOW_FILE, heard, hotlineSounds, startHarness } from './harness.js';
 
@@ -45,15 +45,6 @@ describe('ARI link loss', () => {
     expect(ready.status).toBe(503);
   }, 20_000);
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The gateway as its own process (`hotline-gateway serve`) against an Asterisk it does not own. */
 async function spawnGateway(asterisk: SimulatedAsterisk): Promise<ChildProcess> {

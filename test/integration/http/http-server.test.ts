@@ -1,31 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildHttpServer } from '../../../src/adapters/http/index.js';
 import type { HttpServer, HttpServerDeps } from '../../../src/adapters/http/index.js';
-import { createLogger } from '../../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { LogLevel } from '../../../src/config/index.js';
-
-function captureLog(level: LogLevel) {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return {
-    log: createLogger({ level, destination: stream }),
-    text: () => chunks.join(''),
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
-}
+import { capturedLogger } from '../../support/logs.js';
 
 const servers: HttpServer[] = [];
 afterEach(async () => {
@@ -33,7 +12,7 @@ afterEach(async () => {
 });
 
 async function start(overrides: Partial<HttpServerDeps> & { level?: LogLevel } = {}) {
-  const logs = captureLog(overrides.level ?? 'info');
+  const logs = capturedLogger(overrides.level ?? 'info');
   const metrics = new GatewayMetrics({ processMetrics: false });
   const server = buildHttpServer({ log: logs.log, metrics, readiness: () => ({ ari: true, ami: true }), ...overrides });
   servers.push(server);
@@ -101,7 +80,7 @@ describe('operations HTTP server', () => {
   });
 
   it('serves routes added as plugins, through deps.routes and register()', async () => {
-    const logs = captureLog('info');
+    const logs = capturedLogger('info');
     const server = buildHttpServer({
       log: logs.log,
       metrics: new GatewayMetrics({ processMetrics: false }),
@@ -175,7 +154,7 @@ describe('operations HTTP server', () => {
 
   it('names the address when it cannot listen', async () => {
     const first = await start();
-    const logs = captureLog('info');
+    const logs = capturedLogger('info');
     const second = buildHttpServer({ log: logs.log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
     servers.push(second);
     await expect(second.listen(first.port, '127.0.0.1')).rejects.toMatchObject({
@@ -186,7 +165,7 @@ describe('operations HTTP server', () => {
 });
 
 async function startWithRoutes(routes: (app: FastifyInstance) => void) {
-  const logs = captureLog('info');
+  const logs = capturedLogger('info');
   const server = buildHttpServer({ log: logs.log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
   servers.push(server);
   server.register(async (app) => routes(app));

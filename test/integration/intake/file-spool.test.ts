@@ -9,7 +9,7 @@ import { decodeLine, encodeLine, FileSpool } from '../../../src/adapters/intake/
 import type { SpoolEntry } from '../../../src/app/intake/durable-intake-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
-import { recordingLog } from './intake-harness.js';
+import { recordingLog } from '../../support/logs.js';
 
 let dir: string;
 const open: FileSpool[] = [];

@@ -2,7 +2,7 @@
 // Redis, a recording log, drafts, and a look at what is really in the `intake` queue.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -10,35 +10,11 @@ import { Redis } from 'ioredis';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import type { CreatedIntake, CreateIntakeOptions } from '../../../src/adapters/intake/create-intake.js';
 import { INTAKE_QUEUE_NAME, IntakeKeys } from '../../../src/adapters/intake/intake-keys.js';
-import type { Log } from '../../../src/app/app-ports.js';
 import type { SubmitRequest } from '../../../src/app/intake/intake-ports.js';
 import type { Submission, SubmissionDraft } from '../../../src/domain/intake/submission.js';
-
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly msg: string;
-  readonly fields: Record<string, unknown>;
-}
-
-export function recordingLog(): { log: Log; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (level: LogLine['level'], bindings: Record<string, unknown>) =>
-    (obj: object | string, msg?: string): void => {
-      if (typeof obj === 'string') lines.push({ level, msg: obj, fields: { ...bindings } });
-      else lines.push({ level, msg: msg ?? '', fields: { ...bindings, ...(obj as Record<string, unknown>) } });
-    };
-  const make = (bindings: Record<string, unknown>): Log => ({
-    debug: at('debug', bindings),
-    info: at('info', bindings),
-    warn: at('warn', bindings),
-    error: at('error', bindings),
-    child: (more) => make({ ...bindings, ...more }),
-  });
-  return { log: make({}), lines };
-}
+import { recordingLog } from '../../support/logs.js';
+import { dropIntake } from '../../support/intake.js';
+import { REDIS_URL } from '../../support/redis.js';
 
 export function draft(overrides: Partial<SubmissionDraft> = {}): SubmissionDraft {
   return {
@@ -102,13 +78,7 @@ export class IntakeFixture {
   async cleanup(): Promise<void> {
     await Promise.all(this.opened.splice(0).map((c) => c.close()));
     await Promise.all(this.queues.splice(0).map((q) => q.close()));
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keys.bullPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await this.redis.del(...keys);
-    } while (cursor !== '0');
     this.redis.disconnect();
-    await rm(this.dataDir, { recursive: true, force: true });
+    await dropIntake(this.prefix, this.dataDir);
   }
 }

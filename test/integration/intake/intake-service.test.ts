@@ -12,7 +12,8 @@ import { openIntakeTail } from '../../../src/adapters/intake/intake-tail.js';
 import { IdempotencyConflictError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { isValidTicket, sequenceFromTicket, ticketFromSequence } from '../../../src/domain/intake/ticket.js';
-import { draft, IntakeFixture, REDIS_URL, request } from './intake-harness.js';
+import { REDIS_URL } from '../../support/redis.js';
+import { draft, IntakeFixture, request } from './intake-harness.js';
 
 let fx: IntakeFixture;
 const workers: Worker[] = [];

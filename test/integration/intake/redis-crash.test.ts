@@ -16,8 +16,10 @@ import { INTAKE_QUEUE_NAME, IntakeKeys } from '../../../src/adapters/intake/inta
 import type { SubmitOutcome } from '../../../src/app/intake/intake-ports.js';
 import { IntakeUnavailableError } from '../../../src/app/intake/intake-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
-import { recordingLog, request } from './intake-harness.js';
-import { freePort, RedisServer } from './redis-server.js';
+import { recordingLog } from '../../support/logs.js';
+import { freePort } from '../../support/net.js';
+import { request } from './intake-harness.js';
+import { RedisServer } from './redis-server.js';
 
 const PREFIX = 'crash';
 let root: string;

@@ -2,7 +2,7 @@
 // real Redis-backed intake (own key prefix per test, removed afterwards) and integrator keys from a real keys file.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -16,8 +16,9 @@ import { createLogger } from '../../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import { silentLog } from '../../../src/app/app-ports.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
+import { dropIntake } from '../../support/intake.js';
+import { REDIS_URL } from '../../support/redis.js';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
 export const JURISDICTION = 'beijing.gov.cn';
 
 export interface Open311Gateway {
@@ -68,14 +69,8 @@ export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDep
       await server.close();
       await queue.close();
       await created.close();
-      let cursor = '0';
-      do {
-        const [next, found] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (found.length > 0) await redis.del(...found);
-      } while (cursor !== '0');
       await redis.quit();
-      await rm(dataDir, { recursive: true, force: true });
+      await dropIntake(prefix, dataDir);
     },
   };
 }

@@ -151,4 +151,42 @@ describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when
     expect(await page.textContent('#ticket-number')).toMatch(/^[0-9]{9,20}$/);
     expect(pageErrors).toEqual([]);
   });
+
+  it('answers the same request sent again with the first ticket\'s progress, above the new ticket', async () => {
+    const send = async () => {
+      await page.click('#submit-another');
+      await page.fill('#text', 'The pavement outside the school gate is broken and children trip over it');
+      await page.selectOption('#category', 'urban-management');
+      await page.fill('#email', 'parent@example.cn');
+      await page.click('#submit');
+      await page.waitForSelector('#result:not([hidden])');
+      return (await page.textContent('#ticket-number'))?.trim() ?? '';
+    };
+    const first = await send();
+    expect(await page.isHidden('#repeat')).toBe(true);
+    expect(await page.textContent('#ticket-label')).toBe('Ticket number');
+    const record = await h.intake.getByTicket(first);
+    await h.intake.updateStatus(record?.submission.id ?? '', { status: 'accepted', at: new Date().toISOString(), note: 'Passed to the district road office' });
+
+    const second = await send();
+    await page.waitForSelector('#repeat:not([hidden])');
+    expect(second).not.toBe(first);
+    expect(await page.textContent('#repeat-heading')).toBe('You have sent this request before');
+    // Only the last four digits: anyone can type a phone number into the form.
+    expect(await page.textContent('#repeat-ticket')).toBe(`${'*'.repeat(first.length - 4)}${first.slice(-4)}`);
+    expect(await page.textContent('#repeat-status')).toBe('Accepted');
+    expect(await page.textContent('body')).not.toContain('Passed to the district road office');
+    expect(await page.textContent('#repeat-received')).not.toBe('');
+    expect(await page.isHidden('#repeat-unknown')).toBe(true);
+    expect(await page.textContent('#ticket-label')).toBe('Ticket number of this submission');
+    // Above the new ticket, so it is what the citizen reads first; and the page still fits the phone.
+    const [repeatTop, ticketTop] = await page.evaluate(`['repeat', 'ticket-number'].map((id) => document.getElementById(id).getBoundingClientRect().top)`) as number[];
+    expect(repeatTop).toBeLessThan(ticketTop ?? 0);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+
+    await page.click('#lang-switch');
+    await expect.poll(() => page.textContent('#repeat-status')).toBe('已受理');
+    expect(await page.textContent('#ticket-label')).toBe('本次提交的工单号');
+    expect(pageErrors).toEqual([]);
+  });
 });

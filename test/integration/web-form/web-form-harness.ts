@@ -4,12 +4,10 @@
 
 import { Queue } from 'bullmq';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { crc32, deflateSync } from 'node:zlib';
 import { ContentStore } from '../../../src/adapters/attachments/content-store.js';
 import { buildHttpServer } from '../../../src/adapters/http/index.js';
@@ -17,12 +15,12 @@ import { webFormRoutes } from '../../../src/adapters/http/web-form/index.js';
 import type { WebFormDeps } from '../../../src/adapters/http/web-form/index.js';
 import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
-import { createLogger } from '../../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
-
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+import { capturedLogger } from '../../support/logs.js';
+import { dropIntake } from '../../support/intake.js';
+import { REDIS_URL } from '../../support/redis.js';
 
 export interface WebFormHarness {
   readonly url: string;
@@ -45,16 +43,8 @@ export interface HarnessOptions {
 export async function startWebForm(options: HarnessOptions = {}): Promise<WebFormHarness> {
   const prefix = `test-web-form-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'web-form-'));
-  const chunks: string[] = [];
-  const log = createLogger({
-    level: 'debug',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        chunks.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  });
+  const logs = capturedLogger('debug');
+  const log = logs.log;
   const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log });
   const limits = options.limits ?? { fileBytes: 256 * 1024, files: 3 };
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 8 * 1024 * 1024 });
@@ -68,31 +58,15 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
     intake,
     attachments,
     queue,
-    logText: () => chunks.join(''),
+    logText: logs.text,
     jobFor: (idempotencyKey) => queue.getJob(intakeJobId(`form:${idempotencyKey}`)),
     async close() {
       await server.close();
       await queue.close();
       await created.close();
-      await deleteKeys(`{${prefix}}*`);
-      await rm(dataDir, { recursive: true, force: true });
+      await dropIntake(prefix, dataDir);
     },
   };
-}
-
-async function deleteKeys(pattern: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** A real, decodable PNG (a red square), made here so the test does not depend on a fixture file. */

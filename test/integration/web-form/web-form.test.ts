@@ -150,6 +150,30 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
       expect((body['emergency'] as { message: string }).message).toContain('119');
     });
 
+    it('answers a repeat with the first request\'s ticket and progress, still giving the new ticket', async () => {
+      const form = { text: '我家楼下的下水道井盖松动了，车一过就响', category: 'urban-management', language: 'zh', phone: '137 1234 5678' };
+      const first = await json(await postJson(h, { ...form, idempotencyKey: randomUUID() }));
+      expect(first).not.toHaveProperty('repeatOf');
+
+      const second = await postJson(h, { ...form, idempotencyKey: randomUUID() });
+      expect(second.status).toBe(201);
+      const body = await json(second);
+      expect(body['ticket']).not.toBe(first['ticket']);
+      const masked = `${'*'.repeat(String(first['ticket']).length - 4)}${String(first['ticket']).slice(-4)}`;
+      expect(body['repeatOf']).toEqual({ ticket: masked, status: 'received', receivedAt: first['receivedAt'] });
+
+      // The work-order system moves the first request on: the next repeat shows where it stands now.
+      const record = await h.intake.getByTicket(String(first['ticket']));
+      await h.intake.updateStatus(record?.submission.id ?? '', { status: 'accepted', at: new Date().toISOString(), note: '已转朝阳区城管委', agency: '朝阳区城管委' });
+      const third = await json(await postJson(h, { ...form, text: '我家楼下的下水道井盖松动了，车一过就响！', idempotencyKey: randomUUID() }));
+      // The form cannot tell who typed the phone number: no full ticket, no notes.
+      expect(third['repeatOf']).toEqual({ ticket: masked, status: 'accepted', receivedAt: first['receivedAt'] });
+      // Nothing internal and nothing personal: no ids, no agency, no contact.
+      for (const secret of [record?.submission.id ?? '?', 'agency', '13712345678', '井盖']) expect(JSON.stringify(third)).not.toContain(secret);
+      const queued = await h.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active']);
+      expect(queued.find((job) => job.data.ticket === third['ticket'])?.data.hints.repeatOf).toEqual({ id: record?.submission.id, ticket: first['ticket'] });
+    });
+
     it('names the field of bad input', async () => {
       const key = randomUUID();
       const cases: [unknown, number, Record<string, unknown>][] = [
@@ -309,6 +333,29 @@ describe('web form limits and failures', () => {
     expect(await json(limited)).toMatchObject({ code: 'rate_limited' });
     // Looking up a ticket has its own allowance.
     expect((await fetch(`${h.url}/form/status/${ticketFromSequence(1)}`)).status).not.toBe(429);
+  });
+
+  it('answers a repeat with the first ticket alone when the first request cannot be read', async () => {
+    // The real intake, except that reading a record fails the way it does when Redis stops answering.
+    const h = await startWebForm({
+      intake: (real) => ({
+        submit: (request) => real.submit(request),
+        get: async () => {
+          throw new IntakeUnavailableError('intake records cannot be read right now', 7);
+        },
+        getByTicket: (ticket) => real.getByTicket(ticket),
+        find: (query) => real.find(query),
+        updateStatus: (id, entry) => real.updateStatus(id, entry),
+        rate: (id, rating) => real.rate(id, rating),
+      }),
+    });
+    harnesses.push(h);
+    const form = { text: 'The street light outside number 12 has been out for a week', language: 'en', email: 'citizen@example.cn' };
+    const first = await json(await postJson(h, { ...form, idempotencyKey: randomUUID() }));
+    const second = await postJson(h, { ...form, idempotencyKey: randomUUID() });
+    expect(second.status).toBe(201);
+    expect((await json(second))['repeatOf']).toEqual({ ticket: `${'*'.repeat(String(first['ticket']).length - 4)}${String(first['ticket']).slice(-4)}` });
+    expect(h.logText()).toContain('repeated request cannot be read');
   });
 
   it('answers 503 with Retry-After when intake cannot take the submission', async () => {

@@ -230,6 +230,29 @@ describe('other message types and events', () => {
   });
 });
 
+describe('repeated requests', () => {
+  it('answers the same request sent again with the first ticket and its progress', async () => {
+    // No merge window, so the second message is a request of its own rather than a follow-up of the first.
+    const unmerged = await fixture.gateway({ mergeWindowMs: 0 });
+    const words = '朝阳区望京西园三区的路灯坏了一个星期了';
+    const first = ticketIn((await push(unmerged, text(words))).content);
+
+    const second = await push(unmerged, text(words), { mode: 'safe' });
+    expect(second.content).toMatch(new RegExp(`^您此前已提出过相同的诉求，工单号 ${first}（北京时间 [0-9: -]+ 收到），目前状态：已接收。`));
+    const jobs = await fixture.jobs();
+    expect(jobs).toHaveLength(2);
+    expect(jobs[1]?.hints.repeatOf).toEqual({ id: jobs[0]?.id, ticket: first });
+    expect(second.content).toContain(`本次消息的工单号：${jobs[1]?.ticket}。发送“查询 ${first}”`);
+
+    const record = await fixture.intake.getByTicket(first);
+    await fixture.intake.updateStatus(record?.submission.id ?? '', { status: 'in_progress', at: new Date().toISOString(), note: '已派维修人员' });
+    const third = await push(unmerged, text(`${words}。`));
+    expect(third.content).toContain(`工单号 ${first}`);
+    expect(third.content).toContain('目前状态：办理中（最新说明：已派维修人员）');
+    expect(JSON.stringify(fixture.recorded.lines)).not.toContain('oCitizenOpenId');
+  });
+});
+
 describe('bad input', () => {
   const post = (query: string, body: string) =>
     request(`${gateway.url}/wechat?${query}`, { method: 'POST', body, headers: { 'content-type': 'text/xml' } }).then(async (r) => ({ status: r.statusCode, body: await r.body.text() }));

@@ -3,7 +3,7 @@
 // loopback, and a stand-in for WeChat's API (access token and media download) on loopback too.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,12 +21,13 @@ import { INTAKE_QUEUE_NAME, IntakeKeys } from '../../../src/adapters/intake/inta
 import { createWechatChannel } from '../../../src/adapters/wechat/wechat-channel.js';
 import type { WechatChannel, WechatChannelOptions } from '../../../src/adapters/wechat/wechat-channel.js';
 import { WechatCipher, wechatSignature } from '../../../src/adapters/wechat/wechat-crypto.js';
-import type { Log } from '../../../src/app/app-ports.js';
 import type { Intake, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { parseWechatXml } from '../../../src/domain/wechat/wechat-xml.js';
+import { RecordingLog } from '../../support/logs.js';
+import { dropIntake } from '../../support/intake.js';
+import { REDIS_URL } from '../../support/redis.js';
 
-export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const TOKEN = 'hotlineToken12345';
 export const APPID = 'wx1234567890abcdef';
 export const APPSECRET = 'secret-0123456789abcdef';
@@ -39,46 +40,6 @@ export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAA
 export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0', 'latin1'), Buffer.alloc(200, 7)]);
 export const AMR = Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(320, 0x3c)]);
 export const MP4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom\0\0\x02\0isomiso2', 'latin1'), Buffer.alloc(500, 1)]);
-
-// ---------------------------------------------------------------------------------------------------------------
-// The recording log
-
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly msg: string;
-  readonly fields: Record<string, unknown>;
-}
-
-export class RecordingLog {
-  readonly lines: LogLine[] = [];
-  private readonly waiters: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
-
-  readonly log: Log = this.make({});
-
-  /** Resolves with the first line (already written or still to come) that `match` accepts. */
-  waitFor(match: (line: LogLine) => boolean): Promise<LogLine> {
-    const seen = this.lines.find(match);
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ match, resolve }));
-  }
-
-  private make(bindings: Record<string, unknown>): Log {
-    const at =
-      (level: LogLine['level']) =>
-      (obj: object | string, msg?: string): void => {
-        const line: LogLine =
-          typeof obj === 'string' ? { level, msg: obj, fields: { ...bindings } } : { level, msg: msg ?? '', fields: { ...bindings, ...(obj as Record<string, unknown>) } };
-        this.lines.push(line);
-        for (const waiter of [...this.waiters]) {
-          if (waiter.match(line)) {
-            this.waiters.splice(this.waiters.indexOf(waiter), 1);
-            waiter.resolve(line);
-          }
-        }
-      };
-    return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (more) => this.make({ ...bindings, ...more }) };
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Intake, watched: the real service, with a way to await a given dedup key's submission
@@ -273,14 +234,8 @@ export class WechatFixture {
     await this.created.close();
     await Promise.all(this.queues.splice(0).map((q) => q.close()));
     await this.api.close();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.keys.bullPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await this.redis.del(...keys);
-    } while (cursor !== '0');
     this.redis.disconnect();
-    await rm(this.dataDir, { recursive: true, force: true });
+    await dropIntake(this.prefix, this.dataDir);
   }
 }
 

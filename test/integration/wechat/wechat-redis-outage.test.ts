@@ -16,8 +16,10 @@ import { createWechatChannel } from '../../../src/adapters/wechat/wechat-channel
 import type { WechatChannel } from '../../../src/adapters/wechat/wechat-channel.js';
 import { isValidTicket } from '../../../src/domain/intake/ticket.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
-import { freePort, RedisServer } from '../intake/redis-server.js';
-import { APPID, APPSECRET, KEY, messageXml, nextMsgId, PNG, push, RecordingLog, ticketIn, TOKEN, WatchedIntake, WechatApiStandIn } from './wechat-harness.js';
+import { RecordingLog } from '../../support/logs.js';
+import { freePort } from '../../support/net.js';
+import { RedisServer } from '../intake/redis-server.js';
+import { APPID, APPSECRET, KEY, messageXml, nextMsgId, PNG, push, ticketIn, TOKEN, WatchedIntake, WechatApiStandIn } from './wechat-harness.js';
 
 let dir: string;
 let redis: RedisServer;

@@ -4,9 +4,13 @@ import { createApiKey, FileApiKeys } from '../../../src/adapters/api-keys/index.
 import { apiV1Routes, emergencyMessage } from '../../../src/adapters/http/api-v1/index.js';
 import { isIsoDateTime } from '../../../src/adapters/http/api-v1/schema-validators.js';
 import { canonicalJson, requestFingerprint, submitRequestFor } from '../../../src/adapters/http/api-v1/submission-request.js';
+import { receiptOf } from '../../../src/adapters/http/api-v1/submission-replies.js';
+import type { ApiKey } from '../../../src/app/intake/api-keys.js';
 import { IntakeUnavailableError } from '../../../src/app/intake/intake-ports.js';
-import type { AttachmentStore, Intake } from '../../../src/app/intake/intake-ports.js';
-import type { AttachmentRef } from '../../../src/domain/intake/submission.js';
+import type { AttachmentStore, Intake, SubmitOutcome } from '../../../src/app/intake/intake-ports.js';
+import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
+import type { AttachmentRef, Language } from '../../../src/domain/intake/submission.js';
+import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 
 const ref = (sha: string): AttachmentRef => ({ id: `sha256:${sha}`, sha256: sha, mediaKind: 'image', mimeType: 'image/png', size: 1 });
 
@@ -49,6 +53,46 @@ describe('emergencyMessage', () => {
   it('tells the citizen which line to call, in their language', () => {
     expect(emergencyMessage('119', 'zh')).toMatch(/^如遇紧急情况，请立即拨打119（火警）/);
     expect(emergencyMessage('120', 'en')).toMatch(/^If this is an emergency, call 120 \(ambulance\) now\./);
+  });
+});
+
+describe('receiptOf', () => {
+  const reader: ApiKey = { id: 'k-read', name: 'reader', scopes: ['submit', 'read'], rateLimitPerMinute: 60 };
+  const submitOnly: ApiKey = { id: 'k-submit', name: 'submitter', scopes: ['submit'], rateLimitPerMinute: 60 };
+  const repeat = { ticket: ticketFromSequence(7), status: 'accepted' as const, receivedAt: '2024-05-01T02:30:00.000Z', note: '已派人处理' };
+
+  function outcome(text: string, language: Language): SubmitOutcome {
+    const result = normaliseSubmission(
+      { channel: 'web', text, language, contact: { phone: '13800138000' } },
+      { id: '01J0000000000000000000000A', ticket: ticketFromSequence(8), receivedAt: '2024-05-02T02:30:00.000Z' },
+    );
+    if (!result.ok) throw new Error('fixture does not normalise');
+    const submission = { ...result.submission, hints: { ...result.submission.hints, repeatOf: { id: '01J00000000000000000000007', ticket: repeat.ticket } } };
+    return { submission, duplicate: false, durability: 'queued' };
+  }
+
+  it('tells the citizen the first request\'s ticket and progress, in the submission\'s language, for keys that may read', () => {
+    const zh = receiptOf(outcome('小区门口的路灯坏了', 'zh'), reader, repeat);
+    expect(zh.message).toBe(
+      `您此前已提出过相同的诉求，工单号 ${repeat.ticket}（北京时间 2024-05-01 10:30 收到），目前状态：已受理（最新说明：已派人处理）。本次提交已关联到该工单一并办理；如有新的情况，请补充说明。`,
+    );
+    expect(zh.hints.repeatOf).toEqual({ id: '01J00000000000000000000007', ticket: repeat.ticket });
+    const en = receiptOf(outcome('The street light at our gate is broken', 'en'), reader, { ticket: repeat.ticket });
+    expect(en.message).toBe(
+      `You made the same request before: ticket ${repeat.ticket} (its progress cannot be looked up right now). This submission has been linked to that ticket and is handled with it; if anything has changed, please tell us what is new.`,
+    );
+  });
+
+  it('puts the emergency line first', () => {
+    const receipt = receiptOf(outcome('There is a fire in my building, lots of smoke', 'en'), reader, repeat);
+    expect(receipt.message).toMatch(new RegExp(`^If this is an emergency, call 119 \\(fire\\) now\\. .+ You made the same request before: ticket ${repeat.ticket},`));
+  });
+
+  it('says nothing of the citizen\'s other requests to a submit-only key', () => {
+    const receipt = receiptOf(outcome('小区门口的路灯坏了', 'zh'), submitOnly, repeat);
+    expect(receipt.message).toBeUndefined();
+    expect(receipt.hints.repeatOf).toBeUndefined();
+    expect(JSON.stringify(receipt)).not.toContain(repeat.ticket);
   });
 });
 

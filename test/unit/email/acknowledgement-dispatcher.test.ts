@@ -2,23 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AcknowledgementDispatcher } from '../../../src/app/email/acknowledgement-dispatcher.js';
 import type { AckLimiter, MailSender, OutgoingMail } from '../../../src/app/email/email-ports.js';
 import { MailSendRejectedError } from '../../../src/app/email/email-ports.js';
-import type { Log } from '../../../src/app/app-ports.js';
-
-interface LogLine {
-  readonly msg: string;
-  readonly fields: Record<string, unknown>;
-}
-
-function recordingLog(): { log: Log; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const at =
-    (bindings: Record<string, unknown>) =>
-    (obj: object | string, msg?: string): void => {
-      lines.push(typeof obj === 'string' ? { msg: obj, fields: bindings } : { msg: msg ?? '', fields: { ...bindings, ...(obj as Record<string, unknown>) } });
-    };
-  const make = (bindings: Record<string, unknown>): Log => ({ debug: at(bindings), info: at(bindings), warn: at(bindings), error: at(bindings), child: (more) => make({ ...bindings, ...more }) });
-  return { log: make({}), lines };
-}
+import { RecordingLog } from '../../support/logs.js';
 
 const MAIL: OutgoingMail = { to: 'citizen@example.cn', subject: 'Re: x [12345-000042424]', text: 't', messageId: 'ack@hotline.example', references: [] };
 const CONTEXT = { submissionId: 'S', ticket: '000042424' };
@@ -40,19 +24,9 @@ function flakySender(failures: number, error: () => Error = () => new Error('con
 
 const allowAll: AckLimiter = { allow: async () => true };
 
-function until(predicate: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = (): void => {
-      if (predicate()) resolve();
-      else setImmediate(check);
-    };
-    check();
-  });
-}
-
 describe('AcknowledgementDispatcher', () => {
   it('sends in the background and retries until the relay takes it', async () => {
-    const { log, lines } = recordingLog();
+    const { log, lines } = new RecordingLog();
     const flaky = flakySender(2);
     const dispatcher = new AcknowledgementDispatcher({ sender: flaky.sender, limiter: allowAll, log, retryDelaysMs: [1, 1, 1] });
     dispatcher.dispatch(MAIL, CONTEXT);
@@ -63,27 +37,29 @@ describe('AcknowledgementDispatcher', () => {
   });
 
   it('gives up after the last retry', async () => {
-    const { log, lines } = recordingLog();
+    const recorded = new RecordingLog();
+    const { log } = recorded;
     const flaky = flakySender(100);
     const dispatcher = new AcknowledgementDispatcher({ sender: flaky.sender, limiter: allowAll, log, retryDelaysMs: [1, 1] });
     dispatcher.dispatch(MAIL, CONTEXT);
-    await until(() => lines.some((l) => l.msg === 'acknowledgement not sent: giving up'));
+    await recorded.waitFor((l) => l.msg === 'acknowledgement not sent: giving up');
     expect(flaky.attempts()).toBe(3);
     await dispatcher.close();
   });
 
   it('does not retry what the relay refused for good', async () => {
-    const { log, lines } = recordingLog();
+    const recorded = new RecordingLog();
+    const { log } = recorded;
     const flaky = flakySender(100, () => new MailSendRejectedError('550 no such user', 550));
     const dispatcher = new AcknowledgementDispatcher({ sender: flaky.sender, limiter: allowAll, log, retryDelaysMs: [1, 1] });
     dispatcher.dispatch(MAIL, CONTEXT);
-    await until(() => lines.some((l) => l.msg === 'acknowledgement refused by the relay; not retried'));
+    await recorded.waitFor((l) => l.msg === 'acknowledgement refused by the relay; not retried');
     await dispatcher.close();
     expect(flaky.attempts()).toBe(1);
   });
 
   it('sends nothing over the per-address cap, and sends anyway when the cap cannot be checked', async () => {
-    const { log, lines } = recordingLog();
+    const { log, lines } = new RecordingLog();
     const flaky = flakySender(0);
     const capped = new AcknowledgementDispatcher({ sender: flaky.sender, limiter: { allow: async () => false }, log, retryDelaysMs: [] });
     capped.dispatch(MAIL, CONTEXT);
@@ -98,11 +74,12 @@ describe('AcknowledgementDispatcher', () => {
   });
 
   it('drops pending retries at close and sends nothing after', async () => {
-    const { log, lines } = recordingLog();
+    const recorded = new RecordingLog();
+    const { log, lines } = recorded;
     const flaky = flakySender(100);
     const dispatcher = new AcknowledgementDispatcher({ sender: flaky.sender, limiter: allowAll, log, retryDelaysMs: [60_000] });
     dispatcher.dispatch(MAIL, CONTEXT);
-    await until(() => lines.some((l) => l.msg === 'acknowledgement not sent; will retry'));
+    await recorded.waitFor((l) => l.msg === 'acknowledgement not sent; will retry');
     await dispatcher.close();
     expect(lines.some((l) => l.msg === 'acknowledgements waiting for a retry are dropped at shutdown')).toBe(true);
     dispatcher.dispatch(MAIL, CONTEXT);

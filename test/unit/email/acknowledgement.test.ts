@@ -67,4 +67,22 @@ describe('buildAcknowledgement', () => {
     expect(ack.text).toContain(`请立即拨打 ${zh}`);
     expect(ack.text).toContain(`call ${en} now`);
   });
+
+  it('answers a repeat with the first request\'s ticket and progress, in both languages, after its own ticket', () => {
+    const repeatOf = { ticket: '000000125', status: 'in_progress' as const, receivedAt: '2024-05-01T02:30:00.000Z', note: '已派人处理' };
+    const ack = buildAcknowledgement({ subject: '路灯坏了', ticket: '000042424', followUp: false, dropped: [], repeatOf });
+    const [zh = '', en = ''] = ack.text.split('----');
+    expect(zh).toContain('工单号：000042424。\n\n您此前已提出过相同的诉求，工单号 000000125（北京时间 2024-05-01 10:30 收到），目前状态：办理中（最新说明：已派人处理）。');
+    expect(en).toContain('Your ticket number is 000042424.\n\nYou made the same request before: ticket 000000125, received 2024-05-01 10:30 Beijing time; status: in progress (latest note: 已派人处理).');
+    expect(ack.subject).toBe('Re: 路灯坏了 [12345-000042424]');
+
+    const unread = buildAcknowledgement({ subject: 's', ticket: '000042424', followUp: false, dropped: [], repeatOf: { ticket: '000000125' } });
+    expect(unread.text).toContain('工单号 000000125（办理进度暂时无法查询）');
+    expect(unread.text).toContain('ticket 000000125 (its progress cannot be looked up right now)');
+  });
+
+  it('says nothing of a repeat in a follow-up\'s acknowledgement', () => {
+    const ack = buildAcknowledgement({ subject: 's', ticket: '000042424', followUp: true, dropped: [], repeatOf: { ticket: '000000125' } });
+    expect(ack.text).not.toContain('000000125');
+  });
 });

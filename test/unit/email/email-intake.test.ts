@@ -12,7 +12,8 @@ import type { AttachmentInput, AttachmentStore, Intake, IntakeRecord, SubmitOutc
 import { AttachmentRejectedError, IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
 import type { ParsedMail } from '../../../src/domain/email/parsed-mail.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
-import type { AttachmentRef, Submission } from '../../../src/domain/intake/submission.js';
+import { findRepeat } from '../../../src/domain/intake/repeat.js';
+import type { AttachmentRef, StatusEntry, Submission } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 
 const RAW: StoredRawMail = { id: 'sha256:' + 'd'.repeat(64), sha256: 'd'.repeat(64), size: 10, bytes: new Uint8Array(10) };
@@ -24,8 +25,12 @@ class MemoryIntake implements Intake {
   readonly requests: SubmitRequest[] = [];
   readonly byKey = new Map<string, { fingerprint: string; submission: Submission }>();
   readonly byId = new Map<string, Submission>();
+  /** Status histories by submission id; a submission without one has just been received. */
+  readonly histories = new Map<string, StatusEntry[]>();
   failNext: Error | null = null;
   lookupsFail = false;
+  /** Mark a submission that repeats an earlier one (`hints.repeatOf`), as intake does. */
+  detectRepeats = false;
   /** Fields `submit` refuses, as intake's validation would. */
   refuse: string[] = [];
   private seq = 0;
@@ -56,7 +61,9 @@ class MemoryIntake implements Intake {
       receivedAt: '2024-05-06T01:30:00.000Z',
     });
     if (!result.ok) throw new SubmissionInvalidError(result.problems);
-    const submission: Submission = { ...result.submission, hints: { ...result.submission.hints, ...hints } };
+    const normalised: Submission = { ...result.submission, hints: { ...result.submission.hints, ...hints } };
+    const repeatOf = this.detectRepeats ? findRepeat(normalised, [...this.byId.values()]) : null;
+    const submission: Submission = repeatOf === null ? normalised : { ...normalised, hints: { ...normalised.hints, repeatOf } };
     this.byKey.set(request.dedupKey, { fingerprint: request.fingerprint, submission });
     this.byId.set(submission.id, submission);
     return { submission, duplicate: false, durability: 'queued' };
@@ -65,18 +72,22 @@ class MemoryIntake implements Intake {
   async get(id: string): Promise<IntakeRecord | null> {
     if (this.lookupsFail) throw new IntakeUnavailableError('Redis is down', 5);
     const submission = this.byId.get(id);
-    return submission === undefined ? null : { submission, history: [] };
+    return submission === undefined ? null : this.record(submission);
   }
 
   async getByTicket(ticket: string): Promise<IntakeRecord | null> {
     if (this.lookupsFail) throw new IntakeUnavailableError('Redis is down', 5);
     const submission = [...this.byId.values()].find((s) => s.ticket === ticket);
-    return submission === undefined ? null : { submission, history: [] };
+    return submission === undefined ? null : this.record(submission);
   }
 
   find = async () => [];
   updateStatus = async () => null;
   rate = async () => null;
+
+  private record(submission: Submission): IntakeRecord {
+    return { submission, history: this.histories.get(submission.id) ?? [{ status: 'received', at: submission.receivedAt }] };
+  }
 }
 
 class MemoryAttachments implements AttachmentStore {
@@ -285,6 +296,50 @@ describe('EmailIntake', () => {
     const { submission } = await t.receive();
     expect(submission.hints.emergency?.line).toBe('119');
     expect(t.sent[0]?.mail.text).toContain('119（火警）');
+  });
+
+  describe('repeats', () => {
+    async function withFirst() {
+      const t = setup();
+      t.intake.detectRepeats = true;
+      const first = (await t.receive()).submission;
+      t.sent.length = 0;
+      return { t, first };
+    }
+
+    it('answer a repeat with the first request\'s progress, and its own ticket', async () => {
+      const { t, first } = await withFirst();
+      t.intake.histories.set(first.id, [
+        { status: 'received', at: first.receivedAt },
+        { status: 'accepted', at: '2024-05-06T02:00:00.000Z', note: '已转东城区城管委' },
+      ]);
+      t.setParsed(mail({ messageId: 'again@example.cn' }));
+      const { submission } = await t.receive(rawWith('a'));
+      expect(submission.hints.repeatOf).toEqual({ id: first.id, ticket: first.ticket });
+      const ack = t.sent[0]?.mail;
+      expect(ack?.subject).toBe(`Re: 路灯坏了 [12345-${submission.ticket}]`);
+      expect(ack?.text).toContain(`工单号 ${first.ticket}（北京时间 2024-05-06 09:30 收到），目前状态：已受理（最新说明：已转东城区城管委）`);
+      expect(ack?.text).toContain(`ticket ${first.ticket}, received 2024-05-06 09:30 Beijing time; status: accepted`);
+    });
+
+    it('still name the first ticket when intake cannot be read, and the mail is filed', async () => {
+      const { t, first } = await withFirst();
+      t.intake.lookupsFail = true;
+      t.setParsed(mail({ messageId: 'again@example.cn' }));
+      const receipt = await t.receive(rawWith('a'));
+      expect(receipt.acknowledgement).toBe('queued');
+      expect(t.sent[0]?.mail.text).toContain(`工单号 ${first.ticket}（办理进度暂时无法查询）`);
+    });
+
+    it('are not told to another address than the one the request is filed under (a Reply-To elsewhere)', async () => {
+      const { t, first } = await withFirst();
+      t.setParsed(mail({ messageId: 'probe@example.cn', replyTo: { address: 'someone.else@example.org' } }));
+      const { submission } = await t.receive(rawWith('b'));
+      expect(submission.hints.repeatOf?.id).toBe(first.id);
+      expect(t.sent[0]?.mail.to).toBe('someone.else@example.org');
+      expect(t.sent[0]?.mail.text).not.toContain(first.ticket);
+      expect(t.sent[0]?.mail.text).toContain(`工单号：${submission.ticket}`);
+    });
   });
 
   describe('threads', () => {

@@ -90,10 +90,12 @@ describe('findRepeat', () => {
     expect(findRepeat(submission({ contact: { anonymous: false, phone: '13900000000', email: 'x@y.cn' } }), [byEmail])?.id).toBe(byEmail.id);
   });
 
-  it('counts text contained in the earlier text as nothing new', () => {
+  it('counts a substantial excerpt of the earlier text as nothing new, but not a fragment or nothing', () => {
     const first = submission({ text: '小区门口的路灯坏了三天了，晚上很黑，老人孩子出行不便，请尽快修理。' });
-    expect(findRepeat(submission({ text: '路灯坏了三天了' }), [first])?.id).toBe(first.id);
-    expect(findRepeat(submission({ text: '', attachments: [] }), [first])?.id).toBe(first.id);
+    expect(findRepeat(submission({ text: '小区门口的路灯坏了三天了，晚上很黑，老人孩子出行不便' }), [first])?.id).toBe(first.id);
+    // A fragment is contained in many texts: it would reveal that the contact has an open request.
+    expect(findRepeat(submission({ text: '路灯坏了三天了' }), [first])).toBeNull();
+    expect(findRepeat(submission({ text: '', attachments: [] }), [first])).toBeNull();
   });
 
   it('works for English by words', () => {
@@ -135,5 +137,23 @@ describe('findRepeat', () => {
         if (p1 !== p2) expect(findRepeat(submission({ text, contact: { anonymous: false, phone: p2 } }), [first])).toBeNull();
       }),
     );
+  });
+});
+
+describe('findRepeat containment guard', () => {
+  it('does not count a trivial or tiny excerpt as a repeat', async () => {
+    const { findRepeat } = await import('../../../src/domain/intake/repeat.js');
+    const { normaliseSubmission } = await import('../../../src/domain/intake/normalise.js');
+    const make = (id: string, text: string, at: string) => {
+      const result = normaliseSubmission({ channel: 'web', text, contact: { phone: '13800138000' } }, { id, ticket: '000000018', receivedAt: at });
+      if (!result.ok) throw new Error('fixture is invalid');
+      return result.submission;
+    };
+    const first = make('01J00000000000000000000001', '单位拖欠工资三个月，老板一直不给，请帮忙处理讨薪问题', '2030-01-01T00:00:00.000Z');
+    for (const probe of ['。', '.', '工资', '拖欠工资']) {
+      expect(findRepeat(make('01J00000000000000000000002', probe, '2030-01-02T00:00:00.000Z'), [first]), probe).toBeNull();
+    }
+    const excerpt = make('01J00000000000000000000003', '单位拖欠工资三个月，老板一直不给', '2030-01-02T00:00:00.000Z');
+    expect(findRepeat(excerpt, [first])).toEqual({ id: first.id, ticket: first.ticket });
   });
 });

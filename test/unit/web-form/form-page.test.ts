@@ -23,7 +23,7 @@ describe('the form texts', () => {
   });
 
   it('cover every key the page script asks for', () => {
-    const literal = [...script.matchAll(/['`]((?:page|lang|urgent|form|text|kind|category|address|locate|contact|name|phone|email|files|privacy|submit|result|emergency|error|status|rating)\.[a-z0-9_.-]+)['`]/g)].map((m) => m[1] as string);
+    const literal = [...script.matchAll(/['`]((?:page|lang|urgent|form|text|kind|category|address|locate|contact|name|phone|email|files|privacy|submit|result|emergency|repeat|error|status|rating)\.[a-z0-9_.-]+)['`]/g)].map((m) => m[1] as string);
     expect(literal.length).toBeGreaterThan(40);
     for (const key of literal) expect(Object.hasOwn(FORM_TEXTS.zh, key), key).toBe(true);
     for (const status of ['received', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected']) expect(Object.hasOwn(FORM_TEXTS.zh, `status.value.${status}`)).toBe(true);

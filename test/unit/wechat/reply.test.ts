@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cdata, encryptedReplyXml, textReplyXml, xmlChars } from '../../../src/domain/wechat/reply.js';
-import { beijingTime, receivedText, statusText, welcomeText } from '../../../src/domain/wechat/reply-texts.js';
+import { beijingTime, receivedText, repeatText, statusText, welcomeText } from '../../../src/domain/wechat/reply-texts.js';
 import { parseWechatXml } from '../../../src/domain/wechat/wechat-xml.js';
 
 /** Any code points, lone surrogates and control characters included (fast-check's 'binary' unit starts slowly). */
@@ -59,6 +59,17 @@ describe('reply texts', () => {
     expect(text).toContain('工单 000000125：办理中（更新于北京时间 2024-05-01 10:30）');
     expect([...text].length).toBeLessThan(400);
     expect(beijingTime('2024-12-31T16:00:00Z')).toBe('2025-01-01 00:00');
+  });
+
+  it('answers a repeat with the first request\'s progress and then this message\'s own ticket, in either language', () => {
+    const first = { ticket: '000000125', status: 'accepted' as const, receivedAt: '2024-05-01T02:30:00.000Z', note: '已转东城区城管委' };
+    expect(repeatText('zh', '000000133', first)).toBe(
+      '您此前已提出过相同的诉求，工单号 000000125（北京时间 2024-05-01 10:30 收到），目前状态：已受理（最新说明：已转东城区城管委）。' +
+        '本次提交已关联到该工单一并办理；如有新的情况，请补充说明。\n本次消息的工单号：000000133。发送“查询 000000125”可查看原工单的办理进度。',
+    );
+    const en = repeatText('en', '000000133', { ticket: '000000125' }, '120');
+    expect(en.startsWith('If anyone is in danger, call an ambulance on 120 now.\nYou made the same request before: ticket 000000125 (its progress cannot be looked up right now).')).toBe(true);
+    expect(en.endsWith('This message\'s ticket number is 000000133. Send "status 000000125" to see the progress of the first.')).toBe(true);
   });
 
   it('welcomes in both languages', () => {

@@ -8,6 +8,7 @@ import { WechatInbox } from '../../../src/app/wechat/wechat-inbox.js';
 import type { WechatAnswer } from '../../../src/app/wechat/wechat-inbox.js';
 import type { ConversationStore, MediaFetchRequest, MediaQueue, OpenRequest, WindowEntry } from '../../../src/app/wechat/wechat-ports.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
+import { findRepeat } from '../../../src/domain/intake/repeat.js';
 import type { Location, Submission } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 import type { WechatMessage } from '../../../src/domain/wechat/wechat-message.js';
@@ -17,6 +18,10 @@ class MemoryIntake implements Intake {
   readonly byId = new Map<string, IntakeRecord>();
   private seq = 0;
   failNext: Error | null = null;
+  /** Mark a submission that repeats an earlier one (`hints.repeatOf`), as intake does. */
+  detectRepeats = false;
+  /** `get` fails as when Redis is down; submitting still works. */
+  getFails = false;
 
   async submit(request: SubmitRequest): Promise<SubmitOutcome> {
     if (this.failNext !== null) {
@@ -36,12 +41,15 @@ class MemoryIntake implements Intake {
       receivedAt: new Date(1_714_037_059_000 + this.seq).toISOString(),
     });
     if (!result.ok) throw new SubmissionInvalidError(result.problems);
-    this.byKey.set(request.dedupKey, { fingerprint: request.fingerprint, submission: result.submission });
-    this.byId.set(result.submission.id, { submission: result.submission, history: [{ status: 'received', at: result.submission.receivedAt }] });
-    return { submission: result.submission, duplicate: false, durability: 'queued' };
+    const repeatOf = this.detectRepeats ? findRepeat(result.submission, this.submissions()) : null;
+    const submission: Submission = repeatOf === null ? result.submission : { ...result.submission, hints: { ...result.submission.hints, repeatOf } };
+    this.byKey.set(request.dedupKey, { fingerprint: request.fingerprint, submission });
+    this.byId.set(submission.id, { submission, history: [{ status: 'received', at: submission.receivedAt }] });
+    return { submission, duplicate: false, durability: 'queued' };
   }
 
   async get(id: string): Promise<IntakeRecord | null> {
+    if (this.getFails) throw new IntakeUnavailableError('Redis is down', 5);
     return this.byId.get(id) ?? null;
   }
 
@@ -253,6 +261,63 @@ describe('WechatInbox: requests and the merge window', () => {
     await handle({ ...base, kind: 'unsubscribe', createTime: base.createTime + 1 });
     await handle(text('另一个井盖也丢了', OPENID));
     expect(intake.submissions()[1]?.location).toBeUndefined();
+  });
+});
+
+describe('WechatInbox: repeated requests', () => {
+  it('answers a repeat with the first request\'s ticket and progress, then the new ticket, in the citizen\'s language', async () => {
+    const { intake, handle } = setup({ mergeWindowMs: 0 });
+    intake.detectRepeats = true;
+    await handle(text('小区门口的路灯坏了一周了'));
+    const [first] = intake.submissions();
+    await intake.updateStatus(first?.id ?? '', { status: 'accepted', at: '2024-04-25T10:00:00.000Z', note: '已转东城区城管委' });
+    const again = await handle(text('小区门口的路灯坏了一周了！'));
+    const second = intake.submissions()[1];
+    expect(second?.hints.repeatOf).toEqual({ id: first?.id, ticket: first?.ticket });
+    expect(content(again.answer)).toBe(
+      `您此前已提出过相同的诉求，工单号 ${first?.ticket}（北京时间 2024-04-25 17:24 收到），目前状态：已受理（最新说明：已转东城区城管委）。` +
+        '本次提交已关联到该工单一并办理；如有新的情况，请补充说明。\n' +
+        `本次消息的工单号：${second?.ticket}。发送“查询 ${first?.ticket}”可查看原工单的办理进度。`,
+    );
+
+    const english = 'oEnglishSpeaker00000000000001';
+    await handle(text('The street light at the gate has been broken for a week', english));
+    const en = await handle(text('The street light at the gate has been broken for a week.', english));
+    const [, , enFirst, enSecond] = intake.submissions();
+    expect(content(en.answer)).toMatch(new RegExp(`^You made the same request before: ticket ${enFirst?.ticket}, received .+ Beijing time; status: received\\. `));
+    expect(content(en.answer)).toContain(`This message's ticket number is ${enSecond?.ticket}. Send "status ${enFirst?.ticket}"`);
+  });
+
+  it('puts the emergency line first, and stays within what WeChat shows of a reply', async () => {
+    const { intake, handle } = setup({ mergeWindowMs: 0 });
+    intake.detectRepeats = true;
+    await handle(text('楼下着火了，有人被困'));
+    const [first] = intake.submissions();
+    await intake.updateStatus(first?.id ?? '', { status: 'in_progress', at: '2024-04-25T10:00:00.000Z', note: '说'.repeat(1000) });
+    const again = content((await handle(text('楼下着火了，有人被困'))).answer);
+    expect(again.startsWith('如有人身或财产危险，请立即拨打火警电话 119。\n您此前已提出过相同的诉求')).toBe(true);
+    expect(Buffer.byteLength(again, 'utf8')).toBeLessThan(2048);
+  });
+
+  it('answers a follow-up in the window as a follow-up, even when it repeats the request', async () => {
+    const { intake, handle } = setup();
+    intake.detectRepeats = true;
+    await handle(text('小区门口的路灯坏了一周了'));
+    const again = await handle(text('小区门口的路灯坏了一周了'));
+    const [first] = intake.submissions();
+    expect(content(again.answer)).toBe(`已补充到您的工单 ${first?.ticket}。`);
+  });
+
+  it('still names the first ticket when the first request cannot be read', async () => {
+    const { intake, handle } = setup({ mergeWindowMs: 0 });
+    intake.detectRepeats = true;
+    await handle(text('小区门口的路灯坏了一周了'));
+    intake.getFails = true;
+    const again = await handle(text('小区门口的路灯坏了一周了'));
+    const [first, second] = intake.submissions();
+    expect(again.accepted).toBe(1);
+    expect(content(again.answer)).toContain(`工单号 ${first?.ticket}（办理进度暂时无法查询）`);
+    expect(content(again.answer)).toContain(`本次消息的工单号：${second?.ticket}`);
   });
 });
 

@@ -9,6 +9,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { Log } from '../../../app/app-ports.js';
 import type { ApiKeyVerifier } from '../../../app/intake/api-keys.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
+import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import type { Status, StatusEntry } from '../../../domain/intake/submission.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
 import { isUlid } from '../../../domain/intake/ulid.js';
@@ -35,7 +36,7 @@ import {
 import { multipartPluginLimits, readMultipartSubmission } from './multipart-submission.js';
 import type { MultipartSubmission } from './multipart-submission.js';
 import { createSchemaValidators } from './schema-validators.js';
-import { receiptOf, recordView } from './submission-replies.js';
+import { mayKnowOtherRequests, receiptOf, recordView } from './submission-replies.js';
 import { submitRequestFor } from './submission-request.js';
 import type { SubmissionRequestBody } from './submission-request.js';
 
@@ -140,7 +141,8 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         const idempotencyKey = headerValue(request, 'idempotency-key');
         const { body, attachments } = await readSubmission(request);
         const outcome = await deps.intake.submit(submitRequestFor(body, attachments, { apiKeyId: key.id, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
-        const receipt = receiptOf(outcome, key);
+        const repeat = mayKnowOtherRequests(key) ? await lookUpRepeat(deps.intake, outcome.submission, logFor(request)) : null;
+        const receipt = receiptOf(outcome, key, repeat);
         logFor(request).info(
           {
             submissionId: receipt.id,

@@ -123,7 +123,11 @@ export const RECEIPT_SCHEMA = {
       additionalProperties: true,
       description: 'What classification noticed. `emergency.line`: tell the citizen to call that number now (see `message`). Keys with the read scope also see repeatOf and privacy.',
     },
-    message: { type: 'string', description: "Present with an emergency hint: tell the citizen this now, in the submission's language." },
+    message: {
+      type: 'string',
+      description:
+        "Tell the citizen this now, in the submission's language. Present with an emergency hint (the line to call), and, for keys with the read scope, when the submission repeats the citizen's open request (its ticket, status, latest note and when it was received).",
+    },
     links: LINKS_SCHEMA,
   },
 } as const;

@@ -1,9 +1,12 @@
 // What v1 answers about a submission. The receipt carries the emergency guidance because the integrator's app is
 // talking to the citizen right now: a fire reported through an app must be told to call 119, not to wait for a ticket.
+// For the same reason it answers a repeated request with the progress of the first, as the regulations ask.
 
 import type { ApiKey } from '../../../app/intake/api-keys.js';
 import type { IntakeRecord, SubmitOutcome } from '../../../app/intake/intake-ports.js';
 import { EMERGENCY_SERVICE_NAMES } from '../../../domain/emergency/services.js';
+import { repeatNotice } from '../../../domain/intake/repeat-reply.js';
+import type { RepeatProgress } from '../../../domain/intake/repeat-reply.js';
 import type { EmergencyLine, Hints, Language } from '../../../domain/intake/submission.js';
 
 export const SUBMISSIONS_PATH = '/v1/submissions';
@@ -37,20 +40,38 @@ export function emergencyMessage(line: EmergencyLine, language: Language): strin
 }
 
 /**
- * `repeatOf` names another submission and `privacy` what personal data was seen: both are for keys that may read
- * submissions, not for a submit-only key (which could otherwise probe whose requests exist by posting their number).
+ * Whether the key may learn about the citizen's other requests. A submit-only key could otherwise probe whose
+ * requests exist (and read their progress) by posting someone's number; a key that may read submissions sees
+ * them all anyway.
  */
+export function mayKnowOtherRequests(key: ApiKey): boolean {
+  return key.scopes.includes('read');
+}
+
+/** `repeatOf` names another submission and `privacy` what personal data was seen: see `mayKnowOtherRequests`. */
 export function visibleHints(hints: Hints, key: ApiKey): Hints {
-  if (key.scopes.includes('read')) return hints;
+  if (mayKnowOtherRequests(key)) return hints;
   return {
     ...(hints.emergency === undefined ? {} : { emergency: hints.emergency }),
     ...(hints.legalProcedure === undefined ? {} : { legalProcedure: hints.legalProcedure }),
   };
 }
 
-export function receiptOf(outcome: SubmitOutcome, key: ApiKey): Receipt {
+/**
+ * What the app tells the citizen now, in the submission's language: the emergency line first, then the first
+ * request's ticket and progress when this one repeats it (`repeat`: looked up only for keys that may know).
+ */
+export function citizenMessage(outcome: SubmitOutcome, key: ApiKey, repeat: RepeatProgress | null): string | undefined {
   const { submission } = outcome;
-  const emergency = submission.hints.emergency;
+  const parts: string[] = [];
+  if (submission.hints.emergency !== undefined) parts.push(emergencyMessage(submission.hints.emergency.line, submission.language));
+  if (repeat !== null && mayKnowOtherRequests(key)) parts.push(repeatNotice(submission.language, repeat));
+  return parts.length === 0 ? undefined : parts.join(submission.language === 'zh' ? '' : ' ');
+}
+
+export function receiptOf(outcome: SubmitOutcome, key: ApiKey, repeat: RepeatProgress | null = null): Receipt {
+  const { submission } = outcome;
+  const message = citizenMessage(outcome, key, repeat);
   return {
     id: submission.id,
     ticket: submission.ticket,
@@ -58,7 +79,7 @@ export function receiptOf(outcome: SubmitOutcome, key: ApiKey): Receipt {
     receivedAt: submission.receivedAt,
     durability: outcome.durability,
     hints: visibleHints(submission.hints, key),
-    ...(emergency === undefined ? {} : { message: emergencyMessage(emergency.line, submission.language) }),
+    ...(message === undefined ? {} : { message }),
     links: submissionLinks(submission.id),
   };
 }

@@ -1,9 +1,11 @@
 // From a checked form payload and its stored attachments to what intake takes, and from intake's answer to what the
-// page is told: the ticket and any emergency guidance, never the internal id or anything the citizen typed.
+// page is told: the ticket, any emergency guidance and, for a repeat, the first request's ticket and progress —
+// never the internal id or anything the citizen typed.
 
 import { createHash } from 'node:crypto';
 import type { SubmitOutcome, SubmitRequest } from '../../../app/intake/intake-ports.js';
-import type { AttachmentRef, EmergencyLine, SubmissionDraft } from '../../../domain/intake/submission.js';
+import type { RepeatProgress } from '../../../domain/intake/repeat-reply.js';
+import type { AttachmentRef, EmergencyLine, Status, SubmissionDraft } from '../../../domain/intake/submission.js';
 import { FormRequestError } from './form-errors.js';
 import { FORM_LIMITS } from './form-payload.js';
 import type { FormPayload } from './form-payload.js';
@@ -13,6 +15,15 @@ export interface FormSubmitted {
   readonly ticket: string;
   readonly receivedAt: string;
   readonly emergency?: { readonly line: EmergencyLine; readonly message: string };
+  /** The citizen's open request this one repeats; `status` and `receivedAt` are absent when it could not be read. */
+  readonly repeatOf?: FormRepeat;
+}
+
+export interface FormRepeat {
+  /** Masked: only the last four digits. */
+  readonly ticket: string;
+  readonly status?: Status;
+  readonly receivedAt?: string;
 }
 
 export function formSubmitRequest(payload: FormPayload, attachments: readonly AttachmentRef[]): SubmitRequest {
@@ -53,12 +64,32 @@ function fingerprintOf(draft: SubmissionDraft): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-export function formSubmitted(outcome: SubmitOutcome): FormSubmitted {
+/** `repeat`: the progress of the request this one repeats, looked up by the caller (`null` when it repeats none). */
+export function formSubmitted(outcome: SubmitOutcome, repeat: RepeatProgress | null = null): FormSubmitted {
   const { submission } = outcome;
   const emergency = submission.hints.emergency;
   return {
     ticket: submission.ticket,
     receivedAt: submission.receivedAt,
     ...(emergency === undefined ? {} : { emergency: { line: emergency.line, message: emergencyGuidance(emergency.line, submission.language) } }),
+    ...(repeat === null ? {} : { repeatOf: formRepeat(repeat) }),
   };
+}
+
+/**
+ * Field by field, so that nothing added to the progress later reaches the public page unnoticed. The form cannot
+ * tell who typed a phone number, so it shows only enough for the real citizen to recognise their earlier request:
+ * the last four digits of its ticket and where it stands, never the full ticket (which opens its status page) or
+ * its notes.
+ */
+function formRepeat(repeat: RepeatProgress): FormRepeat {
+  return {
+    ticket: maskTicket(repeat.ticket),
+    ...(repeat.status === undefined || repeat.receivedAt === undefined ? {} : { status: repeat.status, receivedAt: repeat.receivedAt }),
+  };
+}
+
+/** `000001236` → `*****1236`. */
+export function maskTicket(ticket: string): string {
+  return ticket.length <= 4 ? ticket : `${'*'.repeat(ticket.length - 4)}${ticket.slice(-4)}`;
 }

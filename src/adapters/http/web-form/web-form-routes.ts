@@ -6,6 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Log } from '../../../app/app-ports.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
+import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import { MAX_ATTACHMENTS } from '../../../domain/intake/normalise.js';
 import type { Rating } from '../../../domain/intake/submission.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
@@ -131,10 +132,12 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
           attachments: submission.attachments.length,
           anonymous: submission.contact.anonymous,
           ...(submission.hints.emergency === undefined ? {} : { emergencyLine: submission.hints.emergency.line }),
+          ...(submission.hints.repeatOf === undefined ? {} : { repeatOf: submission.hints.repeatOf.id }),
         },
         outcome.duplicate ? 'web form resend answered with the earlier submission' : 'web form submission accepted',
       );
-      return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome));
+      const repeat = await lookUpRepeat(deps.intake, submission, log);
+      return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome, repeat));
     });
 
     app.get<{ Params: { ticket: string } }>(

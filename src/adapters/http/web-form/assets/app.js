@@ -405,7 +405,29 @@ function renderResult() {
     $('emergency-call').textContent = t('emergency.call', { line: emergency.line });
     $('emergency-call').href = `tel:${emergency.line}`;
   }
-  $('announcer').textContent = `${t('result.heading')} ${t('result.ticketLabel')} ${data.ticket}`;
+  const repeat = data.repeatOf;
+  $('repeat').hidden = repeat === undefined;
+  // With two ticket numbers on screen, the new one says which it is.
+  const label = $('ticket-label');
+  label.dataset.t = repeat === undefined ? 'result.ticketLabel' : 'repeat.newTicket';
+  label.textContent = t(label.dataset.t);
+  let announcement = `${t('result.heading')} ${t(label.dataset.t)} ${data.ticket}`;
+  if (repeat !== undefined) {
+    renderRepeat(repeat);
+    announcement += ` ${t('repeat.heading')} ${t('repeat.ticketLabel')} ${repeat.ticket}`;
+  }
+  $('announcer').textContent = announcement;
+}
+
+/** The open request this one repeats: its ticket's last digits and, when the server could read it, where it stands. */
+function renderRepeat(repeat) {
+  $('repeat-ticket').textContent = repeat.ticket;
+  const known = typeof repeat.status === 'string' && typeof repeat.receivedAt === 'string';
+  $('repeat-progress').hidden = !known;
+  $('repeat-unknown').hidden = known;
+  if (!known) return;
+  $('repeat-status').textContent = t(`status.value.${repeat.status}`);
+  $('repeat-received').textContent = formatTime(repeat.receivedAt);
 }
 
 $('submit-another').addEventListener('click', () => {

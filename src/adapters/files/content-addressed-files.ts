@@ -1,0 +1,202 @@
+// Files named by the sha256 of their bytes (`<dir>/<aa>/<sha256><extension>`), shared by the attachment store and
+// the raw-mail store. A name from outside never becomes a path, and the same bytes written twice are stored once.
+// Writes go to `<dir>/tmp/` first and are renamed into place only when complete and fsynced (the directory entry
+// too), so a crash or a refused write never leaves a partial file under a content address.
+
+import { createHash, randomUUID } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface ContentAddressedFilesOptions {
+  /** Created when missing. */
+  readonly dir: string;
+  /** Appended to the sha256 in file names, e.g. `.eml` (default: nothing). */
+  readonly extension?: string;
+}
+
+export interface CommittedFile {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/** A file being written: `write` its bytes, then `commit` it under its sha256; `discard` in a `finally`. */
+export interface PendingFile {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Fsyncs and closes the file and moves it to its content address, durably. */
+  commit(): Promise<CommittedFile>;
+  /** Closes and removes the temp file unless it was committed; never throws, so it cannot hide the error that led here. */
+  discard(): Promise<void>;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Temp files older than this are leftovers of a crash, not writes in progress. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+const FILE_MODE = 0o640;
+
+export class ContentAddressedFiles {
+  readonly dir: string;
+  private readonly extension: string;
+  private readonly tmpDir: string;
+  private ready: Promise<void> | undefined;
+
+  constructor(options: ContentAddressedFilesOptions) {
+    if (typeof options.dir !== 'string' || options.dir === '') throw new TypeError('ContentAddressedFiles: dir must be a directory path');
+    this.dir = options.dir;
+    this.extension = options.extension ?? '';
+    this.tmpDir = join(options.dir, 'tmp');
+  }
+
+  /** Opens a new temp file (creating the directories on first use). */
+  async create(): Promise<PendingFile> {
+    await this.ensureDirs();
+    const tempPath = join(this.tmpDir, `${randomUUID()}.part`);
+    const handle = await open(tempPath, 'wx', FILE_MODE);
+    return new TempFile(tempPath, handle, (sha256, size) => this.place(tempPath, sha256, size));
+  }
+
+  async read(sha256: string): Promise<Uint8Array | null> {
+    const path = this.pathOf(sha256);
+    if (path === null) return null;
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    const path = this.pathOf(sha256);
+    if (path === null) return false;
+    try {
+      return (await stat(path)).isFile();
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Where the content is stored; `null` for anything that is not a lower-case hex sha256, so no caller-supplied string reaches the file system. */
+  pathOf(sha256: string): string | null {
+    if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) return null;
+    return join(this.dir, sha256.slice(0, 2), `${sha256}${this.extension}`);
+  }
+
+  /**
+   * Removes temp files left behind by a crash (older than an hour, so writes in progress are untouched).
+   * Call once at start-up; returns how many were removed.
+   */
+  async sweepTemp(now: number = Date.now(), olderThanMs: number = STALE_TEMP_MS): Promise<number> {
+    await this.ensureDirs();
+    let removed = 0;
+    for (const name of await readdir(this.tmpDir)) {
+      const path = join(this.tmpDir, name);
+      try {
+        const info = await stat(path);
+        if (info.isFile() && now - info.mtimeMs > olderThanMs) {
+          await unlink(path);
+          removed++;
+        }
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return removed;
+  }
+
+  /** Moves a complete, fsynced temp file to its content address and makes the rename itself durable. */
+  private async place(tempPath: string, sha256: string, size: number): Promise<void> {
+    const shard = join(this.dir, sha256.slice(0, 2));
+    const target = join(shard, `${sha256}${this.extension}`);
+    const created = await mkdir(shard, { recursive: true });
+    if (created !== undefined) await fsyncDir(this.dir);
+    const existing = await stat(target).catch((error: unknown) => {
+      if (isNotFound(error)) return null;
+      throw error;
+    });
+    if (existing !== null && existing.isFile() && existing.size === size) {
+      // Same address, same length: the same bytes (sha256), stored before.
+      await unlink(tempPath);
+      return;
+    }
+    // Missing, or a damaged leftover under this address: the new, verified copy replaces it atomically.
+    await rename(tempPath, target);
+    await fsyncDir(shard);
+  }
+
+  private ensureDirs(): Promise<void> {
+    this.ready ??= mkdir(this.tmpDir, { recursive: true }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.ready = undefined;
+        throw error;
+      },
+    );
+    return this.ready;
+  }
+}
+
+class TempFile implements PendingFile {
+  private readonly hash: Hash = createHash('sha256');
+  private size = 0;
+  private handle: FileHandle | undefined;
+  private committed = false;
+
+  constructor(
+    private readonly path: string,
+    handle: FileHandle,
+    private readonly place: (sha256: string, size: number) => Promise<void>,
+  ) {
+    this.handle = handle;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.handle === undefined) throw new Error('ContentAddressedFiles: write after commit or discard');
+    this.hash.update(chunk);
+    await writeAll(this.handle, chunk);
+    this.size += chunk.length;
+  }
+
+  async commit(): Promise<CommittedFile> {
+    const handle = this.handle;
+    if (handle === undefined) throw new Error('ContentAddressedFiles: commit after commit or discard');
+    await handle.sync();
+    await handle.close();
+    this.handle = undefined;
+    const sha256 = this.hash.digest('hex');
+    await this.place(sha256, this.size);
+    this.committed = true;
+    return { sha256, size: this.size };
+  }
+
+  async discard(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    if (handle !== undefined) await handle.close().catch(() => undefined);
+    // A temp file that cannot be removed now is swept at the next start.
+    if (!this.committed) await unlink(this.path).catch(() => undefined);
+  }
+}
+
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+async function fsyncDir(path: string): Promise<void> {
+  const dir = await open(path, 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+}

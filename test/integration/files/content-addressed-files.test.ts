@@ -1,0 +1,77 @@
+// The durable, content-addressed file store both the attachment store and the raw-mail store are built on, on a
+// real file system.
+
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ContentAddressedFiles } from '../../../src/adapters/files/content-addressed-files.js';
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('ContentAddressedFiles', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'content-addressed-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('commits what was written, in chunks, under <aa>/<sha256><extension>, and leaves no temp file', async () => {
+    const files = new ContentAddressedFiles({ dir, extension: '.eml' });
+    const bytes = Buffer.from('Subject: 路灯\r\n\r\n坏了');
+    const file = await files.create();
+    await file.write(bytes.subarray(0, 7));
+    await file.write(bytes.subarray(7));
+    const committed = await file.commit();
+    await file.discard();
+    const hash = sha256(bytes);
+    expect(committed).toEqual({ sha256: hash, size: bytes.length });
+    expect(files.pathOf(hash)).toBe(join(dir, hash.slice(0, 2), `${hash}.eml`));
+    expect((await readFile(join(dir, hash.slice(0, 2), `${hash}.eml`))).equals(bytes)).toBe(true);
+    expect(Buffer.from((await files.read(hash)) ?? []).equals(bytes)).toBe(true);
+    expect(await files.has(hash)).toBe(true);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('discards an uncommitted file without a trace, and refuses writes after it', async () => {
+    const files = new ContentAddressedFiles({ dir });
+    const file = await files.create();
+    await file.write(Buffer.from('half a file'));
+    await file.discard();
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+    expect((await readdir(dir)).filter((name) => name !== 'tmp')).toEqual([]);
+    await expect(file.write(Buffer.from('more'))).rejects.toThrow(/after commit or discard/);
+    await expect(file.commit()).rejects.toThrow(/after commit or discard/);
+  });
+
+  it('keeps one copy of the same bytes, and replaces a damaged leftover under their address', async () => {
+    const files = new ContentAddressedFiles({ dir });
+    const bytes = Buffer.from('the same photo');
+    const hash = sha256(bytes);
+    await mkdir(join(dir, hash.slice(0, 2)), { recursive: true });
+    await writeFile(join(dir, hash.slice(0, 2), hash), 'torn');
+    for (let i = 0; i < 2; i++) {
+      const file = await files.create();
+      await file.write(bytes);
+      await file.commit();
+    }
+    expect(await readdir(join(dir, hash.slice(0, 2)))).toEqual([hash]);
+    expect((await readFile(join(dir, hash.slice(0, 2), hash))).equals(bytes)).toBe(true);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('lets no string that is not a lower-case sha256 become a path', async () => {
+    const files = new ContentAddressedFiles({ dir });
+    for (const bad of ['../../etc/passwd', 'A'.repeat(64), 'a'.repeat(63), '']) {
+      expect(files.pathOf(bad)).toBeNull();
+      expect(await files.read(bad)).toBeNull();
+      expect(await files.has(bad)).toBe(false);
+    }
+    expect(() => new ContentAddressedFiles({ dir: '' })).toThrow(/dir/);
+  });
+});

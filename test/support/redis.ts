@@ -1,0 +1,24 @@
+// The real Redis the integration tests share, and the clean-up that keeps them from seeing each other's keys.
+
+import { Redis } from 'ioredis';
+
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Deletes every key under an intake prefix: `{prefix}*` holds intake's records, its BullMQ queues and the
+ * channels' keys (all share the hash tag).
+ */
+export async function deletePrefixKeys(prefix: string, url: string = REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
