@@ -12,7 +12,7 @@ export type FlagSpec<T> =
 
 /** `'help'` for `--help`/`-h`; otherwise `defaults` with the given flags applied. */
 export function parseArgs<T extends object>(args: readonly string[], defaults: T, flags: Readonly<Record<string, FlagSpec<T>>>): T | 'help' {
-  const options: Record<string, unknown> = { ...defaults };
+  const options: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg === '--help' || arg === '-h') return 'help';

@@ -9,13 +9,13 @@ import type { JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { INTAKE_JOB_NAME } from '../../src/adapters/intake/bullmq-intake-queue.js';
 import { INTAKE_QUEUE_NAME } from '../../src/adapters/intake/intake-keys.js';
-import type { Submission } from '../../src/domain/intake/submission.js';
-import { percentile } from '../ivr/stats.js';
-import { closedLoop } from './closed-loop.js';
-import { deletePrefixedKeys, RedisCpu } from './redis-tools.js';
-import { performance } from 'node:perf_hooks';
+import type { Channel, Submission } from '../../src/domain/intake/submission.js';
+import { measuredWindow, warmUp } from './measured-window.js';
+import type { WindowResult } from './measured-window.js';
+import { deletePrefixedKeys, RedisUsage } from './redis-tools.js';
 
 const DAY_SECONDS = 86_400;
+const READ_PAGE = 1000;
 
 export interface BaselineSettings {
   readonly redisUrl: string;
@@ -28,29 +28,24 @@ export interface BaselineSettings {
   readonly dedupTtlMs: number;
 }
 
-export interface BaselineResult {
-  readonly concurrency: number;
-  readonly adds: number;
-  readonly failed: number;
-  readonly errors: readonly string[];
-  readonly seconds: number;
-  readonly addsPerSecond: number;
-  readonly p50Ms: number | null;
-  readonly p99Ms: number | null;
-  /** This process's CPU (the client side of each add), ms per add. */
-  readonly clientCpuMsPerAdd: number;
-  readonly redisCpuMsPerAdd: number;
-  /** Bytes of the average job's JSON data. */
+export interface BaselineResult extends WindowResult {
+  /** Jobs the payloads came from, and the average size of their JSON data. */
+  readonly payloads: number;
   readonly payloadBytes: number;
 }
 
-/** Reads up to `limit` jobs' data from a channel's `intake` queue: the payloads the baseline adds again. */
-export async function readBackJobs(redisUrl: string, bullPrefix: string, limit: number): Promise<Submission[]> {
+/** Reads up to `limit` jobs' data (of one channel, if given) from the `intake` queue: payloads for the baseline. */
+export async function readBackJobs(redisUrl: string, bullPrefix: string, limit: number, channel?: Channel): Promise<Submission[]> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   const queue = new Queue<Submission>(INTAKE_QUEUE_NAME, { connection, prefix: bullPrefix });
+  const found: Submission[] = [];
   try {
-    const jobs = await queue.getJobs(['prioritized', 'waiting'], 0, limit - 1);
-    return jobs.map((job) => job.data);
+    for (let start = 0; found.length < limit; start += READ_PAGE) {
+      const jobs = await queue.getJobs(['prioritized', 'waiting'], start, start + READ_PAGE - 1);
+      for (const job of jobs) if (channel === undefined || job.data.channel === channel) found.push(job.data);
+      if (jobs.length < READ_PAGE) break;
+    }
+    return found.slice(0, limit);
   } finally {
     await queue.close();
     connection.disconnect();
@@ -62,7 +57,7 @@ export async function rawQueueBaseline(settings: BaselineSettings): Promise<Base
   const prefix = `bench-raw-${randomUUID().slice(0, 8)}`;
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3 });
   const queue = new Queue(INTAKE_QUEUE_NAME, { connection, prefix: `{${prefix}}` });
-  const redisCpu = new RedisCpu(settings.redisUrl);
+  const redis = new RedisUsage(settings.redisUrl);
   const run = randomUUID();
   let seq = 0;
   // The options BullmqIntakeQueue gives every job, with createIntake's default retention.
@@ -81,31 +76,14 @@ export async function rawQueueBaseline(settings: BaselineSettings): Promise<Base
   };
   try {
     await queue.waitUntilReady();
-    await closedLoop(settings.concurrency, { atMs: performance.now() + settings.warmupMs }, add);
-    const redisBefore = await redisCpu.ms();
-    const cpuBefore = process.cpuUsage();
-    const window = await closedLoop(settings.concurrency, { atMs: performance.now() + settings.durationMs }, add);
-    const cpu = process.cpuUsage(cpuBefore);
-    const redisMs = (await redisCpu.ms()) - redisBefore;
-    const ops = Math.max(1, window.completed);
+    await warmUp(settings.concurrency, settings.warmupMs, add);
+    const window = await measuredWindow({ concurrency: settings.concurrency, durationMs: settings.durationMs, redis }, add);
     const bytes = settings.payloads.reduce((sum, p) => sum + Buffer.byteLength(JSON.stringify(p)), 0) / settings.payloads.length;
-    return {
-      concurrency: settings.concurrency,
-      adds: window.completed,
-      failed: window.failed,
-      errors: window.errors,
-      seconds: window.elapsedMs / 1000,
-      addsPerSecond: window.completed / (window.elapsedMs / 1000),
-      p50Ms: percentile(window.latenciesMs, 50),
-      p99Ms: percentile(window.latenciesMs, 99),
-      clientCpuMsPerAdd: (cpu.user + cpu.system) / 1000 / ops,
-      redisCpuMsPerAdd: redisMs / ops,
-      payloadBytes: Math.round(bytes),
-    };
+    return { ...window, payloads: settings.payloads.length, payloadBytes: Math.round(bytes) };
   } finally {
     await queue.close();
     connection.disconnect();
-    redisCpu.close();
+    redis.close();
     await deletePrefixedKeys(settings.redisUrl, prefix);
   }
 }

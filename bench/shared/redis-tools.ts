@@ -1,5 +1,5 @@
-// The benchmarks' own Redis chores: removing a run's keys afterwards and reading how much CPU Redis used, which
-// on a small machine is a large share of what every submission costs.
+// The benchmarks' own Redis chores: removing a run's keys afterwards, and reading how much CPU Redis used and how
+// many commands it ran, which on a small machine are a large share of what every submission costs.
 
 import { Redis } from 'ioredis';
 
@@ -25,22 +25,29 @@ export async function deletePrefixedKeys(redisUrl: string, prefix: string): Prom
   return removed;
 }
 
-/** Reads Redis's own CPU time (`INFO cpu`: user + system of the server process), in ms. */
-export class RedisCpu {
+export interface RedisSample {
+  /** User + system CPU of the Redis server process so far, ms. */
+  readonly cpuMs: number;
+  /** Commands Redis processed so far (`total_commands_processed`: a script's own commands count too). */
+  readonly commands: number;
+}
+
+/** What Redis did between two samples: every submission's share of a small machine's Redis. */
+export class RedisUsage {
   private readonly redis: Redis;
 
   constructor(redisUrl: string) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
   }
 
-  async ms(): Promise<number> {
-    const info = await this.redis.info('cpu');
+  async sample(): Promise<RedisSample> {
+    const info = await this.redis.info();
     const field = (name: string): number => {
       const match = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info);
-      if (match?.[1] === undefined) throw new Error(`Redis INFO cpu has no ${name}`);
-      return Number(match[1]) * 1000;
+      if (match?.[1] === undefined) throw new Error(`Redis INFO has no ${name}`);
+      return Number(match[1]);
     };
-    return field('used_cpu_user') + field('used_cpu_sys');
+    return { cpuMs: (field('used_cpu_user') + field('used_cpu_sys')) * 1000, commands: field('total_commands_processed') };
   }
 
   close(): void {

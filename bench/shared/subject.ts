@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { heapAfterGc } from '../ivr/stats.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLOSE_TIMEOUT_MS = 30_000;
 
 type ToSubject = { readonly kind: 'command'; readonly id: number; readonly command: string } | { readonly kind: 'close' };
 type FromSubject =
@@ -94,7 +95,10 @@ export function startSubject<Info>(file: string, config: unknown, options: Subje
       },
       async close(): Promise<void> {
         if (exited === null) send({ kind: 'close' });
+        // A subject that cannot finish closing (a hung connection) must not hang the benchmark with it.
+        const killer = setTimeout(() => subject.kill('SIGKILL'), CLOSE_TIMEOUT_MS);
         await exit;
+        clearTimeout(killer);
       },
     };
   }
@@ -117,7 +121,7 @@ const BUILT_IN: Readonly<Record<string, () => unknown>> = {
 
 /** Subject side: starts with the parent's config, then serves commands until asked to close. */
 export function serveSubject<Config, Info>(start: (config: Config) => Promise<SubjectRuntime<Info>>): void {
-  const send = (message: FromSubject, then?: () => void): void => {
+  const send = (message: FromSubject, then: () => void = () => undefined): void => {
     process.send?.(message, then);
   };
   const config = JSON.parse(process.argv[2] ?? '{}') as Config;

@@ -1,0 +1,142 @@
+// `npm run bench -- channels`: the WeChat channel (safe mode) and the inbound SMTP server in one gateway process,
+// each under load in turn (warm-up, measured window), then the raw BullMQ queue.add baseline of the jobs they
+// produced, against the same Redis; prints all three with the verdicts.
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SMTP_MAX_CLIENTS } from '../../src/adapters/email/start-email-channel.js';
+import type { Submission } from '../../src/domain/intake/submission.js';
+import { machineInfo } from '../shared/machine.js';
+import { measuredWindow, warmUp } from '../shared/measured-window.js';
+import type { WindowResult } from '../shared/measured-window.js';
+import { BenchUsageError } from '../shared/parse-args.js';
+import { rawQueueBaseline, readBackJobs } from '../shared/raw-queue-baseline.js';
+import { BENCH_REDIS_URL, deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
+import { startSubject } from '../shared/subject.js';
+import type { SubjectHandle } from '../shared/subject.js';
+import { parseChannelsOptions, USAGE } from './options.js';
+import type { ChannelsBenchOptions } from './options.js';
+import { buildReport, formatReport } from './report.js';
+import { SmtpClient } from './smtp-client.js';
+import type { ChannelsSubjectConfig, ChannelsSubjectInfo, WechatAccount } from './subject-process.js';
+import { WechatClient } from './wechat-client.js';
+
+const SUBJECT_FILE = fileURLToPath(new URL('./subject-process.ts', import.meta.url));
+const MAILBOX = '12345@hotline.example';
+/** Jobs read back from each channel for the baseline to add again. */
+const BASELINE_PAYLOADS_PER_CHANNEL = 1000;
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A made-up Official Account for this run: Token, AppID and a 43-character EncodingAESKey, as the admin console gives them. */
+function benchAccount(): WechatAccount {
+  const bytes = randomBytes(43);
+  const encodingAesKey = Array.from(bytes, (b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('');
+  return { token: `bench${randomBytes(8).toString('hex')}`, appId: `wx${randomBytes(8).toString('hex')}`, encodingAesKey, accountId: 'gh_12345bench01' };
+}
+
+function parse(args: readonly string[]): ChannelsBenchOptions | 'help' {
+  const options = parseChannelsOptions(args);
+  if (options !== 'help' && options.smtpConnections > DEFAULT_SMTP_MAX_CLIENTS) {
+    throw new BenchUsageError(`--smtp-connections may be at most ${DEFAULT_SMTP_MAX_CLIENTS}: the gateway's SMTP server takes that many clients at once`);
+  }
+  return options;
+}
+
+export async function runChannelsBench(args: readonly string[]): Promise<void> {
+  let options;
+  try {
+    options = parse(args);
+  } catch (err) {
+    if (!(err instanceof BenchUsageError)) throw err;
+    process.stderr.write(`${err.message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const o: ChannelsBenchOptions = options;
+  const progress = (text: string): void => {
+    if (!o.json) process.stderr.write(`${text}\n`);
+  };
+
+  const machine = await machineInfo(BENCH_REDIS_URL);
+  const prefix = `bench-channels-${randomUUID().slice(0, 8)}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-channels-'));
+  const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-channels-prof-')) : undefined;
+  const account = benchAccount();
+  const settings: ChannelsSubjectConfig = { redisUrl: BENCH_REDIS_URL, prefix, dataDir, logLevel: o.logLevel, wechat: account, mailbox: MAILBOX };
+  progress(
+    `channels bench: WeChat at ${o.concurrency} pushes in flight, SMTP over ${o.smtpConnections} connections, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured each; ` +
+      `Redis ${BENCH_REDIS_URL}, prefix ${prefix}`,
+  );
+
+  let wechat: WindowResult;
+  let smtp: WindowResult;
+  let payloads: Submission[];
+  let idempotencyTtlMs: number;
+  let verifiedReplies: number;
+  const redis = new RedisUsage(BENCH_REDIS_URL);
+  let subject: SubjectHandle<ChannelsSubjectInfo> | null = null;
+  let wechatClient: WechatClient | null = null;
+  let smtpClient: SmtpClient | null = null;
+  try {
+    subject = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
+    idempotencyTtlMs = subject.info.idempotencyTtlMs;
+
+    const pusher = new WechatClient(subject.info.httpUrl, account, o.concurrency);
+    wechatClient = pusher;
+    const push = (): Promise<void> => pusher.push();
+    progress('WeChat warm-up...');
+    await warmUp(o.concurrency, o.warmupMs, push);
+    progress('WeChat measured window...');
+    wechat = await measuredWindow({ concurrency: o.concurrency, durationMs: o.durationMs, redis, subject }, push);
+    verifiedReplies = pusher.verified;
+
+    const mailer = new SmtpClient(subject.info.smtpPort, MAILBOX, o.smtpConnections);
+    smtpClient = mailer;
+    const send = (): Promise<void> => mailer.send();
+    progress('SMTP warm-up...');
+    await warmUp(o.smtpConnections, o.warmupMs, send);
+    progress('SMTP measured window...');
+    smtp = await measuredWindow({ concurrency: o.smtpConnections, durationMs: o.durationMs, redis, subject }, send);
+    payloads = interleave(
+      await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'wechat'),
+      await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'email'),
+    );
+  } finally {
+    redis.close();
+    await wechatClient?.close();
+    smtpClient?.close();
+    await subject?.close();
+    const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
+    await rm(dataDir, { recursive: true, force: true });
+    progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
+    if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);
+  }
+
+  progress(`raw queue.add baseline with ${payloads.length} of the gateway's WeChat and e-mail jobs...`);
+  const baseline = await rawQueueBaseline({
+    redisUrl: BENCH_REDIS_URL,
+    payloads,
+    concurrency: o.concurrency,
+    warmupMs: o.warmupMs,
+    durationMs: o.durationMs,
+    dedupTtlMs: idempotencyTtlMs,
+  });
+  const report = buildReport(o, machine, { ...wechat, verifiedReplies }, smtp, baseline);
+  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+}
+
+function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
+    if (i < a.length) out.push(a[i] as T);
+    if (i < b.length) out.push(b[i] as T);
+  }
+  return out;
+}
