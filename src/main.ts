@@ -4,6 +4,7 @@
 import { globalAgent } from 'node:http';
 import { join } from 'node:path';
 import { CallControl } from './app/call-control.js';
+import { DeviceWatch } from './app/device-watch.js';
 import type { Log } from './app/app-ports.js';
 import { systemClock } from './app/ports.js';
 import type { Clock } from './app/ports.js';
@@ -12,6 +13,7 @@ import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
+import { amiDeviceFeed } from './adapters/ami/ami-device-feed.js';
 import { FileApiKeys } from './adapters/api-keys/index.js';
 import { AriRecordingSource } from './adapters/ari/ari-recording-source.js';
 import { ContentStore } from './adapters/attachments/content-store.js';
@@ -34,6 +36,7 @@ import { redactedConfig } from './config/index.js';
 import type { Config } from './config/index.js';
 import { EMERGENCY_SERVICES } from './domain/flow/types.js';
 import type { EmergencyService, Flow } from './domain/flow/types.js';
+import { deviceOfDialString } from './domain/telephony/dial-string-device.js';
 import type { EmergencyRoutes } from './app/emergency-session.js';
 import { startSimulatedAsterisk } from './simulator/simulated-asterisk.js';
 import type { SimulatedAsterisk, SimulatedAsteriskOptions } from './simulator/simulated-asterisk.js';
@@ -59,6 +62,8 @@ export interface Gateway {
   /** The SMTP port when the email channel is on (`SMTP_ACCEPT` set). */
   readonly smtpPort: number | null;
   readonly calls: CallControl;
+  /** Device states Asterisk reports over AMI (emergency forwarding tries unreachable lines last). */
+  readonly devices: DeviceWatch;
   readonly metrics: GatewayMetrics;
   /** The intake queue every channel submits to. */
   readonly intake: CreatedIntake;
@@ -119,9 +124,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ami = { host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.secret };
   }
 
-  const amiClient = new AmiClient({ ...ami, log: log.child({ component: 'ami' }) as Log, events: false });
+  // Only DeviceStateChange (class `call`) is read: Asterisk filters out the rest of its events for this session.
+  const amiClient = new AmiClient({ ...ami, log: log.child({ component: 'ami' }) as Log, events: { classes: ['call'], names: ['DeviceStateChange'] } });
   amiClient.on('connected', () => metrics.amiConnected(true));
   amiClient.on('disconnected', () => metrics.amiConnected(false));
+  const emergencyDevices = [
+    ...new Set(
+      EMERGENCY_SERVICES.flatMap((service) => config.emergency.routes[service])
+        .map(deviceOfDialString)
+        .filter((device): device is string => device !== null),
+    ),
+  ];
+  const devices = new DeviceWatch({ feed: amiDeviceFeed(amiClient), clock, log: log.child({ component: 'devices' }) as Log, emergencyDevices });
+  // Before the link starts, so that the list after the first login is not missed.
+  devices.start();
+  metrics.watchDevices(emergencyDevices, (device) => devices.stateOf(device));
   amiClient.start();
   const manager: ManagerPort = {
     get connected() {
@@ -168,6 +185,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     metrics,
     log: log as Log,
     emergencyRoutes,
+    devices,
     desk,
     fallback: {
       context: config.fallback.context,
@@ -297,6 +315,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await calls.drain(deadline);
       rescuer.close();
       await link?.close();
+      devices.close();
       await amiClient.close();
       // Channels first, so submissions in flight still reach intake; intake last.
       await http.close();
@@ -310,5 +329,5 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, smtpPort: email?.port ?? null, calls, metrics, intake, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, smtpPort: email?.port ?? null, calls, devices, metrics, intake, simulator, ready, close };
 }

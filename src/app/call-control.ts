@@ -7,6 +7,7 @@ import { EMERGENCY_ANNOUNCEMENT } from '../domain/flow/check-flow.js';
 import type { EmergencyService, Flow, Lang } from '../domain/flow/types.js';
 import type { CallMetrics, Log } from './app-ports.js';
 import type { CallEvents, InboundChannel } from './call-events.js';
+import type { DeviceStateLookup } from './device-watch.js';
 import { EmergencySession } from './emergency-session.js';
 import type { EmergencyAnnouncement, EmergencyRoutes } from './emergency-session.js';
 import { IvrSession } from './ivr-session.js';
@@ -34,6 +35,8 @@ export interface CallControlDeps {
   readonly metrics: CallMetrics;
   readonly log: Log;
   readonly emergencyRoutes: Readonly<Record<EmergencyService, EmergencyRoutes>>;
+  /** Device states Asterisk reports; each emergency forward orders its routes by them as it starts. */
+  readonly devices: DeviceStateLookup;
   readonly fallback: DialplanFallback;
   /** Intake, for voice messages and case-status lookups in the IVR. */
   readonly desk: CaseDesk;
@@ -234,6 +237,7 @@ export class CallControl implements CallEvents {
         clock: this.deps.clock,
         metrics: this.deps.metrics,
         log,
+        devices: this.deps.devices,
         fallbackContext: this.deps.fallback.emergencyContext,
         track: (kind, id, s) => this.track(kind === 'peer' ? this.peers : this.playbacks, id, s),
         onDone: (s) => this.emergencies.delete(s.callerChannelId),

@@ -1,12 +1,15 @@
 // Connects one caller to a dedicated emergency line: runs the pure fail-over policy and executes its
 // commands. Outbound legs are created and dialled (channels/create + dial), never `redirect`ed, because a
 // redirect cannot cross channel technologies; the answered leg is joined to the caller in a mixing bridge.
+// The routes are ordered once, as the forward starts, by the device states Asterisk reports at that moment.
 
 import { randomUUID } from 'node:crypto';
 import type { EmergencyService, Lang } from '../domain/flow/types.js';
 import { forwardOutcome, forwardStep, startForward, timeToAnswerMs } from '../domain/emergency/forwarding.js';
 import type { ForwardCommand, ForwardEvent, ForwardState } from '../domain/emergency/forwarding.js';
+import { orderRoutes } from '../domain/emergency/route-order.js';
 import type { CallMetrics, Log } from './app-ports.js';
+import type { DeviceStateLookup } from './device-watch.js';
 import type { Clock, Telephony, TimerHandle } from './ports.js';
 
 export interface EmergencyRoutes {
@@ -26,6 +29,8 @@ export interface EmergencySessionDeps {
   readonly clock: Clock;
   readonly metrics: CallMetrics;
   readonly log: Log;
+  /** What Asterisk reports about the lines' devices: lines it cannot reach are tried last. */
+  readonly devices: DeviceStateLookup;
   readonly fallbackContext: string;
   /** Registers outbound legs, bridges and announcement playbacks so their events reach this session. */
   readonly track: (kind: 'peer' | 'playback', id: string, session: EmergencySession | null) => void;
@@ -70,9 +75,21 @@ export class EmergencySession {
     private readonly deps: EmergencySessionDeps,
   ) {
     this.startedAt = deps.clock.now();
+    const order = orderRoutes(routes.dialStrings, (device) => deps.devices.stateOf(device));
+    if (order.reordered) {
+      deps.log.warn(
+        {
+          service,
+          configured: routes.dialStrings,
+          order: order.routes,
+          down: order.deferred.map((d) => ({ route: d.route, device: d.device, state: d.state })),
+        },
+        'emergency routes reordered: lines whose device Asterisk reports unreachable are tried last',
+      );
+    }
     this.state = startForward({
       service,
-      routes: [...routes.dialStrings],
+      routes: order.routes,
       ringTimeoutMs: routes.ringTimeoutMs,
       rounds: routes.rounds,
       callerId: caller,

@@ -2,6 +2,8 @@
 // did (played media, bridges, dialplan continuations, ARI requests) and awaits it without sleeping.
 
 import type { AsteriskEngine, DeliveredEvent, LifecycleEvent } from './engine/asterisk-engine.js';
+import { DEVICE_STATES } from './engine/devices.js';
+import type { DeviceState } from './engine/devices.js';
 import type { CallerId, ChannelState, DialBehaviour, DialplanLocation, PlayedMedia, SimChannel, StoredRecording } from './engine/types.js';
 import { SimulatorControlError, SimulatorWaitTimeoutError } from './errors.js';
 import type { RequestLog, RequestRecord } from './http/request-log.js';
@@ -97,7 +99,28 @@ export class SimulatorControl {
     this.engine.setDialBehaviour(dialString, behaviour);
   }
 
+  /**
+   * The device (`PJSIP/psap-police`, `Local/110@emergency`, ...) changes state, and AMI sends DeviceStateChange as
+   * Asterisk does. UNAVAILABLE or INVALID make every new channel to it fail as Asterisk fails it (ARI
+   * channels/create and originate answer 500 "Allocation failed") until another state is set; channels then
+   * move the state between INUSE and NOT_INUSE again.
+   */
+  setDeviceState(device: string, state: DeviceState): void {
+    if (device === '' || device.length > 200 || /[\p{Cc}\s]/u.test(device)) {
+      throw new SimulatorControlError('SIM_BAD_REQUEST', `setDeviceState: ${JSON.stringify(device)} is not a device name like PJSIP/psap-police`);
+    }
+    if (!(DEVICE_STATES as readonly string[]).includes(state)) {
+      throw new SimulatorControlError('SIM_BAD_REQUEST', `setDeviceState: state ${JSON.stringify(state)} is not one of ${DEVICE_STATES.join(', ')}`);
+    }
+    this.engine.setDeviceState(device, state);
+  }
+
   // ------------------------------------------------------------------ inspection
+
+  /** Every device with a state, as AMI DeviceStateList reports them. */
+  deviceStates(): Array<{ device: string; state: DeviceState }> {
+    return this.engine.devices.all();
+  }
 
   /** Live channels; pass `{ includeHungUp: true }` for every channel since the last reset. */
   channels(options: { includeHungUp?: boolean } = {}): ChannelView[] {
@@ -140,7 +163,10 @@ export class SimulatorControl {
     return this.sockets.dropAll(options.refuseMs ?? 0);
   }
 
-  /** Forgets every channel, bridge, recording, dial behaviour and logged request; sockets stay connected. */
+  /**
+   * Forgets every channel, bridge, recording, dial behaviour and logged request, and puts every device back to
+   * NOT_INUSE (with DeviceStateChange on AMI); sockets stay connected.
+   */
   reset(): void {
     this.engine.reset();
     this.requestLog.clear();

@@ -29,11 +29,6 @@ function snapshot(channel: SimChannel): AmiChannelSnapshot {
   };
 }
 
-// Device state of the technology/resource part of a channel name (`PJSIP/carrier-00000001` -> `PJSIP/carrier`).
-function device(channel: SimChannel): string {
-  return channel.name.replace(/-[0-9a-f]{8}(;\d)?$/, '');
-}
-
 export function engineAmiBackend(engine: AsteriskEngine): AmiBackend {
   const live = (): SimChannel[] => [...engine.channels.values()].filter((c) => !c.destroyed);
   const byName = (name: string): SimChannel | undefined => live().find((c) => c.name === name);
@@ -42,7 +37,6 @@ export function engineAmiBackend(engine: AsteriskEngine): AmiBackend {
     if (channel === undefined) throw new Error('No such channel');
     return channel;
   };
-  const deviceStates = new Map<string, string>();
   return {
     listChannels: () => live().map(snapshot),
     findChannel: (name) => {
@@ -59,27 +53,29 @@ export function engineAmiBackend(engine: AsteriskEngine): AmiBackend {
     setVar: (name, variable, value) => {
       require(name).vars.set(variable, value);
     },
-    deviceStates: () => [...deviceStates].map(([d, state]) => ({ device: d, state })),
+    deviceStates: () => engine.devices.all(),
     subscribe: (listener) => {
       const onLifecycle = (event: LifecycleEvent): void => {
-        const out: AmiBackendEvent[] = [];
-        if (event.type === 'channelCreated') {
-          out.push({ type: 'newchannel', channel: snapshot(event.channel) });
-          deviceStates.set(device(event.channel), 'INUSE');
-          out.push({ type: 'deviceStateChange', device: device(event.channel), state: 'INUSE' });
-        } else if (event.type === 'channelStateChanged') {
-          out.push({ type: 'newstate', channel: snapshot(event.channel) });
-        } else if (event.type === 'channelHungUp') {
-          out.push({ type: 'hangup', channel: snapshot(event.channel), cause: event.cause, causeText: event.cause === 16 ? 'Normal Clearing' : 'Unknown' });
-          if (!live().some((c) => c !== event.channel && device(c) === device(event.channel))) {
-            deviceStates.set(device(event.channel), 'NOT_INUSE');
-            out.push({ type: 'deviceStateChange', device: device(event.channel), state: 'NOT_INUSE' });
-          }
-        }
-        for (const e of out) listener(e);
+        const out = amiEventOf(event);
+        if (out !== undefined) listener(out);
       };
       engine.events.on('lifecycle', onLifecycle);
       return () => engine.events.off('lifecycle', onLifecycle);
     },
   };
+}
+
+function amiEventOf(event: LifecycleEvent): AmiBackendEvent | undefined {
+  switch (event.type) {
+    case 'channelCreated':
+      return { type: 'newchannel', channel: snapshot(event.channel) };
+    case 'channelStateChanged':
+      return { type: 'newstate', channel: snapshot(event.channel) };
+    case 'channelHungUp':
+      return { type: 'hangup', channel: snapshot(event.channel), cause: event.cause, causeText: event.cause === 16 ? 'Normal Clearing' : 'Unknown' };
+    case 'deviceStateChanged':
+      return { type: 'deviceStateChange', device: event.device, state: event.state };
+    default:
+      return undefined;
+  }
 }

@@ -1,11 +1,14 @@
 // Typed errors of the simulator. `AriError` is what an ARI handler throws to answer with Asterisk's status and
-// `{"message": ...}` body; the others are raised to test code that uses the control API.
+// `{"message": ...}` body (`{"error": ...}` where Asterisk answers so); the others are raised to test code that
+// uses the control API.
 
 export class AriError extends Error {
   readonly code = 'ARI_ERROR';
   constructor(
     readonly status: number,
     message: string,
+    /** The body's key: `error` for res_ari's allocation failure and authentication errors, else `message`. */
+    readonly bodyKey: 'message' | 'error' = 'message',
   ) {
     super(message);
     this.name = 'AriError';

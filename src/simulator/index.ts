@@ -111,6 +111,8 @@ export type { BridgeView, ChannelView, PlaceCallOptions } from './control.js';
 export { AsteriskEngine } from './engine/asterisk-engine.js';
 export type { DeliveredEvent, LifecycleEvent } from './engine/asterisk-engine.js';
 export type { CallerId, ChannelState, DialBehaviour, DialplanLocation, PlayedMedia } from './engine/types.js';
+export { DEVICE_STATES } from './engine/devices.js';
+export type { DeviceState } from './engine/devices.js';
 export { AriError, SimulatorControlError, SimulatorWaitTimeoutError, SoundCatalogError } from './errors.js';
 export type { RequestRecord } from './http/request-log.js';
 export { DirectorySoundCatalog } from './sounds/directory-sound-catalog.js';

@@ -21,8 +21,13 @@ export interface AmiClientOptions {
   readonly username: string;
   readonly secret: string;
   readonly log: AmiLogger;
-  /** Receive events (Login `Events: on`). Default true. */
-  readonly events?: boolean;
+  /**
+   * Which events to receive: `true` (default) every event the AMI user may read, `false` none, or a selection
+   * of event classes and, optionally, event names (see AmiEventSelection). List items always arrive: they are
+   * answers, not events. OriginateResponse, which originate() waits for, is an event of the `call` class: it
+   * needs `true` or a selection with `call` (a selection of names lets it through by itself).
+   */
+  readonly events?: boolean | AmiEventSelection;
   /** Heartbeat period. A Ping that is not answered within `pingTimeoutMs` declares the link dead. */
   readonly pingIntervalMs?: number;
   readonly pingTimeoutMs?: number;
@@ -32,6 +37,43 @@ export interface AmiClientOptions {
   readonly connectTimeoutMs?: number;
   /** Reconnect delay doubles from `initialDelayMs` up to `maxDelayMs`. */
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number };
+}
+
+/** Event classes as manager.conf and the `Events` action name them (the `Privilege:` of each event). */
+export const AMI_EVENT_CLASSES = [
+  'system',
+  'call',
+  'log',
+  'verbose',
+  'command',
+  'agent',
+  'user',
+  'config',
+  'dtmf',
+  'reporting',
+  'cdr',
+  'dialplan',
+  'originate',
+  'agi',
+  'cc',
+  'aoc',
+  'test',
+  'security',
+  'message',
+] as const;
+
+export type AmiEventClass = (typeof AMI_EVENT_CLASSES)[number];
+
+/**
+ * Asterisk sends a session only the events of these classes (`Events` action, `EventMask`). With `names`, it
+ * also adds a session filter (`Filter` action) per name, so that only those events are sent at all; the client
+ * drops any other event that still arrives (those queued before the mask or filters took effect, or all of
+ * them when Asterisk refuses the filters, e.g. to a user without the `system` write permission).
+ */
+export interface AmiEventSelection {
+  readonly classes: readonly AmiEventClass[];
+  /** Event names as in `Event:`, e.g. `DeviceStateChange`. */
+  readonly names?: readonly string[];
 }
 
 export interface RedirectRequest {
@@ -103,9 +145,9 @@ const ignore = (): void => {};
  * done here: one fresh `Manager` per connection attempt (its own keepConnected retries at a fixed 10-60 s and
  * reports with console.log), a timeout on every action including Login, list actions collected by ActionID
  * until their `...Complete` event, a Ping watchdog, the socket destroyed on a dead link (the package only
- * half-closes it), events switched off with the `Events` action (its Login sends `Event:`, which Asterisk
- * ignores), header values checked before they reach the wire, and a stream that is not AMI reported and dropped.
- * Event `fields` keep the lower-cased shape the package produces.
+ * half-closes it), events switched off or narrowed with the `Events` and `Filter` actions (its Login sends
+ * `Event:`, which Asterisk ignores), header values checked before they reach the wire, and a stream that is
+ * not AMI reported and dropped. Event `fields` keep the lower-cased shape the package produces.
  */
 export class AmiClient {
   private readonly emitter = new EventEmitter();
@@ -123,6 +165,10 @@ export class AmiClient {
   private attempts = 0;
   private waiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
 
+  /** Set for an event selection: what eventArrived lets through. */
+  private readonly eventClasses: ReadonlySet<string> | undefined;
+  private readonly eventNames: ReadonlySet<string> | undefined;
+
   private readonly pingIntervalMs: number;
   private readonly pingTimeoutMs: number;
   private readonly actionTimeoutMs: number;
@@ -135,6 +181,9 @@ export class AmiClient {
     if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65_535) {
       throw new RangeError(`AmiClientOptions.port must be a TCP port from 1 to 65535, got ${String(options.port)}`);
     }
+    const selection = typeof options.events === 'object' ? checkedSelection(options.events) : undefined;
+    this.eventClasses = selection === undefined ? undefined : new Set(selection.classes);
+    this.eventNames = selection?.names === undefined ? undefined : new Set(selection.names);
     this.log = options.log.child({ component: 'ami', host: options.host, port: options.port, username: options.username });
     this.pingIntervalMs = options.pingIntervalMs ?? 15_000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? Math.min(5_000, this.pingIntervalMs);
@@ -378,23 +427,41 @@ export class AmiClient {
   }
 
   private afterLogin(link: Link): void {
-    if (this.options.events !== false) {
+    const events = this.options.events;
+    if (events === undefined || events === true) {
       this.linkUp(link);
       return;
     }
-    // The package's Login says `Event: off`, which Asterisk ignores (it reads `Events`).
-    this.send(link, 'Events', [['EventMask', 'off']], this.actionTimeoutMs).then(
+    // The package's Login says `Event: off|on`, which Asterisk ignores (it reads `Events`): the mask is set here.
+    const mask = events === false ? 'off' : events.classes.join(',');
+    this.setUpEvents(link, mask, events === false ? [] : this.filtersFor(events)).then(
       () => this.linkUp(link),
       (error: unknown) => {
         if (link !== this.link) return;
-        if (error instanceof AmiActionError && error.code === 'AMI_ERROR') {
-          this.log.warn({ amiMessage: error.amiMessage }, 'Asterisk refused to switch AMI events off; they are dropped on arrival');
-          this.linkUp(link);
-          return;
-        }
         this.linkLost(link, error instanceof Error ? error.message : String(error));
       },
     );
+  }
+
+  /** Whitelist filters for a selection of names; OriginateResponse always, since originate() waits for it. */
+  private filtersFor(selection: AmiEventSelection): string[] {
+    if (selection.names === undefined) return [];
+    return [...new Set([...selection.names, 'OriginateResponse'])].map((name) => `Event: ${name}`);
+  }
+
+  /**
+   * Sends `Events` and then each `Filter`. An error answer is logged and the link is used anyway (events are
+   * then dropped on arrival instead); a timeout or a lost link rejects.
+   */
+  private async setUpEvents(link: Link, mask: string, filters: readonly string[]): Promise<void> {
+    const refused = (error: unknown): void => {
+      if (!(error instanceof AmiActionError && error.code === 'AMI_ERROR')) throw error;
+      this.log.warn({ action: error.action, amiMessage: error.amiMessage }, 'Asterisk refused an event setting; unwanted events are dropped on arrival');
+    };
+    await this.send(link, 'Events', [['EventMask', mask]], this.actionTimeoutMs).catch(refused);
+    for (const filter of filters) {
+      await this.send(link, 'Filter', [['Operation', 'Add'], ['Filter', filter]], this.actionTimeoutMs).catch(refused);
+    }
   }
 
   private linkUp(link: Link): void {
@@ -444,9 +511,23 @@ export class AmiClient {
     const actionId = message.get('ActionID');
     const pending = actionId === undefined ? undefined : this.pending.get(actionId);
     if (pending && actionId !== undefined && this.eventBelongsTo(pending, actionId, message)) return;
-    // Asterisk sends what it queued before `Events: off` took effect (FullyBooted, ...): nobody asked for it.
-    if (this.options.events === false) return;
+    // Asterisk sends what it queued before `Events` and `Filter` took effect (FullyBooted, ...): nobody asked for it.
+    if (!this.wanted(message)) return;
     this.emitSafely('event', toAmiEvent(message));
+  }
+
+  private wanted(message: AmiMessage): boolean {
+    if (this.options.events === false) return false;
+    if (this.eventNames !== undefined) return this.eventNames.has(message.get('Event') ?? '');
+    const classes = this.eventClasses;
+    if (classes === undefined) return true;
+    // As Asterisk decides: every class the event belongs to must be selected (`all` is in every Privilege).
+    const privilege = message.get('Privilege');
+    if (privilege === undefined) return true;
+    return privilege
+      .split(',')
+      .map((c) => c.trim())
+      .every((c) => c === 'all' || c === '' || classes.has(c));
   }
 
   private eventBelongsTo(pending: Pending, actionId: string, message: AmiMessage): boolean {
@@ -569,4 +650,22 @@ export class AmiClient {
   private notConnected(action: string): AmiActionError {
     return new AmiActionError('AMI_DISCONNECTED', action, `AMI ${action} not sent: not connected to ${this.options.host}:${this.options.port}`);
   }
+}
+
+const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const CLASS_NAMES: ReadonlySet<string> = new Set(AMI_EVENT_CLASSES);
+
+/** A selection Asterisk can apply: known classes, and names that are safe inside a filter's regular expression. */
+function checkedSelection(selection: AmiEventSelection): AmiEventSelection {
+  if (selection.classes.length === 0) throw new RangeError('AmiClientOptions.events.classes must name at least one event class (or set events: false)');
+  for (const [i, c] of selection.classes.entries()) {
+    if (!CLASS_NAMES.has(c)) throw new RangeError(`AmiClientOptions.events.classes[${i}] is ${JSON.stringify(c)}, not one of ${AMI_EVENT_CLASSES.join(', ')}`);
+  }
+  if (selection.names !== undefined) {
+    if (selection.names.length === 0) throw new RangeError('AmiClientOptions.events.names must name at least one event (or be left out)');
+    for (const [i, name] of selection.names.entries()) {
+      if (!EVENT_NAME.test(name)) throw new RangeError(`AmiClientOptions.events.names[${i}] is ${JSON.stringify(name)}, not an AMI event name (letters, digits, _)`);
+    }
+  }
+  return selection;
 }

@@ -4,7 +4,7 @@
 import type { AriClient } from 'ari-client';
 import type { OpResult, OutboundChannelRequest, Telephony } from '../../app/ports.js';
 import type { Lang } from '../../domain/flow/types.js';
-import { AriUnavailableError, classifyAriError, toAriError } from './ari-errors.js';
+import { AriRequestError, AriUnavailableError, classifyAriError, toAriError } from './ari-errors.js';
 
 export class AriTelephony implements Telephony {
   constructor(
@@ -79,17 +79,24 @@ export class AriTelephony implements Telephony {
     return this.op('ringStop', (c) => c.channels.ringStop({ channelId }));
   }
 
-  createOutbound(request: OutboundChannelRequest): Promise<OpResult> {
-    return this.op('createOutbound', (c) =>
-      c.channels.create({
-        endpoint: request.endpoint,
-        app: this.app,
-        channelId: request.channelId,
-        originator: request.originator,
-        // channels/create has no callerId parameter; Asterisk applies dialplan functions given as variables.
-        variables: { 'CALLERID(num)': request.callerId },
-      }),
-    );
+  async createOutbound(request: OutboundChannelRequest): Promise<OpResult> {
+    try {
+      return await this.op('createOutbound', (c) =>
+        c.channels.create({
+          endpoint: request.endpoint,
+          app: this.app,
+          channelId: request.channelId,
+          originator: request.originator,
+          // channels/create has no callerId parameter; Asterisk applies dialplan functions given as variables.
+          variables: { 'CALLERID(num)': request.callerId },
+        }),
+      );
+    } catch (err) {
+      // Asterisk answers 500 "Allocation failed" when the channel driver cannot reach the endpoint (an unavailable
+      // trunk): the line is unavailable, which the caller of this port handles by trying the next one.
+      if (err instanceof AriRequestError && /allocation failed/i.test(err.detail)) return 'gone';
+      throw err;
+    }
   }
 
   dial(channelId: string, callerChannelId: string, timeoutSeconds: number): Promise<OpResult> {

@@ -4,6 +4,8 @@
 
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EmergencyService } from '../../domain/flow/types.js';
+import { DEVICE_STATES } from '../../domain/telephony/device-state.js';
+import type { DeviceState } from '../../domain/telephony/device-state.js';
 import type { IvrOutcome } from '../../domain/ivr/protocol.js';
 import type { SubmissionResult } from '../../app/intake/metered-intake.js';
 
@@ -38,6 +40,8 @@ export class GatewayMetrics {
   private readonly handedToDialplan: Counter<'reason'>;
   private readonly submissions: Counter<'channel' | 'result'>;
   private spooledNow: () => number = () => 0;
+  private watchedDevices: readonly string[] = [];
+  private deviceStateOf: (device: string) => DeviceState | null = () => null;
 
   constructor(options: GatewayMetricsOptions = {}) {
     const registers = [this.registry];
@@ -87,6 +91,21 @@ export class GatewayMetrics {
         this.set(spooled());
       },
     });
+    const devices = (): readonly string[] => this.watchedDevices;
+    const stateOf = (device: string): DeviceState | null => this.deviceStateOf(device);
+    new Gauge({
+      name: 'hotline_device_state',
+      help: 'State Asterisk reports for the device of an emergency line: 1 for its current state, 0 for the others (UNKNOWN when none is reported)',
+      labelNames: ['device', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const device of devices()) {
+          const current = stateOf(device) ?? 'UNKNOWN';
+          for (const state of DEVICE_STATES) this.set({ device, state }, state === current ? 1 : 0);
+        }
+      },
+    });
     // Series that should read 0 rather than be absent before anything happened (alerts compare against them).
     this.ariUp.set(0);
     this.amiUp.set(0);
@@ -102,6 +121,15 @@ export class GatewayMetrics {
   /** The gauge reads the spool's size whenever /metrics is scraped. */
   watchSpool(spooled: () => number): void {
     this.spooledNow = spooled;
+  }
+
+  /**
+   * The device-state gauge reads `stateOf` for each of `devices` whenever /metrics is scraped. Only a few devices
+   * (the emergency lines'), as each adds a series per state.
+   */
+  watchDevices(devices: readonly string[], stateOf: (device: string) => DeviceState | null): void {
+    this.watchedDevices = [...new Set(devices)];
+    this.deviceStateOf = stateOf;
   }
 
   callStarted(): void {

@@ -26,7 +26,11 @@ export interface AmiServer {
 interface Session {
   readonly socket: Socket;
   authenticated: boolean;
-  events: boolean;
+  /** Event classes the session is sent (send_events): a bit per class, as Asterisk keeps it. */
+  eventMask: number;
+  /** Session filters added with the Filter action: include (whitelist) and exclude (`!`, blacklist). */
+  readonly includeFilters: RegExp[];
+  readonly excludeFilters: RegExp[];
   stalled: boolean;
   /** Actions run one after another, as Asterisk's per-session thread does. */
   queue: Promise<void>;
@@ -36,8 +40,9 @@ type Reply = AmiHeaderInput[];
 
 /**
  * A TCP AMI server speaking what Asterisk 22 speaks (see transcripts/ivr-call.ami.txt): greeting,
- * Login/Logoff, Ping, Events, list actions with `EventList: start` ... `EventList: Complete`, and the
- * same error texts, with the ActionID echoed on every response and on every event of a list.
+ * Login/Logoff, Ping, Events (event classes), Filter (regular-expression session filters), list actions with
+ * `EventList: start` ... `EventList: Complete`, and the same error texts, with the ActionID echoed on every
+ * response and on every event of a list. The simulated user may read and write every class.
  */
 export async function startAmiServer(options: AmiServerOptions): Promise<AmiServer> {
   const version = options.version ?? '11.0.0';
@@ -50,11 +55,25 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
 
   const unsubscribe = options.backend.subscribe((event) => {
     const headers = eventHeaders(event);
-    for (const session of sessions) if (session.authenticated && session.events) write(session, headers);
+    const category = categoryOf(headers);
+    // Filters match the event as it goes on the wire; formatted only when some session has filters.
+    let text: string | undefined;
+    const textOf = (): string => (text ??= formatAmiMessage(headers));
+    for (const session of sessions) {
+      if (session.authenticated && (session.eventMask & category) === category && passesFilters(session, textOf)) write(session, headers);
+    }
   });
 
   const server = createServer((socket) => {
-    const session: Session = { socket, authenticated: false, events: true, stalled: false, queue: Promise.resolve() };
+    const session: Session = {
+      socket,
+      authenticated: false,
+      eventMask: ALL_CLASSES,
+      includeFilters: [],
+      excludeFilters: [],
+      stalled: false,
+      queue: Promise.resolve(),
+    };
     sessions.add(session);
     socket.setNoDelay(true);
     socket.setEncoding('utf8');
@@ -107,8 +126,12 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
           return;
         }
         session.authenticated = true;
-        session.events = (action.get('Events') ?? 'on').toLowerCase() !== 'off';
+        // As set_eventmask(): an empty or absent `Events` leaves the mask as it was (every class).
+        const mask = eventMaskOf(action.get('Events') ?? '');
+        if (mask >= 0) session.eventMask = mask;
         ok('Authentication accepted');
+        // Asterisk announces FullyBooted only to a session that is sent system events.
+        if ((session.eventMask & CLASS_BITS.system) === 0) return;
         const uptime = Math.floor((Date.now() - startedAt) / 1000);
         write(session, [
           ['Event', 'FullyBooted'],
@@ -131,8 +154,25 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
         ]);
       }
       case 'events': {
-        session.events = (action.get('EventMask') ?? '').toLowerCase() !== 'off';
-        return respond('Success', [['Events', session.events ? 'On' : 'Off']]);
+        const mask = eventMaskOf(action.get('EventMask') ?? '');
+        if (mask < 0) return fail('Invalid event mask');
+        session.eventMask = mask;
+        return respond('Success', [['Events', mask > 0 ? 'On' : 'Off']]);
+      }
+      case 'filter': {
+        if ((action.get('Operation') ?? '').toLowerCase() !== 'add') return fail('Unknown operation');
+        // Recent Asterisk (22 among them) also takes `MatchCriteria` (advanced filters); only regular expressions are simulated.
+        if (action.get('MatchCriteria')) return fail('MatchCriteria is not simulated: give a regular expression in Filter');
+        const filter = action.get('Filter') ?? '';
+        const exclude = filter.startsWith('!');
+        let pattern: RegExp;
+        try {
+          pattern = new RegExp(exclude ? filter.slice(1) : filter);
+        } catch {
+          return fail('Filter did not compile.  Check the syntax of the filter given.');
+        }
+        (exclude ? session.excludeFilters : session.includeFilters).push(pattern);
+        return ok('Success');
       }
       case 'coreshowchannels': {
         const channels = await options.backend.listChannels();
@@ -254,6 +294,72 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
       await closed;
     },
   };
+}
+
+/** manager.c's perms[]: one bit per event class. */
+const CLASS_BITS = {
+  system: 1 << 0,
+  call: 1 << 1,
+  log: 1 << 2,
+  verbose: 1 << 3,
+  command: 1 << 4,
+  agent: 1 << 5,
+  user: 1 << 6,
+  config: 1 << 7,
+  dtmf: 1 << 8,
+  reporting: 1 << 9,
+  cdr: 1 << 10,
+  dialplan: 1 << 11,
+  originate: 1 << 12,
+  agi: 1 << 13,
+  cc: 1 << 14,
+  aoc: 1 << 15,
+  test: 1 << 16,
+  security: 1 << 17,
+  message: 1 << 18,
+} as const;
+const ALL_CLASSES = Object.values(CLASS_BITS).reduce((all, bit) => all | bit, 0);
+// ast_false()/ast_true() words; `0` and `1` never get here (a number is a mask of its own).
+const FALSE_WORDS = new Set(['no', 'false', 'n', 'f', 'off']);
+const TRUE_WORDS = new Set(['yes', 'true', 'y', 't', 'on']);
+
+/**
+ * strings_to_mask(): -1 for an empty mask, a number as it is, off/no/false none, on/yes/true every class, else
+ * the classes named in a comma list (case-sensitive, unknown names ignored; `all` and `none` as Asterisk has them).
+ */
+function eventMaskOf(text: string): number {
+  if (text === '') return -1;
+  if (/^\d+$/.test(text)) return Number.parseInt(text, 10);
+  if (FALSE_WORDS.has(text.toLowerCase())) return 0;
+  if (TRUE_WORDS.has(text.toLowerCase())) return ALL_CLASSES;
+  let mask = 0;
+  for (const name of text.split(',')) {
+    if (name === 'all') mask |= ALL_CLASSES;
+    else if (Object.hasOwn(CLASS_BITS, name)) mask |= CLASS_BITS[name as keyof typeof CLASS_BITS];
+  }
+  return mask;
+}
+
+/** The classes of an event, from its `Privilege` (which always lists `all` as well). */
+function categoryOf(headers: Reply): number {
+  const privilege = headers.find(([key]) => key === 'Privilege')?.[1];
+  let category = 0;
+  for (const name of String(privilege ?? '').split(',')) {
+    if (Object.hasOwn(CLASS_BITS, name)) category |= CLASS_BITS[name as keyof typeof CLASS_BITS];
+  }
+  return category;
+}
+
+/**
+ * match_filter(): no filters pass all; include filters need a match; exclude filters must not match. Filters are
+ * JavaScript regular expressions here, which read the usual AMI filters (`Event: Newchannel`, `!Channel: DAHDI.*`)
+ * as POSIX extended ones do.
+ */
+function passesFilters(session: Session, text: () => string): boolean {
+  if (session.includeFilters.length === 0 && session.excludeFilters.length === 0) return true;
+  const event = text();
+  if (session.includeFilters.length > 0 && !session.includeFilters.some((re) => re.test(event))) return false;
+  return !session.excludeFilters.some((re) => re.test(event));
 }
 
 /** Redirect's Priority: a number, or absent for 1. (Labels are not simulated.) */

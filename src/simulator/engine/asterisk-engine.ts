@@ -10,6 +10,8 @@ import { AriError } from '../errors.js';
 import type { SoundCatalog } from '../sounds/sound-catalog.js';
 import { ApplicationRegistry } from './applications.js';
 import type { EventSink } from './applications.js';
+import { SimDevices, deviceOfChannelName } from './devices.js';
+import type { DeviceState } from './devices.js';
 import { CAUSE, HANGUP_REASON_CAUSES, SOFTHANGUP_EXPLICIT, causeText } from './hangup-causes.js';
 import { mediaDurationMs } from './media.js';
 import type { MediaContext } from './media.js';
@@ -53,6 +55,8 @@ export type LifecycleEvent =
   | { readonly type: 'channelCreated'; readonly channel: SimChannel }
   | { readonly type: 'channelStateChanged'; readonly channel: SimChannel }
   | { readonly type: 'channelHungUp'; readonly channel: SimChannel; readonly cause: number }
+  /** A device state was published (AMI DeviceStateChange), after the channel event that caused it. */
+  | { readonly type: 'deviceStateChanged'; readonly device: string; readonly state: DeviceState }
   | { readonly type: 'dtmf'; readonly channel: SimChannel; readonly digit: string }
   | { readonly type: 'varSet'; readonly channel: SimChannel; readonly variable: string; readonly value: string }
   | { readonly type: 'stasisStart'; readonly channel: SimChannel; readonly app: string }
@@ -87,6 +91,7 @@ export class AsteriskEngine {
   readonly liveRecordings = new Map<string, SimRecording>();
   readonly storedRecordings = new Map<string, StoredRecording>();
   readonly dialBehaviours = new Map<string, DialBehaviour>();
+  readonly devices = new SimDevices((device, state) => this.lifecycle({ type: 'deviceStateChanged', device, state }));
   /** Channels ever created, including destroyed ones, so tests can inspect a call after it ended. */
   readonly history = new Map<string, SimChannel>();
   readonly startedAt: number;
@@ -169,6 +174,11 @@ export class AsteriskEngine {
     this.dialBehaviours.set(dialString, behaviour);
   }
 
+  /** The device's state changes (e.g. `PJSIP/psap-police` UNAVAILABLE when its qualify fails). */
+  setDeviceState(device: string, state: DeviceState): void {
+    this.devices.set(device, state);
+  }
+
   reset(): void {
     for (const ch of this.channels.values()) this.clearChannelTimers(ch);
     for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
@@ -179,6 +189,7 @@ export class AsteriskEngine {
     this.storedRecordings.clear();
     this.dialBehaviours.clear();
     this.history.clear();
+    this.devices.reset();
     for (const app of this.apps.all()) {
       app.channelIds.clear();
       app.bridgeIds.clear();
@@ -251,6 +262,7 @@ export class AsteriskEngine {
     const parsed = parseEndpoint(p.endpoint);
     if (!parsed) throw new AriError(400, `Invalid endpoint: ${p.endpoint}`);
     this.requireFreeChannelId(p.channelId);
+    this.requireReachable(parsed);
     const ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
       id: p.channelId,
       caller: { name: '', number: '' },
@@ -290,6 +302,7 @@ export class AsteriskEngine {
     if (local) return this.originateLocal(local[1] as string, local[2] as string, caller, p);
     const parsed = parseEndpoint(p.endpoint);
     if (!parsed) throw new AriError(400, `Invalid endpoint: ${p.endpoint}`);
+    this.requireReachable(parsed);
     const ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
       id: p.channelId,
       caller: { ...caller },
@@ -646,6 +659,7 @@ export class AsteriskEngine {
     this.channels.set(id, ch);
     this.history.set(id, ch);
     this.lifecycle({ type: 'channelCreated', channel: ch });
+    this.devices.channelCreated(deviceOfChannelName(ch.name));
     return ch;
   }
 
@@ -725,6 +739,8 @@ export class AsteriskEngine {
       this.deliver(ch.lastApp, { type: 'ChannelDestroyed', cause, cause_txt: causeText(cause), channel: channelJson(ch) });
     }
     this.lifecycle({ type: 'channelHungUp', channel: ch, cause });
+    const device = deviceOfChannelName(ch.name);
+    if (![...this.channels.values()].some((c) => deviceOfChannelName(c.name) === device)) this.devices.idle(device);
     if (ch.localPeerId) {
       const peer = this.channels.get(ch.localPeerId);
       if (peer) this.hangupChannel(peer, 'far-end', cause);
@@ -807,6 +823,16 @@ export class AsteriskEngine {
 
   private requireFreeChannelId(id: string | undefined): void {
     if (id && this.channels.has(id)) throw new AriError(409, 'Channel with given unique ID already exists');
+  }
+
+  /**
+   * A channel to a device Asterisk cannot reach is never created: the channel driver's request fails (chan_pjsip:
+   * "Failed to create outgoing session", cause 3) and ARI's channels/create and originate answer 500 with the
+   * body res_ari gives every failed allocation.
+   */
+  private requireReachable(parsed: { tech: string; nameBase: string }): void {
+    const state = this.devices.get(`${parsed.tech}/${parsed.nameBase}`);
+    if (state === 'UNAVAILABLE' || state === 'INVALID') throw new AriError(500, 'Allocation failed', 'error');
   }
 
   private requireBridge(id: string): SimBridge {

@@ -1,6 +1,7 @@
 // The control API over HTTP (`/_sim/...`, JSON), for tests and tools outside the process. Mirrors SimulatorControl.
 
 import type { SimulatorControl } from '../control.js';
+import type { DeviceState } from '../engine/devices.js';
 import type { DialBehaviour } from '../engine/types.js';
 import { SimulatorControlError } from '../errors.js';
 
@@ -47,6 +48,12 @@ export async function handleControl(
         control.setDialBehaviour(id, { result, afterMs: num(b['afterMs']) } as DialBehaviour);
         return { status: 204 };
       }
+      case 'GET /devices':
+        return { status: 200, body: control.deviceStates() };
+      case 'POST /devices/:id':
+        // The device name has a slash: `POST /_sim/devices/PJSIP%2Fpsap-police`.
+        control.setDeviceState(id, (str(b['state']) ?? '') as DeviceState);
+        return { status: 204 };
       case 'GET /bridges':
         return { status: 200, body: control.bridges() };
       case 'GET /recordings':

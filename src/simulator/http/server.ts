@@ -79,7 +79,7 @@ async function handle(deps: ServerDeps, router: AriRouter, req: IncomingMessage,
   } catch (err) {
     if (!(err instanceof AriError)) throw err;
     status = err.status;
-    send(res, err.status, { message: err.message });
+    send(res, err.status, { [err.bodyKey]: err.message });
   } finally {
     deps.requestLog.add({
       method,

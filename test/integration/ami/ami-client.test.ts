@@ -285,6 +285,34 @@ describe('AmiClient against the simulated AMI server', () => {
     expect(await quiet.deviceStateList()).toEqual([{ device: 'PJSIP/agent-1001', state: 'INUSE' }]);
   });
 
+  it('with an event selection, Asterisk sends only the events named, and list answers still arrive', async () => {
+    const c = client({ events: { classes: ['call'], names: ['DeviceStateChange'] } });
+    const heard: string[] = [];
+    c.on('event', (e) => heard.push(e.event));
+    await c.connect(2_000);
+    backend.addChannel('PJSIP/carrier-00000001');
+    backend.hangup('PJSIP/carrier-00000001', 16);
+    const device = nextEvent(c, 'DeviceStateChange');
+    backend.emit({ type: 'deviceStateChange', device: 'PJSIP/psap-police', state: 'UNAVAILABLE' });
+    expect(await device).toMatchObject({ device: 'PJSIP/psap-police', state: 'UNAVAILABLE' });
+    await c.ping();
+    // No FullyBooted (system), no Newchannel or Hangup (call, but filtered out by Asterisk).
+    expect(heard).toEqual(['DeviceStateChange']);
+    backend.devices.set('PJSIP/psap-police', 'UNAVAILABLE');
+    expect(await c.deviceStateList()).toEqual([{ device: 'PJSIP/psap-police', state: 'UNAVAILABLE' }]);
+  });
+
+  it('refuses an event selection Asterisk could not apply, naming the field', () => {
+    const bad = [
+      { classes: [] },
+      { classes: ['calls'] },
+      { classes: ['call'], names: [] },
+      { classes: ['call'], names: ['Device.*'] },
+    ] as unknown as Array<AmiClientOptions['events']>;
+    const fields = [/events\.classes must name/, /events\.classes\[0\] is "calls"/, /events\.names must name/, /events\.names\[0\] is "Device\.\*"/];
+    bad.forEach((events, i) => expect(() => client({ events })).toThrow(fields[i] as RegExp));
+  });
+
   it('refuses a port that is not a TCP port', () => {
     expect(() => client({ port: 70_000 })).toThrow(/port must be a TCP port/);
     clients.pop();
@@ -352,6 +380,62 @@ describe('AmiClient against a scripted peer', () => {
     expect(c.connected).toBe(false);
     session.succeed(events, 'Events: Off\r\n');
     await connected;
+  });
+
+  it('narrows events with Events and a Filter per name (OriginateResponse always), then reports connected', async () => {
+    const c = client({ events: { classes: ['call'], names: ['DeviceStateChange'] }, actionTimeoutMs: 300 });
+    const connected = c.connect(2_000);
+    const session = await peer.loggedIn(0);
+    const events = await session.nextAction();
+    expect(events.toRecord()).toMatchObject({ action: 'Events', eventmask: 'call' });
+    session.succeed(events, 'Events: On\r\n');
+    const filters: Array<Record<string, string>> = [];
+    for (let i = 0; i < 2; i += 1) {
+      const filter = await session.nextAction();
+      filters.push(filter.toRecord());
+      expect(c.connected).toBe(false);
+      session.succeed(filter, 'Message: Success\r\n');
+    }
+    expect(filters).toEqual([
+      expect.objectContaining({ action: 'Filter', operation: 'Add', filter: 'Event: DeviceStateChange' }),
+      expect.objectContaining({ action: 'Filter', operation: 'Add', filter: 'Event: OriginateResponse' }),
+    ]);
+    await connected;
+  });
+
+  it('when Asterisk refuses the filters, warns, connects anyway and drops the events nobody asked for', async () => {
+    const c = client({ events: { classes: ['call'], names: ['DeviceStateChange'] }, actionTimeoutMs: 300 });
+    const heard: string[] = [];
+    c.on('event', (e) => heard.push(e.event));
+    const connected = c.connect(2_000);
+    const session = await peer.loggedIn(0);
+    session.succeed(await session.nextAction(), 'Events: On\r\n');
+    for (let i = 0; i < 2; i += 1) {
+      const filter = await session.nextAction();
+      session.write(`Response: Error\r\nActionID: ${filter.get('ActionID') ?? ''}\r\nMessage: Permission denied\r\n\r\n`);
+    }
+    await connected;
+    expect(log.lines.filter((l) => l.includes('Asterisk refused an event setting'))).toHaveLength(2);
+    session.write('Event: Newchannel\r\nPrivilege: call,all\r\nChannel: PJSIP/carrier-00000001\r\n\r\n');
+    session.write('Event: DeviceStateChange\r\nPrivilege: call,all\r\nDevice: PJSIP/psap-police\r\nState: INUSE\r\n\r\n');
+    await nextEvent(c, 'DeviceStateChange');
+    expect(heard).toEqual(['DeviceStateChange']);
+  });
+
+  it('with classes only, drops an event of another class that Asterisk sent before the mask took effect', async () => {
+    const c = client({ events: { classes: ['call'] }, actionTimeoutMs: 300 });
+    const heard: string[] = [];
+    c.on('event', (e) => heard.push(e.event));
+    const connected = c.connect(2_000);
+    const session = await peer.loggedIn(0);
+    const events = await session.nextAction();
+    expect(events.toRecord()).toMatchObject({ action: 'Events', eventmask: 'call' });
+    session.succeed(events, 'Events: On\r\n');
+    await connected;
+    session.write('Event: FullyBooted\r\nPrivilege: system,all\r\nStatus: Fully Booted\r\n\r\n');
+    session.write('Event: Hangup\r\nPrivilege: call,all\r\nChannel: PJSIP/carrier-00000001\r\nCause: 16\r\n\r\n');
+    await nextEvent(c, 'Hangup');
+    expect(heard).toEqual(['Hangup']);
   });
 
   it('reports a stream that is not AMI, fails what was in flight, and reconnects', async () => {

@@ -165,6 +165,56 @@ describe('simulated AMI server on the wire', () => {
     expect((await p.message()).toRecord()).toEqual({ event: 'DeviceStateChange', privilege: 'call,all', device: 'PJSIP/agent-1001', state: 'NOT_INUSE' });
   });
 
+  it('sends a session only the event classes of its mask, as set at Login or by Events', async () => {
+    const p = peer();
+    expect(await p.next()).toEqual({ kind: 'banner', version: '11.0.0' });
+    p.send(`Action: Login\r\nActionID: l\r\nUsername: ${USER}\r\nSecret: ${SECRET}\r\nEvents: call\r\n\r\n`);
+    expect((await p.message()).get('Message')).toBe('Authentication accepted');
+    // No FullyBooted: that is a system event, and only call events are sent.
+    backend.addChannel('PJSIP/carrier-00000001');
+    expect((await p.message()).get('Event')).toBe('Newchannel');
+    p.send('Action: Events\r\nActionID: e1\r\nEventMask: system,agent\r\n\r\n');
+    expect((await p.message()).toRecord()).toEqual({ response: 'Success', actionid: 'e1', events: 'On' });
+    backend.emit({ type: 'deviceStateChange', device: 'PJSIP/agent-1001', state: 'INUSE' });
+    p.send('Action: Ping\r\nActionID: p\r\n\r\n');
+    expect((await p.message()).get('ActionID')).toBe('p');
+    // Unknown class names select nothing; an empty mask is an error and changes nothing.
+    p.send('Action: Events\r\nActionID: e2\r\nEventMask: calls\r\n\r\n');
+    expect((await p.message()).toRecord()).toEqual({ response: 'Success', actionid: 'e2', events: 'Off' });
+    p.send('Action: Events\r\nActionID: e3\r\nEventMask: \r\n\r\n');
+    expect((await p.message()).toRecord()).toEqual({ response: 'Error', actionid: 'e3', message: 'Invalid event mask' });
+    p.send('Action: Events\r\nActionID: e4\r\nEventMask: dtmf,call\r\n\r\n');
+    expect((await p.message()).get('Events')).toBe('On');
+    backend.emit({ type: 'deviceStateChange', device: 'PJSIP/agent-1001', state: 'NOT_INUSE' });
+    expect((await p.message()).toRecord()).toMatchObject({ event: 'DeviceStateChange', state: 'NOT_INUSE' });
+  });
+
+  it('filters events with the session filters the Filter action adds (include, then `!` exclude)', async () => {
+    const p = peer();
+    await p.login();
+    await p.message();
+    p.send('Action: Filter\r\nActionID: f1\r\nOperation: Add\r\nFilter: Event: DeviceStateChange\r\n\r\n');
+    expect((await p.message()).toRecord()).toEqual({ response: 'Success', actionid: 'f1', message: 'Success' });
+    backend.addChannel('PJSIP/carrier-00000001');
+    backend.emit({ type: 'deviceStateChange', device: 'PJSIP/psap-police', state: 'UNAVAILABLE' });
+    expect((await p.message()).toRecord()).toEqual({ event: 'DeviceStateChange', privilege: 'call,all', device: 'PJSIP/psap-police', state: 'UNAVAILABLE' });
+    p.send('Action: Filter\r\nActionID: f2\r\nOperation: Add\r\nFilter: !Device: PJSIP/agent-.*\r\n\r\n');
+    expect((await p.message()).get('Response')).toBe('Success');
+    backend.emit({ type: 'deviceStateChange', device: 'PJSIP/agent-1001', state: 'INUSE' });
+    backend.emit({ type: 'deviceStateChange', device: 'PJSIP/psap-police', state: 'NOT_INUSE' });
+    expect((await p.message()).toRecord()).toMatchObject({ device: 'PJSIP/psap-police', state: 'NOT_INUSE' });
+    p.send('Action: Filter\r\nActionID: f3\r\nOperation: Add\r\nFilter: Event: (\r\n\r\n');
+    expect((await p.message()).toRecord()).toEqual({ response: 'Error', actionid: 'f3', message: 'Filter did not compile.  Check the syntax of the filter given.' });
+    p.send('Action: Filter\r\nActionID: f4\r\nOperation: Remove\r\nFilter: Event: Hangup\r\n\r\n');
+    expect((await p.message()).toRecord()).toEqual({ response: 'Error', actionid: 'f4', message: 'Unknown operation' });
+    // Filters belong to the session: a new one gets everything.
+    const other = peer();
+    await other.login();
+    expect((await other.message()).get('Event')).toBe('FullyBooted');
+    backend.addChannel('PJSIP/carrier-00000002');
+    expect((await other.message()).get('Event')).toBe('Newchannel');
+  });
+
   it('answers a line that is not AMI with an error naming the problem, then closes', async () => {
     const p = peer();
     await p.next();
