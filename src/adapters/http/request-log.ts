@@ -3,14 +3,16 @@
 // personal data and credentials (WeChat's openid and signatures, Open311 api_key on GET).
 
 import { LogController } from 'fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 
 export class DebugRequestLog extends LogController {
+  // The level is checked first: below debug (production), a request should not even build its log fields.
   override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ method: request.method, url: pathOf(request) }, 'request received');
+    if (debugEnabled(request.log)) request.log.debug({ method: request.method, url: pathOf(request) }, 'request received');
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (!error && !debugEnabled(reply.log)) return;
     const fields = { method: request.method, url: pathOf(request), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (error) reply.log.error({ ...fields, err: error }, 'request failed while responding');
     else reply.log.debug(fields, 'request completed');
@@ -19,6 +21,10 @@ export class DebugRequestLog extends LogController {
   override routeNotFound(request: FastifyRequest): void {
     request.log.debug({ method: request.method, url: pathOf(request) }, 'no such route');
   }
+}
+
+function debugEnabled(log: FastifyBaseLogger): boolean {
+  return log.level === 'debug' || log.level === 'trace';
 }
 
 function pathOf(request: FastifyRequest): string {

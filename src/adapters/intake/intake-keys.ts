@@ -17,9 +17,20 @@ export class IntakePrefixError extends Error {
   }
 }
 
+/** Digests of the latest dedup keys: a submit needs its key's digest three times (claim, job id, mark). */
+const recentDedupHashes = new Map<string, string>();
+const RECENT_DEDUP_HASHES = 1024;
+
 /** sha256 hex of the dedup key: a fixed-length, personal-data-free name for keys and BullMQ job ids. */
 export function dedupHash(dedupKey: string): string {
-  return createHash('sha256').update(dedupKey, 'utf8').digest('hex');
+  let hash = recentDedupHashes.get(dedupKey);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(dedupKey, 'utf8').digest('hex');
+    // Oldest first in a Map's order: drop the oldest, not the whole memo, when it is full.
+    if (recentDedupHashes.size >= RECENT_DEDUP_HASHES) recentDedupHashes.delete(recentDedupHashes.keys().next().value as string);
+    recentDedupHashes.set(dedupKey, hash);
+  }
+  return hash;
 }
 
 export class IntakeKeys {

@@ -4,13 +4,13 @@
 // Every Redis failure surfaces as `StoreUnavailableError`: the service then spools or answers "try again".
 
 import type { Redis } from 'ioredis';
-import type { IdempotencyClaim, IntakeStore } from '../../app/intake/durable-intake-ports.js';
+import type { IdempotencyClaim, IntakeStore, RecentSubmission } from '../../app/intake/durable-intake-ports.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
-import { matchesQuery, newestFirst, receivedEntry, receivedMs } from '../../app/intake/intake-query.js';
+import { matchesQuery, newestFirst, newestSubmissionFirst, receivedEntry, receivedMs } from '../../app/intake/intake-query.js';
 import type { IntakeQuery, IntakeRecord } from '../../app/intake/intake-ports.js';
 import { contactKeys } from '../../domain/intake/repeat.js';
 import { STATUSES } from '../../domain/intake/submission.js';
-import type { Rating, StatusEntry, Submission } from '../../domain/intake/submission.js';
+import type { Rating, Status, StatusEntry, Submission } from '../../domain/intake/submission.js';
 import { dedupHash } from './intake-keys.js';
 import type { IntakeKeys } from './intake-keys.js';
 import { LuaScript } from './lua-script.js';
@@ -33,10 +33,12 @@ end
 return false
 `);
 
-// KEYS: claim, pending claims. ARGV: the dedup key's hash.
+// KEYS: pending claims, then the claims. ARGV: their dedup keys' hashes.
 const MARK_QUEUED = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'state', 'queued') end
-redis.call('ZREM', KEYS[2], ARGV[1])
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('HSET', KEYS[i], 'state', 'queued') end
+end
+redis.call('ZREM', KEYS[1], unpack(ARGV))
 return 1
 `);
 
@@ -92,11 +94,6 @@ export class RedisIntakeStore implements IntakeStore {
     return (this.options.now ?? Date.now)();
   }
 
-  async getClaim(dedupKey: string): Promise<IdempotencyClaim | null> {
-    const fields = await this.redis(() => this.client.hmget(this.keys.idempotency(dedupKey), 'fingerprint', 'state', 'submission'));
-    return parseClaim(dedupKey, fields);
-  }
-
   async claim(claim: IdempotencyClaim): Promise<IdempotencyClaim | null> {
     const s = claim.submission;
     const ms = receivedMs(s);
@@ -105,11 +102,12 @@ export class RedisIntakeStore implements IntakeStore {
     for (const key of contactKeys(s.contact)) indexes.push(this.keys.byContact(key));
     // Filed like an index, so the first request lists its follow-ups in arrival order.
     if (s.refs.followUpOf !== undefined) indexes.push(this.keys.followUps(s.refs.followUpOf));
+    const hash = dedupHash(claim.dedupKey);
     const reply = await this.redis(() =>
       CLAIM.run(
         this.client,
         [
-          this.keys.idempotency(claim.dedupKey),
+          this.keys.idempotencyByHash(hash),
           this.keys.record(s.id),
           this.keys.history(s.id),
           this.keys.ticket(s.ticket),
@@ -124,7 +122,7 @@ export class RedisIntakeStore implements IntakeStore {
           ms,
           JSON.stringify(receivedEntry(s)),
           claim.dedupKey,
-          dedupHash(claim.dedupKey),
+          hash,
           this.now(),
         ],
       ),
@@ -135,9 +133,11 @@ export class RedisIntakeStore implements IntakeStore {
     return existing;
   }
 
-  async markQueued(dedupKey: string): Promise<void> {
-    const hash = dedupHash(dedupKey);
-    await this.redis(() => MARK_QUEUED.run(this.client, [this.keys.idempotencyByHash(hash), this.keys.pendingClaims], [hash]));
+  async markQueued(dedupKeys: readonly string[]): Promise<void> {
+    if (dedupKeys.length === 0) return;
+    const hashes = dedupKeys.map(dedupHash);
+    const claims = hashes.map((hash) => this.keys.idempotencyByHash(hash));
+    await this.redis(() => MARK_QUEUED.run(this.client, [this.keys.pendingClaims, ...claims], hashes));
   }
 
   async stalledClaims(claimedBeforeMs: number, limit: number): Promise<IdempotencyClaim[]> {
@@ -209,11 +209,25 @@ export class RedisIntakeStore implements IntakeStore {
     }
   }
 
-  async recentByContact(keys: readonly string[], limit: number): Promise<IntakeRecord[]> {
+  async recentByContact(keys: readonly string[], limit: number): Promise<RecentSubmission[]> {
     if (keys.length === 0 || limit <= 0) return [];
+    // Concurrent, so they share one round trip; the records follow only for a contact seen before.
     const lists = await Promise.all(keys.map((key) => this.rangeByScore(this.keys.byContact(key), '+inf', '-inf', 0, limit)));
     const ids = [...new Map(lists.flat().sort(byScoreThenIdDesc).map((e) => [e.id, e])).keys()].slice(0, limit);
-    return (await this.loadMany(ids)).sort(newestFirst);
+    if (ids.length === 0) return [];
+    const replies = await this.redis(async () => {
+      const pipeline = this.client.pipeline();
+      for (const id of ids) pipeline.hmget(this.keys.record(id), 'submission', 'status');
+      return (await pipeline.exec()) ?? [];
+    });
+    const recent: RecentSubmission[] = [];
+    for (const [err, fields] of replies) {
+      if (err) throw new StoreUnavailableError(`Redis: ${err.message}`, { cause: err });
+      const [submission, status] = fields as (string | null)[];
+      if (typeof submission !== 'string') continue;
+      recent.push({ submission: JSON.parse(submission) as Submission, status: isStatus(status) ? status : 'received' });
+    }
+    return recent.sort((a, b) => newestSubmissionFirst(a.submission, b.submission));
   }
 
   async appendStatus(id: string, entry: StatusEntry): Promise<IntakeRecord | null> {
@@ -295,6 +309,10 @@ function parseClaim(dedupKey: string, fields: readonly (string | null)[]): Idemp
     submission: JSON.parse(submission) as Submission,
     state: state === 'queued' ? 'queued' : 'pending',
   };
+}
+
+function isStatus(value: string | null | undefined): value is Status {
+  return (STATUSES as readonly (string | null | undefined)[]).includes(value);
 }
 
 function byScoreThenIdDesc(a: Scored, b: Scored): number {

@@ -2,7 +2,7 @@
 // the queue, the local spool for when Redis is gone, and a source of ticket sequence numbers. The adapters in
 // `src/adapters/intake/` implement these; the unit tests use in-memory versions.
 
-import type { Rating, StatusEntry, Submission } from '../../domain/intake/submission.js';
+import type { Rating, Status, StatusEntry, Submission } from '../../domain/intake/submission.js';
 import type { IntakeQuery, IntakeRecord } from './intake-ports.js';
 
 /** What a dedup key was first used for. */
@@ -26,16 +26,21 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** A submission with its current status, as the repeat check reads it. */
+export interface RecentSubmission {
+  readonly submission: Submission;
+  readonly status: Status;
+}
+
 export interface IntakeStore {
-  getClaim(dedupKey: string): Promise<IdempotencyClaim | null>;
   /**
    * Atomically: when the dedup key is new, stores the `pending` claim together with the submission's record
    * (history `[received]`), its ticket and its indexes, and returns `null`. When the key is taken, writes nothing
    * and returns the existing claim.
    */
   claim(claim: IdempotencyClaim): Promise<IdempotencyClaim | null>;
-  /** The claim's job is in the queue: later retries need not enqueue again. */
-  markQueued(dedupKey: string): Promise<void>;
+  /** These claims' jobs are in the queue: later retries need not enqueue again, the stalled-claim sweep skips them. */
+  markQueued(dedupKeys: readonly string[]): Promise<void>;
   /**
    * Claims still `pending` that were made before `claimedBeforeMs`, oldest first: their submit died between
    * claiming and queueing (a gateway crash) and nobody retried. Someone has to finish them.
@@ -47,8 +52,8 @@ export interface IntakeStore {
   idByTicket(ticket: string): Promise<string | null>;
   /** Newest first, at most `query.limit`. */
   find(query: IntakeQuery): Promise<IntakeRecord[]>;
-  /** The newest records filed under any of these contact keys (see `contactKeys`), newest first. */
-  recentByContact(keys: readonly string[], limit: number): Promise<IntakeRecord[]>;
+  /** The newest submissions filed under any of these contact keys (see `contactKeys`), newest first. */
+  recentByContact(keys: readonly string[], limit: number): Promise<RecentSubmission[]>;
   appendStatus(id: string, entry: StatusEntry): Promise<IntakeRecord | null>;
   setRating(id: string, rating: Rating): Promise<IntakeRecord | null>;
 }
@@ -88,6 +93,8 @@ export interface Spool {
   byTicket(ticket: string): SpoolEntry | undefined;
   /** Entries not yet forwarded, oldest first. */
   entries(): readonly SpoolEntry[];
+  /** How many entries are not yet forwarded (the usual answer, 0, without copying `entries`). */
+  readonly size: number;
   /** Later appends go to a new segment; returns what the earlier segments hold. */
   seal(): Promise<SealedSpool>;
   /** The entry is in Redis now: stop serving it from memory (its line stays on disk until `discard`). */

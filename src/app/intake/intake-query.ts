@@ -30,9 +30,13 @@ export function matchesQuery(record: IntakeRecord, query: IntakeQuery): boolean 
 
 /** Newest first; ULIDs break ties in the same millisecond (they increase within one). */
 export function newestFirst(a: IntakeRecord, b: IntakeRecord): number {
-  const byTime = receivedMs(b.submission) - receivedMs(a.submission);
+  return newestSubmissionFirst(a.submission, b.submission);
+}
+
+export function newestSubmissionFirst(a: Submission, b: Submission): number {
+  const byTime = receivedMs(b) - receivedMs(a);
   if (byTime !== 0) return byTime;
-  return a.submission.id < b.submission.id ? 1 : a.submission.id > b.submission.id ? -1 : 0;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
 /** Statuses under which the citizen's matter is still being handled: a new request about it is a repeat. */

@@ -14,7 +14,7 @@ import type { IdempotencyClaim, IntakeQueue, IntakeStore, RandomBytes, Spool, Sp
 import { StoreUnavailableError } from './durable-intake-ports.js';
 import type { Intake, IntakeQuery, IntakeRecord, SubmitOutcome, SubmitRequest } from './intake-ports.js';
 import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from './intake-ports.js';
-import { currentStatus, matchesQuery, newestFirst, OPEN_STATUSES, receivedEntry } from './intake-query.js';
+import { matchesQuery, newestFirst, OPEN_STATUSES, receivedEntry } from './intake-query.js';
 import { QueuedWrite } from './queued-write.js';
 import { SpoolForwarder } from './spool-forwarder.js';
 
@@ -68,7 +68,7 @@ export class IntakeService implements Intake {
     this.clock = deps.clock;
     this.randomBytes = deps.randomBytes;
     this.log = deps.log;
-    this.writer = new QueuedWrite(deps.store, deps.queue);
+    this.writer = new QueuedWrite(deps.store, deps.queue, deps.log);
     this.forwarder = new SpoolForwarder(deps.spool, this.writer, deps.store, deps.clock, deps.log, {
       retryMs: options.forwardRetryMs,
       ...(options.stalledClaimMs !== undefined ? { stalledClaimMs: options.stalledClaimMs } : {}),
@@ -89,26 +89,46 @@ export class IntakeService implements Intake {
     });
     if (!normalised.ok) throw new SubmissionInvalidError(normalised.problems);
 
+    // No separate look at the dedup key first: the claim answers with the earlier submission when the key is taken.
+    // A retry thus reads the contact's history and takes a ticket number for nothing, which is rare and harmless
+    // (numbers are never reused), and every first request saves a Redis round trip.
+    const keys = contactKeys(normalised.submission.contact);
+    let inRedis: Submission[] = [];
+    let unavailable: StoreUnavailableError | null = null;
+    try {
+      inRedis = await this.openInRedis(keys);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      unavailable = err;
+    }
+    const previous = keys.length === 0 || this.spool.size === 0 ? inRedis : [...inRedis, ...this.spooledOf(keys)];
+    const submission = withRepeat({ ...normalised.submission, ticket: await this.tickets.take() }, previous);
+    const entry: SpoolEntry = { dedupKey: request.dedupKey, fingerprint: request.fingerprint, submission };
+    // Redis failed the first command: spool now rather than wait for it (up to the command timeout) once more.
+    if (unavailable !== null) return await this.toSpool(entry, unavailable);
     let existing: IdempotencyClaim | null;
     try {
-      existing = await this.store.getClaim(request.dedupKey);
+      existing = await this.writer.claim(entry);
     } catch (err) {
       if (!(err instanceof StoreUnavailableError)) throw err;
-      return await this.spoolNew(normalised.submission, request, err);
-    }
-    if (existing !== null) return await this.settleExisting(existing, request);
-
-    const submission = await this.withRepeatHint({ ...normalised.submission, ticket: await this.tickets.take() });
-    const entry: SpoolEntry = { dedupKey: request.dedupKey, fingerprint: request.fingerprint, submission };
-    try {
-      const result = await this.writer.write(entry);
-      this.logAccepted(result.submission, result.duplicate, 'queued');
-      return { submission: result.submission, duplicate: result.duplicate, durability: 'queued' };
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      // Whatever reached Redis before it failed holds this same submission, so the spooled copy cannot diverge.
       return await this.toSpool(entry, err);
     }
+    if (existing !== null) return await this.settleExisting(existing, request);
+    try {
+      await this.writer.finish(submission, request.dedupKey);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      // The claim holds this same submission, so the spooled copy cannot diverge from what Redis has.
+      return await this.toSpool(entry, err);
+    }
+    this.logAccepted(submission, false, 'queued');
+    return { submission, duplicate: false, durability: 'queued' };
+  }
+
+  /** Stops the forwarder and lets the claims queued so far be marked. */
+  async close(): Promise<void> {
+    await this.forwarder.stop();
+    await this.writer.flushMarks();
   }
 
   async get(id: string): Promise<IntakeRecord | null> {
@@ -171,13 +191,6 @@ export class IntakeService implements Intake {
     }
   }
 
-  /** Redis did not even answer whether the key is known: spool a fresh submission (the forwarder sorts it out). */
-  private async spoolNew(validated: Submission, request: SubmitRequest, cause: StoreUnavailableError): Promise<SubmitOutcome> {
-    const submission = { ...validated, ticket: await this.tickets.take() };
-    const withHint = this.withSpooledRepeatHint(submission);
-    return await this.toSpool({ dedupKey: request.dedupKey, fingerprint: request.fingerprint, submission: withHint }, cause);
-  }
-
   private async toSpool(entry: SpoolEntry, cause: StoreUnavailableError, duplicate = false): Promise<SubmitOutcome> {
     let stored: SpoolEntry;
     try {
@@ -199,25 +212,11 @@ export class IntakeService implements Intake {
     return { submission: entry.submission, duplicate, durability: 'spooled' };
   }
 
-  /** The repeat hint is only a hint: when Redis cannot say, the submission goes on without it. */
-  private async withRepeatHint(submission: Submission): Promise<Submission> {
-    const keys = contactKeys(submission.contact);
-    if (keys.length === 0) return submission;
-    let previous: Submission[];
-    try {
-      const records = await this.store.recentByContact(keys, REPEAT_LOOKBACK);
-      previous = records.filter((r) => OPEN_STATUSES.includes(currentStatus(r))).map((r) => r.submission);
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      this.log.debug({ id: submission.id, err: err.message }, 'repeat check skipped: Redis unavailable');
-      previous = [];
-    }
-    return withRepeat(submission, [...previous, ...this.spooledOf(keys)]);
-  }
-
-  private withSpooledRepeatHint(submission: Submission): Submission {
-    const keys = contactKeys(submission.contact);
-    return keys.length === 0 ? submission : withRepeat(submission, this.spooledOf(keys));
+  /** The contact's open submissions in Redis, for the repeat hint; throws `StoreUnavailableError`. */
+  private async openInRedis(keys: readonly string[]): Promise<Submission[]> {
+    if (keys.length === 0) return [];
+    const recent = await this.store.recentByContact(keys, REPEAT_LOOKBACK);
+    return recent.filter((r) => OPEN_STATUSES.includes(r.status)).map((r) => r.submission);
   }
 
   private spooledOf(keys: readonly string[]): Submission[] {
@@ -253,8 +252,9 @@ export class IntakeService implements Intake {
     return id;
   }
 
+  /** Debug only: each channel writes the one info line per accepted submission, with what only it knows. */
   private logAccepted(submission: Submission, duplicate: boolean, durability: SubmitOutcome['durability']): void {
-    this.log.info(
+    this.log.debug(
       {
         id: submission.id,
         ticket: submission.ticket,
@@ -271,6 +271,7 @@ export class IntakeService implements Intake {
 }
 
 function withRepeat(submission: Submission, previous: readonly Submission[]): Submission {
+  if (previous.length === 0) return submission;
   const repeat = findRepeat(submission, previous);
   return repeat === null ? submission : { ...submission, hints: { ...submission.hints, repeatOf: repeat } };
 }

@@ -88,6 +88,8 @@ export class SpoolForwarder {
       } catch (err) {
         this.log.error({ err: errorMessage(err) }, 'intake spool forwarding failed');
       }
+      // What this pass queued is marked before it counts as finished: `idle` then shows the claims as they stay.
+      await this.writer.flushMarks();
       if (!done) {
         this.schedule();
         return;

@@ -13,12 +13,13 @@
 // Priority (BullMQ, 1 = first): 1 with an emergency hint, 5 for complaint, report and help (someone is waiting
 // for something to be fixed), 10 for everything else.
 
-import { compileTermSet, longestMatches, prepareText } from './keyword-matcher.js';
-import type { CompiledTermSet, Match, PreparedText } from './keyword-matcher.js';
+import { compileTermSets, longestMatches, prepareText } from './keyword-matcher.js';
+import type { Match, PreparedText, TermSet } from './keyword-matcher.js';
 import {
   CATEGORY_TERMS,
   CLOSING_COURTESY,
   EMERGENCY_RULES,
+  HEALTH_TERMS,
   KIND_TERMS,
   LEGAL_TERMS,
   NEGATION_BEFORE_EN,
@@ -60,32 +61,47 @@ const WEAK_WEIGHT = 1;
 /** Kinds in tie-break order: the ones where someone waits for action first. */
 const KIND_PRECEDENCE: readonly Kind[] = ['report', 'complaint', 'help', 'suggestion', 'consultation', 'feedback', 'praise'];
 
-interface CompiledWeighted<T> {
+/** Every term set classification uses, compiled together so that one pass over the text finds them all. */
+const TERM_SETS: TermSet[] = [];
+/** Registers a set and returns its index in a scan's results. */
+const termSet = (set: TermSet): number => TERM_SETS.push(set) - 1;
+
+interface WeightedSets<T> {
   readonly value: T;
-  readonly strong: CompiledTermSet;
-  readonly weak: CompiledTermSet;
+  readonly strong: number;
+  readonly weak: number;
 }
 
-const compileWeighted = <T>(table: readonly WeightedTerms<T>[]): CompiledWeighted<T>[] =>
+const weightedSets = <T>(table: readonly WeightedTerms<T>[]): WeightedSets<T>[] =>
   table.map((t) => ({
     value: t.value,
-    strong: compileTermSet({ terms: t.strong, exclude: t.exclude ?? [] }),
-    weak: compileTermSet({ terms: t.weak, exclude: t.exclude ?? [] }),
+    strong: termSet({ terms: t.strong, exclude: t.exclude ?? [] }),
+    weak: termSet({ terms: t.weak, exclude: t.exclude ?? [] }),
   }));
 
-const kindTables = compileWeighted(KIND_TERMS);
-const categoryTables = compileWeighted(CATEGORY_TERMS);
-const courtesy = compileTermSet(CLOSING_COURTESY);
-const legal = compileTermSet(LEGAL_TERMS);
-const emergencies = EMERGENCY_RULES.map((rule) => ({ line: rule.line, terms: compileTermSet(rule) }));
+const kindTables = weightedSets(KIND_TERMS);
+const categoryTables = weightedSets(CATEGORY_TERMS);
+const courtesy = termSet(CLOSING_COURTESY);
+const legal = termSet(LEGAL_TERMS);
+const emergencies = EMERGENCY_RULES.map((rule) => ({ line: rule.line, terms: termSet(rule) }));
+const health = termSet(HEALTH_TERMS);
+const allTerms = compileTermSets(TERM_SETS);
+
+/** The prepared text with each term set's matches (by the index `termSet` gave it). */
+interface Scanned extends PreparedText {
+  readonly matches: readonly (readonly Match[])[];
+}
+
+const matchesOf = (text: Scanned, set: number): readonly Match[] => text.matches[set] ?? [];
 
 export function classify(input: ClassifyInput): Classification {
-  const text = prepareText(input.text);
+  const prepared = prepareText(input.text);
+  const text: Scanned = { ...prepared, matches: allTerms.scan(prepared) };
   const emergency = findEmergency(text);
   const kind = input.kind ?? kindFromText(text);
   const category = input.category ?? categoryFromServiceCode(input.open311ServiceCode) ?? categoryFromText(text);
-  const legalMatch = legal.findAll(text)[0];
-  const privacy = findPrivacyKinds(text);
+  const legalMatch = matchesOf(text, legal)[0];
+  const privacy = findPrivacyKinds(prepared, matchesOf(text, health).length > 0);
   const hints: Omit<Hints, 'repeatOf'> = {
     ...(emergency ? { emergency } : {}),
     ...(legalMatch ? { legalProcedure: { matched: legalMatch.text } } : {}),
@@ -111,9 +127,9 @@ export function detectLanguage(text: string): Language {
   return han >= latinWords ? 'zh' : 'en';
 }
 
-function findEmergency(text: PreparedText): { line: EmergencyLine; matched: string } | undefined {
+function findEmergency(text: Scanned): { line: EmergencyLine; matched: string } | undefined {
   for (const rule of emergencies) {
-    const match = rule.terms.findAll(text).find((m) => !negated(text.lower, m));
+    const match = matchesOf(text, rule.terms).find((m) => !negated(text.lower, m));
     if (match) return { line: rule.line, matched: match.text };
   }
   return undefined;
@@ -124,7 +140,7 @@ function negated(lower: string, match: Match): boolean {
   return NEGATION_BEFORE_ZH.test(before) || NEGATION_BEFORE_EN.test(before);
 }
 
-function kindFromText(text: PreparedText): Kind {
+function kindFromText(text: Scanned): Kind {
   const closing = closingCourtesyRange(text);
   const scored = score(kindTables, text, (m) => {
     if (m.value !== 'praise' || !closing || m.start < closing.start) return m.weight;
@@ -135,7 +151,7 @@ function kindFromText(text: PreparedText): Kind {
   return isQuestion(text) ? 'consultation' : 'help';
 }
 
-function categoryFromText(text: PreparedText): Category {
+function categoryFromText(text: Scanned): Category {
   return pickBest(score(categoryTables, text, (m) => m.weight), CATEGORIES) ?? 'other';
 }
 
@@ -151,14 +167,15 @@ interface ScoredMatch<T> extends Match {
 }
 
 function score<T>(
-  tables: readonly CompiledWeighted<T>[],
-  text: PreparedText,
+  tables: readonly WeightedSets<T>[],
+  text: Scanned,
   weigh: (m: ScoredMatch<T>) => number,
 ): Map<T, number> {
-  const matches: ScoredMatch<T>[] = tables.flatMap((t) => [
-    ...t.strong.findAll(text).map((m) => ({ ...m, value: t.value, weight: STRONG_WEIGHT })),
-    ...t.weak.findAll(text).map((m) => ({ ...m, value: t.value, weight: WEAK_WEIGHT })),
-  ]);
+  const matches: ScoredMatch<T>[] = [];
+  for (const t of tables) {
+    for (const m of matchesOf(text, t.strong)) matches.push({ start: m.start, end: m.end, text: m.text, value: t.value, weight: STRONG_WEIGHT });
+    for (const m of matchesOf(text, t.weak)) matches.push({ start: m.start, end: m.end, text: m.text, value: t.value, weight: WEAK_WEIGHT });
+  }
   const scores = new Map<T, number>();
   for (const m of longestMatches(matches)) scores.set(m.value, (scores.get(m.value) ?? 0) + weigh(m));
   return scores;
@@ -187,7 +204,7 @@ const CLAUSE_END = new Set([...',，。.!！?？;；\n']);
  * "... Thank you very much."): a plain thanks there is politeness, not praise (weighs 0), and even strong praise
  * there weighs only as much as a weak keyword of the request before it.
  */
-function closingCourtesyRange(text: PreparedText): { start: number; end: number } | undefined {
+function closingCourtesyRange(text: Scanned): { start: number; end: number } | undefined {
   const lower = text.lower;
   const trimmed = lower.replace(/[\s\p{P}\p{S}]+$/u, '');
   let boundary = trimmed.length - 1;
@@ -200,7 +217,7 @@ function closingCourtesyRange(text: PreparedText): { start: number; end: number 
   const words = clause.match(/\p{Script=Latin}+/gu)?.length ?? 0;
   if (han > CLOSING_MAX_HAN || words > CLOSING_MAX_WORDS) return undefined;
   const range = { start: boundary + 1, end: lower.length };
-  const found = courtesy.findAll(text).some((m) => m.start >= range.start);
+  const found = matchesOf(text, courtesy).some((m) => m.start >= range.start);
   return found ? range : undefined;
 }
 

@@ -1,9 +1,7 @@
 // Personal data that restricts who may read a submission: resident ID numbers, bank card numbers and health
 // details. Only the kinds found are reported, never the values (they must not reach logs or hints).
 
-import { compileTermSet } from './keyword-matcher.js';
 import type { PreparedText } from './keyword-matcher.js';
-import { HEALTH_TERMS } from './keywords.js';
 import { isLuhnValid } from './luhn.js';
 
 export const PRIVACY_KINDS = ['id-number', 'bank-card', 'health'] as const;
@@ -17,8 +15,6 @@ const BANK_CARD = /(?<![0-9])(?:[3-6][0-9]{15,18}|[3-6][0-9]{3}([ -])[0-9]{4}\1[
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
-const healthTerms = compileTermSet(HEALTH_TERMS);
-
 /** Whether `id` (18 characters, last may be `X`) carries a valid ISO 7064 MOD 11-2 check character and birth date. */
 export function isResidentIdNumber(id: string): boolean {
   if (!/^[1-9][0-9]{16}[0-9Xx]$/.test(id)) return false;
@@ -30,7 +26,11 @@ export function isResidentIdNumber(id: string): boolean {
   return ID_CHECK.charAt(sum % 11) === id.charAt(17).toUpperCase();
 }
 
-export function findPrivacyKinds(text: PreparedText): PrivacyKind[] {
+/**
+ * `mentionsHealth`: whether the text has one of `HEALTH_TERMS` (keywords.ts), which classification looks for in the
+ * same pass as all its other terms.
+ */
+export function findPrivacyKinds(text: PreparedText, mentionsHealth: boolean): PrivacyKind[] {
   const found = new Set<PrivacyKind>();
   const idRanges: [number, number][] = [];
   for (const m of text.exact.matchAll(ID_NUMBER)) {
@@ -44,6 +44,6 @@ export function findPrivacyKinds(text: PreparedText): PrivacyKind[] {
     if (idRanges.some(([s, e]) => s <= m.index && m.index + m[0].length <= e)) continue;
     if (isLuhnValid(m[0].replace(/[ -]/g, ''))) found.add('bank-card');
   }
-  if (healthTerms.findAll(text).length > 0) found.add('health');
+  if (mentionsHealth) found.add('health');
   return PRIVACY_KINDS.filter((k) => found.has(k));
 }

@@ -165,6 +165,17 @@ describe('submit', () => {
     expect(fx.recorded.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('died after claiming') }));
   });
 
+  it('marks the claims queued after answering, many per round trip, and leaves none pending once closed', async () => {
+    const created = await fx.open();
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => created.intake.submit(request(i))));
+    expect(outcomes.every((o) => o.durability === 'queued' && !o.duplicate)).toBe(true);
+    await created.close();
+    expect(await fx.redis.zcard(fx.keys.pendingClaims)).toBe(0);
+    const states = await Promise.all(outcomes.map((_, i) => fx.redis.hget(fx.keys.idempotency(`web:test-key:${i}`), 'state')));
+    expect(states).toEqual(outcomes.map(() => 'queued'));
+    expect(await fx.jobs()).toHaveLength(30);
+  });
+
   it('keeps the idempotency claim for the configured TTL', async () => {
     const { intake } = await fx.open({ idempotencyTtlDays: 2 });
     await intake.submit(request(1));

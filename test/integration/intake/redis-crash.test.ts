@@ -194,6 +194,32 @@ describe('gateway restarted while Redis was down', () => {
   });
 });
 
+describe('Redis that stops answering', () => {
+  it('spools after one command timeout, not one per command, and queues the submission once Redis answers again', async () => {
+    const created = await open({ commandTimeoutMs: 1000 });
+    const first = await created.intake.submit(request(1));
+    expect(first.durability).toBe('queued');
+    redis.pause();
+    let outcome: SubmitOutcome;
+    let elapsed: number;
+    try {
+      const started = Date.now();
+      outcome = await created.intake.submit(request(2));
+      elapsed = Date.now() - started;
+    } finally {
+      redis.resume();
+    }
+    expect(outcome.durability).toBe('spooled');
+    // The repeat check timed out; waiting for the claim as well would have taken a second timeout.
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(1900);
+    await untilForwarded(created);
+    const jobs = await queuedJobs();
+    expect([...jobs.keys()].sort()).toEqual([intakeJobId('web:test-key:1'), intakeJobId('web:test-key:2')].sort());
+    expect(jobs.get(intakeJobId('web:test-key:2'))).toEqual(outcome.submission);
+  });
+});
+
 describe('two gateway instances, one of them spooling', () => {
   it('lets the first copy of a request win: a later spooled copy adds no job, and its ticket still leads to the request', async () => {
     const dataA = join(root, 'a');

@@ -1,5 +1,5 @@
 // A private redis-server for fault tests: AOF with fsync on every write (what production runs), killed with
-// SIGKILL and started again on the same port and directory.
+// SIGKILL and started again on the same port and directory, or paused.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -38,6 +38,16 @@ export class RedisServer {
       child.stderr?.resume();
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)));
     });
+  }
+
+  /** SIGSTOP: connections stay open but nothing is answered, as with a Redis stuck on a slow disk. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause`. */
+  resume(): void {
+    this.process?.kill('SIGCONT');
   }
 
   /** SIGKILL: no shutdown, no final fsync beyond what `appendfsync always` already did. */

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { callLogger, createLogger } from '../../../src/adapters/log/index.js';
+import { censorSecrets } from '../../../src/adapters/log/create-logger.js';
 import type { LogLevel } from '../../../src/config/index.js';
 
 /** A destination that keeps every line pino writes. */
@@ -73,6 +74,40 @@ describe('createLogger', () => {
       config: { ari: { username: 'gateway', password: '[redacted]' }, ami: { secret: '[redacted]' } },
       req: { headers: { authorization: '[redacted]', host: 'x' } },
     });
+  });
+
+  it('censors secrets deeper than any fixed path list, in arrays, errors and child bindings, and survives cycles', () => {
+    const { log, lines, text } = logger();
+    const cyclic: Record<string, unknown> = { name: 'loop', secret: 'pw-s3cret-10' };
+    cyclic['self'] = cyclic;
+    const failure = Object.assign(new Error('login failed'), { password: 'pw-s3cret-12', request: { headers: { authorization: 'pw-s3cret-11' } } });
+    log.child({ component: 'ari', ARI_PASSWORD: 'pw-s3cret-13' }).warn(
+      {
+        a: { b: { c: { d: { e: { f: { authorization: 'Bearer pw-s3cret-14' } } } } } },
+        servers: [{ host: 'a', password: 'pw-s3cret-15' }, 'plain', 7],
+        cyclic,
+        err: failure,
+      },
+      'deep',
+    );
+    expect(text()).not.toMatch(/s3cret/);
+    const [line] = lines();
+    expect(line).toMatchObject({
+      component: 'ari',
+      ARI_PASSWORD: '[redacted]',
+      a: { b: { c: { d: { e: { f: { authorization: '[redacted]' } } } } } },
+      servers: [{ host: 'a', password: '[redacted]' }, 'plain', 7],
+      cyclic: { name: 'loop', secret: '[redacted]', self: '[Circular]' },
+      err: { type: 'Error', message: 'login failed', password: '[redacted]', request: { headers: { authorization: '[redacted]' } } },
+    });
+    expect(String((line?.err as { stack: string }).stack)).toContain('login failed');
+  });
+
+  it('leaves a line without secrets as it is, without copying it', () => {
+    const fields = { id: '01J0', ticket: '250101000001', nested: { channel: 'web', list: [1, { kind: 'help' }] } };
+    expect(censorSecrets(fields)).toBe(fields);
+    const censored = censorSecrets({ ...fields, nested: { ...fields.nested, secret: 'x' } });
+    expect(censored).toEqual({ ...fields, nested: { ...fields.nested, secret: '[redacted]' } });
   });
 
   it('masks caller numbers in log fields', () => {
