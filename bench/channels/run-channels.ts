@@ -2,6 +2,7 @@
 // each under load in turn (warm-up, measured window), then the raw BullMQ queue.add baseline of the jobs they
 // produced, against the same Redis; prints all three with the verdicts.
 
+import { benchEntry } from '../shared/bench-entry.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,91 +46,76 @@ function parse(args: readonly string[]): ChannelsBenchOptions | 'help' {
   return options;
 }
 
-export async function runChannelsBench(args: readonly string[]): Promise<void> {
-  let options;
-  try {
-    options = parse(args);
-  } catch (err) {
-    if (!(err instanceof BenchUsageError)) throw err;
-    process.stderr.write(`${err.message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const o: ChannelsBenchOptions = options;
-  const progress = (text: string): void => {
-    if (!o.json) process.stderr.write(`${text}\n`);
-  };
+export function runChannelsBench(args: readonly string[]): Promise<void> {
+  return benchEntry(args, parse, USAGE, async (o, progress) => {
 
-  const machine = await machineInfo(BENCH_REDIS_URL);
-  const prefix = `bench-channels-${randomUUID().slice(0, 8)}`;
-  const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-channels-'));
-  const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-channels-prof-')) : undefined;
-  const account = benchAccount();
-  const settings: ChannelsSubjectConfig = { redisUrl: BENCH_REDIS_URL, prefix, dataDir, logLevel: o.logLevel, wechat: account, mailbox: MAILBOX };
-  progress(
-    `channels bench: WeChat at ${o.concurrency} pushes in flight, SMTP over ${o.smtpConnections} connections, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured each; ` +
-      `Redis ${BENCH_REDIS_URL}, prefix ${prefix}`,
-  );
-
-  let wechat: WindowResult;
-  let smtp: WindowResult;
-  let payloads: Submission[];
-  let idempotencyTtlMs: number;
-  let verifiedReplies: number;
-  const redis = new RedisUsage(BENCH_REDIS_URL);
-  let subject: SubjectHandle<ChannelsSubjectInfo> | null = null;
-  let wechatClient: WechatClient | null = null;
-  let smtpClient: SmtpClient | null = null;
-  try {
-    subject = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
-    idempotencyTtlMs = subject.info.idempotencyTtlMs;
-
-    const pusher = new WechatClient(subject.info.httpUrl, account, o.concurrency);
-    wechatClient = pusher;
-    const push = (): Promise<void> => pusher.push();
-    progress('WeChat warm-up...');
-    await warmUp(o.concurrency, o.warmupMs, push);
-    progress('WeChat measured window...');
-    wechat = await measuredWindow({ concurrency: o.concurrency, durationMs: o.durationMs, redis, subject }, push);
-    verifiedReplies = pusher.verified;
-
-    const mailer = new SmtpClient(subject.info.smtpPort, MAILBOX, o.smtpConnections);
-    smtpClient = mailer;
-    const send = (): Promise<void> => mailer.send();
-    progress('SMTP warm-up...');
-    await warmUp(o.smtpConnections, o.warmupMs, send);
-    progress('SMTP measured window...');
-    smtp = await measuredWindow({ concurrency: o.smtpConnections, durationMs: o.durationMs, redis, subject }, send);
-    payloads = interleave(
-      await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'wechat'),
-      await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'email'),
+    const machine = await machineInfo(BENCH_REDIS_URL);
+    const prefix = `bench-channels-${randomUUID().slice(0, 8)}`;
+    const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-channels-'));
+    const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-channels-prof-')) : undefined;
+    const account = benchAccount();
+    const settings: ChannelsSubjectConfig = { redisUrl: BENCH_REDIS_URL, prefix, dataDir, logLevel: o.logLevel, wechat: account, mailbox: MAILBOX };
+    progress(
+      `channels bench: WeChat at ${o.concurrency} pushes in flight, SMTP over ${o.smtpConnections} connections, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured each; ` +
+        `Redis ${BENCH_REDIS_URL}, prefix ${prefix}`,
     );
-  } finally {
-    redis.close();
-    await wechatClient?.close();
-    smtpClient?.close();
-    await subject?.close();
-    const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
-    await rm(dataDir, { recursive: true, force: true });
-    progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
-    if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);
-  }
 
-  progress(`raw queue.add baseline with ${payloads.length} of the gateway's WeChat and e-mail jobs...`);
-  const baseline = await rawQueueBaseline({
-    redisUrl: BENCH_REDIS_URL,
-    payloads,
-    concurrency: o.concurrency,
-    warmupMs: o.warmupMs,
-    durationMs: o.durationMs,
-    dedupTtlMs: idempotencyTtlMs,
+    let wechat: WindowResult;
+    let smtp: WindowResult;
+    let payloads: Submission[];
+    let idempotencyTtlMs: number;
+    let verifiedReplies: number;
+    const redis = new RedisUsage(BENCH_REDIS_URL);
+    let subject: SubjectHandle<ChannelsSubjectInfo> | null = null;
+    let wechatClient: WechatClient | null = null;
+    let smtpClient: SmtpClient | null = null;
+    try {
+      subject = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
+      idempotencyTtlMs = subject.info.idempotencyTtlMs;
+
+      const pusher = new WechatClient(subject.info.httpUrl, account, o.concurrency);
+      wechatClient = pusher;
+      const push = (): Promise<void> => pusher.push();
+      progress('WeChat warm-up...');
+      await warmUp(o.concurrency, o.warmupMs, push);
+      progress('WeChat measured window...');
+      wechat = await measuredWindow({ concurrency: o.concurrency, durationMs: o.durationMs, redis, subject }, push);
+      verifiedReplies = pusher.verified;
+
+      const mailer = new SmtpClient(subject.info.smtpPort, MAILBOX, o.smtpConnections);
+      smtpClient = mailer;
+      const send = (): Promise<void> => mailer.send();
+      progress('SMTP warm-up...');
+      await warmUp(o.smtpConnections, o.warmupMs, send);
+      progress('SMTP measured window...');
+      smtp = await measuredWindow({ concurrency: o.smtpConnections, durationMs: o.durationMs, redis, subject }, send);
+      payloads = interleave(
+        await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'wechat'),
+        await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'email'),
+      );
+    } finally {
+      redis.close();
+      await wechatClient?.close();
+      smtpClient?.close();
+      await subject?.close();
+      const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
+      await rm(dataDir, { recursive: true, force: true });
+      progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
+      if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);
+    }
+
+    progress(`raw queue.add baseline with ${payloads.length} of the gateway's WeChat and e-mail jobs...`);
+    const baseline = await rawQueueBaseline({
+      redisUrl: BENCH_REDIS_URL,
+      payloads,
+      concurrency: o.concurrency,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      dedupTtlMs: idempotencyTtlMs,
+    });
+    const report = buildReport(o, machine, { ...wechat, verifiedReplies }, smtp, baseline);
+    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   });
-  const report = buildReport(o, machine, { ...wechat, verifiedReplies }, smtp, baseline);
-  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
 }
 
 function interleave<T>(a: readonly T[], b: readonly T[]): T[] {

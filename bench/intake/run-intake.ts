@@ -2,6 +2,7 @@
 // measured window, then on to the total for the memory reading), then the raw BullMQ queue.add baseline of the
 // jobs it produced, against the same Redis; prints both with the verdicts.
 
+import { benchEntry } from '../shared/bench-entry.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import type { Submission } from '../../src/domain/intake/submission.js';
 import { closedLoop } from '../shared/closed-loop.js';
 import { machineInfo } from '../shared/machine.js';
-import { BenchUsageError } from '../shared/parse-args.js';
 import { rawQueueBaseline, readBackJobs } from '../shared/raw-queue-baseline.js';
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
 import type { WindowResult } from '../shared/measured-window.js';
@@ -19,7 +19,6 @@ import { startSubject } from '../shared/subject.js';
 import type { SubjectHandle } from '../shared/subject.js';
 import { ApiV1Client } from './api-v1-client.js';
 import { parseIntakeOptions, USAGE } from './options.js';
-import type { IntakeBenchOptions } from './options.js';
 import { buildReport, formatReport } from './report.js';
 import type { MemoryResult } from './report.js';
 import type { IntakeSubjectConfig, IntakeSubjectInfo } from './subject-process.js';
@@ -28,108 +27,93 @@ const SUBJECT_FILE = fileURLToPath(new URL('./subject-process.ts', import.meta.u
 /** Jobs read back from the gateway's queue for the baseline to add again. */
 const BASELINE_PAYLOADS = 2000;
 
-export async function runIntakeBench(args: readonly string[]): Promise<void> {
-  let options;
-  try {
-    options = parseIntakeOptions(args);
-  } catch (err) {
-    if (!(err instanceof BenchUsageError)) throw err;
-    process.stderr.write(`${err.message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const o: IntakeBenchOptions = options;
-  const progress = (text: string): void => {
-    if (!o.json) process.stderr.write(`${text}\n`);
-  };
+export function runIntakeBench(args: readonly string[]): Promise<void> {
+  return benchEntry(args, parseIntakeOptions, USAGE, async (o, progress) => {
 
-  const machine = await machineInfo(BENCH_REDIS_URL);
-  const prefix = `bench-intake-${randomUUID().slice(0, 8)}`;
-  const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-intake-'));
-  const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-intake-prof-')) : undefined;
-  const settings: IntakeSubjectConfig = { redisUrl: BENCH_REDIS_URL, prefix, dataDir, logLevel: o.logLevel };
-  progress(`intake bench: ${o.concurrency} clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured, memory over ${o.total} submissions; Redis ${BENCH_REDIS_URL}, prefix ${prefix}`);
+    const machine = await machineInfo(BENCH_REDIS_URL);
+    const prefix = `bench-intake-${randomUUID().slice(0, 8)}`;
+    const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-intake-'));
+    const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-intake-prof-')) : undefined;
+    const settings: IntakeSubjectConfig = { redisUrl: BENCH_REDIS_URL, prefix, dataDir, logLevel: o.logLevel };
+    progress(`intake bench: ${o.concurrency} clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured, memory over ${o.total} submissions; Redis ${BENCH_REDIS_URL}, prefix ${prefix}`);
 
-  let http: WindowResult;
-  let spooledInWindow: number;
-  let memory: MemoryResult;
-  let payloads: Submission[];
-  let idempotencyTtlMs: number;
-  const redis = new RedisUsage(BENCH_REDIS_URL);
-  let subject: SubjectHandle<IntakeSubjectInfo> | null = null;
-  let client: ApiV1Client | null = null;
-  try {
-    subject = await startSubject<IntakeSubjectInfo>(SUBJECT_FILE, settings, { label: 'intake subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
-    idempotencyTtlMs = subject.info.idempotencyTtlMs;
-    const api = new ApiV1Client(subject.info.url, subject.info.apiKey, o.concurrency);
-    client = api;
-    const submit = (): Promise<void> => api.submit();
-    let failedInRun = 0;
-    const counted = (operation: () => Promise<void>) => async (): Promise<void> => {
-      try {
-        await operation();
-      } catch (err) {
-        failedInRun += 1;
-        throw err;
-      }
-    };
+    let http: WindowResult;
+    let spooledInWindow: number;
+    let memory: MemoryResult;
+    let payloads: Submission[];
+    let idempotencyTtlMs: number;
+    const redis = new RedisUsage(BENCH_REDIS_URL);
+    let subject: SubjectHandle<IntakeSubjectInfo> | null = null;
+    let client: ApiV1Client | null = null;
+    try {
+      subject = await startSubject<IntakeSubjectInfo>(SUBJECT_FILE, settings, { label: 'intake subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
+      idempotencyTtlMs = subject.info.idempotencyTtlMs;
+      const api = new ApiV1Client(subject.info.url, subject.info.apiKey, o.concurrency);
+      client = api;
+      const submit = (): Promise<void> => api.submit();
+      let failedInRun = 0;
+      const counted = (operation: () => Promise<void>) => async (): Promise<void> => {
+        try {
+          await operation();
+        } catch (err) {
+          failedInRun += 1;
+          throw err;
+        }
+      };
 
-    progress('HTTP warm-up...');
-    await warmUp(o.concurrency, o.warmupMs, counted(submit));
-    const afterWarmupSubmissions = api.sent;
-    const afterWarmupHeapBytes = await subject.request<number>('heap');
+      progress('HTTP warm-up...');
+      await warmUp(o.concurrency, o.warmupMs, counted(submit));
+      const afterWarmupSubmissions = api.sent;
+      const afterWarmupHeapBytes = await subject.request<number>('heap');
 
-    progress('HTTP measured window...');
-    const spooledBefore = api.spooled;
-    http = await measuredWindow({ concurrency: o.concurrency, durationMs: o.durationMs, redis, subject }, counted(submit));
-    spooledInWindow = api.spooled - spooledBefore;
-    const afterWindowSubmissions = api.sent;
-    const afterWindowHeapBytes = await subject.request<number>('heap');
+      progress('HTTP measured window...');
+      const spooledBefore = api.spooled;
+      http = await measuredWindow({ concurrency: o.concurrency, durationMs: o.durationMs, redis, subject }, counted(submit));
+      spooledInWindow = api.spooled - spooledBefore;
+      const afterWindowSubmissions = api.sent;
+      const afterWindowHeapBytes = await subject.request<number>('heap');
 
-    const remaining = Math.max(0, o.total - api.sent);
-    progress(`HTTP on to ${o.total} submissions (${remaining} more)...`);
-    await closedLoop(o.concurrency, { count: remaining }, counted(submit));
-    const afterTotalHeapBytes = await subject.request<number>('heap');
+      const remaining = Math.max(0, o.total - api.sent);
+      progress(`HTTP on to ${o.total} submissions (${remaining} more)...`);
+      await closedLoop(o.concurrency, { count: remaining }, counted(submit));
+      const afterTotalHeapBytes = await subject.request<number>('heap');
 
-    const growthBytes = afterTotalHeapBytes - afterWarmupHeapBytes;
-    const per1000 = (bytes: number, submissions: number): number => (submissions === 0 ? 0 : (bytes / submissions) * 1000);
-    memory = {
-      afterWarmupSubmissions,
-      afterWarmupHeapBytes,
-      afterWindowSubmissions,
-      afterWindowHeapBytes,
-      afterTotalSubmissions: api.sent,
-      afterTotalHeapBytes,
-      failedInRun,
-      spooledInRun: api.spooled,
-      growthBytes,
-      growthBytesPer1000: per1000(growthBytes, api.sent - afterWarmupSubmissions),
-      growthAfterWindowBytesPer1000: per1000(afterTotalHeapBytes - afterWindowHeapBytes, api.sent - afterWindowSubmissions),
-    };
-    payloads = await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS);
-  } finally {
-    redis.close();
-    await client?.close();
-    await subject?.close();
-    const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
-    await rm(dataDir, { recursive: true, force: true });
-    progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
-    if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);
-  }
+      const growthBytes = afterTotalHeapBytes - afterWarmupHeapBytes;
+      const per1000 = (bytes: number, submissions: number): number => (submissions === 0 ? 0 : (bytes / submissions) * 1000);
+      memory = {
+        afterWarmupSubmissions,
+        afterWarmupHeapBytes,
+        afterWindowSubmissions,
+        afterWindowHeapBytes,
+        afterTotalSubmissions: api.sent,
+        afterTotalHeapBytes,
+        failedInRun,
+        spooledInRun: api.spooled,
+        growthBytes,
+        growthBytesPer1000: per1000(growthBytes, api.sent - afterWarmupSubmissions),
+        growthAfterWindowBytesPer1000: per1000(afterTotalHeapBytes - afterWindowHeapBytes, api.sent - afterWindowSubmissions),
+      };
+      payloads = await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS);
+    } finally {
+      redis.close();
+      await client?.close();
+      await subject?.close();
+      const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
+      await rm(dataDir, { recursive: true, force: true });
+      progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
+      if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);
+    }
 
-  progress(`raw queue.add baseline with ${payloads.length} of the gateway's jobs...`);
-  const baseline = await rawQueueBaseline({
-    redisUrl: BENCH_REDIS_URL,
-    payloads,
-    concurrency: o.concurrency,
-    warmupMs: o.warmupMs,
-    durationMs: o.durationMs,
-    dedupTtlMs: idempotencyTtlMs,
+    progress(`raw queue.add baseline with ${payloads.length} of the gateway's jobs...`);
+    const baseline = await rawQueueBaseline({
+      redisUrl: BENCH_REDIS_URL,
+      payloads,
+      concurrency: o.concurrency,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      dedupTtlMs: idempotencyTtlMs,
+    });
+    const report = buildReport(o, machine, { ...http, spooled: spooledInWindow }, baseline, memory);
+    process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   });
-  const report = buildReport(o, machine, { ...http, spooled: spooledInWindow }, baseline, memory);
-  process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
 }

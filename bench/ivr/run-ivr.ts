@@ -1,9 +1,10 @@
 // `npm run bench -- ivr`: runs the raw ari-client baseline, then the gateway, each in its own Node process
 // (with --expose-gc, so memory is read after a forced GC), and prints both with the verdicts.
 
+import { benchEntry } from '../shared/bench-entry.js';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BenchUsageError, parseIvrOptions, USAGE } from './options.js';
+import { parseIvrOptions, USAGE } from './options.js';
 import type { IvrBenchOptions } from './options.js';
 import { buildReport, formatReport } from './report.js';
 import type { SubjectMessage, SubjectName, SubjectResult } from './subject-process.js';
@@ -32,27 +33,13 @@ function runSubject(subject: SubjectName, options: IvrBenchOptions): Promise<Sub
   });
 }
 
-export async function runIvrBench(args: readonly string[]): Promise<void> {
-  let options;
-  try {
-    options = parseIvrOptions(args);
-  } catch (err) {
-    if (!(err instanceof BenchUsageError)) throw err;
-    process.stderr.write(`${err.message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options === 'help') {
-    process.stdout.write(USAGE);
-    return;
-  }
-  const progress = (text: string): void => {
-    if (!options.json) process.stderr.write(`${text}\n`);
-  };
-  progress(`ivr bench: ${options.calls} held calls (ramp ${options.rampMs} ms), then ${options.durationMs} ms at ${options.concurrency} concurrent; baseline first`);
-  const baseline = await runSubject('baseline', options);
-  progress('baseline done; gateway...');
-  const gateway = await runSubject('gateway', options);
-  const report = buildReport(options, gateway, baseline);
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+export function runIvrBench(args: readonly string[]): Promise<void> {
+  return benchEntry(args, parseIvrOptions, USAGE, async (options, progress) => {
+    progress(`ivr bench: ${options.calls} held calls (ramp ${options.rampMs} ms), then ${options.durationMs} ms at ${options.concurrency} concurrent; baseline first`);
+    const baseline = await runSubject('baseline', options);
+    progress('baseline done; gateway...');
+    const gateway = await runSubject('gateway', options);
+    const report = buildReport(options, gateway, baseline);
+    process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+  });
 }
