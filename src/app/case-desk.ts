@@ -19,9 +19,3 @@ export interface CaseDesk {
   /** Never rejects: a failure is `unavailable`. */
   lookupCase(ticket: string): Promise<CaseOutcome>;
 }
-
-/** For a gateway without intake (tests of call control alone): nothing is kept, nothing is found. */
-export const noCaseDesk: CaseDesk = {
-  submitVoiceMessage: () => Promise.resolve(null),
-  lookupCase: () => Promise.resolve('unavailable'),
-};

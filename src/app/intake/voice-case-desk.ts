@@ -3,8 +3,8 @@
 // never left waiting on a slow Redis or Asterisk (they are told the service is unavailable instead).
 
 import type { CaseOutcome } from '../../domain/flow/types.js';
-import { CATEGORIES, KINDS } from '../../domain/intake/submission.js';
-import type { Category, Kind } from '../../domain/intake/submission.js';
+import { CATEGORIES } from '../../domain/intake/submission.js';
+import type { Category } from '../../domain/intake/submission.js';
 import { isValidTicket } from '../../domain/intake/ticket.js';
 import type { Log } from '../app-ports.js';
 import type { CaseDesk, VoiceMessage } from '../case-desk.js';
@@ -46,7 +46,7 @@ export class VoiceCaseDesk implements CaseDesk {
           draft: {
             channel: 'voice',
             text: '',
-            kind: asKind(message.kind),
+            kind: message.kind,
             ...(asCategory(message.category) === undefined ? {} : { category: asCategory(message.category) }),
             language: message.lang,
             contact: phoneContact(message.caller),
@@ -94,10 +94,6 @@ export class VoiceCaseDesk implements CaseDesk {
       );
     });
   }
-}
-
-function asKind(kind: string): Kind {
-  return (KINDS as readonly string[]).includes(kind) ? (kind as Kind) : 'suggestion';
 }
 
 function asCategory(category: string | null): Category | undefined {

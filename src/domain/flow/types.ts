@@ -1,6 +1,9 @@
 // The in-memory model of an IVR flow, as loaded from `ivr-flows/*.yaml` and validated by the flow checker.
 // Durations are milliseconds here; the YAML spells them as "5s", "1500ms", "2m".
 
+import { KINDS } from '../intake/submission.js';
+import type { Kind } from '../intake/submission.js';
+
 export type Lang = 'zh' | 'en';
 export const LANGS: readonly Lang[] = ['zh', 'en'];
 
@@ -97,8 +100,8 @@ export interface RecordNode extends NodeBase {
 }
 
 /** What a work order about a voice message is (the intake's kinds). */
-export const SUBMIT_KINDS = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise', 'feedback'] as const;
-export type SubmitKind = (typeof SUBMIT_KINDS)[number];
+export const SUBMIT_KINDS: readonly Kind[] = KINDS;
+export type SubmitKind = Kind;
 
 /**
  * Turns the call's recording into a work order in the intake queue and stores its ticket number in `variable`

@@ -2,7 +2,18 @@
 // page in the negotiated language, so it reads right before any script runs) and the page script (which switches
 // language in place, keeping what the citizen typed). `{name}` marks a value filled in where the text is shown.
 
-import type { EmergencyLine, Language } from '../../../domain/intake/submission.js';
+import { STATUS_NAMES } from '../../../domain/intake/status-names.js';
+import { STATUSES } from '../../../domain/intake/submission.js';
+import type { EmergencyLine, Language, Status } from '../../../domain/intake/submission.js';
+
+/** The status words every channel uses (WeChat, email, the API), as page labels. */
+function statusValues(language: Language): Record<`status.value.${Status}`, string> {
+  const label = (status: Status): string => {
+    const name = STATUS_NAMES[status][language];
+    return language === 'en' ? `${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
+  };
+  return Object.fromEntries(STATUSES.map((status) => [`status.value.${status}`, label(status)])) as Record<`status.value.${Status}`, string>;
+}
 
 const zh = {
   'page.title': '12345 市民服务热线 · 网上提交',
@@ -107,12 +118,7 @@ const zh = {
   'status.receivedAt': '提交时间',
   'status.updatedAt': '最近更新',
   'status.history': '办理记录',
-  'status.value.received': '已接收',
-  'status.value.accepted': '已受理',
-  'status.value.in_progress': '办理中',
-  'status.value.resolved': '已办结',
-  'status.value.closed': '已结案',
-  'status.value.rejected': '不予受理',
+  ...statusValues('zh'),
   'rating.heading': '评价办理情况',
   'rating.legend': '您对办理结果满意吗？',
   'rating.score.1': '很不满意',
@@ -238,12 +244,7 @@ const en: Readonly<Record<FormTextKey, string>> = {
   'status.receivedAt': 'Received',
   'status.updatedAt': 'Last update',
   'status.history': 'History',
-  'status.value.received': 'Received',
-  'status.value.accepted': 'Accepted',
-  'status.value.in_progress': 'In progress',
-  'status.value.resolved': 'Resolved',
-  'status.value.closed': 'Closed',
-  'status.value.rejected': 'Not accepted',
+  ...statusValues('en'),
   'rating.heading': 'Rate the handling',
   'rating.legend': 'Are you satisfied with how your request was handled?',
   'rating.score.1': 'Very dissatisfied',
