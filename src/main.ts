@@ -21,7 +21,7 @@ import { apiV1Routes } from './adapters/http/api-v1/index.js';
 import { open311Routes } from './adapters/http/open311/index.js';
 import { webFormRoutes } from './adapters/http/web-form/index.js';
 import { startEmailChannel } from './adapters/email/start-email-channel.js';
-import { createIntake } from './adapters/intake/create-intake.js';
+import { createIntake, intakeOptionsFrom } from './adapters/intake/create-intake.js';
 import { createWechatChannel } from './adapters/wechat/index.js';
 import type { CreatedIntake } from './adapters/intake/create-intake.js';
 import { AriLink } from './adapters/ari/ari-link.js';
@@ -90,14 +90,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const metrics = new GatewayMetrics();
 
   // Intake first: it recovers submissions a crash left in the spool before any channel accepts new ones.
-  const intake = await createIntake({
-    redisUrl: config.redis.url,
-    prefix: config.intake.prefix,
-    dataDir: config.intake.dataDir,
-    log: log.child({ component: 'intake' }) as Log,
-    ticketBlock: config.intake.ticketBlock,
-    idempotencyTtlMs: config.intake.idempotencyTtlMs,
-  });
+  const intake = await createIntake(intakeOptionsFrom(config, log as Log));
   metrics.watchSpool(() => intake.spooled());
   // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
   const submissions = new MeteredIntake(intake.intake, metrics);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ContentStore } from '../../src/adapters/attachments/content-store.js';
 import { startEmailChannel } from '../../src/adapters/email/start-email-channel.js';
 import { buildHttpServer } from '../../src/adapters/http/index.js';
-import { createIntake } from '../../src/adapters/intake/create-intake.js';
+import { createIntake, intakeOptionsFrom } from '../../src/adapters/intake/create-intake.js';
 import { createLogger } from '../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../src/adapters/metrics/index.js';
 import { createWechatChannel } from '../../src/adapters/wechat/index.js';
@@ -62,14 +62,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
   if (wechatConfig === null || emailConfig === null) throw new Error('the WeChat and e-mail settings did not turn both channels on');
   const log = createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
 
-  const intake = await createIntake({
-    redisUrl: config.redis.url,
-    prefix: config.intake.prefix,
-    dataDir: config.intake.dataDir,
-    log: log.child({ component: 'intake' }) as Log,
-    ticketBlock: config.intake.ticketBlock,
-    idempotencyTtlMs: config.intake.idempotencyTtlMs,
-  });
+  const intake = await createIntake(intakeOptionsFrom(config, log as Log));
   const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
   await attachments.sweepTemp();
 

@@ -9,7 +9,7 @@ import { MAX_RATE_LIMIT_PER_MINUTE } from '../../src/adapters/api-keys/api-key-m
 import { ContentStore } from '../../src/adapters/attachments/content-store.js';
 import { apiV1Routes } from '../../src/adapters/http/api-v1/index.js';
 import { buildHttpServer } from '../../src/adapters/http/index.js';
-import { createIntake } from '../../src/adapters/intake/create-intake.js';
+import { createIntake, intakeOptionsFrom } from '../../src/adapters/intake/create-intake.js';
 import { createLogger } from '../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../src/adapters/metrics/index.js';
 import type { Log } from '../../src/app/app-ports.js';
@@ -47,14 +47,7 @@ serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
   });
   const log = createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
 
-  const intake = await createIntake({
-    redisUrl: config.redis.url,
-    prefix: config.intake.prefix,
-    dataDir: config.intake.dataDir,
-    log: log.child({ component: 'intake' }) as Log,
-    ticketBlock: config.intake.ticketBlock,
-    idempotencyTtlMs: config.intake.idempotencyTtlMs,
-  });
+  const intake = await createIntake(intakeOptionsFrom(config, log as Log));
   const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
   await attachments.sweepTemp();
   // As `hotline-gateway apikey create` would: the key's hash in the keys file, which the gateway loads at start.

@@ -2,6 +2,7 @@
 // local spool under `<dataDir>/spool`, the ticket lease, and the service, with the spool forwarded at start-up
 // and whenever Redis becomes ready again.
 
+import type { Config } from '../../config/index.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Log } from '../../app/app-ports.js';
@@ -79,6 +80,18 @@ function pooledRandomBytes(poolSize = 4096): (size: number) => Uint8Array {
     }
     offset += size;
     return pool.subarray(offset - size, offset);
+  };
+}
+
+/** The options the gateway's configuration gives: one place, so the gateway and the benchmarks build the same intake. */
+export function intakeOptionsFrom(config: Pick<Config, 'redis' | 'intake'>, log: Log): CreateIntakeOptions {
+  return {
+    redisUrl: config.redis.url,
+    prefix: config.intake.prefix,
+    dataDir: config.intake.dataDir,
+    log: log.child({ component: 'intake' }),
+    ticketBlock: config.intake.ticketBlock,
+    idempotencyTtlMs: config.intake.idempotencyTtlMs,
   };
 }
 
