@@ -9,6 +9,8 @@ import type { IntakeQueue } from '../../app/intake/durable-intake-ports.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import type { Submission } from '../../domain/intake/submission.js';
 import { LazyQueue } from '../redis/lazy-queue.js';
+import { TickBatch } from '../redis/tick-batch.js';
+import type { Outcome } from '../redis/tick-batch.js';
 import { dedupHash, INTAKE_QUEUE_NAME } from './intake-keys.js';
 
 /** BullMQ's highest priority number (`1` is the most urgent). */
@@ -33,8 +35,15 @@ export function intakeJobId(dedupKey: string): string {
   return dedupHash(dedupKey);
 }
 
+interface PendingJob {
+  readonly submission: Submission;
+  readonly options: JobsOptions;
+}
+
 export class BullmqIntakeQueue implements IntakeQueue {
   private readonly queue: LazyQueue;
+  /** Jobs enqueued within one turn of the event loop are added together (`addBulk`: one pipeline). */
+  private readonly adds: TickBatch<PendingJob, void>;
 
   /** `connection` is shared, not owned: it should not queue commands while offline (fail fast, then spool). */
   constructor(
@@ -46,6 +55,13 @@ export class BullmqIntakeQueue implements IntakeQueue {
       name: INTAKE_QUEUE_NAME,
       prefix: options.prefix,
       onError: (err) => log.debug({ err: err.message }, 'intake queue connection error'),
+    });
+    this.adds = new TickBatch(async (jobs) => {
+      const queue = await this.queue.get();
+      // Each job is added by its own script call in the pipeline; a failed one fails the whole batch, and the
+      // submits retry or spool. Retrying one that did get in is harmless: its id and deduplication key refuse it.
+      await queue.addBulk(jobs.map(({ submission, options }) => ({ name: INTAKE_JOB_NAME, data: submission, opts: options })));
+      return jobs.map((): Outcome<void> => ({ ok: true, value: undefined }));
     });
   }
 
@@ -62,8 +78,7 @@ export class BullmqIntakeQueue implements IntakeQueue {
       removeOnFail: this.options.removeOnFail,
     };
     try {
-      const queue = await this.queue.get();
-      await queue.add(INTAKE_JOB_NAME, submission, options);
+      await this.adds.run({ submission, options });
     } catch (err) {
       throw new StoreUnavailableError(`BullMQ: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }

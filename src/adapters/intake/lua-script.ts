@@ -2,6 +2,13 @@
 
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
+import type { Outcome } from '../redis/tick-batch.js';
+
+export interface ScriptCall {
+  readonly keys: readonly string[];
+  readonly args: readonly (string | number)[];
+}
 
 export class LuaScript {
   private readonly sha: string;
@@ -14,8 +21,37 @@ export class LuaScript {
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      if (!isNoScript(err)) throw err;
       return await client.eval(this.source, keys.length, ...keys, ...args);
     }
   }
+
+  /** Many calls in one pipeline, each answered on its own; calls that met NOSCRIPT are run again with the source. */
+  async runMany(client: Redis, calls: readonly ScriptCall[]): Promise<Outcome<unknown>[]> {
+    const pipeline = client.pipeline();
+    for (const call of calls) pipeline.evalsha(this.sha, call.keys.length, ...call.keys, ...call.args);
+    const outcomes = pipelineOutcomes(await pipeline.exec(), calls.length);
+    if (!outcomes.some((outcome) => !outcome.ok && isNoScript(outcome.error))) return outcomes;
+    return await Promise.all(
+      outcomes.map(async (outcome, i): Promise<Outcome<unknown>> => {
+        const call = calls[i];
+        if (outcome.ok || !isNoScript(outcome.error) || call === undefined) return outcome;
+        try {
+          return { ok: true, value: await client.eval(this.source, call.keys.length, ...call.keys, ...call.args) };
+        } catch (err) {
+          return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+        }
+      }),
+    );
+  }
+
+  /** `run` for concurrent callers: the calls made within one turn of the event loop share a pipeline. */
+  batched(client: Redis): (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown> {
+    const batch = new TickBatch<ScriptCall, unknown>((calls) => this.runMany(client, calls));
+    return (keys, args) => batch.run({ keys, args });
+  }
+}
+
+function isNoScript(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOSCRIPT');
 }

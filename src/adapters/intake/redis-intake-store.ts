@@ -14,6 +14,7 @@ import type { Rating, Status, StatusEntry, Submission } from '../../domain/intak
 import { dedupHash } from './intake-keys.js';
 import type { IntakeKeys } from './intake-keys.js';
 import { LuaScript } from './lua-script.js';
+import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
 
 // KEYS: claim, record, history, ticket, pending claims, then the indexes the record is filed under.
 // ARGV: fingerprint, submission JSON, TTL s, id, receivedAt ms, history entry JSON, dedup key, its hash, claimed-at ms.
@@ -76,8 +77,16 @@ export interface RedisIntakeStoreOptions {
   readonly now?: () => number;
 }
 
+interface IndexHead {
+  readonly key: string;
+  readonly limit: number;
+}
+
 export class RedisIntakeStore implements IntakeStore {
   private readonly pageSize: number;
+  /** Every submission claims and looks up its contact: concurrent ones share a pipeline for each. */
+  private readonly claimInBatch: (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+  private readonly newestInBatch: TickBatch<IndexHead, unknown>;
 
   constructor(
     private readonly client: Redis,
@@ -88,6 +97,12 @@ export class RedisIntakeStore implements IntakeStore {
       throw new RangeError(`idempotency TTL must be a positive number of seconds, got ${options.idempotencyTtlSeconds}`);
     }
     this.pageSize = options.pageSize ?? 200;
+    this.claimInBatch = CLAIM.batched(client);
+    this.newestInBatch = new TickBatch(async (heads) => {
+      const pipeline = this.client.pipeline();
+      for (const { key, limit } of heads) pipeline.zrevrangebyscore(key, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
+      return pipelineOutcomes(await pipeline.exec(), heads.length);
+    });
   }
 
   private now(): number {
@@ -104,8 +119,7 @@ export class RedisIntakeStore implements IntakeStore {
     if (s.refs.followUpOf !== undefined) indexes.push(this.keys.followUps(s.refs.followUpOf));
     const hash = dedupHash(claim.dedupKey);
     const reply = await this.redis(() =>
-      CLAIM.run(
-        this.client,
+      this.claimInBatch(
         [
           this.keys.idempotencyByHash(hash),
           this.keys.record(s.id),
@@ -211,8 +225,10 @@ export class RedisIntakeStore implements IntakeStore {
 
   async recentByContact(keys: readonly string[], limit: number): Promise<RecentSubmission[]> {
     if (keys.length === 0 || limit <= 0) return [];
-    // Concurrent, so they share one round trip; the records follow only for a contact seen before.
-    const lists = await Promise.all(keys.map((key) => this.rangeByScore(this.keys.byContact(key), '+inf', '-inf', 0, limit)));
+    // Batched with other submissions' lookups; the records follow only for a contact seen before.
+    const lists = await this.redis(() =>
+      Promise.all(keys.map(async (key) => scored((await this.newestInBatch.run({ key: this.keys.byContact(key), limit })) as string[]))),
+    );
     const ids = [...new Map(lists.flat().sort(byScoreThenIdDesc).map((e) => [e.id, e])).keys()].slice(0, limit);
     if (ids.length === 0) return [];
     const replies = await this.redis(async () => {
@@ -248,10 +264,7 @@ export class RedisIntakeStore implements IntakeStore {
 
   /** Index entries, highest score first, from `offset`. */
   async rangeByScore(key: string, max: number | string, min: number | string, offset: number, count: number): Promise<Scored[]> {
-    const flat = await this.redis(() => this.client.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', offset, count));
-    const out: Scored[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] ?? '', score: Number(flat[i + 1]) });
-    return out;
+    return scored(await this.redis(() => this.client.zrevrangebyscore(key, max, min, 'WITHSCORES', 'LIMIT', offset, count)));
   }
 
   /** The records that exist, in the order asked for. */
@@ -298,6 +311,13 @@ function toRecord(submissionJson: string, ratingJson: string | null, historyJson
     ...(followUps.length > 0 ? { followUps } : {}),
   };
   return ratingJson === null ? record : { ...record, rating: JSON.parse(ratingJson) as Rating };
+}
+
+/** A `WITHSCORES` reply: member, score, member, score... */
+function scored(flat: readonly string[]): Scored[] {
+  const out: Scored[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] ?? '', score: Number(flat[i + 1]) });
+  return out;
 }
 
 function parseClaim(dedupKey: string, fields: readonly (string | null)[]): IdempotencyClaim | null {
