@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Submission } from '../../src/domain/intake/submission.js';
 import { closedLoop } from '../shared/closed-loop.js';
+import { httpFloor } from '../shared/http-floor.js';
 import { machineInfo } from '../shared/machine.js';
 import { rawQueueBaseline, readBackJobs } from '../shared/raw-queue-baseline.js';
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
@@ -113,7 +114,9 @@ export function runIntakeBench(args: readonly string[]): Promise<void> {
       durationMs: o.durationMs,
       dedupTtlMs: idempotencyTtlMs,
     });
-    const report = buildReport(o, machine, { ...http, spooled: spooledInWindow }, baseline, memory);
+    progress('HTTP floor (a bare fastify route doing queue.add only)...');
+    const floor = await httpFloor({ redisUrl: BENCH_REDIS_URL, concurrency: o.concurrency, warmupMs: o.warmupMs, durationMs: o.durationMs, dedupTtlMs: idempotencyTtlMs });
+    const report = buildReport(o, machine, { ...http, spooled: spooledInWindow }, baseline, floor, memory);
     process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   });
 }
