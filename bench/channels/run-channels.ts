@@ -1,6 +1,7 @@
 // `npm run bench -- channels`: the WeChat channel (safe mode) and the inbound SMTP server in one gateway process,
 // each under load in turn (warm-up, measured window), then the raw BullMQ queue.add baseline of the jobs they
-// produced, against the same Redis; prints all three with the verdicts.
+// produced, then the SMTP floor (a bare smtp-server doing queue.add only), against the same Redis; prints them all
+// with the verdicts.
 
 import { benchEntry } from '../shared/bench-entry.js';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,6 +23,7 @@ import { parseChannelsOptions, USAGE } from './options.js';
 import type { ChannelsBenchOptions } from './options.js';
 import { buildReport, formatReport } from './report.js';
 import { SmtpClient } from './smtp-client.js';
+import { smtpFloor } from './smtp-floor.js';
 import type { ChannelsSubjectConfig, ChannelsSubjectInfo, WechatAccount } from './subject-process.js';
 import { WechatClient } from './wechat-client.js';
 
@@ -64,6 +66,7 @@ export function runChannelsBench(args: readonly string[]): Promise<void> {
     let smtp: WindowResult;
     let payloads: Submission[];
     let idempotencyTtlMs: number;
+    let smtpMaxBytes: number;
     let verifiedReplies: number;
     const redis = new RedisUsage(BENCH_REDIS_URL);
     let subject: SubjectHandle<ChannelsSubjectInfo> | null = null;
@@ -72,6 +75,7 @@ export function runChannelsBench(args: readonly string[]): Promise<void> {
     try {
       subject = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
       idempotencyTtlMs = subject.info.idempotencyTtlMs;
+      smtpMaxBytes = subject.info.smtpMaxBytes;
 
       const pusher = new WechatClient(subject.info.httpUrl, account, o.concurrency);
       wechatClient = pusher;
@@ -113,7 +117,18 @@ export function runChannelsBench(args: readonly string[]): Promise<void> {
       durationMs: o.durationMs,
       dedupTtlMs: idempotencyTtlMs,
     });
-    const report = buildReport(o, machine, { ...wechat, verifiedReplies }, smtp, baseline);
+    progress(`SMTP floor (a bare smtp-server doing queue.add only) over ${o.smtpConnections} connections...`);
+    const floor = await smtpFloor({
+      redisUrl: BENCH_REDIS_URL,
+      mailbox: MAILBOX,
+      connections: o.smtpConnections,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      dedupTtlMs: idempotencyTtlMs,
+      maxBytes: smtpMaxBytes,
+      maxClients: DEFAULT_SMTP_MAX_CLIENTS,
+    });
+    const report = buildReport(o, machine, { ...wechat, verifiedReplies }, smtp, baseline, floor);
     process.stdout.write(o.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   });
 }

@@ -41,6 +41,8 @@ export interface ChannelsSubjectInfo {
   readonly smtpPort: number;
   readonly queuePrefix: string;
   readonly idempotencyTtlMs: number;
+  /** The SMTP server's message limit, for the SMTP floor to announce the same. */
+  readonly smtpMaxBytes: number;
 }
 
 serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
@@ -108,7 +110,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
   if (!intake.connected() || !wechat.connected()) throw new Error(`intake or the WeChat channel is not connected to Redis at ${config.redis.url}`);
 
   return {
-    info: { httpUrl: address.url, smtpPort: email.port, queuePrefix: intake.queuePrefix, idempotencyTtlMs: config.intake.idempotencyTtlMs },
+    info: { httpUrl: address.url, smtpPort: email.port, queuePrefix: intake.queuePrefix, idempotencyTtlMs: config.intake.idempotencyTtlMs, smtpMaxBytes: emailConfig.maxBytes },
     async close() {
       await http.close();
       await email.close();

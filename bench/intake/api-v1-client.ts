@@ -20,13 +20,19 @@ export class ApiV1Client {
   private readonly run = randomUUID().slice(0, 8);
   private readonly authorization: string;
 
-  constructor(url: string, apiKey: string, connections: number) {
+  /** `firstSeq`: where this client's request sequence starts, so that several clients send different requests. */
+  constructor(
+    url: string,
+    apiKey: string,
+    connections: number,
+    private readonly firstSeq = 0,
+  ) {
     this.pool = new Pool(url, { connections, pipelining: 1 });
     this.authorization = `Bearer ${apiKey}`;
   }
 
   async submit(): Promise<void> {
-    const seq = this.sent;
+    const seq = this.firstSeq + this.sent;
     this.sent += 1;
     const request = citizenRequest(seq);
     const body = JSON.stringify({ text: request.text, contact: request.contact, ...(request.location === undefined ? {} : { location: request.location }) });

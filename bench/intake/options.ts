@@ -12,6 +12,8 @@ export interface IntakeBenchOptions {
   readonly warmupMs: number;
   /** Clients with a request in flight at any time (HTTP), adds in flight (baseline). */
   readonly concurrency: number;
+  /** Gateway processes sharing the load (round robin) and one Redis prefix, as replicas behind a load balancer. */
+  readonly processes: number;
   /** Submissions in all (warm-up and window included) before memory is read the second time. */
   readonly total: number;
   /** The subject's LOG_LEVEL; `info` is production's (one line per accepted submission). */
@@ -21,12 +23,13 @@ export interface IntakeBenchOptions {
   readonly json: boolean;
 }
 
-export const DEFAULTS: IntakeBenchOptions = { durationMs: 10_000, warmupMs: 2_000, concurrency: 64, total: 100_000, logLevel: 'info', cpuProf: false, json: false };
+export const DEFAULTS: IntakeBenchOptions = { durationMs: 10_000, warmupMs: 2_000, concurrency: 64, processes: 1, total: 100_000, logLevel: 'info', cpuProf: false, json: false };
 
 export const USAGE = `usage: npm run bench -- intake [options]
   --duration MS      measured window of HTTP submissions and of raw queue.add, ms (default ${DEFAULTS.durationMs})
   --warmup MS        unmeasured load before each window, ms (default ${DEFAULTS.warmupMs})
   --concurrency N    HTTP clients with a request in flight / adds in flight (default ${DEFAULTS.concurrency})
+  --processes N      gateway processes sharing the clients round robin, as replicas would (default ${DEFAULTS.processes})
   --total N          submissions in all before memory is read again (default ${DEFAULTS.total})
   --log-level LEVEL  the subject's LOG_LEVEL: ${LOG_LEVELS.join(', ')} (default ${DEFAULTS.logLevel}, as in production)
   --cpu-prof         write a V8 CPU profile of the subject and print its folder
@@ -38,6 +41,7 @@ const FLAGS: Record<string, FlagSpec<IntakeBenchOptions>> = {
   '--duration': { key: 'durationMs', kind: 'positive-int' },
   '--warmup': { key: 'warmupMs', kind: 'positive-int' },
   '--concurrency': { key: 'concurrency', kind: 'positive-int' },
+  '--processes': { key: 'processes', kind: 'positive-int' },
   '--total': { key: 'total', kind: 'positive-int' },
   '--log-level': { key: 'logLevel', kind: 'choice', choices: LOG_LEVELS },
   '--cpu-prof': { key: 'cpuProf', kind: 'switch' },

@@ -79,8 +79,9 @@ export function buildReport(options: IntakeBenchOptions, machine: MachineInfo, h
     'raw queue.add: BullMQ Queue.add of jobs the gateway itself produced in this run (read back from its queue), each under a new job id, with the job options intake uses (priority, deduplication, retention), to the same Redis under another key prefix, with as many adds in flight as there were HTTP clients.',
     `HTTP floor: a bare fastify POST /v1/submissions in its own process, driven by the same load generator, that adds the JSON body as the job with the same job options and answers 201; no key, validation, normalising, records or logging. It reached ${ratio(floor.perSecond, baseline.perSecond)} of the raw rate: that much of queue.add survives HTTP alone on these cores, whatever the gateway does.`,
     'latency: from sending the request (calling add) to the whole answer; p50/p99/max by nearest rank over every answer in the window.',
+    'gateway processes: with --processes N, N gateways share Redis and the key prefix (each with its own DATA_DIR), as replicas behind a load balancer would, and the clients take turns among them; gateway CPU is summed over them.',
     'CPU per submission: process CPU (user + system) during the window divided by the requests (adds) it ran; Redis CPU and commands from INFO (the commands inside Lua scripts included). "client" is the load generator (HTTP) or the caller of queue.add (raw).',
-    `memory: the gateway process's heapUsed after two forced GCs (--expose-gc), read after the warm-up, after the measured window, and after ${memory.afterTotalSubmissions} submissions in all; "no growth" is defined as less than ${mb(TARGETS.heapGrowthBytes)} from the first reading to the last. The growth from the window on leaves out what warming up adds once (compiled code, caches filled).`,
+    `memory: the gateway's heapUsed (summed over its processes) after two forced GCs (--expose-gc), read after the warm-up, after the measured window, and after ${memory.afterTotalSubmissions} submissions in all; "no growth" is defined as less than ${mb(TARGETS.heapGrowthBytes)} from the first reading to the last. The growth from the window on leaves out what warming up adds once (compiled code, caches filled).`,
   ];
   return { options, machine, http, baseline, floor, memory, throughputRatio, floorRatio, verdicts, notes };
 }
@@ -108,7 +109,7 @@ export function formatReport(report: IntakeReport): string {
   const o = report.options;
   return [
     '',
-    `Intake benchmark: ${o.concurrency} concurrent clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured (HTTP, then raw queue.add); memory over ${m.afterTotalSubmissions} submissions; LOG_LEVEL=${o.logLevel}`,
+    `Intake benchmark: ${o.processes === 1 ? 'one gateway process' : `${o.processes} gateway processes (round robin)`}, ${o.concurrency} concurrent clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured (HTTP, then raw queue.add); memory over ${m.afterTotalSubmissions} submissions; LOG_LEVEL=${o.logLevel}`,
     '',
     table(rows),
     '',

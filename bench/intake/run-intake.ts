@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createApiKey, writeApiKeysFile } from '../../src/adapters/api-keys/index.js';
+import { MAX_RATE_LIMIT_PER_MINUTE } from '../../src/adapters/api-keys/api-key-material.js';
 import type { Submission } from '../../src/domain/intake/submission.js';
 import { closedLoop } from '../shared/closed-loop.js';
 import { httpFloor } from '../shared/http-floor.js';
@@ -16,7 +18,7 @@ import { rawQueueBaseline, readBackJobs } from '../shared/raw-queue-baseline.js'
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
 import type { WindowResult } from '../shared/measured-window.js';
 import { BENCH_REDIS_URL, deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
-import { startSubject } from '../shared/subject.js';
+import { startSubject, subjectGroup } from '../shared/subject.js';
 import type { SubjectHandle } from '../shared/subject.js';
 import { ApiV1Client } from './api-v1-client.js';
 import { parseIntakeOptions, USAGE } from './options.js';
@@ -28,6 +30,10 @@ const SUBJECT_FILE = fileURLToPath(new URL('./subject-process.ts', import.meta.u
 /** Jobs read back from the gateway's queue for the baseline to add again. */
 const BASELINE_PAYLOADS = 2000;
 
+function sum<T>(items: readonly T[], of: (item: T) => number): number {
+  return items.reduce((total, item) => total + of(item), 0);
+}
+
 export function runIntakeBench(args: readonly string[]): Promise<void> {
   return benchEntry(args, parseIntakeOptions, USAGE, async (o, progress) => {
 
@@ -35,8 +41,13 @@ export function runIntakeBench(args: readonly string[]): Promise<void> {
     const prefix = `bench-intake-${randomUUID().slice(0, 8)}`;
     const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-intake-'));
     const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-intake-prof-')) : undefined;
-    const settings: IntakeSubjectConfig = { redisUrl: BENCH_REDIS_URL, prefix, dataDir, logLevel: o.logLevel };
-    progress(`intake bench: ${o.concurrency} clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured, memory over ${o.total} submissions; Redis ${BENCH_REDIS_URL}, prefix ${prefix}`);
+    // As `hotline-gateway apikey create` would: the key's hash in the keys file, which every replica loads at start.
+    const apiKeysFile = join(dataDir, 'api-keys.json');
+    const { key: apiKey, entry } = createApiKey({ name: 'intake benchmark', scopes: ['submit'], rateLimitPerMinute: MAX_RATE_LIMIT_PER_MINUTE });
+    await writeApiKeysFile(apiKeysFile, { keys: [entry] });
+    // Replicas share Redis and its prefix, as behind a load balancer; each has its own DATA_DIR (spool, attachments).
+    const settingsOf = (replica: number): IntakeSubjectConfig => ({ redisUrl: BENCH_REDIS_URL, prefix, dataDir: join(dataDir, `replica-${replica}`), apiKeysFile, logLevel: o.logLevel });
+    progress(`intake bench: ${o.processes} gateway process(es), ${o.concurrency} clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured, memory over ${o.total} submissions; Redis ${BENCH_REDIS_URL}, prefix ${prefix}`);
 
     let http: WindowResult;
     let spooledInWindow: number;
@@ -44,14 +55,21 @@ export function runIntakeBench(args: readonly string[]): Promise<void> {
     let payloads: Submission[];
     let idempotencyTtlMs: number;
     const redis = new RedisUsage(BENCH_REDIS_URL);
-    let subject: SubjectHandle<IntakeSubjectInfo> | null = null;
-    let client: ApiV1Client | null = null;
+    const replicas: SubjectHandle<IntakeSubjectInfo>[] = [];
+    const clients: ApiV1Client[] = [];
     try {
-      subject = await startSubject<IntakeSubjectInfo>(SUBJECT_FILE, settings, { label: 'intake subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
-      idempotencyTtlMs = subject.info.idempotencyTtlMs;
-      const api = new ApiV1Client(subject.info.url, subject.info.apiKey, o.concurrency);
-      client = api;
-      const submit = (): Promise<void> => api.submit();
+      for (let replica = 0; replica < o.processes; replica++) {
+        const label = o.processes === 1 ? 'intake subject' : `intake subject ${replica + 1}`;
+        replicas.push(await startSubject<IntakeSubjectInfo>(SUBJECT_FILE, settingsOf(replica), { label, ...(cpuProfDir === undefined ? {} : { cpuProfDir }) }));
+      }
+      const subject = subjectGroup(replicas);
+      const first = replicas[0] as SubjectHandle<IntakeSubjectInfo>;
+      idempotencyTtlMs = first.info.idempotencyTtlMs;
+      const perReplica = Math.ceil(o.concurrency / o.processes);
+      for (const replica of replicas) clients.push(new ApiV1Client(replica.info.url, apiKey, perReplica, clients.length * o.total));
+      const api = { get sent(): number { return sum(clients, (c) => c.sent); }, get spooled(): number { return sum(clients, (c) => c.spooled); } };
+      let turn = 0;
+      const submit = (): Promise<void> => (clients[turn++ % clients.length] as ApiV1Client).submit();
       let failedInRun = 0;
       const counted = (operation: () => Promise<void>) => async (): Promise<void> => {
         try {
@@ -94,11 +112,11 @@ export function runIntakeBench(args: readonly string[]): Promise<void> {
         growthBytesPer1000: per1000(growthBytes, api.sent - afterWarmupSubmissions),
         growthAfterWindowBytesPer1000: per1000(afterTotalHeapBytes - afterWindowHeapBytes, api.sent - afterWindowSubmissions),
       };
-      payloads = await readBackJobs(BENCH_REDIS_URL, subject.info.queuePrefix, BASELINE_PAYLOADS);
+      payloads = await readBackJobs(BENCH_REDIS_URL, first.info.queuePrefix, BASELINE_PAYLOADS);
     } finally {
       redis.close();
-      await client?.close();
-      await subject?.close();
+      await Promise.all(clients.map((c) => c.close()));
+      await Promise.all(replicas.map((r) => r.close()));
       const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
       await rm(dataDir, { recursive: true, force: true });
       progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);

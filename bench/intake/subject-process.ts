@@ -4,8 +4,7 @@
 // keys file. Logs go to standard output at the configured level, as in production (the parent drops them).
 
 import { join } from 'node:path';
-import { createApiKey, FileApiKeys, writeApiKeysFile } from '../../src/adapters/api-keys/index.js';
-import { MAX_RATE_LIMIT_PER_MINUTE } from '../../src/adapters/api-keys/api-key-material.js';
+import { FileApiKeys } from '../../src/adapters/api-keys/index.js';
 import { ContentStore } from '../../src/adapters/attachments/content-store.js';
 import { apiV1Routes } from '../../src/adapters/http/api-v1/index.js';
 import { buildHttpServer } from '../../src/adapters/http/index.js';
@@ -24,13 +23,13 @@ export interface IntakeSubjectConfig {
   readonly prefix: string;
   /** DATA_DIR of this run (a temporary folder). */
   readonly dataDir: string;
+  /** The keys file holding the load generator's integrator key (written by the parent, shared by all replicas). */
+  readonly apiKeysFile: string;
   readonly logLevel: LogLevel;
 }
 
 export interface IntakeSubjectInfo {
   readonly url: string;
-  /** The integrator key the load generator presents (`submit` scope, the highest rate limit a key can have). */
-  readonly apiKey: string;
   /** BullMQ key prefix of the `intake` queue (`{prefix}`). */
   readonly queuePrefix: string;
   readonly idempotencyTtlMs: number;
@@ -42,7 +41,7 @@ serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
     REDIS_URL: settings.redisUrl,
     DATA_DIR: settings.dataDir,
     INTAKE_PREFIX: settings.prefix,
-    API_KEYS_FILE: join(settings.dataDir, 'api-keys.json'),
+    API_KEYS_FILE: settings.apiKeysFile,
     LOG_LEVEL: settings.logLevel,
   });
   const log = createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
@@ -50,9 +49,6 @@ serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
   const intake = await createIntake(intakeOptionsFrom(config, log as Log));
   const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
   await attachments.sweepTemp();
-  // As `hotline-gateway apikey create` would: the key's hash in the keys file, which the gateway loads at start.
-  const { key, entry } = createApiKey({ name: 'intake benchmark', scopes: ['submit'], rateLimitPerMinute: MAX_RATE_LIMIT_PER_MINUTE });
-  await writeApiKeysFile(config.intake.apiKeysFile, { keys: [entry] });
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile);
 
   const http = buildHttpServer({
@@ -68,7 +64,7 @@ serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
   if (!intake.connected()) throw new Error(`intake is not connected to Redis at ${config.redis.url}`);
 
   return {
-    info: { url: address.url, apiKey: key, queuePrefix: intake.queuePrefix, idempotencyTtlMs: config.intake.idempotencyTtlMs },
+    info: { url: address.url, queuePrefix: intake.queuePrefix, idempotencyTtlMs: config.intake.idempotencyTtlMs },
     async close() {
       await http.close();
       await intake.close();

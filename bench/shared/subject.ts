@@ -160,3 +160,18 @@ export function serveSubject<Config, Info>(start: (config: Config) => Promise<Su
 function errorText(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
+
+/** Replicas measured as one subject: `request` sums what each answers (heap bytes, CPU ms); `close` closes all. */
+export function subjectGroup<Info>(handles: readonly SubjectHandle<Info>[]): SubjectHandle<readonly Info[]> {
+  return {
+    info: handles.map((handle) => handle.info),
+    async request<T>(command: string): Promise<T> {
+      const answers = await Promise.all(handles.map((handle) => handle.request<unknown>(command)));
+      if (!answers.every((answer): answer is number => typeof answer === 'number')) throw new Error(`subject command ${command} did not answer numbers`);
+      return answers.reduce((sum, answer) => sum + answer, 0) as T;
+    },
+    async close(): Promise<void> {
+      await Promise.all(handles.map((handle) => handle.close()));
+    },
+  };
+}
