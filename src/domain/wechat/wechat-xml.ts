@@ -8,8 +8,15 @@
 /** The request body limit for WeChat pushes; a real message is a few KB. */
 export const MAX_WECHAT_XML_BYTES = 64 * 1024;
 
-/** `<xml>` (1), its fields (2), and a field's own children (3), as in WeChat's `ScanCodeInfo` or `SendLocationInfo`. */
-export const MAX_WECHAT_XML_DEPTH = 3;
+/**
+ * `<xml>` (1), its fields (2), and a field's own children (3), as in WeChat's `ScanCodeInfo` or `SendLocationInfo`,
+ * are kept. The photo menu events (`pic_sysphoto`, `pic_photo_or_album`, `pic_weixin`) go two levels further
+ * (`SendPicsInfo/PicList/item/PicMd5Sum`); those levels are checked and dropped (the pictures themselves arrive as
+ * image messages). Anything deeper is refused as the level opens.
+ */
+export const MAX_WECHAT_XML_DEPTH = 6;
+/** Levels whose content is returned; deeper elements are only checked for well-formedness. */
+const KEPT_DEPTH = 3;
 
 export type WechatXmlProblem =
   | 'too_large'
@@ -213,6 +220,8 @@ class Scanner {
     if (parent.hasText) this.fail('mixed_content', `element <${shortName(parent.name)}> mixes text and elements`, at);
     parent.leaves ??= emptyRecord();
     parent.branches ??= emptyRecord();
+    // Below the kept levels repeated names are normal (`<item>` per picture) and nothing is recorded.
+    if (this.stack.length >= KEPT_DEPTH) return;
     if (Object.hasOwn(parent.leaves, name) || Object.hasOwn(parent.branches, name)) {
       this.fail('duplicate_field', `element <${shortName(name)}> appears twice in <${shortName(parent.name)}>`, at);
     }

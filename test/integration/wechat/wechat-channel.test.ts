@@ -203,12 +203,17 @@ describe('other message types and events', () => {
     expect(jobs.find((j) => j.refs.mediaUrls !== undefined)?.refs.mediaUrls).toEqual(['https://example.com/a']);
   });
 
-  it('welcomes a new follower, answers success to unsubscribe and to types it does not handle, and queues nothing', async () => {
+  it('welcomes a new follower, answers success to unsubscribe, to types it does not handle and to photo menu events, and queues nothing', async () => {
     const welcome = await push(gateway, messageXml({ MsgType: 'event', Event: 'subscribe' }), { mode: 'safe' });
     expect(welcome.content).toMatch(/^欢迎关注！Welcome!/);
     expect((await push(gateway, messageXml({ MsgType: 'event', Event: 'unsubscribe' }))).body).toBe('success');
     expect((await push(gateway, messageXml({ MsgType: 'miniprogrampage', Title: 'x', MsgId: nextMsgId() }))).body).toBe('success');
     expect((await push(gateway, messageXml({ MsgType: 'event', Event: 'VIEW', EventKey: 'https://example.com' }))).body).toBe('success');
+    // The photo menu button's event nests the picture list five levels deep; the pictures follow as image messages.
+    const pictures = '<SendPicsInfo><Count>2</Count><PicList><item><PicMd5Sum><![CDATA[5a75aaca]]></PicMd5Sum></item><item><PicMd5Sum><![CDATA[1b5f7c23]]></PicMd5Sum></item></PicList></SendPicsInfo></xml>';
+    const photoEvent = messageXml({ MsgType: 'event', Event: 'pic_photo_or_album', EventKey: 'photo' }).replace(/<\/xml>$/, pictures);
+    const photo = await push(gateway, photoEvent, { mode: 'safe' });
+    expect([photo.status, photo.body]).toEqual([200, 'success']);
     expect(await fixture.jobs()).toEqual([]);
     expect(fixture.recorded.lines.some((l) => l.msg.includes('not handled') && l.fields['type'] === 'miniprogrampage')).toBe(true);
   });

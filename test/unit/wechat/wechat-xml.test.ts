@@ -99,10 +99,18 @@ describe('parseWechatXml', () => {
     expect(() => parseWechatXml(chinese)).toThrow(expect.objectContaining({ problem: 'too_large' }));
   });
 
-  it('stops a deeply nested document as the fourth level opens, without reading further', () => {
+  it('stops a deeply nested document as the seventh level opens, without reading further', () => {
     const depth = 5_000;
     const deep = '<a>'.repeat(depth) + '</a>'.repeat(depth);
-    expect(() => parseWechatXml(deep)).toThrow(expect.objectContaining({ problem: 'too_deep', offset: 9 }));
+    expect(() => parseWechatXml(deep)).toThrow(expect.objectContaining({ problem: 'too_deep', offset: 18 }));
+  });
+
+  it("keeps a field's children, and checks but drops the photo events' picture list below them", () => {
+    const xml = parseWechatXml(read('good', 'unknown__photo-menu-pictures.xml'));
+    expect(xml.fields['Event']).toBe('pic_photo_or_album');
+    expect({ ...xml.children['SendPicsInfo'] }).toEqual({ Count: '2' });
+    expect(() => parseWechatXml('<xml><A><B><C><D>x</D>y</C></B></A></xml>')).toThrow(expect.objectContaining({ problem: 'mixed_content' }));
+    expect(() => parseWechatXml('<xml><A><B><C><D>x</C></D></B></A></xml>')).toThrow(expect.objectContaining({ problem: 'malformed' }));
   });
 
   it('stays linear on a document made of ampersands', () => {
