@@ -2,6 +2,7 @@
 // mix the load generators send (every request must be one the gateway accepts, or the bench measures refusals).
 
 import { Ajv } from 'ajv';
+import { cpuBudgetNote } from '../../../bench/shared/cpu-budget.js';
 import { describe, expect, it } from 'vitest';
 import { parseChannelsOptions } from '../../../bench/channels/options.js';
 import { parseIntakeOptions, DEFAULTS as INTAKE_DEFAULTS } from '../../../bench/intake/options.js';
@@ -16,8 +17,9 @@ import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 describe('bench options', () => {
   it('gives the defaults, and applies --flag value, --flag=value, switches and choices', () => {
     expect(parseIntakeOptions([])).toEqual(INTAKE_DEFAULTS);
-    expect(parseIntakeOptions(['--duration', '3000', '--total=5000', '--json', '--log-level', 'silent', '--cpu-prof'])).toEqual({
+    expect(parseIntakeOptions(['--duration', '3000', '--total=5000', '--json', '--log-level', 'silent', '--cpu-prof', '--processes', '2'])).toEqual({
       ...INTAKE_DEFAULTS,
+      processes: 2,
       durationMs: 3000,
       total: 5000,
       json: true,
@@ -93,5 +95,15 @@ describe('the citizen request mix', () => {
 
   it('is the same for the same sequence number', () => {
     expect(citizenRequest(12345)).toEqual(citizenRequest(12345));
+  });
+});
+
+describe('cpuBudgetNote', () => {
+  it('gives the CPU one process may spend per submission to reach the target, beside what was spent', () => {
+    expect(cpuBudgetNote(0.5, 10_000, 0.4, 0.1)).toBe(
+      'CPU budget: 0.5 × 10000/s leaves one gateway process at most 0.20 ms of CPU per submission; the gateway spent 0.40 ms (2.00 x the budget), the HTTP floor spent 0.10 ms (0.50 x the budget).',
+    );
+    expect(cpuBudgetNote(0.6, 0, 0.4, null)).toBe('CPU budget: no raw rate was measured.');
+    expect(cpuBudgetNote(0.5, 1000, null, null)).toContain('the gateway: not measured, the HTTP floor: not measured');
   });
 });
