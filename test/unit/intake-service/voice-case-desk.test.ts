@@ -1,0 +1,423 @@
+// Given the IVR's desk in front of a scripted intake, a real attachment store and a recording source, when a caller
+// leaves a voice message or keys in a ticket, then the desk answers with a ticket or an outcome, or with `null` /
+// `unavailable` when anything on the way fails or is too slow: it never rejects and never outlasts its bound.
+
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContentStore } from '../../../src/adapters/attachments/content-store.js';
+import type { VoiceMessage } from '../../../src/app/case-desk.js';
+import { AttachmentRejectedError, IntakeUnavailableError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
+import type { Intake, IntakeQuery, IntakeRecord, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
+import { VoiceCaseDesk } from '../../../src/app/intake/voice-case-desk.js';
+import type { RecordingSource } from '../../../src/app/intake/voice-case-desk.js';
+import { systemClock } from '../../../src/app/ports.js';
+import type { Clock } from '../../../src/app/ports.js';
+import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
+import type { Rating, Status, StatusEntry } from '../../../src/domain/intake/submission.js';
+import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
+import { RecordingLog } from '../../support/logs.js';
+
+/** How a scripted call behaves: answer, fail the way a Redis outage does, or never settle. */
+type Behaviour = 'answer' | 'reject' | 'hang';
+
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+/** Intake as far as the desk uses it, with what it was asked; submissions go through the real normaliser. */
+class ScriptedIntake implements Intake {
+  submitBehaviour: Behaviour = 'answer';
+  lookupBehaviour: Behaviour = 'answer';
+  readonly submitted: SubmitRequest[] = [];
+  readonly lookedUp: string[] = [];
+  private readonly records = new Map<string, IntakeRecord>();
+  private sequence = 0;
+
+  async submit(request: SubmitRequest): Promise<SubmitOutcome> {
+    this.submitted.push(request);
+    if (this.submitBehaviour === 'hang') return never();
+    if (this.submitBehaviour === 'reject') throw new IntakeUnavailableError('Redis and the spool are both unavailable', 5);
+    this.sequence++;
+    const receivedAt = new Date(Date.UTC(2024, 4, 1, 2, 30, this.sequence)).toISOString();
+    const result = normaliseSubmission(request.draft, {
+      id: `01J0000000000000000000${String(this.sequence).padStart(4, '0')}`,
+      ticket: ticketFromSequence(this.sequence),
+      receivedAt,
+    });
+    if (!result.ok) throw new SubmissionInvalidError(result.problems);
+    this.records.set(result.submission.id, { submission: result.submission, history: [{ status: 'received', at: receivedAt }] });
+    return { submission: result.submission, duplicate: false, durability: 'queued' };
+  }
+
+  async get(id: string): Promise<IntakeRecord | null> {
+    return this.records.get(id) ?? null;
+  }
+
+  async getByTicket(ticket: string): Promise<IntakeRecord | null> {
+    this.lookedUp.push(ticket);
+    if (this.lookupBehaviour === 'hang') return never();
+    if (this.lookupBehaviour === 'reject') throw new IntakeUnavailableError('Redis: connection refused', 5);
+    return [...this.records.values()].find((record) => record.submission.ticket === ticket) ?? null;
+  }
+
+  async updateStatus(id: string, entry: StatusEntry): Promise<IntakeRecord | null> {
+    const record = this.records.get(id);
+    if (record === undefined) return null;
+    const updated = { ...record, history: [...record.history, entry] };
+    this.records.set(id, updated);
+    return updated;
+  }
+
+  // The desk only submits and looks up by ticket; being asked anything else is a failure of the test.
+  async find(query: IntakeQuery): Promise<IntakeRecord[]> {
+    throw new Error(`the voice desk has no use for find(${JSON.stringify(query)})`);
+  }
+
+  async rate(id: string, rating: Rating): Promise<IntakeRecord | null> {
+    throw new Error(`the voice desk has no use for rate(${id}, ${rating.score})`);
+  }
+}
+
+/** Asterisk's stored recordings, with a script for how the fetch behaves. */
+class ScriptedRecordings implements RecordingSource {
+  behaviour: Behaviour = 'answer';
+  readonly stored = new Map<string, Uint8Array>();
+  readonly fetched: string[] = [];
+
+  async fetch(name: string): Promise<Uint8Array | null> {
+    this.fetched.push(name);
+    if (this.behaviour === 'hang') return never();
+    if (this.behaviour === 'reject') throw new Error('ARI GET /recordings/stored: socket hang up');
+    return this.stored.get(name) ?? null;
+  }
+}
+
+/** The system clock, counting the timers the desk starts, cancels and lets fire. */
+function countingClock(): Clock & { readonly counts: { started: number; cancelled: number; fired: number } } {
+  const counts = { started: 0, cancelled: 0, fired: 0 };
+  return {
+    counts,
+    now: () => systemClock.now(),
+    setTimer(ms, fire) {
+      counts.started++;
+      const timer = systemClock.setTimer(ms, () => {
+        counts.fired++;
+        fire();
+      });
+      return {
+        cancel: () => {
+          counts.cancelled++;
+          timer.cancel();
+        },
+      };
+    },
+  };
+}
+
+/** A PCM WAV (8 kHz, 16-bit mono) holding `ms` of silence: what Asterisk stores for a voice message. */
+function wav(ms: number): Uint8Array {
+  const data = Buffer.alloc((16000 * ms) / 1000);
+  const fmt = Buffer.alloc(24);
+  fmt.write('fmt ', 0, 'ascii');
+  fmt.writeUInt32LE(16, 4);
+  fmt.writeUInt16LE(1, 8);
+  fmt.writeUInt16LE(1, 10);
+  fmt.writeUInt32LE(8000, 12);
+  fmt.writeUInt32LE(16000, 16);
+  fmt.writeUInt16LE(2, 20);
+  fmt.writeUInt16LE(16, 22);
+  const dataHeader = Buffer.alloc(8);
+  dataHeader.write('data', 0, 'ascii');
+  dataHeader.writeUInt32LE(data.length, 4);
+  const riff = Buffer.alloc(12);
+  riff.write('RIFF', 0, 'ascii');
+  riff.writeUInt32LE(4 + fmt.length + dataHeader.length + data.length, 4);
+  riff.write('WAVE', 8, 'ascii');
+  return new Uint8Array(Buffer.concat([riff, fmt, dataHeader, data]));
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+let dataDir = '';
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'voice-case-desk-'));
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+let stores = 0;
+function setup(answerWithinMs = 2000) {
+  const intake = new ScriptedIntake();
+  const recordings = new ScriptedRecordings();
+  const attachments = new ContentStore({ dir: join(dataDir, `store-${++stores}`), maxBytes: 1_000_000 });
+  const clock = countingClock();
+  const logs = new RecordingLog();
+  const desk = new VoiceCaseDesk({ intake, attachments, recordings, clock, log: logs.log, answerWithinMs });
+  return { desk, intake, recordings, attachments, clock, logs };
+}
+
+const message: VoiceMessage = {
+  callId: '1718000000.42',
+  caller: '+86 (10) 1234-5678',
+  recording: 'msg-1718000000.42',
+  kind: 'complaint',
+  category: 'transportation',
+  lang: 'zh',
+};
+
+/** Where a slow dependency must have been cut off: far above the 50 ms bound, far below the test timeout. */
+const WELL_BEFORE_MS = 2000;
+
+describe('VoiceCaseDesk.submitVoiceMessage', () => {
+  it('stores the recording and submits it as a voice work order, answering with the ticket', async () => {
+    const { desk, intake, recordings, attachments } = setup();
+    const bytes = wav(500);
+    recordings.stored.set(message.recording, bytes);
+
+    const ticket = await desk.submitVoiceMessage(message);
+
+    expect(ticket).toBe(ticketFromSequence(1));
+    expect(recordings.fetched).toEqual([message.recording]);
+    expect(intake.submitted).toHaveLength(1);
+    const request = intake.submitted[0]!;
+    expect(request.dedupKey).toBe(`voice:${message.callId}:${message.recording}`);
+    expect(request.fingerprint).toBe(sha256(bytes));
+    expect(request.draft).toMatchObject({
+      channel: 'voice',
+      text: '',
+      kind: 'complaint',
+      category: 'transportation',
+      language: 'zh',
+      contact: { phone: '+861012345678' },
+      refs: { callId: message.callId, recordingName: message.recording },
+    });
+    expect(request.draft.attachments).toEqual([
+      {
+        id: `sha256:${sha256(bytes)}`,
+        mediaKind: 'audio',
+        mimeType: 'audio/wav',
+        size: bytes.length,
+        sha256: sha256(bytes),
+        originalName: `${message.recording}.wav`,
+      },
+    ]);
+    expect(await attachments.read(sha256(bytes))).toEqual(bytes);
+  });
+
+  it('logs one info line naming the call and the ticket, with no trace of the phone number', async () => {
+    const { desk, recordings, logs } = setup();
+    recordings.stored.set(message.recording, wav(100));
+
+    const ticket = await desk.submitVoiceMessage(message);
+
+    expect(logs.lines).toHaveLength(1);
+    expect(logs.lines[0]).toMatchObject({
+      level: 'info',
+      msg: 'voice message submitted',
+      fields: { callId: message.callId, recording: message.recording, ticket, durability: 'queued' },
+    });
+    const logged = JSON.stringify(logs.lines);
+    for (const trace of ['1234-5678', '12345678', '+86']) expect(logged).not.toContain(trace);
+  });
+
+  it('leaves out a category the intake does not know, and passes an empty one as absent', async () => {
+    for (const category of ['potholes', null]) {
+      const { desk, intake, recordings } = setup();
+      recordings.stored.set(message.recording, wav(100));
+
+      expect(await desk.submitVoiceMessage({ ...message, category, kind: 'report', lang: 'en' })).toBe(ticketFromSequence(1));
+
+      const draft = intake.submitted[0]!.draft;
+      expect(draft).not.toHaveProperty('category');
+      expect(draft).toMatchObject({ kind: 'report', language: 'en' });
+    }
+  });
+
+  it('gives no phone for a caller id that is not a number', async () => {
+    for (const caller of ['anonymous', 'unknown', '']) {
+      const { desk, intake, recordings } = setup();
+      recordings.stored.set(message.recording, wav(100));
+
+      expect(await desk.submitVoiceMessage({ ...message, caller })).toBe(ticketFromSequence(1));
+
+      expect(intake.submitted[0]!.draft.contact).toEqual({});
+      const record = await intake.getByTicket(ticketFromSequence(1));
+      expect(record?.submission.contact).toEqual({ anonymous: true });
+    }
+  });
+
+  /** The desk answered `null`, logged why once, and never claimed a submission. */
+  function expectRefused(logs: RecordingLog, reason: (err: unknown) => void): void {
+    expect(logs.lines.map((line) => [line.level, line.msg])).toEqual([['error', 'voice message could not be submitted']]);
+    expect(logs.lines[0]!.fields).toMatchObject({ callId: message.callId, recording: message.recording });
+    reason(logs.lines[0]!.fields['err']);
+  }
+
+  it('answers null when Asterisk has no such recording', async () => {
+    const { desk, intake, logs } = setup();
+
+    await expect(desk.submitVoiceMessage(message)).resolves.toBeNull();
+
+    expect(intake.submitted).toEqual([]);
+    expectRefused(logs, (err) => expect(String(err)).toContain(`no stored recording "${message.recording}"`));
+  });
+
+  it('answers null when fetching the recording fails', async () => {
+    const { desk, intake, recordings, logs } = setup();
+    recordings.behaviour = 'reject';
+
+    await expect(desk.submitVoiceMessage(message)).resolves.toBeNull();
+
+    expect(intake.submitted).toEqual([]);
+    expectRefused(logs, (err) => expect(String(err)).toContain('socket hang up'));
+  });
+
+  it('answers null, storing nothing, when the recording is not a type the attachment store takes', async () => {
+    const { desk, intake, recordings, attachments, logs } = setup();
+    const bytes = new TextEncoder().encode('<html><body>not a recording at all, padded past the sniffing window</body></html>');
+    recordings.stored.set(message.recording, bytes);
+
+    await expect(desk.submitVoiceMessage(message)).resolves.toBeNull();
+
+    expect(intake.submitted).toEqual([]);
+    expect(await attachments.has(sha256(bytes))).toBe(false);
+    expectRefused(logs, (err) => {
+      expect(err).toBeInstanceOf(AttachmentRejectedError);
+      expect((err as AttachmentRejectedError).problem).toBe('type_not_allowed');
+    });
+  });
+
+  it('answers null when intake refuses the submission', async () => {
+    const { desk, intake, recordings, logs } = setup();
+    recordings.stored.set(message.recording, wav(100));
+    intake.submitBehaviour = 'reject';
+
+    await expect(desk.submitVoiceMessage(message)).resolves.toBeNull();
+
+    expect(intake.submitted).toHaveLength(1);
+    expectRefused(logs, (err) => expect(err).toBeInstanceOf(IntakeUnavailableError));
+  });
+
+  it('answers null within the bound when intake never answers', async () => {
+    const { desk, intake, recordings, clock, logs } = setup(50);
+    recordings.stored.set(message.recording, wav(100));
+    intake.submitBehaviour = 'hang';
+
+    const started = performance.now();
+    await expect(desk.submitVoiceMessage(message)).resolves.toBeNull();
+
+    expect(performance.now() - started).toBeLessThan(WELL_BEFORE_MS);
+    expect(intake.submitted).toHaveLength(1);
+    expect(clock.counts.fired).toBe(1);
+    expectRefused(logs, (err) => expect(String(err)).toContain('no answer within 50 ms'));
+  });
+
+  it('answers null within the bound when Asterisk never hands over the recording', async () => {
+    const { desk, intake, recordings, logs } = setup(50);
+    recordings.behaviour = 'hang';
+
+    const started = performance.now();
+    await expect(desk.submitVoiceMessage(message)).resolves.toBeNull();
+
+    expect(performance.now() - started).toBeLessThan(WELL_BEFORE_MS);
+    expect(intake.submitted).toEqual([]);
+    expectRefused(logs, (err) => expect(String(err)).toContain('no answer within 50 ms'));
+  });
+
+  it('cancels its timer once the work is done, whether it succeeded or failed', async () => {
+    const succeeded = setup(60_000);
+    succeeded.recordings.stored.set(message.recording, wav(100));
+    expect(await succeeded.desk.submitVoiceMessage(message)).not.toBeNull();
+    expect(succeeded.clock.counts).toEqual({ started: 1, cancelled: 1, fired: 0 });
+
+    const failed = setup(60_000);
+    failed.recordings.stored.set(message.recording, wav(100));
+    failed.intake.submitBehaviour = 'reject';
+    expect(await failed.desk.submitVoiceMessage(message)).toBeNull();
+    expect(failed.clock.counts).toEqual({ started: 1, cancelled: 1, fired: 0 });
+  });
+});
+
+describe('VoiceCaseDesk.lookupCase', () => {
+  /** An intake holding one voice submission (ticket of sequence 1) whose history went through `statuses`. */
+  async function withCase(statuses: readonly Status[], answerWithinMs?: number) {
+    const context = setup(answerWithinMs);
+    context.recordings.stored.set(message.recording, wav(100));
+    const ticket = await context.desk.submitVoiceMessage(message);
+    if (ticket === null) throw new Error('fixture submission failed');
+    const record = await context.intake.getByTicket(ticket);
+    if (record === null) throw new Error('fixture submission is not in intake');
+    for (const status of statuses) await context.intake.updateStatus(record.submission.id, { status, at: '2024-05-02T08:00:00.000Z' });
+    context.intake.lookedUp.length = 0;
+    context.clock.counts.started = context.clock.counts.cancelled = context.clock.counts.fired = 0;
+    return { ...context, ticket };
+  }
+
+  it('answers notFound for a mistyped ticket without asking intake', async () => {
+    const { desk, intake, clock } = setup();
+    const valid = ticketFromSequence(42);
+    const wrongCheckDigit = valid.slice(0, -1) + String((Number(valid.at(-1)) + 1) % 10);
+
+    for (const ticket of [wrongCheckDigit, '', '4', '00000004a']) expect(await desk.lookupCase(ticket)).toBe('notFound');
+
+    expect(intake.lookedUp).toEqual([]);
+    expect(clock.counts.started).toBe(0);
+  });
+
+  it('answers notFound for a valid ticket intake does not know', async () => {
+    const { desk, intake } = setup();
+
+    expect(await desk.lookupCase(ticketFromSequence(42))).toBe('notFound');
+
+    expect(intake.lookedUp).toEqual([ticketFromSequence(42)]);
+  });
+
+  it('answers with the latest status in the case history', async () => {
+    const fresh = await withCase([]);
+    expect(await fresh.desk.lookupCase(fresh.ticket)).toBe('received');
+
+    const handled = await withCase(['accepted', 'in_progress', 'resolved']);
+    expect(await handled.desk.lookupCase(handled.ticket)).toBe('resolved');
+    expect(handled.intake.lookedUp).toEqual([handled.ticket]);
+  });
+
+  it('answers unavailable, and logs it, when intake fails', async () => {
+    const { desk, intake, ticket, logs } = await withCase([]);
+    intake.lookupBehaviour = 'reject';
+
+    await expect(desk.lookupCase(ticket)).resolves.toBe('unavailable');
+
+    const errors = logs.lines.filter((line) => line.level === 'error');
+    expect(errors.map((line) => line.msg)).toEqual(['case status lookup failed']);
+    expect(errors[0]!.fields['err']).toBeInstanceOf(IntakeUnavailableError);
+  });
+
+  it('answers unavailable within the bound when intake never answers', async () => {
+    const { desk, intake, ticket, clock, logs } = await withCase([], 50);
+    intake.lookupBehaviour = 'hang';
+
+    const started = performance.now();
+    await expect(desk.lookupCase(ticket)).resolves.toBe('unavailable');
+
+    expect(performance.now() - started).toBeLessThan(WELL_BEFORE_MS);
+    expect(intake.lookedUp).toEqual([ticket]);
+    expect(clock.counts.fired).toBe(1);
+    expect(logs.lines.filter((line) => line.level === 'error').map((line) => String(line.fields['err']))).toEqual([
+      expect.stringContaining('no answer within 50 ms'),
+    ]);
+  });
+
+  it('cancels its timer once the lookup is done, whether it found the case or failed', async () => {
+    const found = await withCase(['accepted'], 60_000);
+    expect(await found.desk.lookupCase(found.ticket)).toBe('accepted');
+    expect(found.clock.counts).toEqual({ started: 1, cancelled: 1, fired: 0 });
+
+    const failed = await withCase([], 60_000);
+    failed.intake.lookupBehaviour = 'reject';
+    expect(await failed.desk.lookupCase(failed.ticket)).toBe('unavailable');
+    expect(failed.clock.counts).toEqual({ started: 1, cancelled: 1, fired: 0 });
+  });
+});
