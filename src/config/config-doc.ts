@@ -46,6 +46,7 @@ export const DEFAULTS = {
   INTAKE_PREFIX: 'hotline',
   INTAKE_TICKET_BLOCK: '1000',
   INTAKE_IDEMPOTENCY_TTL: '30d',
+  INTAKE_RECORD_RETENTION: '400d',
   API_KEYS_FILE: 'data/api-keys.json',
   HTTP_BODY_LIMIT: '1MB',
   ATTACHMENT_MAX_BYTES: '20MB',
@@ -132,6 +133,12 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
     name: 'INTAKE_IDEMPOTENCY_TTL',
     default: DEFAULTS.INTAKE_IDEMPOTENCY_TTL,
     description: 'How long a dedup key (Idempotency-Key, WeChat MsgId, email Message-ID) is remembered after its job is gone (`30d`, `12h`).',
+  },
+  {
+    name: 'INTAKE_RECORD_RETENTION',
+    default: DEFAULTS.INTAKE_RECORD_RETENTION,
+    description:
+      "How long the gateway keeps a submission's record (status lookups, ratings, repeat detection) after its last change; then it is deleted from Redis with its indexes. The work-order system keeps the case. At least `INTAKE_IDEMPOTENCY_TTL`.",
   },
   {
     name: 'API_KEYS_FILE',

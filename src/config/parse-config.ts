@@ -220,12 +220,19 @@ function readTrustProxy(r: EnvReader): boolean | number | string {
 
 function readIntake(r: EnvReader): IntakeConfig {
   const path = /^\S(?:.*\S)?$/;
+  const idempotencyTtlMs = r.duration('INTAKE_IDEMPOTENCY_TTL', DEFAULTS.INTAKE_IDEMPOTENCY_TTL, 60_000);
+  const recordRetentionMs = r.duration('INTAKE_RECORD_RETENTION', DEFAULTS.INTAKE_RECORD_RETENTION, 60_000);
+  // A retried request within the dedup window must still find its record: status and rating answer from it.
+  if (recordRetentionMs < idempotencyTtlMs) {
+    r.reject('INTAKE_RECORD_RETENTION', r.raw('INTAKE_RECORD_RETENTION') ?? DEFAULTS.INTAKE_RECORD_RETENTION, `expected at least INTAKE_IDEMPOTENCY_TTL (${idempotencyTtlMs / 1000} s)`);
+  }
   return {
     dataDir: r.string('DATA_DIR', DEFAULTS.DATA_DIR, path, 'a folder path'),
     // The prefix becomes a Redis Cluster hash tag `{prefix}`: braces or a colon inside it would break the tag.
     prefix: r.string('INTAKE_PREFIX', DEFAULTS.INTAKE_PREFIX, /^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
     ticketBlock: r.integer('INTAKE_TICKET_BLOCK', DEFAULTS.INTAKE_TICKET_BLOCK, 10, 1_000_000, 'an integer 10-1000000'),
-    idempotencyTtlMs: r.duration('INTAKE_IDEMPOTENCY_TTL', DEFAULTS.INTAKE_IDEMPOTENCY_TTL, 60_000),
+    idempotencyTtlMs,
+    recordRetentionMs,
     apiKeysFile: r.string('API_KEYS_FILE', DEFAULTS.API_KEYS_FILE, path, 'a file path'),
     bodyLimitBytes: r.bytes('HTTP_BODY_LIMIT', DEFAULTS.HTTP_BODY_LIMIT, 1024, 64 * 1024 ** 2),
     attachmentMaxBytes: r.bytes('ATTACHMENT_MAX_BYTES', DEFAULTS.ATTACHMENT_MAX_BYTES, 1024, 1024 ** 3),

@@ -56,6 +56,8 @@ export interface IntakeConfig {
   readonly prefix: string;
   readonly ticketBlock: number;
   readonly idempotencyTtlMs: number;
+  /** A record is deleted this long after its last change (receipt, status update, rating). */
+  readonly recordRetentionMs: number;
   readonly apiKeysFile: string;
   readonly bodyLimitBytes: number;
   readonly attachmentMaxBytes: number;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Log } from '../../app/app-ports.js';
 import { IntakeService } from '../../app/intake/intake-service.js';
+import { RecordRetention } from '../../app/intake/record-retention.js';
 import { TicketLease } from '../../app/intake/ticket-lease.js';
 import type { Clock } from '../../app/ports.js';
 import { systemClock } from '../../app/ports.js';
@@ -19,6 +20,7 @@ import { RedisIntakeStore } from './redis-intake-store.js';
 import { RedisTicketBlocks } from './redis-ticket-lease.js';
 
 const DAY_SECONDS = 86_400;
+const DEFAULT_RECORD_RETENTION_DAYS = 400;
 
 export interface CreateIntakeOptions {
   readonly redisUrl: string;
@@ -33,6 +35,10 @@ export interface CreateIntakeOptions {
   readonly idempotencyTtlDays?: number;
   /** The same in milliseconds (`INTAKE_IDEMPOTENCY_TTL`); wins over `idempotencyTtlDays`. */
   readonly idempotencyTtlMs?: number;
+  /** Records unchanged this long are deleted (`INTAKE_RECORD_RETENTION`, default 400 days). */
+  readonly recordRetentionMs?: number;
+  /** Between retention sweeps (default 1 hour; the first runs a minute after start). */
+  readonly retentionSweepMs?: number;
   /** BullMQ `removeOnComplete` for intake jobs (default: keep 1 day, at most 10000). */
   readonly removeOnComplete?: RemoveFinishedJobs;
   /** BullMQ `removeOnFail` for intake jobs (default: keep 30 days). */
@@ -61,6 +67,8 @@ export interface CreatedIntake {
   connected(): boolean;
   /** Submissions waiting in the local spool for Redis (a gauge worth exporting). */
   spooled(): number;
+  /** Runs a retention sweep now (one also runs every hour): resolves with how many records were deleted. */
+  purgeExpired(): Promise<number>;
   /** Stops forwarding, lets pending spool writes finish, and closes the connections. */
   close(): Promise<void>;
 }
@@ -92,6 +100,7 @@ export function intakeOptionsFrom(config: Pick<Config, 'redis' | 'intake'>, log:
     log: log.child({ component: 'intake' }),
     ticketBlock: config.intake.ticketBlock,
     idempotencyTtlMs: config.intake.idempotencyTtlMs,
+    recordRetentionMs: config.intake.recordRetentionMs,
   };
 }
 
@@ -108,8 +117,8 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   const clock = options.clock ?? systemClock;
 
   const spool = await FileSpool.open(join(options.dataDir, 'spool'), log.child({ part: 'spool' }));
-  // Not ioredis auto-pipelining: measured with `npm run bench -- intake`, it cost more CPU than it saved, since
-  // the socket already batches the writes of one tick (writev) and the concurrent replies arrive in one read.
+  // Not ioredis auto-pipelining: it batches only within one tick, and each HTTP request is its own tick, so it
+  // cost more CPU than it saved (`npm run bench -- intake`). The store and the queue batch per event-loop turn.
   const storeConnection = failFastRedis(options.redisUrl, { name: 'records', log, commandTimeoutMs: commandTimeout });
   const queueConnection = failFastRedis(options.redisUrl, { name: 'queue', log, commandTimeoutMs: commandTimeout });
   const queue = new BullmqIntakeQueue(
@@ -128,9 +137,14 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
     clock,
     log,
   );
+  const store = new RedisIntakeStore(storeConnection, keys, { idempotencyTtlSeconds: ttlSeconds, now: () => clock.now() });
+  const retention = new RecordRetention(store, clock, log.child({ part: 'retention' }), {
+    retentionMs: options.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_DAYS * DAY_SECONDS * 1000,
+    ...(options.retentionSweepMs === undefined ? {} : { everyMs: options.retentionSweepMs, firstAfterMs: options.retentionSweepMs }),
+  });
   const intake = new IntakeService(
     {
-      store: new RedisIntakeStore(storeConnection, keys, { idempotencyTtlSeconds: ttlSeconds, now: () => clock.now() }),
+      store,
       queue,
       spool,
       tickets,
@@ -160,6 +174,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   storeConnection.on('ready', kick);
   queueConnection.on('ready', kick);
   intake.forwarder.kick();
+  retention.start();
 
   return {
     intake,
@@ -167,9 +182,11 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
     queuePrefix: keys.bullPrefix,
     connected: () => storeConnection.status === 'ready' && queueConnection.status === 'ready',
     spooled: () => spool.size,
+    purgeExpired: () => retention.sweep(),
     async close() {
       storeConnection.off('ready', kick);
       queueConnection.off('ready', kick);
+      await retention.stop();
       await intake.close();
       await spool.close();
       await queue.close();

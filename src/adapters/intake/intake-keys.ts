@@ -38,6 +38,8 @@ export class IntakeKeys {
   readonly bullPrefix: string;
   readonly ticketSequence: string;
   readonly byTime: string;
+  /** Every record's id, scored by its last change: what the retention sweep reads. */
+  readonly byChange: string;
   /** Sorted set of claims not yet marked queued: dedup-key hash, scored by claim time. */
   readonly pendingClaims: string;
 
@@ -47,6 +49,7 @@ export class IntakeKeys {
     this.ticketSequence = this.key('ticket-seq');
     this.byTime = this.key('idx:time');
     this.pendingClaims = this.key('idem-pending');
+    this.byChange = this.key('idx:changed');
   }
 
   idempotency(dedupKey: string): string {

@@ -9,7 +9,7 @@ import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js'
 import { matchesQuery, newestFirst, newestSubmissionFirst, receivedEntry, receivedMs } from '../../app/intake/intake-query.js';
 import type { IntakeQuery, IntakeRecord } from '../../app/intake/intake-ports.js';
 import { contactKeys } from '../../domain/intake/repeat.js';
-import { STATUSES } from '../../domain/intake/submission.js';
+import { CHANNELS, STATUSES } from '../../domain/intake/submission.js';
 import type { Rating, Status, StatusEntry, Submission } from '../../domain/intake/submission.js';
 import { dedupHash } from './intake-keys.js';
 import type { IntakeKeys } from './intake-keys.js';
@@ -43,13 +43,15 @@ redis.call('ZREM', KEYS[1], unpack(ARGV))
 return 1
 `);
 
-// KEYS: record, history, then one status index per ARGV[4..] status name.
+// KEYS: record, history, change index, then one status index per ARGV[5..] status name.
+// ARGV: id, history entry JSON, status, now ms, status names.
 const APPEND_STATUS = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local ms = redis.call('HGET', KEYS[1], 'receivedMs')
 redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('HSET', KEYS[1], 'status', ARGV[3])
-for i = 3, #KEYS do
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
+for i = 4, #KEYS do
   if ARGV[i + 1] == ARGV[3] then redis.call('ZADD', KEYS[i], ms, ARGV[1]) else redis.call('ZREM', KEYS[i], ARGV[1]) end
 end
 return 1
@@ -57,9 +59,24 @@ return 1
 
 // A citizen rates a case once: the first rating stays (the caller sees it in the returned record and can tell
 // whether it was theirs), so two ratings racing each other cannot overwrite one another.
+// KEYS: record, change index. ARGV: rating JSON, id, now ms.
 const SET_RATING = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSETNX', KEYS[1], 'rating', ARGV[1])
+if redis.call('HSETNX', KEYS[1], 'rating', ARGV[1]) == 1 then redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
+return 1
+`);
+
+// Deletes one record unless it changed after the cutoff meanwhile (another replica's sweep, or a status update
+// between reading the record and this script). The ticket key goes only while it still names this record.
+// KEYS: change index, record, history, its follow-ups, ticket, then the indexes it is filed under.
+// ARGV: id, cutoff ms, '1' when KEYS[5] is the ticket ('0': the record was gone, its ticket unknown).
+const PURGE = new LuaScript(`
+local changed = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if changed and tonumber(changed) >= tonumber(ARGV[2]) then return 0 end
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+if ARGV[3] == '1' and redis.call('GET', KEYS[5]) == ARGV[1] then redis.call('DEL', KEYS[5]) end
+for i = 6, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+redis.call('ZREM', KEYS[1], ARGV[1])
 return 1
 `);
 
@@ -112,7 +129,7 @@ export class RedisIntakeStore implements IntakeStore {
   async claim(claim: IdempotencyClaim): Promise<IdempotencyClaim | null> {
     const s = claim.submission;
     const ms = receivedMs(s);
-    const indexes = [this.keys.byTime, this.keys.byChannel(s.channel), this.keys.byStatus('received')];
+    const indexes = [this.keys.byTime, this.keys.byChange, this.keys.byChannel(s.channel), this.keys.byStatus('received')];
     if (s.refs.open311ServiceCode !== undefined) indexes.push(this.keys.byServiceCode(s.refs.open311ServiceCode));
     for (const key of contactKeys(s.contact)) indexes.push(this.keys.byContact(key));
     // Filed like an index, so the first request lists its follow-ups in arrival order.
@@ -250,16 +267,58 @@ export class RedisIntakeStore implements IntakeStore {
     const updated = await this.redis(() =>
       APPEND_STATUS.run(
         this.client,
-        [this.keys.record(id), this.keys.history(id), ...STATUSES.map((status) => this.keys.byStatus(status))],
-        [id, JSON.stringify(entry), entry.status, ...STATUSES],
+        [this.keys.record(id), this.keys.history(id), this.keys.byChange, ...STATUSES.map((status) => this.keys.byStatus(status))],
+        [id, JSON.stringify(entry), entry.status, this.now(), ...STATUSES],
       ),
     );
     return updated === 1 ? await this.get(id) : null;
   }
 
   async setRating(id: string, rating: Rating): Promise<IntakeRecord | null> {
-    const updated = await this.redis(() => SET_RATING.run(this.client, [this.keys.record(id)], [JSON.stringify(rating)]));
+    const updated = await this.redis(() => SET_RATING.run(this.client, [this.keys.record(id), this.keys.byChange], [JSON.stringify(rating), id, this.now()]));
     return updated === 1 ? await this.get(id) : null;
+  }
+
+  async purgeStale(changedBeforeMs: number, limit: number): Promise<{ examined: number; purged: number }> {
+    if (limit <= 0) return { examined: 0, purged: 0 };
+    // Exclusive of the cutoff, as the script's own check is.
+    const ids = await this.redis(() => this.client.zrangebyscore(this.keys.byChange, '-inf', `(${changedBeforeMs}`, 'LIMIT', 0, limit));
+    if (ids.length === 0) return { examined: 0, purged: 0 };
+    const replies = await this.redis(async () => {
+      const pipeline = this.client.pipeline();
+      for (const id of ids) pipeline.hget(this.keys.record(id), 'submission');
+      return pipelineOutcomes(await pipeline.exec(), ids.length);
+    });
+    const calls = ids.map((id, i) => {
+      const reply = replies[i];
+      if (reply === undefined || !reply.ok) throw new StoreUnavailableError(`Redis: ${reply?.ok === false ? reply.error.message : 'no reply'}`);
+      const submission = typeof reply.value === 'string' ? (JSON.parse(reply.value) as Submission) : null;
+      return { keys: this.purgeKeys(id, submission), args: [id, changedBeforeMs, submission === null ? '0' : '1'] };
+    });
+    const outcomes = await this.redis(() => PURGE.runMany(this.client, calls));
+    let purged = 0;
+    for (const outcome of outcomes) {
+      if (!outcome.ok) throw new StoreUnavailableError(`Redis: ${outcome.error.message}`, { cause: outcome.error });
+      if (outcome.value === 1) purged += 1;
+    }
+    return { examined: ids.length, purged };
+  }
+
+  /** What `PURGE` deletes for a record; without the record (gone already), every index it could be in but its contacts'. */
+  private purgeKeys(id: string, s: Submission | null): string[] {
+    const keys = [this.keys.byChange, this.keys.record(id), this.keys.history(id), this.keys.followUps(id)];
+    // Without the record its ticket is unknown: the slot repeats the record's key, and ARGV tells the script.
+    keys.push(s === null ? this.keys.record(id) : this.keys.ticket(s.ticket));
+    keys.push(this.keys.byTime, ...STATUSES.map((status) => this.keys.byStatus(status)));
+    if (s === null) {
+      keys.push(...CHANNELS.map((channel) => this.keys.byChannel(channel)));
+      return keys;
+    }
+    keys.push(this.keys.byChannel(s.channel));
+    if (s.refs.open311ServiceCode !== undefined) keys.push(this.keys.byServiceCode(s.refs.open311ServiceCode));
+    for (const key of contactKeys(s.contact)) keys.push(this.keys.byContact(key));
+    if (s.refs.followUpOf !== undefined) keys.push(this.keys.followUps(s.refs.followUpOf));
+    return keys;
   }
 
   /** Index entries, highest score first, from `offset`. */

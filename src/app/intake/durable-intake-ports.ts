@@ -56,6 +56,11 @@ export interface IntakeStore {
   recentByContact(keys: readonly string[], limit: number): Promise<RecentSubmission[]>;
   appendStatus(id: string, entry: StatusEntry): Promise<IntakeRecord | null>;
   setRating(id: string, rating: Rating): Promise<IntakeRecord | null>;
+  /**
+   * Deletes up to `limit` records (with history, ticket and index entries) whose last change (receipt, status,
+   * rating) came before `changedBeforeMs`, oldest first. `examined` below `limit` means none older remain.
+   */
+  purgeStale(changedBeforeMs: number, limit: number): Promise<{ readonly examined: number; readonly purged: number }>;
 }
 
 export interface IntakeQueue {

@@ -47,6 +47,7 @@ describe('parseConfig defaults', () => {
         prefix: 'hotline',
         ticketBlock: 1000,
         idempotencyTtlMs: 30 * 86_400_000,
+        recordRetentionMs: 400 * 86_400_000,
         apiKeysFile: 'data/api-keys.json',
         bodyLimitBytes: 1024 ** 2,
         attachmentMaxBytes: 20 * 1024 ** 2,
@@ -84,6 +85,7 @@ describe('parseConfig good forms', () => {
     ['HTTP_TRUST_PROXY', '10.0.0.0/8, 127.0.0.1', (c) => c.http.trustProxy, '10.0.0.0/8,127.0.0.1'],
     ['ATTACHMENT_MAX_BYTES', '5000000', (c) => c.intake.attachmentMaxBytes, 5_000_000],
     ['INTAKE_IDEMPOTENCY_TTL', '12h', (c) => c.intake.idempotencyTtlMs, 12 * 3_600_000],
+    ['INTAKE_RECORD_RETENTION', '90d', (c) => c.intake.recordRetentionMs, 90 * 86_400_000],
     ['HTTP_HOST', '::', (c) => c.http.host, '::'],
     ['HTTP_HOST', 'gateway.local', (c) => c.http.host, 'gateway.local'],
     ['ARI_APP', 'hotline_ivr.v2', (c) => c.ari.app, 'hotline_ivr.v2'],
@@ -180,6 +182,7 @@ describe('parseConfig bad forms', () => {
     ['INTAKE_PREFIX', '{hot}', 'INTAKE_PREFIX="{hot}": expected letters, digits'],
     ['INTAKE_TICKET_BLOCK', '5', 'INTAKE_TICKET_BLOCK="5": expected an integer 10-1000000'],
     ['INTAKE_IDEMPOTENCY_TTL', '10s', 'INTAKE_IDEMPOTENCY_TTL="10s": expected a duration'],
+    ['INTAKE_RECORD_RETENTION', '7d', 'INTAKE_RECORD_RETENTION="7d": expected at least INTAKE_IDEMPOTENCY_TTL (2592000 s)'],
     ['HTTP_BODY_LIMIT', '1 TB', 'HTTP_BODY_LIMIT="1 TB": expected a size such as 512KB'],
     ['ATTACHMENT_MAX_BYTES', '2GB', 'ATTACHMENT_MAX_BYTES="2GB": expected a size'],
     ['ATTACHMENT_MAX_FILES', '21', 'ATTACHMENT_MAX_FILES="21": expected an integer 1-20'],
@@ -287,7 +290,7 @@ describe('CONFIG_DOC', () => {
   it('documents every variable parseConfig reads, secrets marked', () => {
     const names = CONFIG_DOC.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'HTTP_TRUST_PROXY']) {
+    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'HTTP_TRUST_PROXY']) {
       expect(names).toContain(name);
     }
     expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual([
