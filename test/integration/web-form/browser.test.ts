@@ -133,10 +133,42 @@ describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when
     await page.waitForSelector('#rating-form:not([hidden])');
     expect(await page.textContent('#status-current')).toBe('Resolved');
     expect(await page.textContent('#status-history')).toContain('Street light repaired');
+    expect(await page.textContent('label[for="rating-proof"]')).toBe('Last 4 digits of your phone, or your email *');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.check('#rating-form input[name="score"][value="5"]');
     await page.fill('#rating-comment', 'Fixed the next day');
+
+    // Without the proof the page asks for it before sending anything.
+    await page.click('#rating-submit');
+    await page.waitForSelector('#rating-proof-error:not([hidden])');
+    expect(await page.textContent('#rating-proof-error')).toBe('Enter the last 4 digits of your phone number, or your email address.');
+    expect(await page.evaluate('document.activeElement.id')).toBe('rating-proof');
+
+    // A stranger's guess: the server refuses it and the page says so beside the field.
+    await page.fill('#rating-proof', '1234');
+    expect(await page.isHidden('#rating-proof-error')).toBe(true);
+    await page.click('#rating-submit');
+    await expect
+      .poll(() => page.textContent('#rating-proof-error'))
+      .toBe('This does not match the phone number or email address given with the request. Please check it and try again.');
+    expect(await page.getAttribute('#rating-proof', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate('document.activeElement.id')).toBe('rating-proof');
+    expect(await page.isVisible('#rating-form')).toBe(true);
+    expect((await h.intake.getByTicket(ticket))?.rating).toBeUndefined();
+    // Chromium notes every 4xx answer in the console: this one was asked for, anything else still fails the tests.
+    expect(pageErrors).toEqual(['Failed to load resource: the server responded with a status of 403 (Forbidden)']);
+    pageErrors.length = 0;
+    // The error follows the language switch, like every other text.
+    await page.click('#lang-switch');
+    await expect.poll(() => page.textContent('#rating-proof-error')).toBe('与提交诉求时所留的手机号后四位或邮箱不一致，请核对后重试。');
+    await page.click('#lang-switch');
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
+
+    // The citizen who sent it, with the last four digits of 138 0013 8000.
+    await page.fill('#rating-proof', '8000');
     await page.click('#rating-submit');
     await expect.poll(() => page.textContent('#rating-message')).toBe('Thank you for your rating.');
+    expect(await page.isHidden('#rating-form')).toBe(true);
     expect((await h.intake.getByTicket(ticket))?.rating).toMatchObject({ score: 5, comment: 'Fixed the next day' });
   });
 
@@ -187,6 +219,24 @@ describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when
     await page.click('#lang-switch');
     await expect.poll(() => page.textContent('#repeat-status')).toBe('已受理');
     expect(await page.textContent('#ticket-label')).toBe('本次提交的工单号');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('explains, in place of the rating form, that a request sent without phone or email cannot be rated online', async () => {
+    await page.click('#submit-another');
+    await page.fill('#text', '小区东门外的共享单车堆放占道');
+    await page.click('#submit');
+    await page.waitForSelector('#result:not([hidden])');
+    const ticket = (await page.textContent('#ticket-number'))?.trim() ?? '';
+    const record = await h.intake.getByTicket(ticket);
+    expect(record?.submission.contact.anonymous).toBe(true);
+    await h.intake.updateStatus(record?.submission.id ?? '', { status: 'resolved', at: new Date().toISOString(), note: '已清理' });
+
+    await page.click('#check-this');
+    await expect.poll(() => page.textContent('#status-current')).toBe('已办结');
+    expect(await page.isHidden('#rating-form')).toBe(true);
+    expect(await page.textContent('#rating-message')).toContain('没有留下手机号码或电子邮箱');
+    expect(await page.getAttribute('#rating-message', 'aria-live')).toBe('polite');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ async function json(response: Response): Promise<Record<string, unknown>> {
 describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
   let h: WebFormHarness;
   beforeAll(async () => {
-    h = await startWebForm({ limits: { fileBytes: 64 * 1024, files: 2 }, rateLimit: { submissionsPerMinute: 1000 } });
+    h = await startWebForm({ limits: { fileBytes: 64 * 1024, files: 2 }, rateLimit: { submissionsPerMinute: 1000, ratingsPerMinute: 1000 } });
   });
   afterAll(async () => {
     await h.close();
@@ -249,12 +249,22 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
   });
 
   describe('status and rating', () => {
-    async function submitted(text: string): Promise<{ ticket: string; id: string }> {
+    async function submitted(text: string, contact: Record<string, string> = { phone: '13900139000' }): Promise<{ ticket: string; id: string }> {
       const key = randomUUID();
-      const response = await postJson(h, { idempotencyKey: key, text, phone: '13900139000' });
+      const response = await postJson(h, { idempotencyKey: key, text, ...contact });
       const { ticket } = (await response.json()) as { ticket: string };
       const job = await h.jobFor(key);
       return { ticket, id: job?.data.id ?? '' };
+    }
+
+    function rate(ticket: string, body: unknown): Promise<Response> {
+      return fetch(`${h.url}/form/rating/${ticket}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    }
+
+    async function resolvedRequest(text: string, contact?: Record<string, string>): Promise<{ ticket: string; id: string }> {
+      const request = await submitted(text, contact);
+      await h.intake.updateStatus(request.id, { status: 'resolved', at: new Date().toISOString(), note: '已处理' });
+      return request;
     }
 
     it('shows where a request stands, without personal data', async () => {
@@ -285,34 +295,107 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
       expect(await json(unknown)).toMatchObject({ code: 'not_found' });
     });
 
-    it('takes one rating, only once the request is resolved or closed', async () => {
+    it('takes one rating from the requester, only once the request is resolved or closed', async () => {
       const { ticket, id } = await submitted('人行道被占用');
-      const rate = (body: unknown) =>
-        fetch(`${h.url}/form/rating/${ticket}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-      const early = await rate({ score: 5 });
+      const early = await rate(ticket, { score: 5, proof: '9000' });
       expect(early.status).toBe(409);
       expect(await json(early)).toMatchObject({ code: 'not_rateable' });
 
       await h.intake.updateStatus(id, { status: 'resolved', at: new Date().toISOString(), note: '已清理' });
-      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ status: 'resolved', canRate: true });
+      const status = await json(await fetch(`${h.url}/form/status/${ticket}`));
+      expect(status).toMatchObject({ status: 'resolved', canRate: true });
+      expect(status).not.toHaveProperty('ratingRefusal');
 
-      const invalid = await rate({ score: 9 });
+      const invalid = await rate(ticket, { score: 9, proof: '9000' });
       expect(invalid.status).toBe(400);
       expect(await json(invalid)).toMatchObject({ field: 'score' });
 
-      const rated = await rate({ score: 4, comment: '处理及时' });
+      // The last four digits of 13900139000, typed the way people type them.
+      const rated = await rate(ticket, { score: 4, comment: '处理及时', proof: ' 90 00 ' });
       expect(rated.status).toBe(201);
       expect(await json(rated)).toMatchObject({ ticket, score: 4 });
       expect((await h.intake.get(id))?.rating).toMatchObject({ score: 4, comment: '处理及时' });
 
-      const again = await rate({ score: 1 });
+      const again = await rate(ticket, { score: 1, proof: '9000' });
       expect(again.status).toBe(409);
       expect(await json(again)).toMatchObject({ code: 'already_rated' });
       expect((await h.intake.get(id))?.rating?.score).toBe(4);
-      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ canRate: false });
+      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ canRate: false, ratingRefusal: 'already_rated' });
 
-      expect((await fetch(`${h.url}/form/rating/${ticketFromSequence(987_654_321)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"score":3}' })).status).toBe(404);
+      expect((await rate(ticketFromSequence(987_654_321), { score: 3, proof: '9000' })).status).toBe(404);
+    });
+
+    it('refuses a rating with the wrong proof, and the request stays unrated and rateable', async () => {
+      const { ticket, id } = await resolvedRequest('小区垃圾无人清运', { phone: '137 1234 5678' });
+      const answers = new Set<string>();
+      for (const proof of ['5679', '1234', '1371', 'someone@example.cn']) {
+        const wrong = await rate(ticket, { score: 1, comment: '很差', proof });
+        expect(wrong.status, proof).toBe(403);
+        expect(wrong.headers.get('cache-control')).toBe('no-store');
+        const body = await json(wrong);
+        expect(body, proof).toMatchObject({ code: 'proof_mismatch', field: 'proof' });
+        expect(typeof body['error']).toBe('string');
+        answers.add(JSON.stringify(body));
+      }
+      // One answer for every wrong proof: it says nothing of what would have been right, nor of which kind applies.
+      expect(answers.size).toBe(1);
+      expect([...answers][0]).not.toMatch(/5678|13712345678/);
+      expect((await h.intake.get(id))?.rating).toBeUndefined();
+      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ canRate: true });
+
+      // Logged for whoever watches for guessing, without the proof or the contact.
+      const logs = h.logText();
+      expect(logs).toContain('web form rating refused');
+      const refusals = logs.split('\n').filter((line) => line.includes('web form rating refused') && line.includes(ticket));
+      expect(refusals).toHaveLength(4);
+      for (const line of refusals) for (const secret of ['5679', '1234', '5678', '13712345678', 'someone@example.cn']) expect(line).not.toContain(secret);
+      expect(refusals.some((line) => line.includes('"proofKind":"email"'))).toBe(true);
+
+      expect((await rate(ticket, { score: 5, proof: '5678' })).status).toBe(201);
+    });
+
+    it('takes no more proofs for a ticket after five wrong ones that day, not even the right one', async () => {
+      const { ticket, id } = await resolvedRequest('楼道灯坏了', { phone: '137 1234 5678' });
+      for (const proof of ['0001', '0002', '0003', '0004', '0005']) expect((await rate(ticket, { score: 1, proof })).status, proof).toBe(403);
+      const locked = await rate(ticket, { score: 5, proof: '5678' });
+      expect(locked.status).toBe(429);
+      expect(await json(locked)).toMatchObject({ code: 'too_many_attempts', field: 'proof' });
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+      expect((await h.intake.get(id))?.rating).toBeUndefined();
+      // Another request's proofs are counted apart.
+      const other = await resolvedRequest('井盖缺失', { phone: '137 1234 5678' });
+      expect((await rate(other.ticket, { score: 5, proof: '5678' })).status).toBe(201);
+    });
+
+    it('wants a proof with every rating', async () => {
+      const { ticket, id } = await resolvedRequest('路口信号灯不亮');
+      for (const body of [{ score: 5 }, { score: 5, proof: '' }, { score: 5, proof: '90' }, { score: 5, proof: '13900139000' }, { score: 5, proof: 9000 }]) {
+        const response = await rate(ticket, body);
+        expect(response.status, JSON.stringify(body)).toBe(400);
+        expect(await json(response), JSON.stringify(body)).toMatchObject({ code: 'invalid', field: 'proof' });
+      }
+      expect((await h.intake.get(id))?.rating).toBeUndefined();
+    });
+
+    it('takes the e-mail address given with the request as proof, in any case', async () => {
+      const { ticket, id } = await resolvedRequest('The bus stop shelter has a broken pane', { email: 'Resident@Example.cn' });
+      expect((await rate(ticket, { score: 5, proof: '0000' })).status).toBe(403);
+      const rated = await rate(ticket, { score: 5, proof: '  RESIDENT@example.CN ' });
+      expect(rated.status).toBe(201);
+      expect((await h.intake.get(id))?.rating?.score).toBe(5);
+    });
+
+    it('cannot take a rating for a request sent without phone or e-mail, and says so', async () => {
+      const { ticket, id } = await resolvedRequest('匿名反映：夜间渣土车噪音', {});
+      const status = await json(await fetch(`${h.url}/form/status/${ticket}`));
+      expect(status).toMatchObject({ status: 'resolved', canRate: false, ratingRefusal: 'no_contact' });
+      for (const proof of ['0000', 'a@b.cn']) {
+        const refused = await rate(ticket, { score: 3, proof });
+        expect(refused.status).toBe(409);
+        expect(await json(refused)).toMatchObject({ code: 'no_contact', field: 'ticket' });
+      }
+      expect((await h.intake.get(id))?.rating).toBeUndefined();
     });
   });
 });

@@ -100,17 +100,25 @@ describe('parseFormPayload', () => {
 });
 
 describe('parseRatingPayload', () => {
-  it('takes a score of 1 to 5 and an optional comment', () => {
-    expect(parseRatingPayload({ score: 5 })).toEqual({ score: 5 });
-    expect(parseRatingPayload({ score: 1, comment: '  太慢了 ' })).toEqual({ score: 1, comment: '太慢了' });
-    expect(parseRatingPayload({ score: 3, comment: '' })).toEqual({ score: 3 });
+  const phoneProof = { kind: 'phone', value: '8000' } as const;
+
+  it('takes a score of 1 to 5, an optional comment and the proof of being the requester', () => {
+    expect(parseRatingPayload({ score: 5, proof: '8000' })).toEqual({ score: 5, proof: phoneProof });
+    expect(parseRatingPayload({ score: 1, comment: '  太慢了 ', proof: ' 80-00 ' })).toEqual({ score: 1, comment: '太慢了', proof: phoneProof });
+    expect(parseRatingPayload({ score: 3, comment: '', proof: 'Li@Example.cn' })).toEqual({ score: 3, proof: { kind: 'email', value: 'li@example.cn' } });
   });
 
   it('refuses anything else, naming the field', () => {
-    for (const score of [0, 6, 2.5, '5', null]) expect(refusal(() => parseRatingPayload({ score }))).toMatchObject({ field: 'score' });
+    for (const score of [0, 6, 2.5, '5', null]) expect(refusal(() => parseRatingPayload({ score, proof: '8000' }))).toMatchObject({ field: 'score' });
     expect(refusal(() => parseRatingPayload({}))).toMatchObject({ field: 'score' });
-    expect(refusal(() => parseRatingPayload({ score: 4, comment: 'c'.repeat(FORM_LIMITS.commentChars + 1) }))).toMatchObject({ field: 'comment' });
-    expect(refusal(() => parseRatingPayload({ score: 4, stars: 4 }))).toMatchObject({ field: 'stars' });
+    expect(refusal(() => parseRatingPayload({ score: 4, proof: '8000', comment: 'c'.repeat(FORM_LIMITS.commentChars + 1) }))).toMatchObject({ field: 'comment' });
+    expect(refusal(() => parseRatingPayload({ score: 4, proof: '8000', stars: 4 }))).toMatchObject({ field: 'stars' });
+  });
+
+  it('wants a proof: four digits or an e-mail address, as a string', () => {
+    for (const proof of [undefined, null, '', '  ', '800', '13800138000', 'abcd', 8000, `${'a'.repeat(FORM_LIMITS.proofChars)}@b.cn`]) {
+      expect(refusal(() => parseRatingPayload(proof === undefined ? { score: 4 } : { score: 4, proof })), String(proof)).toEqual({ field: 'proof', code: 'invalid', status: 400 });
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import {
   SubmissionInvalidError,
 } from '../../../src/app/intake/intake-ports.js';
 import type { IntakeRecord } from '../../../src/app/intake/intake-ports.js';
-import type { StatusEntry, Submission } from '../../../src/domain/intake/submission.js';
+import type { Contact, StatusEntry, Submission } from '../../../src/domain/intake/submission.js';
 
 const submission: Submission = {
   schemaVersion: 1,
@@ -28,8 +28,8 @@ const submission: Submission = {
   priority: 5,
 };
 
-function record(statuses: readonly StatusEntry[], rated = false): IntakeRecord {
-  return { submission, history: statuses, ...(rated ? { rating: { score: 4, at: '2025-03-05T00:00:00.000Z' } } : {}) };
+function record(statuses: readonly StatusEntry[], rated = false, contact: Contact = submission.contact): IntakeRecord {
+  return { submission: { ...submission, contact }, history: statuses, ...(rated ? { rating: { score: 4, at: '2025-03-05T00:00:00.000Z' } } : {}) };
 }
 
 const received: StatusEntry = { status: 'received', at: submission.receivedAt };
@@ -55,7 +55,16 @@ describe('publicStatus', () => {
   });
 
   it('treats an empty history as just received', () => {
-    expect(publicStatus(record([]))).toMatchObject({ status: 'received', updatedAt: submission.receivedAt, history: [], canRate: false });
+    expect(publicStatus(record([]))).toMatchObject({ status: 'received', updatedAt: submission.receivedAt, history: [], canRate: false, ratingRefusal: 'not_rateable' });
+  });
+
+  it('says why a request cannot be rated, without saying which proof a rating needs', () => {
+    expect(publicStatus(record([received, resolved], true))).toMatchObject({ canRate: false, ratingRefusal: 'already_rated' });
+    expect(publicStatus(record([received, resolved], false, { anonymous: true }))).toMatchObject({ canRate: false, ratingRefusal: 'no_contact' });
+    const phoneOnly = JSON.stringify(publicStatus(record([received, resolved], false, { anonymous: false, phone: '13800138000' })));
+    const emailOnly = JSON.stringify(publicStatus(record([received, resolved], false, { anonymous: false, email: 'li@example.cn' })));
+    expect(phoneOnly).toBe(emailOnly);
+    expect(phoneOnly).not.toMatch(/phone|email|8000/);
   });
 });
 
@@ -66,6 +75,13 @@ describe('ratingRefusal', () => {
     expect(ratingRefusal(record([received, resolved]))).toBeNull();
     expect(ratingRefusal(record([received, { status: 'closed', at: resolved.at }]))).toBeNull();
     expect(ratingRefusal(record([received, resolved], true))).toBe('already_rated');
+  });
+
+  it('refuses a finished request that has no phone or e-mail to prove the requester with', () => {
+    expect(ratingRefusal(record([received, resolved], false, { anonymous: true }))).toBe('no_contact');
+    expect(ratingRefusal(record([received, resolved], false, { anonymous: false, wechatOpenId: 'oAbC123' }))).toBe('no_contact');
+    expect(ratingRefusal(record([received], false, { anonymous: true }))).toBe('not_rateable');
+    expect(ratingRefusal(record([received, resolved], false, { anonymous: false, email: 'li@example.cn' }))).toBeNull();
   });
 });
 

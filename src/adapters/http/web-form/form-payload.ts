@@ -2,6 +2,8 @@
 // whatever anyone chose to post. Empty strings mean "not given" (that is what an untouched form field holds).
 
 import { MAX_ADDRESS_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, normaliseEmail } from '../../../domain/intake/normalise.js';
+import { readRequesterProof } from '../../../domain/intake/requester-proof.js';
+import type { RequesterProof } from '../../../domain/intake/requester-proof.js';
 import { CATEGORIES, KINDS, LANGUAGES } from '../../../domain/intake/submission.js';
 import type { Category, Kind, Language } from '../../../domain/intake/submission.js';
 import { FormRequestError } from './form-errors.js';
@@ -13,6 +15,8 @@ export const FORM_LIMITS = {
   addressChars: MAX_ADDRESS_LENGTH,
   emailChars: MAX_EMAIL_LENGTH,
   commentChars: 500,
+  // The longest proof is an e-mail address.
+  proofChars: MAX_EMAIL_LENGTH,
 } as const;
 
 export interface FormPayload {
@@ -35,6 +39,8 @@ export interface FormPayload {
 export interface RatingPayload {
   readonly score: 1 | 2 | 3 | 4 | 5;
   readonly comment?: string;
+  /** That the rater made the request: the last 4 digits of its phone number, or its e-mail address. */
+  readonly proof: RequesterProof;
 }
 
 const PAYLOAD_FIELDS = new Set(['idempotencyKey', 'text', 'kind', 'category', 'language', 'address', 'location', 'name', 'phone', 'email']);
@@ -77,14 +83,24 @@ export function parseFormPayload(value: unknown): FormPayload {
 export function parseRatingPayload(value: unknown): RatingPayload {
   const body = objectOf(value, 'payload');
   for (const key of Object.keys(body)) {
-    if (key !== 'score' && key !== 'comment') throw FormRequestError.invalid(key, `unknown field "${key}"`);
+    if (key !== 'score' && key !== 'comment' && key !== 'proof') throw FormRequestError.invalid(key, `unknown field "${key}"`);
   }
   const score = body['score'];
   if (score !== 1 && score !== 2 && score !== 3 && score !== 4 && score !== 5) {
     throw FormRequestError.invalid('score', 'score must be a whole number from 1 to 5');
   }
   const comment = optionalString(body, 'comment', FORM_LIMITS.commentChars);
-  return comment === undefined ? { score } : { score, comment };
+  const proof = requesterProof(body);
+  return comment === undefined ? { score, proof } : { score, comment, proof };
+}
+
+function requesterProof(body: Record<string, unknown>): RequesterProof {
+  const what = 'the last 4 digits of the phone number, or the email address, given with the request';
+  const text = optionalString(body, 'proof', FORM_LIMITS.proofChars);
+  if (text === undefined) throw FormRequestError.invalid('proof', `proof is required: ${what}`);
+  const proof = readRequesterProof(text);
+  if (proof === null) throw FormRequestError.invalid('proof', `proof must be ${what}`);
+  return proof;
 }
 
 function objectOf(value: unknown, field: string): Record<string, unknown> {

@@ -2,6 +2,8 @@
 // Ticket numbers are short enough to guess, so nothing the citizen wrote and nothing about them is shown.
 
 import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
+import { ratingRefusal as refusalOf } from '../../../domain/intake/requester-proof.js';
+import type { RatingRefusal } from '../../../domain/intake/requester-proof.js';
 import type { Status } from '../../../domain/intake/submission.js';
 
 export interface PublicStatus {
@@ -11,27 +13,31 @@ export interface PublicStatus {
   readonly updatedAt: string;
   readonly history: readonly { readonly status: Status; readonly at: string; readonly note?: string }[];
   readonly canRate: boolean;
+  /**
+   * Why not, when `canRate` is false. Which kind of proof the rating needs (phone or e-mail) is deliberately not
+   * said: the page asks for either in one field, and the requester knows what they gave, while a stranger would
+   * learn whether the 10 000 possible phone proofs are worth trying. `no_contact` does say that nothing to prove
+   * with was given, which the citizen must be told and which names no one.
+   */
+  readonly ratingRefusal?: RatingRefusal;
 }
-
-/** The regulations let citizens rate the handling once it is finished; once only. */
-const RATEABLE: ReadonlySet<Status> = new Set<Status>(['resolved', 'closed']);
 
 export function publicStatus(record: IntakeRecord): PublicStatus {
   const { submission, history } = record;
   const last = history.at(-1);
+  const refusal = ratingRefusal(record);
   return {
     ticket: submission.ticket,
     status: last?.status ?? 'received',
     receivedAt: submission.receivedAt,
     updatedAt: last?.at ?? submission.receivedAt,
     history: history.map((entry) => (entry.note === undefined ? { status: entry.status, at: entry.at } : { status: entry.status, at: entry.at, note: entry.note })),
-    canRate: ratingRefusal(record) === null,
+    canRate: refusal === null,
+    ...(refusal === null ? {} : { ratingRefusal: refusal }),
   };
 }
 
-/** Why a rating cannot be taken now, or `null` when it can. */
-export function ratingRefusal(record: IntakeRecord): 'already_rated' | 'not_rateable' | null {
-  if (record.rating !== undefined) return 'already_rated';
-  const current = record.history.at(-1)?.status ?? 'received';
-  return RATEABLE.has(current) ? null : 'not_rateable';
+/** Why a web rating cannot be taken now, or `null` when it can (given the requester's proof). */
+export function ratingRefusal(record: IntakeRecord): RatingRefusal | null {
+  return refusalOf({ status: record.history.at(-1)?.status ?? 'received', rated: record.rating !== undefined, contact: record.submission.contact });
 }

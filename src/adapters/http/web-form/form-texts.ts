@@ -59,7 +59,7 @@ const zh = {
   'locate.failed': '暂时无法获取位置，请填写地址。',
   'locate.removed': '已移除位置。',
   'contact.legend': '联系方式（可选）',
-  'contact.anonymous': '以下信息均可不填。不留联系方式即为匿名提交：我们无法回复您，但您可以用工单号查询办理进度。',
+  'contact.anonymous': '以下信息均可不填。不留联系方式即为匿名提交：我们无法回复您，但您可以用工单号查询办理进度。匿名诉求不能在网上评价。',
   'name.label': '姓名',
   'phone.label': '手机或电话号码',
   'email.label': '电子邮箱',
@@ -127,12 +127,19 @@ const zh = {
   'rating.score.4': '满意',
   'rating.score.5': '很满意',
   'rating.comment': '意见（可选）',
+  'rating.proof.label': '手机号后四位或邮箱 *',
+  'rating.proof.hint': '提交诉求时所留手机号码的后四位，或所留的电子邮箱，用于确认是您本人评价。',
   'rating.button': '提交评价',
   'rating.required': '请选择满意程度。',
   'rating.thanks': '感谢您的评价。',
   'rating.already': '此工单已经评价过了。',
   'rating.notYet': '办结后才能评价。',
   'rating.comment.invalid': '意见过长，请精简到 {max} 字以内。',
+  'rating.proof.required': '请填写手机号后四位或邮箱。',
+  'rating.proof.invalid': '请只填写手机号码的后四位数字，或完整的电子邮箱。',
+  'rating.proof.mismatch': '与提交诉求时所留的手机号后四位或邮箱不一致，请核对后重试。',
+  'rating.proof.locked': '核对错误次数过多，今天不能再评价此工单。请明天再试，或拨打 12345 热线评价。',
+  'rating.noContact': '此诉求提交时没有留下手机号码或电子邮箱，无法确认评价人是提交人本人，因此不能在网上评价。如有意见，请拨打 12345 热线。',
 } as const;
 
 /** A key of the text table; the Mandarin table is the reference, so English cannot miss one. */
@@ -183,7 +190,7 @@ const en: Readonly<Record<FormTextKey, string>> = {
   'locate.removed': 'Location removed.',
   'contact.legend': 'How to reach you (optional)',
   'contact.anonymous':
-    'All of these are optional. Without contact details the request is anonymous: we cannot reply, but you can check its progress with the ticket number.',
+    'All of these are optional. Without contact details the request is anonymous: we cannot reply, but you can check its progress with the ticket number. An anonymous request cannot be rated online.',
   'name.label': 'Name',
   'phone.label': 'Mobile or phone number',
   'email.label': 'Email',
@@ -253,12 +260,20 @@ const en: Readonly<Record<FormTextKey, string>> = {
   'rating.score.4': 'Satisfied',
   'rating.score.5': 'Very satisfied',
   'rating.comment': 'Comment (optional)',
+  'rating.proof.label': 'Last 4 digits of your phone, or your email *',
+  'rating.proof.hint': 'The last 4 digits of the phone number, or the email address, you gave with the request. This shows the rating comes from you.',
   'rating.button': 'Send rating',
   'rating.required': 'Please choose how satisfied you are.',
   'rating.thanks': 'Thank you for your rating.',
   'rating.already': 'This ticket has already been rated.',
   'rating.notYet': 'A request can be rated once it is resolved.',
   'rating.comment.invalid': 'The comment is too long: at most {max} characters.',
+  'rating.proof.required': 'Enter the last 4 digits of your phone number, or your email address.',
+  'rating.proof.invalid': 'Enter only the last 4 digits of your phone number, or your whole email address.',
+  'rating.proof.mismatch': 'This does not match the phone number or email address given with the request. Please check it and try again.',
+  'rating.proof.locked': 'Too many wrong entries for this request: please try again tomorrow, or rate it by calling 12345.',
+  'rating.noContact':
+    'This request was sent without a phone number or email address, so we cannot tell that a rating comes from the person who sent it, and it cannot be rated online. To give your view, please call the 12345 hotline.',
 };
 
 export const FORM_TEXTS: Readonly<Record<Language, Readonly<Record<FormTextKey, string>>>> = { zh, en };

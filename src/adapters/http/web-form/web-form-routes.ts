@@ -1,5 +1,6 @@
 // The citizen web form: the page at `/`, its submissions, the status lookup by ticket and the rating. Public (no API
-// key), so every write is rate limited per client address and every answer leaves out personal data.
+// key), so every write is rate limited per client address and every answer leaves out personal data. Only the
+// requester may rate: the rating carries the last 4 digits of the request's phone number or its e-mail address.
 
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -8,11 +9,15 @@ import type { Log } from '../../../app/app-ports.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import { MAX_ATTACHMENTS } from '../../../domain/intake/normalise.js';
+import { proofMatches } from '../../../domain/intake/requester-proof.js';
 import type { Rating } from '../../../domain/intake/submission.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
 import { findAssetsDir, loadFormAssets, WebFormSetupError } from './form-assets.js';
 import type { ServedAsset } from './form-assets.js';
+import { constantTimeEqual } from './constant-time-equal.js';
 import { formErrorReply, FormRequestError } from './form-errors.js';
+import { ProofAttempts } from './proof-attempts.js';
+import type { ProofAttemptsOptions } from './proof-attempts.js';
 import { pickFormLanguage } from './form-language.js';
 import { parseRatingPayload } from './form-payload.js';
 import { publicStatus, ratingRefusal } from './form-status.js';
@@ -30,6 +35,8 @@ export interface WebFormDeps {
   /** Where `index.html`, `app.js` and `style.css` are; found next to the sources by default (see `form-assets.ts`). */
   readonly assetsDir?: string;
   readonly now?: () => Date;
+  /** Wrong rating proofs a ticket takes per day (see proof-attempts.ts); tests shorten it. */
+  readonly proofAttempts?: ProofAttemptsOptions;
 }
 
 /**
@@ -68,6 +75,7 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
   }
   const assetsDir = findAssetsDir(deps.assetsDir);
   const now = deps.now ?? (() => new Date());
+  const proofAttempts = new ProofAttempts(() => now().getTime(), deps.proofAttempts);
 
   return async (app: FastifyInstance) => {
     const assets = await loadFormAssets(assetsDir, deps.limits);
@@ -156,15 +164,27 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
         const record = await recordOf(request.params.ticket);
         const input = parseRatingPayload(request.body);
         refuseRating(record);
+        const { submission } = record;
+        const blockedFor = proofAttempts.blockedForSeconds(submission.ticket);
+        if (blockedFor !== null) {
+          void reply.header('retry-after', String(blockedFor));
+          throw new FormRequestError(429, 'too_many_attempts', 'too many wrong proofs for this request: try again tomorrow, or rate it by calling 12345', 'proof');
+        }
+        if (!proofMatches(submission.contact, input.proof, constantTimeEqual)) {
+          proofAttempts.recordWrong(submission.ticket);
+          // Neither the proof nor the contact: a log reader must not be handed what a guesser is after.
+          log.info({ ticket: submission.ticket, id: submission.id, proofKind: input.proof.kind }, 'web form rating refused: proof does not match the request');
+          throw new FormRequestError(403, 'proof_mismatch', 'this is not the phone number (last 4 digits) or email address given with the request', 'proof');
+        }
         const rating: Rating = { score: input.score, at: now().toISOString(), ...(input.comment === undefined ? {} : { comment: input.comment }) };
-        const rated = await deps.intake.rate(record.submission.id, rating);
+        const rated = await deps.intake.rate(submission.id, rating);
         if (rated === null) throw notFound();
         // Two ratings racing past the check above: the one intake kept is the rating, the other is told so.
         if (rated.rating?.at !== rating.at || rated.rating.score !== rating.score || rated.rating.comment !== rating.comment) {
           throw new FormRequestError(409, 'already_rated', 'this request has already been rated', 'ticket');
         }
-        log.info({ ticket: record.submission.ticket, id: record.submission.id, score: rating.score }, 'web form rating taken');
-        return reply.code(201).header('cache-control', 'no-store').send({ ticket: record.submission.ticket, score: rating.score, ratedAt: rating.at });
+        log.info({ ticket: submission.ticket, id: submission.id, score: rating.score }, 'web form rating taken');
+        return reply.code(201).header('cache-control', 'no-store').send({ ticket: submission.ticket, score: rating.score, ratedAt: rating.at });
       },
     );
 
@@ -181,6 +201,9 @@ function refuseRating(record: IntakeRecord): void {
   const refusal = ratingRefusal(record);
   if (refusal === 'already_rated') throw new FormRequestError(409, 'already_rated', 'this request has already been rated', 'ticket');
   if (refusal === 'not_rateable') throw new FormRequestError(409, 'not_rateable', 'a request can be rated once it is resolved or closed', 'ticket');
+  if (refusal === 'no_contact') {
+    throw new FormRequestError(409, 'no_contact', 'this request was made without a phone number or email address, so it cannot be rated on the web', 'ticket');
+  }
 }
 
 function notFound(): FormRequestError {

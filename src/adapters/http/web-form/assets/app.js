@@ -13,6 +13,7 @@ const PHONE_SEPARATORS = /[\s\-().\u00B7]/g;
 // Looser than the server's rule on purpose: the server has the last word and names the field.
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const TICKET = /^[0-9]{9,20}$/;
+const PROOF_DIGITS = /^[0-9]{4}$/;
 const MEDIA_TYPE = /^(image|audio|video)\//;
 /** The fields the server may name, each with its message and the control that shows it. */
 const FIELDS = {
@@ -40,6 +41,8 @@ const state = {
   status: null,
   statusMessage: null,
   ratingMessage: null,
+  /** The text key of what is wrong with the proof typed into the rating form, shown beside it. */
+  ratingProofError: null,
   sending: false,
 };
 
@@ -382,6 +385,7 @@ function showResult(data) {
   state.status = null;
   state.statusMessage = null;
   state.ratingMessage = null;
+  state.ratingProofError = null;
   renderStatus();
   renderFiles();
   renderLocation();
@@ -453,6 +457,7 @@ async function lookUp(input) {
   $('status-ticket').value = ticket;
   state.status = null;
   state.ratingMessage = null;
+  state.ratingProofError = null;
   if (!TICKET.test(ticket)) {
     state.statusMessage = ['status.invalid'];
     renderStatus();
@@ -506,23 +511,61 @@ function renderStatus() {
     history.append(item);
   }
   $('rating-form').hidden = !data.canRate;
+  renderProofError();
   let rating = state.ratingMessage;
-  if (rating === null && !data.canRate && (data.status === 'resolved' || data.status === 'closed')) rating = ['rating.already'];
+  // A request sent without phone or email says why it cannot be rated here, in place of the rating form.
+  if (rating === null && data.ratingRefusal === 'already_rated') rating = ['rating.already'];
+  if (rating === null && data.ratingRefusal === 'no_contact') rating = ['rating.noContact'];
   $('rating-message').textContent = rating === null ? '' : t(rating[0], rating[1]);
 }
+
+function renderProofError() {
+  const key = state.ratingProofError;
+  const element = $('rating-proof-error');
+  element.hidden = key === null;
+  element.textContent = key === null ? '' : t(key);
+  if (key === null) $('rating-proof').removeAttribute('aria-invalid');
+  else $('rating-proof').setAttribute('aria-invalid', 'true');
+}
+
+/** The same reading as the server's: four digits (spaces and dashes ignored), or anything with an "@". */
+function proofProblem(proof) {
+  const folded = proof.normalize('NFKC').trim();
+  if (folded === '') return 'rating.proof.required';
+  if (folded.includes('@') || PROOF_DIGITS.test(folded.replace(PHONE_SEPARATORS, ''))) return null;
+  return 'rating.proof.invalid';
+}
+
+/** Shows what is wrong with the proof beside it and puts the citizen there; the field names its error. */
+function showProofError(key) {
+  state.ratingProofError = key;
+  renderProofError();
+  $('rating-proof').focus();
+}
+
+$('rating-proof').addEventListener('input', () => {
+  if (state.ratingProofError === null) return;
+  state.ratingProofError = null;
+  renderProofError();
+});
 
 $('rating-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const data = state.status;
   if (data === null) return;
   const chosen = document.querySelector('#rating-form input[name="score"]:checked');
-  if (chosen === null) {
-    state.ratingMessage = ['rating.required'];
+  const proof = $('rating-proof').value.trim();
+  const problem = proofProblem(proof);
+  state.ratingMessage = chosen === null ? ['rating.required'] : null;
+  state.ratingProofError = problem;
+  if (problem !== null || chosen === null) {
     renderStatus();
-    document.querySelector('#rating-form input[name="score"]').focus();
+    // The first field in error takes the focus: the proof comes first in the form.
+    if (problem !== null) $('rating-proof').focus();
+    else document.querySelector('#rating-form input[name="score"]').focus();
     return;
   }
-  const body = { score: Number(chosen.value) };
+  const body = { score: Number(chosen.value), proof };
   const comment = $('rating-comment').value.trim();
   if (comment !== '') body.comment = comment;
   const button = $('rating-submit');
@@ -535,15 +578,18 @@ $('rating-form').addEventListener('submit', async (event) => {
     });
     const answer = await response.json().catch(() => null);
     if (response.ok) {
-      state.status = { ...data, canRate: false };
+      state.status = { ...data, canRate: false, ratingRefusal: 'already_rated' };
       state.ratingMessage = ['rating.thanks'];
       $('rating-form').reset();
-    } else if (answer?.code === 'already_rated') {
-      state.status = { ...data, canRate: false };
-      state.ratingMessage = ['rating.already'];
-    } else if (answer?.code === 'not_rateable') {
-      state.status = { ...data, canRate: false };
-      state.ratingMessage = ['rating.notYet'];
+    } else if (answer?.code === 'proof_mismatch') {
+      showProofError('rating.proof.mismatch');
+    } else if (answer?.code === 'too_many_attempts') {
+      showProofError('rating.proof.locked');
+    } else if (answer?.field === 'proof') {
+      showProofError('rating.proof.invalid');
+    } else if (answer?.code === 'already_rated' || answer?.code === 'not_rateable' || answer?.code === 'no_contact') {
+      state.status = { ...data, canRate: false, ratingRefusal: answer.code };
+      state.ratingMessage = [{ already_rated: 'rating.already', not_rateable: 'rating.notYet', no_contact: 'rating.noContact' }[answer.code]];
     } else if (answer?.field === 'comment') state.ratingMessage = ['rating.comment.invalid', { max: COMMENT_MAX }];
     else if (response.status === 429) state.ratingMessage = ['error.rate_limited', { seconds: retrySeconds(response) }];
     else state.ratingMessage = ['error.generic'];
