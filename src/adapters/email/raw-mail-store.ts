@@ -3,11 +3,13 @@
 // where a case handler finds an attachment the gateway refused. Writes go to `<dir>/tmp/` and are renamed into
 // place only when complete, so a crash or an oversized message never leaves a partial file under an address.
 // The same message delivered twice is stored once.
+// The message is held in memory until DATA ends anyway (the parser reads it from there), so it is written to disk
+// once, whole, rather than chunk by chunk as it arrives: one write and no file at all for a message refused as too
+// large or cut off by its sender.
 
 import type { RawMailStore, StoredRawMail } from '../../app/email/email-ports.js';
 import { RawMailTooLargeError } from '../../app/email/email-ports.js';
 import { ContentAddressedFiles } from '../files/content-addressed-files.js';
-import type { PendingFile } from '../files/content-addressed-files.js';
 
 export interface FileRawMailStoreOptions {
   /** E.g. `DATA_DIR/mail`; created when missing. */
@@ -25,35 +27,15 @@ export class FileRawMailStore implements RawMailStore {
   }
 
   async put(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StoredRawMail> {
-    let file: PendingFile | undefined;
-    let failure: unknown;
-    try {
-      file = await this.files.create();
-    } catch (err) {
-      failure = err;
-    }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    try {
-      // The whole message is always read, even after a failure or past the limit: the SMTP session can only
-      // answer once the client's DATA has ended.
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (failure !== undefined || size > maxBytes) continue;
-        chunks.push(chunk);
-        try {
-          await file?.write(chunk);
-        } catch (err) {
-          failure = err;
-        }
-      }
-      if (size > maxBytes) throw new RawMailTooLargeError(size, maxBytes);
-      if (failure !== undefined || file === undefined) throw failure;
-      const { sha256 } = await file.commit();
-      return { id: `sha256:${sha256}`, sha256, size, bytes: concat(chunks, size) };
-    } finally {
-      await file?.discard();
-    }
+    // The store's directories are made while the message streams in, as they were when it was written as it came.
+    const [received, prepared] = await Promise.allSettled([readWhole(source, maxBytes), this.files.prepare()]);
+    if (received.status === 'rejected') throw received.reason;
+    const { chunks, size } = received.value;
+    if (size > maxBytes) throw new RawMailTooLargeError(size, maxBytes);
+    if (prepared.status === 'rejected') throw prepared.reason;
+    const bytes = concat(chunks, size);
+    const { sha256 } = await this.files.put(bytes);
+    return { id: `sha256:${sha256}`, sha256, size, bytes };
   }
 
   read(sha256: string): Promise<Uint8Array | null> {
@@ -71,7 +53,22 @@ export class FileRawMailStore implements RawMailStore {
   }
 }
 
+/**
+ * The whole message is always read, even past the limit or when the disk refused: the SMTP session can only answer
+ * once the client's DATA has ended. What lies past the limit is counted, not kept.
+ */
+async function readWhole(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<{ chunks: Uint8Array[]; size: number }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size <= maxBytes) chunks.push(chunk);
+  }
+  return { chunks, size };
+}
+
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -2,16 +2,25 @@
 // Message-IDs of received mail and of our acknowledgements, each pointing at the thread's first submission, so a
 // reply's In-Reply-To or References finds the request it continues. Keys are hashed (ids can be long and carry
 // addresses) and expire, since a thread a year old is a new matter.
+// Every filed mail remembers its Message-ID, so the SETs of mails filed in the same turn go out as one pipeline
+// (tick-batch.ts) rather than a transaction each; no SET depends on another, so none needs MULTI.
 
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ThreadIndex, ThreadRoot } from '../../app/email/email-ports.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
+import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
 
 export const DEFAULT_THREAD_TTL_SECONDS = 400 * 86_400;
 
+interface Remembered {
+  readonly key: string;
+  readonly value: string;
+}
+
 export class RedisThreadIndex implements ThreadIndex {
   private readonly keyPrefix: string;
+  private readonly sets: TickBatch<Remembered, unknown>;
 
   constructor(
     private readonly client: Redis,
@@ -20,6 +29,12 @@ export class RedisThreadIndex implements ThreadIndex {
   ) {
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) throw new RangeError(`thread TTL must be a positive number of seconds, got ${ttlSeconds}`);
     this.keyPrefix = `${new IntakeKeys(prefix).bullPrefix}:email:thread:`;
+    this.sets = new TickBatch(async (items) => {
+      const pipeline = this.client.pipeline();
+      // NX: a Message-ID belongs to the thread it was first seen in; a later mail cannot move it elsewhere.
+      for (const { key, value } of items) pipeline.set(key, value, 'EX', this.ttlSeconds, 'NX');
+      return pipelineOutcomes(await pipeline.exec(), items.length);
+    });
   }
 
   async find(messageIds: readonly string[]): Promise<ThreadRoot | null> {
@@ -35,12 +50,7 @@ export class RedisThreadIndex implements ThreadIndex {
   async remember(messageIds: readonly string[], root: ThreadRoot): Promise<void> {
     if (messageIds.length === 0) return;
     const value = JSON.stringify({ id: root.id, ticket: root.ticket });
-    const batch = this.client.multi();
-    // NX: a Message-ID belongs to the thread it was first seen in; a later mail cannot move it elsewhere.
-    for (const id of messageIds) batch.set(this.key(id), value, 'EX', this.ttlSeconds, 'NX');
-    const results = await batch.exec();
-    const failed = results?.find(([err]) => err !== null);
-    if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('thread index transaction was aborted');
+    await Promise.all(messageIds.map((id) => this.sets.run({ key: this.key(id), value })));
   }
 
   key(messageId: string): string {

@@ -2,18 +2,26 @@
 // the raw-mail store. A name from outside never becomes a path, and the same bytes written twice are stored once.
 // Writes go to `<dir>/tmp/` first and are renamed into place only when complete and fsynced (the directory entry
 // too), so a crash or a refused write never leaves a partial file under a content address.
+// Placing a complete file (the rename, and the fsyncs that make it durable) is done by a worker thread in batches
+// (batched-file-placer.ts), so files arriving together share the work; bytes already in memory are written there too.
+// A file is renamed over whatever is under its address (missing, stored before, or a damaged leftover): the same
+// address means the same bytes, so the new, verified copy replacing it atomically leaves one complete copy either way.
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sharedFilePlacer } from './batched-file-placer.js';
+import type { BatchedFilePlacer } from './batched-file-placer.js';
 
 export interface ContentAddressedFilesOptions {
   /** Created when missing. */
   readonly dir: string;
   /** Appended to the sha256 in file names, e.g. `.eml` (default: nothing). */
   readonly extension?: string;
+  /** Who places complete files (default: the process's shared placer). */
+  readonly placer?: BatchedFilePlacer;
 }
 
 export interface CommittedFile {
@@ -39,6 +47,7 @@ export class ContentAddressedFiles {
   readonly dir: string;
   private readonly extension: string;
   private readonly tmpDir: string;
+  private readonly placer: BatchedFilePlacer;
   private ready: Promise<void> | undefined;
 
   constructor(options: ContentAddressedFilesOptions) {
@@ -46,14 +55,31 @@ export class ContentAddressedFiles {
     this.dir = options.dir;
     this.extension = options.extension ?? '';
     this.tmpDir = join(options.dir, 'tmp');
+    this.placer = options.placer ?? sharedFilePlacer;
+  }
+
+  /** Creates the directories now rather than at the first write (resolves at once after the first time). */
+  prepare(): Promise<void> {
+    return this.ensureDirs();
   }
 
   /** Opens a new temp file (creating the directories on first use). */
   async create(): Promise<PendingFile> {
     await this.ensureDirs();
-    const tempPath = join(this.tmpDir, `${randomUUID()}.part`);
+    const tempPath = this.tempPath();
     const handle = await open(tempPath, 'wx', FILE_MODE);
-    return new TempFile(tempPath, handle, (sha256, size) => this.place(tempPath, sha256, size));
+    return new TempFile(tempPath, handle, (sha256) => this.placer.place({ temp: tempPath, target: this.target(sha256), bytes: null, mode: FILE_MODE }));
+  }
+
+  /**
+   * Stores bytes already in memory, with the guarantees of create/write/commit: the hash is taken once, from the
+   * whole buffer, and the file is written, fsynced and placed in one go by the placer.
+   */
+  async put(bytes: Uint8Array): Promise<CommittedFile> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await this.ensureDirs();
+    await this.placer.place({ temp: this.tempPath(), target: this.target(sha256), bytes, mode: FILE_MODE });
+    return { sha256, size: bytes.length };
   }
 
   async read(sha256: string): Promise<Uint8Array | null> {
@@ -106,24 +132,12 @@ export class ContentAddressedFiles {
     return removed;
   }
 
-  /** Moves a complete, fsynced temp file to its content address and makes the rename itself durable. */
-  private async place(tempPath: string, sha256: string, size: number): Promise<void> {
-    const shard = join(this.dir, sha256.slice(0, 2));
-    const target = join(shard, `${sha256}${this.extension}`);
-    const created = await mkdir(shard, { recursive: true });
-    if (created !== undefined) await fsyncDir(this.dir);
-    const existing = await stat(target).catch((error: unknown) => {
-      if (isNotFound(error)) return null;
-      throw error;
-    });
-    if (existing !== null && existing.isFile() && existing.size === size) {
-      // Same address, same length: the same bytes (sha256), stored before.
-      await unlink(tempPath);
-      return;
-    }
-    // Missing, or a damaged leftover under this address: the new, verified copy replaces it atomically.
-    await rename(tempPath, target);
-    await fsyncDir(shard);
+  private tempPath(): string {
+    return join(this.tmpDir, `${randomUUID()}.part`);
+  }
+
+  private target(sha256: string): string {
+    return join(this.dir, sha256.slice(0, 2), `${sha256}${this.extension}`);
   }
 
   private ensureDirs(): Promise<void> {
@@ -147,7 +161,7 @@ class TempFile implements PendingFile {
   constructor(
     private readonly path: string,
     handle: FileHandle,
-    private readonly place: (sha256: string, size: number) => Promise<void>,
+    private readonly place: (sha256: string) => Promise<void>,
   ) {
     this.handle = handle;
   }
@@ -166,7 +180,7 @@ class TempFile implements PendingFile {
     await handle.close();
     this.handle = undefined;
     const sha256 = this.hash.digest('hex');
-    await this.place(sha256, this.size);
+    await this.place(sha256);
     this.committed = true;
     return { sha256, size: this.size };
   }
@@ -185,15 +199,6 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
   while (offset < chunk.length) {
     const { bytesWritten } = await handle.write(chunk, offset, chunk.length - offset);
     offset += bytesWritten;
-  }
-}
-
-async function fsyncDir(path: string): Promise<void> {
-  const dir = await open(path, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
   }
 }
 

@@ -72,6 +72,16 @@ describe('FileRawMailStore', () => {
     expect(read).toBe(3);
   });
 
+  it('keeps nothing of a message its sender cut off', async () => {
+    async function* cutOff(): AsyncIterable<Uint8Array> {
+      yield Buffer.from('Subject: half\r\n');
+      throw Object.assign(new Error('premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    }
+    await expect(store.put(cutOff(), 1000)).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    expect((await readdir(dir)).filter((f) => f !== 'tmp')).toEqual([]);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
   it('answers null for what it does not hold and for anything that is not a digest', async () => {
     expect(await store.read('0'.repeat(64))).toBeNull();
     expect(await store.read('../../etc/passwd')).toBeNull();

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchedFilePlacer } from '../../../src/adapters/files/batched-file-placer.js';
 import { ContentAddressedFiles } from '../../../src/adapters/files/content-addressed-files.js';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -63,6 +64,42 @@ describe('ContentAddressedFiles', () => {
     expect(await readdir(join(dir, hash.slice(0, 2)))).toEqual([hash]);
     expect((await readFile(join(dir, hash.slice(0, 2), hash))).equals(bytes)).toBe(true);
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('stores bytes held in memory in one go, once for the same bytes, replacing a damaged leftover', async () => {
+    const placer = new BatchedFilePlacer();
+    try {
+      const files = new ContentAddressedFiles({ dir, extension: '.eml', placer });
+      const bytes = Buffer.from('Subject: 井盖\r\n\r\n丢了');
+      const hash = sha256(bytes);
+      await mkdir(join(dir, hash.slice(0, 2)), { recursive: true });
+      await writeFile(join(dir, hash.slice(0, 2), `${hash}.eml`), 'torn');
+      expect(await files.put(bytes)).toEqual({ sha256: hash, size: bytes.length });
+      expect(await files.put(Buffer.from(bytes))).toEqual({ sha256: hash, size: bytes.length });
+      expect(await readdir(join(dir, hash.slice(0, 2)))).toEqual([`${hash}.eml`]);
+      expect(Buffer.from((await files.read(hash)) ?? []).equals(bytes)).toBe(true);
+      expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+    } finally {
+      await placer.close();
+    }
+  });
+
+  it('places files stored together, streamed or in memory, in shared batches', async () => {
+    const placer = new BatchedFilePlacer();
+    try {
+      const files = new ContentAddressedFiles({ dir, placer });
+      const many = Array.from({ length: 12 }, (_, i) => Buffer.from(`request ${i}`));
+      const streamed = await files.create();
+      await streamed.write(Buffer.from('a streamed attachment'));
+      const stored = await Promise.all([...many.map((bytes) => files.put(bytes)), streamed.commit()]);
+      await streamed.discard();
+      expect(placer.batches).toBeLessThan(stored.length);
+      for (const [i, bytes] of many.entries()) expect(stored[i]?.sha256).toBe(sha256(bytes));
+      for (const { sha256: hash } of stored) expect(await files.has(hash)).toBe(true);
+      expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+    } finally {
+      await placer.close();
+    }
   });
 
   it('lets no string that is not a lower-case sha256 become a path', async () => {
