@@ -6,17 +6,10 @@
 // file or fsync, no records, indexes or logging. It shows how much of the raw queue.add rate survives SMTP alone.
 
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream } from 'smtp-server';
-import { INTAKE_JOB_NAME } from '../../src/adapters/intake/bullmq-intake-queue.js';
-import { INTAKE_QUEUE_NAME } from '../../src/adapters/intake/intake-keys.js';
+import { floorQueue } from '../shared/intake-job-options.js';
 import { serveSubject } from '../shared/subject.js';
-
-const DAY_SECONDS = 86_400;
-/** Intake's usual priority for a request without an emergency hint. */
-const PRIORITY = 5;
 
 export interface SmtpFloorConfig {
   readonly redisUrl: string;
@@ -33,22 +26,14 @@ export interface SmtpFloorInfo {
 }
 
 serveSubject<SmtpFloorConfig, SmtpFloorInfo>(async (settings) => {
-  const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3 });
-  const queue = new Queue(INTAKE_QUEUE_NAME, { connection, prefix: settings.queuePrefix });
-  await queue.waitUntilReady();
+  const queue = await floorQueue(settings.redisUrl, settings.queuePrefix, settings.dedupTtlMs);
 
   const file = async (stream: SMTPServerDataStream): Promise<string> => {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const jobId = createHash('sha256').update(raw).digest('hex');
-    await queue.add(INTAKE_JOB_NAME, raw.toString('utf8'), {
-      jobId,
-      priority: PRIORITY,
-      deduplication: { id: jobId, ttl: settings.dedupTtlMs },
-      removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    });
+    await queue.add(jobId, raw.toString('utf8'));
     // The load generator counts a mail as done only on a 250 naming a ticket, as the gateway's does.
     return `2.0.0 Accepted, ticket ${jobId.slice(0, 10)}`;
   };
@@ -82,7 +67,6 @@ serveSubject<SmtpFloorConfig, SmtpFloorInfo>(async (settings) => {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await queue.close();
-      connection.disconnect();
     },
   };
 });

@@ -5,16 +5,9 @@
 // tickets or logging. It shows how much of the raw queue.add rate survives HTTP alone on the same cores.
 
 import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
 import Fastify from 'fastify';
-import { Redis } from 'ioredis';
-import { INTAKE_JOB_NAME } from '../../src/adapters/intake/bullmq-intake-queue.js';
-import { INTAKE_QUEUE_NAME } from '../../src/adapters/intake/intake-keys.js';
+import { floorQueue } from './intake-job-options.js';
 import { serveSubject } from './subject.js';
-
-const DAY_SECONDS = 86_400;
-/** Intake's usual priority for a request without an emergency hint. */
-const PRIORITY = 5;
 
 export interface HttpFloorConfig {
   readonly redisUrl: string;
@@ -28,21 +21,13 @@ export interface HttpFloorInfo {
 }
 
 serveSubject<HttpFloorConfig, HttpFloorInfo>(async (settings) => {
-  const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3 });
-  const queue = new Queue(INTAKE_QUEUE_NAME, { connection, prefix: settings.queuePrefix });
-  await queue.waitUntilReady();
+  const queue = await floorQueue(settings.redisUrl, settings.queuePrefix, settings.dedupTtlMs);
   const app = Fastify({ logger: false });
   app.post('/v1/submissions', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     const id = typeof key === 'string' ? key : `${request.id}:${Date.now()}`;
     const jobId = createHash('sha256').update(id, 'utf8').digest('hex');
-    await queue.add(INTAKE_JOB_NAME, request.body, {
-      jobId,
-      priority: PRIORITY,
-      deduplication: { id: jobId, ttl: settings.dedupTtlMs },
-      removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    });
+    await queue.add(jobId, request.body);
     return await reply.code(201).send({ ticket: jobId.slice(0, 10), durability: 'queued' });
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -51,7 +36,6 @@ serveSubject<HttpFloorConfig, HttpFloorInfo>(async (settings) => {
     async close() {
       await app.close();
       await queue.close();
-      connection.disconnect();
     },
   };
 });

@@ -5,16 +5,15 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import type { JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { INTAKE_JOB_NAME } from '../../src/adapters/intake/bullmq-intake-queue.js';
 import { INTAKE_QUEUE_NAME } from '../../src/adapters/intake/intake-keys.js';
 import type { Channel, Submission } from '../../src/domain/intake/submission.js';
+import { intakeJobOptions } from './intake-job-options.js';
 import { measuredWindow, warmUp } from './measured-window.js';
 import type { WindowResult } from './measured-window.js';
 import { deletePrefixedKeys, RedisUsage } from './redis-tools.js';
 
-const DAY_SECONDS = 86_400;
 const READ_PAGE = 1000;
 
 export interface BaselineSettings {
@@ -60,19 +59,11 @@ export async function rawQueueBaseline(settings: BaselineSettings): Promise<Base
   const redis = new RedisUsage(settings.redisUrl);
   const run = randomUUID();
   let seq = 0;
-  // The options BullmqIntakeQueue gives every job, with createIntake's default retention.
   const add = async (): Promise<void> => {
     const payload = settings.payloads[seq % settings.payloads.length] as Submission;
     const jobId = createHash('sha256').update(`bench:${run}:${seq}`, 'utf8').digest('hex');
     seq += 1;
-    const options: JobsOptions = {
-      jobId,
-      priority: payload.priority,
-      deduplication: { id: jobId, ttl: settings.dedupTtlMs },
-      removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    };
-    await queue.add(INTAKE_JOB_NAME, payload, options);
+    await queue.add(INTAKE_JOB_NAME, payload, intakeJobOptions(jobId, payload.priority, settings.dedupTtlMs));
   };
   try {
     await queue.waitUntilReady();

@@ -20,6 +20,7 @@ import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
 import type { Rating, Status, StatusEntry } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 import { RecordingLog } from '../../support/logs.js';
+import { wav as recording } from '../../support/wav.js';
 
 /** How a scripted call behaves: answer, fail the way a Redis outage does, or never settle. */
 type Behaviour = 'answer' | 'reject' | 'hang';
@@ -116,27 +117,8 @@ function countingClock(): Clock & { readonly counts: { started: number; cancelle
   };
 }
 
-/** A PCM WAV (8 kHz, 16-bit mono) holding `ms` of silence: what Asterisk stores for a voice message. */
-function wav(ms: number): Uint8Array {
-  const data = Buffer.alloc((16000 * ms) / 1000);
-  const fmt = Buffer.alloc(24);
-  fmt.write('fmt ', 0, 'ascii');
-  fmt.writeUInt32LE(16, 4);
-  fmt.writeUInt16LE(1, 8);
-  fmt.writeUInt16LE(1, 10);
-  fmt.writeUInt32LE(8000, 12);
-  fmt.writeUInt32LE(16000, 16);
-  fmt.writeUInt16LE(2, 20);
-  fmt.writeUInt16LE(16, 22);
-  const dataHeader = Buffer.alloc(8);
-  dataHeader.write('data', 0, 'ascii');
-  dataHeader.writeUInt32LE(data.length, 4);
-  const riff = Buffer.alloc(12);
-  riff.write('RIFF', 0, 'ascii');
-  riff.writeUInt32LE(4 + fmt.length + dataHeader.length + data.length, 4);
-  riff.write('WAVE', 8, 'ascii');
-  return new Uint8Array(Buffer.concat([riff, fmt, dataHeader, data]));
-}
+/** What Asterisk stores for a voice message. */
+const wav = (ms: number): Uint8Array => new Uint8Array(recording(ms));
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -4,29 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DirectorySoundCatalog, MemorySoundCatalog, SoundCatalogError } from '../../../src/simulator/index.js';
 import { wavDurationMs } from '../../../src/simulator/sounds/wav-duration.js';
+import { wav as recording } from '../../support/wav.js';
 
-/** A PCM WAV: 8 kHz, 16-bit mono (16000 bytes/s) with `ms` of silence, plus an extra chunk before `data`. */
-function wav(ms: number, dataSizeField?: number): Buffer {
-  const data = Buffer.alloc((16000 * ms) / 1000);
-  const fmt = Buffer.alloc(24);
-  fmt.write('fmt ', 0, 'ascii');
-  fmt.writeUInt32LE(16, 4);
-  fmt.writeUInt16LE(1, 8);
-  fmt.writeUInt16LE(1, 10);
-  fmt.writeUInt32LE(8000, 12);
-  fmt.writeUInt32LE(16000, 16);
-  fmt.writeUInt16LE(2, 20);
-  fmt.writeUInt16LE(16, 22);
-  const list = Buffer.from('LIST\u0003\u0000\u0000\u0000abc\u0000', 'latin1');
-  const dataHeader = Buffer.alloc(8);
-  dataHeader.write('data', 0, 'ascii');
-  dataHeader.writeUInt32LE(dataSizeField ?? data.length, 4);
-  const riff = Buffer.alloc(12);
-  riff.write('RIFF', 0, 'ascii');
-  riff.writeUInt32LE(4 + fmt.length + list.length + dataHeader.length + data.length, 4);
-  riff.write('WAVE', 8, 'ascii');
-  return Buffer.concat([riff, fmt, list, dataHeader, data]);
-}
+/** With an extra chunk before `data`, which readers must skip. */
+const wav = (ms: number, dataSizeField?: number): Buffer => recording(ms, { extraChunk: true, ...(dataSizeField === undefined ? {} : { dataSizeField }) });
 
 const dir = mkdtempSync(join(tmpdir(), 'sim-sounds-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
