@@ -12,6 +12,7 @@ import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
+import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { amiDeviceFeed } from './adapters/ami/ami-device-feed.js';
 import { FileApiKeys } from './adapters/api-keys/index.js';
@@ -20,7 +21,8 @@ import { ContentStore } from './adapters/attachments/content-store.js';
 import { apiV1Routes } from './adapters/http/api-v1/index.js';
 import { open311Routes } from './adapters/http/open311/index.js';
 import { webFormRoutes } from './adapters/http/web-form/index.js';
-import { startEmailChannel } from './adapters/email/start-email-channel.js';
+import { FileRawMailStore } from './adapters/email/raw-mail-store.js';
+import { rawMailDir, startEmailChannel } from './adapters/email/start-email-channel.js';
 import { createIntake, intakeOptionsFrom } from './adapters/intake/create-intake.js';
 import { createWechatChannel } from './adapters/wechat/index.js';
 import type { CreatedIntake } from './adapters/intake/create-intake.js';
@@ -89,13 +91,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const metrics = new GatewayMetrics();
 
-  // Intake first: it recovers submissions a crash left in the spool before any channel accepts new ones.
-  const intake = await createIntake(intakeOptionsFrom(config, log as Log));
+  const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
+  await attachments.sweepTemp();
+  // Attachments and raw mail are kept as long as the records that name them (INTAKE_RECORD_RETENTION).
+  const expiringFiles: ExpiringFiles[] = [{ name: 'attachments', sweepOlderThan: (cutoffMs) => attachments.sweepOlderThan(cutoffMs) }];
+  if (config.email !== null) {
+    const rawMail = new FileRawMailStore({ dir: rawMailDir(config.intake.dataDir) });
+    expiringFiles.push({ name: 'raw mail', sweepOlderThan: (cutoffMs) => rawMail.sweepOlderThan(cutoffMs) });
+  }
+  // Intake before the channels: it recovers submissions a crash left in the spool before any channel accepts new ones.
+  const intake = await createIntake({ ...intakeOptionsFrom(config, log as Log), expiringFiles });
   metrics.watchSpool(() => intake.spooled());
   // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
   const submissions = new MeteredIntake(intake.intake, metrics);
-  const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
-  await attachments.sweepTemp();
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile, { missingOk: true });
   log.info({ apiKeys: apiKeys.activeCount, file: config.intake.apiKeysFile }, 'integrator API keys loaded');

@@ -104,6 +104,11 @@ export class ContentStore implements AttachmentStore {
   sweepTemp(now?: number, olderThanMs?: number): Promise<number> {
     return this.files.sweepTemp(now, olderThanMs);
   }
+
+  /** Deletes attachments last stored before `cutoffMs` (retention); returns how many. */
+  sweepOlderThan(cutoffMs: number): Promise<number> {
+    return this.files.sweepOlderThan(cutoffMs);
+  }
 }
 
 async function* chunksOf(bytes: AsyncIterable<Uint8Array> | Uint8Array): AsyncIterable<Uint8Array> {

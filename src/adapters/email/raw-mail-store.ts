@@ -51,6 +51,11 @@ export class FileRawMailStore implements RawMailStore {
   sweepTemp(now?: number, olderThanMs?: number): Promise<number> {
     return this.files.sweepTemp(now, olderThanMs);
   }
+
+  /** Deletes raw messages last stored before `cutoffMs` (retention); returns how many. */
+  sweepOlderThan(cutoffMs: number): Promise<number> {
+    return this.files.sweepOlderThan(cutoffMs);
+  }
 }
 
 /**

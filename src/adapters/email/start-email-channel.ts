@@ -80,6 +80,11 @@ export class EmailChannelConfigError extends Error {
   }
 }
 
+/** Where the raw messages live under `DATA_DIR` (the retention sweep reads it too). */
+export function rawMailDir(dataDir: string): string {
+  return join(dataDir, 'mail');
+}
+
 export async function startEmailChannel(options: EmailChannelOptions): Promise<EmailChannel> {
   const log = options.log.child({ component: 'email' });
   const accept = typeof options.accept === 'string' ? parseAcceptList(options.accept) : options.accept;
@@ -89,7 +94,7 @@ export async function startEmailChannel(options: EmailChannelOptions): Promise<E
     throw new EmailChannelConfigError('MAIL_FROM is required when SMTP_RELAY_URL is set (the From of acknowledgements)');
   }
 
-  const rawMail = new FileRawMailStore({ dir: join(options.dataDir, 'mail') });
+  const rawMail = new FileRawMailStore({ dir: rawMailDir(options.dataDir) });
   await rawMail.sweepTemp();
 
   // Like intake's connections: a dead Redis must fail a lookup in milliseconds, not hold the SMTP session.

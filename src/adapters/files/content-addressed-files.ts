@@ -9,7 +9,7 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sharedFilePlacer } from './batched-file-placer.js';
@@ -39,6 +39,8 @@ export interface PendingFile {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** The folders files are spread over: the first two hex digits of their sha256. */
+const SHARD = /^[0-9a-f]{2}$/;
 /** Temp files older than this are leftovers of a crash, not writes in progress. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 const FILE_MODE = 0o640;
@@ -127,6 +129,45 @@ export class ContentAddressedFiles {
         }
       } catch (error) {
         if (!isNotFound(error)) throw error;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Deletes stored files last written before `cutoffMs` (storing the same bytes again renews a file); returns how
+   * many. A store of the same bytes racing the sweep keeps its file: each old file is first moved aside and deleted
+   * only if what was moved is still the old copy; a fresh one is moved back (the same bytes, whatever is there now).
+   */
+  async sweepOlderThan(cutoffMs: number): Promise<number> {
+    await this.ensureDirs();
+    let removed = 0;
+    for (const shard of await readdir(this.dir)) {
+      if (!SHARD.test(shard)) continue;
+      let names: string[];
+      try {
+        names = await readdir(join(this.dir, shard));
+      } catch (error) {
+        if (isNotFound(error)) continue;
+        throw error;
+      }
+      for (const name of names) {
+        const sha256 = name.slice(0, name.length - this.extension.length);
+        if (!name.endsWith(this.extension) || !SHA256_HEX.test(sha256) || sha256.slice(0, 2) !== shard) continue;
+        const path = join(this.dir, shard, name);
+        try {
+          if ((await stat(path)).mtimeMs >= cutoffMs) continue;
+          const aside = this.tempPath();
+          await rename(path, aside);
+          if ((await stat(aside)).mtimeMs >= cutoffMs) {
+            await rename(aside, path);
+            continue;
+          }
+          await unlink(aside);
+          removed++;
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
       }
     }
     return removed;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Log } from '../../app/app-ports.js';
 import { IntakeService } from '../../app/intake/intake-service.js';
 import { RecordRetention } from '../../app/intake/record-retention.js';
+import type { ExpiringFiles } from '../../app/intake/record-retention.js';
 import { TicketLease } from '../../app/intake/ticket-lease.js';
 import type { Clock } from '../../app/ports.js';
 import { systemClock } from '../../app/ports.js';
@@ -39,6 +40,8 @@ export interface CreateIntakeOptions {
   readonly recordRetentionMs?: number;
   /** Between retention sweeps (default 1 hour; the first runs a minute after start). */
   readonly retentionSweepMs?: number;
+  /** Files that go by the records' retention (attachments, raw mail). */
+  readonly expiringFiles?: readonly ExpiringFiles[];
   /** BullMQ `removeOnComplete` for intake jobs (default: keep 1 day, at most 10000). */
   readonly removeOnComplete?: RemoveFinishedJobs;
   /** BullMQ `removeOnFail` for intake jobs (default: keep 30 days). */
@@ -141,6 +144,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   const retention = new RecordRetention(store, clock, log.child({ part: 'retention' }), {
     retentionMs: options.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_DAYS * DAY_SECONDS * 1000,
     ...(options.retentionSweepMs === undefined ? {} : { everyMs: options.retentionSweepMs, firstAfterMs: options.retentionSweepMs }),
+    ...(options.expiringFiles === undefined ? {} : { files: options.expiringFiles }),
   });
   const intake = new IntakeService(
     {

@@ -8,6 +8,14 @@ import type { Clock, TimerHandle } from '../ports.js';
 import type { IntakeStore } from './durable-intake-ports.js';
 import { StoreUnavailableError } from './durable-intake-ports.js';
 
+/** Files kept with the records (attachments, raw mail) that go by the same retention. */
+export interface ExpiringFiles {
+  /** For the log line, e.g. `attachments`. */
+  readonly name: string;
+  /** Deletes the files last stored before `cutoffMs`; resolves with how many. */
+  sweepOlderThan(cutoffMs: number): Promise<number>;
+}
+
 export interface RecordRetentionOptions {
   /** A record unchanged (receipt, status, rating) for this long is deleted. */
   readonly retentionMs: number;
@@ -19,6 +27,11 @@ export interface RecordRetentionOptions {
   readonly batch?: number;
   /** Records deleted per sweep at most, so a backlog is worked off over several sweeps (default 50,000). */
   readonly maxPerSweep?: number;
+  /**
+   * Swept after the records with the same cutoff, by when each file was last stored: a file stored again for a
+   * newer request is kept. The work-order system has long since taken its copies from the job.
+   */
+  readonly files?: readonly ExpiringFiles[];
 }
 
 export class RecordRetention {
@@ -89,6 +102,15 @@ export class RecordRetention {
       return purged;
     }
     if (purged > 0) this.log.info({ purged, changedBefore: new Date(changedBeforeMs).toISOString() }, 'expired intake records deleted');
+    for (const files of this.options.files ?? []) {
+      if (this.stopped) break;
+      try {
+        const removed = await files.sweepOlderThan(changedBeforeMs);
+        if (removed > 0) this.log.info({ files: files.name, removed, storedBefore: new Date(changedBeforeMs).toISOString() }, 'expired intake files deleted');
+      } catch (err) {
+        this.log.error({ files: files.name, err: err instanceof Error ? err.message : String(err) }, 'intake file retention sweep failed');
+      }
+    }
     return purged;
   }
 }

@@ -2,7 +2,7 @@
 // real file system.
 
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,5 +110,30 @@ describe('ContentAddressedFiles', () => {
       expect(await files.has(bad)).toBe(false);
     }
     expect(() => new ContentAddressedFiles({ dir: '' })).toThrow(/dir/);
+  });
+
+  it('sweeps files last stored before the cutoff, and keeps newer ones, one stored again, and what is not a stored file', async () => {
+    const files = new ContentAddressedFiles({ dir, extension: '.eml' });
+    const old = await files.put(Buffer.from('old mail'));
+    const renewed = await files.put(Buffer.from('old mail, sent again'));
+    const fresh = await files.put(Buffer.from('new mail'));
+    const dayAgo = new Date(Date.now() - 86_400_000);
+    for (const { sha256: hash } of [old, renewed]) await utimes(files.pathOf(hash) as string, dayAgo, dayAgo);
+    await files.put(Buffer.from('old mail, sent again'));
+    const stranger = join(dir, old.sha256.slice(0, 2), 'notes.txt');
+    await writeFile(stranger, 'not ours');
+    await utimes(stranger, dayAgo, dayAgo);
+    const leftover = join(dir, 'tmp', 'x.part');
+    await writeFile(leftover, 'in progress');
+    await utimes(leftover, dayAgo, dayAgo);
+
+    expect(await files.sweepOlderThan(Date.now() - 3_600_000)).toBe(1);
+    expect(await files.has(old.sha256)).toBe(false);
+    expect(await files.read(renewed.sha256)).toEqual(new Uint8Array(Buffer.from('old mail, sent again')));
+    expect(await files.has(fresh.sha256)).toBe(true);
+    expect(await readFile(stranger, 'utf8')).toBe('not ours');
+    expect(await readFile(leftover, 'utf8')).toBe('in progress');
+    expect((await readdir(join(dir, 'tmp'))).sort()).toEqual(['x.part']);
+    expect(await files.sweepOlderThan(Date.now() - 3_600_000)).toBe(0);
   });
 });

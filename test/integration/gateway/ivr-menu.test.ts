@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
 import { heard, startHarness } from './harness.js';
+import { stat, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
 
 let h: Harness;
 
@@ -92,6 +94,16 @@ describe('12345 main menu', () => {
     });
     expect(record?.submission.attachments).toHaveLength(1);
     expect(record?.submission.attachments[0]).toMatchObject({ mimeType: 'audio/wav', mediaKind: 'audio' });
+
+    // Retention: the recording goes once nothing stored it for INTAKE_RECORD_RETENTION (400 days by default); the
+    // record, changed just now, stays.
+    const sha = record?.submission.attachments[0]?.sha256 ?? '';
+    const file = join(h.gateway.config.intake.dataDir, 'attachments', sha.slice(0, 2), sha);
+    const longAgo = new Date(Date.now() - 500 * 86_400_000);
+    await utimes(file, longAgo, longAgo);
+    expect(await h.gateway.intake.purgeExpired()).toBe(0);
+    await expect(stat(file)).rejects.toThrow(/ENOENT/);
+    expect(await h.gateway.intake.intake.getByTicket(ticket)).not.toBeNull();
   });
 
   it('0 queues for a general agent', async () => {

@@ -119,4 +119,29 @@ describe('RecordRetention', () => {
     expect(() => new RecordRetention(new ScriptedStore(0), clock, log, { retentionMs: 0 })).toThrow('record retention retentionMs must be a positive integer, got 0');
     expect(() => new RecordRetention(new ScriptedStore(0), clock, log, { retentionMs: 1, batch: 1.5 })).toThrow('batch must be a positive integer');
   });
+
+  it('sweeps the files with the records\' cutoff afterwards, and a failing file store does not stop the others', async () => {
+    const store = new ScriptedStore(2);
+    const clock = new ManualClock();
+    const recorded = new RecordingLog();
+    const cutoffs: [string, number][] = [];
+    const retention = new RecordRetention(store, clock, recorded.log, {
+      retentionMs: 1000,
+      files: [
+        { name: 'attachments', sweepOlderThan: async (cutoffMs) => (cutoffs.push(['attachments', cutoffMs]), 3) },
+        { name: 'broken', sweepOlderThan: () => Promise.reject(new Error('EACCES: permission denied')) },
+        { name: 'raw mail', sweepOlderThan: async (cutoffMs) => (cutoffs.push(['raw mail', cutoffMs]), 0) },
+      ],
+    });
+    expect(await retention.sweep()).toBe(2);
+    expect(cutoffs).toEqual([
+      ['attachments', clock.nowMs - 1000],
+      ['raw mail', clock.nowMs - 1000],
+    ]);
+    expect(recorded.lines.map((l) => [l.level, l.msg, l.fields['files'] ?? null])).toEqual([
+      ['info', 'expired intake records deleted', null],
+      ['info', 'expired intake files deleted', 'attachments'],
+      ['error', 'intake file retention sweep failed', 'broken'],
+    ]);
+  });
 });
