@@ -127,8 +127,29 @@ export class IvrSession {
   }
 
   private async execute(commands: readonly IvrCommand[]): Promise<void> {
+    // A stop targets its playback by id, and Asterisk queues a new playback behind the one still playing, so
+    // the caller hears the same whichever of stop and next prompt Asterisk takes first: the stop need not
+    // cost a round trip of silence. The step still ends only once the stop is answered, so its failure
+    // fails the step as before and the next event sees it done.
+    const stops: Array<Promise<OpResult>> = [];
+    try {
+      await this.runAll(commands, stops);
+    } finally {
+      await Promise.allSettled(stops);
+    }
+    await Promise.all(stops);
+  }
+
+  private async runAll(commands: readonly IvrCommand[], stops: Array<Promise<OpResult>>): Promise<void> {
     for (const command of commands) {
       if (this.finished) return;
+      if (command.type === 'stopPlayback') {
+        const stop = this.run(command);
+        // Handled now, awaited by execute(): a rejection while a later command is awaited is not unhandled.
+        stop.catch(() => undefined);
+        stops.push(stop);
+        continue;
+      }
       const result = await this.run(command);
       if (result === 'gone') {
         // The channel vanished under us (404/409): that is a hang-up, whatever the machine was doing.
