@@ -1,6 +1,8 @@
 // The real Redis the integration tests share, and the clean-up that keeps them from seeing each other's keys.
 
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -21,4 +23,27 @@ export async function deletePrefixKeys(prefix: string, url: string = REDIS_URL):
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * A connection to the shared Redis for one test file, under a fresh key prefix that is deleted after the file's
+ * tests: `client()` is valid from `beforeAll` on.
+ */
+export function redisForFile(name: string): { readonly prefix: string; client(): Redis } {
+  const prefix = `test-${name}-${randomUUID().slice(0, 8)}`;
+  let connection: Redis | null = null;
+  beforeAll(() => {
+    connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    connection?.disconnect();
+    await deletePrefixKeys(prefix);
+  });
+  return {
+    prefix,
+    client(): Redis {
+      if (connection === null) throw new Error('redisForFile: the client exists from beforeAll on');
+      return connection;
+    },
+  };
 }

@@ -1,28 +1,19 @@
 // The thread index against the real Redis: Message-IDs of mails filed together are remembered in one pipeline, a
 // Message-ID keeps the thread it was first seen in, and a Redis that cannot be reached is reported, not ignored.
 
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RedisThreadIndex } from '../../../src/adapters/email/thread-index.js';
-import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, redisForFile } from '../../support/redis.js';
 
-const prefix = `test-threads-${randomUUID().slice(0, 8)}`;
-let client: Redis;
-
-beforeAll(() => {
-  client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-});
-afterAll(async () => {
-  client.disconnect();
-  await deletePrefixKeys(prefix);
-});
+const redis = redisForFile('threads');
+const prefix = redis.prefix;
 
 describe('RedisThreadIndex', () => {
   it('remembers the Message-IDs of mails filed in the same turn in one pipeline, without transactions', async () => {
-    const index = new RedisThreadIndex(client, prefix, 3600);
-    const pipelines = vi.spyOn(client, 'pipeline');
-    const multis = vi.spyOn(client, 'multi');
+    const index = new RedisThreadIndex(redis.client(), prefix, 3600);
+    const pipelines = vi.spyOn(redis.client(), 'pipeline');
+    const multis = vi.spyOn(redis.client(), 'multi');
     try {
       const roots = Array.from({ length: 5 }, (_, i) => ({ id: `sub-${i}`, ticket: `12345000${i}` }));
       await Promise.all(roots.map((root, i) => index.remember([`mail-${i}@citizen.example.cn`, `ack-${i}@hotline.example`], root)));
@@ -32,7 +23,7 @@ describe('RedisThreadIndex', () => {
         expect(await index.find([`ack-${i}@hotline.example`])).toEqual(root);
         expect(await index.find(['unknown@elsewhere.example', `mail-${i}@citizen.example.cn`])).toEqual(root);
       }
-      const ttl = await client.ttl(index.key('mail-0@citizen.example.cn'));
+      const ttl = await redis.client().ttl(index.key('mail-0@citizen.example.cn'));
       expect(ttl).toBeGreaterThan(3500);
       expect(ttl).toBeLessThanOrEqual(3600);
     } finally {
@@ -42,7 +33,7 @@ describe('RedisThreadIndex', () => {
   });
 
   it('keeps a Message-ID with the thread it was first seen in', async () => {
-    const index = new RedisThreadIndex(client, prefix);
+    const index = new RedisThreadIndex(redis.client(), prefix);
     await index.remember(['first@citizen.example.cn'], { id: 'sub-first', ticket: '123450001' });
     await index.remember(['first@citizen.example.cn', 'second@citizen.example.cn'], { id: 'sub-other', ticket: '123450002' });
     expect(await index.find(['first@citizen.example.cn'])).toEqual({ id: 'sub-first', ticket: '123450001' });

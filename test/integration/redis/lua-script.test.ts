@@ -2,10 +2,9 @@
 // again when Redis has forgotten it (SCRIPT FLUSH stands in for a restart or a failover).
 
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LuaScript } from '../../../src/adapters/intake/lua-script.js';
-import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
+import { redisForFile } from '../../support/redis.js';
 
 // A script of its own, so flushing it cannot be confused with the intake's scripts of other test files.
 const INCREMENT = new LuaScript(`
@@ -14,21 +13,13 @@ if ARGV[1] == 'fail' then return redis.error_reply('ERR asked to fail') end
 return redis.call('INCRBY', KEYS[1], ARGV[1])
 `);
 
-const prefix = `test-lua-${randomUUID().slice(0, 8)}`;
+const redis = redisForFile('lua');
+const prefix = redis.prefix;
 const key = (name: string): string => `{${prefix}}:${name}`;
-let client: Redis;
-
-beforeAll(() => {
-  client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-});
-afterAll(async () => {
-  client.disconnect();
-  await deletePrefixKeys(prefix);
-});
 
 describe('LuaScript', () => {
   it('runs many calls in one pipeline, answering each on its own', async () => {
-    const outcomes = await INCREMENT.runMany(client, [
+    const outcomes = await INCREMENT.runMany(redis.client(), [
       { keys: [key('a')], args: [2] },
       { keys: [key('a')], args: ['fail'] },
       { keys: [key('b')], args: [5] },
@@ -40,20 +31,20 @@ describe('LuaScript', () => {
   });
 
   it('loads the script again after Redis forgot it, in a batch and alone', async () => {
-    await client.script('FLUSH');
-    const outcomes = await INCREMENT.runMany(client, [
+    await redis.client().script('FLUSH');
+    const outcomes = await INCREMENT.runMany(redis.client(), [
       { keys: [key('c')], args: [1] },
       { keys: [key('c')], args: [1] },
     ]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
-    expect(await client.get(key('c'))).toBe('2');
-    await client.script('FLUSH');
-    expect(await INCREMENT.run(client, [key('c')], [3])).toBe(5);
+    expect(await redis.client().get(key('c'))).toBe('2');
+    await redis.client().script('FLUSH');
+    expect(await INCREMENT.run(redis.client(), [key('c')], [3])).toBe(5);
   });
 
   it('batches concurrent callers of the same turn into one pipeline', async () => {
-    const run = INCREMENT.batched(client);
-    const pipelines = vi.spyOn(client, 'pipeline');
+    const run = INCREMENT.batched(redis.client());
+    const pipelines = vi.spyOn(redis.client(), 'pipeline');
     try {
       expect(await Promise.all([run([key('d')], [1]), run([key('d')], [1]), run([key('d')], [1])])).toEqual([1, 2, 3]);
       expect(pipelines).toHaveBeenCalledTimes(1);
