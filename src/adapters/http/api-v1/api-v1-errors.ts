@@ -113,8 +113,6 @@ function mapError(error: FastifyError, bodyBytes: number): ApiV1Error | null {
       return new ApiV1Error(413, 'BODY_TOO_LARGE', `request body is larger than ${bodyBytes} bytes`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiV1Error(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported Content-Type: send application/json (or multipart/form-data where documented)');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiV1Error(400, 'MALFORMED_JSON', 'body is empty: send a JSON object');
     default:
       break;
   }

@@ -4,6 +4,7 @@
 
 import type { ApiKey } from '../../../app/intake/api-keys.js';
 import type { IntakeRecord, SubmitOutcome } from '../../../app/intake/intake-ports.js';
+import { currentStatus } from '../../../app/intake/intake-query.js';
 import { EMERGENCY_SERVICE_NAMES } from '../../../domain/emergency/services.js';
 import { repeatNotice } from '../../../domain/intake/repeat-reply.js';
 import type { RepeatProgress } from '../../../domain/intake/repeat-reply.js';
@@ -87,7 +88,7 @@ export function receiptOf(outcome: SubmitOutcome, key: ApiKey, repeat: RepeatPro
 export function recordView(record: IntakeRecord) {
   return {
     submission: record.submission,
-    status: record.history[record.history.length - 1]?.status ?? 'received',
+    status: currentStatus(record),
     history: record.history,
     ...(record.rating === undefined ? {} : { rating: record.rating }),
     ...(record.followUps === undefined ? {} : { followUps: record.followUps }),

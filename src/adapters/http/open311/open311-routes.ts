@@ -10,10 +10,12 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../../../app/intake/intake-ports.js';
 import type { Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
+import { newestFirst } from '../../../app/intake/intake-query.js';
 import type { ApiKey, ApiKeyVerifier } from '../../../app/intake/api-keys.js';
 import { silentLog } from '../../../app/app-ports.js';
 import type { Log } from '../../../app/app-ports.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
+import { isUlid } from '../../../domain/intake/ulid.js';
 import { CONTENT_TYPES, ListNode, MEDIA_TYPES, OPEN311_FORMATS, isOpen311Format, renderDocument } from './open311-document.js';
 import type { Open311Document, Open311Format } from './open311-document.js';
 import { Open311Error, Open311SetupError, errorDocument } from './open311-errors.js';
@@ -48,7 +50,6 @@ export interface Open311RoutesDeps {
 
 const SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
 const WRITE_SCOPES = ['open311', 'submit'] as const;
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 /** Lookups by ticket run this many at a time, so a list of 1000 ids does not open 1000 Redis round trips at once. */
 const LOOKUP_CONCURRENCY = 50;
 
@@ -119,8 +120,10 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       }
       if (error instanceof IntakeUnavailableError) {
         log.warn({ err: error }, 'open311 request not taken: intake unavailable');
-        void reply.header('retry-after', String(error.retryAfterSeconds));
-        return sendError(reply, format, 503, [`the hotline cannot take requests right now; try again in ${error.retryAfterSeconds} seconds`]);
+        // Retry-After takes whole seconds.
+        const seconds = Math.max(1, Math.ceil(error.retryAfterSeconds));
+        void reply.header('retry-after', String(seconds));
+        return sendError(reply, format, 503, [`the hotline cannot take requests right now; try again in ${seconds} seconds`]);
       }
       if (error instanceof SubmissionInvalidError) {
         return sendError(
@@ -269,7 +272,9 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
     app.get('/tokens/:file', { onRequest: limitReads }, async (request, reply) => {
       const { id: token, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
-      const record = ULID.test(token) ? await deps.intake.get(token.toUpperCase()) : null;
+      // Ids are minted upper case; a client may have lower-cased the token.
+      const id = token.toUpperCase();
+      const record = isUlid(id) ? await deps.intake.get(id) : null;
       if (record === null || !isOpen311(record)) throw Open311Error.notFound(`token: ${truncate(token)} not found`);
       return send(reply.header('cache-control', 'no-store'), format, {
         root: 'service_requests',
@@ -304,8 +309,8 @@ async function findRecords(intake: Intake, query: RequestsQuery): Promise<Intake
   );
   const byId = new Map<string, IntakeRecord>();
   for (const record of lists.flat()) if (isOpen311(record)) byId.set(record.submission.id, record);
-  // ULIDs sort by time: newest first, as one query would have returned them.
-  return [...byId.values()].sort((a, b) => (a.submission.id < b.submission.id ? 1 : a.submission.id > b.submission.id ? -1 : 0)).slice(0, MAX_REQUESTS);
+  // Newest first, in the order one query would have returned them.
+  return [...byId.values()].sort(newestFirst).slice(0, MAX_REQUESTS);
 }
 
 function isOpen311(record: IntakeRecord): boolean {

@@ -1,14 +1,17 @@
 // A hotline record as an Open311 service request. GeoReport reads are public (no api_key), so this shows the
 // matter, never the person: no contact details, and no text at all when classification flagged private content.
 
+import { STATUSES } from '../../../domain/intake/submission.js';
 import type { EmergencyLine, Status, Submission } from '../../../domain/intake/submission.js';
 import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
+import { currentStatus, OPEN_STATUSES } from '../../../app/intake/intake-query.js';
 import type { RecordNode } from './open311-document.js';
 import { serviceName } from './open311-services.js';
 import { formatW3cDateTime } from './w3c-datetime.js';
 
-export const OPEN_STATUSES: readonly Status[] = ['received', 'accepted', 'in_progress'];
-export const CLOSED_STATUSES: readonly Status[] = ['resolved', 'closed', 'rejected'];
+export { OPEN_STATUSES };
+/** Every status intake does not count as still being handled. */
+export const CLOSED_STATUSES: readonly Status[] = STATUSES.filter((status) => !OPEN_STATUSES.includes(status));
 
 export type Open311Status = 'open' | 'closed';
 
@@ -35,12 +38,11 @@ export function serviceNotice(submission: Submission): string {
 export function serviceRequestNode(record: IntakeRecord): RecordNode {
   const { submission, history } = record;
   const last = history.at(-1);
-  const status = last?.status ?? 'received';
   const code = submission.refs.open311ServiceCode ?? submission.category;
   const location = submission.location;
   return {
     service_request_id: submission.ticket,
-    status: open311Status(status),
+    status: open311Status(currentStatus(record)),
     status_notes: history.findLast((entry) => entry.note !== undefined && entry.note !== '')?.note,
     service_name: serviceName(code) ?? serviceName(submission.category),
     service_code: code,
