@@ -4,7 +4,7 @@
 import type { AriClient } from 'ari-client';
 import type { OpResult, OutboundChannelRequest, Telephony } from '../../app/ports.js';
 import type { Lang } from '../../domain/flow/types.js';
-import { AriRequestError, AriUnavailableError, classifyAriError, toAriError } from './ari-errors.js';
+import { AriUnavailableError, classifyAriError, toAriError } from './ari-errors.js';
 
 export class AriTelephony implements Telephony {
   constructor(
@@ -12,14 +12,16 @@ export class AriTelephony implements Telephony {
     private readonly app: string,
   ) {}
 
-  private async op(operation: string, call: (client: AriClient) => Promise<unknown>): Promise<OpResult> {
+  /** `alsoGone`: an operation's own answers that mean its target is unavailable, on top of the shared ones. */
+  private async op(operation: string, call: (client: AriClient) => Promise<unknown>, alsoGone?: RegExp): Promise<OpResult> {
     const client = this.client();
     if (client === null) throw new AriUnavailableError(operation, 'not connected');
     try {
       await call(client);
       return 'ok';
     } catch (err) {
-      if (classifyAriError(err).kind === 'gone') return 'gone';
+      const { kind, message } = classifyAriError(err);
+      if (kind === 'gone' || (kind === 'failed' && alsoGone?.test(message) === true)) return 'gone';
       throw toAriError(operation, err);
     }
   }
@@ -79,9 +81,10 @@ export class AriTelephony implements Telephony {
     return this.op('ringStop', (c) => c.channels.ringStop({ channelId }));
   }
 
-  async createOutbound(request: OutboundChannelRequest): Promise<OpResult> {
-    try {
-      return await this.op('createOutbound', (c) =>
+  createOutbound(request: OutboundChannelRequest): Promise<OpResult> {
+    return this.op(
+      'createOutbound',
+      (c) =>
         c.channels.create({
           endpoint: request.endpoint,
           app: this.app,
@@ -90,13 +93,10 @@ export class AriTelephony implements Telephony {
           // channels/create has no callerId parameter; Asterisk applies dialplan functions given as variables.
           variables: { 'CALLERID(num)': request.callerId },
         }),
-      );
-    } catch (err) {
       // Asterisk answers 500 "Allocation failed" when the channel driver cannot reach the endpoint (an unavailable
       // trunk): the line is unavailable, which the caller of this port handles by trying the next one.
-      if (err instanceof AriRequestError && /allocation failed/i.test(err.detail)) return 'gone';
-      throw err;
-    }
+      /allocation failed/i,
+    );
   }
 
   dial(channelId: string, callerChannelId: string, timeoutSeconds: number): Promise<OpResult> {

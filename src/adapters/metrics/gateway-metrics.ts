@@ -16,7 +16,6 @@ import type { SubmissionResult } from '../../app/intake/metered-intake.js';
 export type EmergencyForwardResult = 'answered' | 'failed_over' | 'all_routes_failed' | 'caller_hung_up';
 export type IvrInputProblem = 'timeout' | 'invalid';
 
-
 export interface GatewayMetricsOptions {
   /** Node.js process metrics (CPU, memory, event loop lag); on by default. */
   readonly processMetrics?: boolean;
