@@ -8,7 +8,7 @@ import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import { registerOpenApi } from './openapi.js';
 import type { OpenApiOptions } from './openapi.js';
-import { DebugRequestLog } from './request-log.js';
+import { DebugRequestLog, pathOf } from './request-log.js';
 
 /** Each named dependency (`ari`, `ami`, `redis`, ...) and whether it is usable now. */
 export type ReadinessCheck = () => Promise<Record<string, boolean>> | Record<string, boolean>;
@@ -63,14 +63,14 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500) {
       // The details stay in the log: a 5xx body must not reveal internals to whoever can reach the port.
-      request.log.error({ err: error, method: request.method, url: request.url.split('?')[0] }, 'request failed');
+      request.log.error({ err: error, method: request.method, url: pathOf(request) }, 'request failed');
       return reply.code(status).send({ error: 'internal server error' });
     }
-    request.log.debug({ err: error, method: request.method, url: request.url.split('?')[0] }, 'request rejected');
+    request.log.debug({ err: error, method: request.method, url: pathOf(request) }, 'request rejected');
     return reply.code(status).send({ error: error.message, ...(error.code === undefined ? {} : { code: error.code }) });
   });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${pathOf(request)}` }));
 
   app.get('/healthz', async (_request, reply) => {
     void reply.header('cache-control', 'no-store');

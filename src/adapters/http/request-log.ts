@@ -27,6 +27,7 @@ function debugEnabled(log: FastifyBaseLogger): boolean {
   return log.level === 'debug' || log.level === 'trace';
 }
 
-function pathOf(request: FastifyRequest): string {
+/** The URL without its query string, which may carry personal data or credentials. */
+export function pathOf(request: FastifyRequest): string {
   return request.url.split('?')[0] ?? '';
 }

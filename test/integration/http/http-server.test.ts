@@ -102,7 +102,7 @@ describe('operations HTTP server', () => {
         throw new Error('database password is hunter2');
       });
     });
-    const response = await fetch(`${server.url}/boom`);
+    const response = await fetch(`${server.url}/boom?api_key=sesame`);
     expect(response.status).toBe(500);
     const body = await response.text();
     expect(JSON.parse(body)).toEqual({ error: 'internal server error' });
@@ -110,6 +110,8 @@ describe('operations HTTP server', () => {
     expect(logs.lines()).toContainEqual(
       expect.objectContaining({ level: 'error', msg: 'request failed', url: '/boom', err: expect.objectContaining({ message: 'database password is hunter2' }) }),
     );
+    // Query strings carry credentials and personal data: only the path is logged.
+    expect(logs.text()).not.toContain('sesame');
   });
 
   it('shows the reason of a 4xx', async () => {
@@ -141,9 +143,24 @@ describe('operations HTTP server', () => {
 
   it('logs requests at debug', async () => {
     const { url, logs } = await start({ level: 'debug' });
-    await (await fetch(`${url}/healthz`)).text();
+    await (await fetch(`${url}/healthz?openid=oSecret123`)).text();
     await waitFor(() => logs.lines().some((l) => l.msg === 'request completed'));
     expect(logs.lines()).toContainEqual(expect.objectContaining({ level: 'debug', component: 'http', msg: 'request completed', url: '/healthz', statusCode: 200 }));
+    expect(logs.lines()).toContainEqual(expect.objectContaining({ level: 'debug', msg: 'request received', url: '/healthz' }));
+    expect(logs.text()).not.toContain('oSecret123');
+  });
+
+  it('takes the client address from X-Forwarded-For only as far as the proxies are trusted', async () => {
+    const ipOf = async (trustProxy: HttpServerDeps['trustProxy']) => {
+      const { server } = await startWithRoutes((app) => app.get('/ip', async (request) => ({ ip: request.ip })), { trustProxy });
+      const response = await fetch(`${server.url}/ip`, { headers: { 'x-forwarded-for': '203.0.113.7, 198.51.100.2' } });
+      return ((await response.json()) as { ip: string }).ip;
+    };
+    expect(await ipOf(undefined)).toBe('127.0.0.1');
+    // One hop: the loopback peer is the proxy, and the address it saw is the client's.
+    expect(await ipOf(1)).toBe('198.51.100.2');
+    expect(await ipOf(2)).toBe('203.0.113.7');
+    expect(await ipOf(true)).toBe('203.0.113.7');
   });
 
   it('stops listening on close', async () => {
@@ -164,9 +181,9 @@ describe('operations HTTP server', () => {
   });
 });
 
-async function startWithRoutes(routes: (app: FastifyInstance) => void) {
+async function startWithRoutes(routes: (app: FastifyInstance) => void, overrides: Partial<HttpServerDeps> = {}) {
   const logs = capturedLogger('info');
-  const server = buildHttpServer({ log: logs.log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
+  const server = buildHttpServer({ log: logs.log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}), ...overrides });
   servers.push(server);
   server.register(async (app) => routes(app));
   const address = await server.listen(0, '127.0.0.1');

@@ -52,7 +52,7 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const server = buildHttpServer({ log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
   server.register(webFormRoutes({ intake, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
   const { url } = await server.listen(0, '127.0.0.1');
-  const queue = new Queue<Submission>(created.queueName, { connection: { host: '127.0.0.1', port: 6379 }, prefix: created.queuePrefix });
+  const queue = new Queue<Submission>(created.queueName, { connection: { url: REDIS_URL }, prefix: created.queuePrefix });
   return {
     url,
     intake,

@@ -5,6 +5,7 @@ import { findAssetsDir, formatBytes, loadFormAssets, renderFormPage, WebFormSetu
 import { webFormRoutes } from '../../../src/adapters/http/web-form/index.js';
 import { emergencyGuidance, FORM_TEXTS, fillText } from '../../../src/adapters/http/web-form/form-texts.js';
 import type { FormTextKey } from '../../../src/adapters/http/web-form/form-texts.js';
+import { CATEGORIES, KINDS } from '../../../src/domain/intake/submission.js';
 
 const assetsDir = fileURLToPath(new URL('../../../src/adapters/http/web-form/assets/', import.meta.url));
 const template = readFileSync(`${assetsDir}/index.html`, 'utf8');
@@ -41,6 +42,15 @@ describe('the form texts', () => {
 });
 
 describe('renderFormPage', () => {
+  it('offers exactly the kinds and categories intake takes, besides "not sure"', () => {
+    const optionsOf = (id: string) => {
+      const select = new RegExp(`<select id="${id}"[^>]*>([\\s\\S]*?)</select>`).exec(template)?.[1] ?? '';
+      return [...select.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    };
+    expect(optionsOf('kind')).toEqual(['', ...KINDS]);
+    expect(optionsOf('category')).toEqual(['', ...CATEGORIES]);
+  });
+
   it('renders Mandarin with every text filled and both tables embedded as inert JSON', () => {
     const html = renderFormPage(template, 'zh', settings);
     expect(html).toContain('<html lang="zh-CN">');

@@ -2,6 +2,7 @@
 // Ticket numbers are short enough to guess, so nothing the citizen wrote and nothing about them is shown.
 
 import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
+import { currentStatus } from '../../../app/intake/intake-query.js';
 import { ratingRefusal as refusalOf } from '../../../domain/intake/requester-proof.js';
 import type { RatingRefusal } from '../../../domain/intake/requester-proof.js';
 import type { Status } from '../../../domain/intake/submission.js';
@@ -39,5 +40,5 @@ export function publicStatus(record: IntakeRecord): PublicStatus {
 
 /** Why a web rating cannot be taken now, or `null` when it can (given the requester's proof). */
 export function ratingRefusal(record: IntakeRecord): RatingRefusal | null {
-  return refusalOf({ status: record.history.at(-1)?.status ?? 'received', rated: record.rating !== undefined, contact: record.submission.contact });
+  return refusalOf({ status: currentStatus(record), rated: record.rating !== undefined, contact: record.submission.contact });
 }

@@ -181,7 +181,7 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
         if (rated === null) throw notFound();
         // Two ratings racing past the check above: the one intake kept is the rating, the other is told so.
         if (rated.rating?.at !== rating.at || rated.rating.score !== rating.score || rated.rating.comment !== rating.comment) {
-          throw new FormRequestError(409, 'already_rated', 'this request has already been rated', 'ticket');
+          throw alreadyRated();
         }
         log.info({ ticket: submission.ticket, id: submission.id, score: rating.score }, 'web form rating taken');
         return reply.code(201).header('cache-control', 'no-store').send({ ticket: submission.ticket, score: rating.score, ratedAt: rating.at });
@@ -199,11 +199,15 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
 
 function refuseRating(record: IntakeRecord): void {
   const refusal = ratingRefusal(record);
-  if (refusal === 'already_rated') throw new FormRequestError(409, 'already_rated', 'this request has already been rated', 'ticket');
+  if (refusal === 'already_rated') throw alreadyRated();
   if (refusal === 'not_rateable') throw new FormRequestError(409, 'not_rateable', 'a request can be rated once it is resolved or closed', 'ticket');
   if (refusal === 'no_contact') {
     throw new FormRequestError(409, 'no_contact', 'this request was made without a phone number or email address, so it cannot be rated on the web', 'ticket');
   }
+}
+
+function alreadyRated(): FormRequestError {
+  return new FormRequestError(409, 'already_rated', 'this request has already been rated', 'ticket');
 }
 
 function notFound(): FormRequestError {
