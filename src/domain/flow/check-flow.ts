@@ -121,6 +121,8 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
     if (node.type === 'collect' || node.type === 'record' || node.type === 'submit') setVariables.add(node.variable);
     if (node.type === 'set') Object.keys(node.variables).forEach((name) => setVariables.add(name));
   }
+  const unset = (path: readonly PathSegment[], name: string): FlowIssue =>
+    issue(path, 'FLOW_UNSET_VARIABLE', `variable "${name}" is read here but no collect, record, submit or set node sets it`);
   const used = new Set<string>();
   const promptIds = Object.keys(flow.prompts);
   for (const node of Object.values(flow.nodes)) {
@@ -130,17 +132,13 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
         used.add(ref);
         if (!(ref in flow.prompts)) issues.push(issue(path, 'FLOW_UNKNOWN_PROMPT', `unknown prompt "${ref}"${suggest(ref, promptIds)}`));
       } else if (!setVariables.has(ref.digits)) {
-        issues.push(
-          issue([...path, 'digits'], 'FLOW_UNSET_VARIABLE', `variable "${ref.digits}" is read here but no collect, record, submit or set node sets it`),
-        );
+        issues.push(unset([...path, 'digits'], ref.digits));
       }
     }
     const reads: Array<[string, string]> =
       node.type === 'submit' ? [['recording', node.recording]] : node.type === 'caseStatus' ? [['ticket', node.ticket]] : [];
     for (const [field, name] of reads) {
-      if (!setVariables.has(name)) {
-        issues.push(issue(['nodes', node.id, field], 'FLOW_UNSET_VARIABLE', `variable "${name}" is read here but no collect, record, submit or set node sets it`));
-      }
+      if (!setVariables.has(name)) issues.push(unset(['nodes', node.id, field], name));
     }
   }
   // Emergency forwarding plays these itself when every route failed, around the service's number.
