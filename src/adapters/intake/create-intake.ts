@@ -32,9 +32,7 @@ export interface CreateIntakeOptions {
   readonly log: Log;
   /** Ticket numbers reserved per Redis round trip (default 1000). */
   readonly ticketBlock?: number;
-  /** How long a dedup key is remembered, also after its job was removed (default 30 days). */
-  readonly idempotencyTtlDays?: number;
-  /** The same in milliseconds (`INTAKE_IDEMPOTENCY_TTL`); wins over `idempotencyTtlDays`. */
+  /** How long a dedup key is remembered, also after its job was removed (`INTAKE_IDEMPOTENCY_TTL`, default 30 days). */
   readonly idempotencyTtlMs?: number;
   /** Records unchanged this long are deleted (`INTAKE_RECORD_RETENTION`, default 400 days). */
   readonly recordRetentionMs?: number;
@@ -100,7 +98,8 @@ export function intakeOptionsFrom(config: Pick<Config, 'redis' | 'intake'>, log:
     redisUrl: config.redis.url,
     prefix: config.intake.prefix,
     dataDir: config.intake.dataDir,
-    log: log.child({ component: 'intake' }),
+    // `createIntake` names the component itself: a child here too would print `component` twice on every line.
+    log,
     ticketBlock: config.intake.ticketBlock,
     idempotencyTtlMs: config.intake.idempotencyTtlMs,
     recordRetentionMs: config.intake.recordRetentionMs,
@@ -110,7 +109,7 @@ export function intakeOptionsFrom(config: Pick<Config, 'redis' | 'intake'>, log:
 export async function createIntake(options: CreateIntakeOptions): Promise<CreatedIntake> {
   const log = options.log.child({ component: 'intake' });
   const keys = new IntakeKeys(options.prefix);
-  const ttlMs = options.idempotencyTtlMs ?? (options.idempotencyTtlDays ?? 30) * DAY_SECONDS * 1000;
+  const ttlMs = options.idempotencyTtlMs ?? 30 * DAY_SECONDS * 1000;
   if (!Number.isFinite(ttlMs) || ttlMs < 1000) throw new RangeError(`idempotency TTL must be at least one second, got ${ttlMs} ms`);
   const ttlSeconds = Math.ceil(ttlMs / 1000);
   const ticketBlock = options.ticketBlock ?? 1000;

@@ -3,7 +3,7 @@
 // scripts, so a crash or a lost connection never leaves a claim without its record or a status in two indexes.
 // Every Redis failure surfaces as `StoreUnavailableError`: the service then spools or answers "try again".
 
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { IdempotencyClaim, IntakeStore, RecentSubmission } from '../../app/intake/durable-intake-ports.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import { matchesQuery, newestFirst, newestSubmissionFirst, receivedEntry, receivedMs } from '../../app/intake/intake-query.js';
@@ -248,14 +248,11 @@ export class RedisIntakeStore implements IntakeStore {
     );
     const ids = [...new Map(lists.flat().sort(byScoreThenIdDesc).map((e) => [e.id, e])).keys()].slice(0, limit);
     if (ids.length === 0) return [];
-    const replies = await this.redis(async () => {
-      const pipeline = this.client.pipeline();
+    const replies = await this.pipelined(ids.length, (pipeline) => {
       for (const id of ids) pipeline.hmget(this.keys.record(id), 'submission', 'status');
-      return (await pipeline.exec()) ?? [];
     });
     const recent: RecentSubmission[] = [];
-    for (const [err, fields] of replies) {
-      if (err) throw new StoreUnavailableError(`Redis: ${err.message}`, { cause: err });
+    for (const fields of replies) {
       const [submission, status] = fields as (string | null)[];
       if (typeof submission !== 'string') continue;
       recent.push({ submission: JSON.parse(submission) as Submission, status: isStatus(status) ? status : 'received' });
@@ -284,15 +281,12 @@ export class RedisIntakeStore implements IntakeStore {
     // Exclusive of the cutoff, as the script's own check is.
     const ids = await this.redis(() => this.client.zrangebyscore(this.keys.byChange, '-inf', `(${changedBeforeMs}`, 'LIMIT', 0, limit));
     if (ids.length === 0) return { examined: 0, purged: 0 };
-    const replies = await this.redis(async () => {
-      const pipeline = this.client.pipeline();
+    const replies = await this.pipelined(ids.length, (pipeline) => {
       for (const id of ids) pipeline.hget(this.keys.record(id), 'submission');
-      return pipelineOutcomes(await pipeline.exec(), ids.length);
     });
     const calls = ids.map((id, i) => {
       const reply = replies[i];
-      if (reply === undefined || !reply.ok) throw new StoreUnavailableError(`Redis: ${reply?.ok === false ? reply.error.message : 'no reply'}`);
-      const submission = typeof reply.value === 'string' ? (JSON.parse(reply.value) as Submission) : null;
+      const submission = typeof reply === 'string' ? (JSON.parse(reply) as Submission) : null;
       return { keys: this.purgeKeys(id, submission), args: [id, changedBeforeMs, submission === null ? '0' : '1'] };
     });
     const outcomes = await this.redis(() => PURGE.runMany(this.client, calls));
@@ -329,27 +323,34 @@ export class RedisIntakeStore implements IntakeStore {
   /** The records that exist, in the order asked for. */
   private async loadMany(ids: readonly string[]): Promise<IntakeRecord[]> {
     if (ids.length === 0) return [];
-    const replies = await this.redis(async () => {
-      const pipeline = this.client.pipeline();
+    const replies = await this.pipelined(3 * ids.length, (pipeline) => {
       for (const id of ids) {
         pipeline.hmget(this.keys.record(id), 'submission', 'rating');
         pipeline.lrange(this.keys.history(id), 0, -1);
         pipeline.zrange(this.keys.followUps(id), 0, -1);
       }
-      return (await pipeline.exec()) ?? [];
     });
     const records: IntakeRecord[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const [fieldsErr, fields] = replies[3 * i] ?? [null, null];
-      const [historyErr, history] = replies[3 * i + 1] ?? [null, null];
-      const [followUpsErr, followUps] = replies[3 * i + 2] ?? [null, null];
-      const err = fieldsErr ?? historyErr ?? followUpsErr;
-      if (err) throw new StoreUnavailableError(`Redis: ${err.message}`, { cause: err });
+      const [fields, history, followUps] = replies.slice(3 * i, 3 * i + 3);
       const [submission, rating] = fields as (string | null)[];
       if (submission === null || submission === undefined) continue;
       records.push(toRecord(submission, rating ?? null, history as string[], followUps as string[]));
     }
     return records;
+  }
+
+  /** The replies to the commands `add` puts in one pipeline, in order; any failed or missing one is `StoreUnavailableError`. */
+  private async pipelined(expected: number, add: (pipeline: ChainableCommander) => void): Promise<unknown[]> {
+    const outcomes = await this.redis(async () => {
+      const pipeline = this.client.pipeline();
+      add(pipeline);
+      return pipelineOutcomes(await pipeline.exec(), expected);
+    });
+    return outcomes.map((outcome) => {
+      if (!outcome.ok) throw new StoreUnavailableError(`Redis: ${outcome.error.message}`, { cause: outcome.error });
+      return outcome.value;
+    });
   }
 
   private async redis<T>(command: () => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import type { Log } from '../app-ports.js';
 import type { CaseDesk, VoiceMessage } from '../case-desk.js';
 import type { Clock } from '../ports.js';
 import type { AttachmentStore, Intake } from './intake-ports.js';
+import { currentStatus } from './intake-query.js';
 
 /** Where the bytes of a finished recording come from (ARI `GET /recordings/stored/{name}/file`). */
 export interface RecordingSource {
@@ -39,6 +40,7 @@ export class VoiceCaseDesk implements CaseDesk {
         const bytes = await this.deps.recordings.fetch(message.recording);
         if (bytes === null) throw new Error(`Asterisk has no stored recording "${message.recording}"`);
         const attachment = await this.deps.attachments.put(bytes, { originalName: `${message.recording}.wav` });
+        const category = asCategory(message.category);
         const outcome = await this.deps.intake.submit({
           // The call id and recording name identify the message across retries and gateway restarts.
           dedupKey: `voice:${message.callId}:${message.recording}`,
@@ -47,7 +49,7 @@ export class VoiceCaseDesk implements CaseDesk {
             channel: 'voice',
             text: '',
             kind: message.kind,
-            ...(asCategory(message.category) === undefined ? {} : { category: asCategory(message.category) }),
+            ...(category === undefined ? {} : { category }),
             language: message.lang,
             contact: phoneContact(message.caller),
             attachments: [attachment],
@@ -69,7 +71,7 @@ export class VoiceCaseDesk implements CaseDesk {
       return await this.within(async () => {
         const record = await this.deps.intake.getByTicket(ticket);
         if (record === null) return 'notFound';
-        return record.history.at(-1)?.status ?? 'received';
+        return currentStatus(record);
       });
     } catch (error) {
       this.deps.log.error({ err: error }, 'case status lookup failed');

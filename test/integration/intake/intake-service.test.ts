@@ -177,7 +177,7 @@ describe('submit', () => {
   });
 
   it('keeps the idempotency claim for the configured TTL', async () => {
-    const { intake } = await fx.open({ idempotencyTtlDays: 2 });
+    const { intake } = await fx.open({ idempotencyTtlMs: 2 * 86_400_000 });
     await intake.submit(request(1));
     const ttl = await fx.redis.ttl(fx.keys.idempotency('web:test-key:1'));
     expect(ttl).toBeGreaterThan(2 * 86_400 - 60);
