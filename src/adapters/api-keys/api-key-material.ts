@@ -68,6 +68,15 @@ export function parsePresentedKey(presented: string): { readonly id: string; rea
   return { id: match[1] as string, digest: createHash('sha256').update(presented, 'utf8').digest() };
 }
 
+// The rules a key's fields follow, shared by a new key's request and the keys file's entries.
+export function isApiKeyScope(value: unknown): value is ApiKeyScope {
+  return typeof value === 'string' && (API_KEY_SCOPES as readonly string[]).includes(value);
+}
+
+export function isValidRateLimit(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_RATE_LIMIT_PER_MINUTE;
+}
+
 /** Checks a request for a new key, naming the field at fault. */
 export function checkNewApiKeyRequest(request: NewApiKeyRequest): Required<NewApiKeyRequest> {
   const name = request.name.trim();
@@ -75,12 +84,12 @@ export function checkNewApiKeyRequest(request: NewApiKeyRequest): Required<NewAp
   if (name.length > 200) throw new ApiKeyRequestError('name', 'must be at most 200 characters');
   if (request.scopes.length === 0) throw new ApiKeyRequestError('scopes', `give at least one of ${API_KEY_SCOPES.join(', ')}`);
   for (const scope of request.scopes) {
-    if (!(API_KEY_SCOPES as readonly string[]).includes(scope)) {
+    if (!isApiKeyScope(scope)) {
       throw new ApiKeyRequestError('scopes', `unknown scope ${JSON.stringify(scope)} (expected ${API_KEY_SCOPES.join(', ')})`);
     }
   }
   const rate = request.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
-  if (!Number.isInteger(rate) || rate < 1 || rate > MAX_RATE_LIMIT_PER_MINUTE) {
+  if (!isValidRateLimit(rate)) {
     throw new ApiKeyRequestError('rateLimitPerMinute', `must be an integer from 1 to ${MAX_RATE_LIMIT_PER_MINUTE}`);
   }
   return { name, scopes: [...new Set(request.scopes)], rateLimitPerMinute: rate };

@@ -6,7 +6,15 @@ import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { API_KEY_SCOPES } from '../../app/intake/api-keys.js';
 import type { ApiKey, ApiKeyScope, ApiKeyVerifier } from '../../app/intake/api-keys.js';
-import { API_KEY_HASH_PATTERN, API_KEY_ID_PATTERN, DEFAULT_RATE_LIMIT_PER_MINUTE, MAX_RATE_LIMIT_PER_MINUTE, parsePresentedKey } from './api-key-material.js';
+import {
+  API_KEY_HASH_PATTERN,
+  API_KEY_ID_PATTERN,
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  isApiKeyScope,
+  isValidRateLimit,
+  MAX_RATE_LIMIT_PER_MINUTE,
+  parsePresentedKey,
+} from './api-key-material.js';
 import type { ApiKeyEntry } from './api-key-material.js';
 
 export interface ApiKeysFileProblem {
@@ -88,13 +96,13 @@ function parseEntry(item: unknown, index: number, problems: ApiKeysFileProblem[]
     problem('scopes', `expected a non-empty array of ${API_KEY_SCOPES.join(', ')}`);
   } else {
     for (const scope of scopes) {
-      if (typeof scope !== 'string' || !(API_KEY_SCOPES as readonly string[]).includes(scope)) {
+      if (!isApiKeyScope(scope)) {
         problem('scopes', `unknown scope ${JSON.stringify(scope)} (expected ${API_KEY_SCOPES.join(', ')})`);
       }
     }
   }
   const rate = item['rateLimitPerMinute'] ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
-  if (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1 || rate > MAX_RATE_LIMIT_PER_MINUTE) {
+  if (!isValidRateLimit(rate)) {
     problem('rateLimitPerMinute', `expected an integer from 1 to ${MAX_RATE_LIMIT_PER_MINUTE}`);
   }
   const revoked = item['revoked'] ?? false;

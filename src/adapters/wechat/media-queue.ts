@@ -62,7 +62,8 @@ export interface BullmqMediaQueueOptions {
 export class BullmqMediaQueue implements MediaQueue {
   private readonly queue: LazyQueue;
   private readonly deferred = new Map<string, MediaFetchRequest>();
-  private readonly retry: MediaRetryPolicy;
+  /** Per job: derived from the retry policy once, not on every add. */
+  private readonly attempts: number;
   private flushing: Promise<void> | null = null;
   private readonly onReady = (): void => void this.flush();
 
@@ -72,7 +73,7 @@ export class BullmqMediaQueue implements MediaQueue {
     options: BullmqMediaQueueOptions,
     private readonly log: Log,
   ) {
-    this.retry = options.retry ?? DEFAULT_MEDIA_RETRY;
+    this.attempts = attemptsFor(options.retry ?? DEFAULT_MEDIA_RETRY);
     this.queue = new LazyQueue(connection, {
       name: WECHAT_MEDIA_QUEUE_NAME,
       prefix: options.prefix,
@@ -95,11 +96,6 @@ export class BullmqMediaQueue implements MediaQueue {
       this.log.warn({ err: errorMessage(err), waiting: this.deferred.size }, 'wechat media queue unreachable: download held in memory');
       return 'deferred';
     }
-  }
-
-  /** Downloads held in memory because Redis was unreachable. */
-  get waiting(): number {
-    return this.deferred.size;
   }
 
   async close(): Promise<void> {
@@ -136,7 +132,7 @@ export class BullmqMediaQueue implements MediaQueue {
     const queue = await this.queue.get();
     await queue.add(JOB_NAME, request, {
       jobId: mediaJobId(request.dedupKey),
-      attempts: attemptsFor(this.retry),
+      attempts: this.attempts,
       backoff: { type: BACKOFF_TYPE },
       removeOnComplete: { age: DAY_SECONDS },
       removeOnFail: { age: 7 * DAY_SECONDS },
