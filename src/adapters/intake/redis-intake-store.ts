@@ -13,7 +13,7 @@ import { CHANNELS, STATUSES } from '../../domain/intake/submission.js';
 import type { Rating, Status, StatusEntry, Submission } from '../../domain/intake/submission.js';
 import { dedupHash } from './intake-keys.js';
 import type { IntakeKeys } from './intake-keys.js';
-import { LuaScript } from './lua-script.js';
+import { LuaScript } from '../redis/lua-script.js';
 import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
 
 // KEYS: claim, record, history, ticket, pending claims, then the indexes the record is filed under.

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConversationStore, OpenRequest, WindowEntry } from '../../app/wechat/wechat-ports.js';
 import type { Location } from '../../domain/intake/submission.js';
-import { LuaScript } from '../intake/lua-script.js';
+import { LuaScript } from '../redis/lua-script.js';
 
 /** A claim outlives any submission attempt that WeChat still waits for; a crashed one frees itself. */
 const CLAIM_TTL_MS = 30_000;

@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { LuaScript } from '../../../src/adapters/intake/lua-script.js';
+import { LuaScript } from '../../../src/adapters/redis/lua-script.js';
 import { redisForFile } from '../../support/redis.js';
 
 // A script of its own, so flushing it cannot be confused with the intake's scripts of other test files.

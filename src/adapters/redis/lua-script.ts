@@ -2,8 +2,8 @@
 
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
-import type { Outcome } from '../redis/tick-batch.js';
+import { pipelineOutcomes, TickBatch } from './tick-batch.js';
+import type { Outcome } from './tick-batch.js';
 
 export interface ScriptCall {
   readonly keys: readonly string[];
