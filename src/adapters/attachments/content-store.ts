@@ -6,6 +6,7 @@
 import { AttachmentRejectedError } from '../../app/intake/intake-ports.js';
 import type { AttachmentInput, AttachmentProblem, AttachmentStore } from '../../app/intake/intake-ports.js';
 import { MAX_SNIFF_BYTES, reconcileDeclaredType, sniffMedia } from '../../domain/intake/media-types.js';
+import type { SniffedMedia } from '../../domain/intake/media-types.js';
 import { safeFileName } from '../../domain/intake/safe-file-name.js';
 import type { AttachmentRef } from '../../domain/intake/submission.js';
 import { ContentAddressedFiles } from '../files/content-addressed-files.js';
@@ -37,13 +38,21 @@ export class ContentStore implements AttachmentStore {
     const reject = (problem: AttachmentProblem, message: string): never => {
       throw new AttachmentRejectedError(problem, message, originalName);
     };
+    if (bytes instanceof Uint8Array) {
+      // Already in memory (mail, WeChat media, recordings): checked whole, then written, fsynced and placed by the
+      // file placer's worker in one go, as raw mail is, rather than through a temp file from the event loop.
+      if (bytes.length > this.maxBytes) reject('too_large', `attachment is larger than ${this.maxBytes} bytes`);
+      const reconciled = checkType(bytes.subarray(0, MAX_SNIFF_BYTES), bytes.length, input, reject);
+      const { sha256 } = await this.files.put(bytes);
+      return attachmentRef(sha256, bytes.length, reconciled, originalName);
+    }
     const file = await this.files.create();
     try {
       const head = new Uint8Array(MAX_SNIFF_BYTES);
       let headLength = 0;
       let size = 0;
       let sniffed = false;
-      for await (const chunk of chunksOf(bytes)) {
+      for await (const chunk of bytes) {
         if (chunk.length === 0) continue;
         size += chunk.length;
         if (size > this.maxBytes) reject('too_large', `attachment is larger than ${this.maxBytes} bytes`);
@@ -59,23 +68,9 @@ export class ContentStore implements AttachmentStore {
         }
         await file.write(chunk);
       }
-      if (size === 0) reject('empty', 'attachment is empty');
-      const media = sniffMedia(head.subarray(0, headLength));
-      if (media === null) return reject('type_not_allowed', 'attachment type is not allowed');
-      const reconciled = reconcileDeclaredType(media, input.declaredMimeType);
-      if (reconciled === 'mismatch') {
-        const declared = (input.declaredMimeType ?? '').slice(0, 100);
-        return reject('type_mismatch', `attachment was declared as ${declared} but is ${media.mimeType}`);
-      }
+      const reconciled = checkType(head.subarray(0, headLength), size, input, reject);
       const { sha256 } = await file.commit();
-      return {
-        id: `sha256:${sha256}`,
-        mediaKind: reconciled.mediaKind,
-        mimeType: reconciled.mimeType,
-        size,
-        sha256,
-        ...(originalName !== undefined ? { originalName } : {}),
-      };
+      return attachmentRef(sha256, size, reconciled, originalName);
     } finally {
       await file.discard();
     }
@@ -111,10 +106,26 @@ export class ContentStore implements AttachmentStore {
   }
 }
 
-async function* chunksOf(bytes: AsyncIterable<Uint8Array> | Uint8Array): AsyncIterable<Uint8Array> {
-  if (bytes instanceof Uint8Array) {
-    yield bytes;
-    return;
+/** What a complete attachment is, from its first bytes; refuses an empty one, a disallowed type, or a false label. */
+function checkType(head: Uint8Array, size: number, input: AttachmentInput, reject: (problem: AttachmentProblem, message: string) => never): SniffedMedia {
+  if (size === 0) reject('empty', 'attachment is empty');
+  const media = sniffMedia(head);
+  if (media === null) return reject('type_not_allowed', 'attachment type is not allowed');
+  const reconciled = reconcileDeclaredType(media, input.declaredMimeType);
+  if (reconciled === 'mismatch') {
+    const declared = (input.declaredMimeType ?? '').slice(0, 100);
+    return reject('type_mismatch', `attachment was declared as ${declared} but is ${media.mimeType}`);
   }
-  yield* bytes;
+  return reconciled;
+}
+
+function attachmentRef(sha256: string, size: number, reconciled: SniffedMedia, originalName: string | undefined): AttachmentRef {
+  return {
+    id: `sha256:${sha256}`,
+    mediaKind: reconciled.mediaKind,
+    mimeType: reconciled.mimeType,
+    size,
+    sha256,
+    ...(originalName !== undefined ? { originalName } : {}),
+  };
 }

@@ -32,6 +32,7 @@ export interface EmailChannelOptions {
   readonly prefix: string;
   /** Raw messages are kept in `<dataDir>/mail`. */
   readonly dataDir: string;
+  /** The channel's logger: the caller tags it (`component: 'email'`), as it does the WeChat channel's. */
   readonly log: Log;
   /** `SMTP_PORT`; 0 picks a free port. */
   readonly port: number;
@@ -45,7 +46,7 @@ export interface EmailChannelOptions {
   readonly maxBytes?: number;
   /** `SMTP_MAX_RECIPIENTS` (default 50). */
   readonly maxRecipients?: number;
-  /** `SMTP_MAX_CLIENTS`: concurrent SMTP sessions (default 32); each may hold one message of `maxBytes` in memory. */
+  /** Concurrent SMTP sessions (default 32; no setting of its own); each may hold one message of `maxBytes` in memory. */
   readonly maxClients?: number;
   /** `SMTP_TLS_CERT` / `SMTP_TLS_KEY`: PEM file paths; both or neither. */
   readonly tlsCertPath?: string;
@@ -86,7 +87,7 @@ export function rawMailDir(dataDir: string): string {
 }
 
 export async function startEmailChannel(options: EmailChannelOptions): Promise<EmailChannel> {
-  const log = options.log.child({ component: 'email' });
+  const { log } = options;
   const accept = typeof options.accept === 'string' ? parseAcceptList(options.accept) : options.accept;
   if (accept.length === 0) throw new EmailChannelConfigError('SMTP_ACCEPT: give at least one address or domain');
   const tls = await readTls(options.tlsCertPath, options.tlsKeyPath);

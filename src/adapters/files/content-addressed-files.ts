@@ -109,7 +109,7 @@ export class ContentAddressedFiles {
   /** Where the content is stored; `null` for anything that is not a lower-case hex sha256, so no caller-supplied string reaches the file system. */
   pathOf(sha256: string): string | null {
     if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) return null;
-    return join(this.dir, sha256.slice(0, 2), `${sha256}${this.extension}`);
+    return this.target(sha256);
   }
 
   /**
@@ -177,6 +177,7 @@ export class ContentAddressedFiles {
     return join(this.tmpDir, `${randomUUID()}.part`);
   }
 
+  /** The address of a sha256 this store computed itself (`pathOf` for one from outside). */
   private target(sha256: string): string {
     return join(this.dir, sha256.slice(0, 2), `${sha256}${this.extension}`);
   }
