@@ -1,7 +1,7 @@
 // Figures, ratios and verdicts of the channels benchmark. A report, not a test: a missed target is printed as FAIL
 // but does not change the exit code.
 
-import { ms, noteLines, perSecond, ratio, table, verdictLines } from '../shared/format.js';
+import { ms, perSecond, ratio, reportText } from '../shared/format.js';
 import type { Verdict } from '../shared/format.js';
 import { machineNote } from '../shared/machine.js';
 import type { MachineInfo } from '../shared/machine.js';
@@ -93,15 +93,6 @@ export function formatReport(report: ChannelsReport): string {
     ['failed', String(w.failed), String(s.failed), String(b.failed), String(f.failed), ''],
   ];
   const o = report.options;
-  return [
-    '',
-    `Channels benchmark: WeChat safe mode at ${o.concurrency} in flight, SMTP and the SMTP floor over ${o.smtpConnections} connections, raw queue.add at ${o.concurrency} in flight; ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured each; LOG_LEVEL=${o.logLevel}`,
-    '',
-    table(rows),
-    '',
-    ...verdictLines(report.verdicts),
-    '',
-    ...noteLines(report.notes),
-    '',
-  ].join('\n');
+  const heading = `Channels benchmark: WeChat safe mode at ${o.concurrency} in flight, SMTP and the SMTP floor over ${o.smtpConnections} connections, raw queue.add at ${o.concurrency} in flight; ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured each; LOG_LEVEL=${o.logLevel}`;
+  return reportText([heading], rows, report.verdicts, report.notes);
 }

@@ -3,24 +3,20 @@
 // produced, then the SMTP floor (a bare smtp-server doing queue.add only), against the same Redis; prints them all
 // with the verdicts.
 
-import { benchEntry } from '../shared/bench-entry.js';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SMTP_MAX_CLIENTS } from '../../src/adapters/email/start-email-channel.js';
 import type { Submission } from '../../src/domain/intake/submission.js';
+import { benchEntry } from '../shared/bench-entry.js';
+import { benchScratch } from '../shared/bench-scratch.js';
 import { machineInfo } from '../shared/machine.js';
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
 import type { WindowResult } from '../shared/measured-window.js';
-import { BenchUsageError } from '../shared/parse-args.js';
 import { rawQueueBaseline, readBackJobs } from '../shared/raw-queue-baseline.js';
-import { BENCH_REDIS_URL, deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
+import { BENCH_REDIS_URL, RedisUsage } from '../shared/redis-tools.js';
 import { startSubject } from '../shared/subject.js';
 import type { SubjectHandle } from '../shared/subject.js';
 import { parseChannelsOptions, USAGE } from './options.js';
-import type { ChannelsBenchOptions } from './options.js';
 import { buildReport, formatReport } from './report.js';
 import { SmtpClient } from './smtp-client.js';
 import { smtpFloor } from './smtp-floor.js';
@@ -40,21 +36,11 @@ function benchAccount(): WechatAccount {
   return { token: `bench${randomBytes(8).toString('hex')}`, appId: `wx${randomBytes(8).toString('hex')}`, encodingAesKey, accountId: 'gh_12345bench01' };
 }
 
-function parse(args: readonly string[]): ChannelsBenchOptions | 'help' {
-  const options = parseChannelsOptions(args);
-  if (options !== 'help' && options.smtpConnections > DEFAULT_SMTP_MAX_CLIENTS) {
-    throw new BenchUsageError(`--smtp-connections may be at most ${DEFAULT_SMTP_MAX_CLIENTS}: the gateway's SMTP server takes that many clients at once`);
-  }
-  return options;
-}
-
 export function runChannelsBench(args: readonly string[]): Promise<void> {
-  return benchEntry(args, parse, USAGE, async (o, progress) => {
-
+  return benchEntry(args, parseChannelsOptions, USAGE, async (o, progress) => {
     const machine = await machineInfo(BENCH_REDIS_URL);
-    const prefix = `bench-channels-${randomUUID().slice(0, 8)}`;
-    const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-channels-'));
-    const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-channels-prof-')) : undefined;
+    const scratch = await benchScratch('channels', o.cpuProf);
+    const { prefix, dataDir } = scratch;
     const account = benchAccount();
     const settings: ChannelsSubjectConfig = { redisUrl: BENCH_REDIS_URL, prefix, dataDir, logLevel: o.logLevel, wechat: account, mailbox: MAILBOX };
     progress(
@@ -73,7 +59,7 @@ export function runChannelsBench(args: readonly string[]): Promise<void> {
     let wechatClient: WechatClient | null = null;
     let smtpClient: SmtpClient | null = null;
     try {
-      subject = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...(cpuProfDir === undefined ? {} : { cpuProfDir }) });
+      subject = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...scratch.profiling });
       idempotencyTtlMs = subject.info.idempotencyTtlMs;
       smtpMaxBytes = subject.info.smtpMaxBytes;
 
@@ -102,10 +88,7 @@ export function runChannelsBench(args: readonly string[]): Promise<void> {
       await wechatClient?.close();
       smtpClient?.close();
       await subject?.close();
-      const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
-      await rm(dataDir, { recursive: true, force: true });
-      progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
-      if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);
+      await scratch.remove(progress);
     }
 
     progress(`raw queue.add baseline with ${payloads.length} of the gateway's WeChat and e-mail jobs...`);

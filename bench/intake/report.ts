@@ -3,7 +3,7 @@
 
 import type { WindowResult } from '../shared/measured-window.js';
 import type { BaselineResult } from '../shared/raw-queue-baseline.js';
-import { mb, ms, noteLines, perSecond, ratio, table, verdictLines } from '../shared/format.js';
+import { mb, ms, perSecond, ratio, reportText } from '../shared/format.js';
 import type { Verdict } from '../shared/format.js';
 import { cpuBudgetNote } from '../shared/cpu-budget.js';
 import { machineNote } from '../shared/machine.js';
@@ -76,7 +76,7 @@ export function buildReport(options: IntakeBenchOptions, machine: MachineInfo, h
   const notes = [
     machineNote(machine),
     'submissions/s: 201 answers (HTTP) or resolved adds (raw) in the measured window, divided by the window from its first request to its last answer; each window follows an unmeasured warm-up.',
-    'HTTP: POST /v1/submissions with JSON bodies (varied Mandarin and English requests, contacts, some locations), each with its own Idempotency-Key, from a keep-alive undici Pool with one connection per client. The gateway runs apiV1Routes on buildHttpServer over createIntake and ContentStore, wired and configured as src/main.ts does, with an integrator key from the keys file, logging at the given LOG_LEVEL to a dropped standard output.',
+    'HTTP: POST /v1/submissions with JSON bodies (varied Mandarin and English requests, contacts, some locations), each with its own Idempotency-Key, from a keep-alive undici Pool with one connection per client. The gateway runs apiV1Routes on buildHttpServer over createIntake (behind MeteredIntake) and ContentStore, wired and configured as src/main.ts does, with an integrator key from the keys file, logging at the given LOG_LEVEL to a dropped standard output.',
     'raw queue.add: BullMQ Queue.add of jobs the gateway itself produced in this run (read back from its queue), each under a new job id, with the job options intake uses (priority, deduplication, retention), to the same Redis under another key prefix, with as many adds in flight as there were HTTP clients.',
     cpuBudgetNote(TARGETS.throughputRatio, baseline.perSecond, http.subjectCpuMs, floor.subjectCpuMs),
     `HTTP floor: a bare fastify POST /v1/submissions in its own process, driven by the same load generator, that adds the JSON body as the job with the same job options and answers 201; no key, validation, normalising, records or logging. It reached ${ratio(floor.perSecond, baseline.perSecond)} of the raw rate: that much of queue.add survives HTTP alone on these cores, whatever the gateway does.`,
@@ -109,15 +109,6 @@ export function formatReport(report: IntakeReport): string {
     ['heap growth per 1,000 submissions, from the window', kbPer1000(m.growthAfterWindowBytesPer1000), '', '', '', ''],
   ];
   const o = report.options;
-  return [
-    '',
-    `Intake benchmark: ${o.processes === 1 ? 'one gateway process' : `${o.processes} gateway processes (round robin)`}, ${o.concurrency} concurrent clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured (HTTP, then raw queue.add); memory over ${m.afterTotalSubmissions} submissions; LOG_LEVEL=${o.logLevel}`,
-    '',
-    table(rows),
-    '',
-    ...verdictLines(report.verdicts),
-    '',
-    ...noteLines(report.notes),
-    '',
-  ].join('\n');
+  const heading = `Intake benchmark: ${o.processes === 1 ? 'one gateway process' : `${o.processes} gateway processes (round robin)`}, ${o.concurrency} concurrent clients, ${o.warmupMs} ms warm-up + ${o.durationMs} ms measured (HTTP, then raw queue.add); memory over ${m.afterTotalSubmissions} submissions; LOG_LEVEL=${o.logLevel}`;
+  return reportText([heading], rows, report.verdicts, report.notes);
 }

@@ -2,22 +2,20 @@
 // measured window, then on to the total for the memory reading), then the raw BullMQ queue.add baseline of the
 // jobs it produced, against the same Redis; prints both with the verdicts.
 
-import { benchEntry } from '../shared/bench-entry.js';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, writeApiKeysFile } from '../../src/adapters/api-keys/index.js';
 import { MAX_RATE_LIMIT_PER_MINUTE } from '../../src/adapters/api-keys/api-key-material.js';
 import type { Submission } from '../../src/domain/intake/submission.js';
+import { benchEntry } from '../shared/bench-entry.js';
+import { benchScratch } from '../shared/bench-scratch.js';
 import { closedLoop } from '../shared/closed-loop.js';
 import { httpFloor } from '../shared/http-floor.js';
 import { machineInfo } from '../shared/machine.js';
 import { rawQueueBaseline, readBackJobs } from '../shared/raw-queue-baseline.js';
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
 import type { WindowResult } from '../shared/measured-window.js';
-import { BENCH_REDIS_URL, deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
+import { BENCH_REDIS_URL, RedisUsage } from '../shared/redis-tools.js';
 import { startSubject, subjectGroup } from '../shared/subject.js';
 import type { SubjectHandle } from '../shared/subject.js';
 import { ApiV1Client } from './api-v1-client.js';
@@ -36,11 +34,9 @@ function sum<T>(items: readonly T[], of: (item: T) => number): number {
 
 export function runIntakeBench(args: readonly string[]): Promise<void> {
   return benchEntry(args, parseIntakeOptions, USAGE, async (o, progress) => {
-
     const machine = await machineInfo(BENCH_REDIS_URL);
-    const prefix = `bench-intake-${randomUUID().slice(0, 8)}`;
-    const dataDir = await mkdtemp(join(tmpdir(), 'hotline-bench-intake-'));
-    const cpuProfDir = o.cpuProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-intake-prof-')) : undefined;
+    const scratch = await benchScratch('intake', o.cpuProf);
+    const { prefix, dataDir } = scratch;
     // As `hotline-gateway apikey create` would: the key's hash in the keys file, which every replica loads at start.
     const apiKeysFile = join(dataDir, 'api-keys.json');
     const { key: apiKey, entry } = createApiKey({ name: 'intake benchmark', scopes: ['submit'], rateLimitPerMinute: MAX_RATE_LIMIT_PER_MINUTE });
@@ -60,7 +56,7 @@ export function runIntakeBench(args: readonly string[]): Promise<void> {
     try {
       for (let replica = 0; replica < o.processes; replica++) {
         const label = o.processes === 1 ? 'intake subject' : `intake subject ${replica + 1}`;
-        replicas.push(await startSubject<IntakeSubjectInfo>(SUBJECT_FILE, settingsOf(replica), { label, ...(cpuProfDir === undefined ? {} : { cpuProfDir }) }));
+        replicas.push(await startSubject<IntakeSubjectInfo>(SUBJECT_FILE, settingsOf(replica), { label, ...scratch.profiling }));
       }
       const subject = subjectGroup(replicas);
       const first = replicas[0] as SubjectHandle<IntakeSubjectInfo>;
@@ -117,10 +113,7 @@ export function runIntakeBench(args: readonly string[]): Promise<void> {
       redis.close();
       await Promise.all(clients.map((c) => c.close()));
       await Promise.all(replicas.map((r) => r.close()));
-      const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
-      await rm(dataDir, { recursive: true, force: true });
-      progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
-      if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);
+      await scratch.remove(progress);
     }
 
     progress(`raw queue.add baseline with ${payloads.length} of the gateway's jobs...`);

@@ -1,5 +1,8 @@
 // Command-line options of `npm run bench -- ivr`, shared by the parent and the subject processes.
 
+import { parseArgs } from '../shared/parse-args.js';
+import type { FlagSpec } from '../shared/parse-args.js';
+
 export interface IvrBenchOptions {
   /** Calls held at once in the hold phase. */
   readonly calls: number;
@@ -26,34 +29,15 @@ export const USAGE = `usage: npm run bench -- ivr [options]
   --json             print the results as JSON instead of a table
 `;
 
-export class BenchUsageError extends Error {
-  readonly code = 'BENCH_USAGE';
-}
-
-const NUMERIC: Record<string, keyof Omit<IvrBenchOptions, 'json'>> = {
-  '--calls': 'calls',
-  '--ramp': 'rampMs',
-  '--hold': 'holdMs',
-  '--duration': 'durationMs',
-  '--concurrency': 'concurrency',
+const FLAGS: Record<string, FlagSpec<IvrBenchOptions>> = {
+  '--calls': { key: 'calls', kind: 'positive-int' },
+  '--ramp': { key: 'rampMs', kind: 'positive-int' },
+  '--hold': { key: 'holdMs', kind: 'positive-int' },
+  '--duration': { key: 'durationMs', kind: 'positive-int' },
+  '--concurrency': { key: 'concurrency', kind: 'positive-int' },
+  '--json': { key: 'json', kind: 'switch' },
 };
 
 export function parseIvrOptions(args: readonly string[]): IvrBenchOptions | 'help' {
-  const options: { -readonly [K in keyof IvrBenchOptions]: IvrBenchOptions[K] } = { ...DEFAULTS };
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--json') {
-      options.json = true;
-      continue;
-    }
-    const [flag, inline] = arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
-    const key = NUMERIC[flag as string];
-    if (key === undefined) throw new BenchUsageError(`unknown option "${arg}"`);
-    const raw = inline ?? args[++i];
-    const value = raw === undefined ? NaN : Number(raw);
-    if (!Number.isSafeInteger(value) || value < 1) throw new BenchUsageError(`${flag} needs a positive integer, got ${raw === undefined ? 'nothing' : `"${raw}"`}`);
-    options[key] = value;
-  }
-  return options;
+  return parseArgs(args, DEFAULTS, FLAGS);
 }

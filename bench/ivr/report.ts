@@ -1,16 +1,12 @@
 // Figures, ratios and verdicts of the IVR benchmark. A report, not a test: a missed target is printed as FAIL
 // but does not change the exit code.
 
+import { ms, ratio, reportText } from '../shared/format.js';
+import type { Verdict } from '../shared/format.js';
 import type { IvrBenchOptions } from './options.js';
 import type { SubjectResult } from './subject-process.js';
 
 export const TARGETS = { heldCalls: 1000, p99Ms: 50, bytesPerCall: 100 * 1024, throughputRatio: 0.8 } as const;
-
-export interface Verdict {
-  readonly target: string;
-  readonly measured: string;
-  readonly pass: boolean;
-}
 
 export interface IvrReport {
   readonly options: IvrBenchOptions;
@@ -23,7 +19,6 @@ export interface IvrReport {
   readonly notes: readonly string[];
 }
 
-const ms = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(2)} ms`);
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 export function buildReport(options: IvrBenchOptions, gateway: SubjectResult, baseline: SubjectResult): IvrReport {
@@ -53,14 +48,8 @@ export function buildReport(options: IvrBenchOptions, gateway: SubjectResult, ba
   return { options, gateway, baseline, gatewayOwnBytesPerCall, throughputRatio, verdicts, notes };
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')).join('\n');
-}
-
 export function formatReport(report: IvrReport): string {
   const { gateway: g, baseline: b } = report;
-  const ratio = (x: number | null, y: number | null): string => (x === null || y === null || y === 0 ? 'n/a' : `${(x / y).toFixed(2)} x`);
   const rows = [
     ['', 'gateway', 'baseline', 'gateway/baseline'],
     ['throughput, calls/s', g.throughput.callsPerSecond.toFixed(1), b.throughput.callsPerSecond.toFixed(1), ratio(g.throughput.callsPerSecond, b.throughput.callsPerSecond)],
@@ -76,17 +65,9 @@ export function formatReport(report: IvrReport): string {
     ['loaded: event->command p99', ms(g.throughput.p99Ms), ms(b.throughput.p99Ms), ''],
   ];
   const o = report.options;
-  const lines = [
-    '',
+  const heading = [
     `IVR benchmark: ${o.calls} calls held (placed over ${o.rampMs} ms, all in the greeting together for ${o.holdMs} ms), then ${o.durationMs} ms of throughput at ${o.concurrency} concurrent calls`,
     'Menu: greeting -> 2 (consultation queue) or 3, 2 (complaint, environment) -> queue variables -> continue in the dialplan',
-    '',
-    table(rows),
-    '',
-    ...report.verdicts.map((v) => `${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.measured}`),
-    '',
-    ...report.notes.map((n) => `note: ${n}`),
-    '',
   ];
-  return lines.join('\n');
+  return reportText(heading, rows, report.verdicts, report.notes);
 }

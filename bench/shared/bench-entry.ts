@@ -1,7 +1,7 @@
 // The common start of every benchmark: parse the options (usage errors print the usage and exit 2, `--help`
 // prints it), then run with a progress printer that stays quiet under `--json`.
 
-import { BenchUsageError } from '../ivr/options.js';
+import { BenchUsageError } from './parse-args.js';
 
 export async function benchEntry<Options extends { readonly json: boolean }>(
   args: readonly string[],

@@ -1,5 +1,5 @@
-// Report formatting shared by the intake and channels benchmarks, in the IVR report's style: a right-aligned
-// table, then PASS/FAIL lines, then notes explaining each figure.
+// Report formatting shared by the benchmarks: a heading, a right-aligned table, then PASS/FAIL lines, then notes
+// explaining each figure.
 
 export interface Verdict {
   readonly target: string;
@@ -36,4 +36,9 @@ export function noteLines(notes: readonly string[]): string[] {
     out.push(line);
   }
   return out;
+}
+
+/** The whole printed report: heading lines, the table (first row the column names), verdicts and notes. */
+export function reportText(heading: readonly string[], rows: readonly (readonly string[])[], verdicts: readonly Verdict[], notes: readonly string[]): string {
+  return ['', ...heading, '', table(rows), '', ...verdictLines(verdicts), '', ...noteLines(notes), ''].join('\n');
 }

@@ -1,9 +1,10 @@
-// Command-line parsing shared by the intake and channels benchmarks: `--flag value`, `--flag=value` and bare
-// switches, each wrong one named in the error.
+// Command-line parsing shared by the benchmarks: `--flag value`, `--flag=value` and bare switches, each wrong one
+// named in the error.
 
-import { BenchUsageError } from '../ivr/options.js';
-
-export { BenchUsageError };
+/** A wrong command line: the benchmark prints the message and its usage and exits with 2 (see bench-entry.ts). */
+export class BenchUsageError extends Error {
+  readonly code = 'BENCH_USAGE';
+}
 
 export type FlagSpec<T> =
   | { readonly key: keyof T; readonly kind: 'positive-int' }

@@ -6,9 +6,11 @@ import { cpuBudgetNote } from '../../../bench/shared/cpu-budget.js';
 import { describe, expect, it } from 'vitest';
 import { parseChannelsOptions } from '../../../bench/channels/options.js';
 import { parseIntakeOptions, DEFAULTS as INTAKE_DEFAULTS } from '../../../bench/intake/options.js';
+import { parseIvrOptions, DEFAULTS as IVR_DEFAULTS } from '../../../bench/ivr/options.js';
 import { citizenRequest } from '../../../bench/shared/citizen-requests.js';
 import { closedLoop } from '../../../bench/shared/closed-loop.js';
 import { BenchUsageError } from '../../../bench/shared/parse-args.js';
+import { DEFAULT_SMTP_MAX_CLIENTS } from '../../../src/adapters/email/start-email-channel.js';
 import { SUBMISSION_REQUEST_SCHEMA } from '../../../src/adapters/http/api-v1/api-v1-schemas.js';
 import { submitRequestFor } from '../../../src/adapters/http/api-v1/submission-request.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
@@ -36,6 +38,13 @@ describe('bench options', () => {
     expect(() => parseIntakeOptions(['--concurrency'])).toThrow('--concurrency needs a positive integer, got nothing');
     expect(() => parseIntakeOptions(['--log-level', 'loud'])).toThrow(/--log-level needs one of .*info.*, got "loud"/);
     expect(() => parseIntakeOptions(['--json=yes'])).toThrow('--json takes no value');
+    expect(() => parseChannelsOptions(['--smtp-connections', String(DEFAULT_SMTP_MAX_CLIENTS + 1)])).toThrow(BenchUsageError);
+    expect(() => parseIvrOptions(['--calls', '-3'])).toThrow('--calls needs a positive integer, got "-3"');
+  });
+
+  it('parses the IVR options with the same parser', () => {
+    expect(parseIvrOptions(['--calls=50', '--json'])).toEqual({ ...IVR_DEFAULTS, calls: 50, json: true });
+    expect(parseChannelsOptions(['--smtp-connections', String(DEFAULT_SMTP_MAX_CLIENTS)])).toMatchObject({ smtpConnections: DEFAULT_SMTP_MAX_CLIENTS });
   });
 });
 

@@ -1,0 +1,63 @@
+// What every gateway subject starts with, wired as src/main.ts wires it: the config from the environment with the
+// run's own Redis, prefix, DATA_DIR and LOG_LEVEL (production defaults otherwise), the logger, the real durable
+// intake (Redis, BullMQ, spool) behind MeteredIntake as every channel submits through it, the content store, and
+// the HTTP server. The subject registers its channels' routes and listens.
+
+import { join } from 'node:path';
+import { ContentStore } from '../../src/adapters/attachments/content-store.js';
+import { buildHttpServer } from '../../src/adapters/http/index.js';
+import type { HttpServer } from '../../src/adapters/http/index.js';
+import { createIntake, intakeOptionsFrom } from '../../src/adapters/intake/create-intake.js';
+import type { CreatedIntake } from '../../src/adapters/intake/create-intake.js';
+import { createLogger } from '../../src/adapters/log/index.js';
+import type { Logger } from '../../src/adapters/log/index.js';
+import { GatewayMetrics } from '../../src/adapters/metrics/index.js';
+import type { Log } from '../../src/app/app-ports.js';
+import { MeteredIntake } from '../../src/app/intake/metered-intake.js';
+import { parseConfig } from '../../src/config/index.js';
+import type { Config, LogLevel } from '../../src/config/index.js';
+import { GATEWAY_VERSION } from '../../src/main.js';
+
+export interface GatewayCoreSettings {
+  readonly redisUrl: string;
+  /** INTAKE_PREFIX of this run (random; the parent removes its keys afterwards). */
+  readonly prefix: string;
+  /** DATA_DIR of this run (a temporary folder). */
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+}
+
+export interface GatewayCore {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly intake: CreatedIntake;
+  /** What the channels submit to: the intake, counted in /metrics as in production. */
+  readonly submissions: MeteredIntake;
+  readonly attachments: ContentStore;
+  readonly http: HttpServer;
+}
+
+/** `env`: the subject's own settings on top of the run's (API_KEYS_FILE, WECHAT_*, SMTP_ACCEPT...). */
+export async function startGatewayCore(settings: GatewayCoreSettings, env: Readonly<Record<string, string>> = {}): Promise<GatewayCore> {
+  const config = parseConfig({
+    ...process.env,
+    REDIS_URL: settings.redisUrl,
+    DATA_DIR: settings.dataDir,
+    INTAKE_PREFIX: settings.prefix,
+    LOG_LEVEL: settings.logLevel,
+    ...env,
+  });
+  const log = createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
+  const metrics = new GatewayMetrics();
+  const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
+  await attachments.sweepTemp();
+  const intake = await createIntake(intakeOptionsFrom(config, log as Log));
+  const http = buildHttpServer({
+    log,
+    metrics,
+    readiness: () => ({ intake: intake.connected() }),
+    trustProxy: config.http.trustProxy,
+    openApi: { version: GATEWAY_VERSION },
+  });
+  return { config, log, intake, submissions: new MeteredIntake(intake.intake, metrics), attachments, http };
+}
