@@ -306,7 +306,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           ...(config.email.tls === null ? {} : { tlsCertPath: config.email.tls.certPath, tlsKeyPath: config.email.tls.keyPath }),
           ...(config.email.relay === null ? {} : { relayUrl: config.email.relay.url, mailFrom: config.email.relay.from }),
         });
-  if (email !== null) log.info({ port: email.port }, 'SMTP server listening');
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
