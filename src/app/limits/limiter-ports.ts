@@ -1,0 +1,28 @@
+// Fair-use counters as the application sees them. Every replica of the gateway counts against the same numbers
+// (the adapter keeps them in Redis), so N replicas do not give a caller, a key or a guesser N budgets.
+
+/** One counter: `key` names who and what is counted (`proof:ticket:<ticket>`, `submit:ip:<ip>`, `call:hour:<number>`). */
+export interface LimitRule {
+  readonly key: string;
+  /** Hits allowed per window; the next one is refused until the window ends. */
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export interface LimitVerdict {
+  readonly allowed: boolean;
+  /** Hits counted in the current window, this one included (when it was counted). */
+  readonly count: number;
+  readonly limit: number;
+  /** Whole seconds until the window ends (at least 1); what a `Retry-After` says. */
+  readonly retryAfterSeconds: number;
+}
+
+export interface Limiter {
+  /** Counts one hit against every rule at once; refused when any rule is over its limit (the first such is reported). */
+  hit(rules: readonly LimitRule[]): Promise<LimitVerdict>;
+  /** Where the rules stand, counting nothing (e.g. "is this ticket locked for wrong proofs?"). */
+  peek(rules: readonly LimitRule[]): Promise<LimitVerdict>;
+  /** Forgets the counters (a supervisor lifting a block, a correct proof after wrong ones does not reset). */
+  reset(keys: readonly string[]): Promise<void>;
+}
