@@ -125,6 +125,13 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
     description: 'Key prefix of the `intake` queue and its records; used as a Redis Cluster hash tag (`{hotline}`), so all intake keys live in one slot.',
   },
   {
+    name: 'CASE_SECRET',
+    default: null,
+    description:
+      'The secret ticket numbers and PINs are made with (at least 32 characters; every replica the same). Unset: the first gateway creates one in Redis (`{INTAKE_PREFIX}:case-secret`) and all use it. Changing it makes the PINs already given out wrong.',
+    secret: true,
+  },
+  {
     name: 'INTAKE_TICKET_BLOCK',
     default: DEFAULTS.INTAKE_TICKET_BLOCK,
     description: 'Ticket numbers leased from Redis at a time; the lease lets the gateway keep issuing tickets while Redis is unreachable (10-1000000).',

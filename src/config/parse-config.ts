@@ -226,7 +226,10 @@ function readIntake(r: EnvReader): IntakeConfig {
   if (recordRetentionMs < idempotencyTtlMs) {
     r.reject('INTAKE_RECORD_RETENTION', r.raw('INTAKE_RECORD_RETENTION') ?? DEFAULTS.INTAKE_RECORD_RETENTION, `expected at least INTAKE_IDEMPOTENCY_TTL (${idempotencyTtlMs / 1000} s)`);
   }
+  const caseSecret = r.raw('CASE_SECRET');
+  if (caseSecret !== undefined && caseSecret.length < 32) r.reject('CASE_SECRET', caseSecret, 'expected at least 32 characters (e.g. `openssl rand -hex 32`)');
   return {
+    ...(caseSecret === undefined ? {} : { caseSecret }),
     dataDir: r.string('DATA_DIR', DEFAULTS.DATA_DIR, path, 'a folder path'),
     // The prefix becomes a Redis Cluster hash tag `{prefix}`: braces or a colon inside it would break the tag.
     prefix: r.string('INTAKE_PREFIX', DEFAULTS.INTAKE_PREFIX, /^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),

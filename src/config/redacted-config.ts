@@ -9,6 +9,7 @@ export function redactedConfig(config: Config): Config {
   return {
     ...config,
     redis: { url: maskUrlCredentials(config.redis.url) },
+    intake: config.intake.caseSecret === undefined ? config.intake : { ...config.intake, caseSecret: REDACTED },
     ari: config.ari.simulated ? config.ari : { ...config.ari, password: REDACTED },
     ami: config.ami.simulated ? config.ami : { ...config.ami, secret: REDACTED },
     email: config.email === null ? null : { ...config.email, relay: config.email.relay === null ? null : { ...config.email.relay, url: maskUrlCredentials(config.email.relay.url) } },

@@ -55,6 +55,8 @@ export interface IntakeConfig {
   readonly dataDir: string;
   readonly prefix: string;
   readonly ticketBlock: number;
+  /** `CASE_SECRET`, or `undefined` for the secret kept in Redis. */
+  readonly caseSecret?: string;
   readonly idempotencyTtlMs: number;
   /** A record is deleted this long after its last change (receipt, status update, rating). */
   readonly recordRetentionMs: number;

@@ -6,6 +6,8 @@ import type { Config } from '../../config/index.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Log } from '../../app/app-ports.js';
+import { CachedCaseKeys } from '../../app/access/case-keys.js';
+import type { CaseKeySource } from '../../app/access/case-keys.js';
 import { IntakeService } from '../../app/intake/intake-service.js';
 import { RecordRetention } from '../../app/intake/record-retention.js';
 import type { ExpiringFiles } from '../../app/intake/record-retention.js';
@@ -14,6 +16,7 @@ import type { Clock } from '../../app/ports.js';
 import { systemClock } from '../../app/ports.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
 import { BullmqIntakeQueue } from './bullmq-intake-queue.js';
+import { ConfiguredCaseSecret, RedisCaseSecret } from './case-secret.js';
 import type { RemoveFinishedJobs } from './bullmq-intake-queue.js';
 import { FileSpool } from './file-spool.js';
 import { INTAKE_QUEUE_NAME, IntakeKeys } from './intake-keys.js';
@@ -32,6 +35,8 @@ export interface CreateIntakeOptions {
   readonly log: Log;
   /** Ticket numbers reserved per Redis round trip (default 1000). */
   readonly ticketBlock?: number;
+  /** `CASE_SECRET`: the secret behind tickets and PINs; unset, one kept in Redis (`{prefix}:case-secret`) is used. */
+  readonly caseSecret?: string;
   /** How long a dedup key is remembered, also after its job was removed (`INTAKE_IDEMPOTENCY_TTL`, default 30 days). */
   readonly idempotencyTtlMs?: number;
   /** Records unchanged this long are deleted (`INTAKE_RECORD_RETENTION`, default 400 days). */
@@ -61,6 +66,8 @@ export interface CreateIntakeOptions {
 
 export interface CreatedIntake {
   readonly intake: IntakeService;
+  /** The keys tickets and PINs are made with (the same on every replica). */
+  readonly caseKeys: CaseKeySource;
   /** The BullMQ queue name (`intake`); its key prefix is `queuePrefix`. */
   readonly queueName: string;
   readonly queuePrefix: string;
@@ -101,6 +108,7 @@ export function intakeOptionsFrom(config: Pick<Config, 'redis' | 'intake'>, log:
     // `createIntake` names the component itself: a child here too would print `component` twice on every line.
     log,
     ticketBlock: config.intake.ticketBlock,
+    ...(config.intake.caseSecret === undefined ? {} : { caseSecret: config.intake.caseSecret }),
     idempotencyTtlMs: config.intake.idempotencyTtlMs,
     recordRetentionMs: config.intake.recordRetentionMs,
   };
@@ -133,8 +141,12 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
     },
     log,
   );
+  const caseKeys = new CachedCaseKeys(
+    options.caseSecret === undefined ? new RedisCaseSecret(storeConnection, keys.caseSecret) : new ConfiguredCaseSecret(options.caseSecret),
+  );
   const tickets = new TicketLease(
     new RedisTicketBlocks(storeConnection, keys.ticketSequence),
+    caseKeys,
     { blockSize: ticketBlock, retryAfterSeconds },
     clock,
     log,
@@ -181,6 +193,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
 
   return {
     intake,
+    caseKeys,
     queueName: INTAKE_QUEUE_NAME,
     queuePrefix: keys.bullPrefix,
     connected: () => storeConnection.status === 'ready' && queueConnection.status === 'ready',

@@ -37,6 +37,8 @@ export class IntakeKeys {
   /** BullMQ's `prefix` option: the queue's keys are `{prefix}:intake:...`. */
   readonly bullPrefix: string;
   readonly ticketSequence: string;
+  /** The secret behind ticket numbers and PINs when `CASE_SECRET` is not set (see `case-secret.ts`). */
+  readonly caseSecret: string;
   readonly byTime: string;
   /** Every record's id, scored by its last change: what the retention sweep reads. */
   readonly byChange: string;
@@ -47,6 +49,7 @@ export class IntakeKeys {
     if (!PREFIX_PATTERN.test(prefix)) throw new IntakePrefixError(prefix);
     this.bullPrefix = `{${prefix}}`;
     this.ticketSequence = this.key('ticket-seq');
+    this.caseSecret = this.key('case-secret');
     this.byTime = this.key('idx:time');
     this.pendingClaims = this.key('idem-pending');
     this.byChange = this.key('idx:changed');

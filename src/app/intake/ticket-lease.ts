@@ -1,8 +1,10 @@
 // Tickets come from leased blocks of a shared sequence, so that a citizen still gets a ticket while Redis is down
 // (the submission goes to the spool) and no ticket is ever issued twice, not even after a restart: a block that was
-// not used up when the gateway stopped is simply lost.
+// not used up when the gateway stopped is simply lost. Each sequence number goes through the keyed permutation of
+// `ticket-cipher.ts`, so tickets cannot be walked; the keys are loaded with the first block.
 
-import { ticketFromSequence } from '../../domain/intake/ticket.js';
+import { scrambledTicket } from '../../domain/access/ticket-cipher.js';
+import type { CaseKeys, CaseKeySource } from '../access/case-keys.js';
 import type { Log } from '../app-ports.js';
 import type { Clock } from '../ports.js';
 import type { SequenceBlocks, TicketSource } from './durable-intake-ports.js';
@@ -26,9 +28,11 @@ export class TicketLease implements TicketSource {
   private readonly blocks: Block[] = [];
   private reserving: Promise<void> | null = null;
   private refillNotBefore = 0;
+  private keys: CaseKeys | null = null;
 
   constructor(
     private readonly source: SequenceBlocks,
+    private readonly keySource: CaseKeySource,
     private readonly options: TicketLeaseOptions,
     private readonly clock: Clock,
     private readonly log: Log,
@@ -51,9 +55,10 @@ export class TicketLease implements TicketSource {
   async take(): Promise<string> {
     for (;;) {
       const seq = this.takeLeased();
-      if (seq !== null) {
+      // A block is only leased together with the keys (see `reserveBlock`).
+      if (seq !== null && this.keys !== null) {
         this.refillWhenLow();
-        return ticketFromSequence(seq);
+        return scrambledTicket(seq, this.keys.ticketPrf);
       }
       try {
         await this.reserve();
@@ -94,7 +99,8 @@ export class TicketLease implements TicketSource {
 
   private async reserveBlock(): Promise<void> {
     const size = this.options.blockSize;
-    const last = await this.source.reserve(size);
+    const [last, keys] = await Promise.all([this.source.reserve(size), this.keySource.load()]);
+    this.keys = keys;
     if (!Number.isSafeInteger(last) || last < size) {
       throw new RangeError(`ticket sequence returned ${last} for a block of ${size}: the sequence is corrupt`);
     }

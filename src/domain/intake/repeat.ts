@@ -25,7 +25,7 @@ export function contactKeys(contact: Contact): string[] {
   return keys;
 }
 
-function phoneKey(phone: string): string {
+export function phoneKey(phone: string): string {
   const plus = phone.trim().startsWith('+');
   let digits = phone.replace(/[^0-9]/g, '');
   if (digits === '') return '';
