@@ -17,6 +17,12 @@ import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
+import { ProvenCaseAccess } from '../../../src/app/access/case-access.js';
+import type { CaseAccess } from '../../../src/app/access/case-access-ports.js';
+import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
+import type { Limiter } from '../../../src/app/limits/limiter-ports.js';
+import { systemClock } from '../../../src/app/ports.js';
+import { constantTimeEqual } from '../../../src/adapters/http/web-form/constant-time-equal.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { capturedLogger } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
@@ -25,6 +31,7 @@ import { REDIS_URL } from '../../support/redis.js';
 export interface WebFormHarness {
   readonly url: string;
   readonly intake: Intake;
+  readonly access: CaseAccess;
   readonly attachments: ContentStore;
   readonly queue: Queue;
   /** Everything logged, as text. */
@@ -38,6 +45,8 @@ export interface HarnessOptions {
   readonly limits?: WebFormDeps['limits'];
   readonly rateLimit?: WebFormDeps['rateLimit'];
   readonly intake?: (real: Intake) => Intake;
+  /** Where wrong proofs are counted (default: this harness's own memory). */
+  readonly limiter?: Limiter;
 }
 
 export async function startWebForm(options: HarnessOptions = {}): Promise<WebFormHarness> {
@@ -50,12 +59,21 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 8 * 1024 * 1024 });
   const intake = options.intake === undefined ? created.intake : options.intake(created.intake);
   const server = buildHttpServer({ log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
-  server.register(webFormRoutes({ intake, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
+  const access = new ProvenCaseAccess({
+    intake,
+    keys: created.caseKeys,
+    limiter: options.limiter ?? new MemoryLimiter(systemClock),
+    sameSecret: constantTimeEqual,
+    clock: systemClock,
+    log,
+  });
+  server.register(webFormRoutes({ intake, access, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
   const { url } = await server.listen(0, '127.0.0.1');
   const queue = new Queue<Submission>(created.queueName, { connection: { url: REDIS_URL }, prefix: created.queuePrefix });
   return {
     url,
     intake,
+    access,
     attachments,
     queue,
     logText: logs.text,

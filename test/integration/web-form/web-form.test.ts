@@ -70,7 +70,7 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
   });
 
   describe('submitting', () => {
-    it('queues a JSON submission and answers only the ticket and time', async () => {
+    it('queues a JSON submission and answers only the ticket, its PIN and the time', async () => {
       const key = randomUUID();
       const response = await postJson(h, {
         idempotencyKey: key,
@@ -87,8 +87,9 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
       expect(response.status).toBe(201);
       expect(response.headers.get('cache-control')).toBe('no-store');
       const body = await json(response);
-      expect(Object.keys(body).sort()).toEqual(['receivedAt', 'ticket']);
-      expect(body['ticket']).toMatch(/^[0-9]{9,20}$/);
+      expect(Object.keys(body).sort()).toEqual(['pin', 'receivedAt', 'ticket']);
+      expect(body['ticket']).toMatch(/^[0-9]{12}$/);
+      expect(body['pin']).toMatch(/^[0-9]{6}$/);
 
       const job = await h.jobFor(key);
       expect(job).toBeDefined();
@@ -249,63 +250,80 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
   });
 
   describe('status and rating', () => {
-    async function submitted(text: string, contact: Record<string, string> = { phone: '13900139000' }): Promise<{ ticket: string; id: string }> {
+    async function submitted(text: string, contact: Record<string, string> = { phone: '13900139000' }): Promise<{ ticket: string; pin: string; id: string }> {
       const key = randomUUID();
       const response = await postJson(h, { idempotencyKey: key, text, ...contact });
-      const { ticket } = (await response.json()) as { ticket: string };
+      const { ticket, pin } = (await response.json()) as { ticket: string; pin: string };
       const job = await h.jobFor(key);
-      return { ticket, id: job?.data.id ?? '' };
+      return { ticket, pin, id: job?.data.id ?? '' };
     }
 
     function rate(ticket: string, body: unknown): Promise<Response> {
       return fetch(`${h.url}/form/rating/${ticket}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     }
 
-    async function resolvedRequest(text: string, contact?: Record<string, string>): Promise<{ ticket: string; id: string }> {
+    async function resolvedRequest(text: string, contact?: Record<string, string>): Promise<{ ticket: string; pin: string; id: string }> {
       const request = await submitted(text, contact);
       await h.intake.updateStatus(request.id, { status: 'resolved', at: new Date().toISOString(), note: '已处理' });
       return request;
     }
 
-    it('shows where a request stands, without personal data', async () => {
-      const { ticket, id } = await submitted('垃圾站异味严重');
-      const first = await fetch(`${h.url}/form/status/${ticket}`);
+    it('shows where a request stands to whoever gives its PIN or contact digits, without personal data', async () => {
+      const { ticket, pin, id } = await submitted('垃圾站异味严重');
+      expect(pin).toMatch(/^[0-9]{6}$/);
+      const first = await status(h, ticket, pin);
       expect(first.status).toBe(200);
+      expect(first.headers.get('cache-control')).toBe('no-store');
       const view = await json(first);
       expect(view).toMatchObject({ ticket, status: 'received', canRate: false });
       expect(view['history']).toEqual([{ status: 'received', at: view['receivedAt'] }]);
       await h.intake.updateStatus(id, { status: 'in_progress', at: new Date().toISOString(), note: '已转朝阳区城管', agency: '朝阳区城管委' });
-      const later = await json(await fetch(`${h.url}/form/status/${ticket}`));
+      const later = await json(await status(h, ticket, ' 90-00 '));
       expect(later).toMatchObject({ status: 'in_progress' });
       expect((later['history'] as unknown[]).at(-1)).toMatchObject({ status: 'in_progress', note: '已转朝阳区城管' });
       const text = JSON.stringify(later);
-      for (const secret of [id, '13900139000', '垃圾站', '朝阳区城管委']) expect(text).not.toContain(secret);
+      for (const secret of [id, '13900139000', '垃圾站', '朝阳区城管委', pin]) expect(text).not.toContain(secret);
     });
 
-    it('answers 400 for a malformed ticket and 404 for an unknown one', async () => {
-      const valid = ticketFromSequence(4321);
-      const wrongCheckDigit = `${valid.slice(0, -1)}${(Number(valid.at(-1)) + 1) % 10}`;
-      for (const bad of ['12345', 'abcdefghij', wrongCheckDigit, `${valid}%20`]) {
-        const response = await fetch(`${h.url}/form/status/${bad}`);
+    it('shows nothing to a ticket alone: there is no GET of a case any more', async () => {
+      const { ticket } = await submitted('井盖松动');
+      const bare = await fetch(`${h.url}/form/status/${ticket}`);
+      expect(bare.status).toBe(404);
+      expect(await bare.text()).not.toContain('received');
+    });
+
+    it('answers 400 for a malformed ticket or proof, and the same 404 for an unknown ticket and a wrong proof', async () => {
+      const { ticket, pin } = await submitted('路面塌陷');
+      const wrongCheckDigit = `${ticket.slice(0, -1)}${(Number(ticket.at(-1)) + 1) % 10}`;
+      for (const bad of ['12345', 'abcdefghij', wrongCheckDigit, `${ticket}%20`]) {
+        const response = await status(h, bad, pin);
         expect(response.status, bad).toBe(400);
         expect(await json(response)).toMatchObject({ field: 'ticket' });
       }
-      const unknown = await fetch(`${h.url}/form/status/${ticketFromSequence(987_654_321)}`);
+      for (const proof of ['', '12', '1234567', 'letters']) {
+        const response = await status(h, ticket, proof);
+        expect(response.status, proof).toBe(400);
+        expect(await json(response)).toMatchObject({ field: 'proof', code: 'invalid' });
+      }
+      const unknown = await status(h, ticketFromSequence(987_654_321), pin);
+      const wrong = await status(h, ticket, pin === '000000' ? '000001' : '000000');
       expect(unknown.status).toBe(404);
-      expect(await json(unknown)).toMatchObject({ code: 'not_found' });
+      expect(wrong.status).toBe(404);
+      // One answer for both, so a stranger cannot even tell which tickets exist.
+      expect(await json(unknown)).toEqual(await json(wrong));
     });
 
     it('takes one rating from the requester, only once the request is resolved or closed', async () => {
-      const { ticket, id } = await submitted('人行道被占用');
+      const { ticket, pin, id } = await submitted('人行道被占用');
 
-      const early = await rate(ticket, { score: 5, proof: '9000' });
+      const early = await rate(ticket, { score: 5, proof: pin });
       expect(early.status).toBe(409);
       expect(await json(early)).toMatchObject({ code: 'not_rateable' });
 
       await h.intake.updateStatus(id, { status: 'resolved', at: new Date().toISOString(), note: '已清理' });
-      const status = await json(await fetch(`${h.url}/form/status/${ticket}`));
-      expect(status).toMatchObject({ status: 'resolved', canRate: true });
-      expect(status).not.toHaveProperty('ratingRefusal');
+      const view = await json(await status(h, ticket, pin));
+      expect(view).toMatchObject({ status: 'resolved', canRate: true });
+      expect(view).not.toHaveProperty('ratingRefusal');
 
       const invalid = await rate(ticket, { score: 9, proof: '9000' });
       expect(invalid.status).toBe(400);
@@ -317,51 +335,46 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
       expect(await json(rated)).toMatchObject({ ticket, score: 4 });
       expect((await h.intake.get(id))?.rating).toMatchObject({ score: 4, comment: '处理及时' });
 
-      const again = await rate(ticket, { score: 1, proof: '9000' });
+      const again = await rate(ticket, { score: 1, proof: pin });
       expect(again.status).toBe(409);
       expect(await json(again)).toMatchObject({ code: 'already_rated' });
       expect((await h.intake.get(id))?.rating?.score).toBe(4);
-      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ canRate: false, ratingRefusal: 'already_rated' });
+      expect(await json(await status(h, ticket, pin))).toMatchObject({ canRate: false, ratingRefusal: 'already_rated' });
 
       expect((await rate(ticketFromSequence(987_654_321), { score: 3, proof: '9000' })).status).toBe(404);
     });
 
-    it('refuses a rating with the wrong proof, and the request stays unrated and rateable', async () => {
+    it('refuses a rating with the wrong proof, saying nothing of what would be right, and logs no secret', async () => {
       const { ticket, id } = await resolvedRequest('小区垃圾无人清运', { phone: '137 1234 5678' });
       const answers = new Set<string>();
-      for (const proof of ['5679', '1234', '1371', 'someone@example.cn']) {
+      for (const proof of ['5679', '1234', '111111', 'someone@example.cn']) {
         const wrong = await rate(ticket, { score: 1, comment: '很差', proof });
-        expect(wrong.status, proof).toBe(403);
+        expect(wrong.status, proof).toBe(404);
         expect(wrong.headers.get('cache-control')).toBe('no-store');
         const body = await json(wrong);
-        expect(body, proof).toMatchObject({ code: 'proof_mismatch', field: 'proof' });
-        expect(typeof body['error']).toBe('string');
+        expect(body, proof).toMatchObject({ code: 'not_found', field: 'proof' });
         answers.add(JSON.stringify(body));
       }
-      // One answer for every wrong proof: it says nothing of what would have been right, nor of which kind applies.
       expect(answers.size).toBe(1);
       expect([...answers][0]).not.toMatch(/5678|13712345678/);
       expect((await h.intake.get(id))?.rating).toBeUndefined();
-      expect(await json(await fetch(`${h.url}/form/status/${ticket}`))).toMatchObject({ canRate: true });
 
-      // Logged for whoever watches for guessing, without the proof or the contact.
-      const logs = h.logText();
-      expect(logs).toContain('web form rating refused');
-      const refusals = logs.split('\n').filter((line) => line.includes('web form rating refused') && line.includes(ticket));
+      const refusals = h.logText().split('\n').filter((line) => line.includes('case access refused') && line.includes(ticket));
       expect(refusals).toHaveLength(4);
-      for (const line of refusals) for (const secret of ['5679', '1234', '5678', '13712345678', 'someone@example.cn']) expect(line).not.toContain(secret);
-      expect(refusals.some((line) => line.includes('"proofKind":"email"'))).toBe(true);
+      for (const line of refusals) for (const secret of ['5679', '1234', '111111', '5678', '13712345678', 'someone@example.cn']) expect(line).not.toContain(secret);
+      expect(refusals.some((line) => line.includes('"email"'))).toBe(true);
 
       expect((await rate(ticket, { score: 5, proof: '5678' })).status).toBe(201);
     });
 
     it('takes no more proofs for a ticket after five wrong ones that day, not even the right one', async () => {
-      const { ticket, id } = await resolvedRequest('楼道灯坏了', { phone: '137 1234 5678' });
-      for (const proof of ['0001', '0002', '0003', '0004', '0005']) expect((await rate(ticket, { score: 1, proof })).status, proof).toBe(403);
-      const locked = await rate(ticket, { score: 5, proof: '5678' });
-      expect(locked.status).toBe(429);
-      expect(await json(locked)).toMatchObject({ code: 'too_many_attempts', field: 'proof' });
-      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+      const { ticket, pin, id } = await resolvedRequest('楼道灯坏了', { phone: '137 1234 5678' });
+      for (const proof of ['0001', '0002', '0003', '0004', '0005']) expect((await rate(ticket, { score: 1, proof })).status, proof).toBe(404);
+      for (const locked of [await rate(ticket, { score: 5, proof: pin }), await status(h, ticket, pin)]) {
+        expect(locked.status).toBe(429);
+        expect(await json(locked)).toMatchObject({ code: 'too_many_attempts', field: 'proof' });
+        expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(23 * 3600);
+      }
       expect((await h.intake.get(id))?.rating).toBeUndefined();
       // Another request's proofs are counted apart.
       const other = await resolvedRequest('井盖缺失', { phone: '137 1234 5678' });
@@ -380,25 +393,76 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
 
     it('takes the e-mail address given with the request as proof, in any case', async () => {
       const { ticket, id } = await resolvedRequest('The bus stop shelter has a broken pane', { email: 'Resident@Example.cn' });
-      expect((await rate(ticket, { score: 5, proof: '0000' })).status).toBe(403);
+      expect((await rate(ticket, { score: 5, proof: '0000' })).status).toBe(404);
       const rated = await rate(ticket, { score: 5, proof: '  RESIDENT@example.CN ' });
       expect(rated.status).toBe(201);
       expect((await h.intake.get(id))?.rating?.score).toBe(5);
     });
 
-    it('cannot take a rating for a request sent without phone or e-mail, and says so', async () => {
-      const { ticket, id } = await resolvedRequest('匿名反映：夜间渣土车噪音', {});
-      const status = await json(await fetch(`${h.url}/form/status/${ticket}`));
-      expect(status).toMatchObject({ status: 'resolved', canRate: false, ratingRefusal: 'no_contact' });
-      for (const proof of ['0000', 'a@b.cn']) {
-        const refused = await rate(ticket, { score: 3, proof });
-        expect(refused.status).toBe(409);
-        expect(await json(refused)).toMatchObject({ code: 'no_contact', field: 'ticket' });
-      }
-      expect((await h.intake.get(id))?.rating).toBeUndefined();
+    it('takes the PIN from a request sent without phone or e-mail', async () => {
+      const { ticket, pin, id } = await resolvedRequest('匿名反映：夜间渣土车噪音', {});
+      expect(await json(await status(h, ticket, pin))).toMatchObject({ status: 'resolved', canRate: true });
+      expect((await rate(ticket, { score: 3, proof: pin })).status).toBe(201);
+      expect((await h.intake.get(id))?.rating?.score).toBe(3);
+    });
+
+    it('keeps a request private when the citizen ticks the box', async () => {
+      const key = randomUUID();
+      expect((await postJson(h, { idempotencyKey: key, text: '举报邻居违建', private: true })).status).toBe(201);
+      expect((await h.jobFor(key))?.data.private).toBe(true);
+      const other = randomUUID();
+      expect((await postJson(h, { idempotencyKey: other, text: '路灯不亮' })).status).toBe(201);
+      expect((await h.jobFor(other))?.data).not.toHaveProperty('private');
     });
   });
 });
+
+describe('guessing tickets', () => {
+  it('reads nothing with 1,000 guessed tickets after 50 submissions, and the guesser is locked out early', async () => {
+    const h = await startWebForm({ rateLimit: { submissionsPerMinute: 1000, lookupsPerMinute: 100_000 } });
+    try {
+      const tickets = new Set<string>();
+      for (let i = 0; i < 50; i++) {
+        const response = await postJson(h, { idempotencyKey: randomUUID(), text: `第 ${i} 件：路灯不亮`, phone: '13900139000' });
+        tickets.add(((await response.json()) as { ticket: string }).ticket);
+      }
+      // Real tickets are not consecutive: their neighbours are not tickets.
+      const sorted = [...tickets].sort();
+      expect(sorted.filter((t, i) => i > 0 && Number(t.slice(0, -1)) - Number(sorted[i - 1]?.slice(0, -1)) === 1)).toEqual([]);
+      const answers = new Map<number, number>();
+      let read = 0;
+      for (let i = 0; i < 1000; i++) {
+        const guess = `${String(100_000_000_00 + i * 7919).padStart(11, '0')}`;
+        const ticket = guess + String(luhn(guess));
+        const response = await status(h, ticket, '9000');
+        answers.set(response.status, (answers.get(response.status) ?? 0) + 1);
+        if (response.status === 200) read++;
+      }
+      expect(read).toBe(0);
+      // Twenty wrong proofs an hour from one address, then it is locked out.
+      expect(answers.get(404)).toBe(20);
+      expect(answers.get(429)).toBe(980);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+function luhn(digits: string): number {
+  let sum = 0;
+  let double = true;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = Number(digits[i]) * (double ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+    double = !double;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+function status(h: WebFormHarness, ticket: string, proof: string): Promise<Response> {
+  return fetch(`${h.url}/form/status/${ticket}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ proof }) });
+}
 
 describe('web form limits and failures', () => {
   const harnesses: WebFormHarness[] = [];
@@ -415,7 +479,7 @@ describe('web form limits and failures', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await json(limited)).toMatchObject({ code: 'rate_limited' });
     // Looking up a ticket has its own allowance.
-    expect((await fetch(`${h.url}/form/status/${ticketFromSequence(1)}`)).status).not.toBe(429);
+    expect((await status(h, ticketFromSequence(1), '123456')).status).not.toBe(429);
   });
 
   it('answers a repeat with the first ticket alone when the first request cannot be read', async () => {

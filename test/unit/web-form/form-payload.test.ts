@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FormRequestError } from '../../../src/adapters/http/web-form/form-errors.js';
-import { FORM_LIMITS, parseFormPayload, parseRatingPayload } from '../../../src/adapters/http/web-form/form-payload.js';
+import { FORM_LIMITS, parseFormPayload, parseRatingPayload, parseStatusPayload } from '../../../src/adapters/http/web-form/form-payload.js';
 import { formSubmitRequest } from '../../../src/adapters/http/web-form/form-submission.js';
 import type { AttachmentRef } from '../../../src/domain/intake/submission.js';
 
@@ -43,7 +43,10 @@ describe('parseFormPayload', () => {
       lon: 116.4,
       phone: '13800138000',
       email: 'a@example.cn',
+      private: false,
     });
+    expect(parseFormPayload({ idempotencyKey: KEY, text: 'x', private: true })).toMatchObject({ private: true });
+    expect(refusal(() => parseFormPayload({ idempotencyKey: KEY, text: 'x', private: 'yes' }))).toMatchObject({ field: 'private', status: 400 });
   });
 
   it('reads full-width digits as digits and lower-cases the e-mail domain, as intake does', () => {
@@ -52,7 +55,7 @@ describe('parseFormPayload', () => {
   });
 
   it('defaults the language to Mandarin and the text to empty', () => {
-    expect(parseFormPayload({ idempotencyKey: KEY })).toEqual({ idempotencyKey: KEY, text: '', language: 'zh' });
+    expect(parseFormPayload({ idempotencyKey: KEY })).toEqual({ idempotencyKey: KEY, text: '', language: 'zh', private: false });
   });
 
   it('names the field of each problem', () => {
@@ -115,8 +118,17 @@ describe('parseRatingPayload', () => {
     expect(refusal(() => parseRatingPayload({ score: 4, proof: '8000', stars: 4 }))).toMatchObject({ field: 'stars' });
   });
 
-  it('wants a proof: four digits or an e-mail address, as a string', () => {
-    for (const proof of [undefined, null, '', '  ', '800', '13800138000', 'abcd', 8000, `${'a'.repeat(FORM_LIMITS.proofChars)}@b.cn`]) {
+  it('takes the 6-digit PIN as a proof, for a rating and a status lookup', () => {
+    expect(parseRatingPayload({ score: 5, proof: '123 456' })).toEqual({ score: 5, proof: { kind: 'pin', value: '123456' } });
+    expect(parseStatusPayload({ proof: '123456' })).toEqual({ proof: { kind: 'pin', value: '123456' } });
+    expect(parseStatusPayload({ proof: '8000' })).toEqual({ proof: phoneProof });
+    expect(refusal(() => parseStatusPayload({}))).toEqual({ field: 'proof', code: 'invalid', status: 400 });
+    expect(refusal(() => parseStatusPayload({ proof: '8000', ticket: '1' }))).toMatchObject({ field: 'ticket' });
+    expect(refusal(() => parseStatusPayload('8000'))).toMatchObject({ field: 'payload' });
+  });
+
+  it('wants a proof: six digits, four digits or an e-mail address, as a string', () => {
+    for (const proof of [undefined, null, '', '  ', '800', '12345', '1234567', '13800138000', 'abcd', 8000, `${'a'.repeat(FORM_LIMITS.proofChars)}@b.cn`]) {
       expect(refusal(() => parseRatingPayload(proof === undefined ? { score: 4 } : { score: 4, proof })), String(proof)).toEqual({ field: 'proof', code: 'invalid', status: 400 });
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formErrorReply, FormRequestError } from '../../../src/adapters/http/web-form/form-errors.js';
-import { publicStatus, ratingRefusal } from '../../../src/adapters/http/web-form/form-status.js';
+import { publicStatus } from '../../../src/adapters/http/web-form/form-status.js';
+import { ratingRefusal } from '../../../src/app/access/case-access.js';
 import {
   AttachmentRejectedError,
   IdempotencyConflictError,
@@ -58,9 +59,10 @@ describe('publicStatus', () => {
     expect(publicStatus(record([]))).toMatchObject({ status: 'received', updatedAt: submission.receivedAt, history: [], canRate: false, ratingRefusal: 'not_rateable' });
   });
 
-  it('says why a request cannot be rated, without saying which proof a rating needs', () => {
+  it('says why a request cannot be rated, and shows nothing of the contact whatever it holds', () => {
     expect(publicStatus(record([received, resolved], true))).toMatchObject({ canRate: false, ratingRefusal: 'already_rated' });
-    expect(publicStatus(record([received, resolved], false, { anonymous: true }))).toMatchObject({ canRate: false, ratingRefusal: 'no_contact' });
+    // The PIN opens every case, so a request without phone or e-mail can be rated like any other.
+    expect(publicStatus(record([received, resolved], false, { anonymous: true }))).toMatchObject({ canRate: true });
     const phoneOnly = JSON.stringify(publicStatus(record([received, resolved], false, { anonymous: false, phone: '13800138000' })));
     const emailOnly = JSON.stringify(publicStatus(record([received, resolved], false, { anonymous: false, email: 'li@example.cn' })));
     expect(phoneOnly).toBe(emailOnly);
@@ -77,9 +79,9 @@ describe('ratingRefusal', () => {
     expect(ratingRefusal(record([received, resolved], true))).toBe('already_rated');
   });
 
-  it('refuses a finished request that has no phone or e-mail to prove the requester with', () => {
-    expect(ratingRefusal(record([received, resolved], false, { anonymous: true }))).toBe('no_contact');
-    expect(ratingRefusal(record([received, resolved], false, { anonymous: false, wechatOpenId: 'oAbC123' }))).toBe('no_contact');
+  it('takes a rating of a finished request whatever its contact holds (its PIN proves the requester)', () => {
+    expect(ratingRefusal(record([received, resolved], false, { anonymous: true }))).toBeNull();
+    expect(ratingRefusal(record([received, resolved], false, { anonymous: false, wechatOpenId: 'oAbC123' }))).toBeNull();
     expect(ratingRefusal(record([received], false, { anonymous: true }))).toBe('not_rateable');
     expect(ratingRefusal(record([received, resolved], false, { anonymous: false, email: 'li@example.cn' }))).toBeNull();
   });

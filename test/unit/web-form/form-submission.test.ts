@@ -18,9 +18,10 @@ function outcome(text: string): SubmitOutcome {
 describe('formSubmitted', () => {
   it('gives the page the first request\'s ticket, status, note and when it was received, and nothing else of it', () => {
     const repeat = { ticket: ticketFromSequence(7), status: 'accepted', receivedAt: '2024-05-01T02:30:00.000Z', note: '已派人处理', agency: '城管委' } as RepeatProgress;
-    const body = formSubmitted(outcome('小区门口的路灯坏了'), repeat);
+    const body = formSubmitted(outcome('小区门口的路灯坏了'), '123456', repeat);
     expect(body).toEqual({
       ticket: ticketFromSequence(8),
+      pin: '123456',
       receivedAt: '2024-05-02T02:30:00.000Z',
       repeatOf: { ticket: maskTicket(ticketFromSequence(7)), status: 'accepted', receivedAt: '2024-05-01T02:30:00.000Z' },
     });
@@ -30,12 +31,12 @@ describe('formSubmitted', () => {
   });
 
   it('gives the first ticket alone when its progress could not be read, and no repeatOf for a new request', () => {
-    expect(formSubmitted(outcome('小区门口的路灯坏了'), { ticket: ticketFromSequence(7) }).repeatOf).toEqual({ ticket: maskTicket(ticketFromSequence(7)) });
-    expect(formSubmitted(outcome('小区门口的路灯坏了'), null)).not.toHaveProperty('repeatOf');
+    expect(formSubmitted(outcome('小区门口的路灯坏了'), '123456', { ticket: ticketFromSequence(7) }).repeatOf).toEqual({ ticket: maskTicket(ticketFromSequence(7)) });
+    expect(formSubmitted(outcome('小区门口的路灯坏了'), '123456', null)).not.toHaveProperty('repeatOf');
   });
 
   it('puts the emergency guidance beside the repeat', () => {
-    const body = formSubmitted(outcome('楼道里着火了，有人被困'), { ticket: ticketFromSequence(7) });
+    const body = formSubmitted(outcome('楼道里着火了，有人被困'), '123456', { ticket: ticketFromSequence(7) });
     expect(body.emergency?.line).toBe('119');
     expect(body.repeatOf?.ticket).toBe(maskTicket(ticketFromSequence(7)));
   });

@@ -2,8 +2,8 @@
 // whatever anyone chose to post. Empty strings mean "not given" (that is what an untouched form field holds).
 
 import { MAX_ADDRESS_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, normaliseEmail } from '../../../domain/intake/normalise.js';
-import { readRequesterProof } from '../../../domain/intake/requester-proof.js';
-import type { RequesterProof } from '../../../domain/intake/requester-proof.js';
+import { readTypedProof } from '../../../domain/access/case-proof.js';
+import type { CaseProof } from '../../../domain/access/case-proof.js';
 import { CATEGORIES, KINDS, LANGUAGES } from '../../../domain/intake/submission.js';
 import type { Category, Kind, Language } from '../../../domain/intake/submission.js';
 import { FormRequestError } from './form-errors.js';
@@ -34,16 +34,23 @@ export interface FormPayload {
   /** Digits with an optional leading `+`; the separators people type are dropped. */
   readonly phone?: string;
   readonly email?: string;
+  /** The citizen ticked "keep my request private". */
+  readonly private: boolean;
 }
 
 export interface RatingPayload {
   readonly score: 1 | 2 | 3 | 4 | 5;
   readonly comment?: string;
-  /** That the rater made the request: the last 4 digits of its phone number, or its e-mail address. */
-  readonly proof: RequesterProof;
+  /** That the rater made the request: its PIN, the last 4 digits of its phone number, or its e-mail address. */
+  readonly proof: CaseProof;
 }
 
-const PAYLOAD_FIELDS = new Set(['idempotencyKey', 'text', 'kind', 'category', 'language', 'address', 'location', 'name', 'phone', 'email']);
+export interface StatusPayload {
+  /** As for a rating: the PIN, the phone's last 4 digits or the e-mail address. */
+  readonly proof: CaseProof;
+}
+
+const PAYLOAD_FIELDS = new Set(['idempotencyKey', 'text', 'kind', 'category', 'language', 'address', 'location', 'name', 'phone', 'email', 'private']);
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/;
 const PHONE = /^\+?[0-9]{3,20}$/;
 const PHONE_SEPARATORS = /[\s\-().\u00B7]/g;
@@ -66,10 +73,13 @@ export function parseFormPayload(value: unknown): FormPayload {
   const name = optionalString(body, 'name', FORM_LIMITS.nameChars);
   const phone = optionalPhone(body['phone']);
   const email = optionalEmail(body);
+  const keepPrivate = body['private'];
+  if (keepPrivate !== undefined && typeof keepPrivate !== 'boolean') throw FormRequestError.invalid('private', 'private must be true or false');
   return {
     idempotencyKey,
     text,
     language,
+    private: keepPrivate === true,
     ...(kind === undefined ? {} : { kind }),
     ...(category === undefined ? {} : { category }),
     ...(address === undefined ? {} : { address }),
@@ -90,15 +100,23 @@ export function parseRatingPayload(value: unknown): RatingPayload {
     throw FormRequestError.invalid('score', 'score must be a whole number from 1 to 5');
   }
   const comment = optionalString(body, 'comment', FORM_LIMITS.commentChars);
-  const proof = requesterProof(body);
+  const proof = typedProof(body);
   return comment === undefined ? { score, proof } : { score, comment, proof };
 }
 
-function requesterProof(body: Record<string, unknown>): RequesterProof {
-  const what = 'the last 4 digits of the phone number, or the email address, given with the request';
+export function parseStatusPayload(value: unknown): StatusPayload {
+  const body = objectOf(value, 'payload');
+  for (const key of Object.keys(body)) {
+    if (key !== 'proof') throw FormRequestError.invalid(key, `unknown field "${key}"`);
+  }
+  return { proof: typedProof(body) };
+}
+
+function typedProof(body: Record<string, unknown>): CaseProof {
+  const what = 'the 6-digit PIN given with the ticket, the last 4 digits of the phone number, or the email address, given with the request';
   const text = optionalString(body, 'proof', FORM_LIMITS.proofChars);
   if (text === undefined) throw FormRequestError.invalid('proof', `proof is required: ${what}`);
-  const proof = readRequesterProof(text);
+  const proof = readTypedProof(text);
   if (proof === null) throw FormRequestError.invalid('proof', `proof must be ${what}`);
   return proof;
 }

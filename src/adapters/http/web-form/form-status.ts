@@ -1,10 +1,10 @@
-// What anyone holding a ticket number may see: where the request stands and the notes written for the citizen.
-// Ticket numbers are short enough to guess, so nothing the citizen wrote and nothing about them is shown.
+// What the citizen sees of their case once a proof opened it: where the request stands and the notes written for
+// them. Nothing else they wrote and nothing about them is shown: the page is public, and a shoulder or a shared
+// computer is not the citizen.
 
 import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
-import { currentStatus } from '../../../app/intake/intake-query.js';
-import { ratingRefusal as refusalOf } from '../../../domain/intake/requester-proof.js';
-import type { RatingRefusal } from '../../../domain/intake/requester-proof.js';
+import { ratingRefusal } from '../../../app/access/case-access.js';
+import type { RatingRefusal } from '../../../app/access/case-access-ports.js';
 import type { Status } from '../../../domain/intake/submission.js';
 
 export interface PublicStatus {
@@ -14,12 +14,7 @@ export interface PublicStatus {
   readonly updatedAt: string;
   readonly history: readonly { readonly status: Status; readonly at: string; readonly note?: string }[];
   readonly canRate: boolean;
-  /**
-   * Why not, when `canRate` is false. Which kind of proof the rating needs (phone or e-mail) is deliberately not
-   * said: the page asks for either in one field, and the requester knows what they gave, while a stranger would
-   * learn whether the 10 000 possible phone proofs are worth trying. `no_contact` does say that nothing to prove
-   * with was given, which the citizen must be told and which names no one.
-   */
+  /** Why not, when `canRate` is false. */
   readonly ratingRefusal?: RatingRefusal;
 }
 
@@ -36,9 +31,4 @@ export function publicStatus(record: IntakeRecord): PublicStatus {
     canRate: refusal === null,
     ...(refusal === null ? {} : { ratingRefusal: refusal }),
   };
-}
-
-/** Why a web rating cannot be taken now, or `null` when it can (given the requester's proof). */
-export function ratingRefusal(record: IntakeRecord): RatingRefusal | null {
-  return refusalOf({ status: currentStatus(record), rated: record.rating !== undefined, contact: record.submission.contact });
 }

@@ -13,6 +13,8 @@ import { emergencyGuidance } from './form-texts.js';
 
 export interface FormSubmitted {
   readonly ticket: string;
+  /** Opens the case with the ticket: shown once, with the ticket. */
+  readonly pin: string;
   readonly receivedAt: string;
   readonly emergency?: { readonly line: EmergencyLine; readonly message: string };
   /** The citizen's open request this one repeats; `status` and `receivedAt` are absent when it could not be read. */
@@ -51,6 +53,7 @@ export function formSubmitRequest(payload: FormPayload, attachments: readonly At
     ...(location === undefined ? {} : { location }),
     attachments,
     refs: { idempotencyKey: payload.idempotencyKey },
+    ...(payload.private ? { private: true } : {}),
   };
   return { draft, dedupKey: `form:${payload.idempotencyKey}`, fingerprint: fingerprintOf(draft) };
 }
@@ -65,11 +68,12 @@ function fingerprintOf(draft: SubmissionDraft): string {
 }
 
 /** `repeat`: the progress of the request this one repeats, looked up by the caller (`null` when it repeats none). */
-export function formSubmitted(outcome: SubmitOutcome, repeat: RepeatProgress | null = null): FormSubmitted {
+export function formSubmitted(outcome: SubmitOutcome, pin: string, repeat: RepeatProgress | null = null): FormSubmitted {
   const { submission } = outcome;
   const emergency = submission.hints.emergency;
   return {
     ticket: submission.ticket,
+    pin,
     receivedAt: submission.receivedAt,
     ...(emergency === undefined ? {} : { emergency: { line: emergency.line, message: emergencyGuidance(emergency.line, submission.language) } }),
     ...(repeat === null ? {} : { repeatOf: formRepeat(repeat) }),

@@ -1,31 +1,29 @@
-// The citizen web form: the page at `/`, its submissions, the status lookup by ticket and the rating. Public (no API
-// key), so every write is rate limited per client address and every answer leaves out personal data. Only the
-// requester may rate: the rating carries the last 4 digits of the request's phone number or its e-mail address.
+// The citizen web form: the page at `/`, its submissions, the status lookup and the rating. Public (no API key), so
+// every request is rate limited per client address and every answer leaves out personal data. A ticket alone opens
+// nothing: the status and the rating need the PIN given with the ticket, the last 4 digits of the request's phone
+// number or its e-mail address (see `src/app/access/case-access.ts`).
 
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Log } from '../../../app/app-ports.js';
-import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
+import type { CaseAccess, CaseReadOutcome, ProofSource } from '../../../app/access/case-access-ports.js';
+import type { AttachmentStore, Intake } from '../../../app/intake/intake-ports.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import { MAX_ATTACHMENTS } from '../../../domain/intake/normalise.js';
-import { proofMatches } from '../../../domain/intake/requester-proof.js';
-import type { Rating } from '../../../domain/intake/submission.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
 import { findAssetsDir, loadFormAssets, WebFormSetupError } from './form-assets.js';
 import type { ServedAsset } from './form-assets.js';
-import { constantTimeEqual } from './constant-time-equal.js';
 import { formErrorReply, FormRequestError } from './form-errors.js';
-import { ProofAttempts } from './proof-attempts.js';
-import type { ProofAttemptsOptions } from './proof-attempts.js';
 import { pickFormLanguage } from './form-language.js';
-import { parseRatingPayload } from './form-payload.js';
-import { publicStatus, ratingRefusal } from './form-status.js';
+import { parseRatingPayload, parseStatusPayload } from './form-payload.js';
+import { publicStatus } from './form-status.js';
 import { formSubmitRequest, formSubmitted } from './form-submission.js';
 import { readFormRequest } from './read-form-request.js';
 
 export interface WebFormDeps {
   readonly intake: Intake;
+  readonly access: CaseAccess;
   readonly attachments: AttachmentStore;
   /** What the page promises: at most `files` files per request, each at most `fileBytes`. */
   readonly limits: { readonly fileBytes: number; readonly files: number };
@@ -34,9 +32,6 @@ export interface WebFormDeps {
   readonly rateLimit?: { readonly submissionsPerMinute?: number; readonly lookupsPerMinute?: number; readonly ratingsPerMinute?: number };
   /** Where `index.html`, `app.js` and `style.css` are; found next to the sources by default (see `form-assets.ts`). */
   readonly assetsDir?: string;
-  readonly now?: () => Date;
-  /** Wrong rating proofs a ticket takes per day (see proof-attempts.ts); tests shorten it. */
-  readonly proofAttempts?: ProofAttemptsOptions;
 }
 
 /**
@@ -74,8 +69,6 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
     if (!Number.isSafeInteger(value) || value < 1) throw new WebFormSetupError(`web form rateLimit.${name}PerMinute must be a positive integer, got ${value}`);
   }
   const assetsDir = findAssetsDir(deps.assetsDir);
-  const now = deps.now ?? (() => new Date());
-  const proofAttempts = new ProofAttempts(() => now().getTime(), deps.proofAttempts);
 
   return async (app: FastifyInstance) => {
     const assets = await loadFormAssets(assetsDir, deps.limits);
@@ -144,16 +137,18 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
         },
         outcome.duplicate ? 'web form resend answered with the earlier submission' : 'web form submission accepted',
       );
-      const repeat = await lookUpRepeat(deps.intake, submission, log);
-      return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome, repeat));
+      const [repeat, pin] = await Promise.all([lookUpRepeat(deps.intake, submission, log), deps.access.pinOf(submission.ticket)]);
+      return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome, pin, repeat));
     });
 
-    app.get<{ Params: { ticket: string } }>(
+    app.post<{ Params: { ticket: string } }>(
       '/form/status/:ticket',
-      { config: { rateLimit: { max: perMinute.lookups, timeWindow: MINUTE_MS } } },
+      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.lookups, timeWindow: MINUTE_MS } } },
       async (request, reply) => {
-        const record = await recordOf(request.params.ticket);
-        return reply.header('cache-control', 'no-store').send(publicStatus(record));
+        const ticket = checkedTicket(request.params.ticket);
+        const { proof } = parseStatusPayload(request.body);
+        const access = granted(await deps.access.read(ticket, [proof], sourceOf(request.ip)), reply);
+        return reply.header('cache-control', 'no-store').send(publicStatus(access.record));
       },
     );
 
@@ -161,57 +156,51 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
       '/form/rating/:ticket',
       { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.ratings, timeWindow: MINUTE_MS } } },
       async (request, reply) => {
-        const record = await recordOf(request.params.ticket);
+        const ticket = checkedTicket(request.params.ticket);
         const input = parseRatingPayload(request.body);
-        refuseRating(record);
-        const { submission } = record;
-        const blockedFor = proofAttempts.blockedForSeconds(submission.ticket);
-        if (blockedFor !== null) {
-          void reply.header('retry-after', String(blockedFor));
-          throw new FormRequestError(429, 'too_many_attempts', 'too many wrong proofs for this request: try again tomorrow, or rate it by calling 12345', 'proof');
+        const outcome = await deps.access.rate(
+          ticket,
+          [input.proof],
+          sourceOf(request.ip),
+          input.comment === undefined ? { score: input.score } : { score: input.score, comment: input.comment },
+        );
+        if (outcome.kind === 'refused') {
+          if (outcome.reason === 'already_rated') throw alreadyRated();
+          throw new FormRequestError(409, 'not_rateable', 'a request can be rated once it is resolved or closed', 'ticket');
         }
-        if (!proofMatches(submission.contact, input.proof, constantTimeEqual)) {
-          proofAttempts.recordWrong(submission.ticket);
-          // Neither the proof nor the contact: a log reader must not be handed what a guesser is after.
-          log.info({ ticket: submission.ticket, id: submission.id, proofKind: input.proof.kind }, 'web form rating refused: proof does not match the request');
-          throw new FormRequestError(403, 'proof_mismatch', 'this is not the phone number (last 4 digits) or email address given with the request', 'proof');
+        if (outcome.kind !== 'rated') granted(outcome, reply);
+        else {
+          log.info({ ticket, score: outcome.rating.score }, 'web form rating taken');
+          return reply.code(201).header('cache-control', 'no-store').send({ ticket, score: outcome.rating.score, ratedAt: outcome.rating.at });
         }
-        const rating: Rating = { score: input.score, at: now().toISOString(), ...(input.comment === undefined ? {} : { comment: input.comment }) };
-        const rated = await deps.intake.rate(submission.id, rating);
-        if (rated === null) throw notFound();
-        // Two ratings racing past the check above: the one intake kept is the rating, the other is told so.
-        if (rated.rating?.at !== rating.at || rated.rating.score !== rating.score || rated.rating.comment !== rating.comment) {
-          throw alreadyRated();
-        }
-        log.info({ ticket: submission.ticket, id: submission.id, score: rating.score }, 'web form rating taken');
-        return reply.code(201).header('cache-control', 'no-store').send({ ticket: submission.ticket, score: rating.score, ratedAt: rating.at });
+        return reply;
       },
     );
-
-    async function recordOf(ticket: string): Promise<IntakeRecord> {
-      if (!isValidTicket(ticket)) throw FormRequestError.invalid('ticket', 'this is not a ticket number (digits with a check digit)');
-      const record = await deps.intake.getByTicket(ticket);
-      if (record === null) throw notFound();
-      return record;
-    }
   };
 }
 
-function refuseRating(record: IntakeRecord): void {
-  const refusal = ratingRefusal(record);
-  if (refusal === 'already_rated') throw alreadyRated();
-  if (refusal === 'not_rateable') throw new FormRequestError(409, 'not_rateable', 'a request can be rated once it is resolved or closed', 'ticket');
-  if (refusal === 'no_contact') {
-    throw new FormRequestError(409, 'no_contact', 'this request was made without a phone number or email address, so it cannot be rated on the web', 'ticket');
+function sourceOf(ip: string): ProofSource {
+  return { kind: 'ip', id: ip };
+}
+
+function checkedTicket(ticket: string): string {
+  if (!isValidTicket(ticket)) throw FormRequestError.invalid('ticket', 'this is not a ticket number (digits with a check digit)');
+  return ticket;
+}
+
+/** The record when the proof opened it; otherwise the refusal, the same for an unknown ticket and a wrong proof. */
+function granted(outcome: CaseReadOutcome, reply: FastifyReply): Extract<CaseReadOutcome, { kind: 'granted' }> {
+  if (outcome.kind === 'granted') return outcome;
+  if (outcome.kind === 'locked') {
+    void reply.header('retry-after', String(outcome.retryAfterSeconds));
+    throw new FormRequestError(429, 'too_many_attempts', 'too many wrong proofs for this ticket: try again later, or call 12345', 'proof');
   }
+  // One answer for "no such ticket" and "wrong proof": a stranger learns neither.
+  throw new FormRequestError(404, 'not_found', 'no request matches this ticket number and proof (PIN, last 4 digits of the phone, or email)', 'proof');
 }
 
 function alreadyRated(): FormRequestError {
   return new FormRequestError(409, 'already_rated', 'this request has already been rated', 'ticket');
-}
-
-function notFound(): FormRequestError {
-  return new FormRequestError(404, 'not_found', 'no request has this ticket number', 'ticket');
 }
 
 function sendAsset(reply: FastifyReply, asset: ServedAsset, ifNoneMatch: string | undefined): FastifyReply {
