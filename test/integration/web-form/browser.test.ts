@@ -91,7 +91,7 @@ describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when
 
     await page.waitForSelector('#result:not([hidden])');
     const ticket = (await page.textContent('#ticket-number'))?.trim() ?? '';
-    expect(ticket).toMatch(/^[0-9]{9,20}$/);
+    expect(ticket).toMatch(/^[0-9]{12}$/);
     expect(await page.isVisible('#ticket-number')).toBe(true);
     expect(await page.isHidden('#emergency')).toBe(true);
     expect(await page.isHidden('#form-section')).toBe(true);
@@ -112,8 +112,11 @@ describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when
     expect(Buffer.from((await h.attachments.read(sha)) ?? [])).toEqual(photo);
   });
 
-  it('looks up the ticket, switches to English, and rates the handling once resolved', async () => {
+  it('shows the PIN with the ticket, looks the case up with it, switches to English, and rates the handling once resolved', async () => {
     const ticket = (await page.textContent('#ticket-number'))?.trim() ?? '';
+    const pin = (await page.textContent('#pin-number'))?.trim() ?? '';
+    expect(pin).toMatch(/^[0-9]{6}$/);
+    expect(await page.textContent('#pin-label')).toBe('查询码');
     await page.click('#check-this');
     await page.waitForSelector('#status-result:not([hidden])');
     expect(await page.textContent('#status-current')).toBe('已接收');
@@ -127,49 +130,47 @@ describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when
     expect(await page.textContent('#lang-switch')).toBe('中文');
     expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
 
+    // A stranger with the ticket alone sees nothing: the page asks for the PIN before sending anything.
+    await page.fill('#status-proof', '');
+    await page.click('#status-submit');
+    await page.waitForSelector('#status-proof-error:not([hidden])');
+    expect(await page.textContent('#status-proof-error')).toBe('Enter the PIN, or the last 4 digits of your phone number, or your email address.');
+    expect(await page.evaluate('document.activeElement.id')).toBe('status-proof');
+    expect(await page.isHidden('#status-result')).toBe(true);
+
+    // A guess: the server refuses it, and the page says so beside the field without saying which part was wrong.
+    await page.fill('#status-proof', '1234');
+    expect(await page.isHidden('#status-proof-error')).toBe(true);
+    await page.click('#status-submit');
+    await expect
+      .poll(() => page.textContent('#status-proof-error'))
+      .toBe('The ticket number and the PIN (or phone digits, or email) do not match. Please check them and try again.');
+    expect(await page.getAttribute('#status-proof', 'aria-invalid')).toBe('true');
+    expect(await page.isHidden('#status-result')).toBe(true);
+    // Chromium notes every 4xx answer in the console: this one was asked for, anything else still fails the tests.
+    expect(pageErrors).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+    pageErrors.length = 0;
+    await page.click('#lang-switch');
+    await expect.poll(() => page.textContent('#status-proof-error')).toBe('工单号与查询码（或手机号后四位、邮箱）不符，请核对后重试。');
+    await page.click('#lang-switch');
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
+
     const record = await h.intake.getByTicket(ticket);
     await h.intake.updateStatus(record?.submission.id ?? '', { status: 'resolved', at: new Date().toISOString(), note: 'Street light repaired' });
+    // The citizen who sent it, with the last four digits of 138 0013 8000.
+    await page.fill('#status-proof', '8000');
     await page.click('#status-submit');
     await page.waitForSelector('#rating-form:not([hidden])');
     expect(await page.textContent('#status-current')).toBe('Resolved');
     expect(await page.textContent('#status-history')).toContain('Street light repaired');
-    expect(await page.textContent('label[for="rating-proof"]')).toBe('Last 4 digits of your phone, or your email *');
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.check('#rating-form input[name="score"][value="5"]');
     await page.fill('#rating-comment', 'Fixed the next day');
-
-    // Without the proof the page asks for it before sending anything.
-    await page.click('#rating-submit');
-    await page.waitForSelector('#rating-proof-error:not([hidden])');
-    expect(await page.textContent('#rating-proof-error')).toBe('Enter the last 4 digits of your phone number, or your email address.');
-    expect(await page.evaluate('document.activeElement.id')).toBe('rating-proof');
-
-    // A stranger's guess: the server refuses it and the page says so beside the field.
-    await page.fill('#rating-proof', '1234');
-    expect(await page.isHidden('#rating-proof-error')).toBe(true);
-    await page.click('#rating-submit');
-    await expect
-      .poll(() => page.textContent('#rating-proof-error'))
-      .toBe('This does not match the phone number or email address given with the request. Please check it and try again.');
-    expect(await page.getAttribute('#rating-proof', 'aria-invalid')).toBe('true');
-    expect(await page.evaluate('document.activeElement.id')).toBe('rating-proof');
-    expect(await page.isVisible('#rating-form')).toBe(true);
-    expect((await h.intake.getByTicket(ticket))?.rating).toBeUndefined();
-    // Chromium notes every 4xx answer in the console: this one was asked for, anything else still fails the tests.
-    expect(pageErrors).toEqual(['Failed to load resource: the server responded with a status of 403 (Forbidden)']);
-    pageErrors.length = 0;
-    // The error follows the language switch, like every other text.
-    await page.click('#lang-switch');
-    await expect.poll(() => page.textContent('#rating-proof-error')).toBe('与提交诉求时所留的手机号后四位或邮箱不一致，请核对后重试。');
-    await page.click('#lang-switch');
-    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
-
-    // The citizen who sent it, with the last four digits of 138 0013 8000.
-    await page.fill('#rating-proof', '8000');
     await page.click('#rating-submit');
     await expect.poll(() => page.textContent('#rating-message')).toBe('Thank you for your rating.');
     expect(await page.isHidden('#rating-form')).toBe(true);
     expect((await h.intake.getByTicket(ticket))?.rating).toMatchObject({ score: 5, comment: 'Fixed the next day' });
+    expect(pageErrors).toEqual([]);
   });
 
   it('tells the citizen to call 119 when the text reports a fire', async () => {
@@ -222,21 +223,25 @@ describe.skipIf(!haveChromium)('web form in Chromium at phone size (skipped when
     expect(pageErrors).toEqual([]);
   });
 
-  it('explains, in place of the rating form, that a request sent without phone or email cannot be rated online', async () => {
+  it('rates a request sent without phone or email with its PIN, and keeps a request private when asked', async () => {
     await page.click('#submit-another');
     await page.fill('#text', '小区东门外的共享单车堆放占道');
+    await page.check('#private');
     await page.click('#submit');
     await page.waitForSelector('#result:not([hidden])');
     const ticket = (await page.textContent('#ticket-number'))?.trim() ?? '';
     const record = await h.intake.getByTicket(ticket);
     expect(record?.submission.contact.anonymous).toBe(true);
+    expect(record?.submission.private).toBe(true);
     await h.intake.updateStatus(record?.submission.id ?? '', { status: 'resolved', at: new Date().toISOString(), note: '已清理' });
 
     await page.click('#check-this');
     await expect.poll(() => page.textContent('#status-current')).toBe('已办结');
-    expect(await page.isHidden('#rating-form')).toBe(true);
-    expect(await page.textContent('#rating-message')).toContain('没有留下手机号码或电子邮箱');
+    await page.check('#rating-form input[name="score"][value="4"]');
+    await page.click('#rating-submit');
+    await expect.poll(() => page.textContent('#rating-message')).toBe('感谢您的评价。');
     expect(await page.getAttribute('#rating-message', 'aria-live')).toBe('polite');
+    expect((await h.intake.getByTicket(ticket))?.rating?.score).toBe(4);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -13,7 +13,8 @@ const PHONE_SEPARATORS = /[\s\-().\u00B7]/g;
 // Looser than the server's rule on purpose: the server has the last word and names the field.
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const TICKET = /^[0-9]{9,20}$/;
-const PROOF_DIGITS = /^[0-9]{4}$/;
+/** Six digits are the PIN, four the phone's last digits (the server reads them the same way). */
+const PROOF_DIGITS = /^(?:[0-9]{4}|[0-9]{6})$/;
 const MEDIA_TYPE = /^(image|audio|video)\//;
 /** The fields the server may name, each with its message and the control that shows it. */
 const FIELDS = {
@@ -41,8 +42,10 @@ const state = {
   status: null,
   statusMessage: null,
   ratingMessage: null,
-  /** The text key of what is wrong with the proof typed into the rating form, shown beside it. */
-  ratingProofError: null,
+  /** The text key of what is wrong with the proof typed into the status form, shown beside it. */
+  proofError: null,
+  /** The proof that opened the case shown: a rating of it carries the same. */
+  statusProof: null,
   sending: false,
 };
 
@@ -291,6 +294,7 @@ function collect() {
   const phone = value('phone').normalize('NFKC').replace(PHONE_SEPARATORS, '');
   if (phone !== '') payload.phone = phone;
   if (state.location !== null) payload.location = state.location;
+  if ($('private').checked) payload.private = true;
   return payload;
 }
 
@@ -382,10 +386,11 @@ function showResult(data) {
   state.locateMessage = null;
   state.idempotencyKey = newIdempotencyKey();
   $('status-ticket').value = data.ticket;
+  $('status-proof').value = data.pin;
   state.status = null;
   state.statusMessage = null;
   state.ratingMessage = null;
-  state.ratingProofError = null;
+  state.proofError = null;
   renderStatus();
   renderFiles();
   renderLocation();
@@ -400,6 +405,7 @@ function renderResult() {
   $('form-section').hidden = data !== null;
   if (data === null) return;
   $('ticket-number').textContent = data.ticket;
+  $('pin-number').textContent = data.pin;
   $('result-time').textContent = t('result.receivedAt', { time: formatTime(data.receivedAt) });
   const emergency = data.emergency;
   $('emergency').hidden = emergency === undefined;
@@ -415,7 +421,7 @@ function renderResult() {
   const label = $('ticket-label');
   label.dataset.t = repeat === undefined ? 'result.ticketLabel' : 'repeat.newTicket';
   label.textContent = t(label.dataset.t);
-  let announcement = `${t('result.heading')} ${t(label.dataset.t)} ${data.ticket}`;
+  let announcement = `${t('result.heading')} ${t(label.dataset.t)} ${data.ticket} ${t('result.pinLabel')} ${data.pin}`;
   if (repeat !== undefined) {
     renderRepeat(repeat);
     announcement += ` ${t('repeat.heading')} ${t('repeat.ticketLabel')} ${repeat.ticket}`;
@@ -442,38 +448,53 @@ $('submit-another').addEventListener('click', () => {
 });
 
 $('check-this').addEventListener('click', () => {
-  if (state.result !== null) lookUp(state.result.ticket);
+  if (state.result !== null) lookUp(state.result.ticket, state.result.pin);
 });
 
 // ---- status and rating ----
 
 $('status-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  lookUp($('status-ticket').value);
+  lookUp($('status-ticket').value, $('status-proof').value);
 });
 
-async function lookUp(input) {
+async function lookUp(input, proofInput) {
   const ticket = String(input).replace(/\s+/g, '');
+  const proof = String(proofInput).trim();
   $('status-ticket').value = ticket;
   state.status = null;
+  state.statusProof = null;
   state.ratingMessage = null;
-  state.ratingProofError = null;
+  state.proofError = null;
   if (!TICKET.test(ticket)) {
     state.statusMessage = ['status.invalid'];
     renderStatus();
     $('status-ticket').focus();
     return;
   }
+  const problem = proofProblem(proof);
+  if (problem !== null) {
+    state.statusMessage = null;
+    showProofError(problem);
+    return;
+  }
   state.statusMessage = ['status.loading'];
   renderStatus();
   $('status-section').scrollIntoView({ block: 'start' });
   try {
-    const response = await fetch(`form/status/${encodeURIComponent(ticket)}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(`form/status/${encodeURIComponent(ticket)}`, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ proof }),
+    });
     const data = await response.json().catch(() => null);
+    state.statusMessage = null;
     if (response.ok && data !== null) {
       state.status = data;
-      state.statusMessage = null;
-    } else if (response.status === 404) state.statusMessage = ['status.notFound'];
+      state.statusProof = proof;
+    } else if (data?.code === 'too_many_attempts') showProofError('status.proof.locked');
+    else if (response.status === 404) showProofError('status.proof.mismatch');
+    else if (data?.field === 'proof') showProofError('status.proof.invalid');
     else if (response.status === 400) state.statusMessage = ['status.invalid'];
     else if (response.status === 429) state.statusMessage = ['error.rate_limited', { seconds: retrySeconds(response) }];
     else state.statusMessage = ['error.generic'];
@@ -486,6 +507,7 @@ async function lookUp(input) {
 function renderStatus() {
   const message = state.statusMessage;
   $('status-message').textContent = message === null ? '' : t(message[0], message[1]);
+  renderProofError();
   const data = state.status;
   $('status-result').hidden = data === null;
   if (data === null) return;
@@ -511,61 +533,53 @@ function renderStatus() {
     history.append(item);
   }
   $('rating-form').hidden = !data.canRate;
-  renderProofError();
   let rating = state.ratingMessage;
-  // A request sent without phone or email says why it cannot be rated here, in place of the rating form.
   if (rating === null && data.ratingRefusal === 'already_rated') rating = ['rating.already'];
-  if (rating === null && data.ratingRefusal === 'no_contact') rating = ['rating.noContact'];
   $('rating-message').textContent = rating === null ? '' : t(rating[0], rating[1]);
 }
 
 function renderProofError() {
-  const key = state.ratingProofError;
-  const element = $('rating-proof-error');
+  const key = state.proofError;
+  const element = $('status-proof-error');
   element.hidden = key === null;
   element.textContent = key === null ? '' : t(key);
-  if (key === null) $('rating-proof').removeAttribute('aria-invalid');
-  else $('rating-proof').setAttribute('aria-invalid', 'true');
+  if (key === null) $('status-proof').removeAttribute('aria-invalid');
+  else $('status-proof').setAttribute('aria-invalid', 'true');
 }
 
-/** The same reading as the server's: four digits (spaces and dashes ignored), or anything with an "@". */
+/** The same reading as the server's: six or four digits (spaces and dashes ignored), or anything with an "@". */
 function proofProblem(proof) {
   const folded = proof.normalize('NFKC').trim();
-  if (folded === '') return 'rating.proof.required';
+  if (folded === '') return 'status.proof.required';
   if (folded.includes('@') || PROOF_DIGITS.test(folded.replace(PHONE_SEPARATORS, ''))) return null;
-  return 'rating.proof.invalid';
+  return 'status.proof.invalid';
 }
 
 /** Shows what is wrong with the proof beside it and puts the citizen there; the field names its error. */
 function showProofError(key) {
-  state.ratingProofError = key;
-  renderProofError();
-  $('rating-proof').focus();
+  state.proofError = key;
+  renderStatus();
+  $('status-proof').focus();
 }
 
-$('rating-proof').addEventListener('input', () => {
-  if (state.ratingProofError === null) return;
-  state.ratingProofError = null;
+$('status-proof').addEventListener('input', () => {
+  if (state.proofError === null) return;
+  state.proofError = null;
   renderProofError();
 });
 
 $('rating-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const data = state.status;
-  if (data === null) return;
+  if (data === null || state.statusProof === null) return;
   const chosen = document.querySelector('#rating-form input[name="score"]:checked');
-  const proof = $('rating-proof').value.trim();
-  const problem = proofProblem(proof);
   state.ratingMessage = chosen === null ? ['rating.required'] : null;
-  state.ratingProofError = problem;
-  if (problem !== null || chosen === null) {
+  if (chosen === null) {
     renderStatus();
-    // The first field in error takes the focus: the proof comes first in the form.
-    if (problem !== null) $('rating-proof').focus();
-    else document.querySelector('#rating-form input[name="score"]').focus();
+    document.querySelector('#rating-form input[name="score"]').focus();
     return;
   }
-  const body = { score: Number(chosen.value), proof };
+  const body = { score: Number(chosen.value), proof: state.statusProof };
   const comment = $('rating-comment').value.trim();
   if (comment !== '') body.comment = comment;
   const button = $('rating-submit');
@@ -581,16 +595,11 @@ $('rating-form').addEventListener('submit', async (event) => {
       state.status = { ...data, canRate: false, ratingRefusal: 'already_rated' };
       state.ratingMessage = ['rating.thanks'];
       $('rating-form').reset();
-    } else if (answer?.code === 'proof_mismatch') {
-      showProofError('rating.proof.mismatch');
-    } else if (answer?.code === 'too_many_attempts') {
-      showProofError('rating.proof.locked');
-    } else if (answer?.field === 'proof') {
-      showProofError('rating.proof.invalid');
-    } else if (answer?.code === 'already_rated' || answer?.code === 'not_rateable' || answer?.code === 'no_contact') {
+    } else if (answer?.code === 'already_rated' || answer?.code === 'not_rateable') {
       state.status = { ...data, canRate: false, ratingRefusal: answer.code };
-      state.ratingMessage = [{ already_rated: 'rating.already', not_rateable: 'rating.notYet', no_contact: 'rating.noContact' }[answer.code]];
-    } else if (answer?.field === 'comment') state.ratingMessage = ['rating.comment.invalid', { max: COMMENT_MAX }];
+      state.ratingMessage = [{ already_rated: 'rating.already', not_rateable: 'rating.notYet' }[answer.code]];
+    } else if (answer?.code === 'too_many_attempts') state.ratingMessage = ['status.proof.locked'];
+    else if (answer?.field === 'comment') state.ratingMessage = ['rating.comment.invalid', { max: COMMENT_MAX }];
     else if (response.status === 429) state.ratingMessage = ['error.rate_limited', { seconds: retrySeconds(response) }];
     else state.ratingMessage = ['error.generic'];
   } catch {
@@ -604,5 +613,9 @@ $('rating-form').addEventListener('submit', async (event) => {
 // ---- start ----
 
 renderAll();
+// A link with ?ticket= fills in the ticket; the proof is never put in a URL, so the citizen types it.
 const askedTicket = new URL(window.location.href).searchParams.get('ticket');
-if (askedTicket !== null && askedTicket !== '') lookUp(askedTicket);
+if (askedTicket !== null && askedTicket !== '') {
+  $('status-ticket').value = askedTicket.replace(/\s+/g, '');
+  $('status-proof').focus();
+}
