@@ -11,7 +11,6 @@ import type { Clock } from './app/ports.js';
 import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
-import { ProvenCaseAccess } from './app/access/case-access.js';
 import { MemoryLimiter } from './app/limits/memory-limiter.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import type { ExpiringFiles } from './app/intake/record-retention.js';
@@ -23,7 +22,7 @@ import { ContentStore } from './adapters/attachments/content-store.js';
 import { apiV1Routes } from './adapters/http/api-v1/index.js';
 import { open311Routes } from './adapters/http/open311/index.js';
 import { webFormRoutes } from './adapters/http/web-form/index.js';
-import { constantTimeEqual } from './adapters/http/web-form/constant-time-equal.js';
+import { createCaseAccess } from './adapters/access/create-case-access.js';
 import { FileRawMailStore } from './adapters/email/raw-mail-store.js';
 import { rawMailDir, startEmailChannel } from './adapters/email/start-email-channel.js';
 import { createIntake, intakeOptionsFrom } from './adapters/intake/create-intake.js';
@@ -108,14 +107,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
   const submissions = new MeteredIntake(intake.intake, metrics);
   const limiter = new MemoryLimiter(clock);
-  const caseAccess = new ProvenCaseAccess({
-    intake: submissions,
-    keys: intake.caseKeys,
-    limiter,
-    sameSecret: constantTimeEqual,
-    clock,
-    log: log.child({ component: 'case-access' }) as Log,
-  });
+  const caseAccess = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter, clock, log: log as Log });
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile, { missingOk: true });
   log.info({ apiKeys: apiKeys.activeCount, file: config.intake.apiKeysFile }, 'integrator API keys loaded');
@@ -267,9 +259,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
   http.register(
-    apiV1Routes({ intake: submissions, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
+    apiV1Routes({ intake: submissions, access: caseAccess, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
   );
-  http.register(open311Routes({ intake: submissions, keys: apiKeys, jurisdictionId: config.intake.open311Jurisdiction, log: log as Log }), {
+  http.register(open311Routes({
+      intake: submissions,
+      keys: apiKeys,
+      jurisdictionId: config.intake.open311Jurisdiction,
+      publicFields: config.intake.open311PublicFields,
+      log: log as Log,
+    }), {
     prefix: '/open311/v2',
   });
   const wechat =

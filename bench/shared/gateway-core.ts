@@ -14,6 +14,10 @@ import type { Logger } from '../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../src/adapters/metrics/index.js';
 import type { Log } from '../../src/app/app-ports.js';
 import { MeteredIntake } from '../../src/app/intake/metered-intake.js';
+import type { CaseAccess } from '../../src/app/access/case-access-ports.js';
+import { MemoryLimiter } from '../../src/app/limits/memory-limiter.js';
+import { systemClock } from '../../src/app/ports.js';
+import { createCaseAccess } from '../../src/adapters/access/create-case-access.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { Config, LogLevel } from '../../src/config/index.js';
 import { GATEWAY_VERSION } from '../../src/main.js';
@@ -33,6 +37,8 @@ export interface GatewayCore {
   readonly intake: CreatedIntake;
   /** What the channels submit to: the intake, counted in /metrics as in production. */
   readonly submissions: MeteredIntake;
+  /** Citizens' cases, opened by proof, with wrong proofs counted as the gateway counts them. */
+  readonly access: CaseAccess;
   readonly attachments: ContentStore;
   readonly http: HttpServer;
 }
@@ -59,5 +65,7 @@ export async function startGatewayCore(settings: GatewayCoreSettings, env: Reado
     trustProxy: config.http.trustProxy,
     openApi: { version: GATEWAY_VERSION },
   });
-  return { config, log, intake, submissions: new MeteredIntake(intake.intake, metrics), attachments, http };
+  const submissions = new MeteredIntake(intake.intake, metrics);
+  const access = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: new MemoryLimiter(systemClock), log: log as Log });
+  return { config, log, intake, submissions, access, attachments, http };
 }

@@ -1,6 +1,7 @@
 // Every environment variable the gateway reads, with its default: the single source for both
 // `parseConfig` and the README table (`configDocMarkdown()`).
 
+import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
 import type { EmergencyService } from '../domain/flow/types.js';
 
 export interface ConfigVariableDoc {
@@ -53,6 +54,7 @@ export const DEFAULTS = {
   ATTACHMENT_MAX_FILES: '10',
   FORM_RATE_LIMIT: '20',
   OPEN311_JURISDICTION: '12345.beijing.gov.cn',
+  OPEN311_PUBLIC_FIELDS: OPEN311_PUBLIC_FIELDS.join(','),
   HTTP_TRUST_PROXY: 'false',
   SMTP_PORT: '2525',
   SMTP_HOST: '0.0.0.0',
@@ -157,6 +159,11 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
   { name: 'ATTACHMENT_MAX_FILES', default: DEFAULTS.ATTACHMENT_MAX_FILES, description: 'Most attachments in one submission (1-20).' },
   { name: 'FORM_RATE_LIMIT', default: DEFAULTS.FORM_RATE_LIMIT, description: 'Citizen web form submissions per minute from one IP address.' },
   { name: 'OPEN311_JURISDICTION', default: DEFAULTS.OPEN311_JURISDICTION, description: 'Open311 `jurisdiction_id` this endpoint serves.' },
+  {
+    name: 'OPEN311_PUBLIC_FIELDS',
+    default: DEFAULTS.OPEN311_PUBLIC_FIELDS,
+    description: `Fields public Open311 reads (\`GET requests\`) show, comma-separated, from ${OPEN311_PUBLIC_FIELDS.join(', ')}; \`service_request_id\` is always shown. Contact details are never shown, nor any request the citizen asked to keep private.`,
+  },
   {
     name: 'SMTP_ACCEPT',
     default: null,

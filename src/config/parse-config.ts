@@ -8,6 +8,8 @@ import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
 import { DURATION_FORM, parseDuration } from './duration.js';
 import { LOG_LEVELS } from './types.js';
+import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
+import type { Open311PublicField } from '../domain/open311/public-fields.js';
 import type { AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LogLevel, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -242,7 +244,17 @@ function readIntake(r: EnvReader): IntakeConfig {
     attachmentMaxFiles: r.integer('ATTACHMENT_MAX_FILES', DEFAULTS.ATTACHMENT_MAX_FILES, 1, 20, 'an integer 1-20'),
     formRatePerMinute: r.integer('FORM_RATE_LIMIT', DEFAULTS.FORM_RATE_LIMIT, 1, 100_000, 'an integer 1-100000'),
     open311Jurisdiction: r.string('OPEN311_JURISDICTION', DEFAULTS.OPEN311_JURISDICTION, /^[A-Za-z0-9_.-]{1,128}$/, 'a jurisdiction id (letters, digits, _ . -)'),
+    open311PublicFields: readPublicFields(r),
   };
+}
+
+function readPublicFields(r: EnvReader): readonly Open311PublicField[] {
+  const value = r.raw('OPEN311_PUBLIC_FIELDS') ?? DEFAULTS.OPEN311_PUBLIC_FIELDS;
+  const fields = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const known = new Set<string>(OPEN311_PUBLIC_FIELDS);
+  const unknown = fields.filter((f) => !known.has(f));
+  if (unknown.length > 0) r.reject('OPEN311_PUBLIC_FIELDS', value, `unknown field ${unknown.map((f) => JSON.stringify(f)).join(', ')}: expected comma-separated fields from ${OPEN311_PUBLIC_FIELDS.join(', ')}`);
+  return [...new Set(fields.filter((f) => known.has(f)))] as Open311PublicField[];
 }
 
 const ADDRESS_OR_DOMAIN = /^(?:[^\s@,]+@|@)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;

@@ -2,6 +2,7 @@
 // so the composition root never has to re-validate a value it reads from here.
 
 import type { EmergencyService } from '../domain/flow/types.js';
+import type { Open311PublicField } from '../domain/open311/public-fields.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -66,6 +67,8 @@ export interface IntakeConfig {
   readonly attachmentMaxFiles: number;
   readonly formRatePerMinute: number;
   readonly open311Jurisdiction: string;
+  /** What public Open311 reads show of a request (`service_request_id` always). */
+  readonly open311PublicFields: readonly Open311PublicField[];
 }
 
 /** Inbound email; `null` in `Config.email` when `SMTP_ACCEPT` is unset. */

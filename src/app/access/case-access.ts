@@ -24,6 +24,12 @@ export interface ProofLimits {
   readonly perTicketPer30Days: number;
   readonly perSourcePerHour: number;
   readonly perSourcePerDay: number;
+  /**
+   * An integrator's app asks for many citizens through one key, so a key has a larger allowance than one address
+   * or one caller; the per-ticket limits still hold for every ticket it tries.
+   */
+  readonly perApiKeyPerHour: number;
+  readonly perApiKeyPerDay: number;
 }
 
 /**
@@ -31,7 +37,14 @@ export interface ProofLimits {
  * stranger who knows the ticket about a 2% chance a year at the phone digits, and 0.02% at the PIN; the citizen,
  * who knows their proof, is never in the way of these.
  */
-export const DEFAULT_PROOF_LIMITS: ProofLimits = { perTicketPerDay: 5, perTicketPer30Days: 15, perSourcePerHour: 20, perSourcePerDay: 60 };
+export const DEFAULT_PROOF_LIMITS: ProofLimits = {
+  perTicketPerDay: 5,
+  perTicketPer30Days: 15,
+  perSourcePerHour: 20,
+  perSourcePerDay: 60,
+  perApiKeyPerHour: 1000,
+  perApiKeyPerDay: 5000,
+};
 
 const RATEABLE: ReadonlySet<Status> = new Set<Status>(['resolved', 'closed']);
 
@@ -103,11 +116,12 @@ export class ProvenCaseAccess implements CaseAccess {
   private rules(ticket: string, source: ProofSource): LimitRule[] {
     const l = this.limits;
     const who = `${source.kind}:${source.id}`;
+    const key = source.kind === 'apikey';
     return [
       { key: `proof:ticket:d:${ticket}`, limit: l.perTicketPerDay, windowMs: DAY_MS },
       { key: `proof:ticket:m:${ticket}`, limit: l.perTicketPer30Days, windowMs: 30 * DAY_MS },
-      { key: `proof:source:h:${who}`, limit: l.perSourcePerHour, windowMs: HOUR_MS },
-      { key: `proof:source:d:${who}`, limit: l.perSourcePerDay, windowMs: DAY_MS },
+      { key: `proof:source:h:${who}`, limit: key ? l.perApiKeyPerHour : l.perSourcePerHour, windowMs: HOUR_MS },
+      { key: `proof:source:d:${who}`, limit: key ? l.perApiKeyPerDay : l.perSourcePerDay, windowMs: DAY_MS },
     ];
   }
 }

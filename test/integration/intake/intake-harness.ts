@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
+import { hmacCaseKeys } from '../../../src/adapters/intake/case-secret.js';
+import { unscramble } from '../../../src/domain/access/ticket-cipher.js';
 import type { CreatedIntake, CreateIntakeOptions } from '../../../src/adapters/intake/create-intake.js';
 import { INTAKE_QUEUE_NAME, IntakeKeys } from '../../../src/adapters/intake/intake-keys.js';
 import type { SubmitRequest } from '../../../src/app/intake/intake-ports.js';
@@ -47,6 +49,13 @@ export class IntakeFixture {
     const fixture = new IntakeFixture();
     fixture.dataDir = await mkdtemp(join(tmpdir(), 'intake-test-'));
     return fixture;
+  }
+
+  /** The ticket counter's value a ticket was made from: the permutation undone with this prefix's case secret. */
+  async sequenceOf(ticket: string): Promise<number> {
+    const secret = await this.redis.get(this.keys.caseSecret);
+    if (secret === null) throw new Error(`no case secret under ${this.keys.caseSecret}`);
+    return unscramble(Number(ticket.slice(0, -1)), hmacCaseKeys(secret).ticketPrf);
   }
 
   async open(options: Partial<CreateIntakeOptions> = {}): Promise<CreatedIntake> {

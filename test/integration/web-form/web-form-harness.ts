@@ -17,12 +17,11 @@ import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
-import { ProvenCaseAccess } from '../../../src/app/access/case-access.js';
 import type { CaseAccess } from '../../../src/app/access/case-access-ports.js';
 import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
 import type { Limiter } from '../../../src/app/limits/limiter-ports.js';
 import { systemClock } from '../../../src/app/ports.js';
-import { constantTimeEqual } from '../../../src/adapters/http/web-form/constant-time-equal.js';
+import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { capturedLogger } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
@@ -59,14 +58,7 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 8 * 1024 * 1024 });
   const intake = options.intake === undefined ? created.intake : options.intake(created.intake);
   const server = buildHttpServer({ log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
-  const access = new ProvenCaseAccess({
-    intake,
-    keys: created.caseKeys,
-    limiter: options.limiter ?? new MemoryLimiter(systemClock),
-    sameSecret: constantTimeEqual,
-    clock: systemClock,
-    log,
-  });
+  const access = createCaseAccess({ intake, keys: created.caseKeys, limiter: options.limiter ?? new MemoryLimiter(systemClock), log });
   server.register(webFormRoutes({ intake, access, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
   const { url } = await server.listen(0, '127.0.0.1');
   const queue = new Queue<Submission>(created.queueName, { connection: { url: REDIS_URL }, prefix: created.queuePrefix });

@@ -4,7 +4,7 @@
 // a rating is taken once, when the handling is finished.
 
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual } from '../../../src/adapters/http/web-form/constant-time-equal.js';
+import { constantTimeEqual } from '../../../src/adapters/access/constant-time-equal.js';
 import { hmacCaseKeys } from '../../../src/adapters/intake/case-secret.js';
 import { ProvenCaseAccess } from '../../../src/app/access/case-access.js';
 import type { ProofLimits } from '../../../src/app/access/case-access.js';
@@ -103,7 +103,7 @@ describe('ProvenCaseAccess.read', () => {
   });
 
   it('asks for a proof, counting nothing, when an offered identity does not open the case', async () => {
-    const { access } = setUp({ perTicketPerDay: 1, perTicketPer30Days: 1, perSourcePerHour: 1, perSourcePerDay: 1 });
+    const { access } = setUp({ perTicketPerDay: 1, perTicketPer30Days: 1, perSourcePerHour: 1, perSourcePerDay: 1, perApiKeyPerHour: 1, perApiKeyPerDay: 1 });
     for (let i = 0; i < 5; i++) {
       expect(await access.read(TICKET, [{ kind: 'caller', value: '13900139000' }], { kind: 'caller', id: '13900139000' })).toEqual({ kind: 'proof_needed' });
     }

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual } from '../../../src/adapters/http/web-form/constant-time-equal.js';
+import { constantTimeEqual } from '../../../src/adapters/access/constant-time-equal.js';
 import { hmacCaseKeys } from '../../../src/adapters/intake/case-secret.js';
 import { casePin, hasContactProof, proofOpens, readTypedProof } from '../../../src/domain/access/case-proof.js';
 import type { CaseProof, SameSecret } from '../../../src/domain/access/case-proof.js';

@@ -1,4 +1,5 @@
 import { fastify } from 'fastify';
+import type { CaseAccess } from '../../../src/app/access/case-access-ports.js';
 import { describe, expect, it } from 'vitest';
 import { createApiKey, FileApiKeys } from '../../../src/adapters/api-keys/index.js';
 import { apiV1Routes, emergencyMessage } from '../../../src/adapters/http/api-v1/index.js';
@@ -72,24 +73,24 @@ describe('receiptOf', () => {
   }
 
   it('tells the citizen the first request\'s ticket and progress, in the submission\'s language, for keys that may read', () => {
-    const zh = receiptOf(outcome('小区门口的路灯坏了', 'zh'), reader, repeat);
+    const zh = receiptOf(outcome('小区门口的路灯坏了', 'zh'), reader, '123456', repeat);
     expect(zh.message).toBe(
       `您此前已提出过相同的诉求，工单号 ${repeat.ticket}（北京时间 2024-05-01 10:30 收到），目前状态：已受理（最新说明：已派人处理）。本次提交已关联到该工单一并办理；如有新的情况，请补充说明。`,
     );
     expect(zh.hints.repeatOf).toEqual({ id: '01J00000000000000000000007', ticket: repeat.ticket });
-    const en = receiptOf(outcome('The street light at our gate is broken', 'en'), reader, { ticket: repeat.ticket });
+    const en = receiptOf(outcome('The street light at our gate is broken', 'en'), reader, '123456', { ticket: repeat.ticket });
     expect(en.message).toBe(
       `You made the same request before: ticket ${repeat.ticket} (its progress cannot be looked up right now). This submission has been linked to that ticket and is handled with it; if anything has changed, please tell us what is new.`,
     );
   });
 
   it('puts the emergency line first', () => {
-    const receipt = receiptOf(outcome('There is a fire in my building, lots of smoke', 'en'), reader, repeat);
+    const receipt = receiptOf(outcome('There is a fire in my building, lots of smoke', 'en'), reader, '123456', repeat);
     expect(receipt.message).toMatch(new RegExp(`^If this is an emergency, call 119 \\(fire\\) now\\. .+ You made the same request before: ticket ${repeat.ticket},`));
   });
 
   it('says nothing of the citizen\'s other requests to a submit-only key', () => {
-    const receipt = receiptOf(outcome('小区门口的路灯坏了', 'zh'), submitOnly, repeat);
+    const receipt = receiptOf(outcome('小区门口的路灯坏了', 'zh'), submitOnly, '123456', repeat);
     expect(receipt.message).toBeUndefined();
     expect(receipt.hints.repeatOf).toBeUndefined();
     expect(JSON.stringify(receipt)).not.toContain(repeat.ticket);
@@ -103,6 +104,11 @@ describe('intake failures', () => {
     read: () => Promise.resolve(null),
     has: () => Promise.resolve(false),
   };
+  const noAccess: CaseAccess = {
+    pinOf: () => Promise.reject(new Error('not used')),
+    read: () => Promise.resolve({ kind: 'denied' }),
+    rate: () => Promise.resolve({ kind: 'denied' }),
+  };
   const failingIntake = (error: Error): Intake => ({
     submit: () => Promise.reject(error),
     get: () => Promise.resolve(null),
@@ -114,7 +120,7 @@ describe('intake failures', () => {
 
   async function post(intake: Intake) {
     const app = fastify();
-    await app.register(apiV1Routes({ intake, attachments: noAttachments, keys: new FileApiKeys([created.entry]), limits: { bodyBytes: 1024, fileBytes: 1024, files: 1 } }));
+    await app.register(apiV1Routes({ intake, access: noAccess, attachments: noAttachments, keys: new FileApiKeys([created.entry]), limits: { bodyBytes: 1024, fileBytes: 1024, files: 1 } }));
     const response = await app.inject({
       method: 'POST',
       url: '/v1/submissions',
@@ -140,7 +146,7 @@ describe('intake failures', () => {
   });
 
   it('refuses limits that are not positive integers', () => {
-    expect(() => apiV1Routes({ intake: failingIntake(new Error()), attachments: noAttachments, keys: new FileApiKeys([]), limits: { bodyBytes: 0, fileBytes: 1, files: 1 } })).toThrow(
+    expect(() => apiV1Routes({ intake: failingIntake(new Error()), access: noAccess, attachments: noAttachments, keys: new FileApiKeys([]), limits: { bodyBytes: 0, fileBytes: 1, files: 1 } })).toThrow(
       /limits\.bodyBytes must be a positive integer/,
     );
   });

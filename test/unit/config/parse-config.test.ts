@@ -1,3 +1,4 @@
+import { OPEN311_PUBLIC_FIELDS } from '../../../src/domain/open311/public-fields.js';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, CONFIG_DOC, configDocMarkdown, parseConfig, redactedConfig } from '../../../src/config/index.js';
 import type { Config, Env } from '../../../src/config/index.js';
@@ -54,6 +55,7 @@ describe('parseConfig defaults', () => {
         attachmentMaxFiles: 10,
         formRatePerMinute: 20,
         open311Jurisdiction: '12345.beijing.gov.cn',
+        open311PublicFields: [...OPEN311_PUBLIC_FIELDS],
       },
       email: null,
       wechat: null,
@@ -290,12 +292,13 @@ describe('CONFIG_DOC', () => {
   it('documents every variable parseConfig reads, secrets marked', () => {
     const names = CONFIG_DOC.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'HTTP_TRUST_PROXY']) {
+    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'OPEN311_PUBLIC_FIELDS', 'CASE_SECRET', 'HTTP_TRUST_PROXY']) {
       expect(names).toContain(name);
     }
     expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual([
       'ARI_PASSWORD',
       'AMI_SECRET',
+      'CASE_SECRET',
       'SMTP_RELAY_URL',
       'WECHAT_TOKEN',
       'WECHAT_ENCODING_AES_KEY',
@@ -314,6 +317,20 @@ describe('CONFIG_DOC', () => {
     expect(table.split('\n')).toHaveLength(CONFIG_DOC.length + 2);
     expect(table).toContain('| `HTTP_PORT` | `8080` |');
     expect(table).toContain('| `ARI_PASSWORD` | - |');
+  });
+});
+
+describe('parseConfig case secret and Open311 fields', () => {
+  it('takes a CASE_SECRET of at least 32 characters, and never shows it', () => {
+    const secret = 'x'.repeat(32);
+    expect(parseConfig({ CASE_SECRET: secret }).intake.caseSecret).toBe(secret);
+    expect(parseConfig({}).intake.caseSecret).toBeUndefined();
+    expect(() => parseConfig({ CASE_SECRET: 'short-secret' })).toThrow(/CASE_SECRET \(value hidden\): expected at least 32 characters/);
+  });
+
+  it('takes the public Open311 fields from the GeoReport list only', () => {
+    expect(parseConfig({ OPEN311_PUBLIC_FIELDS: 'status, service_code,status' }).intake.open311PublicFields).toEqual(['status', 'service_code']);
+    expect(() => parseConfig({ OPEN311_PUBLIC_FIELDS: 'status,email' })).toThrow(/OPEN311_PUBLIC_FIELDS.*unknown field "email"/);
   });
 });
 

@@ -74,7 +74,10 @@ describe('the Submission schema', () => {
   });
 
   it('lists every Submission field, and forbids others everywhere', () => {
-    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(valid).sort());
+    // The one optional top-level field (`private`, present only when asked for) besides those the fixture has.
+    expect(Object.keys(schema.properties).sort()).toEqual([...Object.keys(valid), 'private'].sort());
+    expect(validateSubmission({ ...valid, private: true })).toEqual([]);
+    expect(validateSubmission({ ...valid, private: false })).not.toEqual([]);
     const objects: unknown[] = [];
     const walk = (node: unknown) => {
       if (typeof node !== 'object' || node === null) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formErrorReply, FormRequestError } from '../../../src/adapters/http/web-form/form-errors.js';
-import { publicStatus } from '../../../src/adapters/http/web-form/form-status.js';
+import { publicStatus } from '../../../src/app/access/public-status.js';
 import { ratingRefusal } from '../../../src/app/access/case-access.js';
 import {
   AttachmentRejectedError,

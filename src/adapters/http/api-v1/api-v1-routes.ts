@@ -3,10 +3,13 @@
 // and error shape apply to /v1 only.
 
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { Log } from '../../../app/app-ports.js';
+import type { CaseAccess, CaseReadOutcome } from '../../../app/access/case-access-ports.js';
+import { readTypedProof } from '../../../domain/access/case-proof.js';
+import type { CaseProof } from '../../../domain/access/case-proof.js';
 import type { ApiKeyVerifier } from '../../../app/intake/api-keys.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
@@ -18,6 +21,11 @@ import type { RoutePlugin } from '../http-server.js';
 import { apiKeyOf, createKeyAuth } from './api-key-auth.js';
 import { ApiV1Error, apiV1ErrorHandler, invalidFields } from './api-v1-errors.js';
 import {
+  CASE_PARAMS_SCHEMA,
+  CASE_PROOF_SCHEMA,
+  CASE_RATED_SCHEMA,
+  CASE_RATING_SCHEMA,
+  CASE_VIEW_SCHEMA,
   errorResponses,
   ID_PARAMS_SCHEMA,
   KEY_SECURITY,
@@ -29,6 +37,7 @@ import {
   STATUS_UPDATE_SCHEMA,
   SUBMISSION_REQUEST_SCHEMA,
   SUBMIT_HEADERS_SCHEMA,
+  TAG_CASES,
   TAG_SCHEMAS,
   TAG_SUBMISSIONS,
   TAG_WORK_ORDERS,
@@ -36,7 +45,7 @@ import {
 import { multipartPluginLimits, readMultipartSubmission } from './multipart-submission.js';
 import type { MultipartSubmission } from './multipart-submission.js';
 import { createSchemaValidators } from './schema-validators.js';
-import { mayKnowOtherRequests, receiptOf, recordView } from './submission-replies.js';
+import { caseView, mayKnowOtherRequests, receiptOf, recordView } from './submission-replies.js';
 import { submitRequestFor } from './submission-request.js';
 import type { SubmissionRequestBody } from './submission-request.js';
 
@@ -51,6 +60,8 @@ export interface ApiV1Limits {
 
 export interface ApiV1Deps {
   readonly intake: Intake;
+  /** Citizens' own cases, opened by proof (`/v1/cases/...`). */
+  readonly access: CaseAccess;
   readonly attachments: AttachmentStore;
   readonly keys: ApiKeyVerifier;
   readonly limits: ApiV1Limits;
@@ -141,8 +152,11 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         const idempotencyKey = headerValue(request, 'idempotency-key');
         const { body, attachments } = await readSubmission(request);
         const outcome = await deps.intake.submit(submitRequestFor(body, attachments, { apiKeyId: key.id, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
-        const repeat = mayKnowOtherRequests(key) ? await lookUpRepeat(deps.intake, outcome.submission, logFor(request)) : null;
-        const receipt = receiptOf(outcome, key, repeat);
+        const [repeat, pin] = await Promise.all([
+          mayKnowOtherRequests(key) ? lookUpRepeat(deps.intake, outcome.submission, logFor(request)) : null,
+          deps.access.pinOf(outcome.submission.ticket),
+        ]);
+        const receipt = receiptOf(outcome, key, pin, repeat);
         logFor(request).info(
           {
             submissionId: receipt.id,
@@ -218,6 +232,69 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
       },
     );
 
+    const caseDescription =
+      'Needs the `submit` scope: for apps that show citizens their own cases. A ticket alone opens nothing: send what the citizen typed as `proof` ' +
+      "(the PIN given with the ticket, the last 4 digits of the request's phone number, or its e-mail address). An unknown ticket and a wrong proof get the same 404; " +
+      'wrong proofs are counted per ticket (5 a day, 15 in 30 days) and per key across every gateway replica, then 429 with Retry-After.';
+
+    app.post(
+      '/v1/cases/:ticket/status',
+      {
+        onRequest: guarded('submit'),
+        preValidation: jsonOnly,
+        schema: {
+          tags: [TAG_CASES],
+          summary: "Where a citizen's case stands, with the citizen's proof",
+          description: caseDescription,
+          security: KEY_SECURITY,
+          params: CASE_PARAMS_SCHEMA,
+          body: CASE_PROOF_SCHEMA,
+          response: { 200: CASE_VIEW_SCHEMA, ...errorResponses(400, 401, 403, 404, 415, 429) },
+        },
+      },
+      async (request, reply) => {
+        const key = apiKeyOf(request);
+        const { ticket } = request.params as { ticket: string };
+        const proof = typedProof((request.body as { proof: string }).proof);
+        const access = opened(await deps.access.read(ticket, [proof], { kind: 'apikey', id: key.id }), reply);
+        void reply.header('cache-control', 'no-store');
+        return caseView(access.record);
+      },
+    );
+
+    app.post(
+      '/v1/cases/:ticket/rating',
+      {
+        onRequest: guarded('submit'),
+        preValidation: jsonOnly,
+        schema: {
+          tags: [TAG_CASES],
+          summary: "Rate the handling of a citizen's case, with the citizen's proof",
+          description: `${caseDescription} A case is rated once, after it is resolved or closed (409 otherwise).`,
+          security: KEY_SECURITY,
+          params: CASE_PARAMS_SCHEMA,
+          body: CASE_RATING_SCHEMA,
+          response: { 201: CASE_RATED_SCHEMA, ...errorResponses(400, 401, 403, 404, 409, 415, 429) },
+        },
+      },
+      async (request, reply) => {
+        const key = apiKeyOf(request);
+        const { ticket } = request.params as { ticket: string };
+        const body = request.body as { score: 1 | 2 | 3 | 4 | 5; comment?: string; proof: string };
+        const outcome = await deps.access.rate(ticket, [typedProof(body.proof)], { kind: 'apikey', id: key.id }, {
+          score: body.score,
+          ...(body.comment === undefined ? {} : { comment: body.comment }),
+        });
+        void reply.header('cache-control', 'no-store');
+        if (outcome.kind === 'refused') {
+          throw new ApiV1Error(409, outcome.reason === 'already_rated' ? 'ALREADY_RATED' : 'NOT_RATEABLE', outcome.reason === 'already_rated' ? 'this case has already been rated' : 'a case can be rated once it is resolved or closed');
+        }
+        if (outcome.kind !== 'rated') return opened(outcome, reply);
+        logFor(request).info({ ticket, score: outcome.rating.score, apiKeyId: key.id }, 'case rated through the web API');
+        return reply.code(201).send({ ticket, score: outcome.rating.score, ratedAt: outcome.rating.at });
+      },
+    );
+
     app.get(
       '/v1/schema/submission.json',
       {
@@ -257,6 +334,24 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
       ...(update.agency === undefined ? {} : { agency: update.agency }),
     };
   }
+}
+
+function typedProof(text: string): CaseProof {
+  const proof = readTypedProof(text);
+  if (proof === null) {
+    throw invalidFields([{ field: 'proof', message: 'must be the 6-digit PIN, the last 4 digits of the phone number, or the e-mail address, given with the request' }], 'request body');
+  }
+  return proof;
+}
+
+/** The record when the proof opened it; else one 404 for an unknown ticket and a wrong proof, or 429 when locked. */
+function opened(outcome: CaseReadOutcome, reply: FastifyReply): Extract<CaseReadOutcome, { kind: 'granted' }> {
+  if (outcome.kind === 'granted') return outcome;
+  if (outcome.kind === 'locked') {
+    void reply.header('retry-after', String(outcome.retryAfterSeconds));
+    throw new ApiV1Error(429, 'TOO_MANY_ATTEMPTS', `too many wrong proofs for this ticket or from this key; retry in ${outcome.retryAfterSeconds} s`);
+  }
+  throw new ApiV1Error(404, 'NOT_FOUND', 'no case matches this ticket and proof');
 }
 
 /** The id or the ticket; 404 for anything else, so a malformed id and an unknown one look the same. */

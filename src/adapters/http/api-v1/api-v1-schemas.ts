@@ -7,6 +7,7 @@ import { CATEGORIES, KINDS, LANGUAGES, STATUSES } from '../../../domain/intake/s
 export const TAG_SUBMISSIONS = 'submissions';
 export const TAG_WORK_ORDERS = 'work orders';
 export const TAG_SCHEMAS = 'schemas';
+export const TAG_CASES = 'citizens\' cases';
 
 /** Both ways of presenting a key; see the security schemes in `openapi.ts`. */
 export const KEY_SECURITY: readonly Record<string, readonly string[]>[] = [{ bearerAuth: [] }, { apiKeyHeader: [] }];
@@ -40,6 +41,10 @@ export const SUBMISSION_REQUEST_SCHEMA = {
         lon: { type: 'number', minimum: -180, maximum: 180 },
         address: { type: 'string', maxLength: 500 },
       },
+    },
+    private: {
+      type: 'boolean',
+      description: 'The citizen asked for the request to be kept private: it never appears in public reads (Open311 lists) and is masked for roles that need not see it.',
     },
   },
 } as const;
@@ -111,10 +116,15 @@ const LINKS_SCHEMA = {
 
 export const RECEIPT_SCHEMA = {
   type: 'object',
-  required: ['id', 'ticket', 'status', 'receivedAt', 'durability', 'hints', 'links'],
+  required: ['id', 'ticket', 'pin', 'status', 'receivedAt', 'durability', 'hints', 'links'],
   properties: {
     id: { type: 'string', description: 'ULID.' },
     ticket: { type: 'string', description: 'Digits with a check digit: what the citizen quotes on the phone.' },
+    pin: {
+      type: 'string',
+      pattern: '^[0-9]{6}$',
+      description: 'Show it to the citizen with the ticket: the ticket and its PIN (or the contact\'s last phone digits or e-mail) open the case on every channel. Not shown again.',
+    },
     status: { type: 'string', enum: ['received'] },
     receivedAt: { type: 'string', format: 'date-time' },
     durability: { type: 'string', enum: ['queued', 'spooled'], description: 'queued: in the intake queue; spooled: on the gateway disk, queued when Redis returns.' },
@@ -192,3 +202,69 @@ export function errorResponses(...codes: number[]): Record<number, typeof ERROR_
     ]),
   );
 }
+
+export const CASE_PARAMS_SCHEMA = {
+  type: 'object',
+  required: ['ticket'],
+  properties: { ticket: { type: 'string', minLength: 1, maxLength: 32, description: 'The ticket number the citizen was given.' } },
+} as const;
+
+const PROOF_PROPERTY = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 254,
+  description: "What the citizen typed: the 6-digit PIN given with the ticket, the last 4 digits of the request's phone number, or its e-mail address.",
+} as const;
+
+export const CASE_PROOF_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['proof'],
+  properties: { proof: PROOF_PROPERTY },
+} as const;
+
+export const CASE_RATING_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['score', 'proof'],
+  properties: {
+    score: { type: 'integer', minimum: 1, maximum: 5, description: '1 very dissatisfied .. 5 very satisfied.' },
+    comment: { type: 'string', minLength: 1, maxLength: 500 },
+    proof: PROOF_PROPERTY,
+  },
+} as const;
+
+const WORDING_SCHEMA = {
+  type: 'object',
+  required: ['zh', 'en'],
+  properties: { zh: { type: 'string' }, en: { type: 'string' } },
+  description: 'The status in words, as every channel says it (the IVR, WeChat, e-mail and the web form use the same sentences).',
+} as const;
+
+export const CASE_VIEW_SCHEMA = {
+  type: 'object',
+  required: ['ticket', 'status', 'statusText', 'receivedAt', 'updatedAt', 'history', 'canRate'],
+  properties: {
+    ticket: { type: 'string' },
+    status: { type: 'string', enum: [...STATUSES] },
+    statusText: WORDING_SCHEMA,
+    receivedAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['status', 'at'],
+        properties: { status: { type: 'string', enum: [...STATUSES] }, at: { type: 'string', format: 'date-time' }, note: { type: 'string' } },
+      },
+    },
+    canRate: { type: 'boolean' },
+    ratingRefusal: { type: 'string', enum: ['already_rated', 'not_rateable'] },
+  },
+} as const;
+
+export const CASE_RATED_SCHEMA = {
+  type: 'object',
+  required: ['ticket', 'score', 'ratedAt'],
+  properties: { ticket: { type: 'string' }, score: { type: 'integer' }, ratedAt: { type: 'string', format: 'date-time' } },
+} as const;

@@ -5,6 +5,9 @@
 import type { ApiKey } from '../../../app/intake/api-keys.js';
 import type { IntakeRecord, SubmitOutcome } from '../../../app/intake/intake-ports.js';
 import { currentStatus } from '../../../app/intake/intake-query.js';
+import { ratingRefusal } from '../../../app/access/case-access.js';
+import { STATUS_WORDING } from '../../../domain/intake/status-names.js';
+import { publicStatus } from '../../../app/access/public-status.js';
 import { EMERGENCY_SERVICE_NAMES } from '../../../domain/emergency/services.js';
 import { repeatNotice } from '../../../domain/intake/repeat-reply.js';
 import type { RepeatProgress } from '../../../domain/intake/repeat-reply.js';
@@ -20,6 +23,7 @@ export interface SubmissionLinks {
 export interface Receipt {
   readonly id: string;
   readonly ticket: string;
+  readonly pin: string;
   readonly status: 'received';
   readonly receivedAt: string;
   readonly durability: 'queued' | 'spooled';
@@ -70,12 +74,13 @@ export function citizenMessage(outcome: SubmitOutcome, key: ApiKey, repeat: Repe
   return parts.length === 0 ? undefined : parts.join(submission.language === 'zh' ? '' : ' ');
 }
 
-export function receiptOf(outcome: SubmitOutcome, key: ApiKey, repeat: RepeatProgress | null = null): Receipt {
+export function receiptOf(outcome: SubmitOutcome, key: ApiKey, pin: string, repeat: RepeatProgress | null = null): Receipt {
   const { submission } = outcome;
   const message = citizenMessage(outcome, key, repeat);
   return {
     id: submission.id,
     ticket: submission.ticket,
+    pin,
     status: 'received',
     receivedAt: submission.receivedAt,
     durability: outcome.durability,
@@ -93,5 +98,16 @@ export function recordView(record: IntakeRecord) {
     ...(record.rating === undefined ? {} : { rating: record.rating }),
     ...(record.followUps === undefined ? {} : { followUps: record.followUps }),
     links: submissionLinks(record.submission.id),
+  };
+}
+
+/** A citizen's own case, once a proof opened it: where it stands, in the words every channel uses, and nothing else. */
+export function caseView(record: IntakeRecord) {
+  const status = currentStatus(record);
+  const refusal = ratingRefusal(record);
+  return {
+    ...publicStatus(record),
+    statusText: { zh: STATUS_WORDING[status].zh.sentence, en: STATUS_WORDING[status].en.sentence },
+    ...(refusal === null ? {} : { ratingRefusal: refusal }),
   };
 }

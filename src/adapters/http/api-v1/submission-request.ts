@@ -13,6 +13,7 @@ export interface SubmissionRequestBody {
   readonly language?: Language;
   readonly contact?: { readonly name?: string; readonly phone?: string; readonly email?: string; readonly anonymous?: boolean };
   readonly location?: { readonly lat?: number; readonly lon?: number; readonly address?: string };
+  readonly private?: boolean;
 }
 
 export function submitRequestFor(
@@ -30,6 +31,7 @@ export function submitRequestFor(
     ...(body.location === undefined ? {} : { location: { ...body.location } }),
     attachments,
     refs: { apiKeyId: origin.apiKeyId, ...(origin.idempotencyKey === undefined ? {} : { idempotencyKey: origin.idempotencyKey }) },
+    ...(body.private === true ? { private: true } : {}),
   };
   // Without an Idempotency-Key every POST is a new submission: a random suffix can never match an earlier one.
   const dedupKey = `web:${origin.apiKeyId}:${origin.idempotencyKey ?? randomUUID()}`;

@@ -22,7 +22,9 @@ import { Open311Error, Open311SetupError, errorDocument } from './open311-errors
 import { paramOfDraftField, parseServiceRequest } from './open311-post-request.js';
 import { MAX_REQUESTS, parseRequestsQuery } from './open311-requests-query.js';
 import type { RequestsQuery } from './open311-requests-query.js';
-import { serviceNotice, serviceRequestNode } from './open311-service-request.js';
+import { isPubliclyListed, serviceNotice, serviceRequestNode } from './open311-service-request.js';
+import { OPEN311_PUBLIC_FIELDS } from '../../../domain/open311/public-fields.js';
+import type { Open311PublicField } from '../../../domain/open311/public-fields.js';
 import { OPEN311_SERVICES, SERVICES_CHANGESET, findService } from './open311-services.js';
 import { ParamReader } from './param-reader.js';
 import type { Params } from './param-reader.js';
@@ -40,6 +42,8 @@ export interface Open311RoutesDeps {
     /** Where an integrator asks for an api_key. */
     readonly keyService?: string;
   };
+  /** The fields public reads show (`OPEN311_PUBLIC_FIELDS`); default: all of GeoReport's, never any contact detail. */
+  readonly publicFields?: readonly Open311PublicField[];
   /** POSTs without a valid api_key allowed per client address and minute before 429 (default 30). */
   readonly unauthenticatedPerMinute?: number;
   /** Reads of requests and tokens (public, each a Redis query) per client address and minute (default 120). */
@@ -57,6 +61,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
   const log = (deps.log ?? silentLog).child({ component: 'open311' });
   const now = deps.now ?? Date.now;
   const unauthenticatedPerMinute = deps.unauthenticatedPerMinute ?? 30;
+  const publicFields: ReadonlySet<Open311PublicField> = new Set(deps.publicFields ?? OPEN311_PUBLIC_FIELDS);
   const readsPerMinute = deps.readsPerMinute ?? 120;
   const jurisdiction = deps.jurisdictionId.trim().toLowerCase();
   if (jurisdiction === '') throw new Open311SetupError('open311 jurisdictionId must not be empty (e.g. the jurisdiction\'s web domain, beijing.gov.cn)');
@@ -242,7 +247,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         const records = await findRecords(deps.intake, parseRequestsQuery(query, now()));
         return send(reply.header('cache-control', 'no-store'), format, {
           root: 'service_requests',
-          body: new ListNode('request', records.map(serviceRequestNode)),
+          body: new ListNode('request', records.map((record) => serviceRequestNode(record, publicFields))),
         });
       });
     }
@@ -262,10 +267,10 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       const { id: ticket, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
       const record = isValidTicket(ticket) ? await deps.intake.getByTicket(ticket) : null;
-      if (record === null || !isOpen311(record)) throw Open311Error.notFound(`service_request_id: ${truncate(ticket)} not found`);
+      if (record === null || !isPubliclyListed(record)) throw Open311Error.notFound(`service_request_id: ${truncate(ticket)} not found`);
       return send(reply.header('cache-control', 'no-store'), format, {
         root: 'service_requests',
-        body: new ListNode('request', [serviceRequestNode(record)]),
+        body: new ListNode('request', [serviceRequestNode(record, publicFields)]),
       });
     });
 
@@ -290,7 +295,7 @@ async function findRecords(intake: Intake, query: RequestsQuery): Promise<Intake
     for (let i = 0; i < query.tickets.length; i += LOOKUP_CONCURRENCY) {
       // A ticket whose check digit fails cannot exist: it is left out like any other unknown id, without a lookup.
       const batch = await Promise.all(query.tickets.slice(i, i + LOOKUP_CONCURRENCY).map((ticket) => (isValidTicket(ticket) ? intake.getByTicket(ticket) : null)));
-      for (const record of batch) if (record !== null && isOpen311(record)) found.push(record);
+      for (const record of batch) if (record !== null && isPubliclyListed(record)) found.push(record);
     }
     return found;
   }
@@ -308,7 +313,7 @@ async function findRecords(intake: Intake, query: RequestsQuery): Promise<Intake
     ),
   );
   const byId = new Map<string, IntakeRecord>();
-  for (const record of lists.flat()) if (isOpen311(record)) byId.set(record.submission.id, record);
+  for (const record of lists.flat()) if (isPubliclyListed(record)) byId.set(record.submission.id, record);
   // Newest first, in the order one query would have returned them.
   return [...byId.values()].sort(newestFirst).slice(0, MAX_REQUESTS);
 }

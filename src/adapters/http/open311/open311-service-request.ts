@@ -1,10 +1,14 @@
 // A hotline record as an Open311 service request. GeoReport reads are public (no api_key), so this shows the
-// matter, never the person: no contact details, and no text at all when classification flagged private content.
+// matter, never the person: no contact details ever, only the fields the operator made public
+// (`OPEN311_PUBLIC_FIELDS`), no text when classification flagged private content, and nothing at all of a request the
+// citizen asked to keep private (see `isPubliclyListed`).
 
 import { STATUSES } from '../../../domain/intake/submission.js';
 import type { EmergencyLine, Status, Submission } from '../../../domain/intake/submission.js';
 import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { currentStatus, OPEN_STATUSES } from '../../../app/intake/intake-query.js';
+import { OPEN311_PUBLIC_FIELDS } from '../../../domain/open311/public-fields.js';
+import type { Open311PublicField } from '../../../domain/open311/public-fields.js';
 import type { RecordNode } from './open311-document.js';
 import { serviceName } from './open311-services.js';
 import { formatW3cDateTime } from './w3c-datetime.js';
@@ -34,8 +38,18 @@ export function serviceNotice(submission: Submission): string {
   return line === undefined ? RECEIVED_NOTICE : `${EMERGENCY_NOTICE[line]} ${RECEIVED_NOTICE}`;
 }
 
-/** The GeoReport v2 `request` element, in the spec's field order; fields we have no value for are left out. */
-export function serviceRequestNode(record: IntakeRecord): RecordNode {
+/** Whether a record may appear in a public read at all: an Open311 request the citizen did not ask to keep private. */
+export function isPubliclyListed(record: IntakeRecord): boolean {
+  return record.submission.channel === 'open311' && record.submission.private !== true;
+}
+
+/** The GeoReport v2 `request` element, in the spec's field order, with the public fields only; fields we have no value for are left out. */
+export function serviceRequestNode(record: IntakeRecord, publicFields: ReadonlySet<Open311PublicField> = new Set(OPEN311_PUBLIC_FIELDS)): RecordNode {
+  const full = allFields(record);
+  return Object.fromEntries(Object.entries(full).filter(([field]) => field === 'service_request_id' || publicFields.has(field as Open311PublicField)));
+}
+
+function allFields(record: IntakeRecord): RecordNode & { service_request_id: string } {
   const { submission, history } = record;
   const last = history.at(-1);
   const code = submission.refs.open311ServiceCode ?? submission.category;

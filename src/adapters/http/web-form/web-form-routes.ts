@@ -17,7 +17,7 @@ import type { ServedAsset } from './form-assets.js';
 import { formErrorReply, FormRequestError } from './form-errors.js';
 import { pickFormLanguage } from './form-language.js';
 import { parseRatingPayload, parseStatusPayload } from './form-payload.js';
-import { publicStatus } from './form-status.js';
+import { publicStatus } from '../../../app/access/public-status.js';
 import { formSubmitRequest, formSubmitted } from './form-submission.js';
 import { readFormRequest } from './read-form-request.js';
 

@@ -2,10 +2,10 @@
 // them. Nothing else they wrote and nothing about them is shown: the page is public, and a shoulder or a shared
 // computer is not the citizen.
 
-import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
-import { ratingRefusal } from '../../../app/access/case-access.js';
-import type { RatingRefusal } from '../../../app/access/case-access-ports.js';
-import type { Status } from '../../../domain/intake/submission.js';
+import type { IntakeRecord } from '../intake/intake-ports.js';
+import { ratingRefusal } from './case-access.js';
+import type { RatingRefusal } from './case-access-ports.js';
+import type { Status } from '../../domain/intake/submission.js';
 
 export interface PublicStatus {
   readonly ticket: string;
