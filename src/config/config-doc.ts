@@ -34,6 +34,7 @@ export const DEFAULTS = {
   ARI_APP: 'ivr-12345',
   AMI_PORT: '5038',
   IVR_FLOW: 'ivr-flows/12345.yaml',
+  DISPOSITIONS_FILE: 'ivr-flows/dispositions.yaml',
   SOUNDS_DIR: 'asterisk-config/sounds',
   EMERGENCY_RING_TIMEOUT: '20s',
   EMERGENCY_ROUNDS: '3',
@@ -94,6 +95,12 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
   { name: 'AMI_USERNAME', default: null, description: 'AMI user (`manager.conf`); required when `AMI_HOST` is set.' },
   { name: 'AMI_SECRET', default: null, description: 'AMI secret; required when `AMI_HOST` is set.', secret: true },
   { name: 'IVR_FLOW', default: DEFAULTS.IVR_FLOW, description: 'IVR flow file (YAML).' },
+  {
+    name: 'DISPOSITIONS_FILE',
+    default: DEFAULTS.DISPOSITIONS_FILE,
+    description:
+      'Where-to-go texts (YAML, zh and en) added to the reply on every channel for matters the regulations send elsewhere: `legalProcedure`, `outOfScope`, `stateSecret`. Checked at start.',
+  },
   { name: 'SOUNDS_DIR', default: DEFAULTS.SOUNDS_DIR, description: 'Folder of the IVR sound files.' },
   ...SERVICES.map((service) => ({
     name: `EMERGENCY_DIAL_${service}`,

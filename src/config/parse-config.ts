@@ -245,6 +245,7 @@ function readIntake(r: EnvReader): IntakeConfig {
     formRatePerMinute: r.integer('FORM_RATE_LIMIT', DEFAULTS.FORM_RATE_LIMIT, 1, 100_000, 'an integer 1-100000'),
     open311Jurisdiction: r.string('OPEN311_JURISDICTION', DEFAULTS.OPEN311_JURISDICTION, /^[A-Za-z0-9_.-]{1,128}$/, 'a jurisdiction id (letters, digits, _ . -)'),
     open311PublicFields: readPublicFields(r),
+    dispositionsFile: r.string('DISPOSITIONS_FILE', DEFAULTS.DISPOSITIONS_FILE, path, 'a file path'),
   };
 }
 

@@ -67,6 +67,8 @@ export interface IntakeConfig {
   readonly attachmentMaxFiles: number;
   readonly formRatePerMinute: number;
   readonly open311Jurisdiction: string;
+  /** Where-to-go texts for legal-procedure, out-of-scope and state-secret matters. */
+  readonly dispositionsFile: string;
   /** What public Open311 reads show of a request (`service_request_id` always). */
   readonly open311PublicFields: readonly Open311PublicField[];
 }

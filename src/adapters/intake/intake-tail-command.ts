@@ -41,9 +41,11 @@ export function summaryLine(s: Submission): string {
     s.hints.emergency === undefined ? null : `EMERGENCY ${s.hints.emergency.line}`,
     s.hints.repeatOf === undefined ? null : `repeat of #${s.hints.repeatOf.ticket}`,
     s.hints.legalProcedure === undefined ? null : 'legal procedure',
-    s.hints.privacy === undefined ? null : 'private',
+    s.hints.outOfScope === undefined ? null : 'out of scope',
+    s.hints.stateSecret === undefined ? null : 'state secret',
+    s.hints.privacy === undefined && s.private !== true ? null : 'private',
   ].filter((f): f is string => f !== null);
-  const text = s.hints.privacy === undefined ? JSON.stringify(s.text.length > 60 ? `${s.text.slice(0, 60)}…` : s.text) : '(private text not shown)';
+  const text = s.hints.privacy === undefined && s.private !== true ? JSON.stringify(s.text.length > 60 ? `${s.text.slice(0, 60)}…` : s.text) : '(private text not shown)';
   return [
     s.receivedAt,
     `#${s.ticket}`,

@@ -22,6 +22,8 @@ import {
   HEALTH_TERMS,
   KIND_TERMS,
   LEGAL_TERMS,
+  OUT_OF_SCOPE_TERMS,
+  STATE_SECRET_TERMS,
   NEGATION_BEFORE_EN,
   NEGATION_BEFORE_ZH,
   QUESTION_EN_START,
@@ -83,6 +85,8 @@ const kindTables = weightedSets(KIND_TERMS);
 const categoryTables = weightedSets(CATEGORY_TERMS);
 const courtesy = termSet(CLOSING_COURTESY);
 const legal = termSet(LEGAL_TERMS);
+const outOfScope = termSet(OUT_OF_SCOPE_TERMS);
+const stateSecret = termSet(STATE_SECRET_TERMS);
 const emergencies = EMERGENCY_RULES.map((rule) => ({ line: rule.line, terms: termSet(rule) }));
 const health = termSet(HEALTH_TERMS);
 const allTerms = compileTermSets(TERM_SETS);
@@ -101,10 +105,14 @@ export function classify(input: ClassifyInput): Classification {
   const kind = input.kind ?? kindFromText(text);
   const category = input.category ?? categoryFromServiceCode(input.open311ServiceCode) ?? categoryFromText(text);
   const legalMatch = matchesOf(text, legal)[0];
+  const outOfScopeMatch = matchesOf(text, outOfScope)[0];
+  const stateSecretMatch = matchesOf(text, stateSecret)[0];
   const privacy = findPrivacyKinds(prepared, matchesOf(text, health).length > 0);
   const hints: Omit<Hints, 'repeatOf'> = {
     ...(emergency ? { emergency } : {}),
     ...(legalMatch ? { legalProcedure: { matched: legalMatch.text } } : {}),
+    ...(outOfScopeMatch ? { outOfScope: { matched: outOfScopeMatch.text } } : {}),
+    ...(stateSecretMatch ? { stateSecret: { matched: stateSecretMatch.text } } : {}),
     ...(privacy.length > 0 ? { privacy: { matched: privacy } } : {}),
   };
   return { kind, category, language: detectLanguage(input.text), hints, priority: priorityOf(kind, hints) };

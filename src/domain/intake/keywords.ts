@@ -273,6 +273,26 @@ export const LEGAL_TERMS: TermSet = {
   ],
 };
 
+/**
+ * Matters the regulations send to other channels rather than the hotline: party discipline and supervision (纪检监察),
+ * and requests for government information disclosure (政府信息公开), which have their own statutory procedure.
+ */
+export const OUT_OF_SCOPE_TERMS: TermSet = {
+  terms: [
+    '纪检监察', '纪委', '监察委', '纪律检查', '违纪', '信息公开申请', '申请信息公开', '政府信息公开', '依申请公开',
+    'party discipline', 'discipline inspection', 'supervisory commission', 'freedom of information', 'foi request',
+    'information disclosure request', 'disclosure of government information',
+  ],
+};
+
+/** State secrets: the hotline may not take them in, and the citizen must be told to use the secrecy authorities. */
+export const STATE_SECRET_TERMS: TermSet = {
+  terms: [
+    '国家秘密', '国家机密', '涉密', '绝密', '机密文件', '军事机密', '军事禁区', '保密局', '泄密',
+    'state secret*', 'classified document*', 'classified information', 'military secret*', 'top secret',
+  ],
+};
+
 /** Health details that are personal data in their own right (PIPL "sensitive personal information"). */
 export const HEALTH_TERMS: TermSet = {
   terms: [

@@ -77,6 +77,10 @@ export interface Hints {
   readonly emergency?: { readonly line: EmergencyLine; readonly matched: string };
   /** A matter for the courts, arbitration or administrative reconsideration (not the hotline's to decide). */
   readonly legalProcedure?: { readonly matched: string };
+  /** A matter the regulations send elsewhere (party discipline and supervision, government information disclosure). */
+  readonly outOfScope?: { readonly matched: string };
+  /** The text speaks of state secrets: the hotline may not take them in; the reply names the proper authority. */
+  readonly stateSecret?: { readonly matched: string };
   /** The same contact's open request with nothing new: answer with its progress. */
   readonly repeatOf?: { readonly id: string; readonly ticket: string };
   /** Personal-privacy content (ID numbers, bank cards, health details): restrict who sees the text. */

@@ -56,6 +56,7 @@ describe('parseConfig defaults', () => {
         formRatePerMinute: 20,
         open311Jurisdiction: '12345.beijing.gov.cn',
         open311PublicFields: [...OPEN311_PUBLIC_FIELDS],
+        dispositionsFile: 'ivr-flows/dispositions.yaml',
       },
       email: null,
       wechat: null,

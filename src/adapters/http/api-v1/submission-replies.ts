@@ -59,6 +59,8 @@ export function visibleHints(hints: Hints, key: ApiKey): Hints {
   return {
     ...(hints.emergency === undefined ? {} : { emergency: hints.emergency }),
     ...(hints.legalProcedure === undefined ? {} : { legalProcedure: hints.legalProcedure }),
+    ...(hints.outOfScope === undefined ? {} : { outOfScope: hints.outOfScope }),
+    ...(hints.stateSecret === undefined ? {} : { stateSecret: hints.stateSecret }),
   };
 }
 
