@@ -69,7 +69,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
     if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
     await app.register(rateLimit, { global: false });
 
-    // GeoReport sends the api_key in the form body, so keys are identified once the body is parsed (preHandler),
+    // GeoReport sends the api_key in the form body (or the query string), so keys are identified once the body is parsed (preHandler),
     // then counted per key at the key's own rate; requests without a valid key are counted per client address,
     // which keeps key guessing slow. In memory: each gateway instance counts on its own.
     const identified = new WeakMap<FastifyRequest, ApiKey>();
@@ -166,7 +166,8 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
 
     for (const format of OPEN311_FORMATS) {
       app.get(`/discovery.${format}`, async (request, reply) => {
-        const base = `${request.protocol}://${request.host}${pathOf(request.url).slice(0, -`/discovery.${format}`.length)}`;
+        // With its trailing slash, as the spec's examples have it: clients append `services.xml` to it.
+        const base = `${request.protocol}://${request.host}${pathOf(request.url).slice(0, -`discovery.${format}`.length)}`;
         return send(reply.header('cache-control', 'public, max-age=300'), format, {
           root: 'discovery',
           body: {
@@ -338,11 +339,17 @@ function splitFile(request: FastifyRequest): { id: string; format: Open311Format
   return { id: file.slice(0, dot), format: extension };
 }
 
-/** GeoReport's `api_key` form field (or JSON member); a body that is neither has none. */
+/**
+ * GeoReport's `api_key`: a form field (or JSON member), or a query parameter, where most GeoReport v2 clients put
+ * it (`POST requests.xml?api_key=...`). The body wins when both are given: it is what the client signed up to send.
+ */
 function presentedKey(request: FastifyRequest): string | undefined {
-  const body: unknown = request.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const value = (body as Params)['api_key'];
+  return keyIn(request.body) ?? keyIn(request.query);
+}
+
+function keyIn(params: unknown): string | undefined {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return undefined;
+  const value = (params as Params)['api_key'];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
