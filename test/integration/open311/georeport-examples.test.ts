@@ -133,7 +133,10 @@ function expectJson(value: unknown, shape: Shape, path: string): void {
 
 function expectJsonList(value: unknown, list: ListOf, path: string): void {
   expect(Array.isArray(value), `${path} is an array (of ${list.list})`).toBe(true);
-  (value as unknown[]).forEach((item, i) => (isShape(list.of) ? expectJson(item, list.of, `${path}[${i}]`) : expectJsonLeaf(item, list.of, `${path}[${i}]`)));
+  (value as unknown[]).forEach((item, i) => {
+    if (isShape(list.of)) expectJson(item, list.of, `${path}[${i}]`);
+    else expectJsonLeaf(item, list.of, `${path}[${i}]`);
+  });
 }
 
 function expectJsonLeaf(value: unknown, type: Leaf, path: string): void {
@@ -168,7 +171,10 @@ function expectXml(element: XmlElement, shape: Shape, path: string): void {
 
 function expectXmlList(element: XmlElement, list: ListOf, path: string): void {
   expect(element.children.map((child) => child.name).filter((name) => name !== list.list), `${path} holds only <${list.list}>`).toEqual([]);
-  for (const item of element.children) (isShape(list.of) ? expectXml(item, list.of, `${path}/${list.list}`) : expectXmlLeaf(item, list.of, `${path}/${list.list}`));
+  for (const item of element.children) {
+    if (isShape(list.of)) expectXml(item, list.of, `${path}/${list.list}`);
+    else expectXmlLeaf(item, list.of, `${path}/${list.list}`);
+  }
 }
 
 function expectXmlLeaf(element: XmlElement, type: Leaf, path: string): void {
