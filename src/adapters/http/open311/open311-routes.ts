@@ -19,6 +19,7 @@ import { isUlid } from '../../../domain/intake/ulid.js';
 import { CONTENT_TYPES, ListNode, MEDIA_TYPES, OPEN311_FORMATS, isOpen311Format, renderDocument } from './open311-document.js';
 import type { Open311Document, Open311Format } from './open311-document.js';
 import { Open311Error, Open311SetupError, errorDocument } from './open311-errors.js';
+import { GET_REQUEST_DOC, SERVICE_DEFINITION_DOC, TOKEN_DOC, discoveryDoc, getRequestsDoc, postRequestDoc, servicesDoc } from './open311-docs.js';
 import { paramOfDraftField, parseServiceRequest } from './open311-post-request.js';
 import { MAX_REQUESTS, parseRequestsQuery } from './open311-requests-query.js';
 import type { RequestsQuery } from './open311-requests-query.js';
@@ -165,7 +166,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
     };
 
     for (const format of OPEN311_FORMATS) {
-      app.get(`/discovery.${format}`, async (request, reply) => {
+      app.get(`/discovery.${format}`, { config: { openapi: discoveryDoc(format) } }, async (request, reply) => {
         // With its trailing slash, as the spec's examples have it: clients append `services.xml` to it.
         const base = `${request.protocol}://${request.host}${pathOf(request.url).slice(0, -`discovery.${format}`.length)}`;
         return send(reply.header('cache-control', 'public, max-age=300'), format, {
@@ -187,7 +188,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         });
       });
 
-      app.get(`/services.${format}`, async (request, reply) => {
+      app.get(`/services.${format}`, { config: { openapi: servicesDoc(format) } }, async (request, reply) => {
         checkJurisdiction(queryOf(request));
         return send(reply.header('cache-control', 'public, max-age=300'), format, {
           root: 'services',
@@ -206,7 +207,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         });
       });
 
-      app.post(`/requests.${format}`, { preHandler: [identify, limit] }, async (request, reply) => {
+      app.post(`/requests.${format}`, { preHandler: [identify, limit], config: { openapi: postRequestDoc(format) } }, async (request, reply) => {
         const params = bodyOf(request);
         const key = authorise(request);
         checkJurisdiction({ jurisdiction_id: params['jurisdiction_id'] ?? queryOf(request)['jurisdiction_id'] });
@@ -237,7 +238,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         });
       });
 
-      app.get(`/requests.${format}`, { onRequest: limitReads }, async (request, reply) => {
+      app.get(`/requests.${format}`, { onRequest: limitReads, config: { openapi: getRequestsDoc(format) } }, async (request, reply) => {
         const query = queryOf(request);
         checkJurisdiction(query);
         const records = await findRecords(deps.intake, parseRequestsQuery(query, now()));
@@ -248,7 +249,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       });
     }
 
-    app.get('/services/:file', async (request, reply) => {
+    app.get('/services/:file', { config: { openapi: SERVICE_DEFINITION_DOC } }, async (request, reply) => {
       const { id: code, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
       const service = findService(code);
@@ -259,7 +260,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       });
     });
 
-    app.get('/requests/:file', { onRequest: limitReads }, async (request, reply) => {
+    app.get('/requests/:file', { onRequest: limitReads, config: { openapi: GET_REQUEST_DOC } }, async (request, reply) => {
       const { id: ticket, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
       const record = isValidTicket(ticket) ? await deps.intake.getByTicket(ticket) : null;
@@ -270,7 +271,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       });
     });
 
-    app.get('/tokens/:file', { onRequest: limitReads }, async (request, reply) => {
+    app.get('/tokens/:file', { onRequest: limitReads, config: { openapi: TOKEN_DOC } }, async (request, reply) => {
       const { id: token, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
       // Ids are minted upper case; a client may have lower-cased the token.
