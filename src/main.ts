@@ -32,6 +32,7 @@ import { AriLink } from './adapters/ari/ari-link.js';
 import { AriTelephony } from './adapters/ari/ari-telephony.js';
 import { loadFlowFile } from './adapters/flow/load-flow-file.js';
 import { buildHttpServer } from './adapters/http/index.js';
+import type { HttpRoute } from './adapters/http/index.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -63,6 +64,8 @@ export interface Gateway {
   readonly config: Config;
   readonly flow: Flow;
   readonly httpUrl: string;
+  /** Every route the HTTP server registered (what /openapi.json must describe). */
+  readonly httpRoutes: () => readonly HttpRoute[];
   /** The SMTP port when the email channel is on (`SMTP_ACCEPT` set). */
   readonly smtpPort: number | null;
   readonly calls: CallControl;
@@ -346,5 +349,5 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, smtpPort: email?.port ?? null, calls, devices, metrics, intake, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, devices, metrics, intake, simulator, ready, close };
 }

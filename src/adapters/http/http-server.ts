@@ -6,8 +6,8 @@ import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsy
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
-import { registerOpenApi } from './openapi.js';
-import type { OpenApiOptions } from './openapi.js';
+import { OPENAPI_TAGS, registerOpenApi } from './openapi.js';
+import type { OpenApiOptions, RouteDoc } from './openapi.js';
 import { DebugRequestLog, pathOf } from './request-log.js';
 
 /** Each named dependency (`ari`, `ami`, `redis`, ...) and whether it is usable now. */
@@ -31,9 +31,18 @@ export interface HttpServerDeps {
   readonly trustProxy?: boolean | number | string;
 }
 
+/** One route as fastify registered it (`HEAD` routes included: fastify adds one for every `GET`). */
+export interface HttpRoute {
+  readonly method: string;
+  /** With its prefix and fastify's parameter syntax: `/open311/v2/requests/:file`. */
+  readonly url: string;
+}
+
 export interface HttpServer {
   /** The fastify instance, e.g. for `inject` in tests or for plugins that need decorators. */
   readonly app: FastifyInstance;
+  /** Every route registered so far, whoever registered it, in registration order. */
+  routes(): readonly HttpRoute[];
   /** Adds routes; must be called before `listen`. */
   register<Options extends FastifyPluginOptions>(plugin: RoutePlugin<Options>, options?: Options): void;
   /** Listens and resolves with the bound address (port 0 picks a free port). */
@@ -56,6 +65,10 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
     logController: new DebugRequestLog(),
     trustProxy: trustProxyOption(deps.trustProxy ?? false),
   });
+  const routes: HttpRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   // Before any route plugin: the generator only sees routes added after it.
   if (deps.openApi !== undefined) registerOpenApi(app, deps.openApi);
 
@@ -72,28 +85,31 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
 
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${pathOf(request)}` }));
 
-  app.get('/healthz', async (_request, reply) => {
-    void reply.header('cache-control', 'no-store');
-    return { status: 'ok' };
-  });
+  // In a plugin, so that the OpenAPI generator (loaded as a plugin just above) sees these routes as well.
+  void app.register(async (ops) => {
+    ops.get('/healthz', { config: { openapi: HEALTH_DOC } }, async (_request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      return { status: 'ok' };
+    });
 
-  app.get('/readyz', async (request, reply) => {
-    void reply.header('cache-control', 'no-store');
-    let checks: Record<string, boolean>;
-    try {
-      checks = { ...(await deps.readiness()) };
-    } catch (error) {
-      request.log.error({ err: error }, 'readiness check failed');
-      return reply.code(503).send({ ready: false, checks: {} });
-    }
-    const ready = Object.values(checks).every((ok) => ok === true);
-    if (!ready) request.log.debug({ checks }, 'not ready');
-    return reply.code(ready ? 200 : 503).send({ ready, checks });
-  });
+    ops.get('/readyz', { config: { openapi: READY_DOC } }, async (request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      let checks: Record<string, boolean>;
+      try {
+        checks = { ...(await deps.readiness()) };
+      } catch (error) {
+        request.log.error({ err: error }, 'readiness check failed');
+        return reply.code(503).send({ ready: false, checks: {} });
+      }
+      const ready = Object.values(checks).every((ok) => ok === true);
+      if (!ready) request.log.debug({ checks }, 'not ready');
+      return reply.code(ready ? 200 : 503).send({ ready, checks });
+    });
 
-  app.get('/metrics', async (_request, reply) => {
-    const text = await deps.metrics.render();
-    return reply.header('cache-control', 'no-store').type(deps.metrics.contentType).send(text);
+    ops.get('/metrics', { config: { openapi: METRICS_DOC } }, async (_request, reply) => {
+      const text = await deps.metrics.render();
+      return reply.header('cache-control', 'no-store').type(deps.metrics.contentType).send(text);
+    });
   });
 
   const register = <Options extends FastifyPluginOptions>(plugin: RoutePlugin<Options>, options?: Options): void => {
@@ -103,6 +119,7 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
 
   return {
     app,
+    routes: () => [...routes],
     register,
     async listen(port, host) {
       try {
@@ -117,6 +134,32 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
     close: () => app.close(),
   };
 }
+
+const HEALTH_DOC: RouteDoc = {
+  tags: [OPENAPI_TAGS.operations],
+  summary: 'Liveness: the process runs',
+  response: { 200: { description: 'Always, while the process runs', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } } } } } } },
+};
+
+const READINESS_BODY = {
+  type: 'object',
+  properties: { ready: { type: 'boolean' }, checks: { type: 'object', description: 'ari, ami, redis, intake: each connected or not', additionalProperties: { type: 'boolean' } } },
+};
+const READY_DOC: RouteDoc = {
+  tags: [OPENAPI_TAGS.operations],
+  summary: 'Readiness: ARI, AMI, Redis and intake connected',
+  response: {
+    200: { description: 'Every dependency is connected', content: { 'application/json': { schema: READINESS_BODY } } },
+    503: { description: 'At least one is not (`checks` says which)', content: { 'application/json': { schema: READINESS_BODY } } },
+  },
+};
+
+const METRICS_DOC: RouteDoc = {
+  tags: [OPENAPI_TAGS.operations],
+  summary: 'Prometheus metrics',
+  description: 'IVR calls and outcomes, emergency forwards, ARI/AMI links, device states, intake submissions by channel and result, process metrics.',
+  response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } } } },
+};
 
 /** A hop count becomes proxy-addr's trust function (trust the `n` nearest hops); fastify's types omit the number form. */
 function trustProxyOption(value: boolean | number | string): boolean | string | ((address: string, hop: number) => boolean) {

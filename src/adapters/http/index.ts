@@ -1,2 +1,2 @@
 export { buildHttpServer, HttpListenError } from './http-server.js';
-export type { HttpServer, HttpServerDeps, ReadinessCheck, RoutePlugin } from './http-server.js';
+export type { HttpRoute, HttpServer, HttpServerDeps, ReadinessCheck, RoutePlugin } from './http-server.js';

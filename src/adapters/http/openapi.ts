@@ -1,8 +1,10 @@
-// The integrators' documentation, generated from the route schemas: the OpenAPI document at /openapi.json (and
-// /docs/json) and a browsable page at /docs. Only routes with tags are listed, so probes, metrics and internal
-// pages stay out of a document that is handed to third parties.
+// The HTTP server's documentation, generated from what each route registers with fastify: the OpenAPI document at
+// /openapi.json (and /docs/json) and a browsable page at /docs. Every route is listed, whoever registered it, so a
+// route added later appears without anyone editing a list here. Routes that validate with fastify schemas (/v1)
+// are documented by those schemas; the others describe themselves in `config.openapi` (a `RouteDoc`), which
+// fastify never validates or serialises with, so documenting a route cannot change how it answers.
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 
@@ -18,8 +20,62 @@ export interface OpenApiOptions {
 
 export const OPENAPI_PATHS = { document: '/openapi.json', docs: '/docs', docsJson: '/docs/json' } as const;
 
-const DEFAULT_DESCRIPTION = `The Beijing 12345 citizen hotline gateway's web API for integrators: submit citizens' requests, read them back,
-report work-order progress.
+/**
+ * A route's documentation when its fastify schema does not say it all: the same members as an OpenAPI-minded
+ * fastify schema (`tags`, `summary`, `params`, `querystring`, `body`, `response` with `content` per media type...).
+ */
+export interface RouteDoc {
+  readonly tags: readonly string[];
+  readonly summary: string;
+  readonly description?: string;
+  readonly security?: readonly Record<string, readonly string[]>[];
+  readonly params?: Record<string, unknown>;
+  readonly querystring?: Record<string, unknown>;
+  readonly headers?: Record<string, unknown>;
+  readonly body?: Record<string, unknown>;
+  readonly consumes?: readonly string[];
+  readonly produces?: readonly string[];
+  readonly response?: Record<string, Record<string, unknown>>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Documentation of a route that has no (or not enough) fastify schema; see `RouteDoc`. */
+    openapi?: RouteDoc;
+  }
+}
+
+/** The document's sections, in order. */
+export const OPENAPI_TAGS = {
+  operations: 'operations',
+  webForm: 'citizen web form',
+  submissions: 'submissions',
+  workOrders: 'work orders',
+  schemas: 'schemas',
+  open311: 'Open311 GeoReport v2',
+  wechat: 'WeChat',
+  documentation: 'documentation',
+} as const;
+
+const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: string }[] = [
+  { name: OPENAPI_TAGS.operations, description: 'Probes and metrics for the platform that runs the gateway.' },
+  { name: OPENAPI_TAGS.webForm, description: 'The citizen web form at `/` and the endpoints its page calls. Public, rate-limited per client address.' },
+  { name: OPENAPI_TAGS.submissions, description: "Integrators' web API: submit citizens' requests and read them back (API key)." },
+  { name: OPENAPI_TAGS.workOrders, description: 'Work-order systems report progress (API key with `status:write`).' },
+  { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
+  {
+    name: OPENAPI_TAGS.open311,
+    description:
+      'GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under `/open311/v2`: every resource in `.xml` and `.json`, errors as the spec has them. ' +
+      'Reads are public; `POST requests` needs an `api_key` (scope `open311` or `submit`) in the body or the query string.',
+  },
+  { name: OPENAPI_TAGS.wechat, description: "WeChat Official Account / WeCom server URL (only when `WECHAT_TOKEN` is set): WeChat's servers call it, signed." },
+  { name: OPENAPI_TAGS.documentation, description: 'This document and the docs page.' },
+];
+
+const DEFAULT_DESCRIPTION = `Every HTTP endpoint of the Beijing 12345 citizen hotline gateway: the integrators' web API (submit citizens'
+requests, read them back, report work-order progress), Open311 GeoReport v2, the citizen web form, the WeChat server
+URL, and the operations endpoints (health, readiness, metrics).
 
 **Keys.** Send your key as \`Authorization: Bearer <key>\` or \`X-API-Key: <key>\`. A key has scopes:
 \`submit\` (POST /v1/submissions), \`read\` (GET a submission; the answer holds personal data, so only systems allowed to
@@ -41,7 +97,8 @@ Over the limit the answer is 429 with \`Retry-After\`. The counts are kept by ea
  */
 export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): void {
   void app.register(fastifySwagger, {
-    hideUntagged: true,
+    hideUntagged: false,
+    transform: ({ schema, url, route }) => ({ schema: documentedSchema(schema, url, route.config?.openapi), url: withoutTrailingSlash(url) }),
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -50,10 +107,12 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): 
         description: options.description ?? DEFAULT_DESCRIPTION,
       },
       ...(options.servers === undefined || options.servers.length === 0 ? {} : { servers: options.servers.map((url) => ({ url })) }),
+      tags: TAG_DESCRIPTIONS.map((tag) => ({ ...tag })),
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer hk_<id>_<secret>' },
           apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'X-API-Key: hk_<id>_<secret>' },
+          open311ApiKey: { type: 'apiKey', in: 'query', name: 'api_key', description: 'GeoReport v2 `api_key` (query string, or the same field in the body)' },
         },
       },
     },
@@ -68,7 +127,40 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): 
     // null: no calls to the public validator service from a government network.
     uiConfig: { docExpansion: 'list', deepLinking: true, defaultModelsExpandDepth: 0, validatorUrl: null },
   });
-  app.get(OPENAPI_PATHS.document, { schema: { hide: true } }, async (_request, reply) => {
-    return reply.header('cache-control', 'no-cache').send(app.swagger());
+  // In a plugin, so that it is added after the generator has loaded and so is in the document too.
+  void app.register(async (docs) => {
+    docs.get(
+      OPENAPI_PATHS.document,
+      { config: { openapi: { tags: [OPENAPI_TAGS.documentation], summary: 'This OpenAPI 3.1 document', response: { 200: { description: 'OpenAPI 3.1 (JSON)', content: { 'application/json': { schema: { type: 'object' } } } } } } } },
+      async (_request, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()),
+    );
   });
+}
+
+/**
+ * The schema the document shows for a route: its fastify schema completed by its `config.openapi`. The docs page's
+ * own routes (registered hidden by @fastify/swagger-ui) are shown too, under "documentation".
+ */
+function documentedSchema(schema: FastifySchema | undefined, url: string, doc: RouteDoc | undefined): FastifySchema {
+  if (doc !== undefined) return { ...doc, ...schema } as FastifySchema;
+  if (url === OPENAPI_PATHS.docs || url.startsWith(`${OPENAPI_PATHS.docs}/`)) {
+    const { hide: _hide, ...rest } = (schema ?? {}) as FastifySchema & { hide?: boolean };
+    return { ...rest, tags: [OPENAPI_TAGS.documentation], summary: docsPageSummary(url) } as FastifySchema;
+  }
+  return schema ?? {};
+}
+
+/**
+ * A plugin's `/` under a prefix is both `/docs` and `/docs/`, and fastify hands the generator one route object
+ * that it then renames to the second: the document names the first, as the route list does.
+ */
+function withoutTrailingSlash(url: string): string {
+  return url.length > 1 && url.endsWith('/') ? url.slice(0, -1) : url;
+}
+
+function docsPageSummary(url: string): string {
+  if (url === OPENAPI_PATHS.docsJson) return 'This OpenAPI document (as /openapi.json)';
+  if (url === `${OPENAPI_PATHS.docs}/yaml`) return 'This OpenAPI document in YAML';
+  if (url === OPENAPI_PATHS.docs || url === `${OPENAPI_PATHS.docs}/`) return 'The browsable docs page (Swagger UI)';
+  return 'A file of the docs page (Swagger UI)';
 }

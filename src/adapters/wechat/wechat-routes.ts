@@ -25,6 +25,7 @@ import type { WechatMessage } from '../../domain/wechat/wechat-message.js';
 import { MAX_WECHAT_XML_BYTES, parseWechatXml, WechatXmlError } from '../../domain/wechat/wechat-xml.js';
 import type { WechatXml } from '../../domain/wechat/wechat-xml.js';
 import { signatureMatches, wechatSignature, WechatCryptoError } from './wechat-crypto.js';
+import { WECHAT_PUSH_DOC, WECHAT_VERIFY_DOC } from './wechat-docs.js';
 import type { KeyGeneration, WechatCipher } from './wechat-crypto.js';
 
 /** `official`: an Official Account; `wecom`: a WeCom application (encrypted only); `auto`: whatever the request is. */
@@ -189,7 +190,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): FastifyPluginAsync {
       return reply.code(500).send();
     });
 
-    app.get(path, async (request: FastifyRequest, reply: FastifyReply) => {
+    app.get(path, { config: { openapi: WECHAT_VERIFY_DOC } }, async (request: FastifyRequest, reply: FastifyReply) => {
       const q = request.query as Query;
       const timestamp = checkFresh(q['timestamp']);
       const nonce = q['nonce'] ?? '';
@@ -216,7 +217,7 @@ export function wechatRoutes(deps: WechatRoutesDeps): FastifyPluginAsync {
       return reply.send(plain);
     });
 
-    app.post(path, { bodyLimit: MAX_WECHAT_XML_BYTES }, async (request: FastifyRequest, reply: FastifyReply) => {
+    app.post(path, { bodyLimit: MAX_WECHAT_XML_BYTES, config: { openapi: WECHAT_PUSH_DOC } }, async (request: FastifyRequest, reply: FastifyReply) => {
       const body = typeof request.body === 'string' ? request.body : '';
       const unwrapped = unwrap(request.query as Query, body);
       let durable = false;

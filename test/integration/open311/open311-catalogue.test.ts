@@ -44,7 +44,7 @@ describe('GET discovery', () => {
       endpoints: [
         {
           specification: 'http://wiki.open311.org/GeoReport_v2',
-          url: gateway.base,
+          url: `${gateway.base}/`,
           changeset: expect.any(String),
           type: 'production',
           formats: ['text/xml', 'application/json'],
@@ -57,7 +57,7 @@ describe('GET discovery', () => {
     const root = await getXml('/discovery.xml');
     expect(root.name).toBe('discovery');
     const endpoint = one(one(root, 'endpoints'), 'endpoint');
-    expect(one(endpoint, 'url').text).toBe(gateway.base);
+    expect(one(endpoint, 'url').text).toBe(`${gateway.base}/`);
     expect(one(endpoint, 'specification').text).toBe('http://wiki.open311.org/GeoReport_v2');
     expect(all(one(endpoint, 'formats'), 'format').map((f) => f.text)).toEqual(['text/xml', 'application/json']);
   });

@@ -125,6 +125,28 @@ describe('POST requests', () => {
     expect(record?.submission.location).toEqual({ address: '朝阳区建国路88号' });
   });
 
+  it('takes the api_key from the query string, as GeoReport v2 clients send it, with the same scope checks', async () => {
+    const withoutBodyKey = formBody(fixMyStreetFields('').filter(([name]) => name !== 'api_key'));
+    const accepted = await post(`/requests.xml?api_key=${encodeURIComponent(gateway.keys.open311)}`, withoutBodyKey);
+    expect(accepted.status, accepted.text).toBe(200);
+    const ticket = fields(one(parseXml(accepted.text).root, 'request')).service_request_id ?? '';
+    expect(isValidTicket(ticket)).toBe(true);
+    const record = await gateway.intake.getByTicket(ticket);
+    expect(record?.submission.channel).toBe('open311');
+    expect(record?.submission.refs.apiKeyId).toBe(gateway.keys.open311.split('_')[1]);
+
+    // The same request again with the key in the body is a retry of the first, not a second ticket.
+    const retry = await post('/requests.xml', formBody(fixMyStreetFields(gateway.keys.open311)));
+    expect(fields(one(parseXml(retry.text).root, 'request')).service_request_id).toBe(ticket);
+
+    const readOnly = await post(`/requests.json?api_key=${encodeURIComponent(gateway.keys.readOnly)}`, withoutBodyKey);
+    expect(readOnly.status).toBe(403);
+    expect(JSON.parse(readOnly.text)).toEqual([{ code: 403, description: 'api_key: this key may not create service requests (it needs scope open311 or submit)' }]);
+    const wrong = await post('/requests.json?api_key=hk_nope_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', withoutBodyKey);
+    expect(JSON.parse(wrong.text)).toEqual([{ code: 403, description: 'api_key: invalid api_key' }]);
+    expect(await gateway.jobCount()).toBe(1);
+  });
+
   it('answers 403 in the spec format without a key, with a wrong key, and with a key that may only read', async () => {
     const withoutKey = await post('/requests.xml', formBody(fixMyStreetFields('').filter(([name]) => name !== 'api_key')));
     expect(withoutKey.status).toBe(403);

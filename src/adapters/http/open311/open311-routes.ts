@@ -19,6 +19,7 @@ import { isUlid } from '../../../domain/intake/ulid.js';
 import { CONTENT_TYPES, ListNode, MEDIA_TYPES, OPEN311_FORMATS, isOpen311Format, renderDocument } from './open311-document.js';
 import type { Open311Document, Open311Format } from './open311-document.js';
 import { Open311Error, Open311SetupError, errorDocument } from './open311-errors.js';
+import { GET_REQUEST_DOC, SERVICE_DEFINITION_DOC, TOKEN_DOC, discoveryDoc, getRequestsDoc, postRequestDoc, servicesDoc } from './open311-docs.js';
 import { paramOfDraftField, parseServiceRequest } from './open311-post-request.js';
 import { MAX_REQUESTS, parseRequestsQuery } from './open311-requests-query.js';
 import type { RequestsQuery } from './open311-requests-query.js';
@@ -74,7 +75,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
     if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
     await app.register(rateLimit, { global: false });
 
-    // GeoReport sends the api_key in the form body, so keys are identified once the body is parsed (preHandler),
+    // GeoReport sends the api_key in the form body (or the query string), so keys are identified once the body is parsed (preHandler),
     // then counted per key at the key's own rate; requests without a valid key are counted per client address,
     // which keeps key guessing slow. In memory: each gateway instance counts on its own.
     const identified = new WeakMap<FastifyRequest, ApiKey>();
@@ -170,8 +171,9 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
     };
 
     for (const format of OPEN311_FORMATS) {
-      app.get(`/discovery.${format}`, async (request, reply) => {
-        const base = `${request.protocol}://${request.host}${pathOf(request.url).slice(0, -`/discovery.${format}`.length)}`;
+      app.get(`/discovery.${format}`, { config: { openapi: discoveryDoc(format) } }, async (request, reply) => {
+        // With its trailing slash, as the spec's examples have it: clients append `services.xml` to it.
+        const base = `${request.protocol}://${request.host}${pathOf(request.url).slice(0, -`discovery.${format}`.length)}`;
         return send(reply.header('cache-control', 'public, max-age=300'), format, {
           root: 'discovery',
           body: {
@@ -191,7 +193,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         });
       });
 
-      app.get(`/services.${format}`, async (request, reply) => {
+      app.get(`/services.${format}`, { config: { openapi: servicesDoc(format) } }, async (request, reply) => {
         checkJurisdiction(queryOf(request));
         return send(reply.header('cache-control', 'public, max-age=300'), format, {
           root: 'services',
@@ -210,7 +212,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         });
       });
 
-      app.post(`/requests.${format}`, { preHandler: [identify, limit] }, async (request, reply) => {
+      app.post(`/requests.${format}`, { preHandler: [identify, limit], config: { openapi: postRequestDoc(format) } }, async (request, reply) => {
         const params = bodyOf(request);
         const key = authorise(request);
         checkJurisdiction({ jurisdiction_id: params['jurisdiction_id'] ?? queryOf(request)['jurisdiction_id'] });
@@ -241,7 +243,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         });
       });
 
-      app.get(`/requests.${format}`, { onRequest: limitReads }, async (request, reply) => {
+      app.get(`/requests.${format}`, { onRequest: limitReads, config: { openapi: getRequestsDoc(format) } }, async (request, reply) => {
         const query = queryOf(request);
         checkJurisdiction(query);
         const records = await findRecords(deps.intake, parseRequestsQuery(query, now()));
@@ -252,7 +254,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       });
     }
 
-    app.get('/services/:file', async (request, reply) => {
+    app.get('/services/:file', { config: { openapi: SERVICE_DEFINITION_DOC } }, async (request, reply) => {
       const { id: code, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
       const service = findService(code);
@@ -263,7 +265,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       });
     });
 
-    app.get('/requests/:file', { onRequest: limitReads }, async (request, reply) => {
+    app.get('/requests/:file', { onRequest: limitReads, config: { openapi: GET_REQUEST_DOC } }, async (request, reply) => {
       const { id: ticket, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
       const record = isValidTicket(ticket) ? await deps.intake.getByTicket(ticket) : null;
@@ -274,7 +276,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
       });
     });
 
-    app.get('/tokens/:file', { onRequest: limitReads }, async (request, reply) => {
+    app.get('/tokens/:file', { onRequest: limitReads, config: { openapi: TOKEN_DOC } }, async (request, reply) => {
       const { id: token, format } = splitFile(request);
       checkJurisdiction(queryOf(request));
       // Ids are minted upper case; a client may have lower-cased the token.
@@ -343,11 +345,17 @@ function splitFile(request: FastifyRequest): { id: string; format: Open311Format
   return { id: file.slice(0, dot), format: extension };
 }
 
-/** GeoReport's `api_key` form field (or JSON member); a body that is neither has none. */
+/**
+ * GeoReport's `api_key`: a form field (or JSON member), or a query parameter, where most GeoReport v2 clients put
+ * it (`POST requests.xml?api_key=...`). The body wins when both are given: it is what the client signed up to send.
+ */
 function presentedKey(request: FastifyRequest): string | undefined {
-  const body: unknown = request.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const value = (body as Params)['api_key'];
+  return keyIn(request.body) ?? keyIn(request.query);
+}
+
+function keyIn(params: unknown): string | undefined {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return undefined;
+  const value = (params as Params)['api_key'];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 

@@ -20,6 +20,7 @@ import { parseRatingPayload, parseStatusPayload } from './form-payload.js';
 import { publicStatus } from '../../../app/access/public-status.js';
 import { formSubmitRequest, formSubmitted } from './form-submission.js';
 import { readFormRequest } from './read-form-request.js';
+import { FORM_ASSET_DOC, FORM_PAGE_DOC, FORM_RATING_DOC, FORM_STATUS_DOC, FORM_SUBMIT_DOC } from './web-form-docs.js';
 
 export interface WebFormDeps {
   readonly intake: Intake;
@@ -108,42 +109,46 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
       return payload;
     });
 
-    app.get<{ Querystring: { lang?: string } }>('/', async (request, reply) => {
+    app.get<{ Querystring: { lang?: string } }>('/', { config: { openapi: FORM_PAGE_DOC } }, async (request, reply) => {
       const language = pickFormLanguage(request.query.lang, request.headers['accept-language']);
       void reply.header('vary', 'Accept-Language');
       return sendAsset(reply, assets.page(language), request.headers['if-none-match']);
     });
 
-    app.get<{ Params: { name: string } }>('/form/assets/:name', async (request, reply) => {
+    app.get<{ Params: { name: string } }>('/form/assets/:name', { config: { openapi: FORM_ASSET_DOC } }, async (request, reply) => {
       const asset = assets.asset(request.params.name);
       if (asset === undefined) return reply.code(404).send({ error: 'no such asset', code: 'not_found' });
       return sendAsset(reply, asset, request.headers['if-none-match']);
     });
 
-    app.post('/form/submissions', { bodyLimit: JSON_BODY_LIMIT, config: { rateLimit: { max: perMinute.submissions, timeWindow: MINUTE_MS } } }, async (request, reply) => {
-      const form = await readFormRequest(request, deps.attachments, deps.limits);
-      const outcome = await deps.intake.submit(formSubmitRequest(form.payload, form.attachments));
-      const { submission } = outcome;
-      log.info(
-        {
-          ticket: submission.ticket,
-          id: submission.id,
-          duplicate: outcome.duplicate,
-          durability: outcome.durability,
-          attachments: submission.attachments.length,
-          anonymous: submission.contact.anonymous,
-          ...(submission.hints.emergency === undefined ? {} : { emergencyLine: submission.hints.emergency.line }),
-          ...(submission.hints.repeatOf === undefined ? {} : { repeatOf: submission.hints.repeatOf.id }),
-        },
-        outcome.duplicate ? 'web form resend answered with the earlier submission' : 'web form submission accepted',
-      );
-      const [repeat, pin] = await Promise.all([lookUpRepeat(deps.intake, submission, log), deps.access.pinOf(submission.ticket)]);
-      return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome, pin, repeat));
-    });
+    app.post(
+      '/form/submissions',
+      { bodyLimit: JSON_BODY_LIMIT, config: { rateLimit: { max: perMinute.submissions, timeWindow: MINUTE_MS }, openapi: FORM_SUBMIT_DOC } },
+      async (request, reply) => {
+        const form = await readFormRequest(request, deps.attachments, deps.limits);
+        const outcome = await deps.intake.submit(formSubmitRequest(form.payload, form.attachments));
+        const { submission } = outcome;
+        log.info(
+          {
+            ticket: submission.ticket,
+            id: submission.id,
+            duplicate: outcome.duplicate,
+            durability: outcome.durability,
+            attachments: submission.attachments.length,
+            anonymous: submission.contact.anonymous,
+            ...(submission.hints.emergency === undefined ? {} : { emergencyLine: submission.hints.emergency.line }),
+            ...(submission.hints.repeatOf === undefined ? {} : { repeatOf: submission.hints.repeatOf.id }),
+          },
+          outcome.duplicate ? 'web form resend answered with the earlier submission' : 'web form submission accepted',
+        );
+        const [repeat, pin] = await Promise.all([lookUpRepeat(deps.intake, submission, log), deps.access.pinOf(submission.ticket)]);
+        return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome, pin, repeat));
+      },
+    );
 
     app.post<{ Params: { ticket: string } }>(
       '/form/status/:ticket',
-      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.lookups, timeWindow: MINUTE_MS } } },
+      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.lookups, timeWindow: MINUTE_MS }, openapi: FORM_STATUS_DOC } },
       async (request, reply) => {
         const ticket = checkedTicket(request.params.ticket);
         const { proof } = parseStatusPayload(request.body);
@@ -154,7 +159,7 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
 
     app.post<{ Params: { ticket: string } }>(
       '/form/rating/:ticket',
-      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.ratings, timeWindow: MINUTE_MS } } },
+      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.ratings, timeWindow: MINUTE_MS }, openapi: FORM_RATING_DOC } },
       async (request, reply) => {
         const ticket = checkedTicket(request.params.ticket);
         const input = parseRatingPayload(request.body);
