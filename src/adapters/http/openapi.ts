@@ -51,6 +51,7 @@ export const OPENAPI_TAGS = {
   webForm: 'citizen web form',
   submissions: 'submissions',
   workOrders: 'work orders',
+  cases: "citizens' cases",
   schemas: 'schemas',
   open311: 'Open311 GeoReport v2',
   wechat: 'WeChat',
@@ -62,6 +63,10 @@ const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: 
   { name: OPENAPI_TAGS.webForm, description: 'The citizen web form at `/` and the endpoints its page calls. Public, rate-limited per client address.' },
   { name: OPENAPI_TAGS.submissions, description: "Integrators' web API: submit citizens' requests and read them back (API key)." },
   { name: OPENAPI_TAGS.workOrders, description: 'Work-order systems report progress (API key with `status:write`).' },
+  {
+    name: OPENAPI_TAGS.cases,
+    description: "Apps that show citizens their own cases (API key with `submit`): a case opens with the citizen's PIN, phone digits or e-mail, never with the ticket alone.",
+  },
   { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
   {
     name: OPENAPI_TAGS.open311,

@@ -37,6 +37,8 @@ describe('OpenAPI document and docs page', () => {
     // This server has /v1 and the operations routes; every one of them is in the document (the gateway-wide
     // check with every channel is test/integration/gateway/openapi-every-route.test.ts).
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1')).sort()).toEqual([
+      '/v1/cases/{ticket}/rating',
+      '/v1/cases/{ticket}/status',
       '/v1/schema/submission.json',
       '/v1/submissions',
       '/v1/submissions/{id}',
