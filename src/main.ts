@@ -31,6 +31,7 @@ import type { CreatedIntake } from './adapters/intake/create-intake.js';
 import { AriLink } from './adapters/ari/ari-link.js';
 import { AriTelephony } from './adapters/ari/ari-telephony.js';
 import { loadFlowFile } from './adapters/flow/load-flow-file.js';
+import { loadDispositions } from './adapters/flow/load-dispositions.js';
 import { buildHttpServer } from './adapters/http/index.js';
 import type { HttpRoute } from './adapters/http/index.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
@@ -94,6 +95,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const flow = await loadFlowFile(config.ivr.flowPath, {
     onWarning: (warning) => log.warn({ warning: warning.message, line: warning.line }, 'flow warning'),
   });
+  const dispositions = await loadDispositions(config.intake.dispositionsFile);
   const metrics = new GatewayMetrics();
 
   const attachments = new ContentStore({ dir: join(config.intake.dataDir, 'attachments'), maxBytes: config.intake.attachmentMaxBytes });
@@ -262,13 +264,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
   http.register(
-    apiV1Routes({ intake: submissions, access: caseAccess, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
+    apiV1Routes({ intake: submissions, access: caseAccess, dispositions, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
   );
   http.register(open311Routes({
       intake: submissions,
       keys: apiKeys,
       jurisdictionId: config.intake.open311Jurisdiction,
       publicFields: config.intake.open311PublicFields,
+      dispositions,
       log: log as Log,
     }), {
     prefix: '/open311/v2',
@@ -298,6 +301,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     webFormRoutes({
       intake: submissions,
       access: caseAccess,
+      dispositions,
       attachments,
       limits,
       log: log as Log,

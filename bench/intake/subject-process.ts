@@ -23,10 +23,10 @@ export interface IntakeSubjectInfo {
 }
 
 serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
-  const { config, log, intake, submissions, access, attachments, http } = await startGatewayCore(settings, { API_KEYS_FILE: settings.apiKeysFile });
+  const { config, log, intake, submissions, access, dispositions, attachments, http } = await startGatewayCore(settings, { API_KEYS_FILE: settings.apiKeysFile });
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile);
   const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
-  http.register(apiV1Routes({ intake: submissions, access, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }));
+  http.register(apiV1Routes({ intake: submissions, access, dispositions, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }));
   const address = await http.listen(0, '127.0.0.1');
   if (!intake.connected()) throw new Error(`intake is not connected to Redis at ${config.redis.url}`);
 

@@ -18,6 +18,8 @@ import type { CaseAccess } from '../../src/app/access/case-access-ports.js';
 import { MemoryLimiter } from '../../src/app/limits/memory-limiter.js';
 import { systemClock } from '../../src/app/ports.js';
 import { createCaseAccess } from '../../src/adapters/access/create-case-access.js';
+import { loadDispositions } from '../../src/adapters/flow/load-dispositions.js';
+import type { DispositionTexts } from '../../src/domain/dispositions/dispositions.js';
 import { parseConfig } from '../../src/config/index.js';
 import type { Config, LogLevel } from '../../src/config/index.js';
 import { GATEWAY_VERSION } from '../../src/main.js';
@@ -39,6 +41,8 @@ export interface GatewayCore {
   readonly submissions: MeteredIntake;
   /** Citizens' cases, opened by proof, with wrong proofs counted as the gateway counts them. */
   readonly access: CaseAccess;
+  /** The where-to-go texts the channels add to their replies. */
+  readonly dispositions: DispositionTexts;
   readonly attachments: ContentStore;
   readonly http: HttpServer;
 }
@@ -67,5 +71,6 @@ export async function startGatewayCore(settings: GatewayCoreSettings, env: Reado
   });
   const submissions = new MeteredIntake(intake.intake, metrics);
   const access = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: new MemoryLimiter(systemClock), log: log as Log });
-  return { config, log, intake, submissions, access, attachments, http };
+  const dispositions = await loadDispositions(config.intake.dispositionsFile);
+  return { config, log, intake, submissions, access, dispositions, attachments, http };
 }

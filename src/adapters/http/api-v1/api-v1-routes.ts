@@ -10,6 +10,7 @@ import type { Log } from '../../../app/app-ports.js';
 import type { CaseAccess, CaseReadOutcome } from '../../../app/access/case-access-ports.js';
 import { readTypedProof } from '../../../domain/access/case-proof.js';
 import type { CaseProof } from '../../../domain/access/case-proof.js';
+import type { DispositionTexts } from '../../../domain/dispositions/dispositions.js';
 import type { ApiKeyVerifier } from '../../../app/intake/api-keys.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
@@ -62,6 +63,8 @@ export interface ApiV1Deps {
   readonly intake: Intake;
   /** Citizens' own cases, opened by proof (`/v1/cases/...`). */
   readonly access: CaseAccess;
+  /** Where-to-go texts for matters the regulations send elsewhere, added to the receipt's `message`. */
+  readonly dispositions?: DispositionTexts;
   readonly attachments: AttachmentStore;
   readonly keys: ApiKeyVerifier;
   readonly limits: ApiV1Limits;
@@ -156,7 +159,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
           mayKnowOtherRequests(key) ? lookUpRepeat(deps.intake, outcome.submission, logFor(request)) : null,
           deps.access.pinOf(outcome.submission.ticket),
         ]);
-        const receipt = receiptOf(outcome, key, pin, repeat);
+        const receipt = receiptOf(outcome, key, pin, repeat, deps.dispositions);
         logFor(request).info(
           {
             submissionId: receipt.id,

@@ -10,6 +10,8 @@ import { STATUS_WORDING } from '../../../domain/intake/status-names.js';
 import { publicStatus } from '../../../app/access/public-status.js';
 import { EMERGENCY_SERVICE_NAMES } from '../../../domain/emergency/services.js';
 import { repeatNotice } from '../../../domain/intake/repeat-reply.js';
+import { dispositionNotice } from '../../../domain/dispositions/dispositions.js';
+import type { DispositionTexts } from '../../../domain/dispositions/dispositions.js';
 import type { RepeatProgress } from '../../../domain/intake/repeat-reply.js';
 import type { EmergencyLine, Hints, Language } from '../../../domain/intake/submission.js';
 
@@ -68,17 +70,19 @@ export function visibleHints(hints: Hints, key: ApiKey): Hints {
  * What the app tells the citizen now, in the submission's language: the emergency line first, then the first
  * request's ticket and progress when this one repeats it (`repeat`: looked up only for keys that may know).
  */
-export function citizenMessage(outcome: SubmitOutcome, key: ApiKey, repeat: RepeatProgress | null): string | undefined {
+export function citizenMessage(outcome: SubmitOutcome, key: ApiKey, repeat: RepeatProgress | null, dispositions?: DispositionTexts): string | undefined {
   const { submission } = outcome;
   const parts: string[] = [];
   if (submission.hints.emergency !== undefined) parts.push(emergencyMessage(submission.hints.emergency.line, submission.language));
   if (repeat !== null && mayKnowOtherRequests(key)) parts.push(repeatNotice(submission.language, repeat));
+  const elsewhere = dispositions === undefined ? undefined : dispositionNotice(submission.hints, submission.language, dispositions);
+  if (elsewhere !== undefined) parts.push(elsewhere);
   return parts.length === 0 ? undefined : parts.join(submission.language === 'zh' ? '' : ' ');
 }
 
-export function receiptOf(outcome: SubmitOutcome, key: ApiKey, pin: string, repeat: RepeatProgress | null = null): Receipt {
+export function receiptOf(outcome: SubmitOutcome, key: ApiKey, pin: string, repeat: RepeatProgress | null = null, dispositions?: DispositionTexts): Receipt {
   const { submission } = outcome;
-  const message = citizenMessage(outcome, key, repeat);
+  const message = citizenMessage(outcome, key, repeat, dispositions);
   return {
     id: submission.id,
     ticket: submission.ticket,

@@ -25,6 +25,7 @@ import { MAX_REQUESTS, parseRequestsQuery } from './open311-requests-query.js';
 import type { RequestsQuery } from './open311-requests-query.js';
 import { isPubliclyListed, serviceNotice, serviceRequestNode } from './open311-service-request.js';
 import { OPEN311_PUBLIC_FIELDS } from '../../../domain/open311/public-fields.js';
+import type { DispositionTexts } from '../../../domain/dispositions/dispositions.js';
 import type { Open311PublicField } from '../../../domain/open311/public-fields.js';
 import { OPEN311_SERVICES, SERVICES_CHANGESET, findService } from './open311-services.js';
 import { ParamReader } from './param-reader.js';
@@ -43,6 +44,8 @@ export interface Open311RoutesDeps {
     /** Where an integrator asks for an api_key. */
     readonly keyService?: string;
   };
+  /** Where-to-go texts for matters the regulations send elsewhere, added to the POST's `service_notice`. */
+  readonly dispositions?: DispositionTexts;
   /** The fields public reads show (`OPEN311_PUBLIC_FIELDS`); default: all of GeoReport's, never any contact detail. */
   readonly publicFields?: readonly Open311PublicField[];
   /** POSTs without a valid api_key allowed per client address and minute before 429 (default 30). */
@@ -236,7 +239,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
           body: new ListNode('request', [
             {
               service_request_id: submission.ticket,
-              service_notice: serviceNotice(submission),
+              service_notice: serviceNotice(submission, deps.dispositions),
               account_id: parsed.accountId,
             },
           ]),

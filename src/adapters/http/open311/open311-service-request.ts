@@ -3,7 +3,9 @@
 // (`OPEN311_PUBLIC_FIELDS`), no text when classification flagged private content, and nothing at all of a request the
 // citizen asked to keep private (see `isPubliclyListed`).
 
-import { STATUSES } from '../../../domain/intake/submission.js';
+import { dispositionNotice } from '../../../domain/dispositions/dispositions.js';
+import type { DispositionTexts } from '../../../domain/dispositions/dispositions.js';
+import { LANGUAGES, STATUSES } from '../../../domain/intake/submission.js';
 import type { EmergencyLine, Status, Submission } from '../../../domain/intake/submission.js';
 import type { IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { currentStatus, OPEN_STATUSES } from '../../../app/intake/intake-query.js';
@@ -32,10 +34,16 @@ const EMERGENCY_NOTICE: Readonly<Record<EmergencyLine, string>> = {
 
 const RECEIVED_NOTICE = '12345热线已收到您的诉求，将转交责任部门办理。 The 12345 hotline has received this request and will pass it to the department responsible.';
 
-/** What happens next; first the emergency line when classification heard danger. */
-export function serviceNotice(submission: Submission): string {
+/**
+ * What happens next: first the emergency line when classification heard danger, then receipt, then where a matter
+ * the regulations send elsewhere is handled (both languages, as the rest of the notice: GeoReport has no language).
+ */
+export function serviceNotice(submission: Submission, dispositions?: DispositionTexts): string {
   const line = submission.hints.emergency?.line;
-  return line === undefined ? RECEIVED_NOTICE : `${EMERGENCY_NOTICE[line]} ${RECEIVED_NOTICE}`;
+  const received = line === undefined ? RECEIVED_NOTICE : `${EMERGENCY_NOTICE[line]} ${RECEIVED_NOTICE}`;
+  if (dispositions === undefined) return received;
+  const elsewhere = LANGUAGES.map((language) => dispositionNotice(submission.hints, language, dispositions)).filter((text) => text !== undefined);
+  return elsewhere.length === 0 ? received : `${received} ${elsewhere.join(' ')}`;
 }
 
 /** Whether a record may appear in a public read at all: an Open311 request the citizen did not ask to keep private. */

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { SubmitOutcome, SubmitRequest } from '../../../app/intake/intake-ports.js';
 import type { RepeatProgress } from '../../../domain/intake/repeat-reply.js';
+import { dispositionsOf } from '../../../domain/dispositions/dispositions.js';
+import type { Disposition, DispositionTexts } from '../../../domain/dispositions/dispositions.js';
 import type { AttachmentRef, EmergencyLine, Status, SubmissionDraft } from '../../../domain/intake/submission.js';
 import { FormRequestError } from './form-errors.js';
 import { FORM_LIMITS } from './form-payload.js';
@@ -19,6 +21,8 @@ export interface FormSubmitted {
   readonly emergency?: { readonly line: EmergencyLine; readonly message: string };
   /** The citizen's open request this one repeats; `status` and `receivedAt` are absent when it could not be read. */
   readonly repeatOf?: FormRepeat;
+  /** Where a matter the regulations send elsewhere is handled, in the page's language. */
+  readonly dispositions?: readonly Disposition[];
 }
 
 export interface FormRepeat {
@@ -68,15 +72,17 @@ function fingerprintOf(draft: SubmissionDraft): string {
 }
 
 /** `repeat`: the progress of the request this one repeats, looked up by the caller (`null` when it repeats none). */
-export function formSubmitted(outcome: SubmitOutcome, pin: string, repeat: RepeatProgress | null = null): FormSubmitted {
+export function formSubmitted(outcome: SubmitOutcome, pin: string, repeat: RepeatProgress | null = null, texts?: DispositionTexts): FormSubmitted {
   const { submission } = outcome;
   const emergency = submission.hints.emergency;
+  const elsewhere = texts === undefined ? [] : dispositionsOf(submission.hints, submission.language, texts);
   return {
     ticket: submission.ticket,
     pin,
     receivedAt: submission.receivedAt,
     ...(emergency === undefined ? {} : { emergency: { line: emergency.line, message: emergencyGuidance(emergency.line, submission.language) } }),
     ...(repeat === null ? {} : { repeatOf: formRepeat(repeat) }),
+    ...(elsewhere.length === 0 ? {} : { dispositions: elsewhere }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Log } from '../../../app/app-ports.js';
 import type { CaseAccess, CaseReadOutcome, ProofSource } from '../../../app/access/case-access-ports.js';
 import type { AttachmentStore, Intake } from '../../../app/intake/intake-ports.js';
+import type { DispositionTexts } from '../../../domain/dispositions/dispositions.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import { MAX_ATTACHMENTS } from '../../../domain/intake/normalise.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
@@ -25,6 +26,8 @@ import { FORM_ASSET_DOC, FORM_PAGE_DOC, FORM_RATING_DOC, FORM_STATUS_DOC, FORM_S
 export interface WebFormDeps {
   readonly intake: Intake;
   readonly access: CaseAccess;
+  /** Where-to-go texts for matters the regulations send elsewhere, shown with the ticket. */
+  readonly dispositions?: DispositionTexts;
   readonly attachments: AttachmentStore;
   /** What the page promises: at most `files` files per request, each at most `fileBytes`. */
   readonly limits: { readonly fileBytes: number; readonly files: number };
@@ -142,7 +145,7 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
           outcome.duplicate ? 'web form resend answered with the earlier submission' : 'web form submission accepted',
         );
         const [repeat, pin] = await Promise.all([lookUpRepeat(deps.intake, submission, log), deps.access.pinOf(submission.ticket)]);
-        return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome, pin, repeat));
+        return reply.code(outcome.duplicate ? 200 : 201).header('cache-control', 'no-store').send(formSubmitted(outcome, pin, repeat, deps.dispositions));
       },
     );
 

@@ -415,6 +415,15 @@ function renderResult() {
     $('emergency-call').textContent = t('emergency.call', { line: emergency.line });
     $('emergency-call').href = `tel:${emergency.line}`;
   }
+  const elsewhere = Array.isArray(data.dispositions) ? data.dispositions : [];
+  $('dispositions').hidden = elsewhere.length === 0;
+  $('disposition-list').replaceChildren(
+    ...elsewhere.map((disposition) => {
+      const item = document.createElement('li');
+      item.textContent = disposition.message;
+      return item;
+    }),
+  );
   const repeat = data.repeatOf;
   $('repeat').hidden = repeat === undefined;
   // With two ticket numbers on screen, the new one says which it is.
