@@ -187,7 +187,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const group = first === undefined ? undefined : GROUPS[first];
   const name = group === undefined ? first : `${first} ${second ?? ''}`;
-  const command = name === undefined ? undefined : COMMANDS[name];
+  // Two-word names are reached only as two arguments (`flow check`), never as one quoted argument.
+  const command = name === undefined || (group === undefined && name.includes(' ')) ? undefined : COMMANDS[name];
   if (command === undefined) {
     if (group !== undefined && isHelp(second)) {
       process.stdout.write(COMMANDS[`${first} ${group[0]}`]?.usage ?? USAGE);

@@ -324,7 +324,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   log.info(
     running,
     `12345 gateway running: HTTP ${running.http}, ARI ${running.ari}, AMI ${running.ami}, SMTP ${running.smtp}, WeChat ${running.wechat}, ` +
-      `Redis ${running.redis}, flow ${running.flow}, data ${running.dataDir}`,
+      `Redis ${running.redis}, flow ${running.flow}, DATA_DIR ${running.dataDir}`,
   );
 
   let closing: Promise<void> | null = null;
