@@ -41,7 +41,7 @@ describe('hotline-gateway apikey', () => {
     const revoked = await runCli(['apikey', 'revoke', id], { cwd: dir });
     expect([revoked.code, revoked.stderr]).toEqual([0, `revoked key ${id} "Work-order system"; restart the gateway for it to take effect\n`]);
     expect((await FileApiKeys.load(file)).verify(key)).toBeNull();
-  });
+  }, 60_000);
 
   it('writes where API_KEYS_FILE points, creating its folder, as the gateway would read it', async () => {
     const file = join(dir, 'etc', 'hotline', 'keys.json');
@@ -50,13 +50,13 @@ describe('hotline-gateway apikey', () => {
     expect(created.stderr).toContain(`in ${file} (new file)`);
     expect((await FileApiKeys.load(file)).verify(created.stdout.trim())?.scopes).toEqual(['open311']);
     expect(await readdir(dir)).toEqual(['etc']);
-  });
+  }, 30_000);
 
   it('lists a keys file that does not exist yet as empty, without creating anything', async () => {
     const listed = await runCli(['apikey', 'list'], { cwd: dir });
     expect(listed).toEqual({ code: 0, stdout: '', stderr: `no keys yet: ${join(dir, 'data', 'api-keys.json')} does not exist\n` });
     expect(await readdir(dir)).toEqual([]);
-  });
+  }, 30_000);
 });
 
 describe('hotline-gateway --help', () => {
@@ -121,5 +121,5 @@ describe('hotline-gateway flow check', () => {
     const run = await runCli(['flow', 'check', flow], { cwd: dir });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^ok ${flow}: \\d+ nodes\\n$`));
-  });
+  }, 30_000);
 });
