@@ -2,16 +2,13 @@
 // `hotline-gateway`: the one binary. `serve` runs the gateway; the other commands are tools for operators
 // and newcomers. Exit codes: 0 ok, 1 a check failed or the gateway could not start, 2 bad usage.
 
-import { runApiKeyCommand } from './adapters/api-keys/index.js';
-import { runFlowCheck } from './adapters/flow/flow-check-command.js';
-import { runIntakeTail } from './adapters/intake/intake-tail-command.js';
-import { runPromptsRender } from './adapters/prompts/prompts-render-command.js';
-import { runSimulatedCaller } from './simulator/simulated-caller.js';
-import { ConfigError, parseConfig } from './config/index.js';
-import type { Config } from './config/index.js';
-import { startGateway } from './main.js';
+// Each command loads what it runs when it runs: `--help` or `apikey list` need not load the whole gateway.
+import { parseCommand, UsageError } from './adapters/cli/command-line.js';
+import type { CommandSpec, ParsedCommand } from './adapters/cli/command-line.js';
+import { ConfigError, DEFAULTS, parseConfig, simulatorPortsFromEnv } from './config/index.js';
+import type { Gateway } from './main.js';
 
-const USAGE = `usage: hotline-gateway <command>
+const USAGE = `usage: hotline-gateway <command> [options]
 
   serve                          run the gateway (configuration from environment variables, see README)
   flow check FILE...             validate IVR flow files; exit 1 on any error
@@ -22,33 +19,142 @@ const USAGE = `usage: hotline-gateway <command>
   intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX)
   apikey create --name NAME --scopes submit,read[,status:write,open311] [--rate N] [--file PATH]
   apikey list [--file PATH]
-  apikey revoke ID [--file PATH] manage integrator API keys (API_KEYS_FILE); a new key is printed once
+  apikey revoke ID [--file PATH] manage integrator API keys (API_KEYS_FILE, default ${DEFAULTS.API_KEYS_FILE})
+
+  hotline-gateway COMMAND --help shows the options of one command.
+  Exit codes: 0 ok, 1 a check failed or the gateway could not start, 2 bad usage.
 `;
 
+type Out = (line: string) => void;
+
+interface Command extends CommandSpec {
+  run(parsed: ParsedCommand, out: Out): Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  serve: {
+    usage: `usage: hotline-gateway serve
+
+  Runs the gateway. Configuration comes from environment variables (README, Configuration); with ARI_URL unset
+  the built-in Asterisk simulator listens on 127.0.0.1:SIMULATOR_ARI_PORT (ARI) and :SIMULATOR_AMI_PORT (AMI).
+  Logs are JSON lines on standard output. SIGTERM or SIGINT: calls in progress finish, then it stops.
+  Exit 1 when the configuration, the flow or API_KEYS_FILE is invalid, or a port is taken.
+`,
+    run: () => serve(),
+  },
+  'flow check': {
+    usage: `usage: hotline-gateway flow check FILE...
+
+  Validates IVR flow files the way the gateway does at start; prints every error as file:line:column path: message.
+  Exit 1 when any file has an error.
+`,
+    positionals: { min: 1, max: Number.POSITIVE_INFINITY, name: 'flow files (e.g. hotline-gateway flow check ivr-flows/12345.yaml)' },
+    run: async ({ positionals }, out) => (await import('./adapters/flow/flow-check-command.js')).runFlowCheck(positionals, out),
+  },
+  'prompts render': {
+    usage: `usage: hotline-gateway prompts render [FLOW] [--sounds DIR] [--force]
+
+  Synthesises the flow's missing prompt audio with espeak-ng and sox (8 kHz mono 16-bit WAV).
+  FLOW      the flow file (default $IVR_FLOW, else ${DEFAULTS.IVR_FLOW})
+  --sounds  the sounds folder (default ${DEFAULTS.SOUNDS_DIR})
+  --force   render every prompt again, replacing recorded files too
+`,
+    values: ['sounds'],
+    flags: ['force'],
+    positionals: { min: 0, max: 1, name: 'FLOW' },
+    run: async ({ values, flags, positionals }, out) => {
+      const { runPromptsRender } = await import('./adapters/prompts/prompts-render-command.js');
+      const soundsDir = values['sounds'];
+      const flowFile = positionals[0] ?? flowFromEnv();
+      return runPromptsRender({ flowFile, ...(soundsDir === undefined ? {} : { soundsDir }), force: flags.has('force') }, out);
+    },
+  },
+  call: {
+    usage: `usage: hotline-gateway call [--from NUMBER] [--sim URL] [--flow FILE]
+
+  Be a caller of the built-in simulator of a running \`hotline-gateway serve\` (ARI_URL unset): type digits and
+  Enter; each prompt's text is shown as it plays.
+  --from  the caller's number (default 13800138000)
+  --sim   the simulator's control URL (default http://127.0.0.1:$SIMULATOR_ARI_PORT/_sim, port ${DEFAULTS.SIMULATOR_ARI_PORT})
+  --flow  the flow file, for the prompts' texts (default $IVR_FLOW, else ${DEFAULTS.IVR_FLOW})
+`,
+    values: ['from', 'sim', 'flow'],
+    run: async ({ values }, out) => {
+      const sim = values['sim'];
+      const ports = sim === undefined ? fromEnv(simulatorPortsFromEnv) : null;
+      if (sim === undefined && ports === null) return 1;
+      const { runSimulatedCaller } = await import('./simulator/simulated-caller.js');
+      return runSimulatedCaller({
+        from: values['from'] ?? '13800138000',
+        controlUrl: sim ?? `http://127.0.0.1:${ports?.ari}/_sim`,
+        flowFile: values['flow'] ?? flowFromEnv(),
+        input: process.stdin,
+        out,
+      });
+    },
+  },
+  'intake tail': {
+    usage: `usage: hotline-gateway intake tail [--json]
+
+  Prints submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX) without consuming them, until
+  Ctrl-C. The default line shows no personal data; --json prints each whole canonical submission.
+`,
+    flags: ['json'],
+    run: async ({ flags }, out) => {
+      const config = fromEnv(parseConfig);
+      if (config === null) return 1;
+      const { runIntakeTail } = await import('./adapters/intake/intake-tail-command.js');
+      const until = new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      return runIntakeTail({
+        redisUrl: config.redis.url,
+        prefix: config.intake.prefix,
+        json: flags.has('json'),
+        out,
+        until,
+        onReady: () => process.stderr.write(`watching the intake queue (prefix {${config.intake.prefix}}); Ctrl-C to stop\n`),
+      });
+    },
+  },
+};
+
+/** The commands that take a sub-command, so `flow --help` can point at `flow check`. */
+const GROUPS: Readonly<Record<string, readonly string[]>> = { flow: ['check'], prompts: ['render'], intake: ['tail'] };
+
 async function serve(): Promise<number> {
-  const config = configFromEnv();
-  if (config === null) return 1;
-  const ariPort = simulatorPort('SIMULATOR_ARI_PORT', 8088);
-  const amiPort = simulatorPort('SIMULATOR_AMI_PORT', 5038);
-  if (ariPort === null || amiPort === null) return 1;
-  // The out-of-the-box run: the simulator on Asterisk's usual loopback ports, so `hotline-gateway call` finds it.
-  const gateway = await startGateway(config, { simulator: { ariPort, amiPort } });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      process.stderr.write(`${signal}: draining calls, then stopping\n`);
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+  const config = fromEnv(parseConfig);
+  const ports = fromEnv(simulatorPortsFromEnv);
+  if (config === null || ports === null) return 1;
+  const [{ createLogger }, { PortUnavailableError }, { startGateway }] = await Promise.all([
+    import('./adapters/log/index.js'),
+    import('./adapters/net/ports-free.js'),
+    import('./main.js'),
+  ]);
+  const log = createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
+  let gateway: Gateway;
+  try {
+    // The out-of-the-box run: the simulator on Asterisk's usual loopback ports, so `hotline-gateway call` finds it.
+    gateway = await startGateway(config, { log, simulator: { ariPort: ports.ari, amiPort: ports.ami } });
+  } catch (err) {
+    if (!(err instanceof PortUnavailableError)) throw err;
+    log.error({ ports: err.ports.map(({ host, port, variable }) => ({ host, port, variable })) }, err.message);
+    return 1;
+  }
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
   });
+  log.info({ signal }, 'stopping: calls in progress finish first');
   await gateway.close();
   return 0;
 }
 
-/** The configuration from the environment, or `null` once a configuration error has been printed. */
-function configFromEnv(): Config | null {
+/** A value read from the environment, or `null` once its configuration error has been printed. */
+function fromEnv<T>(read: (env: NodeJS.ProcessEnv) => T): T | null {
   try {
-    return parseConfig(process.env);
+    return read(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -58,88 +164,53 @@ function configFromEnv(): Config | null {
   }
 }
 
-function simulatorPort(variable: string, fallback: number): number | null {
-  const raw = process.env[variable];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (Number.isInteger(port) && port >= 1 && port <= 65535) return port;
-  process.stderr.write(`${variable}=${JSON.stringify(raw)}: expected an integer port 1-65535\n`);
-  return null;
+function flowFromEnv(): string {
+  const flow = process.env['IVR_FLOW']?.trim();
+  return flow === undefined || flow === '' ? DEFAULTS.IVR_FLOW : flow;
 }
 
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at === -1) return undefined;
-  const value = args[at + 1];
-  args.splice(at, 2);
-  return value;
-}
-
-function flag(args: string[], name: string): boolean {
-  const at = args.indexOf(name);
-  if (at === -1) return false;
-  args.splice(at, 1);
-  return true;
+function isHelp(arg: string | undefined): boolean {
+  return arg === '--help' || arg === '-h' || arg === 'help';
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const args = [...argv];
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const [command, sub] = args;
-  if (command === 'serve') return serve();
-  if (command === 'flow' && sub === 'check') {
-    const files = args.slice(2);
-    if (files.length === 0) {
-      process.stderr.write(USAGE);
-      return 2;
+  const out: Out = (line) => void process.stdout.write(`${line}\n`);
+  const [first, second] = argv;
+  if (isHelp(first)) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (first === 'apikey') {
+    const { runApiKeyCommand } = await import('./adapters/api-keys/index.js');
+    return runApiKeyCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  }
+
+  const group = first === undefined ? undefined : GROUPS[first];
+  const name = group === undefined ? first : `${first} ${second ?? ''}`;
+  // Two-word names are reached only as two arguments (`flow check`), never as one quoted argument.
+  const command = name === undefined || (group === undefined && name.includes(' ')) ? undefined : COMMANDS[name];
+  if (command === undefined) {
+    if (group !== undefined && isHelp(second)) {
+      process.stdout.write(COMMANDS[`${first} ${group[0]}`]?.usage ?? USAGE);
+      return 0;
     }
-    return runFlowCheck(files, out);
+    const problem =
+      first === undefined ? 'missing command' : group !== undefined ? `unknown command "${name?.trim()}" (try: ${group.map((g) => `${first} ${g}`).join(', ')})` : `unknown command "${first}"`;
+    process.stderr.write(`hotline-gateway: ${problem}\n\n${USAGE}`);
+    return 2;
   }
-  if (command === 'prompts' && sub === 'render') {
-    const rest = args.slice(2);
-    const soundsDir = option(rest, '--sounds');
-    const force = flag(rest, '--force');
-    const flowFile = rest[0] ?? process.env['IVR_FLOW'] ?? 'ivr-flows/12345.yaml';
-    return runPromptsRender({ flowFile, ...(soundsDir === undefined ? {} : { soundsDir }), force }, out);
-  }
-  if (command === 'call') {
-    const rest = args.slice(1);
-    const sim = option(rest, '--sim');
-    const port = sim === undefined ? simulatorPort('SIMULATOR_ARI_PORT', 8088) : 0;
-    if (port === null) return 2;
-    return runSimulatedCaller({
-      from: option(rest, '--from') ?? '13800138000',
-      controlUrl: sim ?? `http://127.0.0.1:${port}/_sim`,
-      flowFile: option(rest, '--flow') ?? process.env['IVR_FLOW'] ?? 'ivr-flows/12345.yaml',
-      input: process.stdin,
-      out,
-    });
-  }
-  if (command === 'intake' && sub === 'tail') {
-    const rest = args.slice(2);
-    const json = flag(rest, '--json');
-    if (rest.length > 0) {
-      process.stderr.write(USAGE);
-      return 2;
+  try {
+    const parsed = parseCommand(argv.slice(group === undefined ? 1 : 2), command);
+    if (parsed.help) {
+      process.stdout.write(command.usage);
+      return 0;
     }
-    const config = configFromEnv();
-    if (config === null) return 1;
-    const until = new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-    return runIntakeTail({
-      redisUrl: config.redis.url,
-      prefix: config.intake.prefix,
-      json,
-      out,
-      until,
-      onReady: () => process.stderr.write(`watching the intake queue (prefix {${config.intake.prefix}}); Ctrl-C to stop\n`),
-    });
+    return await command.run(parsed, out);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`hotline-gateway ${name}: ${err.message}\n\n${command.usage}`);
+    return 2;
   }
-  if (command === 'apikey') return runApiKeyCommand(args.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });
-  process.stderr.write(USAGE);
-  return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
 }
 
 main(process.argv.slice(2)).then(
@@ -148,6 +219,8 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     process.stderr.write(`hotline-gateway: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // A start that failed half-way may have left connections open (Redis, the simulator): they must not keep
+    // a process that could not start alive.
+    process.exit(1);
   },
 );

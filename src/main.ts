@@ -38,7 +38,9 @@ import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
 import { RedisHealth } from './adapters/redis/redis-health.js';
-import { redactedConfig } from './config/index.js';
+import { ensurePortsFree } from './adapters/net/ports-free.js';
+import type { PlannedListener } from './adapters/net/ports-free.js';
+import { maskUrlCredentials, redactedConfig } from './config/index.js';
 import type { Config } from './config/index.js';
 import { EMERGENCY_SERVICES } from './domain/flow/types.js';
 import type { EmergencyService, Flow } from './domain/flow/types.js';
@@ -91,6 +93,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const log = options.log ?? createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
   const clock = options.clock ?? systemClock;
   log.info({ config: redactedConfig(config) }, 'starting 12345 gateway');
+  await ensurePortsFree(plannedListeners(config, options.simulator));
 
   const flow = await loadFlowFile(config.ivr.flowPath, {
     onWarning: (warning) => log.warn({ warning: warning.message, line: warning.line }, 'flow warning'),
@@ -135,7 +138,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   }
 
   // Only DeviceStateChange (class `call`) is read: Asterisk filters out the rest of its events for this session.
-  const amiClient = new AmiClient({ ...ami, log: log.child({ component: 'ami' }) as Log, events: { classes: ['call'], names: ['DeviceStateChange'] } });
+  // AmiClient names its own component: a child here would print `component` twice on each line.
+  const amiClient = new AmiClient({ ...ami, log: log as Log, events: { classes: ['call'], names: ['DeviceStateChange'] } });
   amiClient.on('connected', () => metrics.amiConnected(true));
   amiClient.on('disconnected', () => metrics.amiConnected(false));
   const emergencyDevices = [
@@ -294,7 +298,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           prefix: config.intake.prefix,
           intake: submissions,
           attachments,
-          log: log.child({ component: 'wechat' }) as Log,
+          log: log as Log,
         });
   if (wechat !== null) http.register(wechat.routes);
   http.register(
@@ -331,6 +335,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           ...(config.email.relay === null ? {} : { relayUrl: config.email.relay.url, mailFrom: config.email.relay.from }),
         });
 
+  const running = {
+    http: address.url,
+    ari: simulator === null ? ari.url : `${simulator.ariUrl} (simulator, control ${simulator.controlUrl})`,
+    ami: `${ami.host}:${ami.port}`,
+    smtp: email === null || config.email === null ? 'off' : `${config.email.host}:${email.port}`,
+    wechat: wechat === null ? 'off' : `${address.url}/wechat`,
+    redis: maskUrlCredentials(config.redis.url),
+    flow: config.ivr.flowPath,
+    dataDir: config.intake.dataDir,
+  };
+  log.info(
+    running,
+    `12345 gateway running: HTTP ${running.http}, ARI ${running.ari}, AMI ${running.ami}, SMTP ${running.smtp}, WeChat ${running.wechat}, ` +
+      `Redis ${running.redis}, flow ${running.flow}, DATA_DIR ${running.dataDir}`,
+  );
+
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -354,4 +374,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 
   return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, devices, metrics, intake, simulator, ready, close };
+}
+
+/** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */
+function plannedListeners(config: Config, simulator: SimulatedAsteriskOptions | undefined): PlannedListener[] {
+  const listeners: PlannedListener[] = [{ host: config.http.host, port: config.http.port, variable: 'HTTP_PORT' }];
+  if (config.email !== null) listeners.push({ host: config.email.host, port: config.email.port, variable: 'SMTP_PORT' });
+  if (config.ari.simulated) {
+    const host = simulator?.host ?? '127.0.0.1';
+    listeners.push({ host, port: simulator?.ariPort ?? 0, variable: 'SIMULATOR_ARI_PORT' });
+    listeners.push({ host, port: simulator?.amiPort ?? 0, variable: 'SIMULATOR_AMI_PORT' });
+  }
+  return listeners;
 }

@@ -43,11 +43,13 @@ export interface RescuerOptions {
 
 export class StrandedCallRescuer {
   private timer: TimerHandle | null = null;
+  private closed = false;
 
   constructor(private readonly options: RescuerOptions) {}
 
   linkDown(): void {
-    if (this.timer !== null) return;
+    // Closing the gateway takes the link down too: that is no reason to rescue anything, or to outlive the close.
+    if (this.timer !== null || this.closed) return;
     this.timer = this.options.clock.setTimer(this.options.graceMs, () => {
       this.timer = null;
       void this.rescue().catch((err: unknown) => this.options.log.error({ err }, 'AMI fail-safe failed'));
@@ -93,6 +95,7 @@ export class StrandedCallRescuer {
   }
 
   close(): void {
+    this.closed = true;
     this.linkUp();
   }
 }

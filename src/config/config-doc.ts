@@ -11,6 +11,8 @@ export interface ConfigVariableDoc {
   readonly description: string;
   /** Secrets are never printed: not in errors, not in the start-up log. */
   readonly secret?: boolean;
+  /** The default while `ARI_URL` is unset (the built-in simulator), when it differs from `default`. */
+  readonly simulatorDefault?: string;
 }
 
 const EMERGENCY_NAMES: Readonly<Record<EmergencyService, string>> = {
@@ -31,6 +33,8 @@ export const DEFAULTS = {
   REDIS_URL: 'redis://127.0.0.1:6379',
   HTTP_PORT: '8080',
   HTTP_HOST: '0.0.0.0',
+  // With the built-in simulator the gateway is a developer's toy: nothing should reach it from the network.
+  HTTP_HOST_WITH_SIMULATOR: '127.0.0.1',
   ARI_APP: 'ivr-12345',
   AMI_PORT: '5038',
   IVR_FLOW: 'ivr-flows/12345.yaml',
@@ -59,12 +63,15 @@ export const DEFAULTS = {
   HTTP_TRUST_PROXY: 'false',
   SMTP_PORT: '2525',
   SMTP_HOST: '0.0.0.0',
+  SMTP_HOST_WITH_SIMULATOR: '127.0.0.1',
   SMTP_MAX_BYTES: '25MB',
   SMTP_MAX_RECIPIENTS: '50',
   WECHAT_MODE: 'auto',
   WECHAT_MERGE_WINDOW: '2m',
   WECHAT_MAX_CLOCK_SKEW: '5m',
   WECHAT_LOCATION_TTL: '10m',
+  SIMULATOR_ARI_PORT: '8088',
+  SIMULATOR_AMI_PORT: '5038',
 } as const;
 
 const SERVICES: readonly EmergencyService[] = ['110', '119', '120', '122'];
@@ -72,7 +79,13 @@ const SERVICES: readonly EmergencyService[] = ['110', '119', '120', '122'];
 export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
   { name: 'REDIS_URL', default: DEFAULTS.REDIS_URL, description: 'Redis server (`redis://` or `rediss://` URL; a password in it is never logged).' },
   { name: 'HTTP_PORT', default: DEFAULTS.HTTP_PORT, description: 'Port of the HTTP server: operations (`/healthz`, `/readyz`, `/metrics`), the web form, `/v1` and `/open311/v2`.' },
-  { name: 'HTTP_HOST', default: DEFAULTS.HTTP_HOST, description: 'Address the HTTP server listens on.' },
+  {
+    name: 'HTTP_HOST',
+    default: DEFAULTS.HTTP_HOST,
+    simulatorDefault: DEFAULTS.HTTP_HOST_WITH_SIMULATOR,
+    description:
+      'Address the HTTP server listens on. With the simulator (`ARI_URL` unset) loopback only, so a development gateway cannot be reached from the network; set `0.0.0.0` to open it.',
+  },
   {
     name: 'HTTP_TRUST_PROXY',
     default: DEFAULTS.HTTP_TRUST_PROXY,
@@ -177,7 +190,12 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
     description: 'Turns the email channel on: addresses and domains mail is accepted for, comma-separated (`12345@hotline.example,@hotline.example`). Nothing else is accepted; nothing is relayed.',
   },
   { name: 'SMTP_PORT', default: DEFAULTS.SMTP_PORT, description: 'Inbound SMTP port (map port 25 to it on the MX host).' },
-  { name: 'SMTP_HOST', default: DEFAULTS.SMTP_HOST, description: 'Address the SMTP server listens on.' },
+  {
+    name: 'SMTP_HOST',
+    default: DEFAULTS.SMTP_HOST,
+    simulatorDefault: DEFAULTS.SMTP_HOST_WITH_SIMULATOR,
+    description: 'Address the SMTP server listens on; loopback only with the simulator, like `HTTP_HOST`.',
+  },
   { name: 'SMTP_HOSTNAME', default: null, description: 'Name in the SMTP greeting; default: the machine\'s host name.' },
   { name: 'SMTP_MAX_BYTES', default: DEFAULTS.SMTP_MAX_BYTES, description: 'Largest message accepted (announced in EHLO SIZE; larger gets 552).' },
   { name: 'SMTP_MAX_RECIPIENTS', default: DEFAULTS.SMTP_MAX_RECIPIENTS, description: 'Recipients per message; more get 452.' },
@@ -205,8 +223,11 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
 /** The variables as a Markdown table for the README. */
 export function configDocMarkdown(): string {
   const cell = (text: string) => text.replaceAll('|', '\\|');
-  const rows = CONFIG_DOC.map(
-    (v) => `| \`${v.name}\` | ${v.default === null ? '-' : `\`${cell(v.default)}\``} | ${cell(v.description)}${v.secret === true ? ' (secret)' : ''} |`,
-  );
+  const value = (v: ConfigVariableDoc): string => {
+    if (v.default === null) return '-';
+    const fallback = `\`${cell(v.default)}\``;
+    return v.simulatorDefault === undefined ? fallback : `\`${cell(v.simulatorDefault)}\` (simulator), ${fallback} (\`ARI_URL\` set)`;
+  };
+  const rows = CONFIG_DOC.map((v) => `| \`${v.name}\` | ${value(v)} | ${cell(v.description)}${v.secret === true ? ' (secret)' : ''} |`);
   return ['| Variable | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -1,9 +1,9 @@
-export { parseConfig, maskUrlCredentials } from './parse-config.js';
-export type { Env } from './parse-config.js';
+export { apiKeysFileFromEnv, parseConfig, maskUrlCredentials, simulatorPortsFromEnv } from './parse-config.js';
+export type { Env, SimulatorPorts } from './parse-config.js';
 export { redactedConfig, REDACTED } from './redacted-config.js';
 export { ConfigError } from './config-error.js';
 export type { ConfigProblem } from './config-error.js';
-export { CONFIG_DOC, configDocMarkdown } from './config-doc.js';
+export { CONFIG_DOC, configDocMarkdown, DEFAULTS } from './config-doc.js';
 export type { ConfigVariableDoc } from './config-doc.js';
 export { parseDuration } from './duration.js';
 export { LOG_LEVELS } from './types.js';

@@ -163,9 +163,14 @@ export function parseConfig(env: Env): Config {
 
   const redisUrl = readRedisUrl(r);
   const httpPort = r.port('HTTP_PORT', DEFAULTS.HTTP_PORT);
-  const httpHost = r.string('HTTP_HOST', DEFAULTS.HTTP_HOST, HOST, 'a host name or IP address such as 0.0.0.0 or 127.0.0.1');
-  const trustProxy = readTrustProxy(r);
   const ari = readAri(r);
+  const httpHost = r.string(
+    'HTTP_HOST',
+    ari.simulated ? DEFAULTS.HTTP_HOST_WITH_SIMULATOR : DEFAULTS.HTTP_HOST,
+    HOST,
+    'a host name or IP address such as 0.0.0.0 or 127.0.0.1',
+  );
+  const trustProxy = readTrustProxy(r);
   const ami = readAmi(r, ari.simulated);
   const flowPath = r.string('IVR_FLOW', DEFAULTS.IVR_FLOW, /^\S(?:.*\S)?$/, 'a file path');
   const soundsDir = r.string('SOUNDS_DIR', DEFAULTS.SOUNDS_DIR, /^\S(?:.*\S)?$/, 'a folder path');
@@ -190,7 +195,7 @@ export function parseConfig(env: Env): Config {
 
   const shutdownGraceMs = r.duration('SHUTDOWN_GRACE', DEFAULTS.SHUTDOWN_GRACE, 0);
   const intake = readIntake(r);
-  const email = readEmail(r);
+  const email = readEmail(r, ari.simulated);
   const wechat = readWechat(r);
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
@@ -210,6 +215,36 @@ export function parseConfig(env: Env): Config {
   };
 }
 
+const PATH = /^\S(?:.*\S)?$/;
+
+function readApiKeysFilePath(r: EnvReader): string {
+  return r.string('API_KEYS_FILE', DEFAULTS.API_KEYS_FILE, PATH, 'a file path');
+}
+
+/**
+ * `API_KEYS_FILE` exactly as the gateway reads it (default `data/api-keys.json`, relative to the working directory),
+ * for the `apikey` commands, which must not need the rest of the gateway's configuration to be valid.
+ */
+export function apiKeysFileFromEnv(env: Env): string {
+  const r = new EnvReader(env);
+  const file = readApiKeysFilePath(r);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return file;
+}
+
+/** Loopback ports of the built-in simulator (`hotline-gateway serve` with `ARI_URL` unset, and `call`). */
+export interface SimulatorPorts {
+  readonly ari: number;
+  readonly ami: number;
+}
+
+export function simulatorPortsFromEnv(env: Env): SimulatorPorts {
+  const r = new EnvReader(env);
+  const ports = { ari: r.port('SIMULATOR_ARI_PORT', DEFAULTS.SIMULATOR_ARI_PORT), ami: r.port('SIMULATOR_AMI_PORT', DEFAULTS.SIMULATOR_AMI_PORT) };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return ports;
+}
+
 function readTrustProxy(r: EnvReader): boolean | number | string {
   const value = r.raw('HTTP_TRUST_PROXY') ?? DEFAULTS.HTTP_TRUST_PROXY;
   if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
@@ -221,7 +256,6 @@ function readTrustProxy(r: EnvReader): boolean | number | string {
 }
 
 function readIntake(r: EnvReader): IntakeConfig {
-  const path = /^\S(?:.*\S)?$/;
   const idempotencyTtlMs = r.duration('INTAKE_IDEMPOTENCY_TTL', DEFAULTS.INTAKE_IDEMPOTENCY_TTL, 60_000);
   const recordRetentionMs = r.duration('INTAKE_RECORD_RETENTION', DEFAULTS.INTAKE_RECORD_RETENTION, 60_000);
   // A retried request within the dedup window must still find its record: status and rating answer from it.
@@ -232,20 +266,20 @@ function readIntake(r: EnvReader): IntakeConfig {
   if (caseSecret !== undefined && caseSecret.length < 32) r.reject('CASE_SECRET', caseSecret, 'expected at least 32 characters (e.g. `openssl rand -hex 32`)');
   return {
     ...(caseSecret === undefined ? {} : { caseSecret }),
-    dataDir: r.string('DATA_DIR', DEFAULTS.DATA_DIR, path, 'a folder path'),
+    dataDir: r.string('DATA_DIR', DEFAULTS.DATA_DIR, PATH, 'a folder path'),
     // The prefix becomes a Redis Cluster hash tag `{prefix}`: braces or a colon inside it would break the tag.
     prefix: r.string('INTAKE_PREFIX', DEFAULTS.INTAKE_PREFIX, /^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
     ticketBlock: r.integer('INTAKE_TICKET_BLOCK', DEFAULTS.INTAKE_TICKET_BLOCK, 10, 1_000_000, 'an integer 10-1000000'),
     idempotencyTtlMs,
     recordRetentionMs,
-    apiKeysFile: r.string('API_KEYS_FILE', DEFAULTS.API_KEYS_FILE, path, 'a file path'),
+    apiKeysFile: readApiKeysFilePath(r),
     bodyLimitBytes: r.bytes('HTTP_BODY_LIMIT', DEFAULTS.HTTP_BODY_LIMIT, 1024, 64 * 1024 ** 2),
     attachmentMaxBytes: r.bytes('ATTACHMENT_MAX_BYTES', DEFAULTS.ATTACHMENT_MAX_BYTES, 1024, 1024 ** 3),
     attachmentMaxFiles: r.integer('ATTACHMENT_MAX_FILES', DEFAULTS.ATTACHMENT_MAX_FILES, 1, 20, 'an integer 1-20'),
     formRatePerMinute: r.integer('FORM_RATE_LIMIT', DEFAULTS.FORM_RATE_LIMIT, 1, 100_000, 'an integer 1-100000'),
     open311Jurisdiction: r.string('OPEN311_JURISDICTION', DEFAULTS.OPEN311_JURISDICTION, /^[A-Za-z0-9_.-]{1,128}$/, 'a jurisdiction id (letters, digits, _ . -)'),
     open311PublicFields: readPublicFields(r),
-    dispositionsFile: r.string('DISPOSITIONS_FILE', DEFAULTS.DISPOSITIONS_FILE, path, 'a file path'),
+    dispositionsFile: r.string('DISPOSITIONS_FILE', DEFAULTS.DISPOSITIONS_FILE, PATH, 'a file path'),
   };
 }
 
@@ -260,7 +294,7 @@ function readPublicFields(r: EnvReader): readonly Open311PublicField[] {
 
 const ADDRESS_OR_DOMAIN = /^(?:[^\s@,]+@|@)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
-function readEmail(r: EnvReader): EmailConfig | null {
+function readEmail(r: EnvReader, ariSimulated: boolean): EmailConfig | null {
   const accept = r.raw('SMTP_ACCEPT');
   const relayUrl = r.raw('SMTP_RELAY_URL');
   if (accept === undefined) {
@@ -272,7 +306,7 @@ function readEmail(r: EnvReader): EmailConfig | null {
     r.reject('SMTP_ACCEPT', accept, 'expected comma-separated addresses or @domains, such as 12345@hotline.example,@hotline.example');
   }
   const port = r.port('SMTP_PORT', DEFAULTS.SMTP_PORT);
-  const host = r.string('SMTP_HOST', DEFAULTS.SMTP_HOST, HOST, 'a host name or IP address');
+  const host = r.string('SMTP_HOST', ariSimulated ? DEFAULTS.SMTP_HOST_WITH_SIMULATOR : DEFAULTS.SMTP_HOST, HOST, 'a host name or IP address');
   const serverName = r.raw('SMTP_HOSTNAME') ?? null;
   if (serverName !== null && !/^[A-Za-z0-9.-]+$/.test(serverName)) r.reject('SMTP_HOSTNAME', serverName, 'expected a host name');
   const maxBytes = r.bytes('SMTP_MAX_BYTES', DEFAULTS.SMTP_MAX_BYTES, 64 * 1024, 1024 ** 3);

@@ -1,10 +1,15 @@
 // `hotline-gateway apikey create|list|revoke`: the operator's tool for integrator keys. The key is printed once
 // (the file keeps only its hash); the running gateway reads the file at start, so it must be restarted to see changes.
 
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { API_KEY_SCOPES } from '../../app/intake/api-keys.js';
 import type { ApiKeyScope } from '../../app/intake/api-keys.js';
 import { ApiKeyRequestError, createApiKey } from './api-key-material.js';
 import { ApiKeysFileError, readApiKeysFile, writeApiKeysFile } from './file-api-keys.js';
+import { apiKeysFileFromEnv, ConfigError, DEFAULTS } from '../../config/index.js';
+import { parseCommand, UsageError } from '../cli/command-line.js';
+import type { CommandSpec, ParsedCommand } from '../cli/command-line.js';
 
 export interface ApiKeyCommandIo {
   readonly stdout: { write(text: string): unknown };
@@ -15,43 +20,47 @@ export interface ApiKeyCommandIo {
 export const API_KEY_USAGE = `usage: hotline-gateway apikey <command>
 
   apikey create --name NAME --scopes SCOPE[,SCOPE...] [--rate PER_MINUTE] [--file PATH]
-                  add a key; prints the key once (only its hash is stored)
+                  add a key; prints the key once (only its hash is stored); creates the file when missing
   apikey list [--file PATH]
                   ids, names, scopes, rate limits and whether revoked (never hashes)
   apikey revoke ID [--file PATH]
                   revoke a key; restart the gateway for it to take effect
 
   scopes: ${API_KEY_SCOPES.join(', ')}
-  PATH defaults to $API_KEYS_FILE.
+  PATH defaults to $API_KEYS_FILE, else ${DEFAULTS.API_KEYS_FILE}, the file the gateway reads.
 `;
 
-class UsageError extends Error {}
+const SPECS: Readonly<Record<string, CommandSpec>> = {
+  create: { usage: API_KEY_USAGE, values: ['name', 'scopes', 'rate', 'file'] },
+  list: { usage: API_KEY_USAGE, values: ['file'] },
+  revoke: { usage: API_KEY_USAGE, values: ['file'], positionals: { min: 1, max: 1, name: 'the key id (see apikey list)' } },
+};
 
 /** Runs `apikey ...` (`argv` without the leading `apikey`); resolves with the exit code: 0 ok, 1 failed, 2 bad usage. */
 export async function runApiKeyCommand(argv: readonly string[], io: ApiKeyCommandIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    const options = parseOptions(rest);
-    const file = options.values.get('--file') ?? io.env['API_KEYS_FILE'];
-    if (command === undefined) {
-      io.stderr.write(API_KEY_USAGE);
-      return 2;
-    }
-    if (command === 'help' || command === '--help') {
+    if (command === 'help' || command === '--help' || command === '-h') {
       io.stdout.write(API_KEY_USAGE);
       return 0;
     }
-    if (file === undefined || file === '') throw new UsageError('no keys file: give --file PATH or set API_KEYS_FILE');
+    if (command === undefined) throw new UsageError('missing command: create, list or revoke');
+    const spec = SPECS[command];
+    if (spec === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    const parsed = parseCommand(rest, spec);
+    if (parsed.help) {
+      io.stdout.write(API_KEY_USAGE);
+      return 0;
+    }
+    // The gateway's own reading of API_KEYS_FILE, so both default to the same file.
+    const file = parsed.values['file'] ?? apiKeysFileFromEnv(io.env);
     switch (command) {
       case 'create':
-        return await create(file, options, io);
+        return await create(file, parsed, io);
       case 'list':
-        expectNoMore(options, 0);
         return await list(file, io);
-      case 'revoke':
-        return await revoke(file, options, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+        return await revoke(file, parsed.positionals[0] as string, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -62,7 +71,7 @@ export async function runApiKeyCommand(argv: readonly string[], io: ApiKeyComman
       io.stderr.write(`apikey: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof ApiKeysFileError) {
+    if (error instanceof ApiKeysFileError || error instanceof ConfigError) {
       io.stderr.write(`apikey: ${error.message}\n`);
       return 1;
     }
@@ -71,60 +80,29 @@ export async function runApiKeyCommand(argv: readonly string[], io: ApiKeyComman
   }
 }
 
-interface Options {
-  readonly values: Map<string, string>;
-  readonly positional: string[];
-}
-
-const VALUE_OPTIONS = new Set(['--name', '--scopes', '--rate', '--file']);
-
-function parseOptions(args: readonly string[]): Options {
-  const values = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i += 1) {
-    const arg = args[i] as string;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!VALUE_OPTIONS.has(name)) throw new UsageError(`unknown option ${name}`);
-    const value = eq === -1 ? args[(i += 1)] : arg.slice(eq + 1);
-    if (value === undefined) throw new UsageError(`${name} needs a value`);
-    if (values.has(name)) throw new UsageError(`${name} given twice`);
-    values.set(name, value);
-  }
-  return { values, positional };
-}
-
-function expectNoMore(options: Options, positional: number, allowed: readonly string[] = ['--file']): void {
-  const extra = options.positional.slice(positional);
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-  for (const name of options.values.keys()) if (!allowed.includes(name)) throw new UsageError(`${name} does not apply here`);
-}
-
-async function create(file: string, options: Options, io: ApiKeyCommandIo): Promise<number> {
-  expectNoMore(options, 0, ['--file', '--name', '--scopes', '--rate']);
-  const name = options.values.get('--name');
+async function create(file: string, options: ParsedCommand, io: ApiKeyCommandIo): Promise<number> {
+  const name = options.values['name'];
   if (name === undefined) throw new UsageError('create needs --name NAME');
-  const scopesText = options.values.get('--scopes');
+  const scopesText = options.values['scopes'];
   if (scopesText === undefined) throw new UsageError(`create needs --scopes (some of ${API_KEY_SCOPES.join(',')})`);
   const scopes = scopesText
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '') as ApiKeyScope[];
-  const rateText = options.values.get('--rate');
+  const rateText = options.values['rate'];
   const rate = rateText === undefined ? undefined : /^\d+$/.test(rateText) ? Number(rateText) : Number.NaN;
 
-  const document = (await readApiKeysFile(file, { missingOk: true })) ?? { keys: [] };
+  const existing = await readApiKeysFile(file, { missingOk: true });
+  const document = existing ?? { keys: [] };
   const { key, entry } = createApiKey(
     { name, scopes, ...(rate === undefined ? {} : { rateLimitPerMinute: rate }) },
     { takenIds: new Set(document.keys.map((k) => k.id)) },
   );
+  if (existing === null) await mkdir(dirname(file), { recursive: true });
   await writeApiKeysFile(file, { keys: [...document.keys, entry] });
   io.stderr.write(
-    `created key ${entry.id} "${entry.name}" (scopes ${entry.scopes.join(',')}, ${entry.rateLimitPerMinute}/min) in ${file}\n` +
+    `created key ${entry.id} "${entry.name}" (scopes ${entry.scopes.join(',')}, ${entry.rateLimitPerMinute}/min) in ${resolve(file)}` +
+      `${existing === null ? ' (new file)' : ''}\n` +
       'the key is shown only now; give it to the integrator over a secure channel, then restart the gateway:\n',
   );
   io.stdout.write(`${key}\n`);
@@ -132,9 +110,9 @@ async function create(file: string, options: Options, io: ApiKeyCommandIo): Prom
 }
 
 async function list(file: string, io: ApiKeyCommandIo): Promise<number> {
-  const document = (await readApiKeysFile(file, { missingOk: true })) ?? { keys: [] };
-  if (document.keys.length === 0) {
-    io.stderr.write(`no keys in ${file}\n`);
+  const document = await readApiKeysFile(file, { missingOk: true });
+  if (document === null || document.keys.length === 0) {
+    io.stderr.write(document === null ? `no keys yet: ${resolve(file)} does not exist\n` : `no keys in ${resolve(file)}\n`);
     return 0;
   }
   const rows = document.keys.map((k) => [k.id, k.revoked ? 'revoked' : 'active', `${k.rateLimitPerMinute}/min`, k.scopes.join(','), k.name]);
@@ -145,14 +123,11 @@ async function list(file: string, io: ApiKeyCommandIo): Promise<number> {
   return 0;
 }
 
-async function revoke(file: string, options: Options, io: ApiKeyCommandIo): Promise<number> {
-  const [id] = options.positional;
-  if (id === undefined) throw new UsageError('revoke needs the key id (see apikey list)');
-  expectNoMore(options, 1);
+async function revoke(file: string, id: string, io: ApiKeyCommandIo): Promise<number> {
   const document = (await readApiKeysFile(file, { missingOk: true })) ?? { keys: [] };
   const entry = document.keys.find((k) => k.id === id);
   if (entry === undefined) {
-    io.stderr.write(`apikey: no key with id ${JSON.stringify(id)} in ${file}\n`);
+    io.stderr.write(`apikey: no key with id ${JSON.stringify(id)} in ${resolve(file)}\n`);
     return 1;
   }
   if (entry.revoked) {

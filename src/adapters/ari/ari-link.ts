@@ -7,6 +7,7 @@ import type { AriClient } from 'ari-client';
 import type { Log } from '../../app/app-ports.js';
 import type { CallEvents } from '../../app/call-events.js';
 import type { Digit } from '../../domain/flow/types.js';
+import { withSwaggerLog } from './swagger-log.js';
 
 export interface AriLinkOptions {
   readonly url: string;
@@ -72,13 +73,13 @@ export class AriLink {
     while (!this.closed) {
       let client: AriClient | null = null;
       try {
-        client = await ari.connect(this.options.url, this.options.username, this.options.password);
+        client = await withSwaggerLog(log, () => ari.connect(this.options.url, this.options.username, this.options.password));
         // Usable for REST before the socket opens: a StasisStart can arrive before start() resolves.
         this.current = client;
         const lost = this.watch(client);
+        // The socket's first open, like every reopen, emits WebSocketConnected: `watch` reconciles the calls there.
         await client.start(this.options.app);
         failures = 0;
-        await this.linked(client);
         await lost;
       } catch (err) {
         log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ARI connection failed');

@@ -72,6 +72,8 @@ export interface WechatChannel {
 
 export async function createWechatChannel(options: WechatChannelOptions): Promise<WechatChannel> {
   const log = options.log.child({ component: 'wechat' });
+  // The inbox, routes and media worker name their own component: given `log`, their lines would carry two.
+  const parentLog = options.log;
   const bullPrefix = new IntakeKeys(options.prefix).bullPrefix;
   const mode = options.mode ?? 'auto';
   const cipher =
@@ -104,7 +106,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
       intake: options.intake,
       attachments: options.attachments,
       source: new WechatMediaSource({ apiBase, tokens }),
-      log,
+      log: parentLog,
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     // BullMQ's worker blocks on Redis and needs a connection that never gives up on a command.
@@ -114,7 +116,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
       connection: workerConnection,
       prefix: bullPrefix,
       attacher,
-      log,
+      log: parentLog,
       ...(options.mediaConcurrency === undefined ? {} : { concurrency: options.mediaConcurrency }),
       ...(options.mediaRetry === undefined ? {} : { retry: options.mediaRetry }),
     });
@@ -126,7 +128,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
     ...(media === undefined ? {} : { media }),
     ...(options.mergeWindowMs === undefined ? {} : { mergeWindowMs: options.mergeWindowMs }),
     ...(options.locationTtlMs === undefined ? {} : { locationTtlMs: options.locationTtlMs }),
-    log,
+    log: parentLog,
     ...(options.now === undefined ? {} : { now: options.now }),
   });
 
@@ -135,7 +137,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
     ...(cipher === undefined ? {} : { cipher }),
     mode,
     inbox,
-    log,
+    log: parentLog,
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(options.maxClockSkewMs === undefined ? {} : { maxClockSkewMs: options.maxClockSkewMs }),
     ...(options.replyDeadlineMs === undefined ? {} : { replyDeadlineMs: options.replyDeadlineMs }),

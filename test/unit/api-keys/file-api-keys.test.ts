@@ -183,6 +183,25 @@ describe('apikey command', () => {
     expect((await run(['revoke', firstId, '--file', file])).code).toBe(0);
   });
 
+  it('answers --help on every command with the usage on stdout', async () => {
+    for (const argv of [['--help'], ['help'], ['create', '--help'], ['list', '-h'], ['revoke', 'x', '--help']]) {
+      const result = await run(argv);
+      expect([result.code, result.stderr], argv.join(' ')).toEqual([0, '']);
+      expect(result.stdout, argv.join(' ')).toMatch(/^usage: hotline-gateway apikey/);
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('creates the folder of a missing keys file, names the file, and lists a missing file as empty', async () => {
+    const nested = join(dir, 'new', 'keys.json');
+    expect(await run(['list'], { API_KEYS_FILE: nested })).toEqual({ code: 0, stdout: '', stderr: `no keys yet: ${nested} does not exist\n` });
+    const created = await run(['create', '--name', 'A', '--scopes', 'submit'], { API_KEYS_FILE: nested });
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain(`in ${nested} (new file)`);
+    expect((await stat(nested)).mode & 0o777).toBe(0o600);
+    expect((await run(['list'], { API_KEYS_FILE: nested })).stdout).toMatch(/active\s+600\/min\s+submit\s+A$/m);
+  });
+
   it('fails on an unknown id, and on a corrupt file without overwriting it', async () => {
     expect((await run(['revoke', 'nope', '--file', file])).code).toBe(1);
     await writeFile(file, '{"keys": [{"id": "x"}]}');
@@ -203,7 +222,9 @@ describe('apikey command', () => {
       ['revoke', '--file', file],
       ['list', 'extra', '--file', file],
       ['rotate', '--file', file],
-      ['list'],
+      ['create', '--name', 'A', '--name', 'B', '--scopes', 'submit', '--file', file],
+      ['create', '--name', 'A', '--scopes', 'submit', '--file'],
+      ['list', '-x', '--file', file],
       [],
     ];
     for (const argv of cases) {
@@ -212,7 +233,10 @@ describe('apikey command', () => {
       expect(result.stdout + result.stderr, argv.join(' ')).toMatch(/usage: hotline-gateway apikey|apikey: /);
     }
     expect((await run(['create', '--name', 'A', '--scopes', 'write', '--file', file])).stderr).toMatch(/unknown scope "write"/);
-    expect((await run(['list'])).stderr).toMatch(/API_KEYS_FILE/);
+    expect((await run(['create', '--name', 'A', '--scopes', 'submit', '--bogus', 'x', '--file', file])).stderr).toMatch(/^apikey: unknown option --bogus\n/);
+    expect((await run(['create', '--name', 'A', '--name', 'B', '--scopes', 'submit', '--file', file])).stderr).toMatch(/^apikey: --name given twice/);
+    expect((await run(['revoke', '--file', file])).stderr).toMatch(/^apikey: missing the key id/);
+    expect((await run(['list', 'extra', '--file', file])).stderr).toMatch(/^apikey: unexpected argument "extra"/);
     expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { OPEN311_PUBLIC_FIELDS } from '../../../src/domain/open311/public-fields.js';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, CONFIG_DOC, configDocMarkdown, parseConfig, redactedConfig } from '../../../src/config/index.js';
+import { apiKeysFileFromEnv, ConfigError, CONFIG_DOC, configDocMarkdown, parseConfig, redactedConfig, simulatorPortsFromEnv } from '../../../src/config/index.js';
 import type { Config, Env } from '../../../src/config/index.js';
 
 /** The ConfigError thrown for `env`; fails the test when the env is accepted. */
@@ -28,7 +28,7 @@ describe('parseConfig defaults', () => {
     const config = parseConfig({});
     expect(config).toEqual({
       redis: { url: 'redis://127.0.0.1:6379' },
-      http: { port: 8080, host: '0.0.0.0', trustProxy: false },
+      http: { port: 8080, host: '127.0.0.1', trustProxy: false },
       ari: { simulated: true, app: 'ivr-12345', reconnectMaxDelayMs: 10_000 },
       ami: { simulated: true },
       ivr: { flowPath: 'ivr-flows/12345.yaml', soundsDir: 'asterisk-config/sounds' },
@@ -151,6 +151,26 @@ describe('parseConfig good forms', () => {
   it('accepts https and a trailing slash on ARI_URL', () => {
     const config = parseConfig({ ...REAL_ASTERISK, ARI_URL: 'https://pbx.example:8089/' });
     expect(config.ari.simulated === false && config.ari.url).toBe('https://pbx.example:8089');
+  });
+
+  it('listens on loopback only with the simulator, on all interfaces with a real Asterisk', () => {
+    const smtp = { SMTP_ACCEPT: '@hotline.example' };
+    const simulated = parseConfig(smtp);
+    expect([simulated.http.host, simulated.email?.host]).toEqual(['127.0.0.1', '127.0.0.1']);
+    const real = parseConfig({ ...REAL_ASTERISK, ...smtp });
+    expect([real.http.host, real.email?.host]).toEqual(['0.0.0.0', '0.0.0.0']);
+    const chosen = parseConfig({ ...smtp, HTTP_HOST: '0.0.0.0', SMTP_HOST: '::' });
+    expect([chosen.http.host, chosen.email?.host]).toEqual(['0.0.0.0', '::']);
+  });
+
+  it('reads API_KEYS_FILE and the simulator ports alone, as the CLI needs them', () => {
+    expect(apiKeysFileFromEnv({})).toBe('data/api-keys.json');
+    expect(apiKeysFileFromEnv({ API_KEYS_FILE: '/etc/hotline/keys.json', ARI_URL: 'not checked here' })).toBe('/etc/hotline/keys.json');
+    expect(apiKeysFileFromEnv({})).toBe(parseConfig({}).intake.apiKeysFile);
+    expect(() => apiKeysFileFromEnv({ API_KEYS_FILE: ' a b' })).not.toThrow();
+    expect(simulatorPortsFromEnv({})).toEqual({ ari: 8088, ami: 5038 });
+    expect(simulatorPortsFromEnv({ SIMULATOR_ARI_PORT: '18088', SIMULATOR_AMI_PORT: '15038' })).toEqual({ ari: 18088, ami: 15038 });
+    expect(() => simulatorPortsFromEnv({ SIMULATOR_AMI_PORT: '70000' })).toThrow(/SIMULATOR_AMI_PORT="70000": expected an integer port 1-65535/);
   });
 
   it('defaults AMI_PORT to 5038', () => {
@@ -309,8 +329,10 @@ describe('CONFIG_DOC', () => {
   });
 
   it('documented defaults are the ones parseConfig applies', () => {
-    const env = Object.fromEntries(CONFIG_DOC.flatMap((v) => (v.default === null ? [] : [[v.name, v.default]])));
+    const env = Object.fromEntries(CONFIG_DOC.flatMap((v) => (v.default === null ? [] : [[v.name, v.simulatorDefault ?? v.default]])));
     expect(parseConfig(env)).toEqual(parseConfig({}));
+    const real = Object.fromEntries(CONFIG_DOC.flatMap((v) => (v.default === null ? [] : [[v.name, v.default]])));
+    expect(parseConfig({ ...real, ...REAL_ASTERISK })).toEqual(parseConfig(REAL_ASTERISK));
   });
 
   it('renders a Markdown table', () => {
@@ -355,7 +377,7 @@ describe('parseConfig channels', () => {
     expect(config.email).toEqual({
       accept: '12345@hotline.example,@hotline.example',
       port: 2526,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
       serverName: null,
       maxBytes: 10 * 1024 ** 2,
       maxRecipients: 50,

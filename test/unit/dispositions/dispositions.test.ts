@@ -78,7 +78,7 @@ describe('parseDispositions', () => {
     const duplicated = parseDispositions(`${good}\nstateSecret:\n  zh: 再来一次\n  en: again\n`, 'x.yaml');
     expect(duplicated.ok).toBe(false);
     expect(parseDispositions('- a\n- b\n', 'x.yaml')).toMatchObject({ ok: false, problems: [expect.stringContaining('expected a mapping')] });
-    const long = good.replace(/(stateSecret:\n  zh: )"[^"]*"/, `$1"${'长'.repeat(501)}"`);
+    const long = good.replace(/(stateSecret:\n {2}zh: )"[^"]*"/, `$1"${'长'.repeat(501)}"`);
     expect(parseDispositions(long, 'x.yaml')).toMatchObject({ ok: false, problems: [expect.stringContaining('too long: 501 characters')] });
   });
 
