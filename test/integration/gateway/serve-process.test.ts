@@ -59,6 +59,7 @@ function serveEnv(ports: Ports, extra: Record<string, string> = {}): Record<stri
     INTAKE_PREFIX: prefix,
     DATA_DIR: join(dir, 'data'),
     IVR_FLOW: join(REPO_ROOT, 'ivr-flows', '12345.yaml'),
+    DISPOSITIONS_FILE: join(REPO_ROOT, 'ivr-flows', 'dispositions.yaml'),
     SOUNDS_DIR: join(REPO_ROOT, 'asterisk-config', 'sounds'),
     ...extra,
   };
