@@ -14,6 +14,7 @@ import { apiV1Routes } from '../../../src/adapters/http/api-v1/index.js';
 import type { ApiV1Limits } from '../../../src/adapters/http/api-v1/index.js';
 import { buildHttpServer } from '../../../src/adapters/http/index.js';
 import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
+import { loadDispositions } from '../../../src/adapters/flow/load-dispositions.js';
 import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
 import { systemClock } from '../../../src/app/ports.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
@@ -101,6 +102,7 @@ export async function startApiV1<K extends string>(
       apiV1Routes({
         intake: created.intake,
         access: createCaseAccess({ intake: created.intake, keys: created.caseKeys, limiter: new MemoryLimiter(systemClock), log }),
+        dispositions: await loadDispositions('ivr-flows/dispositions.yaml'),
         attachments: new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: limits.fileBytes }),
         keys: await FileApiKeys.load(keysFile),
         limits,

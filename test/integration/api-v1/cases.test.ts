@@ -99,6 +99,13 @@ describe('citizens\' cases through /v1 (real Redis)', () => {
     expect((await rate(receipt.ticket, { score: 9, proof: receipt.pin })).status).toBe(400);
   });
 
+  it('tells the citizen in the receipt where a matter involving state secrets goes', async () => {
+    const response = await fetch(`${h.url}/v1/submissions`, { method: 'POST', headers: json(h.keys.app), body: JSON.stringify({ text: 'I found a classified document on the bus' }) });
+    const receipt = (await response.json()) as { message?: string; hints: Record<string, unknown> };
+    expect(receipt.hints['stateSecret']).toBeDefined();
+    expect(receipt.message).toContain('cannot be handled by the 12345 hotline');
+  });
+
   it('records a request the citizen asked to keep private', async () => {
     const receipt = await submit({ text: '举报违建', private: true });
     const job = await h.jobFor(receipt.id);

@@ -11,6 +11,7 @@ import { createApiKey, FileApiKeys, writeApiKeysFile } from '../../../src/adapte
 import { buildHttpServer } from '../../../src/adapters/http/index.js';
 import { open311Routes } from '../../../src/adapters/http/open311/index.js';
 import type { Open311RoutesDeps } from '../../../src/adapters/http/open311/index.js';
+import { loadDispositions } from '../../../src/adapters/flow/load-dispositions.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { createLogger } from '../../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
@@ -51,7 +52,8 @@ export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDep
     metrics: new GatewayMetrics({ processMetrics: false }),
     readiness: () => ({ redis: true }),
   });
-  server.register(open311Routes({ ...options, intake: created.intake, keys, jurisdictionId: JURISDICTION }), { prefix: '/open311/v2' });
+  const dispositions = await loadDispositions('ivr-flows/dispositions.yaml');
+  server.register(open311Routes({ dispositions, ...options, intake: created.intake, keys, jurisdictionId: JURISDICTION }), { prefix: '/open311/v2' });
   const { url } = await server.listen(0, '127.0.0.1');
 
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });

@@ -53,6 +53,23 @@ describe('Open311 public reads', () => {
     expect((await getJson(gateway, `/requests.json?jurisdiction_id=${JURISDICTION}&service_request_id=${kept},${open}`)).text).not.toContain(kept);
   });
 
+  it('answer a POST about discipline inspection with where it is handled, in both languages', async () => {
+    gateway = await startOpen311Gateway();
+    const body = formBody([
+      ['jurisdiction_id', JURISDICTION],
+      ['api_key', gateway.keys.open311],
+      ['service_code', 'other'],
+      ['description', '举报街道干部违纪，请纪委调查'],
+      ['address_string', '景山前街 1 号'],
+    ]);
+    const response = await fetch(`${gateway.base}/requests.json`, { method: 'POST', headers: FORM, body });
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    const [created] = JSON.parse(text) as { service_notice: string }[];
+    expect(created?.service_notice).toContain('12388');
+    expect(created?.service_notice).toContain('discipline inspection');
+  });
+
   it('show only the fields the operator made public', async () => {
     gateway = await startOpen311Gateway({ publicFields: ['status', 'service_code', 'requested_datetime'] });
     const ticket = await postRequest(gateway, '河道有垃圾漂浮');

@@ -22,6 +22,7 @@ import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
 import type { Limiter } from '../../../src/app/limits/limiter-ports.js';
 import { systemClock } from '../../../src/app/ports.js';
 import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
+import { loadDispositions } from '../../../src/adapters/flow/load-dispositions.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { capturedLogger } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
@@ -59,7 +60,8 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const intake = options.intake === undefined ? created.intake : options.intake(created.intake);
   const server = buildHttpServer({ log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
   const access = createCaseAccess({ intake, keys: created.caseKeys, limiter: options.limiter ?? new MemoryLimiter(systemClock), log });
-  server.register(webFormRoutes({ intake, access, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
+  const dispositions = await loadDispositions('ivr-flows/dispositions.yaml');
+  server.register(webFormRoutes({ intake, access, dispositions, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
   const { url } = await server.listen(0, '127.0.0.1');
   const queue = new Queue<Submission>(created.queueName, { connection: { url: REDIS_URL }, prefix: created.queuePrefix });
   return {

@@ -406,6 +406,17 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
       expect((await h.intake.get(id))?.rating?.score).toBe(3);
     });
 
+    it('tells the citizen where a matter for the courts is handled, and still records it', async () => {
+      const key = randomUUID();
+      const response = await postJson(h, { idempotencyKey: key, text: '物业公司拖欠赔偿，我准备去法院起诉' });
+      expect(response.status).toBe(201);
+      const body = await json(response);
+      expect(body['dispositions']).toEqual([{ kind: 'legalProcedure', message: expect.stringContaining('12348') }]);
+      expect((await h.jobFor(key))?.data.hints.legalProcedure).toBeDefined();
+      const plain = await json(await postJson(h, { idempotencyKey: randomUUID(), text: '楼下路灯不亮' }));
+      expect(plain).not.toHaveProperty('dispositions');
+    });
+
     it('keeps a request private when the citizen ticks the box', async () => {
       const key = randomUUID();
       expect((await postJson(h, { idempotencyKey: key, text: '举报邻居违建', private: true })).status).toBe(201);
