@@ -6,7 +6,11 @@
 
 import { startEmailChannel } from '../../src/adapters/email/start-email-channel.js';
 import { createWechatChannel } from '../../src/adapters/wechat/index.js';
+import { constantTimeEqual } from '../../src/adapters/http/web-form/constant-time-equal.js';
+import { ProvenCaseAccess } from '../../src/app/access/case-access.js';
 import type { Log } from '../../src/app/app-ports.js';
+import { MemoryLimiter } from '../../src/app/limits/memory-limiter.js';
+import { systemClock } from '../../src/app/ports.js';
 import { startGatewayCore } from '../shared/gateway-core.js';
 import type { GatewayCoreSettings } from '../shared/gateway-core.js';
 import { serveSubject } from '../shared/subject.js';
@@ -47,6 +51,8 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
   const emailConfig = config.email;
   if (wechatConfig === null || emailConfig === null) throw new Error('the WeChat and e-mail settings did not turn both channels on');
 
+  // As src/main.ts builds it: the PIN in every WeChat reply and acknowledgement is part of what is measured.
+  const access = new ProvenCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: new MemoryLimiter(systemClock), sameSecret: constantTimeEqual, clock: systemClock, log: log as Log });
   const wechat = await createWechatChannel({
     token: wechatConfig.token,
     appId: wechatConfig.appId,
@@ -59,6 +65,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
     redisUrl: config.redis.url,
     prefix: config.intake.prefix,
     intake: submissions,
+    access,
     attachments,
     log: log.child({ component: 'wechat' }) as Log,
     mediaWorker: false,
