@@ -306,6 +306,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ? null
       : await startEmailChannel({
           intake: submissions,
+          access: caseAccess,
           attachments,
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,

@@ -75,6 +75,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
 
   const email = await startEmailChannel({
     intake: submissions,
+    access,
     attachments,
     redisUrl: config.redis.url,
     prefix: config.intake.prefix,

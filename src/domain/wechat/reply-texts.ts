@@ -2,6 +2,7 @@
 // answer no message of theirs (the welcome, the menu help) are bilingual. WeChat shows at most 2048 bytes of a
 // passive reply, so notes taken from the work-order system are shortened.
 
+import { retryWaitText } from '../access/retry-wait.js';
 import { beijingTime } from '../beijing-time.js';
 import { repeatNotice } from '../intake/repeat-reply.js';
 import type { RepeatProgress } from '../intake/repeat-reply.js';
@@ -127,11 +128,8 @@ export function proofDeniedText(language: Language): string {
 
 /** Too many wrong proofs for this ticket or from this account. */
 export function proofLockedText(language: Language, retryAfterSeconds: number): string {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  const wait = minutes >= 120 ? { zh: `${Math.ceil(minutes / 60)}小时`, en: `${Math.ceil(minutes / 60)} hours` } : { zh: `${minutes}分钟`, en: `${minutes} minutes` };
-  return language === 'en'
-    ? `Too many wrong attempts. Please try again in about ${wait.en}, or call 12345.`
-    : `验证失败次数过多，请约${wait.zh}后再试，或拨打12345。`;
+  const wait = retryWaitText(language, retryAfterSeconds);
+  return language === 'en' ? `Too many wrong attempts. Please try again in about ${wait}, or call 12345.` : `验证失败次数过多，请约${wait}后再试，或拨打12345。`;
 }
 
 export function ratedText(language: Language, ticket: string, score: Rating['score']): string {
