@@ -445,6 +445,13 @@ describe('EmailIntake: status and rating mails', () => {
     expect(t.threads.map.get(answer?.messageId ?? '')).toEqual({ id: submission.id, ticket: submission.ticket });
   });
 
+  it('takes the case from the subject tag when the reply\'s client dropped In-Reply-To', async () => {
+    const { t, submission } = await filedRequest();
+    t.setParsed(mail({ messageId: 'tagged@example.cn', subject: `回复：路灯坏了 [12345-${submission.ticket}]`, text: 'status' }));
+    expect(await t.receiveAny(rawWith('e'))).toMatchObject({ request: 'status', outcome: 'granted' });
+    expect(t.sent[1]?.mail.text).toContain(`Ticket ${submission.ticket}: received`);
+  });
+
   it('answers the From address, never Reply-To, and asks another sender for the PIN', async () => {
     const { t, submission, pin } = await filedRequest();
     t.setParsed(mail({ messageId: 'x1@example.org', subject: `status ${submission.ticket}`, text: '', from: { address: 'other@example.org' }, replyTo: { address: 'citizen@example.cn' } }));
