@@ -114,6 +114,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   metrics.watchSpool(() => intake.spooled());
   // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
   const submissions = new MeteredIntake(intake.intake, metrics);
+  // Who may read and rate a case, on every channel (status lookups, ratings, the PIN given with a ticket).
   const limiter = new MemoryLimiter(clock);
   const caseAccess = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter, clock, log: log as Log });
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
@@ -297,6 +298,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,
           intake: submissions,
+          access: caseAccess,
           attachments,
           log: log as Log,
         });
@@ -320,6 +322,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ? null
       : await startEmailChannel({
           intake: submissions,
+          access: caseAccess,
           attachments,
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,

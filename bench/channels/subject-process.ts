@@ -35,7 +35,7 @@ export interface ChannelsSubjectInfo {
 }
 
 serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
-  const { config, log, intake, submissions, attachments, http } = await startGatewayCore(settings, {
+  const { config, log, intake, submissions, access, attachments, http } = await startGatewayCore(settings, {
     WECHAT_TOKEN: settings.wechat.token,
     WECHAT_APPID: settings.wechat.appId,
     WECHAT_ENCODING_AES_KEY: settings.wechat.encodingAesKey,
@@ -47,6 +47,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
   const emailConfig = config.email;
   if (wechatConfig === null || emailConfig === null) throw new Error('the WeChat and e-mail settings did not turn both channels on');
 
+  // As src/main.ts builds it: the PIN in every WeChat reply and acknowledgement is part of what is measured.
   const wechat = await createWechatChannel({
     token: wechatConfig.token,
     appId: wechatConfig.appId,
@@ -59,6 +60,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
     redisUrl: config.redis.url,
     prefix: config.intake.prefix,
     intake: submissions,
+    access,
     attachments,
     log: log.child({ component: 'wechat' }) as Log,
     mediaWorker: false,
@@ -68,6 +70,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
 
   const email = await startEmailChannel({
     intake: submissions,
+    access,
     attachments,
     redisUrl: config.redis.url,
     prefix: config.intake.prefix,

@@ -152,7 +152,8 @@ export class SmtpIntakeServer {
     }
     try {
       const receipt = await this.deps.mailIntake.receive(envelope, raw, log);
-      return `2.0.0 Accepted, ticket ${ticketTag(receipt.submission.ticket)}`;
+      // A status or rating mail is answered by mail; this line must not say whether the ticket it names exists.
+      return receipt.kind === 'filed' ? `2.0.0 Accepted, ticket ${ticketTag(receipt.submission.ticket)}` : '2.0.0 Accepted, the answer follows by mail';
     } catch (err) {
       if (err instanceof MailRefusedError) throw replyError(554, '5.6.0 Message could not be filed');
       if (err instanceof MailTemporaryError) {

@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CaseAccess } from '../../app/access/case-access-ports.js';
 import type { Log } from '../../app/app-ports.js';
 import { AcknowledgementDispatcher } from '../../app/email/acknowledgement-dispatcher.js';
 import { EmailIntake } from '../../app/email/email-intake.js';
@@ -25,6 +26,8 @@ export const DEFAULT_SMTP_MAX_CLIENTS = 32;
 
 export interface EmailChannelOptions {
   readonly intake: Intake;
+  /** Status and rating mails go through it; the PIN in acknowledgements comes from it. */
+  readonly access: CaseAccess;
   readonly attachments: AttachmentStore;
   /** For the thread index and the acknowledgement cap (intake's Redis). */
   readonly redisUrl: string;
@@ -120,6 +123,7 @@ export async function startEmailChannel(options: EmailChannelOptions): Promise<E
     acknowledgements: dispatcher,
     isOwnAddress: (address) => isAcceptedRecipient(address, accept),
     newMessageId: messageIdFactory(options.mailFrom ?? 'localhost'),
+    access: options.access,
   });
   const server = new SmtpIntakeServer(
     {

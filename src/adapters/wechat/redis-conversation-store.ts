@@ -4,7 +4,8 @@
 
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ConversationStore, OpenRequest, WindowEntry } from '../../app/wechat/wechat-ports.js';
+import type { ConversationStore, OpenRequest, PendingRating, WindowEntry } from '../../app/wechat/wechat-ports.js';
+import type { CaseProof } from '../../domain/access/case-proof.js';
 import type { Location } from '../../domain/intake/submission.js';
 import { LuaScript } from '../redis/lua-script.js';
 
@@ -78,8 +79,27 @@ export class RedisConversationStore implements ConversationStore {
     }
   }
 
+  async rememberRating(openId: string, pending: PendingRating, ttlMs: number): Promise<void> {
+    if (ttlMs <= 0) return;
+    // A typed proof kept here is no more than Redis already holds: the case's contact and the secret behind PINs.
+    await this.client.set(this.ratingKey(openId), JSON.stringify(pending), 'PX', Math.ceil(ttlMs));
+  }
+
+  async pendingRating(openId: string): Promise<PendingRating | null> {
+    const value = await this.client.get(this.ratingKey(openId));
+    return value === null ? null : parsePendingRating(value);
+  }
+
+  async forgetRating(openId: string): Promise<void> {
+    await this.client.del(this.ratingKey(openId));
+  }
+
   async forget(openId: string): Promise<void> {
-    await this.client.del(this.windowKey(openId), this.locationKey(openId));
+    await this.client.del(this.windowKey(openId), this.locationKey(openId), this.ratingKey(openId));
+  }
+
+  private ratingKey(openId: string): string {
+    return `${this.keyPrefix}:wechat:rating:${hashed(openId)}`;
   }
 
   private windowKey(openId: string): string {
@@ -99,6 +119,21 @@ function parseRequest(json: string): OpenRequest | null {
   try {
     const parsed = JSON.parse(json) as { id?: unknown; ticket?: unknown };
     return typeof parsed.id === 'string' && typeof parsed.ticket === 'string' ? { id: parsed.id, ticket: parsed.ticket } : null;
+  } catch {
+    return null;
+  }
+}
+
+const PROOF_KINDS: ReadonlySet<string> = new Set(['pin', 'phone', 'email']);
+
+function parsePendingRating(json: string): PendingRating | null {
+  try {
+    const parsed = JSON.parse(json) as { ticket?: unknown; proof?: { kind?: unknown; value?: unknown } | null };
+    if (typeof parsed.ticket !== 'string') return null;
+    const { proof } = parsed;
+    if (proof === null || proof === undefined) return { ticket: parsed.ticket, proof: null };
+    if (typeof proof.kind !== 'string' || !PROOF_KINDS.has(proof.kind) || typeof proof.value !== 'string') return { ticket: parsed.ticket, proof: null };
+    return { ticket: parsed.ticket, proof: { kind: proof.kind, value: proof.value } as CaseProof };
   } catch {
     return null;
   }

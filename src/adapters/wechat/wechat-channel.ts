@@ -4,6 +4,7 @@
 
 import type { FastifyPluginAsync } from 'fastify';
 import { Redis } from 'ioredis';
+import type { CaseAccess } from '../../app/access/case-access-ports.js';
 import type { Log } from '../../app/app-ports.js';
 import type { AttachmentStore, Intake } from '../../app/intake/intake-ports.js';
 import { MediaAttacher } from '../../app/wechat/media-attacher.js';
@@ -49,6 +50,8 @@ export interface WechatChannelOptions {
   /** Intake's key prefix (`INTAKE_PREFIX`). */
   readonly prefix: string;
   readonly intake: Intake;
+  /** Status questions and ratings go through it; the PIN given with a ticket comes from it. */
+  readonly access: CaseAccess;
   readonly attachments: AttachmentStore;
   readonly log: Log;
   /** Run the media worker in this process (default true; false for an instance that should only answer pushes). */
@@ -124,6 +127,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
 
   const inbox = new WechatInbox({
     intake: options.intake,
+    access: options.access,
     conversations: new RedisConversationStore(connection, bullPrefix),
     ...(media === undefined ? {} : { media }),
     ...(options.mergeWindowMs === undefined ? {} : { mergeWindowMs: options.mergeWindowMs }),

@@ -11,9 +11,10 @@ import { MailSendRejectedError } from './email-ports.js';
 /** Before the 2nd, 3rd, ... attempt: about 20 minutes in all. */
 export const DEFAULT_ACK_RETRY_DELAYS_MS: readonly number[] = [10_000, 60_000, 300_000, 900_000];
 
+/** What log lines about the mail name: the submission it acknowledges, or the ticket a status answer is about. */
 export interface AckContext {
-  readonly submissionId: string;
-  readonly ticket: string;
+  readonly submissionId?: string;
+  readonly ticket?: string;
 }
 
 export interface AcknowledgementDispatcherOptions {

@@ -4,8 +4,19 @@
 // open one). Called between the end of SMTP DATA and the reply to it, so every failure here is either temporary
 // (`MailTemporaryError`, the sender retries) or final (`MailRefusedError`), and a mail that gets `250` is durable
 // in intake.
+//
+// A mail that only asks how a request stands, or rates it (`case-request.ts`), is answered by mail through the same
+// dispatcher (relay, per-address cap) and is not filed: it creates no job and no work order. Its raw mail is kept
+// like any other, and the log line names it. The answer goes to the sender only (From, never Reply-To): the sender
+// address is one of the proofs (`CaseAccess`), so a forged From sends the answer to the case's owner. Auto-replies
+// are never answered: they are filed, flagged, as before.
 
+import type { CaseAccess, CaseRateOutcome, CaseReadOutcome, ProofSource } from '../access/case-access-ports.js';
+import { ratingRefusal } from '../access/case-access.js';
 import type { Log } from '../app-ports.js';
+import { StoreUnavailableError } from '../intake/durable-intake-ports.js';
+import type { IntakeRecord } from '../intake/intake-ports.js';
+import { currentStatus } from '../intake/intake-query.js';
 import type { AttachmentStore, Intake, SubmitOutcome } from '../intake/intake-ports.js';
 import { AttachmentRejectedError, IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../intake/intake-ports.js';
 import { lookUpRepeat } from '../intake/repeat-lookup.js';
@@ -14,6 +25,11 @@ import type { AckSkipReason } from '../../domain/email/ack-policy.js';
 import { buildAcknowledgement } from '../../domain/email/acknowledgement.js';
 import type { DroppedAttachment } from '../../domain/email/acknowledgement.js';
 import { detectAutoReply } from '../../domain/email/auto-reply.js';
+import { caseRequestOf } from '../../domain/email/case-request.js';
+import type { CaseMailRequest } from '../../domain/email/case-request.js';
+import { buildCaseReply } from '../../domain/email/case-reply.js';
+import type { CaseReply } from '../../domain/email/case-reply.js';
+import type { CaseProof } from '../../domain/access/case-proof.js';
 import { MAX_MAIL_ATTACHMENTS, mailDedupKey, mailToDraft, salvageDraft, unparseableMailDraft } from '../../domain/email/mail-to-draft.js';
 import { maskEmail } from '../../domain/email/mask-address.js';
 import { threadCandidates, trimReferences } from '../../domain/email/message-id.js';
@@ -38,11 +54,27 @@ export interface EmailIntakeDeps {
   readonly isOwnAddress: (address: string) => boolean;
   /** A fresh Message-ID (without brackets) for an acknowledgement. */
   readonly newMessageId: () => string;
+  /** Who may read and rate a case (status and rating mails, the PIN in acknowledgements). */
+  readonly access: CaseAccess;
 }
 
 export type AcknowledgementOutcome = 'queued' | 'no-relay' | 'unparseable' | AckSkipReason;
 
-export interface MailReceipt {
+export type MailReceipt = FiledMail | AnsweredCaseMail;
+
+/** How a status or rating mail was answered. */
+export type CaseMailOutcome = 'granted' | 'rated' | 'refused' | 'proof_needed' | 'denied' | 'locked' | 'usage' | 'not-answered';
+
+export interface AnsweredCaseMail {
+  readonly kind: 'case-request';
+  readonly request: 'status' | 'rate';
+  readonly outcome: CaseMailOutcome;
+  /** `queued` when an answer went to the dispatcher; why not otherwise. */
+  readonly answer: AcknowledgementOutcome;
+}
+
+export interface FiledMail {
+  readonly kind: 'filed';
   readonly submission: Submission;
   readonly duplicate: boolean;
   readonly durability: 'queued' | 'spooled';
@@ -93,6 +125,11 @@ export class EmailIntake {
       ...(mail.from !== undefined ? { fromAddress: mail.from.address } : {}),
       subject: mail.subject,
     });
+    // Without a relay nothing could answer it: a status request is then filed like any mail, for a person to see.
+    if (autoReply === null && this.deps.acknowledgements !== null) {
+      const request = caseRequestOf(mail);
+      if (request !== null) return await this.answerCaseRequest(request, mail, envelope, raw, log);
+    }
     const thread = await this.findThread(mail, log);
     const { refs: attachments, dropped } = await this.storeAttachments(mail, log);
     const draft = mailToDraft({
@@ -119,10 +156,12 @@ export class EmailIntake {
     }
     if (decision.send && ackId !== undefined && this.deps.acknowledgements !== null) {
       const repeat = thread === null ? await this.repeatFor(submission, decision.to, log) : null;
+      const pin = thread === null ? await this.pinOf(submission.ticket, log) : null;
       const text = buildAcknowledgement({
         subject: mail.subject,
         ticket: root.ticket,
         followUp: thread !== null,
+        ...(pin === null ? {} : { pin }),
         dropped,
         ...(submission.hints.emergency !== undefined ? { emergency: submission.hints.emergency.line } : {}),
         ...(repeat !== null ? { repeatOf: repeat } : {}),
@@ -155,7 +194,102 @@ export class EmailIntake {
       },
       outcome.duplicate ? 'mail was filed before' : 'mail filed',
     );
-    return { submission, duplicate: outcome.duplicate, durability: outcome.durability, autoReply, acknowledgement };
+    return { kind: 'filed', submission, duplicate: outcome.duplicate, durability: outcome.durability, autoReply, acknowledgement };
+  }
+
+  private async answerCaseRequest(request: CaseMailRequest, mail: ParsedMail, envelope: Envelope, raw: StoredRawMail, log: Log): Promise<AnsweredCaseMail> {
+    const asked = request.kind === 'malformed' ? request.asked : request.kind;
+    const decision = acknowledgementDecision({ mail, envelope, autoReply: null, duplicate: false, isOwnAddress: this.deps.isOwnAddress, toSender: true });
+    const dispatcher = this.deps.acknowledgements;
+    if (!decision.send || dispatcher === null) {
+      const reason = decision.send ? 'no-relay' : decision.reason;
+      log.info({ rawId: raw.id, request: asked, reason }, 'status or rating mail not answered (not filed either)');
+      return { kind: 'case-request', request: asked, outcome: 'not-answered', answer: reason };
+    }
+    const to = decision.to;
+    const ticket = request.kind === 'malformed' ? null : (request.ticket ?? (await this.ticketOfThread(mail, log)));
+    let reply: CaseReply = { kind: 'usage', asked };
+    let outcome: CaseMailOutcome = 'usage';
+    let record: IntakeRecord | null = null;
+    if (request.kind !== 'malformed' && ticket !== null) {
+      const proofs: CaseProof[] = [{ kind: 'sender', value: to }, ...(request.proof === null ? [] : [request.proof])];
+      const source: ProofSource = { kind: 'sender', id: to };
+      if (request.kind === 'status') {
+        const read = await this.temporarily(() => this.deps.access.read(ticket, proofs, source));
+        outcome = read.kind;
+        if (read.kind === 'granted') {
+          record = read.record;
+          reply = statusReply(read.record);
+        } else reply = refusalReply(read, ticket, 'status');
+      } else {
+        const rated: CaseRateOutcome = await this.temporarily(() => this.deps.access.rate(ticket, proofs, source, { score: request.score }));
+        outcome = rated.kind;
+        if (rated.kind === 'rated') {
+          record = rated.record;
+          reply = { kind: 'rated', ticket: rated.record.submission.ticket, score: rated.rating.score };
+        } else if (rated.kind === 'refused') {
+          record = rated.record;
+          const { ticket: own } = rated.record.submission;
+          reply = rated.reason === 'already_rated' ? { kind: 'already_rated', ticket: own } : { kind: 'not_rateable', ticket: own, status: currentStatus(rated.record) };
+        } else reply = refusalReply(rated, ticket, 'rate');
+      }
+    }
+
+    const answerId = this.deps.newMessageId();
+    if (record !== null) {
+      // A reply to the answer ("评价 5") finds the case by its thread, as a reply to the acknowledgement does.
+      const root: ThreadRoot = { id: record.submission.refs.followUpOf ?? record.submission.id, ticket: record.submission.ticket };
+      await this.remember([mail.messageId, answerId].filter((id): id is string => id !== undefined), root, log);
+    }
+    const text = buildCaseReply(mail.subject, ticket, reply);
+    dispatcher.dispatch(
+      {
+        to,
+        subject: text.subject,
+        text: text.text,
+        messageId: answerId,
+        ...(mail.messageId !== undefined ? { inReplyTo: mail.messageId } : {}),
+        references: trimReferences([...mail.references, ...(mail.messageId !== undefined ? [mail.messageId] : [])]),
+      },
+      { ...(record === null ? {} : { submissionId: record.submission.id }), ...(ticket === null ? {} : { ticket }) },
+    );
+    log.info({ rawId: raw.id, request: asked, outcome, ticket, to: maskEmail(to) }, 'status or rating mail answered by mail (not filed)');
+    return { kind: 'case-request', request: asked, outcome, answer: 'queued' };
+  }
+
+  /** The case a reply without a ticket is about: the thread it answers, else the ticket tag in its subject. */
+  private async ticketOfThread(mail: ParsedMail, log: Log): Promise<string | null> {
+    const candidates = threadCandidates(mail.inReplyTo, mail.references);
+    if (candidates.length > 0) {
+      try {
+        const root = await this.deps.threads.find(candidates);
+        if (root !== null) return root.ticket;
+      } catch (err) {
+        log.warn({ err: errorText(err) }, 'thread index unavailable: the case is taken from the subject tag only');
+      }
+    }
+    return ticketFromSubject(mail.subject);
+  }
+
+  /** The PIN for a new request's acknowledgement; without it (keys unreadable) the ticket is still acknowledged. */
+  private async pinOf(ticket: string, log: Log): Promise<string | null> {
+    try {
+      return await this.deps.access.pinOf(ticket);
+    } catch (err) {
+      log.error({ err: errorText(err), ticket }, 'acknowledgement without the PIN: the case keys could not be loaded');
+      return null;
+    }
+  }
+
+  /** Redis away while reading a case: the sender's server tries again later (451), which loses nothing. */
+  private async temporarily<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof IntakeUnavailableError) throw new MailTemporaryError(err.message, err.retryAfterSeconds, { cause: err });
+      if (err instanceof StoreUnavailableError) throw new MailTemporaryError(err.message, 60, { cause: err });
+      throw err;
+    }
   }
 
   /**
@@ -178,6 +312,7 @@ export class EmailIntake {
     const outcome = await this.submit(draft, mailDedupKey(undefined, raw.sha256), raw, log);
     log.info({ rawId: raw.id, submissionId: outcome.submission.id, ticket: outcome.submission.ticket, duplicate: outcome.duplicate }, 'unreadable mail filed');
     return {
+      kind: 'filed',
       submission: outcome.submission,
       duplicate: outcome.duplicate,
       durability: outcome.durability,
@@ -299,6 +434,30 @@ export class EmailIntake {
       // The mail is filed; a reply will still find its request by the ticket in the subject.
       log.warn({ err: errorText(err) }, 'thread index unavailable: Message-IDs not remembered');
     }
+  }
+}
+
+function statusReply(record: IntakeRecord): CaseReply {
+  const latest = record.history[record.history.length - 1];
+  return {
+    kind: 'status',
+    ticket: record.submission.ticket,
+    status: latest?.status ?? 'received',
+    at: latest?.at ?? record.submission.receivedAt,
+    ...(latest?.note === undefined ? {} : { note: latest.note }),
+    ...(record.rating === undefined ? {} : { rated: record.rating.score }),
+    rateable: ratingRefusal(record) === null,
+  };
+}
+
+function refusalReply(outcome: Exclude<CaseReadOutcome, { readonly kind: 'granted' }>, ticket: string, asked: 'status' | 'rate'): CaseReply {
+  switch (outcome.kind) {
+    case 'proof_needed':
+      return { kind: 'proof_needed', ticket, asked };
+    case 'denied':
+      return { kind: 'denied' };
+    case 'locked':
+      return { kind: 'locked', retryAfterSeconds: outcome.retryAfterSeconds };
   }
 }
 

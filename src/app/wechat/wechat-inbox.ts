@@ -5,17 +5,29 @@
 //
 // Every content message is its own submission with dedup key `wechat:<MsgId>`, so WeChat's retries (same MsgId,
 // on any instance, after any restart) find the first submission in intake and get the same ticket back.
+//
+// Status questions and ratings are answered, never filed. A case opens to the openid that filed it (WeChat's
+// signature vouches for FromUserName) or to its PIN or contact digits (`CaseAccess`); a status reply for a
+// finished, unrated case invites "评价 <1-5>", and the case it means is remembered per openid for a while.
 
+import { ratingCommand } from '../../domain/access/case-command.js';
+import type { CaseProof } from '../../domain/access/case-proof.js';
 import { detectLanguage } from '../../domain/intake/classify.js';
-import type { Language, Location, StatusEntry, Submission } from '../../domain/intake/submission.js';
+import type { Language, Location, Rating, StatusEntry, Submission } from '../../domain/intake/submission.js';
 import {
+  alreadyRatedText,
   badTicketText,
   followUpText,
   notAcceptedText,
+  notRateableText,
+  proofDeniedText,
+  proofLockedText,
+  proofNeededText,
+  ratedText,
+  ratingUsageText,
   receivedText,
   repeatText,
   statusText,
-  ticketNotFoundText,
   usageText,
   welcomeText,
 } from '../../domain/wechat/reply-texts.js';
@@ -23,13 +35,16 @@ import { mentionedTicket, ticketQuery } from '../../domain/wechat/ticket-query.j
 import { mediaToFetch, messageToDraft } from '../../domain/wechat/to-draft.js';
 import { eventDedupKey, isContentMessage, messageDedupKey } from '../../domain/wechat/wechat-message.js';
 import type { ContentMessage, EventMessage, UnknownMessage, WechatMessage } from '../../domain/wechat/wechat-message.js';
+import type { CaseAccess, CaseRateOutcome, CaseReadOutcome, ProofSource } from '../access/case-access-ports.js';
+import { ratingRefusal } from '../access/case-access.js';
 import { silentLog } from '../app-ports.js';
 import type { Log } from '../app-ports.js';
 import { IdempotencyConflictError, SubmissionInvalidError } from '../intake/intake-ports.js';
 import type { Intake, IntakeRecord, SubmitOutcome } from '../intake/intake-ports.js';
+import { currentStatus } from '../intake/intake-query.js';
 import { lookUpRepeat } from '../intake/repeat-lookup.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { ConversationStore, MediaQueue, OpenRequest, WindowEntry } from './wechat-ports.js';
+import type { ConversationStore, MediaQueue, OpenRequest, PendingRating, WindowEntry } from './wechat-ports.js';
 
 /** What goes back to WeChat: a text shown to the citizen, or `success` (show nothing, do not retry). */
 export type WechatAnswer = { readonly kind: 'text'; readonly content: string } | { readonly kind: 'success' };
@@ -38,6 +53,8 @@ const SUCCESS: WechatAnswer = { kind: 'success' };
 
 export interface WechatInboxDeps {
   readonly intake: Intake;
+  /** Who may read and rate a case (status questions, ratings, the PIN given with a ticket). */
+  readonly access: CaseAccess;
   readonly conversations: ConversationStore;
   /** Absent when no AppSecret is configured: files then stay at WeChat (image messages keep their PicUrl). */
   readonly media?: MediaQueue;
@@ -45,6 +62,8 @@ export interface WechatInboxDeps {
   readonly mergeWindowMs?: number;
   /** How long a reported location (LOCATION event) is used for the citizen's messages (default 10 minutes). */
   readonly locationTtlMs?: number;
+  /** How long after a status reply "评价 <1-5>" rates that case (default 30 minutes). */
+  readonly ratingWindowMs?: number;
   readonly log?: Log;
   readonly now?: () => number;
 }
@@ -58,6 +77,7 @@ export interface HandleContext {
 
 const DEFAULT_MERGE_WINDOW_MS = 2 * 60_000;
 const DEFAULT_LOCATION_TTL_MS = 10 * 60_000;
+const DEFAULT_RATING_WINDOW_MS = 30 * 60_000;
 /** Events carry no MsgId; WeChat retries them within 15 s, so a minute of memory recognises every retry. */
 const EVENT_MEMORY_MS = 60_000;
 const MAX_REMEMBERED_EVENTS = 10_000;
@@ -67,6 +87,7 @@ export class WechatInbox {
   private readonly now: () => number;
   private readonly mergeWindowMs: number;
   private readonly locationTtlMs: number;
+  private readonly ratingWindowMs: number;
   private readonly perCitizen = new KeyedQueue();
   private readonly recentEvents = new Map<string, number>();
 
@@ -75,6 +96,8 @@ export class WechatInbox {
     this.now = deps.now ?? Date.now;
     this.mergeWindowMs = deps.mergeWindowMs ?? DEFAULT_MERGE_WINDOW_MS;
     this.locationTtlMs = deps.locationTtlMs ?? DEFAULT_LOCATION_TTL_MS;
+    this.ratingWindowMs = deps.ratingWindowMs ?? DEFAULT_RATING_WINDOW_MS;
+    if (!(this.ratingWindowMs >= 60_000)) throw new RangeError(`rating window must be at least a minute, got ${this.ratingWindowMs} ms`);
     if (!(this.mergeWindowMs >= 0)) throw new RangeError(`merge window must be 0 or more milliseconds, got ${this.mergeWindowMs}`);
   }
 
@@ -93,10 +116,19 @@ export class WechatInbox {
     const log = this.log.child({ msgType: message.kind, msgId: message.msgId });
     const words = message.kind === 'text' ? message.content : message.kind === 'voice' ? message.recognition : undefined;
     if (words !== undefined) {
+      const openId = message.fromUserName;
+      const rating = ratingCommand(words);
+      if (rating !== null) {
+        const language = detectLanguage(words);
+        const answer = rating.kind === 'rate' ? await this.rate(language, openId, rating, log) : ratingUsageText(language);
+        log.debug({ rating: rating.kind }, 'wechat rating answered');
+        context.accepted();
+        return { kind: 'text', content: answer };
+      }
       const query = ticketQuery(words);
       if (query !== null) {
         const language = detectLanguage(words);
-        const answer = query.kind === 'status' ? await this.status(language, query.ticket) : badTicketText(language);
+        const answer = query.kind === 'status' ? await this.status(language, openId, query.ticket, query.proof, log) : badTicketText(language);
         log.debug({ query: query.kind }, 'wechat status question answered');
         context.accepted();
         return { kind: 'text', content: answer };
@@ -169,9 +201,13 @@ export class WechatInbox {
     // whether it repeats an earlier one.
     if (submission.refs.followUpOf !== undefined) return { kind: 'text', content: followUpText(submission.language, request.ticket, emergency) };
     const repeat = await lookUpRepeat(this.deps.intake, submission, log);
+    const pin = await this.pinOf(request.ticket, log);
     return {
       kind: 'text',
-      content: repeat === null ? receivedText(submission.language, request.ticket, emergency) : repeatText(submission.language, request.ticket, repeat, emergency),
+      content:
+        repeat === null
+          ? receivedText(submission.language, request.ticket, pin, emergency)
+          : repeatText(submission.language, request.ticket, pin, repeat, emergency),
     };
   }
 
@@ -195,6 +231,9 @@ export class WechatInbox {
       abandon: (openId, dedupKey) => safely('abandon', undefined, () => store.abandon(openId, dedupKey)),
       rememberLocation: (openId, location, ttlMs) => safely('remember location', undefined, () => store.rememberLocation(openId, location, ttlMs)),
       reportedLocation: (openId) => safely<Location | null>('reported location', null, () => store.reportedLocation(openId)),
+      rememberRating: (openId, pending, ttlMs) => safely('remember rating', undefined, () => store.rememberRating(openId, pending, ttlMs)),
+      pendingRating: (openId) => safely<PendingRating | null>('pending rating', null, () => store.pendingRating(openId)),
+      forgetRating: (openId) => safely('forget rating', undefined, () => store.forgetRating(openId)),
       forget: (openId) => safely('forget', undefined, () => store.forget(openId)),
     };
   }
@@ -240,16 +279,66 @@ export class WechatInbox {
     }
   }
 
-  private async status(language: Language, ticket: string): Promise<string> {
-    const record = await this.deps.intake.getByTicket(ticket);
-    if (record === null) return ticketNotFoundText(language, ticket);
+  /**
+   * The PIN for the received reply. The keys behind it were loaded to issue the ticket, so this hardly ever fails;
+   * when it does, the ticket is still told (the citizen's own account opens the case without a PIN), and the error
+   * is logged since the PIN is not shown again.
+   */
+  private async pinOf(ticket: string, log: Log): Promise<string | null> {
+    try {
+      return await this.deps.access.pinOf(ticket);
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err), ticket }, 'wechat reply without the PIN: the case keys could not be loaded');
+      return null;
+    }
+  }
+
+  private async status(language: Language, openId: string, ticket: string, proof: CaseProof | null, log: Log): Promise<string> {
+    const outcome = await this.deps.access.read(ticket, proofsOf(openId, proof), sourceOf(openId));
+    if (outcome.kind !== 'granted') return refusalText(language, ticket, outcome);
+    const { record } = outcome;
+    const rateable = ratingRefusal(record) === null;
+    if (rateable) {
+      // The openid opens its own cases again; a PIN typed on another account is kept for the rating only.
+      const typed = outcome.via === 'openid' ? null : proof;
+      await this.conversations(log).rememberRating(openId, { ticket: record.submission.ticket, proof: typed }, this.ratingWindowMs);
+    }
     const latest = latestStatus(record);
     return statusText(language, {
       ticket: record.submission.ticket,
       status: latest.status,
       at: latest.at,
       ...(latest.note === undefined ? {} : { note: latest.note }),
+      ...(record.rating === undefined ? {} : { rated: record.rating.score }),
+      ...(rateable ? { rateWithinMinutes: Math.floor(this.ratingWindowMs / 60_000) } : {}),
     });
+  }
+
+  /** "评价 5" rates the case the last status reply invited a rating for; "评价 <ticket> 5" names it. */
+  private async rate(
+    language: Language,
+    openId: string,
+    command: { readonly ticket: string | null; readonly proof: CaseProof | null; readonly score: Rating['score'] },
+    log: Log,
+  ): Promise<string> {
+    const conversations = this.conversations(log);
+    const pending = await conversations.pendingRating(openId);
+    const ticket = command.ticket ?? pending?.ticket;
+    if (ticket === undefined) return ratingUsageText(language);
+    const proof = command.proof ?? (pending?.ticket === ticket ? pending.proof : null);
+    const outcome: CaseRateOutcome = await this.deps.access.rate(ticket, proofsOf(openId, proof), sourceOf(openId), { score: command.score });
+    switch (outcome.kind) {
+      case 'rated':
+        if (pending?.ticket === ticket) await conversations.forgetRating(openId);
+        return ratedText(language, outcome.record.submission.ticket, outcome.rating.score);
+      case 'refused':
+        if (pending?.ticket === ticket) await conversations.forgetRating(openId);
+        return outcome.reason === 'already_rated'
+          ? alreadyRatedText(language, outcome.record.submission.ticket)
+          : notRateableText(language, outcome.record.submission.ticket, currentStatus(outcome.record));
+      default:
+        return refusalText(language, ticket, outcome);
+    }
   }
 
   private async event(message: EventMessage | UnknownMessage): Promise<WechatAnswer> {
@@ -286,6 +375,25 @@ export class WechatInbox {
       }
     }
     return false;
+  }
+}
+
+function proofsOf(openId: string, typed: CaseProof | null): CaseProof[] {
+  return typed === null ? [{ kind: 'openid', value: openId }] : [{ kind: 'openid', value: openId }, typed];
+}
+
+function sourceOf(openId: string): ProofSource {
+  return { kind: 'openid', id: openId };
+}
+
+function refusalText(language: Language, ticket: string, outcome: Exclude<CaseReadOutcome, { readonly kind: 'granted' }>): string {
+  switch (outcome.kind) {
+    case 'proof_needed':
+      return proofNeededText(language, ticket);
+    case 'denied':
+      return proofDeniedText(language);
+    case 'locked':
+      return proofLockedText(language, outcome.retryAfterSeconds);
   }
 }
 

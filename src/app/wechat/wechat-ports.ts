@@ -1,6 +1,7 @@
 // What the WeChat channel needs besides intake: where conversations are remembered (shared by every gateway
 // instance, so Redis in production), a durable queue of media downloads, and the download itself.
 
+import type { CaseProof } from '../../domain/access/case-proof.js';
 import type { Location } from '../../domain/intake/submission.js';
 import type { MediaItem } from '../../domain/wechat/to-draft.js';
 
@@ -8,6 +9,15 @@ import type { MediaItem } from '../../domain/wechat/to-draft.js';
 export interface OpenRequest {
   readonly id: string;
   readonly ticket: string;
+}
+
+/**
+ * A status reply invited a rating: the case, and the typed proof that opened it when the openid alone did not (so
+ * that "评价 5" from a citizen who checked with the PIN on another account is taken too).
+ */
+export interface PendingRating {
+  readonly ticket: string;
+  readonly proof: CaseProof | null;
 }
 
 export type WindowEntry =
@@ -31,7 +41,12 @@ export interface ConversationStore {
   /** Keeps where the citizen said they are (WeChat's LOCATION event) for `ttlMs`. */
   rememberLocation(openId: string, location: Location, ttlMs: number): Promise<void>;
   reportedLocation(openId: string): Promise<Location | null>;
-  /** Forgets the citizen's window and location (they unfollowed the account). */
+  /** Keeps, for `ttlMs`, the case the citizen's next "评价 <1-5>" rates (replacing any earlier one). */
+  rememberRating(openId: string, pending: PendingRating, ttlMs: number): Promise<void>;
+  pendingRating(openId: string): Promise<PendingRating | null>;
+  /** The rating was taken (or refused for good): "评价 5" no longer refers to it. */
+  forgetRating(openId: string): Promise<void>;
+  /** Forgets the citizen's window, location and pending rating (they unfollowed the account). */
   forget(openId: string): Promise<void>;
 }
 

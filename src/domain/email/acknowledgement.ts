@@ -27,6 +27,8 @@ export interface AcknowledgementInput {
   readonly emergency?: EmergencyLine;
   /** The open request this mail repeats (not said for a follow-up, which joins its own request). */
   readonly repeatOf?: RepeatProgress;
+  /** The ticket's PIN, for a new request (a follow-up's sender may be someone the request's owner wrote to). */
+  readonly pin?: string;
 }
 
 export interface AcknowledgementText {
@@ -67,8 +69,8 @@ const EMERGENCY_EN: Readonly<Record<EmergencyLine, string>> = {
   '122': '122 (traffic accidents)',
 };
 
-/** `Re: <subject without Re:/回复: prefixes and old tags> [12345-<ticket>]`, on one line. */
-export function acknowledgementSubject(subject: string, ticket: string): string {
+/** `Re: <subject without Re:/回复: prefixes and old tags> [12345-<ticket>]`, on one line; without a ticket, no tag. */
+export function acknowledgementSubject(subject: string, ticket: string | null): string {
   let quoted = withoutTicketTags(subject.replace(/[\r\n\t]+/g, ' '));
   for (;;) {
     const stripped = quoted.replace(/^\s*(?:re|aw|sv|答复|答覆|回复|回覆)\s*[:：]\s*/i, '');
@@ -76,7 +78,8 @@ export function acknowledgementSubject(subject: string, ticket: string): string 
     quoted = stripped;
   }
   quoted = [...quoted.trim()].slice(0, MAX_QUOTED_SUBJECT).join('');
-  return quoted === '' ? `Re: ${ticketTag(ticket)}` : `Re: ${quoted} ${ticketTag(ticket)}`;
+  const tag = ticket === null ? '' : ticketTag(ticket);
+  return [`Re:`, quoted, tag].filter((part) => part !== '').join(' ');
 }
 
 export function buildAcknowledgement(input: AcknowledgementInput): AcknowledgementText {
@@ -87,7 +90,7 @@ export function buildAcknowledgement(input: AcknowledgementInput): Acknowledgeme
 
   const zh: string[] = ['您好！', ''];
   if (input.followUp) zh.push(`北京12345市民服务热线已收到您的补充来信，已并入工单 ${ticket}。`);
-  else zh.push(`北京12345市民服务热线已收到您的来信，工单号：${ticket}。`);
+  else zh.push(`北京12345市民服务热线已收到您的来信，工单号：${ticket}${input.pin === undefined ? '' : `，查询码：${input.pin}`}。`);
   const repeat = input.followUp ? undefined : input.repeatOf;
   if (repeat !== undefined) zh.push('', repeatNotice('zh', repeat));
   if (input.emergency !== undefined) {
@@ -101,13 +104,15 @@ export function buildAcknowledgement(input: AcknowledgementInput): Acknowledgeme
   }
   zh.push(
     '',
-    `请保留工单号，拨打 12345 可查询办理进度。如需补充情况，请直接回复本邮件，并保留主题中的 ${tag}。`,
+    input.pin === undefined ? '请保留工单号。' : '请保留工单号和查询码：在网站、电话或从其他邮箱查询办理进度时需要查询码。',
+    '查询办理进度：回复本邮件，正文只写“查询”；也可拨打 12345。办结后回复“评价 1”至“评价 5”可评价办理结果。',
+    `如需补充情况，请直接回复本邮件写明新的情况，并保留主题中的 ${tag}。`,
     '本邮件由系统自动发送。',
   );
 
   const en: string[] = ['Hello,', ''];
   if (input.followUp) en.push(`The Beijing 12345 citizen service hotline has added your message to ticket ${ticket}.`);
-  else en.push(`The Beijing 12345 citizen service hotline has received your message. Your ticket number is ${ticket}.`);
+  else en.push(`The Beijing 12345 citizen service hotline has received your message. Your ticket number is ${ticket}${input.pin === undefined ? '' : `, and its PIN is ${input.pin}`}.`);
   if (repeat !== undefined) en.push('', repeatNotice('en', repeat));
   if (input.emergency !== undefined) {
     en.push('', `If you or anyone else is in danger, call ${EMERGENCY_EN[input.emergency]} now; do not wait for an e-mail.`);
@@ -120,7 +125,11 @@ export function buildAcknowledgement(input: AcknowledgementInput): Acknowledgeme
   }
   en.push(
     '',
-    `Please keep the ticket number; call 12345 to ask about progress. To add information, reply to this e-mail and keep ${tag} in the subject.`,
+    input.pin === undefined
+      ? 'Please keep the ticket number.'
+      : 'Please keep the ticket number and the PIN: the PIN is needed to check progress on the web, by phone or from another address.',
+    'To check progress, reply to this e-mail with only "status" in the text, or call 12345. Once it is resolved, reply "rate 1" to "rate 5" to rate its handling.',
+    `To add information, reply to this e-mail with what is new and keep ${tag} in the subject.`,
     'This message was sent automatically.',
   );
 

@@ -21,8 +21,10 @@ import type { EmailChannel, EmailChannelOptions } from '../../../src/adapters/em
 import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import type { CreatedIntake, CreateIntakeOptions } from '../../../src/adapters/intake/create-intake.js';
+import type { ProvenCaseAccess } from '../../../src/app/access/case-access.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
-import { recordingLog } from '../../support/logs.js';
+import { testCaseAccess } from '../../support/case-access.js';
+import { RecordingLog } from '../../support/logs.js';
 import type { LogLine } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
 import { REDIS_URL } from '../../support/redis.js';
@@ -111,9 +113,13 @@ export interface EmailHarness {
   readonly prefix: string;
   readonly dataDir: string;
   readonly created: CreatedIntake;
+  /** Built as main.ts builds it, from the intake's own case keys. */
+  readonly access: ProvenCaseAccess;
   readonly queue: Queue<Submission>;
   readonly sink: RelaySink;
   readonly logLines: LogLine[];
+  /** The first log line, past or future, that matches. */
+  waitForLog(match: (line: LogLine) => boolean): Promise<LogLine>;
   /** A nodemailer transport to the channel. */
   readonly client: Transporter;
   job(dedupKey: string): Promise<Job<Submission> | undefined>;
@@ -131,15 +137,18 @@ export interface HarnessOptions {
 export async function startEmailHarness(options: HarnessOptions = {}): Promise<EmailHarness> {
   const prefix = `test-email-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'email-channel-'));
-  const { log, lines } = recordingLog();
+  const recorded = new RecordingLog();
+  const { log, lines } = recorded;
   const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log, ...options.intake });
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 1024 * 1024 });
+  const access = testCaseAccess(created.intake, { keys: created.caseKeys, log });
   const sink = new RelaySink();
   await sink.start();
   let channel: EmailChannel;
   try {
     channel = await startEmailChannel({
       intake: created.intake,
+      access,
       attachments,
       redisUrl: REDIS_URL,
       prefix,
@@ -168,9 +177,11 @@ export async function startEmailHarness(options: HarnessOptions = {}): Promise<E
     prefix,
     dataDir,
     created,
+    access,
     queue,
     sink,
     logLines: lines,
+    waitForLog: (match) => recorded.waitFor(match),
     client,
     job: (dedupKey) => queue.getJob(intakeJobId(dedupKey)),
     jobCount: async () => Object.values(await queue.getJobCounts()).reduce((sum, n) => sum + n, 0),

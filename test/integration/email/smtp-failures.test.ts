@@ -168,6 +168,7 @@ describe('e-mail channel with a certificate', () => {
   it('refuses to start with only one of certificate and key, or an unreadable file', async () => {
     const common = {
       intake: {} as never,
+      access: {} as never,
       attachments: {} as never,
       redisUrl: 'redis://127.0.0.1:1',
       prefix: 'unused',

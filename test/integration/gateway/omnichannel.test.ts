@@ -136,6 +136,23 @@ describe('one intake queue for every channel', () => {
     const record = await h.gateway.intake.intake.getByTicket(ticket);
     expect(await job(record?.submission.id ?? '')).toMatchObject({ channel: 'wechat', contact: { wechatOpenId: 'oCitizen001' } });
     await tailSaw(ticket);
+
+    // The PIN given with the ticket opens the case from another account; the ticket alone does not.
+    const pin = /查询码：([0-9]{6})/.exec(content)?.[1] ?? '';
+    const ask = async (words: string): Promise<string> => {
+      const question =
+        '<xml><ToUserName><![CDATA[gh_12345]]></ToUserName><FromUserName><![CDATA[oSomeoneElse002]]></FromUserName>' +
+        `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${words}]]></Content>` +
+        `<MsgId>70000000000000000${words.length}</MsgId></xml>`;
+      const answer = await fetch(`${h.gateway.httpUrl}/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}&openid=oSomeoneElse002`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: question,
+      });
+      return /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(await answer.text())?.[1] ?? '';
+    };
+    expect(await ask(`查询 ${ticket}`)).toContain('需要验证');
+    expect(await ask(`查询 ${ticket} ${pin}`)).toContain(`工单 ${ticket}：已接收`);
   });
 
   it('email', async () => {

@@ -12,6 +12,7 @@ import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { createWechatChannel } from '../../../src/adapters/wechat/wechat-channel.js';
 import { wechatSignature } from '../../../src/adapters/wechat/wechat-crypto.js';
 import { isValidTicket } from '../../../src/domain/intake/ticket.js';
+import { testCaseAccess } from '../../support/case-access.js';
 import {
   AMR,
   APPID,
@@ -230,7 +231,7 @@ describe('other message types and events', () => {
     const record = await fixture.intake.getByTicket(ticket);
     await fixture.intake.updateStatus(record?.submission.id ?? '', { status: 'accepted', at: new Date().toISOString(), note: '已转东城区城管委' });
     const status = await push(gateway, text(`查询 ${ticket}`), { mode: 'safe' });
-    expect(status.content).toMatch(new RegExp(`^工单 ${ticket}：已受理（更新于北京时间 .+）。\\n说明：已转东城区城管委$`));
+    expect(status.content).toMatch(new RegExp(`^工单 ${ticket}：已受理（更新于北京时间 .+）。您的诉求已受理，正在转交承办单位。\\n说明：已转东城区城管委$`));
     expect(await fixture.jobs()).toHaveLength(1);
   });
 });
@@ -247,7 +248,8 @@ describe('repeated requests', () => {
     const jobs = await fixture.jobs();
     expect(jobs).toHaveLength(2);
     expect(jobs[1]?.hints.repeatOf).toEqual({ id: jobs[0]?.id, ticket: first });
-    expect(second.content).toContain(`本次消息的工单号：${jobs[1]?.ticket}。发送“查询 ${first}”`);
+    expect(second.content).toContain(`本次消息的工单号：${jobs[1]?.ticket}，查询码：${await fixture.access.pinOf(jobs[1]?.ticket ?? '')}（`);
+    expect(second.content).toContain(`发送“查询 ${first}”`);
 
     const record = await fixture.intake.getByTicket(first);
     await fixture.intake.updateStatus(record?.submission.id ?? '', { status: 'in_progress', at: new Date().toISOString(), note: '已派维修人员' });
@@ -332,7 +334,7 @@ describe('intake unavailable', () => {
 
     const dataDir = await mkdtemp(join(tmpdir(), 'wechat-down-'));
     const intake = await createIntake({ redisUrl: deadUrl, prefix: fixture.prefix, dataDir, log: fixture.recorded.log, connectWaitMs: 100, retryAfterSeconds: 9 });
-    const channel = await createWechatChannel({ token: TOKEN, appId: APPID, redisUrl: deadUrl, prefix: fixture.prefix, intake: intake.intake, attachments: fixture.attachments, log: fixture.recorded.log, connectWaitMs: 100 });
+    const channel = await createWechatChannel({ token: TOKEN, appId: APPID, redisUrl: deadUrl, prefix: fixture.prefix, intake: intake.intake, access: testCaseAccess(intake.intake, { keys: intake.caseKeys }), attachments: fixture.attachments, log: fixture.recorded.log, connectWaitMs: 100 });
     const app = fastify();
     await app.register(channel.routes);
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -21,9 +21,11 @@ import { INTAKE_QUEUE_NAME, IntakeKeys } from '../../../src/adapters/intake/inta
 import { createWechatChannel } from '../../../src/adapters/wechat/wechat-channel.js';
 import type { WechatChannel, WechatChannelOptions } from '../../../src/adapters/wechat/wechat-channel.js';
 import { WechatCipher, wechatSignature } from '../../../src/adapters/wechat/wechat-crypto.js';
+import type { ProvenCaseAccess } from '../../../src/app/access/case-access.js';
 import type { Intake, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { parseWechatXml } from '../../../src/domain/wechat/wechat-xml.js';
+import { testCaseAccess } from '../../support/case-access.js';
 import { RecordingLog } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
 import { REDIS_URL } from '../../support/redis.js';
@@ -174,6 +176,8 @@ export class WechatFixture {
   dataDir = '';
   created!: CreatedIntake;
   intake!: WatchedIntake;
+  /** Built as main.ts builds it, from the intake's own case keys; shared by the fixture's gateways. */
+  access!: ProvenCaseAccess;
   attachments!: ContentStore;
   private readonly gateways: Gateway[] = [];
   private readonly queues: Queue[] = [];
@@ -184,6 +188,7 @@ export class WechatFixture {
     await fixture.api.start();
     fixture.created = await createIntake({ redisUrl: REDIS_URL, prefix: fixture.prefix, dataDir: fixture.dataDir, log: fixture.recorded.log });
     fixture.intake = new WatchedIntake(fixture.created.intake);
+    fixture.access = testCaseAccess(fixture.intake, { keys: fixture.created.caseKeys, log: fixture.recorded.log });
     fixture.attachments = new ContentStore({ dir: join(fixture.dataDir, 'attachments'), maxBytes: 1_000_000 });
     return fixture;
   }
@@ -200,6 +205,7 @@ export class WechatFixture {
       redisUrl: REDIS_URL,
       prefix: this.prefix,
       intake: this.intake,
+      access: this.access,
       attachments: this.attachments,
       log: this.recorded.log,
       mediaRetry: { baseDelayMs: 50, maxDelayMs: 200 },

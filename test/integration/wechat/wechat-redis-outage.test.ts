@@ -18,6 +18,7 @@ import { isValidTicket } from '../../../src/domain/intake/ticket.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { RecordingLog } from '../../support/logs.js';
 import { freePort } from '../../support/net.js';
+import { testCaseAccess } from '../../support/case-access.js';
 import { RedisServer } from '../intake/redis-server.js';
 import { APPID, APPSECRET, KEY, messageXml, nextMsgId, PNG, push, ticketIn, TOKEN, WatchedIntake, WechatApiStandIn } from './wechat-harness.js';
 
@@ -57,6 +58,7 @@ it('answers with tickets while Redis is down and attaches the pictures once it i
     redisUrl: redis.url,
     prefix: 'outage',
     intake,
+    access: testCaseAccess(intake, { keys: created.caseKeys }),
     attachments: new ContentStore({ dir: join(dir, 'attachments'), maxBytes: 1_000_000 }),
     log: recorded.log,
     mediaRetry: { baseDelayMs: 50, maxDelayMs: 200 },

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLog } from '../../../src/app/app-ports.js';
 import { EmailIntake, MailRefusedError, MailTemporaryError } from '../../../src/app/email/email-intake.js';
+import type { FiledMail, MailReceipt } from '../../../src/app/email/email-intake.js';
 import type { AckContext } from '../../../src/app/email/acknowledgement-dispatcher.js';
 import type { MailParser, OutgoingMail, StoredRawMail, ThreadIndex, ThreadRoot } from '../../../src/app/email/email-ports.js';
 import { MailUnparseableError } from '../../../src/app/email/email-ports.js';
@@ -13,8 +14,9 @@ import { AttachmentRejectedError, IdempotencyConflictError, IntakeUnavailableErr
 import type { ParsedMail } from '../../../src/domain/email/parsed-mail.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
 import { findRepeat } from '../../../src/domain/intake/repeat.js';
-import type { AttachmentRef, StatusEntry, Submission } from '../../../src/domain/intake/submission.js';
+import type { AttachmentRef, Rating, StatusEntry, Submission } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
+import { testCaseAccess } from '../../support/case-access.js';
 
 const RAW: StoredRawMail = { id: 'sha256:' + 'd'.repeat(64), sha256: 'd'.repeat(64), size: 10, bytes: new Uint8Array(10) };
 const ENVELOPE = { mailFrom: 'citizen@example.cn', rcptTo: ['12345@hotline.example'] };
@@ -81,12 +83,25 @@ class MemoryIntake implements Intake {
     return submission === undefined ? null : this.record(submission);
   }
 
+  readonly ratings = new Map<string, Rating>();
+
   find = async () => [];
   updateStatus = async () => null;
-  rate = async () => null;
+
+  async rate(id: string, rating: Rating): Promise<IntakeRecord | null> {
+    const submission = this.byId.get(id);
+    if (submission === undefined) return null;
+    if (!this.ratings.has(id)) this.ratings.set(id, rating);
+    return this.record(submission);
+  }
 
   private record(submission: Submission): IntakeRecord {
-    return { submission, history: this.histories.get(submission.id) ?? [{ status: 'received', at: submission.receivedAt }] };
+    const rating = this.ratings.get(submission.id);
+    return {
+      submission,
+      history: this.histories.get(submission.id) ?? [{ status: 'received', at: submission.receivedAt }],
+      ...(rating === undefined ? {} : { rating }),
+    };
   }
 }
 
@@ -147,7 +162,9 @@ function setup(options: { parsed?: ParsedMail | Error; relay?: boolean } = {}) {
     },
   };
   let ids = 0;
+  const access = testCaseAccess(intake);
   const email = new EmailIntake({
+    access,
     intake,
     attachments,
     parser,
@@ -158,14 +175,21 @@ function setup(options: { parsed?: ParsedMail | Error; relay?: boolean } = {}) {
   });
   return {
     intake,
+    access,
     attachments,
     threads,
     sent,
     setParsed: (p: ParsedMail | Error) => {
       parsed = p;
     },
-    receive: (raw: StoredRawMail = RAW) => email.receive(ENVELOPE, raw, silentLog),
+    receive: async (raw: StoredRawMail = RAW) => filed(await email.receive(ENVELOPE, raw, silentLog)),
+    receiveAny: (raw: StoredRawMail = RAW, envelope = ENVELOPE) => email.receive(envelope, raw, silentLog),
   };
+}
+
+function filed(receipt: MailReceipt): FiledMail {
+  if (receipt.kind !== 'filed') throw new Error(`the mail was answered as a ${receipt.request} request, not filed`);
+  return receipt;
 }
 
 const rawWith = (n: string): StoredRawMail => ({ ...RAW, id: `sha256:${n.repeat(64)}`, sha256: n.repeat(64) });
@@ -389,5 +413,82 @@ describe('EmailIntake', () => {
       t.setParsed(mail({ messageId: 'r3@example.cn', inReplyTo: ['ack-1@hotline.example'], subject: `Re: [12345-${root.ticket}]` }));
       expect((await t.receive(rawWith('5'))).submission.refs.followUpOf).toBeUndefined();
     });
+  });
+});
+
+describe('EmailIntake: status and rating mails', () => {
+  async function filedRequest() {
+    const t = setup();
+    const receipt = await t.receive();
+    const ack = t.sent[0]?.mail;
+    return { t, submission: receipt.submission, ack, pin: await t.access.pinOf(receipt.submission.ticket) };
+  }
+
+  it('gives the PIN in the acknowledgement of a new request, and not in a follow-up\'s', async () => {
+    const { t, submission, ack, pin } = await filedRequest();
+    expect(ack?.text).toContain(`工单号：${submission.ticket}，查询码：${pin}。`);
+    expect(ack?.text).toContain(`Your ticket number is ${submission.ticket}, and its PIN is ${pin}.`);
+    t.setParsed(mail({ messageId: 'm2@example.cn', inReplyTo: [ack?.messageId ?? ''], subject: `Re: ${ack?.subject}`, text: '还有一盏也坏了' }));
+    await t.receive(rawWith('e'));
+    expect(t.sent[1]?.mail.text).not.toContain(pin);
+  });
+
+  it('answers the sender of a reply that says "查询" with the status, files nothing, and threads the answer', async () => {
+    const { t, submission, ack } = await filedRequest();
+    t.setParsed(mail({ messageId: 'ask@example.cn', inReplyTo: [ack?.messageId ?? ''], subject: `Re: ${ack?.subject}`, text: '查询\n\n> 您好！' }));
+    const receipt = await t.receiveAny(rawWith('e'));
+    expect(receipt).toEqual({ kind: 'case-request', request: 'status', outcome: 'granted', answer: 'queued' });
+    expect(t.intake.requests).toHaveLength(1);
+    const answer = t.sent[1]?.mail;
+    expect(answer).toMatchObject({ to: 'citizen@example.cn', subject: `Re: 路灯坏了 [12345-${submission.ticket}]`, inReplyTo: 'ask@example.cn' });
+    expect(answer?.text).toContain(`工单 ${submission.ticket}：已接收`);
+    expect(t.threads.map.get(answer?.messageId ?? '')).toEqual({ id: submission.id, ticket: submission.ticket });
+  });
+
+  it('takes the case from the subject tag when the reply\'s client dropped In-Reply-To', async () => {
+    const { t, submission } = await filedRequest();
+    t.setParsed(mail({ messageId: 'tagged@example.cn', subject: `回复：路灯坏了 [12345-${submission.ticket}]`, text: 'status' }));
+    expect(await t.receiveAny(rawWith('e'))).toMatchObject({ request: 'status', outcome: 'granted' });
+    expect(t.sent[1]?.mail.text).toContain(`Ticket ${submission.ticket}: received`);
+  });
+
+  it('answers the From address, never Reply-To, and asks another sender for the PIN', async () => {
+    const { t, submission, pin } = await filedRequest();
+    t.setParsed(mail({ messageId: 'x1@example.org', subject: `status ${submission.ticket}`, text: '', from: { address: 'other@example.org' }, replyTo: { address: 'citizen@example.cn' } }));
+    expect(await t.receiveAny(rawWith('e'))).toMatchObject({ outcome: 'proof_needed' });
+    expect(t.sent[1]?.mail.to).toBe('other@example.org');
+    expect(t.sent[1]?.mail.text).toContain(`请写“查询 ${submission.ticket} 查询码”`);
+    t.setParsed(mail({ messageId: 'x2@example.org', subject: `status ${submission.ticket} ${pin}`, text: '', from: { address: 'other@example.org' } }));
+    expect(await t.receiveAny(rawWith('f'))).toMatchObject({ outcome: 'granted' });
+    expect(t.sent[2]?.mail.text).toContain(`Ticket ${submission.ticket}: received`);
+    expect(t.intake.requests).toHaveLength(1);
+  });
+
+  it('rates by mail once the case is resolved', async () => {
+    const { t, submission, ack } = await filedRequest();
+    t.intake.histories.set(submission.id, [{ status: 'resolved', at: '2024-05-07T01:00:00.000Z' }]);
+    t.setParsed(mail({ messageId: 'r1@example.cn', inReplyTo: [ack?.messageId ?? ''], subject: `Re: ${ack?.subject}`, text: '评价 4' }));
+    expect(await t.receiveAny(rawWith('e'))).toMatchObject({ request: 'rate', outcome: 'rated' });
+    expect(t.intake.ratings.get(submission.id)).toMatchObject({ score: 4 });
+    expect(t.sent[1]?.mail.text).toContain(`感谢您的评价！工单 ${submission.ticket} 的评分（4分）已记录。`);
+    t.setParsed(mail({ messageId: 'r2@example.cn', subject: `rate ${submission.ticket} 1`, text: '' }));
+    expect(await t.receiveAny(rawWith('f'))).toMatchObject({ outcome: 'refused' });
+    expect(t.intake.ratings.get(submission.id)).toMatchObject({ score: 4 });
+  });
+
+  it('files an auto-reply that reads like a status request, without answering it', async () => {
+    const { t, submission } = await filedRequest();
+    t.setParsed(mail({ messageId: 'ooo@example.cn', subject: `自动回复: status ${submission.ticket}`, text: `status ${submission.ticket}`, headers: new Map([['auto-submitted', ['auto-replied']]]) }));
+    const receipt = await t.receive(rawWith('e'));
+    expect(receipt.autoReply).toBe('auto-submitted');
+    expect(t.sent).toHaveLength(1);
+  });
+
+  it('files a status request when no relay could answer it, and defers it while intake cannot be read', async () => {
+    const t = setup({ relay: false, parsed: mail({ subject: `status ${ticketFromSequence(1)}`, text: '' }) });
+    expect((await t.receive()).submission.channel).toBe('email');
+    const u = setup({ parsed: mail({ subject: `status ${ticketFromSequence(1)}`, text: '' }) });
+    u.intake.lookupsFail = true;
+    await expect(u.receiveAny()).rejects.toBeInstanceOf(MailTemporaryError);
   });
 });

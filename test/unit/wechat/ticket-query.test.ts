@@ -26,7 +26,7 @@ describe('ticketQuery', () => {
     '1234-5678-2',
   ])('%j asks for the status of 123456782', (text) => {
     expect(TICKET).toBe('123456782');
-    expect(ticketQuery(text)).toEqual({ kind: 'status', ticket: TICKET });
+    expect(ticketQuery(text)).toEqual({ kind: 'status', ticket: TICKET, proof: null });
   });
 
   it('recognises a mistyped ticket after a keyword', () => {

@@ -6,12 +6,14 @@ import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidErro
 import type { Intake, IntakeRecord, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
 import { WechatInbox } from '../../../src/app/wechat/wechat-inbox.js';
 import type { WechatAnswer } from '../../../src/app/wechat/wechat-inbox.js';
-import type { ConversationStore, MediaFetchRequest, MediaQueue, OpenRequest, WindowEntry } from '../../../src/app/wechat/wechat-ports.js';
+import type { ConversationStore, MediaFetchRequest, MediaQueue, OpenRequest, PendingRating, WindowEntry } from '../../../src/app/wechat/wechat-ports.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
 import { findRepeat } from '../../../src/domain/intake/repeat.js';
 import type { Location, Submission } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 import type { WechatMessage } from '../../../src/domain/wechat/wechat-message.js';
+import type { Rating } from '../../../src/domain/intake/submission.js';
+import { testCaseAccess } from '../../support/case-access.js';
 
 class MemoryIntake implements Intake {
   readonly byKey = new Map<string, { fingerprint: string; submission: Submission }>();
@@ -69,8 +71,13 @@ class MemoryIntake implements Intake {
     return updated;
   }
 
-  async rate(): Promise<IntakeRecord | null> {
-    return null;
+  async rate(id: string, rating: Rating): Promise<IntakeRecord | null> {
+    const record = this.byId.get(id);
+    if (record === undefined) return null;
+    if (record.rating !== undefined) return record;
+    const rated = { ...record, rating };
+    this.byId.set(id, rated);
+    return rated;
   }
 
   submissions(): Submission[] {
@@ -83,6 +90,7 @@ class MemoryConversations implements ConversationStore {
   failing = false;
   readonly windows = new Map<string, { value: { claim: string } | { request: OpenRequest }; until: number }>();
   readonly locations = new Map<string, { location: Location; until: number }>();
+  readonly ratings = new Map<string, { pending: PendingRating; until: number }>();
 
   async enter(openId: string, dedupKey: string, windowMs: number): Promise<WindowEntry> {
     this.check();
@@ -120,10 +128,27 @@ class MemoryConversations implements ConversationStore {
     return entry !== undefined && entry.until > this.nowMs ? entry.location : null;
   }
 
+  async rememberRating(openId: string, pending: PendingRating, ttlMs: number): Promise<void> {
+    this.check();
+    this.ratings.set(openId, { pending, until: this.nowMs + ttlMs });
+  }
+
+  async pendingRating(openId: string): Promise<PendingRating | null> {
+    this.check();
+    const entry = this.ratings.get(openId);
+    return entry !== undefined && entry.until > this.nowMs ? entry.pending : null;
+  }
+
+  async forgetRating(openId: string): Promise<void> {
+    this.check();
+    this.ratings.delete(openId);
+  }
+
   async forget(openId: string): Promise<void> {
     this.check();
     this.windows.delete(openId);
     this.locations.delete(openId);
+    this.ratings.delete(openId);
   }
 
   private check(): void {
@@ -149,13 +174,14 @@ function setup(options: { mergeWindowMs?: number } = {}) {
   const intake = new MemoryIntake();
   const conversations = new MemoryConversations();
   const media = new MemoryMedia();
-  const inbox = new WechatInbox({ intake, conversations, media, now: () => conversations.nowMs, ...options });
+  const access = testCaseAccess(intake, { clock: { now: () => conversations.nowMs, setTimer: () => ({ cancel: () => undefined }) } });
+  const inbox = new WechatInbox({ intake, access, conversations, media, now: () => conversations.nowMs, ...options });
   const handle = async (message: WechatMessage, fingerprint = `fp-${'msgId' in message ? String(message.msgId) : message.kind}`) => {
     let accepted = 0;
     const answer = await inbox.handle(message, { fingerprint, accepted: () => accepted++ });
     return { answer, accepted };
   };
-  return { intake, conversations, media, inbox, handle };
+  return { intake, access, conversations, media, inbox, handle };
 }
 
 const content = (answer: WechatAnswer): string => (answer.kind === 'text' ? answer.content : 'success');
@@ -266,7 +292,7 @@ describe('WechatInbox: requests and the merge window', () => {
 
 describe('WechatInbox: repeated requests', () => {
   it('answers a repeat with the first request\'s ticket and progress, then the new ticket, in the citizen\'s language', async () => {
-    const { intake, handle } = setup({ mergeWindowMs: 0 });
+    const { intake, access, handle } = setup({ mergeWindowMs: 0 });
     intake.detectRepeats = true;
     await handle(text('小区门口的路灯坏了一周了'));
     const [first] = intake.submissions();
@@ -277,7 +303,8 @@ describe('WechatInbox: repeated requests', () => {
     expect(content(again.answer)).toBe(
       `您此前已提出过相同的诉求，工单号 ${first?.ticket}（北京时间 2024-04-25 17:24 收到），目前状态：已受理（最新说明：已转东城区城管委）。` +
         '本次提交已关联到该工单一并办理；如有新的情况，请补充说明。\n' +
-        `本次消息的工单号：${second?.ticket}。发送“查询 ${first?.ticket}”可查看原工单的办理进度。`,
+        `本次消息的工单号：${second?.ticket}，查询码：${await access.pinOf(second?.ticket ?? '')}（请妥善保存，在网站、电话或其他微信号查询进度时需要）。` +
+        `发送“查询 ${first?.ticket}”可查看原工单的办理进度。`,
     );
 
     const english = 'oEnglishSpeaker00000000000001';
@@ -285,7 +312,8 @@ describe('WechatInbox: repeated requests', () => {
     const en = await handle(text('The street light at the gate has been broken for a week.', english));
     const [, , enFirst, enSecond] = intake.submissions();
     expect(content(en.answer)).toMatch(new RegExp(`^You made the same request before: ticket ${enFirst?.ticket}, received .+ Beijing time; status: received\\. `));
-    expect(content(en.answer)).toContain(`This message's ticket number is ${enSecond?.ticket}. Send "status ${enFirst?.ticket}"`);
+    expect(content(en.answer)).toContain(`This message's ticket number is ${enSecond?.ticket} (PIN ${await access.pinOf(enSecond?.ticket ?? '')}: keep it`);
+    expect(content(en.answer)).toContain(`Send "status ${enFirst?.ticket}"`);
   });
 
   it('puts the emergency line first, and stays within what WeChat shows of a reply', async () => {
@@ -322,22 +350,54 @@ describe('WechatInbox: repeated requests', () => {
 });
 
 describe('WechatInbox: status questions', () => {
-  it('answers with the latest status, without submitting anything', async () => {
+  it('answers the openid that filed the request with its status in the shared wording, without submitting anything', async () => {
     const { intake, handle } = setup();
-    await handle(text('路灯坏了'));
+    const filed = await handle(text('路灯坏了'));
     const [root] = intake.submissions();
+    expect(content(filed.answer)).toMatch(new RegExp(`工单号：${root?.ticket}，查询码：[0-9]{6}（`));
     await intake.updateStatus(root?.id ?? '', { status: 'in_progress', at: '2024-05-01T02:30:00.000Z', note: '已派单至城管' });
     const asked = await handle(text(`查询 ${root?.ticket}`));
     expect(asked.accepted).toBe(1);
-    expect(content(asked.answer)).toBe(`工单 ${root?.ticket}：办理中（更新于北京时间 2024-05-01 10:30）。\n说明：已派单至城管`);
+    expect(content(asked.answer)).toBe(`工单 ${root?.ticket}：办理中（更新于北京时间 2024-05-01 10:30）。您的诉求正在办理中。\n说明：已派单至城管`);
     const english = await handle(text(`status ${root?.ticket}`));
-    expect(content(english.answer)).toContain(`Ticket ${root?.ticket}: in progress`);
+    expect(content(english.answer)).toContain(`Ticket ${root?.ticket}: in progress (updated 2024-05-01 10:30 Beijing time). Your request is being handled.`);
     expect(intake.submissions()).toHaveLength(1);
   });
 
-  it('says when a ticket is unknown or mistyped', async () => {
+  it('asks another openid for the PIN, in the same words whether the ticket exists or not', async () => {
+    const { intake, access, handle } = setup();
+    await handle(text('路灯坏了'));
+    const ticket = intake.submissions()[0]?.ticket ?? '';
+    const stranger = 'oStrangerOpenId000000000001';
+    const known = content((await handle(text(`查询 ${ticket}`, stranger))).answer);
+    expect(known).toBe(`查询工单 ${ticket} 的进度需要验证：请发送“查询 ${ticket} 查询码”（查询码是提交时随工单号给您的6位数字），或“查询 ${ticket} 手机号后4位”。也可拨打12345查询。`);
+    const unknown = ticketFromSequence(999);
+    expect(content((await handle(text(`查询 ${unknown}`, stranger))).answer)).toBe(known.replaceAll(ticket, unknown));
+    expect(content((await handle(text(`查询 ${unknown}`))).answer)).toBe(known.replaceAll(ticket, unknown));
+    const pin = await access.pinOf(ticket);
+    expect(content((await handle(text(`查询 ${ticket} ${pin}`, stranger))).answer)).toContain(`工单 ${ticket}：已接收`);
+    expect(content((await handle(text(`status ${ticket} PIN ${pin}`, stranger))).answer)).toContain(`Ticket ${ticket}: received`);
+    expect(intake.submissions()).toHaveLength(1);
+  });
+
+  it('refuses a wrong PIN, then locks the ticket for a while after five', async () => {
+    const { intake, access, handle } = setup();
+    await handle(text('路灯坏了'));
+    const ticket = intake.submissions()[0]?.ticket ?? '';
+    const pin = await access.pinOf(ticket);
+    const wrong = String((Number(pin) + 1) % 1_000_000).padStart(6, '0');
+    const stranger = 'oStrangerOpenId000000000001';
+    for (let i = 0; i < 5; i++) {
+      expect(content((await handle(text(`查询 ${ticket} ${wrong}`, stranger))).answer)).toBe('工单号与查询码（或手机号后4位）不符，请核对后再试。');
+    }
+    expect(content((await handle(text(`查询 ${ticket} ${pin}`, stranger))).answer)).toMatch(/^验证失败次数过多，请约\d+小时后再试，或拨打12345。$/);
+    expect(content((await handle(text(`status ${ticket} ${pin}`, 'oThirdOpenId0000000000000001'))).answer)).toMatch(/^Too many wrong attempts\. Please try again in about \d+ hours, or call 12345\.$/);
+    // The citizen's own account needs no typed proof, so the lock is not in their way.
+    expect(content((await handle(text(`查询 ${ticket}`))).answer)).toContain(`工单 ${ticket}：已接收`);
+  });
+
+  it('says when a ticket is mistyped', async () => {
     const { handle } = setup();
-    expect(content((await handle(text(`查询 ${ticketFromSequence(999)}`))).answer)).toBe(`未找到工单号为 ${ticketFromSequence(999)} 的诉求，请核对号码。`);
     expect(content((await handle(text('查询 123456781'))).answer)).toContain('工单号有误');
   });
 
@@ -347,6 +407,53 @@ describe('WechatInbox: status questions', () => {
     const ticket = intake.submissions()[0]?.ticket ?? '';
     const voice: WechatMessage = { ...base, kind: 'voice', msgId: String(msgSeq++), mediaId: 'm', format: 'amr', recognition: `查询${ticket}` };
     expect(content((await handle(voice)).answer)).toContain(`工单 ${ticket}：已接收`);
+  });
+});
+
+describe('WechatInbox: rating by reply', () => {
+  it('invites a rating for a resolved case, and takes "评价 5" within the window', async () => {
+    const { intake, conversations, handle } = setup();
+    await handle(text('路灯坏了'));
+    const [root] = intake.submissions();
+    const ticket = root?.ticket ?? '';
+    expect(content((await handle(text('评价 5'))).answer)).toBe('评价请发送“评价 工单号 分数”，例如“评价 123456789012 5”（1至5分，5分为非常满意）。');
+    expect(content((await handle(text(`查询 ${ticket}`))).answer)).not.toContain('评价');
+    expect(content((await handle(text(`评价 ${ticket} 4`))).answer)).toBe(`工单 ${ticket} 目前状态为“已接收”，办结后才能评价。`);
+    await intake.updateStatus(root?.id ?? '', { status: 'resolved', at: '2024-05-02T02:30:00.000Z', note: '路灯已修复' });
+    const status = content((await handle(text(`查询 ${ticket}`))).answer);
+    expect(status).toContain('您的诉求已办结。');
+    expect(status.endsWith('请对办理结果作出评价：30分钟内回复“评价 1”（非常不满意）至“评价 5”（非常满意）。')).toBe(true);
+    conversations.nowMs += 10 * 60_000;
+    const rated = await handle(text('评价 5分'));
+    expect(rated.accepted).toBe(1);
+    expect(content(rated.answer)).toBe(`感谢您的评价！工单 ${ticket} 的评分（5分）已记录。`);
+    expect((await intake.get(root?.id ?? ''))?.rating).toMatchObject({ score: 5 });
+    expect(content((await handle(text(`评价 ${ticket} 1`))).answer)).toBe(`工单 ${ticket} 已评价过，每个工单只能评价一次。`);
+    expect(content((await handle(text(`查询 ${ticket}`))).answer)).toContain('您已对办理结果评价：5分（满分5分）。');
+    expect(intake.submissions()).toHaveLength(1);
+  });
+
+  it('forgets the invitation after the window, and rates with the PIN a citizen checked with on another account', async () => {
+    const { intake, access, conversations, handle } = setup();
+    await handle(text('路灯坏了'));
+    const [root] = intake.submissions();
+    const ticket = root?.ticket ?? '';
+    await intake.updateStatus(root?.id ?? '', { status: 'closed', at: '2024-05-02T02:30:00.000Z' });
+    const other = 'oFamilyMemberOpenId00000001';
+    await handle(text(`查询 ${ticket} ${await access.pinOf(ticket)}`, other));
+    conversations.nowMs += 31 * 60_000;
+    expect(content((await handle(text('rate 3', other))).answer)).toBe('To rate a request, send "rate <ticket number> <1-5>", e.g. "rate 123456789012 5" (5 is very satisfied).');
+    expect(content((await handle(text(`rate ${ticket} 3`, other))).answer)).toContain(`To see the progress of ticket ${ticket}, add the PIN`);
+    await handle(text(`status ${ticket} ${await access.pinOf(ticket)}`, other));
+    expect(content((await handle(text('rate 3', other))).answer)).toBe(`Thank you. Your rating of 3 out of 5 for ticket ${ticket} has been recorded.`);
+    expect((await intake.get(root?.id ?? ''))?.rating).toMatchObject({ score: 3 });
+  });
+
+  it('takes a message that only starts with a rating word as a request', async () => {
+    const { intake, handle } = setup();
+    await handle(text('评价一下你们的服务，差评 1'));
+    expect(intake.submissions()).toHaveLength(1);
+    expect(content((await handle(text('评价 9'))).answer)).toContain('1至5分');
   });
 });
 
@@ -417,5 +524,5 @@ describe('WechatInbox: failures', () => {
 });
 
 function setupInbox(intake: Intake): WechatInbox {
-  return new WechatInbox({ intake, conversations: new MemoryConversations() });
+  return new WechatInbox({ intake, access: testCaseAccess(intake), conversations: new MemoryConversations() });
 }
