@@ -30,6 +30,8 @@ import { AriLink } from './adapters/ari/ari-link.js';
 import { AriTelephony } from './adapters/ari/ari-telephony.js';
 import { loadFlowFile } from './adapters/flow/load-flow-file.js';
 import { buildHttpServer } from './adapters/http/index.js';
+import { HttpGuard } from './adapters/http/guard/http-guard.js';
+import { createLimits } from './adapters/limits/create-limits.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -240,6 +242,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   rescuer.linkDown();
 
   const redis = new RedisHealth(config.redis.url, log.child({ component: 'redis' }) as Log);
+  // Fair use and supervisors' flags, in Redis so that every replica holds the same line; one guard for every
+  // HTTP channel (key check and limits), the same fair-use service for WeChat and email.
+  const limits = await createLimits({
+    redisUrl: config.redis.url,
+    prefix: config.intake.prefix,
+    log: log as Log,
+    policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
+    auditRetentionMs: config.limits.flagAuditRetentionMs,
+  });
+  const guard = new HttpGuard({ keys: apiKeys, limiter: limits.limiter, fairUse: limits.fairUse });
   const ready = (): Record<string, boolean> => ({
     ari: link?.connected ?? false,
     ami: amiClient.connected,
@@ -253,11 +265,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     trustProxy: config.http.trustProxy,
     openApi: { version: GATEWAY_VERSION },
   });
-  const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
+  const uploads = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
   http.register(
-    apiV1Routes({ intake: submissions, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
+    apiV1Routes({ intake: submissions, attachments, guard, flags: limits.desk, limits: { ...uploads, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
   );
-  http.register(open311Routes({ intake: submissions, keys: apiKeys, jurisdictionId: config.intake.open311Jurisdiction, log: log as Log }), {
+  http.register(open311Routes({ intake: submissions, guard, jurisdictionId: config.intake.open311Jurisdiction, log: log as Log }), {
     prefix: '/open311/v2',
   });
   const wechat =
@@ -278,11 +290,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           prefix: config.intake.prefix,
           intake: submissions,
           attachments,
+          fairUse: limits.fairUse,
           log: log.child({ component: 'wechat' }) as Log,
         });
   if (wechat !== null) http.register(wechat.routes);
   http.register(
-    webFormRoutes({ intake: submissions, attachments, limits, log: log as Log, rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute } }),
+    webFormRoutes({ intake: submissions, attachments, guard, limits: uploads, log: log as Log, rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute } }),
   );
   const address = await http.listen(config.http.port, config.http.host);
   log.info({ url: address.url }, 'HTTP server listening');
@@ -293,6 +306,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : await startEmailChannel({
           intake: submissions,
           attachments,
+          fairUse: limits.fairUse,
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,
           dataDir: config.intake.dataDir,
@@ -321,6 +335,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await http.close();
       await email?.close();
       await wechat?.close();
+      await limits.close();
       await intake.close();
       await redis.close();
       await simulator?.close();

@@ -8,7 +8,7 @@ import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
 import { DURATION_FORM, parseDuration } from './duration.js';
 import { LOG_LEVELS } from './types.js';
-import type { AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LogLevel, WechatConfig } from './types.js';
+import type { AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LimitsConfig, LogLevel, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -190,6 +190,7 @@ export function parseConfig(env: Env): Config {
   const intake = readIntake(r);
   const email = readEmail(r);
   const wechat = readWechat(r);
+  const limits = readLimits(r);
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
@@ -203,6 +204,7 @@ export function parseConfig(env: Env): Config {
     intake,
     email,
     wechat,
+    limits,
     log: { level: level as LogLevel },
     shutdownGraceMs,
   };
@@ -239,6 +241,20 @@ function readIntake(r: EnvReader): IntakeConfig {
     attachmentMaxFiles: r.integer('ATTACHMENT_MAX_FILES', DEFAULTS.ATTACHMENT_MAX_FILES, 1, 20, 'an integer 1-20'),
     formRatePerMinute: r.integer('FORM_RATE_LIMIT', DEFAULTS.FORM_RATE_LIMIT, 1, 100_000, 'an integer 1-100000'),
     open311Jurisdiction: r.string('OPEN311_JURISDICTION', DEFAULTS.OPEN311_JURISDICTION, /^[A-Za-z0-9_.-]{1,128}$/, 'a jurisdiction id (letters, digits, _ . -)'),
+  };
+}
+
+function readLimits(r: EnvReader): LimitsConfig {
+  const perHour = (name: keyof typeof DEFAULTS, min: number): number => r.integer(name, DEFAULTS[name], min, 1_000_000, `a whole number of submissions an hour, ${min}-1000000`);
+  return {
+    submissionsPerHour: {
+      ip: perHour('FAIR_USE_IP_PER_HOUR', 1),
+      apiKey: perHour('FAIR_USE_KEY_PER_HOUR', 1),
+      openid: perHour('FAIR_USE_OPENID_PER_HOUR', 1),
+      email: perHour('FAIR_USE_EMAIL_PER_HOUR', 1),
+    },
+    flaggedSubmissionsPerHour: perHour('FAIR_USE_FLAGGED_PER_HOUR', 0),
+    flagAuditRetentionMs: r.duration('FLAG_AUDIT_RETENTION', DEFAULTS.FLAG_AUDIT_RETENTION, 86_400_000),
   };
 }
 

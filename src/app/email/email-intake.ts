@@ -9,6 +9,7 @@ import type { Log } from '../app-ports.js';
 import type { AttachmentStore, Intake, SubmitOutcome } from '../intake/intake-ports.js';
 import { AttachmentRejectedError, IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../intake/intake-ports.js';
 import { lookUpRepeat } from '../intake/repeat-lookup.js';
+import type { FairUse } from '../limits/fair-use.js';
 import { acknowledgementDecision } from '../../domain/email/ack-policy.js';
 import type { AckSkipReason } from '../../domain/email/ack-policy.js';
 import { buildAcknowledgement } from '../../domain/email/acknowledgement.js';
@@ -38,6 +39,8 @@ export interface EmailIntakeDeps {
   readonly isOwnAddress: (address: string) => boolean;
   /** A fresh Message-ID (without brackets) for an acknowledgement. */
   readonly newMessageId: () => string;
+  /** Submissions an hour per sender address (absent: no limit); emergencies are never limited. */
+  readonly fairUse?: Pick<FairUse, 'admit'>;
 }
 
 export type AcknowledgementOutcome = 'queued' | 'no-relay' | 'unparseable' | AckSkipReason;
@@ -72,6 +75,15 @@ export class MailRefusedError extends Error {
   }
 }
 
+/** The sender has used up its fair-use budget: SMTP 451 4.7.1, so its server tries again later; nothing was kept. */
+export class MailLimitedError extends Error {
+  readonly code = 'MAIL_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many messages from this sender; try again in ${retryAfterSeconds} s`);
+    this.name = 'MailLimitedError';
+  }
+}
+
 const ATTACHMENT_RETRY_SECONDS = 60;
 
 export class EmailIntake {
@@ -83,9 +95,12 @@ export class EmailIntake {
       mail = await this.deps.parser.parse(raw.bytes);
     } catch (err) {
       if (!(err instanceof MailUnparseableError)) throw err;
+      await this.admit(envelope.mailFrom, '', mailDedupKey(undefined, raw.sha256), log);
       log.warn({ rawId: raw.id, err: err.message }, 'unreadable mail: filed as raw mail');
       return await this.fileUnparseable(envelope, raw, log);
     }
+    // Before anything is stored for it: a refused mail leaves no attachment behind.
+    await this.admit(mail.from?.address ?? envelope.mailFrom, [mail.subject, mail.text].join('\n\n'), mailDedupKey(mail.messageId, raw.sha256), log);
 
     const autoReply = detectAutoReply({
       headers: mail.headers,
@@ -156,6 +171,17 @@ export class EmailIntake {
       outcome.duplicate ? 'mail was filed before' : 'mail filed',
     );
     return { submission, duplicate: outcome.duplicate, durability: outcome.durability, autoReply, acknowledgement };
+  }
+
+  /** Counts the mail against its sender's hourly budget; MailLimitedError past it (never for an emergency). */
+  private async admit(sender: string, text: string, dedupKey: string, log: Log): Promise<void> {
+    if (this.deps.fairUse === undefined) return;
+    // A null or unreadable sender is counted as one sender: bounces and forgeries share one budget.
+    const address = normaliseEmail(sender.normalize('NFKC').trim())?.toLowerCase() ?? '<>';
+    const admission = await this.deps.fairUse.admit({ channel: 'email', text, submitters: [{ kind: 'email', value: address }], once: dedupKey });
+    if (admission.admitted) return;
+    log.info({ from: maskEmail(address), retryAfterSeconds: admission.refusal.retryAfterSeconds }, 'mail refused for now: sender over its fair-use limit');
+    throw new MailLimitedError(admission.refusal.retryAfterSeconds);
   }
 
   /**

@@ -16,6 +16,7 @@ import { createLogger } from '../../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import { silentLog } from '../../../src/app/app-ports.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
+import { redisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
 import { REDIS_URL } from '../../support/redis.js';
 
@@ -33,7 +34,7 @@ export interface Open311Gateway {
 }
 
 /** `options` overrides the plugin's optional settings (rates, discovery). */
-export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDeps, 'intake' | 'keys' | 'jurisdictionId'>> = {}): Promise<Open311Gateway> {
+export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDeps, 'intake' | 'guard' | 'jurisdictionId'>> = {}): Promise<Open311Gateway> {
   const prefix = `t-open311-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'open311-'));
   const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log: silentLog });
@@ -51,7 +52,8 @@ export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDep
     metrics: new GatewayMetrics({ processMetrics: false }),
     readiness: () => ({ redis: true }),
   });
-  server.register(open311Routes({ ...options, intake: created.intake, keys, jurisdictionId: JURISDICTION }), { prefix: '/open311/v2' });
+  const guarded = await redisGuard(keys, prefix);
+  server.register(open311Routes({ ...options, intake: created.intake, guard: guarded.guard, jurisdictionId: JURISDICTION }), { prefix: '/open311/v2' });
   const { url } = await server.listen(0, '127.0.0.1');
 
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -67,6 +69,7 @@ export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDep
     },
     async close() {
       await server.close();
+      await guarded.limits.close();
       await queue.close();
       await created.close();
       await redis.quit();

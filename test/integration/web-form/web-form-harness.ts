@@ -17,8 +17,10 @@ import { intakeJobId } from '../../../src/adapters/intake/bullmq-intake-queue.js
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
+import type { FairUsePolicy } from '../../../src/app/limits/fair-use.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { capturedLogger } from '../../support/logs.js';
+import { redisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
 import { REDIS_URL } from '../../support/redis.js';
 
@@ -38,6 +40,8 @@ export interface HarnessOptions {
   readonly limits?: WebFormDeps['limits'];
   readonly rateLimit?: WebFormDeps['rateLimit'];
   readonly intake?: (real: Intake) => Intake;
+  /** Fair-use budgets (default: more than any test uses). */
+  readonly policy?: FairUsePolicy;
 }
 
 export async function startWebForm(options: HarnessOptions = {}): Promise<WebFormHarness> {
@@ -50,7 +54,8 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 8 * 1024 * 1024 });
   const intake = options.intake === undefined ? created.intake : options.intake(created.intake);
   const server = buildHttpServer({ log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
-  server.register(webFormRoutes({ intake, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
+  const guarded = await redisGuard({ verify: () => null }, prefix, { log, ...(options.policy === undefined ? {} : { policy: options.policy }) });
+  server.register(webFormRoutes({ intake, attachments, guard: guarded.guard, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
   const { url } = await server.listen(0, '127.0.0.1');
   const queue = new Queue<Submission>(created.queueName, { connection: { url: REDIS_URL }, prefix: created.queuePrefix });
   return {
@@ -62,6 +67,7 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
     jobFor: (idempotencyKey) => queue.getJob(intakeJobId(`form:${idempotencyKey}`)),
     async close() {
       await server.close();
+      await guarded.limits.close();
       await queue.close();
       await created.close();
       await dropIntake(prefix, dataDir);

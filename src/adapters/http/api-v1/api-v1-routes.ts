@@ -5,9 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
 import type { Log } from '../../../app/app-ports.js';
-import type { ApiKeyVerifier } from '../../../app/intake/api-keys.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import type { Status, StatusEntry } from '../../../domain/intake/submission.js';
@@ -15,7 +13,10 @@ import { isValidTicket } from '../../../domain/intake/ticket.js';
 import { isUlid } from '../../../domain/intake/ulid.js';
 import { SUBMISSION_SCHEMA } from '../../../domain/intake/validate-submission.js';
 import type { RoutePlugin } from '../http-server.js';
-import { apiKeyOf, createKeyAuth } from './api-key-auth.js';
+import type { FlagDesk } from '../../../app/limits/flag-desk.js';
+import type { HttpGuard } from '../guard/http-guard.js';
+import { createKeyAuth } from './api-key-auth.js';
+import { registerFlagRoutes } from './flag-routes.js';
 import { ApiV1Error, apiV1ErrorHandler, invalidFields } from './api-v1-errors.js';
 import {
   errorResponses,
@@ -52,7 +53,10 @@ export interface ApiV1Limits {
 export interface ApiV1Deps {
   readonly intake: Intake;
   readonly attachments: AttachmentStore;
-  readonly keys: ApiKeyVerifier;
+  /** The key check and the limits every HTTP channel shares. */
+  readonly guard: HttpGuard;
+  /** Serves `/v1/flags` (scope `supervise`) when given. */
+  readonly flags?: FlagDesk;
   readonly limits: ApiV1Limits;
   /** Requests per minute and client IP without a valid key (schema downloads, missing or wrong keys). Default 60. */
   readonly unauthenticatedPerMinute?: number;
@@ -90,9 +94,8 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
       }
     });
     await app.register(fastifyMultipart, { limits: multipartPluginLimits(deps.limits), throwFileSizeLimit: true });
-    await app.register(fastifyRateLimit, { global: false, cache: 10_000 });
 
-    const auth = createKeyAuth(app, { keys: deps.keys, unauthenticatedPerMinute: deps.unauthenticatedPerMinute ?? 60 });
+    const auth = createKeyAuth({ guard: deps.guard, unauthenticatedPerMinute: deps.unauthenticatedPerMinute ?? 60 });
     const guarded = (scope: Parameters<typeof auth.requireScope>[0]) => [auth.identify, auth.limit, auth.requireScope(scope)];
     const logFor = (request: FastifyRequest): Log => deps.log ?? (request.log as unknown as Log);
     const readSubmission = async (request: FastifyRequest): Promise<MultipartSubmission> => {
@@ -110,7 +113,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
       '/v1/submissions',
       {
         bodyLimit: deps.limits.bodyBytes,
-        onRequest: guarded('submit'),
+        onRequest: [auth.identify, auth.limitSubmission, auth.requireScope('submit')],
         schema: {
           tags: [TAG_SUBMISSIONS],
           summary: "Submit a citizen's request",
@@ -137,10 +140,17 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const key = apiKeyOf(request);
+        const key = auth.keyOf(request);
         const idempotencyKey = headerValue(request, 'idempotency-key');
         const { body, attachments } = await readSubmission(request);
-        const outcome = await deps.intake.submit(submitRequestFor(body, attachments, { apiKeyId: key.id, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+        const submitRequest = submitRequestFor(body, attachments, { apiKeyId: key.id, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+        await deps.guard.admitSubmission(request, reply, {
+          channel: submitRequest.draft.channel,
+          text: submitRequest.draft.text,
+          submitters: [{ kind: 'apiKey', value: key.id }],
+          ...(idempotencyKey === undefined ? {} : { once: submitRequest.dedupKey }),
+        });
+        const outcome = await deps.intake.submit(submitRequest);
         const repeat = mayKnowOtherRequests(key) ? await lookUpRepeat(deps.intake, outcome.submission, logFor(request)) : null;
         const receipt = receiptOf(outcome, key, repeat);
         logFor(request).info(
@@ -205,7 +215,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const key = apiKeyOf(request);
+        const key = auth.keyOf(request);
         const { id } = request.params as { id: string };
         const update = request.body as { status: Status; note?: string; agency?: string; at?: string };
         const entry = statusEntry(update, now());
@@ -239,6 +249,8 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         return reply.type('application/schema+json; charset=utf-8').send(schemaText);
       },
     );
+
+    if (deps.flags !== undefined) registerFlagRoutes(app, { desk: deps.flags, auth });
   };
 
   function statusEntry(update: { status: Status; note?: string; agency?: string; at?: string }, current: Date): StatusEntry {

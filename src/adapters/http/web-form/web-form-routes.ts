@@ -3,8 +3,7 @@
 // requester may rate: the rating carries the last 4 digits of the request's phone number or its e-mail address.
 
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { Log } from '../../../app/app-ports.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
@@ -12,6 +11,7 @@ import { MAX_ATTACHMENTS } from '../../../domain/intake/normalise.js';
 import { proofMatches } from '../../../domain/intake/requester-proof.js';
 import type { Rating } from '../../../domain/intake/submission.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
+import type { HttpGuard, RequestBudget } from '../guard/http-guard.js';
 import { findAssetsDir, loadFormAssets, WebFormSetupError } from './form-assets.js';
 import type { ServedAsset } from './form-assets.js';
 import { constantTimeEqual } from './constant-time-equal.js';
@@ -27,6 +27,8 @@ import { readFormRequest } from './read-form-request.js';
 export interface WebFormDeps {
   readonly intake: Intake;
   readonly attachments: AttachmentStore;
+  /** The limits every HTTP channel shares (per-minute budgets per client address, fair use per hour). */
+  readonly guard: HttpGuard;
   /** What the page promises: at most `files` files per request, each at most `fileBytes`. */
   readonly limits: { readonly fileBytes: number; readonly files: number };
   readonly log?: Log;
@@ -55,7 +57,6 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const MINUTE_MS = 60_000;
 const JSON_BODY_LIMIT = 64 * 1024;
 const RATING_BODY_LIMIT = 8 * 1024;
 
@@ -93,10 +94,15 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
         headerPairs: 50,
       },
     });
-    await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) => new FormRequestError(context.statusCode, 'rate_limited', `too many requests, try again in ${context.after}`),
-    });
+    const { guard } = deps;
+    const budget = (name: string, perMinute: number, options: { holdForSubmission?: boolean } = {}): onRequestAsyncHookHandler => {
+      const counted: RequestBudget = { name, perMinute };
+      return async (request, reply) => guard.limit(request, reply, counted, options);
+    };
+    // A submission over the minute's budget is refused once its text shows it is no emergency.
+    const limitSubmissions = budget('form-submissions', perMinute.submissions, { holdForSubmission: true });
+    const limitLookups = budget('form-lookups', perMinute.lookups);
+    const limitRatings = budget('form-ratings', perMinute.ratings);
 
     app.setErrorHandler((error, request, reply) => {
       const answer = formErrorReply(error);
@@ -127,8 +133,15 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
       return sendAsset(reply, asset, request.headers['if-none-match']);
     });
 
-    app.post('/form/submissions', { bodyLimit: JSON_BODY_LIMIT, config: { rateLimit: { max: perMinute.submissions, timeWindow: MINUTE_MS } } }, async (request, reply) => {
-      const form = await readFormRequest(request, deps.attachments, deps.limits);
+    app.post('/form/submissions', { bodyLimit: JSON_BODY_LIMIT, onRequest: limitSubmissions }, async (request, reply) => {
+      const form = await readFormRequest(request, deps.attachments, deps.limits, (payload) =>
+        guard.admitSubmission(request, reply, {
+          channel: 'web',
+          text: payload.text,
+          submitters: [{ kind: 'ip', value: guard.addressOf(request) }],
+          once: `form:${payload.idempotencyKey}`,
+        }),
+      );
       const outcome = await deps.intake.submit(formSubmitRequest(form.payload, form.attachments));
       const { submission } = outcome;
       log.info(
@@ -150,7 +163,7 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
 
     app.get<{ Params: { ticket: string } }>(
       '/form/status/:ticket',
-      { config: { rateLimit: { max: perMinute.lookups, timeWindow: MINUTE_MS } } },
+      { onRequest: limitLookups },
       async (request, reply) => {
         const record = await recordOf(request.params.ticket);
         return reply.header('cache-control', 'no-store').send(publicStatus(record));
@@ -159,7 +172,7 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
 
     app.post<{ Params: { ticket: string } }>(
       '/form/rating/:ticket',
-      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.ratings, timeWindow: MINUTE_MS } } },
+      { bodyLimit: RATING_BODY_LIMIT, onRequest: limitRatings },
       async (request, reply) => {
         const record = await recordOf(request.params.ticket);
         const input = parseRatingPayload(request.body);
