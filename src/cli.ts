@@ -5,9 +5,12 @@
 import { runApiKeyCommand } from './adapters/api-keys/index.js';
 import { runFlowCheck } from './adapters/flow/flow-check-command.js';
 import { runIntakeTail } from './adapters/intake/intake-tail-command.js';
+import { createLimits } from './adapters/limits/create-limits.js';
+import { runFlagCommand } from './adapters/limits/flag-command.js';
+import { silentLog } from './app/app-ports.js';
 import { runPromptsRender } from './adapters/prompts/prompts-render-command.js';
 import { runSimulatedCaller } from './simulator/simulated-caller.js';
-import { ConfigError, parseConfig } from './config/index.js';
+import { ConfigError, maskUrlCredentials, parseConfig } from './config/index.js';
 import type { Config } from './config/index.js';
 import { startGateway } from './main.js';
 
@@ -20,9 +23,13 @@ const USAGE = `usage: hotline-gateway <command>
   call [--from NUMBER] [--sim URL] [--flow FILE]
                                  be a caller of the built-in simulator: type digits, hear the prompts as text
   intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX)
-  apikey create --name NAME --scopes submit,read[,status:write,open311] [--rate N] [--file PATH]
+  apikey create --name NAME --scopes submit,read[,status:write,open311,supervise] [--rate N] [--file PATH]
   apikey list [--file PATH]
   apikey revoke ID [--file PATH] manage integrator API keys (API_KEYS_FILE); a new key is printed once
+  flag add --kind KIND --value VALUE --reason TEXT --for DURATION [--by NAME]
+  flag remove --kind KIND --value VALUE --reason TEXT [--by NAME]
+  flag list [--json] | flag audit [--limit N] [--json]
+                                 supervisors' flags on a phone number, openid, email or IP (REDIS_URL, INTAKE_PREFIX)
 `;
 
 async function serve(): Promise<number> {
@@ -135,6 +142,29 @@ export async function main(argv: readonly string[]): Promise<number> {
       out,
       until,
       onReady: () => process.stderr.write(`watching the intake queue (prefix {${config.intake.prefix}}); Ctrl-C to stop\n`),
+    });
+  }
+  if (command === 'flag') {
+    return runFlagCommand(args.slice(1), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      open: async () => {
+        const config = parseConfig(process.env);
+        const limits = await createLimits({
+          redisUrl: config.redis.url,
+          prefix: config.intake.prefix,
+          log: silentLog,
+          policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
+          auditRetentionMs: config.limits.flagAuditRetentionMs,
+          // A supervisor waits for an answer: the command may take longer than a citizen's request.
+          commandTimeoutMs: 5000,
+        });
+        if (!limits.connected()) {
+          await limits.close();
+          throw new Error(`Redis at ${maskUrlCredentials(config.redis.url)} is not reachable: nothing was changed`);
+        }
+        return { desk: limits.desk, close: () => limits.close() };
+      },
     });
   }
   if (command === 'apikey') return runApiKeyCommand(args.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });
