@@ -32,9 +32,10 @@ export class FlagRequestError extends Error {
   readonly code = 'FLAG_REQUEST_INVALID';
   constructor(
     readonly field: string,
-    message: string,
+    /** The problem alone, without the field's name. */
+    readonly problem: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${problem}`);
     this.name = 'FlagRequestError';
   }
 }

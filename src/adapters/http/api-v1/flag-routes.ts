@@ -78,7 +78,7 @@ export function registerFlagRoutes(app: FastifyInstance, deps: { readonly desk: 
     return `key:${key.id} (${key.name})`;
   };
   const refusal = (err: unknown): unknown =>
-    err instanceof FlagRequestError ? new ApiV1Error(400, 'VALIDATION_FAILED', `invalid request body: ${err.message}`, { problems: [{ field: err.field, message: err.message }] }) : err;
+    err instanceof FlagRequestError ? new ApiV1Error(400, 'VALIDATION_FAILED', `invalid request body: ${err.message}`, { problems: [{ field: err.field, message: err.problem }] }) : err;
 
   app.get(
     '/v1/flags',
