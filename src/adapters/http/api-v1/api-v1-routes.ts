@@ -144,7 +144,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         const idempotencyKey = headerValue(request, 'idempotency-key');
         const { body, attachments } = await readSubmission(request);
         const submitRequest = submitRequestFor(body, attachments, { apiKeyId: key.id, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
-        await deps.guard.admitSubmission(request, reply, {
+        await deps.guard.admitSubmission(request, {
           channel: submitRequest.draft.channel,
           text: submitRequest.draft.text,
           submitters: [{ kind: 'apiKey', value: key.id }],

@@ -89,7 +89,8 @@ export class HttpGuard {
 
   /**
    * Counts the request against its key's rate, or `anonymous` per client address; sets `X-RateLimit-*`. Over the
-   * budget it throws RequestRateLimitedError (with `Retry-After` set), unless held for a submission.
+   * budget it throws RequestRateLimitedError (each protocol's error handler sets `Retry-After` from it), unless
+   * held for a submission.
    */
   async limit(request: FastifyRequest, reply: FastifyReply, anonymous: RequestBudget, options: LimitOptions = {}): Promise<void> {
     const key = this.identified.get(request);
@@ -101,7 +102,6 @@ export class HttpGuard {
     setRateHeaders(reply, verdict);
     if (verdict.allowed) return;
     const refusal = new RequestRateLimitedError(verdict.limit, verdict.retryAfterSeconds, key?.id ?? null, anonymous.noun ?? 'requests');
-    void reply.header('retry-after', String(verdict.retryAfterSeconds));
     if (options.holdForSubmission === true) this.held.set(request, refusal);
     else throw refusal;
   }
@@ -110,17 +110,12 @@ export class HttpGuard {
    * A submission's fair use, once its text is known: an emergency passes whatever was counted; otherwise a held
    * per-minute refusal stands, then each submitter's hourly budget is counted (SubmissionLimitedError past it).
    */
-  async admitSubmission(request: FastifyRequest, reply: FastifyReply, attempt: SubmissionAttempt): Promise<void> {
+  async admitSubmission(request: FastifyRequest, attempt: SubmissionAttempt): Promise<void> {
     const emergency = this.deps.fairUse.emergencyIn(attempt.channel, attempt.text);
     const held = this.held.get(request);
     if (held !== undefined && emergency === null) throw held;
     const admission = await this.deps.fairUse.admit(attempt, emergency);
-    if (admission.admitted) {
-      if (held !== undefined) void reply.removeHeader('retry-after');
-      return;
-    }
-    void reply.header('retry-after', String(admission.refusal.retryAfterSeconds));
-    throw new SubmissionLimitedError(admission.refusal);
+    if (!admission.admitted) throw new SubmissionLimitedError(admission.refusal);
   }
 }
 

@@ -206,7 +206,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         checkJurisdiction({ jurisdiction_id: params['jurisdiction_id'] ?? queryOf(request)['jurisdiction_id'] });
         const parsed = parseServiceRequest(params, key.id);
         const dedupKey = `open311:${key.id}:${parsed.digest}`;
-        await guard.admitSubmission(request, reply, { channel: parsed.draft.channel, text: parsed.draft.text, submitters: [{ kind: 'apiKey', value: key.id }], once: dedupKey });
+        await guard.admitSubmission(request, { channel: parsed.draft.channel, text: parsed.draft.text, submitters: [{ kind: 'apiKey', value: key.id }], once: dedupKey });
         const outcome = await deps.intake.submit({ draft: parsed.draft, dedupKey, fingerprint: parsed.digest });
         const { submission } = outcome;
         log.info(

@@ -135,7 +135,7 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
 
     app.post('/form/submissions', { bodyLimit: JSON_BODY_LIMIT, onRequest: limitSubmissions }, async (request, reply) => {
       const form = await readFormRequest(request, deps.attachments, deps.limits, (payload) =>
-        guard.admitSubmission(request, reply, {
+        guard.admitSubmission(request, {
           channel: 'web',
           text: payload.text,
           submitters: [{ kind: 'ip', value: guard.addressOf(request) }],
