@@ -70,11 +70,11 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Each channel as a client speaks it
 
-function form(replica: Harness, ip: string, text: string): Promise<Response> {
+function form(replica: Harness, ip: string, text: string, idempotencyKey: string = randomUUID()): Promise<Response> {
   return fetch(`${replica.gateway.httpUrl}/form/submissions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-    body: JSON.stringify({ idempotencyKey: randomUUID(), text }),
+    body: JSON.stringify({ idempotencyKey, text }),
   });
 }
 
@@ -159,6 +159,20 @@ describe('fair use shared by two replicas', () => {
     expect(await refused.json()).toEqual({ code: 'too_many_submissions', error: expect.stringMatching(/^too many requests from this address: at most 5 an hour; try again in 60 minutes/) });
     // Another address has its own budget.
     expect((await form(b, '198.51.100.2', '小区路灯坏了')).status).toBe(201);
+  });
+
+  it('gives a resend of an accepted form request its ticket back at the hourly limit, without counting it', async () => {
+    const ip = '198.51.100.3';
+    const pageKeys = Array.from({ length: 5 }, () => randomUUID());
+    const tickets: string[] = [];
+    for (const [i, key] of pageKeys.entries()) {
+      const response = await form(i % 2 === 0 ? a : b, ip, `垃圾没人清 ${i}`, key);
+      expect(response.status).toBe(201);
+      tickets.push(((await response.json()) as { ticket: string }).ticket);
+    }
+    const resent = await form(b, ip, '垃圾没人清 0', pageKeys[0]);
+    expect(resent.status).toBe(200);
+    expect(await resent.json()).toMatchObject({ ticket: tickets[0] });
   });
 
   it("counts an integrator key's submissions on /v1 and Open311 together, answering each in its own format", async () => {
