@@ -39,6 +39,8 @@ for i = 1, n do
   local count = tonumber(redis.call('GET', KEYS[i]) or '0')
   local ttl = redis.call('PTTL', KEYS[i])
   if ttl < 0 then
+    -- Gone, or (written by something else) without an expiry: a counter that never ends is started afresh.
+    if ttl == -1 then redis.call('DEL', KEYS[i]) end
     count = 0
     ttl = window
   end

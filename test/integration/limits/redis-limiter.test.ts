@@ -112,6 +112,13 @@ describe('RedisLimiter', () => {
     expect((await replicaA.hit([r])).allowed).toBe(true);
   });
 
+  it('starts afresh a counter that lost its expiry, so that it cannot block for ever', async () => {
+    const r = rule(2);
+    await a.set(replicaA.counterKey(r.key), '7');
+    expect(await replicaA.hit([r])).toMatchObject({ allowed: true, count: 1 });
+    expect(await a.pttl(replicaA.counterKey(r.key))).toBeGreaterThan(0);
+  });
+
   it('refuses rules it cannot count with a clear error', async () => {
     await expect(replicaA.hit([])).rejects.toThrow(/at least one rule/);
     await expect(replicaA.hit([{ key: 'x', limit: 1, windowMs: 0 }])).rejects.toThrow(/window of x/);
