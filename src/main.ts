@@ -250,6 +250,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     log: log as Log,
     policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
     auditRetentionMs: config.limits.flagAuditRetentionMs,
+    metrics,
   });
   const guard = new HttpGuard({ keys: apiKeys, limiter: limits.limiter, fairUse: limits.fairUse });
   const ready = (): Record<string, boolean> => ({

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
 import { FairUse } from '../../app/limits/fair-use.js';
-import type { FairUsePolicy } from '../../app/limits/fair-use.js';
+import type { FairUseMetrics, FairUsePolicy } from '../../app/limits/fair-use.js';
 import { FlagDesk } from '../../app/limits/flag-desk.js';
 import { canonicalIdentity } from './client-address.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
@@ -18,6 +18,7 @@ export interface LimitsOptions {
   readonly prefix: string;
   readonly log: Log;
   readonly policy: FairUsePolicy;
+  readonly metrics?: FairUseMetrics;
   /** `FLAG_AUDIT_RETENTION`. */
   readonly auditRetentionMs: number;
   /** A limit check slower than this is answered by the per-process fallback (default 500 ms). */
@@ -42,7 +43,7 @@ export async function createLimits(options: LimitsOptions): Promise<Limits> {
   const redis = failFastRedis(options.redisUrl, { name: 'limits', log, commandTimeoutMs: options.commandTimeoutMs ?? 500 });
   const limiter = new RedisLimiter(redis, { prefix: options.prefix, log });
   const flags = new RedisFlagStore(redis, { prefix: options.prefix, auditRetentionMs: options.auditRetentionMs });
-  const fairUse = new FairUse({ limiter, flags, policy: options.policy, log });
+  const fairUse = new FairUse({ limiter, flags, policy: options.policy, log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
   const desk = new FlagDesk({ store: flags, log, canonical: canonicalIdentity });
   if (!(await untilReady(redis, options.connectWaitMs ?? 3000))) log.warn({}, 'limits Redis not reachable at start-up: limits counted per process until it is');
   return {

@@ -66,8 +66,16 @@ export const SUBMITTER_NAMES: Readonly<Record<SubmitterKind, string>> = { ip: 'a
 
 const HOUR_MS = 3_600_000;
 
+/** What operators watch: refusals (are the budgets right?) and emergencies let through. */
+export type FairUseDecision = 'refused' | 'refused_flagged' | 'emergency';
+
+export interface FairUseMetrics {
+  fairUse(channel: Channel, decision: FairUseDecision): void;
+}
+
 export interface FairUseDeps {
   readonly limiter: Limiter;
+  readonly metrics?: FairUseMetrics;
   readonly flags: Pick<FlagStore, 'find'>;
   readonly policy: FairUsePolicy;
   readonly log: Log;
@@ -97,6 +105,7 @@ export class FairUse {
   async admit(attempt: SubmissionAttempt, emergency: EmergencyLine | null = this.emergencyIn(attempt.channel, attempt.text)): Promise<Admission> {
     if (emergency !== null) {
       this.log.info({ channel: attempt.channel, emergencyLine: emergency }, 'emergency submission passes every limit');
+      this.deps.metrics?.fairUse(attempt.channel, 'emergency');
       return { admitted: true, emergency };
     }
     if (attempt.submitters.length === 0) return { admitted: true, emergency: null };
@@ -124,6 +133,7 @@ export class FairUse {
       limit: verdict.limit,
       retryAfterSeconds: Math.min(verdict.retryAfterSeconds, untilFlagEnds),
     };
+    this.deps.metrics?.fairUse(attempt.channel, refusal.flagged ? 'refused_flagged' : 'refused');
     this.log.info({ channel: attempt.channel, submitter: submitter.kind, flagged: refusal.flagged, limit: refusal.limit, retryAfterSeconds: refusal.retryAfterSeconds }, 'submission refused: fair-use limit reached');
     return { admitted: false, refusal };
   }

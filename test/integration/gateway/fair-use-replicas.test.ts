@@ -301,5 +301,11 @@ describe('never silencing', () => {
     const email = await mail(a, sender, '紧急', EMERGENCY_ZH);
     expect(email).toMatch(/^250 /);
     expect((await jobByTicket(/\[12345-([0-9]+)\]/.exec(email)?.[1] ?? '')).hints.emergency).toMatchObject({ line: '119' });
+
+    // Operators see both on /metrics.
+    const metrics = await (await fetch(`${a.gateway.httpUrl}/metrics`)).text();
+    for (const series of ['channel="web",decision="refused"', 'channel="web",decision="emergency"', 'channel="email",decision="emergency"', 'channel="open311",decision="emergency"']) {
+      expect(Number(new RegExp(`^hotline_fair_use_total\\{${series}\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0), series).toBeGreaterThanOrEqual(1);
+    }
   });
 });
