@@ -244,7 +244,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const redis = new RedisHealth(config.redis.url, log.child({ component: 'redis' }) as Log);
   // Fair use and supervisors' flags, in Redis so that every replica holds the same line; one guard for every
   // HTTP channel (key check and limits), the same fair-use service for WeChat and email.
-  const limits = await createLimits({
+  const fairUseLimits = await createLimits({
     redisUrl: config.redis.url,
     prefix: config.intake.prefix,
     log: log as Log,
@@ -252,7 +252,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     auditRetentionMs: config.limits.flagAuditRetentionMs,
     metrics,
   });
-  const guard = new HttpGuard({ keys: apiKeys, limiter: limits.limiter, fairUse: limits.fairUse });
+  const guard = new HttpGuard({ keys: apiKeys, limiter: fairUseLimits.limiter, fairUse: fairUseLimits.fairUse });
   const ready = (): Record<string, boolean> => ({
     ari: link?.connected ?? false,
     ami: amiClient.connected,
@@ -266,9 +266,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     trustProxy: config.http.trustProxy,
     openApi: { version: GATEWAY_VERSION },
   });
-  const uploads = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
+  const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
   http.register(
-    apiV1Routes({ intake: submissions, attachments, guard, flags: limits.desk, limits: { ...uploads, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
+    apiV1Routes({ intake: submissions, attachments, guard, flags: fairUseLimits.desk, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
   );
   http.register(open311Routes({ intake: submissions, guard, jurisdictionId: config.intake.open311Jurisdiction, log: log as Log }), {
     prefix: '/open311/v2',
@@ -291,12 +291,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           prefix: config.intake.prefix,
           intake: submissions,
           attachments,
-          fairUse: limits.fairUse,
+          fairUse: fairUseLimits.fairUse,
           log: log.child({ component: 'wechat' }) as Log,
         });
   if (wechat !== null) http.register(wechat.routes);
   http.register(
-    webFormRoutes({ intake: submissions, attachments, guard, limits: uploads, log: log as Log, rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute } }),
+    webFormRoutes({ intake: submissions, attachments, guard, limits, log: log as Log, rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute } }),
   );
   const address = await http.listen(config.http.port, config.http.host);
   log.info({ url: address.url }, 'HTTP server listening');
@@ -307,7 +307,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : await startEmailChannel({
           intake: submissions,
           attachments,
-          fairUse: limits.fairUse,
+          fairUse: fairUseLimits.fairUse,
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,
           dataDir: config.intake.dataDir,
@@ -336,7 +336,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await http.close();
       await email?.close();
       await wechat?.close();
-      await limits.close();
+      await fairUseLimits.close();
       await intake.close();
       await redis.close();
       await simulator?.close();
