@@ -5,7 +5,7 @@
 // Each command loads what it runs when it runs: `--help` or `apikey list` need not load the whole gateway.
 import { parseCommand, UsageError } from './adapters/cli/command-line.js';
 import type { CommandSpec, ParsedCommand } from './adapters/cli/command-line.js';
-import { ConfigError, DEFAULTS, parseConfig, simulatorPortsFromEnv } from './config/index.js';
+import { ConfigError, DEFAULTS, maskUrlCredentials, parseConfig, simulatorPortsFromEnv } from './config/index.js';
 import type { Gateway } from './main.js';
 
 const USAGE = `usage: hotline-gateway <command> [options]
@@ -17,9 +17,13 @@ const USAGE = `usage: hotline-gateway <command> [options]
   call [--from NUMBER] [--sim URL] [--flow FILE]
                                  be a caller of the built-in simulator: type digits, hear the prompts as text
   intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX)
-  apikey create --name NAME --scopes submit,read[,status:write,open311] [--rate N] [--file PATH]
+  apikey create --name NAME --scopes submit,read[,status:write,open311,supervise] [--rate N] [--file PATH]
   apikey list [--file PATH]
   apikey revoke ID [--file PATH] manage integrator API keys (API_KEYS_FILE, default ${DEFAULTS.API_KEYS_FILE})
+  flag add --kind KIND --value VALUE --reason TEXT --for DURATION [--by NAME]
+  flag remove --kind KIND --value VALUE --reason TEXT [--by NAME]
+  flag list [--json] | flag audit [--limit N] [--json]
+                                 supervisors' flags on a phone number, openid, email or IP (REDIS_URL, INTAKE_PREFIX)
 
   hotline-gateway COMMAND --help shows the options of one command.
   Exit codes: 0 ok, 1 a check failed or the gateway could not start, 2 bad usage.
@@ -169,6 +173,36 @@ function flowFromEnv(): string {
   return flow === undefined || flow === '' ? DEFAULTS.IVR_FLOW : flow;
 }
 
+/** Supervisors' flags: parsed by the command itself (it has subcommands of its own, each with --help). */
+async function flagCommand(args: readonly string[]): Promise<number> {
+  const [{ runFlagCommand }, { createLimits }, { silentLog }] = await Promise.all([
+    import('./adapters/limits/flag-command.js'),
+    import('./adapters/limits/create-limits.js'),
+    import('./app/app-ports.js'),
+  ]);
+  return runFlagCommand(args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    open: async () => {
+      const config = parseConfig(process.env);
+      const limits = await createLimits({
+        redisUrl: config.redis.url,
+        prefix: config.intake.prefix,
+        log: silentLog,
+        policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
+        auditRetentionMs: config.limits.flagAuditRetentionMs,
+        // A supervisor waits for an answer: the command may take longer than a citizen's request.
+        commandTimeoutMs: 5000,
+      });
+      if (!limits.connected()) {
+        await limits.close();
+        throw new Error(`Redis at ${maskUrlCredentials(config.redis.url)} is not reachable: nothing was changed`);
+      }
+      return { desk: limits.desk, close: () => limits.close() };
+    },
+  });
+}
+
 function isHelp(arg: string | undefined): boolean {
   return arg === '--help' || arg === '-h' || arg === 'help';
 }
@@ -184,6 +218,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const { runApiKeyCommand } = await import('./adapters/api-keys/index.js');
     return runApiKeyCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });
   }
+  if (first === 'flag') return flagCommand(argv.slice(1));
 
   const group = first === undefined ? undefined : GROUPS[first];
   const name = group === undefined ? first : `${first} ${second ?? ''}`;

@@ -11,7 +11,6 @@ import type { Clock } from './app/ports.js';
 import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
-import { MemoryLimiter } from './app/limits/memory-limiter.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
@@ -34,6 +33,8 @@ import { loadFlowFile } from './adapters/flow/load-flow-file.js';
 import { loadDispositions } from './adapters/flow/load-dispositions.js';
 import { buildHttpServer } from './adapters/http/index.js';
 import type { HttpRoute } from './adapters/http/index.js';
+import { HttpGuard } from './adapters/http/guard/http-guard.js';
+import { createLimits } from './adapters/limits/create-limits.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -114,9 +115,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   metrics.watchSpool(() => intake.spooled());
   // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
   const submissions = new MeteredIntake(intake.intake, metrics);
-  // Who may read and rate a case, on every channel (status lookups, ratings, the PIN given with a ticket).
-  const limiter = new MemoryLimiter(clock);
-  const caseAccess = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter, clock, log: log as Log });
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile, { missingOk: true });
   log.info({ apiKeys: apiKeys.activeCount, file: config.intake.apiKeysFile }, 'integrator API keys loaded');
@@ -254,6 +252,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   rescuer.linkDown();
 
   const redis = new RedisHealth(config.redis.url, log.child({ component: 'redis' }) as Log);
+  // Fair use and supervisors' flags, in Redis so that every replica holds the same line; one guard for every
+  // HTTP channel (key check and limits), the same fair-use service for WeChat and email.
+  const fairUseLimits = await createLimits({
+    redisUrl: config.redis.url,
+    prefix: config.intake.prefix,
+    log: log as Log,
+    policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
+    auditRetentionMs: config.limits.flagAuditRetentionMs,
+    metrics,
+  });
+  const guard = new HttpGuard({ keys: apiKeys, limiter: fairUseLimits.limiter, fairUse: fairUseLimits.fairUse });
+  // Who may read and rate a case, on every channel: wrong proofs are counted in the same shared limiter.
+  const caseAccess = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: fairUseLimits.limiter, clock, log: log as Log });
   const ready = (): Record<string, boolean> => ({
     ari: link?.connected ?? false,
     ami: amiClient.connected,
@@ -269,18 +280,28 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
   http.register(
-    apiV1Routes({ intake: submissions, access: caseAccess, dispositions, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }),
-  );
-  http.register(open311Routes({
+    apiV1Routes({
       intake: submissions,
-      keys: apiKeys,
+      access: caseAccess,
+      dispositions,
+      attachments,
+      guard,
+      flags: fairUseLimits.desk,
+      limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
+      log: log as Log,
+    }),
+  );
+  http.register(
+    open311Routes({
+      intake: submissions,
+      guard,
       jurisdictionId: config.intake.open311Jurisdiction,
       publicFields: config.intake.open311PublicFields,
       dispositions,
       log: log as Log,
-    }), {
-    prefix: '/open311/v2',
-  });
+    }),
+    { prefix: '/open311/v2' },
+  );
   const wechat =
     config.wechat === null
       ? null
@@ -300,6 +321,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           intake: submissions,
           access: caseAccess,
           attachments,
+          fairUse: fairUseLimits.fairUse,
           log: log as Log,
         });
   if (wechat !== null) http.register(wechat.routes);
@@ -309,6 +331,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       access: caseAccess,
       dispositions,
       attachments,
+      guard,
       limits,
       log: log as Log,
       rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute },
@@ -324,6 +347,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           intake: submissions,
           access: caseAccess,
           attachments,
+          fairUse: fairUseLimits.fairUse,
           redisUrl: config.redis.url,
           prefix: config.intake.prefix,
           dataDir: config.intake.dataDir,
@@ -368,6 +392,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await http.close();
       await email?.close();
       await wechat?.close();
+      await fairUseLimits.close();
       await intake.close();
       await redis.close();
       await simulator?.close();

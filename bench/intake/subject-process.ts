@@ -3,8 +3,11 @@
 // store, wired as src/main.ts wires them, production defaults from parseConfig) and an integrator key from the
 // keys file. Logs go to standard output at the configured level, as in production (the parent drops them).
 
+import { createCaseAccess } from '../../src/adapters/access/create-case-access.js';
 import { FileApiKeys } from '../../src/adapters/api-keys/index.js';
 import { apiV1Routes } from '../../src/adapters/http/api-v1/index.js';
+import { HttpGuard } from '../../src/adapters/http/guard/http-guard.js';
+import { createLimits } from '../../src/adapters/limits/create-limits.js';
 import type { Log } from '../../src/app/app-ports.js';
 import { startGatewayCore } from '../shared/gateway-core.js';
 import type { GatewayCoreSettings } from '../shared/gateway-core.js';
@@ -23,10 +26,20 @@ export interface IntakeSubjectInfo {
 }
 
 serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
-  const { config, log, intake, submissions, access, dispositions, attachments, http } = await startGatewayCore(settings, { API_KEYS_FILE: settings.apiKeysFile });
+  const { config, log, intake, submissions, dispositions, attachments, http } = await startGatewayCore(settings, { API_KEYS_FILE: settings.apiKeysFile, FAIR_USE_KEY_PER_HOUR: '1000000' });
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile);
   const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
-  http.register(apiV1Routes({ intake: submissions, access, dispositions, attachments, keys: apiKeys, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }));
+  // The limits as src/main.ts builds them: every submission passes the shared limiter, as in production.
+  const fairUse = await createLimits({
+    redisUrl: config.redis.url,
+    prefix: config.intake.prefix,
+    log: log as Log,
+    policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
+    auditRetentionMs: config.limits.flagAuditRetentionMs,
+  });
+  const guard = new HttpGuard({ keys: apiKeys, limiter: fairUse.limiter, fairUse: fairUse.fairUse });
+  const access = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: fairUse.limiter, log: log as Log });
+  http.register(apiV1Routes({ intake: submissions, access, dispositions, attachments, guard, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }));
   const address = await http.listen(0, '127.0.0.1');
   if (!intake.connected()) throw new Error(`intake is not connected to Redis at ${config.redis.url}`);
 
@@ -34,6 +47,7 @@ serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
     info: { url: address.url, queuePrefix: intake.queuePrefix, idempotencyTtlMs: config.intake.idempotencyTtlMs },
     async close() {
       await http.close();
+      await fairUse.close();
       await intake.close();
     },
   };

@@ -72,6 +72,12 @@ export const DEFAULTS = {
   WECHAT_LOCATION_TTL: '10m',
   SIMULATOR_ARI_PORT: '8088',
   SIMULATOR_AMI_PORT: '5038',
+  FAIR_USE_IP_PER_HOUR: '30',
+  FAIR_USE_KEY_PER_HOUR: '10000',
+  FAIR_USE_OPENID_PER_HOUR: '30',
+  FAIR_USE_EMAIL_PER_HOUR: '20',
+  FAIR_USE_FLAGGED_PER_HOUR: '2',
+  FLAG_AUDIT_RETENTION: '1095d',
 } as const;
 
 const SERVICES: readonly EmergencyService[] = ['110', '119', '120', '122'];
@@ -218,6 +224,20 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
   { name: 'WECHAT_MERGE_WINDOW', default: DEFAULTS.WECHAT_MERGE_WINDOW, description: 'Messages from one person within this time of the previous one belong to the same request (`0` turns merging off).' },
   { name: 'WECHAT_MAX_CLOCK_SKEW', default: DEFAULTS.WECHAT_MAX_CLOCK_SKEW, description: 'Pushes with a timestamp further off than this are refused as replays.' },
   { name: 'WECHAT_LOCATION_TTL', default: DEFAULTS.WECHAT_LOCATION_TTL, description: 'How long a location reported by the LOCATION event is used for that person\'s submissions.' },
+  {
+    name: 'FAIR_USE_IP_PER_HOUR',
+    default: DEFAULTS.FAIR_USE_IP_PER_HOUR,
+    description: 'Web form submissions an hour from one client IP address (an IPv6 address counts as its /64); more get 429 `too_many_submissions`. Shared by every replica through Redis; emergencies are never limited.',
+  },
+  { name: 'FAIR_USE_KEY_PER_HOUR', default: DEFAULTS.FAIR_USE_KEY_PER_HOUR, description: 'Submissions an hour through one integrator API key (`/v1`, Open311), besides the key\'s per-minute `--rate`.' },
+  { name: 'FAIR_USE_OPENID_PER_HOUR', default: DEFAULTS.FAIR_USE_OPENID_PER_HOUR, description: 'WeChat messages an hour that one openid may file; more get a polite "try later" reply.' },
+  { name: 'FAIR_USE_EMAIL_PER_HOUR', default: DEFAULTS.FAIR_USE_EMAIL_PER_HOUR, description: 'Mails an hour one sender address may file; more get SMTP `451 4.7.1` (the sender\'s server retries later).' },
+  {
+    name: 'FAIR_USE_FLAGGED_PER_HOUR',
+    default: DEFAULTS.FAIR_USE_FLAGGED_PER_HOUR,
+    description: 'Submissions an hour of an identity a supervisor flagged (`hotline-gateway flag add`, `/v1/flags`), on every internet channel; `0` refuses all but emergencies while the flag lasts.',
+  },
+  { name: 'FLAG_AUDIT_RETENTION', default: DEFAULTS.FLAG_AUDIT_RETENTION, description: 'The flag audit log keeps at least this much history (`1095d`); older entries are trimmed. At least `1d`.' },
 ];
 
 /** The variables as a Markdown table for the README. */

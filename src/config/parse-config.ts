@@ -10,7 +10,7 @@ import { DURATION_FORM, parseDuration } from './duration.js';
 import { LOG_LEVELS } from './types.js';
 import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
 import type { Open311PublicField } from '../domain/open311/public-fields.js';
-import type { AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LogLevel, WechatConfig } from './types.js';
+import type { AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LimitsConfig, LogLevel, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -197,6 +197,7 @@ export function parseConfig(env: Env): Config {
   const intake = readIntake(r);
   const email = readEmail(r, ari.simulated);
   const wechat = readWechat(r);
+  const limits = readLimits(r);
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
@@ -210,6 +211,7 @@ export function parseConfig(env: Env): Config {
     intake,
     email,
     wechat,
+    limits,
     log: { level: level as LogLevel },
     shutdownGraceMs,
   };
@@ -290,6 +292,20 @@ function readPublicFields(r: EnvReader): readonly Open311PublicField[] {
   const unknown = fields.filter((f) => !known.has(f));
   if (unknown.length > 0) r.reject('OPEN311_PUBLIC_FIELDS', value, `unknown field ${unknown.map((f) => JSON.stringify(f)).join(', ')}: expected comma-separated fields from ${OPEN311_PUBLIC_FIELDS.join(', ')}`);
   return [...new Set(fields.filter((f) => known.has(f)))] as Open311PublicField[];
+}
+
+function readLimits(r: EnvReader): LimitsConfig {
+  const perHour = (name: keyof typeof DEFAULTS, min: number): number => r.integer(name, DEFAULTS[name], min, 1_000_000, `a whole number of submissions an hour, ${min}-1000000`);
+  return {
+    submissionsPerHour: {
+      ip: perHour('FAIR_USE_IP_PER_HOUR', 1),
+      apiKey: perHour('FAIR_USE_KEY_PER_HOUR', 1),
+      openid: perHour('FAIR_USE_OPENID_PER_HOUR', 1),
+      email: perHour('FAIR_USE_EMAIL_PER_HOUR', 1),
+    },
+    flaggedSubmissionsPerHour: perHour('FAIR_USE_FLAGGED_PER_HOUR', 0),
+    flagAuditRetentionMs: r.duration('FLAG_AUDIT_RETENTION', DEFAULTS.FLAG_AUDIT_RETENTION, 86_400_000),
+  };
 }
 
 const ADDRESS_OR_DOMAIN = /^(?:[^\s@,]+@|@)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;

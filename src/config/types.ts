@@ -99,6 +99,15 @@ export interface WechatConfig {
   readonly locationTtlMs: number;
 }
 
+/** Fair use of the internet channels (submissions an hour), kept in Redis and shared by every replica. */
+export interface LimitsConfig {
+  readonly submissionsPerHour: { readonly ip: number; readonly apiKey: number; readonly openid: number; readonly email: number };
+  /** Submissions an hour of an identity a supervisor flagged; 0: none but emergencies. */
+  readonly flaggedSubmissionsPerHour: number;
+  /** Flag audit entries younger than this are never trimmed. */
+  readonly flagAuditRetentionMs: number;
+}
+
 export interface Config {
   readonly redis: { readonly url: string };
   readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | number | string };
@@ -110,6 +119,7 @@ export interface Config {
   readonly intake: IntakeConfig;
   readonly email: EmailConfig | null;
   readonly wechat: WechatConfig | null;
+  readonly limits: LimitsConfig;
   readonly log: { readonly level: LogLevel };
   readonly shutdownGraceMs: number;
 }

@@ -5,6 +5,7 @@
 //   MAIL FROM SIZE= over the limit    552        (smtp-server, from the SIZE announced in EHLO)
 //   DATA over the limit               552 5.3.4  (counted while streaming; nothing is kept)
 //   disk, intake or store trouble     451 4.3.0  (the sender retries later; nothing was promised)
+//   sender over its fair-use limit    451 4.7.1  (the sender retries later; an emergency is never refused)
 //   mail intake cannot file at all    554 5.6.0
 //   filed                             250 2.0.0 with the ticket
 // `250` is sent only after the raw message is fsynced and the submission is durable in intake.
@@ -14,7 +15,7 @@ import { SMTPServer } from 'smtp-server';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Log } from '../../app/app-ports.js';
 import type { EmailIntake } from '../../app/email/email-intake.js';
-import { MailRefusedError, MailTemporaryError } from '../../app/email/email-intake.js';
+import { MailLimitedError, MailRefusedError, MailTemporaryError } from '../../app/email/email-intake.js';
 import type { RawMailStore, StoredRawMail } from '../../app/email/email-ports.js';
 import { RawMailTooLargeError } from '../../app/email/email-ports.js';
 import { isAcceptedRecipient } from '../../domain/email/accept-list.js';
@@ -156,6 +157,10 @@ export class SmtpIntakeServer {
       return receipt.kind === 'filed' ? `2.0.0 Accepted, ticket ${ticketTag(receipt.submission.ticket)}` : '2.0.0 Accepted, the answer follows by mail';
     } catch (err) {
       if (err instanceof MailRefusedError) throw replyError(554, '5.6.0 Message could not be filed');
+      if (err instanceof MailLimitedError) {
+        const minutes = Math.max(1, Math.ceil(err.retryAfterSeconds / 60));
+        throw replyError(451, `4.7.1 Too many messages from this sender: please try again in ${minutes} minutes (in an emergency call 110, 119, 120 or 122)`);
+      }
       if (err instanceof MailTemporaryError) {
         log.warn({ rawId: raw.id, err: err.message }, 'mail not filed: sender asked to retry');
       } else {

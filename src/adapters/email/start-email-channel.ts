@@ -9,6 +9,7 @@ import type { Log } from '../../app/app-ports.js';
 import { AcknowledgementDispatcher } from '../../app/email/acknowledgement-dispatcher.js';
 import { EmailIntake } from '../../app/email/email-intake.js';
 import type { AttachmentStore, Intake } from '../../app/intake/intake-ports.js';
+import type { FairUse } from '../../app/limits/fair-use.js';
 import { isAcceptedRecipient, parseAcceptList } from '../../domain/email/accept-list.js';
 import type { AcceptRule } from '../../domain/email/accept-list.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
@@ -68,6 +69,8 @@ export interface EmailChannelOptions {
   readonly closeTimeoutMs?: number;
   /** How long start-up waits for the thread index's Redis before starting anyway (default 3 s). */
   readonly connectWaitMs?: number;
+  /** Messages an hour per sender, shared by every replica (the gateway's fair-use limits); absent: none. */
+  readonly fairUse?: Pick<FairUse, 'admit'>;
 }
 
 export interface EmailChannel {
@@ -124,6 +127,7 @@ export async function startEmailChannel(options: EmailChannelOptions): Promise<E
     isOwnAddress: (address) => isAcceptedRecipient(address, accept),
     newMessageId: messageIdFactory(options.mailFrom ?? 'localhost'),
     access: options.access,
+    ...(options.fairUse === undefined ? {} : { fairUse: options.fairUse }),
   });
   const server = new SmtpIntakeServer(
     {

@@ -84,10 +84,13 @@ URL, and the operations endpoints (health, readiness, metrics).
 
 **Keys.** Send your key as \`Authorization: Bearer <key>\` or \`X-API-Key: <key>\`. A key has scopes:
 \`submit\` (POST /v1/submissions), \`read\` (GET a submission; the answer holds personal data, so only systems allowed to
-process it get this scope), \`status:write\` (work-order systems reporting progress) and \`open311\`.
+process it get this scope), \`status:write\` (work-order systems reporting progress), \`open311\`, and \`supervise\`
+(supervisors flagging identities at /v1/flags).
 
 **Rate limits.** Each key has its own limit per minute; requests without a valid key are limited per client address.
-Over the limit the answer is 429 with \`Retry-After\`. The counts are kept by each gateway instance.
+Submissions also count against the key's hourly fair-use budget. Over either the answer is 429 with \`Retry-After\`
+(\`RATE_LIMITED\` or \`TOO_MANY_SUBMISSIONS\`). Every gateway replica counts against the same numbers. A submission the
+gateway classifies as an emergency is never refused by a limit.
 
 **Retries.** Send an \`Idempotency-Key\` with every POST and reuse it when retrying: the retry gets the first answer
 (200, \`Idempotent-Replayed: true\`) instead of creating a second ticket. A 503 means retry later with the same key.

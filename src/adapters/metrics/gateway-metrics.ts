@@ -38,6 +38,7 @@ export class GatewayMetrics {
   private readonly outcomes: Counter<'outcome'>;
   private readonly handedToDialplan: Counter<'reason'>;
   private readonly submissions: Counter<'channel' | 'result'>;
+  private readonly fairUseDecisions: Counter<'channel' | 'decision'>;
   private spooledNow: () => number = () => 0;
   private watchedDevices: readonly string[] = [];
   private deviceStateOf: (device: string) => DeviceState | null = () => null;
@@ -81,6 +82,12 @@ export class GatewayMetrics {
       labelNames: ['channel', 'result'],
       registers,
     });
+    this.fairUseDecisions = new Counter({
+      name: 'hotline_fair_use_total',
+      help: 'Fair-use decisions by channel: refused (budget used up), refused_flagged (a flagged identity), emergency (let through every limit)',
+      labelNames: ['channel', 'decision'],
+      registers,
+    });
     const spooled = (): number => this.spooledNow();
     new Gauge({
       name: 'hotline_intake_spooled',
@@ -115,6 +122,10 @@ export class GatewayMetrics {
 
   submission(channel: string, result: SubmissionResult): void {
     this.submissions.inc({ channel, result });
+  }
+
+  fairUse(channel: string, decision: string): void {
+    this.fairUseDecisions.inc({ channel, decision });
   }
 
   /** The gauge reads the spool's size whenever /metrics is scraped. */

@@ -9,6 +9,7 @@ import type { Log } from '../../app/app-ports.js';
 import type { AttachmentStore, Intake } from '../../app/intake/intake-ports.js';
 import { MediaAttacher } from '../../app/wechat/media-attacher.js';
 import { WechatInbox } from '../../app/wechat/wechat-inbox.js';
+import type { FairUse } from '../../app/limits/fair-use.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
 import { AccessTokens } from './access-token.js';
@@ -54,6 +55,8 @@ export interface WechatChannelOptions {
   readonly access: CaseAccess;
   readonly attachments: AttachmentStore;
   readonly log: Log;
+  /** Submissions an hour per openid, shared by every replica (the gateway's fair-use limits); absent: none. */
+  readonly fairUse?: Pick<FairUse, 'admit'>;
   /** Run the media worker in this process (default true; false for an instance that should only answer pushes). */
   readonly mediaWorker?: boolean;
   readonly mediaConcurrency?: number;
@@ -130,6 +133,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
     access: options.access,
     conversations: new RedisConversationStore(connection, bullPrefix),
     ...(media === undefined ? {} : { media }),
+    ...(options.fairUse === undefined ? {} : { fairUse: options.fairUse }),
     ...(options.mergeWindowMs === undefined ? {} : { mergeWindowMs: options.mergeWindowMs }),
     ...(options.locationTtlMs === undefined ? {} : { locationTtlMs: options.locationTtlMs }),
     log: parentLog,

@@ -20,6 +20,7 @@ import { currentStatus } from '../intake/intake-query.js';
 import type { AttachmentStore, Intake, SubmitOutcome } from '../intake/intake-ports.js';
 import { AttachmentRejectedError, IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../intake/intake-ports.js';
 import { lookUpRepeat } from '../intake/repeat-lookup.js';
+import type { FairUse } from '../limits/fair-use.js';
 import { acknowledgementDecision } from '../../domain/email/ack-policy.js';
 import type { AckSkipReason } from '../../domain/email/ack-policy.js';
 import { buildAcknowledgement } from '../../domain/email/acknowledgement.js';
@@ -56,6 +57,8 @@ export interface EmailIntakeDeps {
   readonly newMessageId: () => string;
   /** Who may read and rate a case (status and rating mails, the PIN in acknowledgements). */
   readonly access: CaseAccess;
+  /** Submissions an hour per sender address (absent: no limit); emergencies are never limited. */
+  readonly fairUse?: Pick<FairUse, 'admit'>;
 }
 
 export type AcknowledgementOutcome = 'queued' | 'no-relay' | 'unparseable' | AckSkipReason;
@@ -104,6 +107,15 @@ export class MailRefusedError extends Error {
   }
 }
 
+/** The sender has used up its fair-use budget: SMTP 451 4.7.1, so its server tries again later; nothing was kept. */
+export class MailLimitedError extends Error {
+  readonly code = 'MAIL_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`too many messages from this sender; try again in ${retryAfterSeconds} s`);
+    this.name = 'MailLimitedError';
+  }
+}
+
 const ATTACHMENT_RETRY_SECONDS = 60;
 
 export class EmailIntake {
@@ -115,9 +127,12 @@ export class EmailIntake {
       mail = await this.deps.parser.parse(raw.bytes);
     } catch (err) {
       if (!(err instanceof MailUnparseableError)) throw err;
+      await this.admit(envelope.mailFrom, '', mailDedupKey(undefined, raw.sha256), log);
       log.warn({ rawId: raw.id, err: err.message }, 'unreadable mail: filed as raw mail');
       return await this.fileUnparseable(envelope, raw, log);
     }
+    // Before anything is stored for it: a refused mail leaves no attachment behind.
+    await this.admit(mail.from?.address ?? envelope.mailFrom, [mail.subject, mail.text].join('\n\n'), mailDedupKey(mail.messageId, raw.sha256), log);
 
     const autoReply = detectAutoReply({
       headers: mail.headers,
@@ -290,6 +305,17 @@ export class EmailIntake {
       if (err instanceof StoreUnavailableError) throw new MailTemporaryError(err.message, 60, { cause: err });
       throw err;
     }
+  }
+
+  /** Counts the mail against its sender's hourly budget; MailLimitedError past it (never for an emergency). */
+  private async admit(sender: string, text: string, dedupKey: string, log: Log): Promise<void> {
+    if (this.deps.fairUse === undefined) return;
+    // A null or unreadable sender is counted as one sender: bounces and forgeries share one budget.
+    const address = normaliseEmail(sender.normalize('NFKC').trim())?.toLowerCase() ?? '<>';
+    const admission = await this.deps.fairUse.admit({ channel: 'email', text, submitters: [{ kind: 'email', value: address }], once: dedupKey });
+    if (admission.admitted) return;
+    log.info({ from: maskEmail(address), retryAfterSeconds: admission.refusal.retryAfterSeconds }, 'mail refused for now: sender over its fair-use limit');
+    throw new MailLimitedError(admission.refusal.retryAfterSeconds);
   }
 
   /**

@@ -18,9 +18,21 @@ export interface LimitVerdict {
   readonly retryAfterSeconds: number;
 }
 
+export interface HitOptions {
+  /**
+   * Names what is being counted (a submission's dedup key). A hit with a name that was already admitted within the
+   * longest of the rules' windows is admitted again without counting: a client's retry of a request that got
+   * through (WeChat resending a MsgId, a form resend, SMTP redelivery) neither uses more budget nor gets refused.
+   */
+  readonly once?: string;
+}
+
 export interface Limiter {
-  /** Counts one hit against every rule at once; refused when any rule is over its limit (the first such is reported). */
-  hit(rules: readonly LimitRule[]): Promise<LimitVerdict>;
+  /**
+   * Counts one hit against every rule at once; refused when any rule is over its limit (the first such is reported).
+   * All or nothing: a refused hit counts against no rule, so hammering a closed door does not keep it closed.
+   */
+  hit(rules: readonly LimitRule[], options?: HitOptions): Promise<LimitVerdict>;
   /** Where the rules stand, counting nothing (e.g. "is this ticket locked for wrong proofs?"). */
   peek(rules: readonly LimitRule[]): Promise<LimitVerdict>;
   /** Forgets the counters (a supervisor lifting a block, a correct proof after wrong ones does not reset). */

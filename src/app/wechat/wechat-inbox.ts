@@ -28,6 +28,7 @@ import {
   receivedText,
   repeatText,
   statusText,
+  tryLaterText,
   usageText,
   welcomeText,
 } from '../../domain/wechat/reply-texts.js';
@@ -43,6 +44,7 @@ import { IdempotencyConflictError, SubmissionInvalidError } from '../intake/inta
 import type { Intake, IntakeRecord, SubmitOutcome } from '../intake/intake-ports.js';
 import { currentStatus } from '../intake/intake-query.js';
 import { lookUpRepeat } from '../intake/repeat-lookup.js';
+import type { FairUse } from '../limits/fair-use.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { ConversationStore, MediaQueue, OpenRequest, PendingRating, WindowEntry } from './wechat-ports.js';
 
@@ -58,6 +60,8 @@ export interface WechatInboxDeps {
   readonly conversations: ConversationStore;
   /** Absent when no AppSecret is configured: files then stay at WeChat (image messages keep their PicUrl). */
   readonly media?: MediaQueue;
+  /** Submissions an hour per openid (absent: no limit). Status questions and emergencies are never limited. */
+  readonly fairUse?: Pick<FairUse, 'admit'>;
   /** Messages of one citizen within this long of the previous one join the same request (default 2 minutes). */
   readonly mergeWindowMs?: number;
   /** How long a reported location (LOCATION event) is used for the citizen's messages (default 10 minutes). */
@@ -154,6 +158,13 @@ export class WechatInbox {
         ...(joined === undefined ? {} : { followUpOf: joined.id }),
         ...(reported === null ? {} : { reportedLocation: reported }),
       });
+      const refused = await this.refusal(draft.text, openId, dedupKey);
+      if (refused !== null) {
+        if (claimed) await conversations.abandon(openId, dedupKey);
+        context.accepted();
+        // 200 with the notice: WeChat must not retry a message we chose not to keep.
+        return { kind: 'text', content: tryLaterText(words === undefined ? 'zh' : detectLanguage(words), refused) };
+      }
       outcome = await this.deps.intake.submit({ draft, dedupKey, fingerprint: context.fingerprint });
     } catch (err) {
       if (claimed) await conversations.abandon(openId, dedupKey);
@@ -209,6 +220,13 @@ export class WechatInbox {
           ? receivedText(submission.language, request.ticket, pin, emergency)
           : repeatText(submission.language, request.ticket, pin, repeat, emergency),
     };
+  }
+
+  /** Seconds until the openid may send again, or `null` when this message is within its budget (or an emergency). */
+  private async refusal(text: string, openId: string, dedupKey: string): Promise<number | null> {
+    if (this.deps.fairUse === undefined) return null;
+    const admission = await this.deps.fairUse.admit({ channel: 'wechat', text, submitters: [{ kind: 'openid', value: openId }], once: dedupKey });
+    return admission.admitted ? null : admission.refusal.retryAfterSeconds;
   }
 
   /**

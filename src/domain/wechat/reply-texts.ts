@@ -176,3 +176,14 @@ function shorten(note: string): string {
   const chars = [...note];
   return chars.length > MAX_NOTE_LENGTH ? `${chars.slice(0, MAX_NOTE_LENGTH).join('')}…` : note;
 }
+
+/**
+ * The citizen has sent more than the fair-use budget allows: nothing of this message was kept, and they are told
+ * when to write again and where to go in an emergency (an emergency message is never refused).
+ */
+export function tryLaterText(language: Language, retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return language === 'en'
+    ? `You have sent many requests recently, so this message was not registered. Please send it again in ${minutes} minutes, or call 12345. In an emergency call 110, 119, 120 or 122.`
+    : `您近期发送的诉求较多，本条消息未登记，请 ${minutes} 分钟后再发送，或拨打12345。紧急情况请直接拨打110、119、120或122。`;
+}

@@ -20,8 +20,11 @@ import { systemClock } from '../../../src/app/ports.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { ApiKeyScope } from '../../../src/app/intake/api-keys.js';
+import type { FairUsePolicy } from '../../../src/app/limits/fair-use.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { capturedLogger } from '../../support/logs.js';
+import { redisGuard } from '../../support/guard.js';
+import type { RedisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
 import { REDIS_URL } from '../../support/redis.js';
 
@@ -68,6 +71,8 @@ export async function startApiV1<K extends string>(
     readonly unauthenticatedPerMinute?: number;
     /** Where intake finds Redis: a dead address makes it spool. */
     readonly intakeRedisUrl?: string;
+    /** Fair-use budgets (default: more than any test uses). */
+    readonly policy?: FairUsePolicy;
   } = {},
 ): Promise<Harness<K>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'api-v1-'));
@@ -93,6 +98,7 @@ export async function startApiV1<K extends string>(
     log,
     ...(options.intakeRedisUrl === undefined ? {} : { connectWaitMs: 100 }),
   });
+  const guarded: RedisGuard = await redisGuard(await FileApiKeys.load(keysFile), prefix, { log, ...(options.policy === undefined ? {} : { policy: options.policy }) });
   const server = buildHttpServer({
     log,
     metrics: new GatewayMetrics({ processMetrics: false }),
@@ -104,7 +110,8 @@ export async function startApiV1<K extends string>(
         access: createCaseAccess({ intake: created.intake, keys: created.caseKeys, limiter: new MemoryLimiter(systemClock), log }),
         dispositions: await loadDispositions('ivr-flows/dispositions.yaml'),
         attachments: new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: limits.fileBytes }),
-        keys: await FileApiKeys.load(keysFile),
+        guard: guarded.guard,
+        flags: guarded.limits.desk,
         limits,
         ...(options.unauthenticatedPerMinute === undefined ? {} : { unauthenticatedPerMinute: options.unauthenticatedPerMinute }),
       }),
@@ -125,6 +132,7 @@ export async function startApiV1<K extends string>(
     },
     async close() {
       await server.close();
+      await guarded.limits.close();
       await queue.close();
       await created.close();
       await dropIntake(prefix, dataDir);

@@ -39,12 +39,20 @@ describe('OpenAPI document and docs page', () => {
     expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1')).sort()).toEqual([
       '/v1/cases/{ticket}/rating',
       '/v1/cases/{ticket}/status',
+      '/v1/flags',
+      '/v1/flags/audit',
+      '/v1/flags/{kind}/{value}',
       '/v1/schema/submission.json',
       '/v1/submissions',
       '/v1/submissions/{id}',
       '/v1/submissions/{id}/status',
     ]);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']));
+    const flag = doc.paths['/v1/flags']?.['post'];
+    expect(flag?.tags).toEqual(['supervision']);
+    expect(flag?.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
+    expect(Object.keys(flag?.responses ?? {}).sort()).toEqual(['201', '400', '401', '403', '415', '429']);
+    expect(Object.keys(doc.paths['/v1/flags/{kind}/{value}']?.['delete']?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403']));
 
     const post = doc.paths['/v1/submissions']?.['post'];
     expect(post?.tags).toEqual(['submissions']);

@@ -17,6 +17,7 @@ import { createLogger } from '../../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import { silentLog } from '../../../src/app/app-ports.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
+import { redisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
 import { REDIS_URL } from '../../support/redis.js';
 
@@ -34,7 +35,7 @@ export interface Open311Gateway {
 }
 
 /** `options` overrides the plugin's optional settings (rates, discovery). */
-export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDeps, 'intake' | 'keys' | 'jurisdictionId'>> = {}): Promise<Open311Gateway> {
+export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDeps, 'intake' | 'guard' | 'jurisdictionId'>> = {}): Promise<Open311Gateway> {
   const prefix = `t-open311-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'open311-'));
   const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log: silentLog });
@@ -53,7 +54,8 @@ export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDep
     readiness: () => ({ redis: true }),
   });
   const dispositions = await loadDispositions('ivr-flows/dispositions.yaml');
-  server.register(open311Routes({ dispositions, ...options, intake: created.intake, keys, jurisdictionId: JURISDICTION }), { prefix: '/open311/v2' });
+  const guarded = await redisGuard(keys, prefix);
+  server.register(open311Routes({ dispositions, ...options, intake: created.intake, guard: guarded.guard, jurisdictionId: JURISDICTION }), { prefix: '/open311/v2' });
   const { url } = await server.listen(0, '127.0.0.1');
 
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -69,6 +71,7 @@ export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDep
     },
     async close() {
       await server.close();
+      await guarded.limits.close();
       await queue.close();
       await created.close();
       await redis.quit();

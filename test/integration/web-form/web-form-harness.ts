@@ -18,13 +18,12 @@ import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
 import type { CaseAccess } from '../../../src/app/access/case-access-ports.js';
-import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
-import type { Limiter } from '../../../src/app/limits/limiter-ports.js';
-import { systemClock } from '../../../src/app/ports.js';
+import type { FairUsePolicy } from '../../../src/app/limits/fair-use.js';
 import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
 import { loadDispositions } from '../../../src/adapters/flow/load-dispositions.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { capturedLogger } from '../../support/logs.js';
+import { redisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
 import { REDIS_URL } from '../../support/redis.js';
 
@@ -45,8 +44,8 @@ export interface HarnessOptions {
   readonly limits?: WebFormDeps['limits'];
   readonly rateLimit?: WebFormDeps['rateLimit'];
   readonly intake?: (real: Intake) => Intake;
-  /** Where wrong proofs are counted (default: this harness's own memory). */
-  readonly limiter?: Limiter;
+  /** Fair-use budgets (default: more than any test uses). */
+  readonly policy?: FairUsePolicy;
 }
 
 export async function startWebForm(options: HarnessOptions = {}): Promise<WebFormHarness> {
@@ -59,9 +58,13 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 8 * 1024 * 1024 });
   const intake = options.intake === undefined ? created.intake : options.intake(created.intake);
   const server = buildHttpServer({ log, metrics: new GatewayMetrics({ processMetrics: false }), readiness: () => ({}) });
-  const access = createCaseAccess({ intake, keys: created.caseKeys, limiter: options.limiter ?? new MemoryLimiter(systemClock), log });
+  const guarded = await redisGuard({ verify: () => null }, prefix, { log, ...(options.policy === undefined ? {} : { policy: options.policy }) });
+  // Wrong proofs are counted in the same shared Redis limiter as the gateway counts them.
+  const access = createCaseAccess({ intake, keys: created.caseKeys, limiter: guarded.limits.limiter, log });
   const dispositions = await loadDispositions('ivr-flows/dispositions.yaml');
-  server.register(webFormRoutes({ intake, access, dispositions, attachments, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }));
+  server.register(
+    webFormRoutes({ intake, access, dispositions, attachments, guard: guarded.guard, limits, log, ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }) }),
+  );
   const { url } = await server.listen(0, '127.0.0.1');
   const queue = new Queue<Submission>(created.queueName, { connection: { url: REDIS_URL }, prefix: created.queuePrefix });
   return {
@@ -74,6 +77,7 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
     jobFor: (idempotencyKey) => queue.getJob(intakeJobId(`form:${idempotencyKey}`)),
     async close() {
       await server.close();
+      await guarded.limits.close();
       await queue.close();
       await created.close();
       await dropIntake(prefix, dataDir);

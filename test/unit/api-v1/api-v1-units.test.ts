@@ -12,6 +12,7 @@ import type { AttachmentStore, Intake, SubmitOutcome } from '../../../src/app/in
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
 import type { AttachmentRef, Language } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
+import { memoryGuard } from '../../support/guard.js';
 
 const ref = (sha: string): AttachmentRef => ({ id: `sha256:${sha}`, sha256: sha, mediaKind: 'image', mimeType: 'image/png', size: 1 });
 
@@ -120,7 +121,7 @@ describe('intake failures', () => {
 
   async function post(intake: Intake) {
     const app = fastify();
-    await app.register(apiV1Routes({ intake, access: noAccess, attachments: noAttachments, keys: new FileApiKeys([created.entry]), limits: { bodyBytes: 1024, fileBytes: 1024, files: 1 } }));
+    await app.register(apiV1Routes({ intake, access: noAccess, attachments: noAttachments, guard: memoryGuard(new FileApiKeys([created.entry])), limits: { bodyBytes: 1024, fileBytes: 1024, files: 1 } }));
     const response = await app.inject({
       method: 'POST',
       url: '/v1/submissions',
@@ -146,7 +147,7 @@ describe('intake failures', () => {
   });
 
   it('refuses limits that are not positive integers', () => {
-    expect(() => apiV1Routes({ intake: failingIntake(new Error()), access: noAccess, attachments: noAttachments, keys: new FileApiKeys([]), limits: { bodyBytes: 0, fileBytes: 1, files: 1 } })).toThrow(
+    expect(() => apiV1Routes({ intake: failingIntake(new Error()), access: noAccess, attachments: noAttachments, guard: memoryGuard(new FileApiKeys([])), limits: { bodyBytes: 0, fileBytes: 1, files: 1 } })).toThrow(
       /limits\.bodyBytes must be a positive integer/,
     );
   });

@@ -60,6 +60,11 @@ describe('parseConfig defaults', () => {
       },
       email: null,
       wechat: null,
+      limits: {
+        submissionsPerHour: { ip: 30, apiKey: 10_000, openid: 30, email: 20 },
+        flaggedSubmissionsPerHour: 2,
+        flagAuditRetentionMs: 1095 * 86_400_000,
+      },
       log: { level: 'info' },
       shutdownGraceMs: 10_000,
     });

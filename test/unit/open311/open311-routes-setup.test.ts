@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Open311SetupError, open311Routes } from '../../../src/adapters/http/open311/index.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
 
-// Construction only checks settings; nothing here touches the intake or the keys.
-const deps = { intake: {} as Intake, keys: { verify: () => null }, jurisdictionId: 'beijing.gov.cn' };
+// Construction only checks settings; nothing here touches the intake or the guard.
+const deps = { intake: {} as Intake, guard: {} as never, jurisdictionId: 'beijing.gov.cn' };
 
 describe('open311Routes settings', () => {
   it('refuses an empty jurisdiction id', () => {

@@ -120,7 +120,7 @@ describe('the assets on disk', () => {
 
 describe('webFormRoutes set-up', () => {
   it('refuses limits intake cannot honour, before serving anything', () => {
-    const ports = { intake: {} as never, access: {} as never, attachments: {} as never };
+    const ports = { intake: {} as never, access: {} as never, attachments: {} as never, guard: {} as never };
     expect(() => webFormRoutes({ ...ports, limits: { fileBytes: 0, files: 1 } })).toThrow(/fileBytes/);
     expect(() => webFormRoutes({ ...ports, limits: { fileBytes: 1024, files: 21 } })).toThrow(/files must be a whole number from 1 to 20/);
     expect(() => webFormRoutes({ ...ports, limits: { fileBytes: 1024, files: 2 }, rateLimit: { submissionsPerMinute: 0 } })).toThrow(/submissionsPerMinute/);

@@ -1,16 +1,14 @@
-// Who is calling, and how often they may. The key is identified first (cheap: one hash) so that the rate limit can
-// count valid keys per key and everything else per client IP: guessing keys from one address is throttled before
-// it gets far, and one integrator's burst does not use up another's budget.
+// Who is calling /v1, and how often they may, through the HTTP guard every channel shares: the key is identified
+// first (cheap: one hash) so that the rate limit can count valid keys per key and everything else per client IP;
+// guessing keys from one address is throttled before it gets far, and one integrator's burst does not use up
+// another's budget. The counters are the guard's, shared by every replica.
 
-import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { normalizeIP } from '@fastify/rate-limit';
-import type { ApiKey, ApiKeyScope, ApiKeyVerifier } from '../../../app/intake/api-keys.js';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { ApiKey, ApiKeyScope } from '../../../app/intake/api-keys.js';
+import type { HttpGuard } from '../guard/http-guard.js';
 import { ApiV1Error } from './api-v1-errors.js';
 
 const REALM = 'Bearer realm="hotline-gateway"';
-
-const identified = new WeakMap<FastifyRequest, ApiKey>();
-const presentedInvalid = new WeakSet<FastifyRequest>();
 
 /** The key from `Authorization: Bearer <key>`, else `X-API-Key`; `undefined` when neither is present. */
 export function presentedKey(request: FastifyRequest): string | undefined {
@@ -25,15 +23,8 @@ export function presentedKey(request: FastifyRequest): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-/** The verified key of a request that passed `requireScope`. */
-export function apiKeyOf(request: FastifyRequest): ApiKey {
-  const key = identified.get(request);
-  if (key === undefined) throw new Error('apiKeyOf called on a route without requireScope');
-  return key;
-}
-
 export interface KeyAuthOptions {
-  readonly keys: ApiKeyVerifier;
+  readonly guard: HttpGuard;
   /** Requests per minute and client IP without a valid key (public routes, missing or wrong keys). */
   readonly unauthenticatedPerMinute: number;
 }
@@ -43,44 +34,29 @@ export interface KeyAuth {
   readonly identify: onRequestAsyncHookHandler;
   /** Counts the request against its key's limit, or its IP's; 429 with Retry-After when over. */
   readonly limit: onRequestAsyncHookHandler;
+  /** `limit` for a route that takes a submission: a keyed request over its rate is refused once its text shows it is no emergency. */
+  readonly limitSubmission: onRequestAsyncHookHandler;
   /** 401 without a valid key, 403 without the scope. */
   requireScope(scope: ApiKeyScope): onRequestAsyncHookHandler;
+  /** The verified key of a request that passed `requireScope`. */
+  keyOf(request: FastifyRequest): ApiKey;
 }
 
-/** Needs `@fastify/rate-limit` registered (with `global: false`) on `app`. */
-export function createKeyAuth(app: FastifyInstance, options: KeyAuthOptions): KeyAuth {
-  const identify: onRequestAsyncHookHandler = async (request) => {
-    const presented = presentedKey(request);
-    if (presented === undefined) return;
-    const key = options.keys.verify(presented);
-    if (key === null) presentedInvalid.add(request);
-    else identified.set(request, key);
-  };
-
-  // In memory, so counts are per gateway instance: several instances behind a balancer would each allow the
-  // full rate, and would share counts through the plugin's Redis store instead.
-  const limit = app.rateLimit({
-    timeWindow: 60_000,
-    keyGenerator: (request) => {
-      const key = identified.get(request);
-      return key === undefined ? `ip:${normalizeIP(request.ip)}` : `key:${key.id}`;
-    },
-    max: (request) => identified.get(request)?.rateLimitPerMinute ?? options.unauthenticatedPerMinute,
-    errorResponseBuilder: (request, context) => {
-      const key = identified.get(request);
-      const who = key === undefined ? 'from this address without a valid key' : `for key ${key.id}`;
-      return new ApiV1Error(429, 'RATE_LIMITED', `rate limit exceeded: at most ${context.max} requests per minute ${who}; retry in ${context.after}`);
-    },
-  }) as onRequestAsyncHookHandler;
-
+export function createKeyAuth(options: KeyAuthOptions): KeyAuth {
+  const { guard } = options;
+  const budget = { name: 'v1', perMinute: options.unauthenticatedPerMinute };
   return {
-    identify,
-    limit,
+    identify: async (request) => {
+      guard.identify(request, presentedKey(request));
+    },
+    limit: async (request, reply) => guard.limit(request, reply, budget),
+    // Without a valid key the request is refused as unauthenticated anyway: no reason to read its body.
+    limitSubmission: async (request, reply) => guard.limit(request, reply, budget, { holdForSubmission: guard.keyOf(request) !== undefined }),
     requireScope(scope) {
       return async (request, reply) => {
-        const key = identified.get(request);
+        const key = guard.keyOf(request);
         if (key === undefined) {
-          const invalid = presentedInvalid.has(request);
+          const invalid = guard.presentedInvalid(request);
           void reply.header('www-authenticate', invalid ? `${REALM}, error="invalid_token"` : REALM);
           throw invalid
             ? new ApiV1Error(401, 'API_KEY_INVALID', 'the API key is not valid (unknown, revoked or mistyped)')
@@ -90,6 +66,11 @@ export function createKeyAuth(app: FastifyInstance, options: KeyAuthOptions): Ke
           throw new ApiV1Error(403, 'SCOPE_MISSING', `this API key lacks the "${scope}" scope`, { scope });
         }
       };
+    },
+    keyOf(request) {
+      const key = guard.keyOf(request);
+      if (key === undefined) throw new Error('keyOf called on a route without requireScope');
+      return key;
     },
   };
 }

@@ -4,6 +4,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Log } from '../../../app/app-ports.js';
 import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../../../app/intake/intake-ports.js';
+import { SubmissionLimitedError } from '../../../app/limits/fair-use.js';
+import { RequestRateLimitedError } from '../guard/http-guard.js';
 
 export interface FieldProblem {
   readonly field: string;
@@ -86,6 +88,20 @@ export function apiV1ErrorHandler(options: { readonly bodyBytes: number; readonl
 
 function mapError(error: FastifyError, bodyBytes: number): ApiV1Error | null {
   if (error instanceof ApiV1Error) return error;
+  if (error instanceof RequestRateLimitedError) {
+    const who = error.keyId === null ? 'from this address without a valid key' : `for key ${error.keyId}`;
+    return new ApiV1Error(429, 'RATE_LIMITED', `rate limit exceeded: at most ${error.limit} requests per minute ${who}; retry in ${error.retryAfterSeconds} s`, {}, { 'retry-after': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof SubmissionLimitedError) {
+    const { refusal } = error;
+    return new ApiV1Error(
+      429,
+      'TOO_MANY_SUBMISSIONS',
+      `too many submissions from this API key: at most ${refusal.limit} an hour; try again in ${refusal.retryAfterSeconds} s (an emergency is always accepted)`,
+      {},
+      { 'retry-after': String(refusal.retryAfterSeconds) },
+    );
+  }
   if (error instanceof SubmissionInvalidError) {
     return new ApiV1Error(400, error.code, `invalid submission: ${error.message}`, { problems: error.problems });
   }

@@ -5,13 +5,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
 import type { Log } from '../../../app/app-ports.js';
 import type { CaseAccess, CaseReadOutcome } from '../../../app/access/case-access-ports.js';
 import { readTypedProof } from '../../../domain/access/case-proof.js';
 import type { CaseProof } from '../../../domain/access/case-proof.js';
 import type { DispositionTexts } from '../../../domain/dispositions/dispositions.js';
-import type { ApiKeyVerifier } from '../../../app/intake/api-keys.js';
 import type { AttachmentStore, Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import type { Status, StatusEntry } from '../../../domain/intake/submission.js';
@@ -19,7 +17,10 @@ import { isValidTicket } from '../../../domain/intake/ticket.js';
 import { isUlid } from '../../../domain/intake/ulid.js';
 import { SUBMISSION_SCHEMA } from '../../../domain/intake/validate-submission.js';
 import type { RoutePlugin } from '../http-server.js';
-import { apiKeyOf, createKeyAuth } from './api-key-auth.js';
+import type { FlagDesk } from '../../../app/limits/flag-desk.js';
+import type { HttpGuard } from '../guard/http-guard.js';
+import { createKeyAuth } from './api-key-auth.js';
+import { registerFlagRoutes } from './flag-routes.js';
 import { ApiV1Error, apiV1ErrorHandler, invalidFields } from './api-v1-errors.js';
 import {
   CASE_PARAMS_SCHEMA,
@@ -66,7 +67,10 @@ export interface ApiV1Deps {
   /** Where-to-go texts for matters the regulations send elsewhere, added to the receipt's `message`. */
   readonly dispositions?: DispositionTexts;
   readonly attachments: AttachmentStore;
-  readonly keys: ApiKeyVerifier;
+  /** The key check and the limits every HTTP channel shares. */
+  readonly guard: HttpGuard;
+  /** Serves `/v1/flags` (scope `supervise`) when given. */
+  readonly flags?: FlagDesk;
   readonly limits: ApiV1Limits;
   /** Requests per minute and client IP without a valid key (schema downloads, missing or wrong keys). Default 60. */
   readonly unauthenticatedPerMinute?: number;
@@ -104,9 +108,8 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
       }
     });
     await app.register(fastifyMultipart, { limits: multipartPluginLimits(deps.limits), throwFileSizeLimit: true });
-    await app.register(fastifyRateLimit, { global: false, cache: 10_000 });
 
-    const auth = createKeyAuth(app, { keys: deps.keys, unauthenticatedPerMinute: deps.unauthenticatedPerMinute ?? 60 });
+    const auth = createKeyAuth({ guard: deps.guard, unauthenticatedPerMinute: deps.unauthenticatedPerMinute ?? 60 });
     const guarded = (scope: Parameters<typeof auth.requireScope>[0]) => [auth.identify, auth.limit, auth.requireScope(scope)];
     const logFor = (request: FastifyRequest): Log => deps.log ?? (request.log as unknown as Log);
     const readSubmission = async (request: FastifyRequest): Promise<MultipartSubmission> => {
@@ -124,7 +127,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
       '/v1/submissions',
       {
         bodyLimit: deps.limits.bodyBytes,
-        onRequest: guarded('submit'),
+        onRequest: [auth.identify, auth.limitSubmission, auth.requireScope('submit')],
         schema: {
           tags: [TAG_SUBMISSIONS],
           summary: "Submit a citizen's request",
@@ -151,10 +154,17 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const key = apiKeyOf(request);
+        const key = auth.keyOf(request);
         const idempotencyKey = headerValue(request, 'idempotency-key');
         const { body, attachments } = await readSubmission(request);
-        const outcome = await deps.intake.submit(submitRequestFor(body, attachments, { apiKeyId: key.id, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) }));
+        const submitRequest = submitRequestFor(body, attachments, { apiKeyId: key.id, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+        await deps.guard.admitSubmission(request, {
+          channel: submitRequest.draft.channel,
+          text: submitRequest.draft.text,
+          submitters: [{ kind: 'apiKey', value: key.id }],
+          ...(idempotencyKey === undefined ? {} : { once: submitRequest.dedupKey }),
+        });
+        const outcome = await deps.intake.submit(submitRequest);
         const [repeat, pin] = await Promise.all([
           mayKnowOtherRequests(key) ? lookUpRepeat(deps.intake, outcome.submission, logFor(request)) : null,
           deps.access.pinOf(outcome.submission.ticket),
@@ -222,7 +232,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const key = apiKeyOf(request);
+        const key = auth.keyOf(request);
         const { id } = request.params as { id: string };
         const update = request.body as { status: Status; note?: string; agency?: string; at?: string };
         const entry = statusEntry(update, now());
@@ -256,7 +266,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const key = apiKeyOf(request);
+        const key = auth.keyOf(request);
         const { ticket } = request.params as { ticket: string };
         const proof = typedProof((request.body as { proof: string }).proof);
         const access = opened(await deps.access.read(ticket, [proof], { kind: 'apikey', id: key.id }), reply);
@@ -281,7 +291,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const key = apiKeyOf(request);
+        const key = auth.keyOf(request);
         const { ticket } = request.params as { ticket: string };
         const body = request.body as { score: 1 | 2 | 3 | 4 | 5; comment?: string; proof: string };
         const outcome = await deps.access.rate(ticket, [typedProof(body.proof)], { kind: 'apikey', id: key.id }, {
@@ -319,6 +329,8 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
         return reply.type('application/schema+json; charset=utf-8').send(schemaText);
       },
     );
+
+    if (deps.flags !== undefined) registerFlagRoutes(app, { desk: deps.flags, auth });
   };
 
   function statusEntry(update: { status: Status; note?: string; agency?: string; at?: string }, current: Date): StatusEntry {

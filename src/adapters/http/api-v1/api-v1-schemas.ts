@@ -192,7 +192,7 @@ export function errorResponses(...codes: number[]): Record<number, typeof ERROR_
     413: 'Body or an attachment too large, or too many files (the file is named).',
     415: 'Unsupported Content-Type, or an attachment of a type not allowed (the file is named).',
     422: 'The Idempotency-Key was used before for a different submission.',
-    429: 'Rate limit exceeded; see Retry-After.',
+    429: 'Too many requests a minute for the key or address (`RATE_LIMITED`), or too many submissions an hour for the key (`TOO_MANY_SUBMISSIONS`); see Retry-After. A submission the gateway classifies as an emergency is never refused for either.',
     503: 'Submissions cannot be accepted right now; retry after Retry-After seconds with the same Idempotency-Key.',
   };
   return Object.fromEntries(

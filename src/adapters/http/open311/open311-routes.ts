@@ -6,15 +6,17 @@
 // contact details. Writes need an api_key with scope `open311` or `submit`.
 
 import formbody from '@fastify/formbody';
-import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from '../../../app/intake/intake-ports.js';
 import type { Intake, IntakeRecord } from '../../../app/intake/intake-ports.js';
 import { newestFirst } from '../../../app/intake/intake-query.js';
-import type { ApiKey, ApiKeyVerifier } from '../../../app/intake/api-keys.js';
+import type { ApiKey } from '../../../app/intake/api-keys.js';
+import { SubmissionLimitedError } from '../../../app/limits/fair-use.js';
 import { silentLog } from '../../../app/app-ports.js';
 import type { Log } from '../../../app/app-ports.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
+import { RequestRateLimitedError } from '../guard/http-guard.js';
+import type { HttpGuard } from '../guard/http-guard.js';
 import { isUlid } from '../../../domain/intake/ulid.js';
 import { CONTENT_TYPES, ListNode, MEDIA_TYPES, OPEN311_FORMATS, isOpen311Format, renderDocument } from './open311-document.js';
 import type { Open311Document, Open311Format } from './open311-document.js';
@@ -33,7 +35,8 @@ import type { Params } from './param-reader.js';
 
 export interface Open311RoutesDeps {
   readonly intake: Intake;
-  readonly keys: ApiKeyVerifier;
+  /** The key check and the limits every HTTP channel shares. */
+  readonly guard: HttpGuard;
   /** The jurisdiction this endpoint serves; a request naming another one gets 404, as the spec has it. */
   readonly jurisdictionId: string;
   readonly log?: Log;
@@ -76,41 +79,21 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
     // The parent may already parse forms (another channel's plugin at the root): adding a second parser would throw.
     if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
-    await app.register(rateLimit, { global: false });
+    const { guard } = deps;
 
     // GeoReport sends the api_key in the form body (or the query string), so keys are identified once the body is parsed (preHandler),
     // then counted per key at the key's own rate; requests without a valid key are counted per client address,
-    // which keeps key guessing slow. In memory: each gateway instance counts on its own.
-    const identified = new WeakMap<FastifyRequest, ApiKey>();
+    // which keeps key guessing slow. The counters are the shared guard's.
     const identify: preHandlerAsyncHookHandler = async (request) => {
-      const presented = presentedKey(request);
-      const key = presented === undefined ? null : deps.keys.verify(presented);
-      if (key !== null) identified.set(request, key);
+      guard.identify(request, presentedKey(request));
     };
-    const limit = app.rateLimit({
-      timeWindow: 60_000,
-      keyGenerator: (request) => {
-        const key = identified.get(request);
-        return key === undefined ? `address:${normalizeIP(request.ip)}` : `key:${key.id}`;
-      },
-      max: (request) => identified.get(request)?.rateLimitPerMinute ?? unauthenticatedPerMinute,
-      errorResponseBuilder: (request, context) => {
-        const key = identified.get(request);
-        const who = key === undefined ? 'from this address without a valid api_key' : 'for this api_key';
-        return new Open311Error(429, [`at most ${context.max} requests a minute ${who}; try again in ${context.after}`], Math.max(1, Math.ceil(context.ttl / 1000)));
-      },
-    }) as preHandlerAsyncHookHandler;
-    const limitReads = app.rateLimit({
-      timeWindow: 60_000,
-      keyGenerator: (request) => `reads:${normalizeIP(request.ip)}`,
-      max: readsPerMinute,
-      errorResponseBuilder: (_request, context) =>
-        new Open311Error(429, [`at most ${context.max} reads a minute from one address; try again in ${context.after}`], Math.max(1, Math.ceil(context.ttl / 1000))),
-    }) as onRequestAsyncHookHandler;
+    const limit: preHandlerAsyncHookHandler = async (request, reply) =>
+      guard.limit(request, reply, { name: 'open311-post', perMinute: unauthenticatedPerMinute }, { holdForSubmission: guard.keyOf(request) !== undefined });
+    const limitReads: onRequestAsyncHookHandler = async (request, reply) => guard.limit(request, reply, { name: 'open311-reads', perMinute: readsPerMinute, noun: 'reads' });
 
     /** The caller's key, or 403 without a valid one or without a write scope. */
     const authorise = (request: FastifyRequest): ApiKey => {
-      const key = identified.get(request);
+      const key = guard.keyOf(request);
       if (key === undefined) {
         throw new Open311Error(403, [presentedKey(request) === undefined ? 'api_key: is required to create a service request' : 'api_key: invalid api_key']);
       }
@@ -126,6 +109,18 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
         request.log.debug({ code: error.code, status: error.status, url: pathOf(request.url) }, 'open311 request rejected');
         return sendError(reply, format, error.status, error.descriptions);
+      }
+      if (error instanceof RequestRateLimitedError) {
+        void reply.header('retry-after', String(error.retryAfterSeconds));
+        const who = error.noun === 'reads' ? 'from one address' : error.keyId === null ? 'from this address without a valid api_key' : 'for this api_key';
+        return sendError(reply, format, 429, [`at most ${error.limit} ${error.noun} a minute ${who}; try again in ${error.retryAfterSeconds} seconds`]);
+      }
+      if (error instanceof SubmissionLimitedError) {
+        const { refusal } = error;
+        void reply.header('retry-after', String(refusal.retryAfterSeconds));
+        return sendError(reply, format, 429, [
+          `too many service requests from this api_key: at most ${refusal.limit} an hour; try again in ${Math.ceil(refusal.retryAfterSeconds / 60)} minutes (an emergency is always accepted)`,
+        ]);
       }
       if (error instanceof IntakeUnavailableError) {
         log.warn({ err: error }, 'open311 request not taken: intake unavailable');
@@ -221,6 +216,7 @@ export function open311Routes(deps: Open311RoutesDeps): FastifyPluginAsync {
         checkJurisdiction({ jurisdiction_id: params['jurisdiction_id'] ?? queryOf(request)['jurisdiction_id'] });
         const parsed = parseServiceRequest(params, key.id);
         const dedupKey = `open311:${key.id}:${parsed.digest}`;
+        await guard.admitSubmission(request, { channel: parsed.draft.channel, text: parsed.draft.text, submitters: [{ kind: 'apiKey', value: key.id }], once: dedupKey });
         const outcome = await deps.intake.submit({ draft: parsed.draft, dedupKey, fingerprint: parsed.digest });
         const { submission } = outcome;
         log.info(

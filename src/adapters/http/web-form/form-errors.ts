@@ -7,6 +7,8 @@ import {
   IntakeUnavailableError,
   SubmissionInvalidError,
 } from '../../../app/intake/intake-ports.js';
+import { SubmissionLimitedError } from '../../../app/limits/fair-use.js';
+import { RequestRateLimitedError } from '../guard/http-guard.js';
 
 export type FormErrorCode =
   | 'invalid'
@@ -21,6 +23,7 @@ export type FormErrorCode =
   | 'proof_mismatch'
   | 'too_many_attempts'
   | 'rate_limited'
+  | 'too_many_submissions'
   | 'unavailable'
   | 'internal';
 
@@ -65,6 +68,14 @@ const TOO_LARGE_CODES = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'F
 
 export function formErrorReply(error: unknown): FormErrorReply {
   if (error instanceof FormRequestError) return reply(error.status, error.code, error.message, error.field);
+  if (error instanceof RequestRateLimitedError) {
+    return { ...reply(429, 'rate_limited', `too many requests, try again in ${error.retryAfterSeconds} seconds`), retryAfterSeconds: error.retryAfterSeconds };
+  }
+  if (error instanceof SubmissionLimitedError) {
+    const { refusal } = error;
+    const message = `too many requests from this address: at most ${refusal.limit} an hour; try again in ${Math.ceil(refusal.retryAfterSeconds / 60)} minutes (in an emergency call 110, 119, 120 or 122)`;
+    return { ...reply(429, 'too_many_submissions', message), retryAfterSeconds: refusal.retryAfterSeconds };
+  }
   if (error instanceof SubmissionInvalidError) {
     const first = error.problems[0];
     return reply(400, 'invalid', error.message, first === undefined ? undefined : formFieldOf(first.field));

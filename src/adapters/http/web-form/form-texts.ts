@@ -108,6 +108,7 @@ const zh = {
   'error.attachments.invalid': '有一个附件是空文件或已损坏，请移除后重试。',
   'error.idempotency_conflict': '之前已提交过内容不同的一份。再次点击“提交”将作为一件新的诉求提交。',
   'error.rate_limited': '提交过于频繁，请 {seconds} 秒后再试。',
+  'error.too_many_submissions': '您近期提交的诉求较多，请 {minutes} 分钟后再试，或拨打12345。紧急情况请直接拨打110、119、120或122。',
   'error.unavailable': '系统繁忙，请 {seconds} 秒后再试。您填写的内容仍保留在页面上。',
   'error.network': '网络连接失败，请检查网络后重试。重试不会重复提交。',
   'error.generic': '提交失败，请稍后再试或拨打 12345。',
@@ -243,6 +244,7 @@ const en: Readonly<Record<FormTextKey, string>> = {
   'error.idempotency_conflict':
     'A different version of this request was sent before. Pressing "Send" again sends this one as a new request.',
   'error.rate_limited': 'Too many requests: please try again in {seconds} seconds.',
+  'error.too_many_submissions': 'You have sent many requests recently: please try again in {minutes} minutes, or call 12345. In an emergency call 110, 119, 120 or 122.',
   'error.unavailable': 'The service is busy: please try again in {seconds} seconds. What you entered is still on the page.',
   'error.network': 'The network connection failed. Please check it and try again: trying again never sends the request twice.',
   'error.generic': 'Sending failed. Please try again later or call 12345.',

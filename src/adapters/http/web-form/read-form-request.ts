@@ -24,11 +24,22 @@ export interface ReadForm {
   readonly attachments: readonly AttachmentRef[];
 }
 
-export async function readFormRequest(request: FastifyRequest, store: AttachmentStore, limits: FormUploadLimits): Promise<ReadForm> {
+/**
+ * `admit` sees the payload before any file is stored, and may refuse the request by throwing (the fair-use limits):
+ * a refused request leaves no file behind either.
+ */
+export async function readFormRequest(
+  request: FastifyRequest,
+  store: AttachmentStore,
+  limits: FormUploadLimits,
+  admit: (payload: FormPayload) => Promise<void> = async () => undefined,
+): Promise<ReadForm> {
   if (!request.isMultipart()) {
     // fastify also parses text/plain; the form speaks JSON or multipart only.
     if (!isJson(request.headers['content-type'])) throw new FormRequestError(415, 'unsupported_type', 'send multipart/form-data or application/json');
-    return { payload: parseFormPayload(request.body), attachments: [] };
+    const payload = parseFormPayload(request.body);
+    await admit(payload);
+    return { payload, attachments: [] };
   }
 
   let payload: FormPayload | undefined;
@@ -38,6 +49,7 @@ export async function readFormRequest(request: FastifyRequest, store: Attachment
       if (part.fieldname !== PAYLOAD_FIELD) throw FormRequestError.invalid(part.fieldname, `unknown field "${part.fieldname}"`);
       if (payload !== undefined) throw FormRequestError.invalid(PAYLOAD_FIELD, 'payload was sent twice');
       payload = parseFormPayload(jsonOf(part.value));
+      await admit(payload);
       continue;
     }
     if (part.fieldname !== FILES_FIELD) {

@@ -4,8 +4,7 @@
 // number or its e-mail address (see `src/app/access/case-access.ts`).
 
 import multipart from '@fastify/multipart';
-import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import type { Log } from '../../../app/app-ports.js';
 import type { CaseAccess, CaseReadOutcome, ProofSource } from '../../../app/access/case-access-ports.js';
 import type { AttachmentStore, Intake } from '../../../app/intake/intake-ports.js';
@@ -13,6 +12,7 @@ import type { DispositionTexts } from '../../../domain/dispositions/dispositions
 import { lookUpRepeat } from '../../../app/intake/repeat-lookup.js';
 import { MAX_ATTACHMENTS } from '../../../domain/intake/normalise.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
+import type { HttpGuard, RequestBudget } from '../guard/http-guard.js';
 import { findAssetsDir, loadFormAssets, WebFormSetupError } from './form-assets.js';
 import type { ServedAsset } from './form-assets.js';
 import { formErrorReply, FormRequestError } from './form-errors.js';
@@ -29,6 +29,8 @@ export interface WebFormDeps {
   /** Where-to-go texts for matters the regulations send elsewhere, shown with the ticket. */
   readonly dispositions?: DispositionTexts;
   readonly attachments: AttachmentStore;
+  /** The limits every HTTP channel shares (per-minute budgets per client address, fair use per hour). */
+  readonly guard: HttpGuard;
   /** What the page promises: at most `files` files per request, each at most `fileBytes`. */
   readonly limits: { readonly fileBytes: number; readonly files: number };
   readonly log?: Log;
@@ -54,7 +56,6 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const MINUTE_MS = 60_000;
 const JSON_BODY_LIMIT = 64 * 1024;
 const RATING_BODY_LIMIT = 8 * 1024;
 
@@ -90,10 +91,15 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
         headerPairs: 50,
       },
     });
-    await app.register(rateLimit, {
-      global: false,
-      errorResponseBuilder: (_request, context) => new FormRequestError(context.statusCode, 'rate_limited', `too many requests, try again in ${context.after}`),
-    });
+    const { guard } = deps;
+    const budget = (name: string, perMinute: number, options: { holdForSubmission?: boolean } = {}): onRequestAsyncHookHandler => {
+      const counted: RequestBudget = { name, perMinute };
+      return async (request, reply) => guard.limit(request, reply, counted, options);
+    };
+    // A submission over the minute's budget is refused once its text shows it is no emergency.
+    const limitSubmissions = budget('form-submissions', perMinute.submissions, { holdForSubmission: true });
+    const limitLookups = budget('form-lookups', perMinute.lookups);
+    const limitRatings = budget('form-ratings', perMinute.ratings);
 
     app.setErrorHandler((error, request, reply) => {
       const answer = formErrorReply(error);
@@ -126,9 +132,16 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
 
     app.post(
       '/form/submissions',
-      { bodyLimit: JSON_BODY_LIMIT, config: { rateLimit: { max: perMinute.submissions, timeWindow: MINUTE_MS }, openapi: FORM_SUBMIT_DOC } },
+      { bodyLimit: JSON_BODY_LIMIT, onRequest: limitSubmissions, config: { openapi: FORM_SUBMIT_DOC } },
       async (request, reply) => {
-        const form = await readFormRequest(request, deps.attachments, deps.limits);
+        const form = await readFormRequest(request, deps.attachments, deps.limits, (payload) =>
+          guard.admitSubmission(request, {
+            channel: 'web',
+            text: payload.text,
+            submitters: [{ kind: 'ip', value: guard.addressOf(request) }],
+            once: `form:${payload.idempotencyKey}`,
+          }),
+        );
         const outcome = await deps.intake.submit(formSubmitRequest(form.payload, form.attachments));
         const { submission } = outcome;
         log.info(
@@ -151,25 +164,25 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
 
     app.post<{ Params: { ticket: string } }>(
       '/form/status/:ticket',
-      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.lookups, timeWindow: MINUTE_MS }, openapi: FORM_STATUS_DOC } },
+      { bodyLimit: RATING_BODY_LIMIT, onRequest: limitLookups, config: { openapi: FORM_STATUS_DOC } },
       async (request, reply) => {
         const ticket = checkedTicket(request.params.ticket);
         const { proof } = parseStatusPayload(request.body);
-        const access = granted(await deps.access.read(ticket, [proof], sourceOf(request.ip)), reply);
+        const access = granted(await deps.access.read(ticket, [proof], sourceOf(guard.addressOf(request))), reply);
         return reply.header('cache-control', 'no-store').send(publicStatus(access.record));
       },
     );
 
     app.post<{ Params: { ticket: string } }>(
       '/form/rating/:ticket',
-      { bodyLimit: RATING_BODY_LIMIT, config: { rateLimit: { max: perMinute.ratings, timeWindow: MINUTE_MS }, openapi: FORM_RATING_DOC } },
+      { bodyLimit: RATING_BODY_LIMIT, onRequest: limitRatings, config: { openapi: FORM_RATING_DOC } },
       async (request, reply) => {
         const ticket = checkedTicket(request.params.ticket);
         const input = parseRatingPayload(request.body);
         const outcome = await deps.access.rate(
           ticket,
           [input.proof],
-          sourceOf(request.ip),
+          sourceOf(guard.addressOf(request)),
           input.comment === undefined ? { score: input.score } : { score: input.score, comment: input.comment },
         );
         if (outcome.kind === 'refused') {

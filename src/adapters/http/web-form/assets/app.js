@@ -359,6 +359,7 @@ function retrySeconds(response) {
 function serverError(response, data) {
   const code = data?.code;
   const field = typeof data?.field === 'string' ? data.field.split('.')[0] : undefined;
+  if (code === 'too_many_submissions') return { key: 'error.too_many_submissions', values: { minutes: Math.ceil(retrySeconds(response) / 60) } };
   if (response.status === 429) return { key: 'error.rate_limited', values: { seconds: retrySeconds(response) } };
   if (response.status === 503) return { key: 'error.unavailable', values: { seconds: retrySeconds(response) } };
   if (code === 'idempotency_conflict') {

@@ -1,0 +1,58 @@
+// The fair-use limits and supervisors' flags as the composition root and the `flag` command build them: one
+// fail-fast Redis connection of their own (a slow Redis must not hold a citizen's request: past 500 ms the
+// per-process fallback answers), the shared limiter, the flag store and its audit log, all under intake's prefix.
+
+import type { Redis } from 'ioredis';
+import type { Log } from '../../app/app-ports.js';
+import { FairUse } from '../../app/limits/fair-use.js';
+import type { FairUseMetrics, FairUsePolicy } from '../../app/limits/fair-use.js';
+import { FlagDesk } from '../../app/limits/flag-desk.js';
+import { canonicalIdentity } from './client-address.js';
+import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import { RedisFlagStore } from './redis-flag-store.js';
+import { RedisLimiter } from './redis-limiter.js';
+
+export interface LimitsOptions {
+  readonly redisUrl: string;
+  /** Intake's key prefix (`INTAKE_PREFIX`). */
+  readonly prefix: string;
+  readonly log: Log;
+  readonly policy: FairUsePolicy;
+  readonly metrics?: FairUseMetrics;
+  /** `FLAG_AUDIT_RETENTION`. */
+  readonly auditRetentionMs: number;
+  /** A limit check slower than this is answered by the per-process fallback (default 500 ms). */
+  readonly commandTimeoutMs?: number;
+  /** How long start-up waits for Redis before going on with the per-process fallback (default 3000 ms). */
+  readonly connectWaitMs?: number;
+}
+
+export interface Limits {
+  readonly limiter: RedisLimiter;
+  readonly flags: RedisFlagStore;
+  readonly fairUse: FairUse;
+  /** Flag and unflag with checks and audit (the CLI and /v1/flags). */
+  readonly desk: FlagDesk;
+  readonly redis: Redis;
+  connected(): boolean;
+  close(): Promise<void>;
+}
+
+export async function createLimits(options: LimitsOptions): Promise<Limits> {
+  const log = options.log.child({ component: 'limits' });
+  const redis = failFastRedis(options.redisUrl, { name: 'limits', log, commandTimeoutMs: options.commandTimeoutMs ?? 500 });
+  const limiter = new RedisLimiter(redis, { prefix: options.prefix, log });
+  const flags = new RedisFlagStore(redis, { prefix: options.prefix, auditRetentionMs: options.auditRetentionMs });
+  const fairUse = new FairUse({ limiter, flags, policy: options.policy, log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
+  const desk = new FlagDesk({ store: flags, log, canonical: canonicalIdentity });
+  if (!(await untilReady(redis, options.connectWaitMs ?? 3000))) log.warn({}, 'limits Redis not reachable at start-up: limits counted per process until it is');
+  return {
+    limiter,
+    flags,
+    fairUse,
+    desk,
+    redis,
+    connected: () => redis.status === 'ready',
+    close: () => closeRedis(redis),
+  };
+}
