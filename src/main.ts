@@ -320,6 +320,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           prefix: config.intake.prefix,
           intake: submissions,
           access: caseAccess,
+          dispositions,
           attachments,
           fairUse: fairUseLimits.fairUse,
           log: log as Log,
@@ -346,6 +347,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : await startEmailChannel({
           intake: submissions,
           access: caseAccess,
+          dispositions,
           attachments,
           fairUse: fairUseLimits.fairUse,
           redisUrl: config.redis.url,

@@ -2,6 +2,7 @@
 // mailparser adapter, the thread index and acknowledgement cap on their own fail-fast Redis connection, the relay
 // sender (only when a relay is configured), and the SMTP server.
 
+import type { DispositionTexts } from '../../domain/dispositions/dispositions.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaseAccess } from '../../app/access/case-access-ports.js';
@@ -29,6 +30,8 @@ export interface EmailChannelOptions {
   readonly intake: Intake;
   /** Status and rating mails go through it; the PIN in acknowledgements comes from it. */
   readonly access: CaseAccess;
+  /** Where-to-go texts for matters the regulations send elsewhere, added to the replies. */
+  readonly dispositions?: DispositionTexts;
   readonly attachments: AttachmentStore;
   /** For the thread index and the acknowledgement cap (intake's Redis). */
   readonly redisUrl: string;
@@ -127,6 +130,7 @@ export async function startEmailChannel(options: EmailChannelOptions): Promise<E
     isOwnAddress: (address) => isAcceptedRecipient(address, accept),
     newMessageId: messageIdFactory(options.mailFrom ?? 'localhost'),
     access: options.access,
+    ...(options.dispositions === undefined ? {} : { dispositions: options.dispositions }),
     ...(options.fairUse === undefined ? {} : { fairUse: options.fairUse }),
   });
   const server = new SmtpIntakeServer(

@@ -2,6 +2,7 @@
 // connections. Keys live under intake's prefix (`{prefix}:wechat:...`, queue `{prefix}:wechat-media:...`), so
 // one Redis (or one Cluster slot) holds everything intake and its channels keep.
 
+import type { DispositionTexts } from '../../domain/dispositions/dispositions.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { Redis } from 'ioredis';
 import type { CaseAccess } from '../../app/access/case-access-ports.js';
@@ -53,6 +54,8 @@ export interface WechatChannelOptions {
   readonly intake: Intake;
   /** Status questions and ratings go through it; the PIN given with a ticket comes from it. */
   readonly access: CaseAccess;
+  /** Where-to-go texts for matters the regulations send elsewhere, added to the replies. */
+  readonly dispositions?: DispositionTexts;
   readonly attachments: AttachmentStore;
   readonly log: Log;
   /** Submissions an hour per openid, shared by every replica (the gateway's fair-use limits); absent: none. */
@@ -131,6 +134,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
   const inbox = new WechatInbox({
     intake: options.intake,
     access: options.access,
+    ...(options.dispositions === undefined ? {} : { dispositions: options.dispositions }),
     conversations: new RedisConversationStore(connection, bullPrefix),
     ...(media === undefined ? {} : { media }),
     ...(options.fairUse === undefined ? {} : { fairUse: options.fairUse }),

@@ -11,6 +11,9 @@
 // address is one of the proofs (`CaseAccess`), so a forged From sends the answer to the case's owner. Auto-replies
 // are never answered: they are filed, flagged, as before.
 
+import { dispositionNotice } from '../../domain/dispositions/dispositions.js';
+import type { DispositionTexts } from '../../domain/dispositions/dispositions.js';
+import type { Hints } from '../../domain/intake/submission.js';
 import type { CaseAccess, CaseRateOutcome, CaseReadOutcome, ProofSource } from '../access/case-access-ports.js';
 import { ratingRefusal } from '../access/case-access.js';
 import type { Log } from '../app-ports.js';
@@ -57,6 +60,8 @@ export interface EmailIntakeDeps {
   readonly newMessageId: () => string;
   /** Who may read and rate a case (status and rating mails, the PIN in acknowledgements). */
   readonly access: CaseAccess;
+  /** Where-to-go texts for matters the regulations send elsewhere, added to the acknowledgement. */
+  readonly dispositions?: DispositionTexts;
   /** Submissions an hour per sender address (absent: no limit); emergencies are never limited. */
   readonly fairUse?: Pick<FairUse, 'admit'>;
 }
@@ -172,7 +177,9 @@ export class EmailIntake {
     if (decision.send && ackId !== undefined && this.deps.acknowledgements !== null) {
       const repeat = thread === null ? await this.repeatFor(submission, decision.to, log) : null;
       const pin = thread === null ? await this.pinOf(submission.ticket, log) : null;
+      const elsewhere = this.elsewhere(submission.hints);
       const text = buildAcknowledgement({
+        ...(elsewhere === undefined ? {} : { elsewhere }),
         subject: mail.subject,
         ticket: root.ticket,
         followUp: thread !== null,
@@ -287,6 +294,15 @@ export class EmailIntake {
   }
 
   /** The PIN for a new request's acknowledgement; without it (keys unreadable) the ticket is still acknowledged. */
+  /** Both languages, as the acknowledgement is bilingual; `undefined` when nothing is to be handled elsewhere. */
+  private elsewhere(hints: Hints): Readonly<Record<'zh' | 'en', string>> | undefined {
+    const texts = this.deps.dispositions;
+    if (texts === undefined) return undefined;
+    const zh = dispositionNotice(hints, 'zh', texts);
+    const en = dispositionNotice(hints, 'en', texts);
+    return zh === undefined || en === undefined ? undefined : { zh, en };
+  }
+
   private async pinOf(ticket: string, log: Log): Promise<string | null> {
     try {
       return await this.deps.access.pinOf(ticket);

@@ -40,6 +40,8 @@ import type { CaseAccess, CaseRateOutcome, CaseReadOutcome, ProofSource } from '
 import { ratingRefusal } from '../access/case-access.js';
 import { silentLog } from '../app-ports.js';
 import type { Log } from '../app-ports.js';
+import { dispositionNotice } from '../../domain/dispositions/dispositions.js';
+import type { DispositionTexts } from '../../domain/dispositions/dispositions.js';
 import { IdempotencyConflictError, SubmissionInvalidError } from '../intake/intake-ports.js';
 import type { Intake, IntakeRecord, SubmitOutcome } from '../intake/intake-ports.js';
 import { currentStatus } from '../intake/intake-query.js';
@@ -57,6 +59,8 @@ export interface WechatInboxDeps {
   readonly intake: Intake;
   /** Who may read and rate a case (status questions, ratings, the PIN given with a ticket). */
   readonly access: CaseAccess;
+  /** Where-to-go texts for matters the regulations send elsewhere, added to the reply. */
+  readonly dispositions?: DispositionTexts;
   readonly conversations: ConversationStore;
   /** Absent when no AppSecret is configured: files then stay at WeChat (image messages keep their PicUrl). */
   readonly media?: MediaQueue;
@@ -213,13 +217,12 @@ export class WechatInbox {
     if (submission.refs.followUpOf !== undefined) return { kind: 'text', content: followUpText(submission.language, request.ticket, emergency) };
     const repeat = await lookUpRepeat(this.deps.intake, submission, log);
     const pin = await this.pinOf(request.ticket, log);
-    return {
-      kind: 'text',
-      content:
-        repeat === null
-          ? receivedText(submission.language, request.ticket, pin, emergency)
-          : repeatText(submission.language, request.ticket, pin, repeat, emergency),
-    };
+    const reply =
+      repeat === null
+        ? receivedText(submission.language, request.ticket, pin, emergency)
+        : repeatText(submission.language, request.ticket, pin, repeat, emergency);
+    const elsewhere = this.deps.dispositions === undefined ? undefined : dispositionNotice(submission.hints, submission.language, this.deps.dispositions);
+    return { kind: 'text', content: elsewhere === undefined ? reply : `${reply}\n${elsewhere}` };
   }
 
   /** Seconds until the openid may send again, or `null` when this message is within its budget (or an emergency). */

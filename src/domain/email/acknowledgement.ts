@@ -29,6 +29,8 @@ export interface AcknowledgementInput {
   readonly repeatOf?: RepeatProgress;
   /** The ticket's PIN, for a new request (a follow-up's sender may be someone the request's owner wrote to). */
   readonly pin?: string;
+  /** Where a matter the regulations send elsewhere is handled, in each language (`dispositionNotice`). */
+  readonly elsewhere?: Readonly<Record<'zh' | 'en', string>>;
 }
 
 export interface AcknowledgementText {
@@ -96,6 +98,7 @@ export function buildAcknowledgement(input: AcknowledgementInput): Acknowledgeme
   if (input.emergency !== undefined) {
     zh.push('', `如您或他人正面临危险，请立即拨打 ${EMERGENCY_ZH[input.emergency]}，不要等待邮件答复。`);
   }
+  if (input.elsewhere !== undefined) zh.push('', input.elsewhere.zh);
   if (files.length > 0) {
     zh.push('', '以下附件未能接收：');
     for (const f of files) zh.push(`- ${f.name ?? '（未命名）'}：${REASON_ZH[f.reason]}`);
@@ -117,6 +120,7 @@ export function buildAcknowledgement(input: AcknowledgementInput): Acknowledgeme
   if (input.emergency !== undefined) {
     en.push('', `If you or anyone else is in danger, call ${EMERGENCY_EN[input.emergency]} now; do not wait for an e-mail.`);
   }
+  if (input.elsewhere !== undefined) en.push('', input.elsewhere.en);
   if (files.length > 0) {
     en.push('', 'These attachments could not be accepted:');
     for (const f of files) en.push(`- ${f.name ?? '(no name)'}: ${REASON_EN[f.reason]}`);

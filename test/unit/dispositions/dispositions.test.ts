@@ -8,6 +8,7 @@ import { loadDispositions, InvalidDispositionsError } from '../../../src/adapter
 import { DISPOSITION_KINDS, dispositionNotice, dispositionsOf } from '../../../src/domain/dispositions/dispositions.js';
 import { parseDispositions } from '../../../src/domain/dispositions/parse-dispositions.js';
 import { classify } from '../../../src/domain/intake/classify.js';
+import { buildAcknowledgement } from '../../../src/domain/email/acknowledgement.js';
 
 const SHIPPED = 'ivr-flows/dispositions.yaml';
 
@@ -49,6 +50,14 @@ describe('classification and notices', () => {
   it('gives every class a matter hits, in order', () => {
     const { hints } = classify({ text: '我要起诉，还要向纪委举报，材料涉密', channel: 'email', hasAttachments: false });
     expect(dispositionsOf(hints, 'zh', texts.texts).map((d) => d.kind)).toEqual(['legalProcedure', 'outOfScope', 'stateSecret']);
+  });
+});
+
+describe('the e-mail acknowledgement', () => {
+  it('says where the matter is handled in both languages, after the ticket', () => {
+    const ack = buildAcknowledgement({ subject: '起诉', ticket: '123456789012', followUp: false, dropped: [], pin: '123456', elsewhere: { zh: '请向法院起诉。', en: 'Go to court.' } });
+    expect(ack.text).toMatch(/工单号：123456789012[\s\S]*请向法院起诉。[\s\S]*ticket number is 123456789012[\s\S]*Go to court\./);
+    expect(buildAcknowledgement({ subject: 'x', ticket: '123456789012', followUp: false, dropped: [] }).text).not.toContain('法院');
   });
 });
 

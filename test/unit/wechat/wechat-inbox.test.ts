@@ -14,6 +14,7 @@ import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 import type { WechatMessage } from '../../../src/domain/wechat/wechat-message.js';
 import type { Rating } from '../../../src/domain/intake/submission.js';
 import { testCaseAccess } from '../../support/case-access.js';
+import type { DispositionTexts } from '../../../src/domain/dispositions/dispositions.js';
 
 class MemoryIntake implements Intake {
   readonly byKey = new Map<string, { fingerprint: string; submission: Submission }>();
@@ -170,7 +171,7 @@ let msgSeq = 1000;
 const text = (content: string, from = OPENID): WechatMessage => ({ ...base, fromUserName: from, kind: 'text', msgId: String(msgSeq++), content });
 const image = (): WechatMessage => ({ ...base, kind: 'image', msgId: String(msgSeq++), picUrl: 'http://mmbiz.qpic.cn/x/0', mediaId: `media-${msgSeq}` });
 
-function setup(options: { mergeWindowMs?: number } = {}) {
+function setup(options: { mergeWindowMs?: number; dispositions?: DispositionTexts } = {}) {
   const intake = new MemoryIntake();
   const conversations = new MemoryConversations();
   const media = new MemoryMedia();
@@ -185,6 +186,20 @@ function setup(options: { mergeWindowMs?: number } = {}) {
 }
 
 const content = (answer: WechatAnswer): string => (answer.kind === 'text' ? answer.content : 'success');
+
+describe('WechatInbox: where a matter is handled', () => {
+  it('adds the where-to-go text of a matter for the courts to the reply, in the citizen\'s language', async () => {
+    const texts: DispositionTexts = {
+      legalProcedure: { zh: '请向人民法院起诉。', en: 'Please go to court.' },
+      outOfScope: { zh: '请向纪检监察机关反映。', en: 'Please contact discipline inspection.' },
+      stateSecret: { zh: '请勿提供涉密信息。', en: 'Do not send classified information.' },
+    };
+    const { handle } = setup({ dispositions: texts });
+    expect(content((await handle(text('物业拖欠赔偿，我要去法院起诉'))).answer)).toMatch(/工单号：[0-9]+[\s\S]*\n请向人民法院起诉。$/);
+    expect(content((await handle(text('I want to sue my landlord in court', 'oOtherOpenId0000000000000002'))).answer)).toMatch(/\nPlease go to court\.$/);
+    expect(content((await handle(text('小区路灯坏了', 'oThirdOpenId0000000000000003'))).answer)).not.toContain('法院');
+  });
+});
 
 describe('WechatInbox: requests and the merge window', () => {
   it('answers the first message with a new ticket, and joins the next ones to it', async () => {
