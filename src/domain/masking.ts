@@ -24,3 +24,14 @@ export function maskPhone(phone: string | null | undefined): string {
 function isDigit(c: string): boolean {
   return c >= '0' && c <= '9';
 }
+
+/**
+ * Masks a WeChat openid (28 characters, stable per person and account: as identifying as a phone number). Keeps the
+ * first 4 characters (the account's common prefix) and the last 2, enough to tell two citizens apart in one log.
+ */
+export function maskOpenId(openId: string | null | undefined): string {
+  if (openId === null || openId === undefined || openId === '') return '';
+  const chars = [...openId];
+  if (chars.length <= 8) return MASK.repeat(chars.length);
+  return `${chars.slice(0, 4).join('')}${MASK.repeat(chars.length - 6)}${chars.slice(-2).join('')}`;
+}

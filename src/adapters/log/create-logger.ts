@@ -1,10 +1,12 @@
-// The gateway's structured logger: JSON lines through pino, with secrets censored and phone numbers masked,
-// so that a log line can be shared with a vendor or a ticket without leaking a caller's number or a password.
+// The gateway's structured logger: JSON lines through pino, with secrets censored and phone numbers, e-mail
+// addresses and WeChat openids masked wherever a line names them by their usual keys, so that a log line can be
+// shared with a vendor or a ticket without leaking a citizen's number, address, account or a password.
 
 import { pino } from 'pino';
 import type { ChildLoggerOptions, DestinationStream, Logger as PinoLogger, LoggerOptions } from 'pino';
 import type { LogLevel } from '../../config/types.js';
-import { maskPhone } from '../../domain/masking.js';
+import { maskEmail } from '../../domain/email/mask-address.js';
+import { maskOpenId, maskPhone } from '../../domain/masking.js';
 
 export type Logger = PinoLogger;
 
@@ -22,7 +24,12 @@ export const CENSORED = '[redacted]';
 const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'secret', 'ARI_PASSWORD', 'AMI_SECRET', 'authorization', 'api_key', 'apiKey']);
 
 const PHONE_KEYS = ['caller', 'callerNumber', 'phone'] as const;
+const EMAIL_KEYS = ['email', 'sender', 'from', 'to', 'replyTo'] as const;
+const OPENID_KEYS = ['openId', 'openid', 'wechatOpenId', 'fromUserName'] as const;
 const maskAny = (value: unknown): unknown => (typeof value === 'string' ? maskPhone(value) : typeof value === 'number' ? maskPhone(String(value)) : value);
+/** Already-masked values (`l***@example.cn`) pass unchanged: masking twice gives the same text. */
+const maskEmailValue = (value: unknown): unknown => (typeof value === 'string' && !value.includes('***@') ? maskEmail(value) : value);
+const maskOpenIdValue = (value: unknown): unknown => (typeof value === 'string' && !value.includes('*') ? maskOpenId(value) : value);
 
 /** Errors are serialized before they are censored; the `err` serializer must then leave the result alone. */
 const serializeError = (value: unknown): unknown => (value instanceof Error ? pino.stdSerializers.err(value) : value);
@@ -34,6 +41,8 @@ export function createLogger(settings: LoggerSettings): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     serializers: {
       ...Object.fromEntries(PHONE_KEYS.map((key) => [key, maskAny])),
+      ...Object.fromEntries(EMAIL_KEYS.map((key) => [key, maskEmailValue])),
+      ...Object.fromEntries(OPENID_KEYS.map((key) => [key, maskOpenIdValue])),
       err: serializeError,
       error: serializeError,
     },

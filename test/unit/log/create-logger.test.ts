@@ -119,6 +119,20 @@ describe('createLogger', () => {
     expect(lines()[0]).toMatchObject({ caller: '138****5678', callerNumber: '+861******5678', phone: '******78', other: 'kept' });
   });
 
+  it('masks e-mail addresses and WeChat openids in log fields, once', () => {
+    const { log, lines, text } = logger();
+    log.info({ email: 'li.ming@example.cn', to: 'wang@example.cn', sender: 'l***@example.cn', openId: 'oAbCdEfGhIjKlMnOpQrStUvWxYz0', fromUserName: 'oXyZ', other: 'kept' }, 'mail');
+    for (const secret of ['li.ming@', 'wang@', 'oAbCdEfGhIjKlMnOpQrStUvWxYz0', 'oXyZ']) expect(text()).not.toContain(secret);
+    expect(lines()[0]).toMatchObject({
+      email: 'l***@example.cn',
+      to: 'w***@example.cn',
+      sender: 'l***@example.cn',
+      openId: `oAbC${'*'.repeat(22)}z0`,
+      fromUserName: '****',
+      other: 'kept',
+    });
+  });
+
   it('serializes errors with their message and stack', () => {
     const { log, lines } = logger();
     log.error({ err: Object.assign(new Error('ari down'), { code: 'ARI_DOWN' }) }, 'failed');
