@@ -29,6 +29,7 @@ import { REDIS_URL } from '../../support/redis.js';
 
 export interface WebFormHarness {
   readonly url: string;
+  readonly prefix: string;
   readonly intake: Intake;
   readonly access: CaseAccess;
   readonly attachments: ContentStore;
@@ -46,10 +47,12 @@ export interface HarnessOptions {
   readonly intake?: (real: Intake) => Intake;
   /** Fair-use budgets (default: more than any test uses). */
   readonly policy?: FairUsePolicy;
+  /** Share another harness's Redis prefix: a second gateway replica on the same hotline. */
+  readonly prefix?: string;
 }
 
 export async function startWebForm(options: HarnessOptions = {}): Promise<WebFormHarness> {
-  const prefix = `test-web-form-${randomUUID().slice(0, 8)}`;
+  const prefix = options.prefix ?? `test-web-form-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'web-form-'));
   const logs = capturedLogger('debug');
   const log = logs.log;
@@ -69,6 +72,7 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const queue = new Queue<Submission>(created.queueName, { connection: { url: REDIS_URL }, prefix: created.queuePrefix });
   return {
     url,
+    prefix,
     intake,
     access,
     attachments,

@@ -428,6 +428,25 @@ describe('web form over HTTP (real Redis, BullMQ and content store)', () => {
   });
 });
 
+describe('two gateway replicas', () => {
+  it('share the wrong-proof counts and the tickets: five wrong proofs on either lock the ticket on both', async () => {
+    const a = await startWebForm();
+    const b = await startWebForm({ prefix: a.prefix });
+    try {
+      const response = await postJson(a, { idempotencyKey: randomUUID(), text: '小区门口积水', phone: '13700137000' });
+      const { ticket, pin } = (await response.json()) as { ticket: string; pin: string };
+      // The other replica reads it with the same PIN: one case secret for the hotline.
+      expect((await status(b, ticket, pin)).status).toBe(200);
+      const wrong = pin === '000000' ? '000001' : '000000';
+      for (const replica of [a, b, a, b, a]) expect((await status(replica, ticket, wrong)).status).toBe(404);
+      for (const replica of [a, b]) expect((await status(replica, ticket, pin)).status).toBe(429);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
+
 describe('guessing tickets', () => {
   it('reads nothing with 1,000 guessed tickets after 50 submissions, and the guesser is locked out early', async () => {
     const h = await startWebForm({ rateLimit: { submissionsPerMinute: 1000, lookupsPerMinute: 100_000 } });
