@@ -52,6 +52,7 @@ export const OPENAPI_TAGS = {
   submissions: 'submissions',
   workOrders: 'work orders',
   cases: "citizens' cases",
+  supervision: 'supervision',
   schemas: 'schemas',
   open311: 'Open311 GeoReport v2',
   wechat: 'WeChat',
@@ -66,6 +67,10 @@ const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: 
   {
     name: OPENAPI_TAGS.cases,
     description: "Apps that show citizens their own cases (API key with `submit`): a case opens with the citizen's PIN, phone digits or e-mail, never with the ticket alone.",
+  },
+  {
+    name: OPENAPI_TAGS.supervision,
+    description: "Supervisors flag or unflag an identity (phone, openid, email, IP) for fair use, with a reason and an expiry; every action is in the audit log (API key with `supervise`).",
   },
   { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
   {
