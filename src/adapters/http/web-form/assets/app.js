@@ -405,8 +405,8 @@ function renderResult() {
   $('result').hidden = data === null;
   $('form-section').hidden = data !== null;
   if (data === null) return;
-  $('ticket-number').textContent = data.ticket;
-  $('pin-number').textContent = data.pin;
+  showGrouped($('ticket-number'), data.ticket, 4);
+  showGrouped($('pin-number'), data.pin, 3);
   $('result-time').textContent = t('result.receivedAt', { time: formatTime(data.receivedAt) });
   const emergency = data.emergency;
   $('emergency').hidden = emergency === undefined;
@@ -437,6 +437,18 @@ function renderResult() {
     announcement += ` ${t('repeat.heading')} ${t('repeat.ticketLabel')} ${repeat.ticket}`;
   }
   $('announcer').textContent = announcement;
+}
+
+/** Digits in groups of `size` (spans, so the text copied is the digits alone), as they are read out. */
+function showGrouped(element, digits, size) {
+  const groups = [];
+  for (let i = 0; i < digits.length; i += size) {
+    const group = document.createElement('span');
+    group.className = 'group';
+    group.textContent = digits.slice(i, i + size);
+    groups.push(group);
+  }
+  element.replaceChildren(...groups);
 }
 
 /** The open request this one repeats: its ticket's last digits and, when the server could read it, where it stands. */
