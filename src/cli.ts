@@ -175,7 +175,7 @@ function flowFromEnv(): string {
 
 /** Supervisors' flags: parsed by the command itself (it has subcommands of its own, each with --help). */
 async function flagCommand(args: readonly string[]): Promise<number> {
-  const [{ runFlagCommand }, { createLimits }, { silentLog }] = await Promise.all([
+  const [{ runFlagCommand }, { createLimits, limitsOptionsFrom }, { silentLog }] = await Promise.all([
     import('./adapters/limits/flag-command.js'),
     import('./adapters/limits/create-limits.js'),
     import('./app/app-ports.js'),
@@ -185,15 +185,8 @@ async function flagCommand(args: readonly string[]): Promise<number> {
     stderr: process.stderr,
     open: async () => {
       const config = parseConfig(process.env);
-      const limits = await createLimits({
-        redisUrl: config.redis.url,
-        prefix: config.intake.prefix,
-        log: silentLog,
-        policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
-        auditRetentionMs: config.limits.flagAuditRetentionMs,
-        // A supervisor waits for an answer: the command may take longer than a citizen's request.
-        commandTimeoutMs: 5000,
-      });
+      // A supervisor waits for an answer: the command may take longer than a citizen's request.
+      const limits = await createLimits({ ...limitsOptionsFrom(config, silentLog), commandTimeoutMs: 5000 });
       if (!limits.connected()) {
         await limits.close();
         throw new Error(`Redis at ${maskUrlCredentials(config.redis.url)} is not reachable: nothing was changed`);

@@ -34,7 +34,7 @@ import { loadDispositions } from './adapters/flow/load-dispositions.js';
 import { buildHttpServer } from './adapters/http/index.js';
 import type { HttpRoute } from './adapters/http/index.js';
 import { HttpGuard } from './adapters/http/guard/http-guard.js';
-import { createLimits } from './adapters/limits/create-limits.js';
+import { createLimits, limitsOptionsFrom } from './adapters/limits/create-limits.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -254,14 +254,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const redis = new RedisHealth(config.redis.url, log.child({ component: 'redis' }) as Log);
   // Fair use and supervisors' flags, in Redis so that every replica holds the same line; one guard for every
   // HTTP channel (key check and limits), the same fair-use service for WeChat and email.
-  const fairUseLimits = await createLimits({
-    redisUrl: config.redis.url,
-    prefix: config.intake.prefix,
-    log: log as Log,
-    policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
-    auditRetentionMs: config.limits.flagAuditRetentionMs,
-    metrics,
-  });
+  const fairUseLimits = await createLimits({ ...limitsOptionsFrom(config, log as Log), metrics });
   const guard = new HttpGuard({ keys: apiKeys, limiter: fairUseLimits.limiter, fairUse: fairUseLimits.fairUse });
   // Who may read and rate a case, on every channel: wrong proofs are counted in the same shared limiter.
   const caseAccess = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: fairUseLimits.limiter, clock, log: log as Log });

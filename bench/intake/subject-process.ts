@@ -7,7 +7,7 @@ import { createCaseAccess } from '../../src/adapters/access/create-case-access.j
 import { FileApiKeys } from '../../src/adapters/api-keys/index.js';
 import { apiV1Routes } from '../../src/adapters/http/api-v1/index.js';
 import { HttpGuard } from '../../src/adapters/http/guard/http-guard.js';
-import { createLimits } from '../../src/adapters/limits/create-limits.js';
+import { createLimits, limitsOptionsFrom } from '../../src/adapters/limits/create-limits.js';
 import type { Log } from '../../src/app/app-ports.js';
 import { startGatewayCore } from '../shared/gateway-core.js';
 import type { GatewayCoreSettings } from '../shared/gateway-core.js';
@@ -30,13 +30,7 @@ serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile);
   const limits = { fileBytes: config.intake.attachmentMaxBytes, files: config.intake.attachmentMaxFiles };
   // The limits as src/main.ts builds them: every submission passes the shared limiter, as in production.
-  const fairUse = await createLimits({
-    redisUrl: config.redis.url,
-    prefix: config.intake.prefix,
-    log: log as Log,
-    policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
-    auditRetentionMs: config.limits.flagAuditRetentionMs,
-  });
+  const fairUse = await createLimits(limitsOptionsFrom(config, log as Log));
   const guard = new HttpGuard({ keys: apiKeys, limiter: fairUse.limiter, fairUse: fairUse.fairUse });
   const access = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: fairUse.limiter, log: log as Log });
   http.register(apiV1Routes({ intake: submissions, access, dispositions, attachments, guard, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }));

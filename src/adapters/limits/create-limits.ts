@@ -4,6 +4,7 @@
 
 import type { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
+import type { Config } from '../../config/index.js';
 import { FairUse } from '../../app/limits/fair-use.js';
 import type { FairUseMetrics, FairUsePolicy } from '../../app/limits/fair-use.js';
 import { FlagDesk } from '../../app/limits/flag-desk.js';
@@ -36,6 +37,17 @@ export interface Limits {
   readonly redis: Redis;
   connected(): boolean;
   close(): Promise<void>;
+}
+
+/** The options the gateway's configuration gives: one place, so the gateway, its CLI and the benchmarks build the same limits. */
+export function limitsOptionsFrom(config: Pick<Config, 'redis' | 'intake' | 'limits'>, log: Log): LimitsOptions {
+  return {
+    redisUrl: config.redis.url,
+    prefix: config.intake.prefix,
+    log,
+    policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
+    auditRetentionMs: config.limits.flagAuditRetentionMs,
+  };
 }
 
 export async function createLimits(options: LimitsOptions): Promise<Limits> {
