@@ -951,28 +951,48 @@ export class AsteriskEngine {
     ch.played.push(entry);
     this.lifecycle({ type: 'playbackStarted', channel: ch, media: uri });
     const duration = mediaDurationMs(uri, pb.lang, this.media);
-    if (duration === undefined) {
-      // Asterisk reports a missing file right after PlaybackStarted and gives up on the rest of the list.
+    if (duration === 'skipped') {
+      // res_stasis_playback's `continue` for an unsupported scheme, an unknown recording or a bad number: no
+      // final update at all, the next item just starts (and after a last item nothing is ever reported).
       pb.timer = setTimeout(() => {
-        this.finishPlayback(ch, pb, 'failed', 'failed');
-        this.startNextPlayback(ch);
+        pb.timer = null;
+        this.markPlayed(ch, pb, 'failed');
+        if (pb.index + 1 < pb.media.length) {
+          pb.index += 1;
+          this.playCurrentMedia(ch, pb);
+        }
+      }, 1);
+      return;
+    }
+    if (duration === undefined) {
+      // A sound Asterisk cannot open fails that item only (playback_final_update since ASTERISK-29464, in every
+      // Asterisk 22): a failed item in the middle of a list is reported as PlaybackContinuing and the list goes on;
+      // only a failed last item ends the playback with PlaybackFinished `failed`.
+      pb.timer = setTimeout(() => {
+        pb.timer = null;
+        this.itemOver(ch, pb, 'failed');
       }, 1);
       return;
     }
     if (duration === Number.POSITIVE_INFINITY) return;
     pb.timer = setTimeout(() => {
       pb.timer = null;
-      if (pb.index + 1 < pb.media.length) {
-        this.markPlayed(ch, pb, 'done');
-        pb.state = 'continuing';
-        this.toChannelApps(ch, { type: 'PlaybackContinuing', playback: playbackJson(pb) });
-        pb.index += 1;
-        this.playCurrentMedia(ch, pb);
-      } else {
-        this.finishPlayback(ch, pb, 'done', 'done');
-        this.startNextPlayback(ch);
-      }
+      this.itemOver(ch, pb, 'done');
     }, duration);
+  }
+
+  /** One item of a playback ended: on to the next (PlaybackContinuing) or, after the last, PlaybackFinished. */
+  private itemOver(ch: SimChannel, pb: SimPlayback, outcome: 'done' | 'failed'): void {
+    if (pb.index + 1 < pb.media.length) {
+      this.markPlayed(ch, pb, outcome);
+      pb.state = 'continuing';
+      this.toChannelApps(ch, { type: 'PlaybackContinuing', playback: playbackJson(pb) });
+      pb.index += 1;
+      this.playCurrentMedia(ch, pb);
+    } else {
+      this.finishPlayback(ch, pb, outcome, outcome);
+      this.startNextPlayback(ch);
+    }
   }
 
   private markPlayed(ch: SimChannel, pb: SimPlayback, outcome: 'done' | 'stopped' | 'failed'): void {
