@@ -41,6 +41,8 @@ import type { EmergencyService, Flow } from './domain/flow/types.js';
 import { deviceOfDialString } from './domain/telephony/dial-string-device.js';
 import type { EmergencyRoutes } from './app/emergency-session.js';
 import { startSimulatedAsterisk } from './simulator/simulated-asterisk.js';
+import { checkHandOverPoints } from './app/dialplan-handover.js';
+import type { DialplanDirectory, HandOverPoint } from './app/dialplan-handover.js';
 import type { SimulatedAsterisk, SimulatedAsteriskOptions } from './simulator/simulated-asterisk.js';
 
 /** Shown in the OpenAPI document; kept in step with package.json by a unit test. */
@@ -127,7 +129,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   // Only DeviceStateChange (class `call`) is read: Asterisk filters out the rest of its events for this session.
   const amiClient = new AmiClient({ ...ami, log: log.child({ component: 'ami' }) as Log, events: { classes: ['call'], names: ['DeviceStateChange'] } });
-  amiClient.on('connected', () => metrics.amiConnected(true));
+  const dialplan: DialplanDirectory = { extensionExists: (context, exten) => amiClient.extensionExists(context, exten) };
+  amiClient.on('connected', () => {
+    metrics.amiConnected(true);
+    void checkHandOverPoints(dialplan, handOverPoints(config.fallback), log.child({ component: 'dialplan' }) as Log);
+  });
   amiClient.on('disconnected', () => metrics.amiConnected(false));
   const emergencyDevices = [
     ...new Set(
@@ -194,6 +200,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       menuExten: config.fallback.menuExten,
       emergencyContext: 'emergency-fallback',
     },
+    dialplan,
     callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
   });
   const rescuer = new StrandedCallRescuer({
@@ -330,4 +337,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
 
   return { config, flow, httpUrl: address.url, smtpPort: email?.port ?? null, calls, devices, metrics, intake, simulator, ready, close };
+}
+
+/** Every extension the gateway may `continue` a call to (emergency-fallback is fixed, as asterisk-config has it). */
+function handOverPoints(fallback: Config['fallback']): HandOverPoint[] {
+  return [
+    { context: fallback.context, exten: fallback.queueExten, purpose: 'agent queue' },
+    { context: fallback.context, exten: fallback.menuExten, purpose: 'dialplan menu' },
+    ...EMERGENCY_SERVICES.map((service) => ({ context: 'emergency-fallback', exten: service, purpose: `emergency ${service} when every route failed` })),
+  ];
 }
