@@ -32,6 +32,8 @@ export interface PbxHost<C> {
   play(ch: C, media: readonly string[], done: (ok: boolean) => void): () => void;
   /** Dials a queue member for the caller; `outcome` gets the member's channel once it is answered. */
   ring(caller: C, member: QueueMember, queue: string, timeoutMs: number, outcome: (result: RingOutcome, memberChannel: C | null) => void): () => void;
+  /** Dial(): calls `endpoint` (`PJSIP/110@psap-police`) for the caller, as app_dial does. */
+  dial(caller: C, endpoint: string, timeoutMs: number | null, outcome: (result: RingOutcome, callee: C | null) => void): () => void;
   /** Caller and answered member talk until one hangs up, which hangs up the other. */
   connect(caller: C, member: C): void;
   deviceState(device: string): string | undefined;
@@ -320,6 +322,8 @@ export class Pbx<C> {
       }
       case 'queue':
         return this.queue(ch, run, step, args);
+      case 'dial':
+        return this.dialApp(ch, run, args);
       default:
         return this.refuse(ch, step, `application ${step.app} is not simulated`);
     }
@@ -475,6 +479,56 @@ export class Pbx<C> {
       else this.host.event({ type: 'queueCallerLeave', channel: ch, queue: name, position, count: waiting.length });
     };
     if (order.length > 0) ringRound();
+    return 'wait';
+  }
+
+  /**
+   * Dial(Tech/resource[&Tech/resource...][,timeout]): rings every destination at once; the first to answer is
+   * connected (ANSWER: the caller's call is over when either hangs up, as without the `g` option); otherwise
+   * DIALSTATUS says why (the best of the failures, as app_dial ranks them) and the dialplan goes on.
+   */
+  private dialApp(ch: C, run: Run, args: string[]): 'wait' {
+    const targets = (args[0] ?? '').split('&').map((t) => t.trim()).filter((t) => t !== '');
+    const seconds = Number(args[1]);
+    const timeoutMs = seconds > 0 ? seconds * this.options.msPerSecond : null;
+    const cancels: Array<() => void> = [];
+    const failures: RingOutcome[] = [];
+    let over = false;
+    const finish = (status: string): void => {
+      over = true;
+      for (const cancel of cancels.splice(0)) cancel();
+      this.host.setVariable(ch, 'DIALSTATUS', status);
+      run.cancel = null;
+      this.resume(ch, run);
+    };
+    run.cancel = () => {
+      over = true;
+      for (const cancel of cancels.splice(0)) cancel();
+    };
+    if (targets.length === 0) {
+      cancels.push(this.host.setTimer(0, () => finish('CHANUNAVAIL')));
+      return 'wait';
+    }
+    for (const target of targets) {
+      cancels.push(
+        this.host.dial(ch, target, timeoutMs, (result, callee) => {
+          if (over) return;
+          if (result === 'answer' && callee !== null) {
+            over = true;
+            for (const cancel of cancels.splice(0)) cancel();
+            this.runs.delete(ch);
+            this.host.setVariable(ch, 'DIALSTATUS', 'ANSWER');
+            this.host.connect(ch, callee);
+            return;
+          }
+          failures.push(result);
+          if (failures.length < targets.length) return;
+          const rank: RingOutcome[] = ['noanswer', 'busy', 'congestion', 'chanunavail'];
+          const best = rank.find((r) => failures.includes(r)) ?? 'chanunavail';
+          finish(best.toUpperCase());
+        }),
+      );
+    }
     return 'wait';
   }
 

@@ -19,7 +19,6 @@ import { toneWav } from '../sounds/tone-wav.js';
 import { Pbx } from '../dialplan/pbx.js';
 import type { PbxEvent, PbxHost, PbxLocation, RingOutcome } from '../dialplan/pbx.js';
 import type { SimulatedDialplan } from '../dialplan/load-dialplan.js';
-import type { QueueMember } from '../dialplan/queues-conf.js';
 import { bridgeJson, channelJson, liveRecordingJson, playbackJson, storedRecordingJson } from './snapshots.js';
 import type {
   CallerId,
@@ -1002,7 +1001,11 @@ export class AsteriskEngine {
         return true;
       },
       play: (ch, media, done) => this.dialplanPlay(ch, media, done),
-      ring: (caller, member, queue, timeoutMs, outcome) => this.ringMember(caller, member, queue, timeoutMs, outcome),
+      ring: (caller, member, queue, timeoutMs, outcome) =>
+        this.dialOut(caller, member.interface, timeoutMs, outcome, (ch) =>
+          this.lifecycle({ type: 'dialplan', event: { type: 'agentCalled', channel: caller, member: ch, queue, iface: member } }),
+        ),
+      dial: (caller, endpoint, timeoutMs, outcome) => this.dialOut(caller, endpoint, timeoutMs, outcome, () => undefined),
       connect: (caller, member) => {
         caller.connectedPeerId = member.id;
         member.connectedPeerId = caller.id;
@@ -1074,16 +1077,19 @@ export class AsteriskEngine {
     };
   }
 
-  /** A queue rings a static member: a channel to the member's interface appears and rings, as Dial would make it. */
-  private ringMember(
+  /**
+   * The dialplan calls out (Dial, or a queue ringing a member): a channel to `endpoint` appears and rings, and its
+   * dial behaviour decides the outcome; `timeoutMs` (null: none) is the dialling application's own ring timeout.
+   */
+  private dialOut(
     caller: SimChannel,
-    member: QueueMember,
-    queue: string,
-    timeoutMs: number,
+    endpoint: string,
+    timeoutMs: number | null,
     outcome: (result: RingOutcome, ch: SimChannel | null) => void,
+    created: (ch: SimChannel) => void,
   ): () => void {
-    const parsed = parseEndpoint(member.interface);
-    const device = parsed ? `${parsed.tech}/${parsed.nameBase}` : member.interface;
+    const parsed = parseEndpoint(endpoint);
+    const device = parsed ? `${parsed.tech}/${parsed.nameBase}` : endpoint;
     const state = this.devices.get(device);
     if (!parsed || state === 'UNAVAILABLE' || state === 'INVALID') {
       const timer = setTimeout(() => outcome('chanunavail', null), 1);
@@ -1096,20 +1102,23 @@ export class AsteriskEngine {
       state: 'Down',
       dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'AppQueue', app_data: '(Outgoing Line)' },
     });
-    ch.endpoint = member.interface;
+    ch.endpoint = endpoint;
     ch.dialstring = parsed.resource;
     ch.language = caller.language;
-    this.lifecycle({ type: 'dialplan', event: { type: 'agentCalled', channel: caller, member: ch, queue, iface: member } });
+    created(ch);
     let settled = false;
-    // app_queue's own ring timeout (queues.conf `timeout`), not Dial's: it hangs the member's channel up itself.
-    const ringTimer = setTimeout(() => {
-      this.pbxTimers.delete(ringTimer);
-      if (settled || ch.destroyed) return;
-      settled = true;
-      this.hangupChannel(ch, 'dialplan', CAUSE.normal);
-      outcome('noanswer', ch);
-    }, timeoutMs);
-    this.pbxTimers.add(ringTimer);
+    // The application's own ring timeout (Dial's, or queues.conf `timeout`): it hangs the channel up itself.
+    const ringTimer =
+      timeoutMs === null
+        ? null
+        : setTimeout(() => {
+            if (ringTimer) this.pbxTimers.delete(ringTimer);
+            if (settled || ch.destroyed) return;
+            settled = true;
+            this.hangupChannel(ch, 'dialplan', CAUSE.normal);
+            outcome('noanswer', ch);
+          }, timeoutMs);
+    if (ringTimer) this.pbxTimers.add(ringTimer);
     this.startDial(
       ch,
       caller,
@@ -1117,19 +1126,19 @@ export class AsteriskEngine {
       () => {
         if (settled) return;
         settled = true;
-        clearTimeout(ringTimer);
+        if (ringTimer) clearTimeout(ringTimer);
         outcome('answer', ch);
       },
       (status) => {
         if (settled) return;
         settled = true;
-        clearTimeout(ringTimer);
+        if (ringTimer) clearTimeout(ringTimer);
         const result: RingOutcome = status === 'BUSY' ? 'busy' : status === 'CONGESTION' ? 'congestion' : status === 'CHANUNAVAIL' ? 'chanunavail' : 'noanswer';
         outcome(result, ch);
       },
     );
     return () => {
-      clearTimeout(ringTimer);
+      if (ringTimer) clearTimeout(ringTimer);
       if (!settled && !ch.destroyed) this.hangupChannel(ch, 'dialplan', CAUSE.normal);
       settled = true;
     };

@@ -166,6 +166,46 @@ describe('continue into the shipped dialplan', () => {
     asterisk.control.hangup(channelId);
   });
 
+  it('emergency-fallback,110,1: Gosub into the dial routine, primary then backup, the number read out, three rounds, then Hangup', async () => {
+    asterisk.control.setDialBehaviour('PJSIP/110@psap-police', { result: 'busy' });
+    asterisk.control.setDialBehaviour('PJSIP/110@psap-police-backup', { result: 'congestion' });
+    try {
+      const before = known();
+      const channelId = await inboundCall('13700000006');
+      expect((await continueTo(channelId, 'emergency-fallback', '110')).status).toBe(204);
+      const ended = await asterisk.control.waitForHangup(channelId);
+      expect(ended.hangupBy).toBe('dialplan');
+      const dialled = asterisk.control
+        .channels({ includeHungUp: true })
+        .filter((c) => !before.has(c.id) && c.endpoint !== null)
+        .map((c) => c.endpoint);
+      expect(dialled).toEqual(Array.from({ length: 3 }, () => ['PJSIP/110@psap-police', 'PJSIP/110@psap-police-backup']).flat());
+      // Between rounds the caller is told to dial 110 themselves: SayDigits(${ARG1}) from Gosub's argument.
+      expect(ended.played.filter((p) => p.media === 'digits:110')).toHaveLength(3);
+      expect(ended.variables).toMatchObject({ DIALSTATUS: 'CONGESTION' });
+    } finally {
+      asterisk.control.setDialBehaviour('PJSIP/110@psap-police', { result: 'noanswer' });
+      asterisk.control.setDialBehaviour('PJSIP/110@psap-police-backup', { result: 'noanswer' });
+    }
+  });
+
+  it('emergency-fallback,119,1: the line that answers is connected to the caller; its hang-up ends the call', async () => {
+    asterisk.control.setDialBehaviour('PJSIP/119@psap-fire', { result: 'answer', afterMs: 5 });
+    try {
+      const before = known();
+      const channelId = await inboundCall('13700000007');
+      expect((await continueTo(channelId, 'emergency-fallback', '119')).status).toBe(204);
+      const line = await newChannelTo('PJSIP/119@psap-fire', before);
+      await asterisk.control.waitForChannelState(line.id, 'Up');
+      await expect.poll(() => asterisk.control.channel(channelId)?.variables['DIALSTATUS']).toBe('ANSWER');
+      expect(asterisk.control.channel(line.id)?.presentedCallerId.number).toBe('13700000007');
+      asterisk.control.hangup(line.id);
+      expect((await asterisk.control.waitForHangup(channelId)).hungUp).toBe(true);
+    } finally {
+      asterisk.control.setDialBehaviour('PJSIP/119@psap-fire', { result: 'noanswer' });
+    }
+  });
+
   it('an unknown extension: 204 and StasisEnd as for any continue, then Asterisk hangs the channel up', async () => {
     const channelId = await inboundCall('13700000004');
     const res = await continueTo(channelId, 'ivr-fallback', 'nosuch');
