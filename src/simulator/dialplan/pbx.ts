@@ -109,6 +109,13 @@ export class Pbx<C> {
     cancel?.();
   }
 
+  /** Forgets every channel, waiting caller and member statistic (the simulator's reset). */
+  reset(): void {
+    for (const ch of [...this.runs.keys()]) this.stop(ch);
+    this.queueCallers.clear();
+    this.memberStats.clear();
+  }
+
   dtmf(ch: C, digit: string): void {
     this.runs.get(ch)?.onDigit?.(digit);
   }

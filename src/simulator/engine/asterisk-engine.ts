@@ -196,6 +196,7 @@ export class AsteriskEngine {
   }
 
   reset(): void {
+    this.pbx?.reset();
     this.clearPbxTimers();
     for (const ch of this.channels.values()) this.clearChannelTimers(ch);
     for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
