@@ -41,8 +41,8 @@ import type { EmergencyService, Flow } from './domain/flow/types.js';
 import { deviceOfDialString } from './domain/telephony/dial-string-device.js';
 import type { EmergencyRoutes } from './app/emergency-session.js';
 import { startSimulatedAsterisk } from './simulator/simulated-asterisk.js';
-import { checkHandOverPoints } from './app/dialplan-handover.js';
-import type { DialplanDirectory, HandOverPoint } from './app/dialplan-handover.js';
+import { CachedDialplanDirectory, checkHandOverPoints } from './app/dialplan-handover.js';
+import type { HandOverPoint } from './app/dialplan-handover.js';
 import type { SimulatedAsterisk, SimulatedAsteriskOptions } from './simulator/simulated-asterisk.js';
 
 /** Shown in the OpenAPI document; kept in step with package.json by a unit test. */
@@ -129,9 +129,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   // Only DeviceStateChange (class `call`) is read: Asterisk filters out the rest of its events for this session.
   const amiClient = new AmiClient({ ...ami, log: log.child({ component: 'ami' }) as Log, events: { classes: ['call'], names: ['DeviceStateChange'] } });
-  const dialplan: DialplanDirectory = { extensionExists: (context, exten) => amiClient.extensionExists(context, exten) };
+  const dialplan = new CachedDialplanDirectory({ extensionExists: (context, exten) => amiClient.extensionExists(context, exten) });
   amiClient.on('connected', () => {
     metrics.amiConnected(true);
+    dialplan.forget();
     void checkHandOverPoints(dialplan, handOverPoints(config.fallback), log.child({ component: 'dialplan' }) as Log);
   });
   amiClient.on('disconnected', () => metrics.amiConnected(false));

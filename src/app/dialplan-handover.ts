@@ -1,13 +1,37 @@
 // The dialplan extensions the gateway hands calls to. Asterisk 22 accepts `continue` to any context/extension
 // (204, then StasisEnd) and only afterwards finds nothing there: with no `i` extension it hangs the caller up and
 // logs a WARNING on its own console. The gateway cannot see that over ARI, so it asks the dialplan itself
-// (AMI ShowDialPlan) when the AMI link comes up and before each hand-over, and never sends a caller into nothing.
+// (AMI ShowDialPlan) when the AMI link comes up and before a hand-over to an extension not yet seen present, and
+// never sends a caller into nothing.
 
 import type { Log } from './app-ports.js';
 
 export interface DialplanDirectory {
   /** true or false as Asterisk answers; rejects when it cannot tell (AMI down, ShowDialPlan not permitted). */
   extensionExists(context: string, exten: string): Promise<boolean>;
+}
+
+/**
+ * Remembers the extensions found present, so that the usual hand-over costs no AMI round trip; one not found (or
+ * never asked for) is asked for again each time, so a dialplan reload that adds it is seen at the next call.
+ * `forget()` at each AMI login: the Asterisk behind it may have a different dialplan now.
+ */
+export class CachedDialplanDirectory implements DialplanDirectory {
+  private readonly present = new Set<string>();
+
+  constructor(private readonly directory: DialplanDirectory) {}
+
+  async extensionExists(context: string, exten: string): Promise<boolean> {
+    const key = `${context}\u0000${exten}`;
+    if (this.present.has(key)) return true;
+    const exists = await this.directory.extensionExists(context, exten);
+    if (exists) this.present.add(key);
+    return exists;
+  }
+
+  forget(): void {
+    this.present.clear();
+  }
 }
 
 export interface HandOverPoint {
