@@ -48,6 +48,8 @@ import type { EmergencyService, Flow } from './domain/flow/types.js';
 import { deviceOfDialString } from './domain/telephony/dial-string-device.js';
 import type { EmergencyRoutes } from './app/emergency-session.js';
 import { startSimulatedAsterisk } from './simulator/simulated-asterisk.js';
+import { CachedDialplanDirectory, checkHandOverPoints } from './app/dialplan-handover.js';
+import type { HandOverPoint } from './app/dialplan-handover.js';
 import type { SimulatedAsterisk, SimulatedAsteriskOptions } from './simulator/simulated-asterisk.js';
 
 /** Shown in the OpenAPI document; kept in step with package.json by a unit test. */
@@ -139,7 +141,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Only DeviceStateChange (class `call`) is read: Asterisk filters out the rest of its events for this session.
   // AmiClient names its own component: a child here would print `component` twice on each line.
   const amiClient = new AmiClient({ ...ami, log: log as Log, events: { classes: ['call'], names: ['DeviceStateChange'] } });
-  amiClient.on('connected', () => metrics.amiConnected(true));
+  const dialplan = new CachedDialplanDirectory({ extensionExists: (context, exten) => amiClient.extensionExists(context, exten) });
+  amiClient.on('connected', () => {
+    metrics.amiConnected(true);
+    dialplan.forget();
+    void checkHandOverPoints(dialplan, handOverPoints(config.fallback), log.child({ component: 'dialplan' }) as Log);
+  });
   amiClient.on('disconnected', () => metrics.amiConnected(false));
   const emergencyDevices = [
     ...new Set(
@@ -206,6 +213,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       menuExten: config.fallback.menuExten,
       emergencyContext: 'emergency-fallback',
     },
+    dialplan,
     callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
   });
   const rescuer = new StrandedCallRescuer({
@@ -409,4 +417,13 @@ function plannedListeners(config: Config, simulator: SimulatedAsteriskOptions | 
     listeners.push({ host, port: simulator?.amiPort ?? 0, variable: 'SIMULATOR_AMI_PORT' });
   }
   return listeners;
+}
+
+/** Every extension the gateway may `continue` a call to (emergency-fallback is fixed, as asterisk-config has it). */
+function handOverPoints(fallback: Config['fallback']): HandOverPoint[] {
+  return [
+    { context: fallback.context, exten: fallback.queueExten, purpose: 'agent queue' },
+    { context: fallback.context, exten: fallback.menuExten, purpose: 'dialplan menu' },
+    ...EMERGENCY_SERVICES.map((service) => ({ context: 'emergency-fallback', exten: service, purpose: `emergency ${service} when every route failed` })),
+  ];
 }

@@ -8,6 +8,8 @@ import type { EmergencyService, Flow, Lang } from '../domain/flow/types.js';
 import type { CallMetrics, Log } from './app-ports.js';
 import type { CallEvents, InboundChannel } from './call-events.js';
 import type { DeviceStateLookup } from './device-watch.js';
+import { handOverState } from './dialplan-handover.js';
+import type { DialplanDirectory } from './dialplan-handover.js';
 import { EmergencySession } from './emergency-session.js';
 import type { EmergencyAnnouncement, EmergencyRoutes } from './emergency-session.js';
 import { IvrSession } from './ivr-session.js';
@@ -38,6 +40,8 @@ export interface CallControlDeps {
   /** Device states Asterisk reports; each emergency forward orders its routes by them as it starts. */
   readonly devices: DeviceStateLookup;
   readonly fallback: DialplanFallback;
+  /** Asks Asterisk whether a hand-over extension exists; without it every hand-over is tried blindly. */
+  readonly dialplan?: DialplanDirectory;
   /** Intake, for voice messages and case-status lookups in the IVR. */
   readonly desk: CaseDesk;
   /** Makes a per-call logger (the composition root masks the caller's number). */
@@ -267,14 +271,41 @@ export class CallControl implements CallEvents {
 
   private async toDialplan(channelId: string, exten: string, reason: string, log: Log): Promise<void> {
     try {
-      const result = await this.deps.telephony.continueInDialplan(channelId, this.deps.fallback.context, exten, 1);
+      const target = await this.handOverTarget(exten, reason, log);
+      if (target === null) {
+        // Continuing would only have Asterisk hang up, silently: do it here, where it is logged and counted.
+        log.error({ exten, reason }, 'no dialplan hand-over point exists for this call: hanging up');
+        await this.deps.telephony.hangup(channelId, 'congestion');
+        return;
+      }
+      const result = await this.deps.telephony.continueInDialplan(channelId, this.deps.fallback.context, target, 1);
       if (result === 'ok') {
         this.deps.metrics.callHandedToDialplan(reason);
-        log.info({ exten, reason }, 'call continues in the dialplan');
+        log.info({ exten: target, reason }, 'call continues in the dialplan');
       }
     } catch (err) {
       log.error({ err, exten, reason }, 'could not continue the call in the dialplan');
     }
+  }
+
+  /**
+   * The extension to hand the call to: `exten` if the dialplan has it (or cannot be asked), else the dialplan
+   * menu (which queues for an agent itself), else none.
+   */
+  private async handOverTarget(exten: string, reason: string, log: Log): Promise<string | null> {
+    const { context, menuExten } = this.deps.fallback;
+    const candidates = exten === menuExten ? [exten] : [exten, menuExten];
+    for (const candidate of candidates) {
+      if ((await handOverState(this.deps.dialplan, context, candidate)) !== 'missing') {
+        if (candidate !== exten) log.warn({ exten: candidate, instead: exten, reason }, 'handing the call to the dialplan menu instead');
+        return candidate;
+      }
+      log.error(
+        { context, exten: candidate, reason },
+        `dialplan hand-over point ${context},${candidate},1 does not exist: Asterisk would hang up on the caller`,
+      );
+    }
+    return null;
   }
 
   private track<S>(map: Map<string, S>, id: string, session: S | null): void {

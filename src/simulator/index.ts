@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { SimulatorControl } from './control.js';
 import { AsteriskEngine } from './engine/asterisk-engine.js';
 import type { DialBehaviour, DialplanLocation } from './engine/types.js';
+import type { SimulatedDialplan } from './dialplan/load-dialplan.js';
 import { EventsSocketServer } from './http/events-socket.js';
 import { RequestLog } from './http/request-log.js';
 import { createSimulatorServer } from './http/server.js';
@@ -41,6 +42,10 @@ export interface SimulatorOptions {
   readonly defaultDialBehaviour?: DialBehaviour;
   /** Default timeout of `control.waitFor...`. Default 5000. */
   readonly waitTimeoutMs?: number;
+  /** The dialplan and queues channels run outside Stasis (see dialplan/load-dialplan.ts); none: they stop there. */
+  readonly dialplan?: SimulatedDialplan;
+  /** Real milliseconds per dialplan second (WaitExten, MusicOnHold, queue ring timeouts). Default 1000. */
+  readonly dialplanMsPerSecond?: number;
   /** Identifies this "Asterisk" in events (`asterisk_id`). */
   readonly asteriskId?: string;
   readonly log?: (message: string) => void;
@@ -72,6 +77,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     defaultDialBehaviour: options.defaultDialBehaviour ?? { result: 'answer', afterMs: 20 },
     ringTimeoutMs: options.ringTimeoutMs,
     recordingMsPerSecond: options.recordingMsPerSecond ?? 1000,
+    ...(options.dialplan === undefined ? {} : { dialplan: options.dialplan }),
+    ...(options.dialplanMsPerSecond === undefined ? {} : { dialplanMsPerSecond: options.dialplanMsPerSecond }),
   });
   const creds = { username: options.username, password: options.password };
   const requestLog = new RequestLog(100_000);
@@ -109,6 +116,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
 export { SimulatorControl } from './control.js';
 export type { BridgeView, ChannelView, PlaceCallOptions } from './control.js';
 export { AsteriskEngine } from './engine/asterisk-engine.js';
+export { loadDialplan, PROJECT_ASTERISK_CONFIG } from './dialplan/load-dialplan.js';
+export type { SimulatedDialplan } from './dialplan/load-dialplan.js';
+export { ConfigSyntaxError } from './dialplan/config-lines.js';
 export type { DeliveredEvent, LifecycleEvent } from './engine/asterisk-engine.js';
 export type { CallerId, ChannelState, DialBehaviour, DialplanLocation, PlayedMedia } from './engine/types.js';
 export { DEVICE_STATES } from './engine/devices.js';

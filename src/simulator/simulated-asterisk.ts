@@ -8,6 +8,7 @@ import { engineAmiBackend } from './engine-ami-backend.js';
 import { startSimulator } from './index.js';
 import type { Simulator, SimulatorOptions, SimulatorControl } from './index.js';
 import { DirectorySoundCatalog } from './sounds/directory-sound-catalog.js';
+import { loadDialplan } from './dialplan/load-dialplan.js';
 
 export interface SimulatedAsteriskOptions extends Partial<Omit<SimulatorOptions, 'username' | 'password'>> {
   /** Asterisk's sounds folder (`<dir>/<lang>/<name>.wav`); used unless `sounds` is given. */
@@ -17,6 +18,11 @@ export interface SimulatedAsteriskOptions extends Partial<Omit<SimulatorOptions,
   /** The application inbound calls enter (ARI_APP). */
   readonly app?: string;
   readonly amiPort?: number;
+  /**
+   * Folder whose extensions.conf and queues.conf the simulator runs for channels in the dialplan. Default: the
+   * project's asterisk-config/, so the simulated hotline follows the same dialplan as the real one.
+   */
+  readonly asteriskConfigDir?: string;
 }
 
 export interface SimulatedAsterisk {
@@ -42,8 +48,10 @@ export async function startSimulatedAsterisk(options: SimulatedAsteriskOptions =
   const sounds =
     options.sounds ??
     (options.soundsDir !== undefined ? new DirectorySoundCatalog(options.soundsDir, { speed: options.soundSpeed ?? 1 }) : undefined);
+  const dialplan = options.dialplan ?? loadDialplan(options.asteriskConfigDir);
   const ari = await startSimulator({
     ...options,
+    dialplan,
     host,
     ...(sounds === undefined ? {} : { sounds }),
     ...(options.app === undefined ? {} : { inboundApp: options.app }),

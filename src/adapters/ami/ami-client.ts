@@ -327,11 +327,29 @@ export class AmiClient {
     return result;
   }
 
-  private list(name: string): Promise<AmiMessage[]> {
+  /**
+   * ShowDialPlan for one extension of one context (includes followed, patterns matched, as the PBX would find it):
+   * true when it exists, false when Asterisk answers "Did not find context/extension". Any other refusal (e.g.
+   * "Permission denied" for a user without `reporting` or `config` write access) rejects with AmiActionError.
+   */
+  async extensionExists(context: string, exten: string): Promise<boolean> {
+    try {
+      const items = await this.list('ShowDialPlan', [
+        ['Context', context],
+        ['Extension', exten],
+      ]);
+      return items.some((m) => m.get('Event') === 'ListDialplan');
+    } catch (err) {
+      if (err instanceof AmiActionError && /^Did not find (context|extension) /.test(err.amiMessage ?? '')) return false;
+      throw err;
+    }
+  }
+
+  private list(name: string, headers: readonly AmiHeaderInput[] = []): Promise<AmiMessage[]> {
     const link = this.link;
     if (this.state !== 'connected' || !link) return Promise.reject(this.notConnected(name));
     const items: AmiMessage[] = [];
-    return this.send(link, name, [], this.actionTimeoutMs, { list: items }).then(() => items);
+    return this.send(link, name, headers, this.actionTimeoutMs, { list: items }).then(() => items);
   }
 
   private send(

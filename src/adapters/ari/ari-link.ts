@@ -7,6 +7,7 @@ import type { AriClient } from 'ari-client';
 import type { Log } from '../../app/app-ports.js';
 import type { CallEvents } from '../../app/call-events.js';
 import type { Digit } from '../../domain/flow/types.js';
+import { AriSetupError, probeAri } from './ari-probe.js';
 import { withSwaggerLog } from './swagger-log.js';
 
 export interface AriLinkOptions {
@@ -73,6 +74,7 @@ export class AriLink {
     while (!this.closed) {
       let client: AriClient | null = null;
       try {
+        await probeAri(this.options.url, this.options.username, this.options.password);
         client = await withSwaggerLog(log, () => ari.connect(this.options.url, this.options.username, this.options.password));
         // Usable for REST before the socket opens: a StasisStart can arrive before start() resolves.
         this.current = client;
@@ -82,7 +84,9 @@ export class AriLink {
         failures = 0;
         await lost;
       } catch (err) {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ARI connection failed');
+        // Wrong credentials or address do not heal by waiting: an error an operator must act on.
+        if (err instanceof AriSetupError) log.error({ code: err.code, err: err.message }, 'ARI connection failed');
+        else log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ARI connection failed');
       } finally {
         if (client !== null) {
           client.removeAllListeners();

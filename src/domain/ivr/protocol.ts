@@ -11,7 +11,10 @@ export type IvrEvent =
   /** The call entered the IVR (StasisStart). `at` is epoch ms; every event carries the time it happened. */
   | { readonly type: 'started'; readonly at: number; readonly callId: string; readonly caller: string }
   | { readonly type: 'digit'; readonly at: number; readonly digit: Digit }
-  /** A playback the machine asked for ended (done, stopped or failed: a missing sound must not stall the call). */
+  /**
+   * A playback the machine asked for ended (done, stopped or failed: a missing sound must not stall the call).
+   * `ok: false` says only that its last item failed; Asterisk has tried every item before it.
+   */
   | { readonly type: 'playbackFinished'; readonly at: number; readonly playback: number; readonly ok: boolean }
   | { readonly type: 'timer'; readonly at: number; readonly timer: TimerName }
   /** The recording the machine asked for ended; `name` is the stored recording's name. */

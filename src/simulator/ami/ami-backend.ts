@@ -38,12 +38,32 @@ export interface AmiDialplanTarget {
   readonly priority: number;
 }
 
+/** One ListDialplan item of ShowDialPlan: a priority of an extension, or an include of a context. */
+export type AmiDialplanItem =
+  | { readonly context: string; readonly extension: string; readonly label: string | null; readonly priority: number; readonly app: string; readonly appData: string }
+  | { readonly context: string; readonly includeContext: string };
+
+/** What manager_show_dialplan finds: its items and counters, or the error text Asterisk answers with. */
+export type AmiDialplanListing =
+  | { readonly error: string }
+  | { readonly items: readonly AmiDialplanItem[]; readonly extensions: number; readonly priorities: number; readonly contexts: number };
+
 export type AmiBackendEvent =
   | { readonly type: 'newchannel'; readonly channel: AmiChannelSnapshot }
   | { readonly type: 'newstate'; readonly channel: AmiChannelSnapshot }
   /** `channel` is the last snapshot before it was destroyed. Cause is a Q.850 code (16 normal clearing). */
   | { readonly type: 'hangup'; readonly channel: AmiChannelSnapshot; readonly cause: number; readonly causeText: string }
-  | { readonly type: 'deviceStateChange'; readonly device: string; readonly state: string };
+  | { readonly type: 'deviceStateChange'; readonly device: string; readonly state: string }
+  /** app_queue's events (class `agent`); `member` is the channel to the member when there is one. */
+  | {
+      readonly type: 'queue';
+      readonly event: 'QueueCallerJoin' | 'QueueCallerLeave' | 'QueueCallerAbandon' | 'AgentCalled' | 'AgentRingNoAnswer' | 'AgentConnect';
+      readonly channel: AmiChannelSnapshot;
+      readonly member: AmiChannelSnapshot | null;
+      readonly fields: ReadonlyArray<readonly [string, string | number]>;
+    }
+  /** A dialplan step started (class `dialplan`). */
+  | { readonly type: 'newexten'; readonly channel: AmiChannelSnapshot; readonly extension: string; readonly app: string; readonly appData: string };
 
 export interface AmiBackend {
   listChannels(): readonly AmiChannelSnapshot[] | Promise<readonly AmiChannelSnapshot[]>;
@@ -56,6 +76,8 @@ export interface AmiBackend {
   setVar(channel: string, variable: string, value: string): void | Promise<void>;
   /** Devices with a known state, e.g. `{ device: 'PJSIP/agent-1001', state: 'NOT_INUSE' }`. */
   deviceStates(): readonly { readonly device: string; readonly state: string }[] | Promise<readonly { readonly device: string; readonly state: string }[]>;
+  /** ShowDialPlan: the loaded dialplan, filtered to a context and/or extension (includes followed for an extension). */
+  showDialplan?(context: string | undefined, exten: string | undefined): AmiDialplanListing | Promise<AmiDialplanListing>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: AmiBackendEvent) => void): () => void;
 }

@@ -258,6 +258,33 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
         await options.backend.setVar(channel, variable, action.get('Value') ?? '');
         return ok('Variable Set');
       }
+      case 'showdialplan': {
+        if (options.backend.showDialplan === undefined) return fail('Invalid/unknown command');
+        const listing = await options.backend.showDialplan(action.get('Context') || undefined, action.get('Extension') || undefined);
+        if ('error' in listing) return fail(listing.error);
+        return list(
+          session,
+          id,
+          'DialPlan list will follow',
+          'ShowDialPlanComplete',
+          [['ListExtensions', listing.extensions], ['ListPriorities', listing.priorities], ['ListContexts', listing.contexts]],
+          listing.items.map((item): Reply =>
+            'includeContext' in item
+              ? [['Event', 'ListDialplan'], ['ActionID', id], ['Context', item.context], ['IncludeContext', item.includeContext], ['Registrar', 'pbx_config']]
+              : [
+                  ['Event', 'ListDialplan'],
+                  ['ActionID', id],
+                  ['Context', item.context],
+                  ['Extension', item.extension],
+                  ...(item.label === null ? [] : ([['ExtensionLabel', item.label]] as Reply)),
+                  ['Priority', item.priority],
+                  ['Application', item.app],
+                  ['AppData', item.appData],
+                  ['Registrar', 'pbx_config'],
+                ],
+          ),
+        );
+      }
       default:
         return fail('Invalid/unknown command');
     }
@@ -379,5 +406,19 @@ function eventHeaders(event: AmiBackendEvent): Reply {
       return [['Event', 'Hangup'], ['Privilege', 'call,all'], ...channelStateHeaders(event.channel), ['Cause', event.cause], ['Cause-txt', event.causeText]];
     case 'deviceStateChange':
       return [['Event', 'DeviceStateChange'], ['Privilege', 'call,all'], ['Device', event.device], ['State', event.state]];
+    case 'queue': {
+      // As the transcript's AgentCalled: the caller's channel fields, then the member's prefixed with Dest.
+      const dest: Reply = event.member === null ? [] : channelStateHeaders(event.member).map(([k, v]) => [`Dest${String(k)}`, v] as const);
+      return [['Event', event.event], ['Privilege', 'agent,all'], ...channelStateHeaders(event.channel), ...dest, ...event.fields];
+    }
+    case 'newexten':
+      return [
+        ['Event', 'Newexten'],
+        ['Privilege', 'dialplan,all'],
+        ...channelStateHeaders(event.channel),
+        ['Extension', event.extension],
+        ['Application', event.app],
+        ['AppData', event.appData],
+      ];
   }
 }

@@ -16,6 +16,9 @@ import { CAUSE, HANGUP_REASON_CAUSES, SOFTHANGUP_EXPLICIT, causeText } from './h
 import { mediaDurationMs } from './media.js';
 import type { MediaContext } from './media.js';
 import { toneWav } from '../sounds/tone-wav.js';
+import { Pbx } from '../dialplan/pbx.js';
+import type { PbxEvent, PbxHost, PbxLocation, RingOutcome } from '../dialplan/pbx.js';
+import type { SimulatedDialplan } from '../dialplan/load-dialplan.js';
 import { bridgeJson, channelJson, liveRecordingJson, playbackJson, storedRecordingJson } from './snapshots.js';
 import type {
   CallerId,
@@ -23,6 +26,7 @@ import type {
   ChannelState,
   DialBehaviour,
   DialplanLocation,
+  PlayedMedia,
   SimBridge,
   SimChannel,
   SimPlayback,
@@ -47,6 +51,10 @@ export interface EngineOptions {
   readonly ringTimeoutMs?: number;
   /** Real milliseconds per recorded second (`maxDurationSeconds`, reported `duration`). */
   readonly recordingMsPerSecond: number;
+  /** The dialplan channels run outside Stasis (continue, redirect, Stasis failure); none: they just stop there. */
+  readonly dialplan?: SimulatedDialplan;
+  /** Real milliseconds per dialplan second (WaitExten, MusicOnHold, queue timeouts). Default 1000. */
+  readonly dialplanMsPerSecond?: number;
   readonly now?: () => number;
 }
 
@@ -69,6 +77,8 @@ export type LifecycleEvent =
   | { readonly type: 'playbackFinished'; readonly channel: SimChannel; readonly playbackId: string; readonly state: string }
   | { readonly type: 'dial'; readonly channel: SimChannel; readonly dialstatus: string }
   | { readonly type: 'recordingFinished'; readonly channel: SimChannel; readonly name: string; readonly state: string }
+  /** The dialplan ran a step (AMI Newexten), failed (a WARNING/ERROR Asterisk would log) or moved a queue. */
+  | { readonly type: 'dialplan'; readonly event: PbxEvent<SimChannel> }
   | { readonly type: 'appConnected'; readonly app: string }
   | { readonly type: 'appDisconnected'; readonly app: string };
 
@@ -99,6 +109,9 @@ export class AsteriskEngine {
   private uniqueSeq = 0;
   private readonly now: () => number;
   private readonly media: MediaContext;
+  /** The PBX core running channels outside Stasis, when a dialplan is loaded. */
+  readonly pbx: Pbx<SimChannel> | null;
+  private readonly pbxTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: EngineOptions) {
     this.events.setMaxListeners(0);
@@ -109,6 +122,9 @@ export class AsteriskEngine {
       msPerDigit: options.msPerDigit,
       storedRecording: (name) => this.storedRecordings.get(name),
     };
+    this.pbx = options.dialplan
+      ? new Pbx(options.dialplan.dialplan, options.dialplan.queues, this.pbxHost(), { msPerSecond: options.dialplanMsPerSecond ?? 1000 })
+      : null;
   }
 
   // ---------------------------------------------------------------- applications / sockets
@@ -180,6 +196,8 @@ export class AsteriskEngine {
   }
 
   reset(): void {
+    this.pbx?.reset();
+    this.clearPbxTimers();
     for (const ch of this.channels.values()) this.clearChannelTimers(ch);
     for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
     this.channels.clear();
@@ -197,6 +215,7 @@ export class AsteriskEngine {
   }
 
   close(): void {
+    this.clearPbxTimers();
     for (const ch of this.channels.values()) this.clearChannelTimers(ch);
     for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
   }
@@ -652,6 +671,7 @@ export class AsteriskEngine {
       stasisStatus: null,
       continuedTo: null,
       localPeerId: null,
+      connectedPeerId: null,
       destroyed: false,
       hangupCause: null,
       hangupBy: null,
@@ -680,9 +700,11 @@ export class AsteriskEngine {
     ch.continuedTo = fallback;
     ch.dialplan = { context: fallback.context, exten: fallback.extension, priority: fallback.priority, app_name: '', app_data: '' };
     this.lifecycle({ type: 'stasisFailed', channel: ch, app, fallback });
+    this.pbx?.start(ch, { context: fallback.context, extension: fallback.extension, priority: fallback.priority });
   }
 
   private stasisStart(ch: SimChannel, app: string, args: string[]): void {
+    this.pbx?.stop(ch);
     ch.app = app;
     ch.lastApp = app;
     ch.stasisStatus = null;
@@ -710,9 +732,19 @@ export class AsteriskEngine {
     ch.continuedTo = location;
     ch.dialplan = { context: location.context, exten: location.extension, priority: location.priority, app_name: '', app_data: '' };
     this.lifecycle({ type: 'dialplanContinued', channel: ch, location });
+    // A label (continue?label=) is resolved by the PBX when the extension exists; a numeric priority as given.
+    this.pbx?.start(ch, { context: location.context, extension: location.extension, priority: this.labelPriority(location) });
   }
 
-  private hangupChannel(ch: SimChannel, by: 'app' | 'far-end' | 'dial-failure', cause: number): void {
+  private labelPriority(location: DialplanLocation): number {
+    if (location.label === undefined || this.pbx === null) return location.priority;
+    const numeric = Number(location.label);
+    if (Number.isInteger(numeric) && numeric > 0) return numeric;
+    const ctx = this.pbx.dialplan.contexts.get(location.context);
+    return ctx?.extensions.find((e) => e.name === location.extension)?.labels.get(location.label) ?? location.priority;
+  }
+
+  private hangupChannel(ch: SimChannel, by: 'app' | 'far-end' | 'dial-failure' | 'dialplan', cause: number): void {
     if (ch.destroyed) return;
     const wasIn = ch.app;
     ch.hangupBy = by;
@@ -733,6 +765,7 @@ export class AsteriskEngine {
     this.clearChannelTimers(ch);
     ch.destroyed = true;
     this.channels.delete(ch.id);
+    this.pbx?.stop(ch);
     // Asterisk unsubscribes the application at StasisEnd; when the application itself hung up the channel, the
     // ChannelDestroyed that follows reaches nobody (see the transcripts). Otherwise the app still sees it.
     if (by !== 'app' && ch.lastApp && wasIn) {
@@ -743,6 +776,10 @@ export class AsteriskEngine {
     if (![...this.channels.values()].some((c) => deviceOfChannelName(c.name) === device)) this.devices.idle(device);
     if (ch.localPeerId) {
       const peer = this.channels.get(ch.localPeerId);
+      if (peer) this.hangupChannel(peer, 'far-end', cause);
+    }
+    if (ch.connectedPeerId) {
+      const peer = this.channels.get(ch.connectedPeerId);
       if (peer) this.hangupChannel(peer, 'far-end', cause);
     }
   }
@@ -765,6 +802,7 @@ export class AsteriskEngine {
     ch.dtmf.push(digit);
     this.toChannelApps(ch, { type: 'ChannelDtmfReceived', digit, duration_ms: 100, channel: channelJson(ch) });
     this.lifecycle({ type: 'dtmf', channel: ch, digit });
+    if (!ch.app) this.pbx?.dtmf(ch, digit);
     const rec = ch.recording;
     if (rec && rec.state === 'recording') {
       const t = rec.terminateOn;
@@ -791,6 +829,8 @@ export class AsteriskEngine {
       if (part === 'num') ch[target] = { ...current, number: value };
       else if (part === 'name') ch[target] = { ...current, name: value };
       else ch[target] = parseCallerId(value);
+    } else if (/^CHANNEL\(language\)$/i.test(name)) {
+      ch.language = value;
     } else {
       ch.vars.set(name, value);
     }
@@ -856,7 +896,13 @@ export class AsteriskEngine {
    * Dials an outbound channel: Dial "" at once, then RINGING and the outcome. `onAnswer` is for originate, where
    * the channel enters the application (or dialplan) only when answered.
    */
-  private startDial(ch: SimChannel, caller: SimChannel | null, timeoutSeconds: number, onAnswer: (() => void) | null): void {
+  private startDial(
+    ch: SimChannel,
+    caller: SimChannel | null,
+    timeoutSeconds: number,
+    onAnswer: (() => void) | null,
+    onFail?: (dialstatus: string) => void,
+  ): void {
     ch.dialState = 'dialing';
     const behaviour = this.dialBehaviourFor(ch);
     const dialEvent = (dialstatus: string): void => {
@@ -881,6 +927,7 @@ export class AsteriskEngine {
       ch.dialState = 'failed';
       dialEvent(dialstatus);
       this.hangupChannel(ch, 'dial-failure', cause);
+      onFail?.(dialstatus);
     };
     dialEvent('');
     if (behaviour.result === 'chanunavail') {
@@ -933,6 +980,171 @@ export class AsteriskEngine {
     return audience;
   }
 
+  // ---------------------------------------------------------------- internals: the PBX's view of the engine
+
+  private pbxHost(): PbxHost<SimChannel> {
+    return {
+      location: (ch) => ({ context: ch.dialplan.context, extension: ch.dialplan.exten, priority: ch.dialplan.priority }),
+      setLocation: (ch, at: PbxLocation, app, data) => {
+        ch.dialplan = { context: at.context, exten: at.extension, priority: at.priority, app_name: app, app_data: data };
+      },
+      isGone: (ch) => ch.destroyed,
+      variable: (ch, name) => (name === 'CHANNEL' ? ch.name : this.readVariable(ch, name)),
+      setVariable: (ch, name, value) => this.setVariable(ch, name, value),
+      answer: (ch) => {
+        if (ch.state !== 'Up') this.setState(ch, 'Up');
+      },
+      hangup: (ch, cause) => this.hangupChannel(ch, 'dialplan', cause),
+      enterStasis: (ch, app, args) => {
+        if (!this.apps.isActive(app)) return false;
+        ch.dialplan = { ...ch.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+        this.stasisStart(ch, app, args);
+        return true;
+      },
+      play: (ch, media, done) => this.dialplanPlay(ch, media, done),
+      ring: (caller, member, queue, timeoutMs, outcome) =>
+        this.dialOut(caller, member.interface, timeoutMs, outcome, (ch) =>
+          this.lifecycle({ type: 'dialplan', event: { type: 'agentCalled', channel: caller, member: ch, queue, iface: member } }),
+        ),
+      dial: (caller, endpoint, timeoutMs, outcome) => this.dialOut(caller, endpoint, timeoutMs, outcome, () => undefined),
+      connect: (caller, member) => {
+        caller.connectedPeerId = member.id;
+        member.connectedPeerId = caller.id;
+        caller.dialplan = { ...caller.dialplan, app_name: 'Queue' };
+      },
+      deviceState: (device) => this.devices.get(device),
+      event: (event) => {
+        if (event.type === 'step') {
+          // What an application subscribed to all channels sees; the channel's own application left at StasisEnd.
+          this.toChannelApps(event.channel, {
+            type: 'ChannelDialplan',
+            dialplan_app: event.step.app,
+            dialplan_app_data: event.data,
+            channel: channelJson(event.channel),
+          });
+        }
+        this.lifecycle({ type: 'dialplan', event });
+      },
+      setTimer: (ms, fn) => {
+        const timer = setTimeout(() => {
+          this.pbxTimers.delete(timer);
+          fn();
+        }, ms);
+        this.pbxTimers.add(timer);
+        return () => {
+          clearTimeout(timer);
+          this.pbxTimers.delete(timer);
+        };
+      },
+    };
+  }
+
+  private clearPbxTimers(): void {
+    for (const timer of this.pbxTimers) clearTimeout(timer);
+    this.pbxTimers.clear();
+  }
+
+  /** Playback()/Background()/SayDigits(): the files in turn; the first that cannot be played ends it (FAILED). */
+  private dialplanPlay(ch: SimChannel, media: readonly string[], done: (ok: boolean) => void): () => void {
+    let timer: NodeJS.Timeout | null = null;
+    let entry: PlayedMedia | null = null;
+    const playFrom = (index: number): void => {
+      timer = null;
+      if (index >= media.length) {
+        done(true);
+        return;
+      }
+      const uri = media[index] as string;
+      entry = { playbackId: `dialplan:${ch.id}`, media: uri, lang: ch.language, startedAt: this.now(), outcome: 'playing' };
+      ch.played.push(entry);
+      this.lifecycle({ type: 'playbackStarted', channel: ch, media: uri });
+      const duration = mediaDurationMs(uri, ch.language, this.media);
+      const ms = typeof duration === 'number' && Number.isFinite(duration) ? duration : undefined;
+      timer = setTimeout(
+        () => {
+          timer = null;
+          if (entry) entry.outcome = ms === undefined ? 'failed' : 'done';
+          if (ms === undefined) done(false);
+          else playFrom(index + 1);
+        },
+        ms ?? 1,
+      );
+      this.pbxTimers.add(timer);
+    };
+    playFrom(0);
+    return () => {
+      if (timer) clearTimeout(timer);
+      if (entry?.outcome === 'playing') entry.outcome = 'stopped';
+    };
+  }
+
+  /**
+   * The dialplan calls out (Dial, or a queue ringing a member): a channel to `endpoint` appears and rings, and its
+   * dial behaviour decides the outcome; `timeoutMs` (null: none) is the dialling application's own ring timeout.
+   */
+  private dialOut(
+    caller: SimChannel,
+    endpoint: string,
+    timeoutMs: number | null,
+    outcome: (result: RingOutcome, ch: SimChannel | null) => void,
+    created: (ch: SimChannel) => void,
+  ): () => void {
+    const parsed = parseEndpoint(endpoint);
+    const device = parsed ? `${parsed.tech}/${parsed.nameBase}` : endpoint;
+    const state = this.devices.get(device);
+    if (!parsed || state === 'UNAVAILABLE' || state === 'INVALID') {
+      const timer = setTimeout(() => outcome('chanunavail', null), 1);
+      this.pbxTimers.add(timer);
+      return () => clearTimeout(timer);
+    }
+    const ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
+      caller: { ...caller.caller },
+      connected: { ...caller.caller },
+      state: 'Down',
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'AppQueue', app_data: '(Outgoing Line)' },
+    });
+    ch.endpoint = endpoint;
+    ch.dialstring = parsed.resource;
+    ch.language = caller.language;
+    created(ch);
+    let settled = false;
+    // The application's own ring timeout (Dial's, or queues.conf `timeout`): it hangs the channel up itself.
+    const ringTimer =
+      timeoutMs === null
+        ? null
+        : setTimeout(() => {
+            if (ringTimer) this.pbxTimers.delete(ringTimer);
+            if (settled || ch.destroyed) return;
+            settled = true;
+            this.hangupChannel(ch, 'dialplan', CAUSE.normal);
+            outcome('noanswer', ch);
+          }, timeoutMs);
+    if (ringTimer) this.pbxTimers.add(ringTimer);
+    this.startDial(
+      ch,
+      caller,
+      0,
+      () => {
+        if (settled) return;
+        settled = true;
+        if (ringTimer) clearTimeout(ringTimer);
+        outcome('answer', ch);
+      },
+      (status) => {
+        if (settled) return;
+        settled = true;
+        if (ringTimer) clearTimeout(ringTimer);
+        const result: RingOutcome = status === 'BUSY' ? 'busy' : status === 'CONGESTION' ? 'congestion' : status === 'CHANUNAVAIL' ? 'chanunavail' : 'noanswer';
+        outcome(result, ch);
+      },
+    );
+    return () => {
+      if (ringTimer) clearTimeout(ringTimer);
+      if (!settled && !ch.destroyed) this.hangupChannel(ch, 'dialplan', CAUSE.normal);
+      settled = true;
+    };
+  }
+
   // ---------------------------------------------------------------- internals: playback
 
   private startNextPlayback(ch: SimChannel): void {
@@ -951,28 +1163,48 @@ export class AsteriskEngine {
     ch.played.push(entry);
     this.lifecycle({ type: 'playbackStarted', channel: ch, media: uri });
     const duration = mediaDurationMs(uri, pb.lang, this.media);
-    if (duration === undefined) {
-      // Asterisk reports a missing file right after PlaybackStarted and gives up on the rest of the list.
+    if (duration === 'skipped') {
+      // res_stasis_playback's `continue` for an unsupported scheme, an unknown recording or a bad number: no
+      // final update at all, the next item just starts (and after a last item nothing is ever reported).
       pb.timer = setTimeout(() => {
-        this.finishPlayback(ch, pb, 'failed', 'failed');
-        this.startNextPlayback(ch);
+        pb.timer = null;
+        this.markPlayed(ch, pb, 'failed');
+        if (pb.index + 1 < pb.media.length) {
+          pb.index += 1;
+          this.playCurrentMedia(ch, pb);
+        }
+      }, 1);
+      return;
+    }
+    if (duration === undefined) {
+      // A sound Asterisk cannot open fails that item only (playback_final_update since ASTERISK-29464, in every
+      // Asterisk 22): a failed item in the middle of a list is reported as PlaybackContinuing and the list goes on;
+      // only a failed last item ends the playback with PlaybackFinished `failed`.
+      pb.timer = setTimeout(() => {
+        pb.timer = null;
+        this.itemOver(ch, pb, 'failed');
       }, 1);
       return;
     }
     if (duration === Number.POSITIVE_INFINITY) return;
     pb.timer = setTimeout(() => {
       pb.timer = null;
-      if (pb.index + 1 < pb.media.length) {
-        this.markPlayed(ch, pb, 'done');
-        pb.state = 'continuing';
-        this.toChannelApps(ch, { type: 'PlaybackContinuing', playback: playbackJson(pb) });
-        pb.index += 1;
-        this.playCurrentMedia(ch, pb);
-      } else {
-        this.finishPlayback(ch, pb, 'done', 'done');
-        this.startNextPlayback(ch);
-      }
+      this.itemOver(ch, pb, 'done');
     }, duration);
+  }
+
+  /** One item of a playback ended: on to the next (PlaybackContinuing) or, after the last, PlaybackFinished. */
+  private itemOver(ch: SimChannel, pb: SimPlayback, outcome: 'done' | 'failed'): void {
+    if (pb.index + 1 < pb.media.length) {
+      this.markPlayed(ch, pb, outcome);
+      pb.state = 'continuing';
+      this.toChannelApps(ch, { type: 'PlaybackContinuing', playback: playbackJson(pb) });
+      pb.index += 1;
+      this.playCurrentMedia(ch, pb);
+    } else {
+      this.finishPlayback(ch, pb, outcome, outcome);
+      this.startNextPlayback(ch);
+    }
   }
 
   private markPlayed(ch: SimChannel, pb: SimPlayback, outcome: 'done' | 'stopped' | 'failed'): void {

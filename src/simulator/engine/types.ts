@@ -61,9 +61,11 @@ export interface SimChannel {
   continuedTo: DialplanLocation | null;
   /** The other half of a Local channel pair. */
   localPeerId: string | null;
+  /** The channel it talks to after the dialplan connected them (a queue member who answered). */
+  connectedPeerId: string | null;
   destroyed: boolean;
   hangupCause: number | null;
-  hangupBy: 'app' | 'far-end' | 'dial-failure' | null;
+  hangupBy: 'app' | 'far-end' | 'dial-failure' | 'dialplan' | null;
 }
 
 export interface SimBridge {

@@ -57,7 +57,8 @@ export async function startHarness(env: Record<string, string> = {}, options: Ga
     simulator: {
       ariPort: 0,
       amiPort: 0,
-      sounds: hotlineSounds(),
+      // With SOUNDS_DIR set, the simulator plays what is on disk there, as Asterisk would.
+      ...(env['SOUNDS_DIR'] === undefined ? { sounds: hotlineSounds() } : {}),
       msPerDigit: 5,
       dtmfIntervalMs: 20,
       defaultDialBehaviour: { result: 'answer', afterMs: 20 },

@@ -340,6 +340,31 @@ describe('(c) orderings recorded from a real Asterisk', () => {
     await client.channels['hangup']?.({ channelId: ch });
   });
 
+  it('a missing sound inside a media list fails that item only: PlaybackContinuing, then the next item plays', async () => {
+    // res_stasis_playback.c playback_final_update (Asterisk 22): a failed item that is not the last is published as
+    // `continuing`; only a failed last item ends the playback with PlaybackFinished `failed`.
+    const ch = await inboundCall('13800000013');
+    const pb = await client.channels['play']?.({ channelId: ch, media: ['sound:not-rendered', 'digits:42', 'sound:also-missing'] });
+    await nextEvent('PlaybackFinished', (e) => playbackOf(e)['id'] === pb?.id);
+    const seen = events
+      .filter((e) => playbackOf(e)?.['id'] === pb?.id)
+      .map((e) => [e['type'], playbackOf(e)['media_uri'], playbackOf(e)['state']]);
+    expect(seen).toEqual([
+      ['PlaybackStarted', 'sound:not-rendered', 'playing'],
+      ['PlaybackContinuing', 'sound:not-rendered', 'continuing'],
+      ['PlaybackStarted', 'digits:42', 'playing'],
+      ['PlaybackContinuing', 'digits:42', 'continuing'],
+      ['PlaybackStarted', 'sound:also-missing', 'playing'],
+      ['PlaybackFinished', 'sound:also-missing', 'failed'],
+    ]);
+    expect(sim.control.channel(ch)?.played.map((p) => [p.media, p.outcome])).toEqual([
+      ['sound:not-rendered', 'failed'],
+      ['digits:42', 'done'],
+      ['sound:also-missing', 'failed'],
+    ]);
+    await client.channels['hangup']?.({ channelId: ch });
+  });
+
   it('DTMF does not stop a playback', async () => {
     const ch = await inboundCall('13800000012');
     const started = nextEvent('PlaybackStarted', (e) => playbackOf(e)['target_uri'] === `channel:${ch}`);

@@ -276,7 +276,7 @@ describe('asterisk-config', () => {
   it('gives the gateway AMI user the classes it needs and no default passwords anywhere', () => {
     const entrypoint = read('asterisk-config/docker-entrypoint.sh');
     expect(entrypoint).toContain('read = system,call,agent,user,reporting');
-    expect(entrypoint).toContain('write = originate,call,system');
+    expect(entrypoint).toContain('write = originate,call,system,reporting');
     for (const file of ['ari.conf', 'manager.conf', 'pjsip.conf']) {
       expect(read(`asterisk-config/${file}`), file).not.toMatch(/^\s*(password|secret)\s*=/m);
     }

@@ -68,7 +68,7 @@ describe('call model helpers', () => {
     expect(mediaDurationMs('sound:hello-world', 'en', ctx)).toBe(1200);
     expect(mediaDurationMs('digits:123', 'en', ctx)).toBe(300);
     expect(mediaDurationMs('sound:missing', 'en', ctx)).toBeUndefined();
-    expect(mediaDurationMs('video:x', 'en', ctx)).toBeUndefined();
+    expect(mediaDurationMs('video:x', 'en', ctx)).toBe('skipped');
     expect(mediaDurationMs('tone:ring', 'en', ctx)).toBe(Number.POSITIVE_INFINITY);
   });
 });
