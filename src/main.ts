@@ -11,6 +11,8 @@ import type { Clock } from './app/ports.js';
 import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
+import { ProvenCaseAccess } from './app/access/case-access.js';
+import { MemoryLimiter } from './app/limits/memory-limiter.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
@@ -21,6 +23,7 @@ import { ContentStore } from './adapters/attachments/content-store.js';
 import { apiV1Routes } from './adapters/http/api-v1/index.js';
 import { open311Routes } from './adapters/http/open311/index.js';
 import { webFormRoutes } from './adapters/http/web-form/index.js';
+import { constantTimeEqual } from './adapters/http/web-form/constant-time-equal.js';
 import { FileRawMailStore } from './adapters/email/raw-mail-store.js';
 import { rawMailDir, startEmailChannel } from './adapters/email/start-email-channel.js';
 import { createIntake, intakeOptionsFrom } from './adapters/intake/create-intake.js';
@@ -104,6 +107,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   metrics.watchSpool(() => intake.spooled());
   // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
   const submissions = new MeteredIntake(intake.intake, metrics);
+  const limiter = new MemoryLimiter(clock);
+  const caseAccess = new ProvenCaseAccess({
+    intake: submissions,
+    keys: intake.caseKeys,
+    limiter,
+    sameSecret: constantTimeEqual,
+    clock,
+    log: log.child({ component: 'case-access' }) as Log,
+  });
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile, { missingOk: true });
   log.info({ apiKeys: apiKeys.activeCount, file: config.intake.apiKeysFile }, 'integrator API keys loaded');
@@ -159,6 +171,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const desk = new VoiceCaseDesk({
     intake: submissions,
+    access: caseAccess,
+    // Repeat callers: the caller ID's open requests, read from the records (and the spool) directly.
+    contactCases: intake.intake,
     attachments,
     recordings: new AriRecordingSource({ ...ari, maxBytes: config.intake.attachmentMaxBytes }),
     clock,

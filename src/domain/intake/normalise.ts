@@ -40,7 +40,7 @@ export type NormaliseResult =
   | { readonly ok: true; readonly submission: Submission }
   | { readonly ok: false; readonly problems: Problem[] };
 
-const DRAFT_KEYS = ['channel', 'text', 'kind', 'category', 'language', 'contact', 'location', 'attachments', 'refs', 'hints'];
+const DRAFT_KEYS = ['channel', 'text', 'kind', 'category', 'language', 'contact', 'location', 'attachments', 'refs', 'hints', 'private'];
 const CONTACT_KEYS = ['anonymous', 'name', 'phone', 'email', 'wechatOpenId'];
 const LOCATION_KEYS = ['lat', 'lon', 'address'];
 const ATTACHMENT_KEYS = ['id', 'mediaKind', 'mimeType', 'size', 'sha256', 'originalName'];
@@ -113,6 +113,8 @@ export function normaliseSubmission(draft: SubmissionDraft, ctx: NormaliseContex
   const attachments = normaliseAttachments(own(d, 'attachments'), problems);
   const refs = normaliseRefs(own(d, 'refs'), problems);
   const channelHints = normaliseChannelHints(own(d, 'hints'), problems);
+  const privateAsked = own(d, 'private');
+  if (privateAsked !== undefined && typeof privateAsked !== 'boolean') problems.add('private', 'must be true or false');
   if (typeof rawText === 'string' && text === '' && attachments.length === 0) {
     problems.add('text', 'required when there are no attachments');
   }
@@ -145,6 +147,7 @@ export function normaliseSubmission(draft: SubmissionDraft, ctx: NormaliseContex
     hints: { ...classification.hints, ...channelHints },
     // An auto-reply or bounce is filed for the record, but no person is waiting on it: it never jumps the queue.
     priority: channelHints.autoReply === undefined ? classification.priority : Math.max(classification.priority, PRIORITY_DEFAULT),
+    ...(privateAsked === true ? { private: true as const } : {}),
   };
   return { ok: true, submission };
 }

@@ -122,6 +122,12 @@ export interface Submission {
   readonly hints: Hints;
   /** BullMQ priority: 1 is the most urgent (emergency hints), larger numbers wait longer. */
   readonly priority: number;
+  /**
+   * The citizen asked that the request be kept private (form checkbox, `/v1` field, IVR choice, or words such as
+   * 请保密 in the text): it is never shown in a public read (Open311 lists), and roles that need not see it get it
+   * masked. Absent on requests that did not ask.
+   */
+  readonly private?: true;
 }
 
 /** What a channel hands to intake, before ids, classification and normalisation. */
@@ -138,6 +144,8 @@ export interface SubmissionDraft {
   readonly refs?: ChannelRefs;
   /** Hints only the channel can know (an e-mail's auto-reply headers); merged into the classifier's hints. */
   readonly hints?: Pick<Hints, 'autoReply'>;
+  /** The citizen asked for the request to be kept private (see `Submission.private`). */
+  readonly private?: boolean;
 }
 
 /** Where a request stands in the work-order system; reported back through `PUT /v1/submissions/:id/status`. */

@@ -3,7 +3,7 @@
 
 import type { Digit, Lang } from '../flow/types.js';
 import type { IvrCommand, IvrOutcome, TimerName } from './protocol.js';
-import type { IvrState, Phase } from './state.js';
+import type { CaseProofHeld, IvrState, Phase } from './state.js';
 
 export class Draft {
   readonly commands: IvrCommand[] = [];
@@ -28,6 +28,7 @@ export class Draft {
   pending: number | null;
   reachedOnMaxDuration: boolean;
   fallbackUsed: boolean;
+  caseProof: CaseProofHeld | null;
 
   /** @param at time of the event being handled (condition nodes evaluate against it). */
   constructor(
@@ -55,6 +56,7 @@ export class Draft {
     this.pending = state.pending;
     this.reachedOnMaxDuration = state.reachedOnMaxDuration;
     this.fallbackUsed = state.fallbackUsed;
+    this.caseProof = state.caseProof;
   }
 
   toState(): IvrState {
@@ -80,6 +82,7 @@ export class Draft {
       pending: this.pending,
       reachedOnMaxDuration: this.reachedOnMaxDuration,
       fallbackUsed: this.fallbackUsed,
+      caseProof: this.caseProof,
     };
   }
 
@@ -128,8 +131,8 @@ export class Draft {
     this.playing = null;
   }
 
-  /** Asks the adapter for something (a submission, a lookup) and waits for its answer. */
-  request(command: DistributiveOmit<Extract<IvrCommand, { type: 'submit' | 'lookupCase' }>, 'request'>): void {
+  /** Asks the adapter for something (a submission, a lookup, a rating) and waits for its answer. */
+  request(command: DistributiveOmit<Extract<IvrCommand, { type: RequestType }>, 'request'>): void {
     this.lastRequest += 1;
     this.pending = this.lastRequest;
     this.phase = 'waiting';
@@ -148,5 +151,7 @@ export class Draft {
     this.pending = null;
   }
 }
+
+type RequestType = 'submit' | 'lookupCase' | 'rateCase' | 'openCase';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -46,6 +46,7 @@ export function startCall(flow: Flow, event: StartedEvent): IvrStep {
     pending: null,
     reachedOnMaxDuration: false,
     fallbackUsed: false,
+    caseProof: null,
   };
   const d = new Draft(initial, event.at);
   d.emit({ type: 'answer' });
@@ -97,6 +98,8 @@ export function step(flow: Flow, state: IvrState, event: IvrEvent): IvrStep {
       break;
     case 'submitted':
     case 'caseLooked':
+    case 'caseRated':
+    case 'openCaseFound':
       // An answer to a request the caller has moved on from (the IVR time limit) is stale. So is an answer of the
       // other kind: taking it would end the wait for the real answer and leave the caller in silence.
       if (node === undefined || state.phase !== 'waiting' || event.request !== state.pending || !answersNode(node, event)) {

@@ -1,7 +1,7 @@
 // Test flows built in TypeScript and a small driver that feeds events to the machine.
 
 import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
-import type { CaseOutcome, Digit, Flow, FlowNode, Prompt } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Digit, Flow, FlowNode, OpenCaseOutcome, Prompt, RateOutcome } from '../../../src/domain/flow/types.js';
 import { startCall, step } from '../../../src/domain/ivr/machine.js';
 import type { IvrState } from '../../../src/domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
@@ -55,6 +55,7 @@ export function hotlineFlow(overrides: Partial<Flow> = {}, nodeOverrides: Record
       timeoutPrompts: ['timeout'],
       bargeIn: true,
       onFail: 'agent',
+      variable: null,
     },
     ticket: {
       id: 'ticket',
@@ -194,9 +195,19 @@ export class CallDriver {
     return this.send({ type: 'recordingFinished', at: this.tick(), ok, name, durationMs });
   }
 
-  /** Answers the pending `submit` request (or the given request number). */
-  submitted(ticket: string | null, request = this.state.pending ?? -1): readonly IvrCommand[] {
-    return this.send({ type: 'submitted', at: this.tick(), request, ticket });
+  /** Answers the pending `submit` request (or the given request number), with the ticket's PIN when given. */
+  submitted(ticket: string | null, request = this.state.pending ?? -1, pin: string | null = null): readonly IvrCommand[] {
+    return this.send({ type: 'submitted', at: this.tick(), request, ticket, pin });
+  }
+
+  /** Answers the pending `rateCase` request (or the given request number). */
+  caseRated(outcome: RateOutcome, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'caseRated', at: this.tick(), request, outcome });
+  }
+
+  /** Answers the pending `openCase` request (or the given request number). */
+  openCaseFound(outcome: OpenCaseOutcome, ticket: string | null = null, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'openCaseFound', at: this.tick(), request, outcome, ticket });
   }
 
   /** Answers the pending `lookupCase` request (or the given request number). */
