@@ -13,6 +13,7 @@ import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
 import { ProvenCaseAccess } from './app/access/case-access.js';
 import { MemoryLimiter } from './app/limits/memory-limiter.js';
+import { PhoneFairUse } from './app/limits/phone-fair-use.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
@@ -182,6 +183,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     answerWithinMs: 4000,
   });
 
+  const screen = new PhoneFairUse({
+    limiter,
+    limits: config.ivr.callLimits,
+    clock,
+    log: log.child({ component: 'call-limits' }) as Log,
+    // Before the greeting: a limiter that does not answer at once lets the call through rather than keep it silent.
+    answerWithinMs: 1000,
+  });
+
   let link: AriLink | null = null;
   const telephony = new AriTelephony(() => link?.client() ?? null, config.ari.app);
   const emergencyRoutes = Object.fromEntries(
@@ -203,6 +213,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     emergencyRoutes,
     devices,
     desk,
+    screen,
     fallback: {
       context: config.fallback.context,
       queueExten: config.fallback.queueExten,

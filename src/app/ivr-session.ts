@@ -9,6 +9,7 @@ import type { IvrState } from '../domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, IvrOutcome, TimerName } from '../domain/ivr/protocol.js';
 import type { CallMetrics, Log } from './app-ports.js';
 import type { CaseDesk, PhoneCaller } from './case-desk.js';
+import type { CallerScreen } from './limits/phone-fair-use.js';
 import type { Clock, OpResult, Telephony, TimerHandle } from './ports.js';
 
 /** How the IVR let go of the call; `failed` means our own code broke and the dialplan must take over. */
@@ -22,6 +23,8 @@ export interface IvrSessionDeps {
   readonly log: Log;
   /** Intake, for the flow's submit, caseStatus, rateCase and openCase nodes. */
   readonly desk: CaseDesk;
+  /** Fair use, for the flow's fairUse node. */
+  readonly screen: CallerScreen;
   /** Called once the IVR is done with the call: the caller chose an emergency, the queue, or is gone. */
   readonly onFinished: (session: IvrSession, outcome: SessionEnd) => void;
   /** Playback and recording ids are registered so the router can send their events here. */
@@ -255,6 +258,15 @@ export class IvrSession {
           .catch(() => ({ outcome: 'unavailable' as const, ticket: null }))
           .then((found) => this.handle({ type: 'openCaseFound', at: this.deps.clock.now(), request, outcome: found.outcome, ticket: found.ticket }))
           .catch((error: unknown) => log.error({ err: error }, 'open case answer could not be handled'));
+        return 'ok';
+      }
+      case 'checkCaller': {
+        const { request } = command;
+        void this.deps.screen
+          .check(this.caller)
+          .catch(() => 'ok' as const)
+          .then((outcome) => this.handle({ type: 'callerChecked', at: this.deps.clock.now(), request, outcome }))
+          .catch((error: unknown) => log.error({ err: error }, 'fair-use answer could not be handled'));
         return 'ok';
       }
       case 'forwardEmergency':

@@ -34,6 +34,9 @@ export const DEFAULTS = {
   AMI_PORT: '5038',
   IVR_FLOW: 'ivr-flows/12345.yaml',
   SOUNDS_DIR: 'asterisk-config/sounds',
+  IVR_CALLS_PER_HOUR: '10',
+  IVR_CALLS_PER_DAY: '30',
+  IVR_ABUSE_FACTOR: '5',
   EMERGENCY_RING_TIMEOUT: '20s',
   EMERGENCY_ROUNDS: '3',
   FALLBACK_CONTEXT: 'ivr-fallback',
@@ -93,6 +96,17 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
   { name: 'AMI_SECRET', default: null, description: 'AMI secret; required when `AMI_HOST` is set.', secret: true },
   { name: 'IVR_FLOW', default: DEFAULTS.IVR_FLOW, description: 'IVR flow file (YAML).' },
   { name: 'SOUNDS_DIR', default: DEFAULTS.SOUNDS_DIR, description: 'Folder of the IVR sound files.' },
+  {
+    name: 'IVR_CALLS_PER_HOUR',
+    default: DEFAULTS.IVR_CALLS_PER_HOUR,
+    description: 'Calls from one number per hour that get the menus (the flow\'s `fairUse` node); later calls hear a short notice and are offered an agent. Counted in Redis, shared by all replicas; emergencies are never limited (1-10000).',
+  },
+  { name: 'IVR_CALLS_PER_DAY', default: DEFAULTS.IVR_CALLS_PER_DAY, description: 'The same per day (1-100000).' },
+  {
+    name: 'IVR_ABUSE_FACTOR',
+    default: DEFAULTS.IVR_ABUSE_FACTOR,
+    description: 'A number calling this many times either limit is clearly abusive: after a notice it may still choose an emergency, else the call ends politely (2-100).',
+  },
   ...SERVICES.map((service) => ({
     name: `EMERGENCY_DIAL_${service}`,
     default: DEFAULT_EMERGENCY_ROUTES[service],

@@ -13,6 +13,7 @@ import type { Category, Status, Submission } from '../../domain/intake/submissio
 import { isValidTicket } from '../../domain/intake/ticket.js';
 import type { CaseAccess, CaseReadOutcome, ProofSource } from '../access/case-access-ports.js';
 import { ratingRefusal } from '../access/case-access.js';
+import { answerWithin } from '../answer-within.js';
 import type { Log } from '../app-ports.js';
 import type { CaseDesk, FiledMessage, OpenCase, PhoneCaller, VoiceMessage } from '../case-desk.js';
 import type { Clock } from '../ports.js';
@@ -41,8 +42,6 @@ export interface VoiceCaseDeskDeps {
   /** Longest a caller waits for a submission or a lookup. */
   readonly answerWithinMs: number;
 }
-
-class TimedOut extends Error {}
 
 export class VoiceCaseDesk implements CaseDesk {
   constructor(private readonly deps: VoiceCaseDeskDeps) {}
@@ -130,21 +129,7 @@ export class VoiceCaseDesk implements CaseDesk {
   }
 
   private within<T>(work: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.deps.clock.setTimer(this.deps.answerWithinMs, () =>
-        reject(new TimedOut(`no answer within ${this.deps.answerWithinMs} ms`)),
-      );
-      work().then(
-        (value) => {
-          timer.cancel();
-          resolve(value);
-        },
-        (error: unknown) => {
-          timer.cancel();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
+    return answerWithin(this.deps.clock, this.deps.answerWithinMs, work);
   }
 }
 

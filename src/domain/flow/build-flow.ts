@@ -12,6 +12,7 @@ import type {
   EmergencyService,
   Flow,
   FlowNode,
+  FairUseOutcome,
   Lang,
   OpenCaseOutcome,
   Prompt,
@@ -213,6 +214,8 @@ function buildNode(id: string, raw: RawNode, path: readonly PathSegment[], durat
       };
     case 'rateCase':
       return { id, type: 'rateCase', ticket: str('ticket'), score: str('score'), outcomes: { ...(raw.outcomes as Record<RateOutcome, string>) } };
+    case 'fairUse':
+      return { id, type: 'fairUse', outcomes: { ...(raw.outcomes as Record<FairUseOutcome, string>) } };
     case 'openCase':
       return { id, type: 'openCase', variable: str('variable'), outcomes: { ...(raw.outcomes as Record<OpenCaseOutcome, string>) } };
     case 'set':

@@ -5,7 +5,7 @@ import { formatDuration } from './duration.js';
 import { issue } from './flow-error.js';
 import type { FlowIssue, PathSegment } from './flow-error.js';
 import { nodeLinks, nodePromptUses, waitsForCaller } from './flow-graph.js';
-import { CASE_OUTCOMES, EMERGENCY_SERVICES, OPEN_CASE_OUTCOMES, RATE_OUTCOMES, SUBMIT_KINDS } from './types.js';
+import { CASE_OUTCOMES, EMERGENCY_SERVICES, FAIR_USE_OUTCOMES, OPEN_CASE_OUTCOMES, RATE_OUTCOMES, SUBMIT_KINDS } from './types.js';
 import type { Flow, FlowNode } from './types.js';
 
 /** Anything longer in an IVR is a typo ("10h" for "10m"), not a wish. */
@@ -201,6 +201,9 @@ function checkNodes(flow: Flow, issues: FlowIssue[]): void {
         break;
       case 'openCase':
         checkOutcomes(node.outcomes, OPEN_CASE_OUTCOMES, at('outcomes'), 'every open status, and no open case, needs a node', issues);
+        break;
+      case 'fairUse':
+        checkOutcomes(node.outcomes, FAIR_USE_OUTCOMES, at('outcomes'), 'every fair-use verdict needs a node', issues);
         break;
       case 'queue':
         if (!Number.isInteger(node.priority) || node.priority < 0 || node.priority > MAX_PRIORITY) {

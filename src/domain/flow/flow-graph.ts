@@ -24,6 +24,7 @@ export function nodeLinks(node: FlowNode): NodeLink[] {
     case 'caseStatus':
     case 'rateCase':
     case 'openCase':
+    case 'fairUse':
       return Object.entries(node.outcomes).map(([outcome, target]: [string, string]) => ({ field: ['outcomes', outcome], target }));
     case 'submit':
     case 'collect':

@@ -182,6 +182,19 @@ export interface OpenCaseNode extends NodeBase {
   readonly outcomes: Readonly<Record<OpenCaseOutcome, string>>;
 }
 
+/**
+ * How often the caller's number has called: within the limits, past them (a notice and an agent instead of the
+ * menus), or so far past them that the call is clearly abusive (a notice, emergencies only, then a polite goodbye).
+ */
+export const FAIR_USE_OUTCOMES = ['ok', 'over', 'abusive'] as const;
+export type FairUseOutcome = (typeof FAIR_USE_OUTCOMES)[number];
+
+/** Counts this call against the caller's number and branches on the verdict. */
+export interface FairUseNode extends NodeBase {
+  readonly type: 'fairUse';
+  readonly outcomes: Readonly<Record<FairUseOutcome, string>>;
+}
+
 export interface SetNode extends NodeBase {
   readonly type: 'set';
   readonly variables: Readonly<Record<string, string>>;
@@ -239,6 +252,7 @@ export type FlowNode =
   | CaseStatusNode
   | RateCaseNode
   | OpenCaseNode
+  | FairUseNode
   | SetNode
   | GotoNode
   | HangupNode

@@ -152,6 +152,6 @@ export class Draft {
   }
 }
 
-type RequestType = 'submit' | 'lookupCase' | 'rateCase' | 'openCase';
+type RequestType = 'submit' | 'lookupCase' | 'rateCase' | 'openCase' | 'checkCaller';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -76,6 +76,9 @@ export function enterNode(flow: Flow, d: Draft, node: FlowNode): string | null {
       return enterCaseStatus(d, node);
     case 'rateCase':
       return enterRateCase(d, node);
+    case 'fairUse':
+      d.request({ type: 'checkCaller' });
+      return null;
     case 'openCase':
       // A caller who keyed a choice during the greeting knows what they want (it may be an emergency).
       if (d.typeAhead.length > 0) return node.outcomes.none;

@@ -100,6 +100,7 @@ export function step(flow: Flow, state: IvrState, event: IvrEvent): IvrStep {
     case 'caseLooked':
     case 'caseRated':
     case 'openCaseFound':
+    case 'callerChecked':
       // An answer to a request the caller has moved on from (the IVR time limit) is stale. So is an answer of the
       // other kind: taking it would end the wait for the real answer and leave the caller in silence.
       if (node === undefined || state.phase !== 'waiting' || event.request !== state.pending || !answersNode(node, event)) {

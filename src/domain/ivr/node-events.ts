@@ -82,13 +82,14 @@ export function onRecordingDone(
   return node.next;
 }
 
-type AnswerEvent = Extract<IvrEvent, { type: 'submitted' | 'caseLooked' | 'caseRated' | 'openCaseFound' }>;
+type AnswerEvent = Extract<IvrEvent, { type: 'submitted' | 'caseLooked' | 'caseRated' | 'openCaseFound' | 'callerChecked' }>;
 
 const ANSWERED_BY: Readonly<Record<AnswerEvent['type'], FlowNode['type']>> = {
   submitted: 'submit',
   caseLooked: 'caseStatus',
   caseRated: 'rateCase',
   openCaseFound: 'openCase',
+  callerChecked: 'fairUse',
 };
 
 /** Whether `event` is the kind of answer `node` asked for. */
@@ -113,6 +114,10 @@ export function onAnswer(d: Draft, node: FlowNode, event: AnswerEvent): string |
   }
   if (event.type === 'caseRated' && node.type === 'rateCase') {
     return Object.hasOwn(node.outcomes, event.outcome) ? node.outcomes[event.outcome] : node.outcomes.failed;
+  }
+  if (event.type === 'callerChecked' && node.type === 'fairUse') {
+    // A verdict the flow does not know is no reason to keep anyone from the hotline.
+    return Object.hasOwn(node.outcomes, event.outcome) ? node.outcomes[event.outcome] : node.outcomes.ok;
   }
   if (event.type === 'openCaseFound' && node.type === 'openCase') {
     if (!Object.hasOwn(node.outcomes, event.outcome)) return node.outcomes.unavailable;

@@ -2,7 +2,7 @@
 // The machine (`machine.ts`) is pure: `step(flow, state, event) -> { state, commands }`.
 // The ARI adapter executes the commands in order and feeds back events; it never decides anything.
 
-import type { CaseOutcome, Digit, EmergencyService, Lang, OpenCaseOutcome, RateOutcome, SubmitKind } from '../flow/types.js';
+import type { CaseOutcome, Digit, EmergencyService, FairUseOutcome, Lang, OpenCaseOutcome, RateOutcome, SubmitKind } from '../flow/types.js';
 
 /** A rating as the caller keys it. */
 export type Score = 1 | 2 | 3 | 4 | 5;
@@ -27,6 +27,8 @@ export type IvrEvent =
   | { readonly type: 'caseRated'; readonly at: number; readonly request: number; readonly outcome: RateOutcome }
   /** The answer to an `openCase` command: the caller's newest open case (its ticket), or `none`. */
   | { readonly type: 'openCaseFound'; readonly at: number; readonly request: number; readonly outcome: OpenCaseOutcome; readonly ticket: string | null }
+  /** The answer to a `checkCaller` command. */
+  | { readonly type: 'callerChecked'; readonly at: number; readonly request: number; readonly outcome: FairUseOutcome }
   /** The caller hung up, or the channel is gone / left Stasis. */
   | { readonly type: 'hungUp'; readonly at: number };
 
@@ -72,6 +74,8 @@ export type IvrCommand =
   | { readonly type: 'rateCase'; readonly request: number; readonly ticket: string; readonly pin: string | null; readonly score: Score }
   /** Find the caller's own newest open case (answer: `openCaseFound`); must always be answered. */
   | { readonly type: 'openCase'; readonly request: number }
+  /** Count this call against the caller's number (answer: `callerChecked`); must always be answered, and soon. */
+  | { readonly type: 'checkCaller'; readonly request: number }
   /** Hand the call to emergency forwarding. The IVR is finished with this call. */
   | { readonly type: 'forwardEmergency'; readonly service: EmergencyService }
   /** Hand the call to the agent queue. The IVR is finished with this call. */

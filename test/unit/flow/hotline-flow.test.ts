@@ -27,8 +27,21 @@ describe('ivr-flows/12345.yaml', () => {
     expect(flow).toMatchObject({ name: '12345', defaultLanguage: 'zh', languages: ['zh', 'en'], timezone: 'Asia/Shanghai', repeatKey: '*' });
   });
 
+  it('first counts the call against the caller\'s number; past the limits, emergencies stay one key away', () => {
+    const screen = node(flow.start, 'fairUse');
+    expect(screen.outcomes.ok).toBe('greeting');
+    const over = node(node(screen.outcomes.over, 'play').next, 'menu');
+    expect(over.options).toEqual({ '1': 'emergency-menu', '0': 'agent' });
+    expect(over.onFail).toBe('agent');
+    const abusive = node(node(screen.outcomes.abusive, 'play').next, 'menu');
+    expect(abusive.options['1']).toBe('emergency-menu');
+    const bye = node(abusive.options['2'], 'hangup');
+    expect(abusive.onFail).toBe(bye.id);
+    expect(flow.prompts[bye.prompts[0] as string]?.text).toMatchObject({ zh: expect.stringContaining('再见'), en: expect.stringContaining('Goodbye') });
+  });
+
   it('greets in Mandarin, then looks for the caller\'s open case; digits typed meanwhile choose from the main menu', () => {
-    const greeting = node(flow.start, 'play');
+    const greeting = node('greeting', 'play');
     expect(greeting).toMatchObject({ bargeIn: true, next: 'open-case' });
     expect(flow.prompts[greeting.prompts[0] as string]?.text.zh).toContain('12345');
     const open = node(greeting.next, 'openCase');

@@ -1,7 +1,7 @@
 // Test flows built in TypeScript and a small driver that feeds events to the machine.
 
 import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
-import type { CaseOutcome, Digit, Flow, FlowNode, OpenCaseOutcome, Prompt, RateOutcome } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Digit, FairUseOutcome, Flow, FlowNode, OpenCaseOutcome, Prompt, RateOutcome } from '../../../src/domain/flow/types.js';
 import { startCall, step } from '../../../src/domain/ivr/machine.js';
 import type { IvrState } from '../../../src/domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
@@ -213,6 +213,11 @@ export class CallDriver {
   /** Answers the pending `lookupCase` request (or the given request number). */
   caseLooked(outcome: CaseOutcome, request = this.state.pending ?? -1): readonly IvrCommand[] {
     return this.send({ type: 'caseLooked', at: this.tick(), request, outcome });
+  }
+
+  /** Answers the pending `checkCaller` request (or the given request number). */
+  callerChecked(outcome: FairUseOutcome, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'callerChecked', at: this.tick(), request, outcome });
   }
 
   hangUp(): readonly IvrCommand[] {

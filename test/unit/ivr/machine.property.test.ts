@@ -3,8 +3,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CASE_OUTCOMES, OPEN_CASE_OUTCOMES, RATE_OUTCOMES, UNRATED_OUTCOMES } from '../../../src/domain/flow/types.js';
-import type { CaseOutcome, Digit, Flow, OpenCaseOutcome, RateOutcome } from '../../../src/domain/flow/types.js';
+import { CASE_OUTCOMES, FAIR_USE_OUTCOMES, OPEN_CASE_OUTCOMES, RATE_OUTCOMES, UNRATED_OUTCOMES } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Digit, FairUseOutcome, Flow, OpenCaseOutcome, RateOutcome } from '../../../src/domain/flow/types.js';
 import { activeTimers, isFinished, startCall, step } from '../../../src/domain/ivr/machine.js';
 import type { IvrState } from '../../../src/domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
@@ -17,10 +17,10 @@ const TICKETS: readonly (string | null)[] = ['000000018', '123456789012', null];
 const LOOKUP_OUTCOMES: readonly CaseOutcome[] = [...CASE_OUTCOMES, ...(Object.keys(UNRATED_OUTCOMES) as CaseOutcome[])];
 const PRESET_PIN = '123456';
 /** The answers a node waits for, by the node kind that asked. */
-const ANSWERED_BY = { submitted: 'submit', caseLooked: 'caseStatus', caseRated: 'rateCase', openCaseFound: 'openCase' } as const;
+const ANSWERED_BY = { submitted: 'submit', caseLooked: 'caseStatus', caseRated: 'rateCase', openCaseFound: 'openCase', callerChecked: 'fairUse' } as const;
 type AnswerEvent = Extract<IvrEvent, { type: keyof typeof ANSWERED_BY }>;
 const isAnswer = (event: IvrEvent): event is AnswerEvent => Object.hasOwn(ANSWERED_BY, event.type);
-const REQUESTS = { submit: 'submit', lookupCase: 'caseStatus', rateCase: 'rateCase', openCase: 'openCase' } as const;
+const REQUESTS = { submit: 'submit', lookupCase: 'caseStatus', rateCase: 'rateCase', openCase: 'openCase', checkCaller: 'fairUse' } as const;
 
 type Action =
   | { readonly kind: 'digit'; readonly digit: Digit }
@@ -33,6 +33,7 @@ type Action =
   | { readonly kind: 'submitted'; readonly current: boolean; readonly request: number; readonly ticket: string | null }
   | { readonly kind: 'caseLooked'; readonly current: boolean; readonly request: number; readonly outcome: CaseOutcome }
   | { readonly kind: 'caseRated'; readonly current: boolean; readonly request: number; readonly outcome: RateOutcome }
+  | { readonly kind: 'callerChecked'; readonly current: boolean; readonly request: number; readonly outcome: FairUseOutcome }
   | { readonly kind: 'openCaseFound'; readonly current: boolean; readonly request: number; readonly outcome: OpenCaseOutcome; readonly ticket: string | null }
   | { readonly kind: 'hungUp' }
   | { readonly kind: 'started' };
@@ -66,6 +67,12 @@ const action: fc.Arbitrary<Action> = fc.oneof(
       .map((r) => ({ kind: 'caseRated' as const, ...r })),
   },
   {
+    weight: 1,
+    arbitrary: fc
+      .record({ current: mostlyCurrent, request: fc.integer({ min: -1, max: 6 }), outcome: fc.constantFrom(...FAIR_USE_OUTCOMES) })
+      .map((r) => ({ kind: 'callerChecked' as const, ...r })),
+  },
+  {
     weight: 2,
     arbitrary: fc
       .record({
@@ -92,13 +99,15 @@ const flowOptions = fc.record({
     // Starting further in makes the deeper nodes as likely to be exercised as the first ones.
     // The preset-* starts set the variable a lookup/submission reads and go straight to it, so waiting for an
     // answer is explored as much as waiting for the caller.
-    start: fc.constantFrom('hours', 'hours', 'main', 'ticket', 'ticket', 'leave-msg', 'preset-lookup', 'preset-lookup', 'preset-lookup', 'preset-submit', 'lookup', 'submit-msg', 'mine', 'rate-menu'),
+    start: fc.constantFrom('hours', 'hours', 'main', 'ticket', 'ticket', 'leave-msg', 'preset-lookup', 'preset-lookup', 'preset-lookup', 'preset-submit', 'lookup', 'submit-msg', 'mine', 'rate-menu', 'screen'),
     category: fc.constantFrom<string | null>(null, 'environment'),
 });
 
 const lookupOutcomes = Object.fromEntries(CASE_OUTCOMES.map((outcome) => [outcome, `case-${outcome}`])) as Record<(typeof CASE_OUTCOMES)[number], string>;
 
-function flowFor(o: typeof flowOptions extends fc.Arbitrary<infer T> ? T : never): Flow {
+type FlowOptions = typeof flowOptions extends fc.Arbitrary<infer T> ? T : never;
+
+function flowFor(o: FlowOptions): Flow {
   return intakeFlow({ repeatKey: o.repeatKey, start: o.start }, {
       welcome: { variables: o.category === null ? { channel: 'phone' } : { channel: 'phone', category: o.category } },
       'preset-lookup': { type: 'set', variables: { ticket: '1234', pin: PRESET_PIN }, next: 'lookup' },
@@ -107,6 +116,8 @@ function flowFor(o: typeof flowOptions extends fc.Arbitrary<infer T> ? T : never
       rate: { type: 'rateCase', ticket: 'ticket', score: 'score', outcomes: { rated: 'rated', refused: 'main', failed: 'agent' } },
       rated: { type: 'play', prompts: ['thanks'], bargeIn: false, next: 'main' },
       mine: { type: 'openCase', variable: 'mine', outcomes: { received: 'mine-said', accepted: 'mine-said', in_progress: 'mine-said', none: 'main', unavailable: 'greeting' } },
+      screen: { type: 'fairUse', outcomes: { ok: 'hours', over: 'over-notice', abusive: 'closed' } },
+      'over-notice': { type: 'play', prompts: ['agent'], bargeIn: true, next: 'main' },
       'mine-said': { type: 'play', prompts: ['ticket-is', { digits: 'mine' }], bargeIn: true, next: 'main' },
       'preset-submit': { type: 'set', variables: { message: 'earlier-recording' }, next: 'submit-msg' },
       greeting: { bargeIn: o.greetingBargeIn },
@@ -153,6 +164,8 @@ function toEvent(a: Action, state: IvrState, world: World, at: number): IvrEvent
       return { type: 'submitted', at, request: a.current ? world.lastRequest : a.request, ticket: a.ticket, pin: null };
     case 'caseLooked':
       return { type: 'caseLooked', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome };
+    case 'callerChecked':
+      return { type: 'callerChecked', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome };
     case 'caseRated':
       return { type: 'caseRated', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome };
     case 'openCaseFound':
@@ -196,7 +209,8 @@ function applyCommands(flow: Flow, world: World, commands: readonly IvrCommand[]
       case 'submit':
       case 'lookupCase':
       case 'rateCase':
-      case 'openCase': {
+      case 'openCase':
+      case 'checkCaller': {
         // One request at a time, numbered upwards, and it is the last thing the step does: the node waits for it.
         expect(world.pending).toBeNull();
         expect(c.request).toBe(world.lastRequest + 1);
@@ -348,8 +362,10 @@ describe('IVR machine invariants (property)', () => {
     const seen = new Set<string>();
     /** Where accepted answers to submissions and lookups led. */
     const answered = new Set<string>();
-    fc.assert(
-      fc.property(flowOptions, fc.integer({ min: 0, max: WEEK_MS }), fc.array(action, { maxLength: 60, size: 'medium' }), (options, offset, actions) => {
+    const randomActions = fc.array(action, { maxLength: 60, size: 'medium' });
+    const explore = (options: fc.Arbitrary<FlowOptions>, numRuns: number, actionLists: fc.Arbitrary<Action[]> = randomActions): void =>
+      fc.assert(
+      fc.property(options, fc.integer({ min: 0, max: WEEK_MS }), actionLists, (options, offset, actions) => {
         const flow = flowFor(options);
         let at = Date.UTC(2025, 8, 29) + offset;
         let { state } = startCall(flow, { type: 'started', at, callId: 'p', caller: '1' });
@@ -377,15 +393,27 @@ describe('IVR machine invariants (property)', () => {
         }
         note(state);
       }),
-      { numRuns: 3000, seed: 1 },
+      { numRuns, seed: 12345 },
+    );
+    explore(flowOptions, 2000);
+    // The rating is three steps deep (a finished unrated case read, a score keyed, the rating's answer): these calls
+    // start there and go on at random, so each way a rating can end is taken.
+    const atRating: Action[] = [
+      { kind: 'caseLooked', current: true, request: 1, outcome: 'resolvedUnrated' },
+      { kind: 'digit', digit: '3' },
+    ];
+    explore(
+      flowOptions.map((o) => ({ ...o, start: 'preset-lookup' as const })),
+      300,
+      randomActions.map((rest) => [...atRating, ...rest]),
     );
     expect([...seen].sort()).toEqual(
-      ['caseStatus', 'collect', 'condition', 'emergency', 'goto', 'hangup', 'language', 'menu', 'openCase', 'play', 'queue', 'rateCase', 'record', 'set', 'submit'].sort(),
+      ['caseStatus', 'collect', 'condition', 'emergency', 'fairUse', 'goto', 'hangup', 'language', 'menu', 'openCase', 'play', 'queue', 'rateCase', 'record', 'set', 'submit'].sort(),
     );
     // Every answer was taken somewhere: each case outcome's branch (a finished unrated case: the rating offer), a
     // ticket read back, a failed submission, each rating outcome, each open-case outcome.
     expect([...answered].sort()).toEqual(
-      [...new Set([...CASE_OUTCOMES.map((outcome) => `case-${outcome}`), 'rate-menu', 'msg-ticket', 'not-saved', 'rated', 'main', 'agent', 'mine-said', 'greeting'])].sort(),
+      [...new Set([...CASE_OUTCOMES.map((outcome) => `case-${outcome}`), 'rate-menu', 'msg-ticket', 'not-saved', 'rated', 'main', 'agent', 'mine-said', 'greeting', 'hours', 'over-notice', 'closed'])].sort(),
     );
   });
 });

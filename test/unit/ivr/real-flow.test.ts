@@ -20,6 +20,13 @@ function loadHotlineFlow(): Flow {
 const TICKET = '000000018';
 const PIN = '654321';
 
+/** A call from a number within the call limits: the greeting is playing. */
+function newCall(): CallDriver {
+  const call = new CallDriver(loadHotlineFlow());
+  call.callerChecked('ok');
+  return call;
+}
+
 /** The greeting played and the caller has no open case: the main menu is playing. */
 function toMainMenu(call: CallDriver): CallDriver {
   call.playbackDone();
@@ -30,11 +37,13 @@ function toMainMenu(call: CallDriver): CallDriver {
 describe('ivr-flows/12345.yaml', () => {
   const flow = loadHotlineFlow();
 
-  it('greets, looks for the caller\'s open case, then offers the main menu', () => {
+  it('checks the caller\'s number against the call limits, greets, looks for their open case, then offers the main menu', () => {
     const call = new CallDriver(flow);
-    expect(entered(call.log)).toEqual(['greeting']);
+    expect(actions(call.log)).toEqual([{ type: 'answer' }, { type: 'startTimer', timer: 'maxDuration', ms: 600_000 }, { type: 'checkCaller', request: 1 }]);
+    call.callerChecked('ok');
+    expect(entered(call.log)).toEqual(['fair-use', 'greeting']);
     expect(plays(call.log)).toEqual([{ type: 'play', playback: 1, media: ['sound:hotline/greeting'], lang: 'zh' }]);
-    expect(actions(call.playbackDone())).toEqual([{ type: 'openCase', request: 1 }]);
+    expect(actions(call.playbackDone())).toEqual([{ type: 'openCase', request: 2 }]);
     expect(plays(call.openCaseFound('none'))[0]?.media).toEqual(['sound:hotline/main-menu']);
   });
 
@@ -43,7 +52,7 @@ describe('ivr-flows/12345.yaml', () => {
     ['accepted', 'status-accepted'],
     ['in_progress', 'status-in-progress'],
   ] as const)('a repeat caller whose case is %s hears its ticket and progress first, then 1 for an agent', (status, prompt) => {
-    const call = new CallDriver(flow);
+    const call = newCall();
     call.playbackDone();
     const said = call.openCaseFound(status, TICKET);
     expect(plays(said)[0]?.media).toEqual(['sound:hotline/open-case-intro', `digits:${TICKET}`, `sound:hotline/${prompt}`]);
@@ -53,11 +62,11 @@ describe('ivr-flows/12345.yaml', () => {
   });
 
   it('a repeat caller with nothing new presses 2 (or nothing) for the main menu', () => {
-    const two = new CallDriver(flow);
+    const two = newCall();
     two.playbackDone();
     two.openCaseFound('accepted', TICKET);
     expect(entered(two.digit('2'))).toEqual(['open-case-options', 'main-menu']);
-    const silent = new CallDriver(flow);
+    const silent = newCall();
     silent.playbackDone();
     silent.openCaseFound('accepted', TICKET);
     silent.playbackDone();
@@ -68,25 +77,76 @@ describe('ivr-flows/12345.yaml', () => {
   });
 
   it('the open-case lookup failing is the same as none: the main menu, nothing said', () => {
-    const call = new CallDriver(flow);
+    const call = newCall();
     call.playbackDone();
     expect(entered(call.openCaseFound('unavailable'))).toEqual(['main-menu']);
     expect(call.state.variables.openTicket).toBeUndefined();
   });
 
   it('a key pressed while the open case is looked up goes straight to the main menu (an emergency is not held up)', () => {
-    const call = new CallDriver(flow);
+    const call = newCall();
     call.playbackDone();
     expect(call.state).toMatchObject({ node: 'open-case', phase: 'waiting' });
     const commands = call.digit('1');
     expect(entered(commands)).toEqual(['main-menu', 'emergency-menu']);
     // The late answer is stale.
-    expect(call.openCaseFound('received', TICKET, 1)).toEqual([]);
+    expect(call.openCaseFound('received', TICKET, 2)).toEqual([]);
     expect(actions(call.digit('1')).at(-1)).toEqual({ type: 'forwardEmergency', service: '110' });
   });
 
-  it('1 then 2 during the prompts forwards to the fire brigade (119)', () => {
+  it.each([
+    ['over', ['fair-use-over', 'fair-use-over-options'], 'sound:hotline/fair-use-over'],
+    ['abusive', ['fair-use-abusive', 'fair-use-abusive-options'], 'sound:hotline/fair-use-abusive'],
+  ] as const)('a number %s its call limits hears a notice instead of the menus, and 1 still reaches the emergency menu', (outcome, nodes, notice) => {
     const call = new CallDriver(flow);
+    const commands = call.callerChecked(outcome);
+    expect(entered(commands)).toEqual([nodes[0]]);
+    expect(plays(commands)[0]?.media).toEqual([notice]);
+    expect(entered(call.playbackDone())).toEqual([nodes[1]]);
+    expect(entered(call.digit('1'))).toEqual(['emergency-menu']);
+    expect(actions(call.digit('3')).at(-1)).toEqual({ type: 'forwardEmergency', service: '120' });
+  });
+
+  it.each(['over', 'abusive'] as const)('a number %s its limits may key the emergency during the notice', (outcome) => {
+    const call = new CallDriver(flow);
+    call.callerChecked(outcome);
+    expect(entered(call.digit('1'))).toContain('emergency-menu');
+    expect(actions(call.digit('1')).at(-1)).toEqual({ type: 'forwardEmergency', service: '110' });
+  });
+
+  it('past the limits: 0, or no choice, reaches an agent', () => {
+    const zero = new CallDriver(flow);
+    zero.callerChecked('over');
+    expect(entered(zero.digit('0'))).toEqual(['fair-use-over-options', 'agent']);
+    const silent = new CallDriver(flow);
+    silent.callerChecked('over');
+    silent.playbackDone();
+    silent.playbackDone();
+    silent.timer('input');
+    silent.playbackDone();
+    expect(entered(silent.timer('input'))).toEqual(['agent']);
+  });
+
+  it('far past the limits: 2, or no choice, ends the call politely after a goodbye', () => {
+    for (const choose of [(c: CallDriver) => c.digit('2'), (c: CallDriver) => (c.playbackDone(), c.timer('input'), c.playbackDone(), c.timer('input'))]) {
+      const call = new CallDriver(flow);
+      call.callerChecked('abusive');
+      call.playbackDone();
+      const commands = choose(call);
+      expect(entered(commands).at(-1)).toBe('fair-use-goodbye');
+      expect(plays(commands).at(-1)?.media).toEqual(['sound:hotline/fair-use-goodbye']);
+      expect(actions(call.playbackDone())).toEqual([{ type: 'cancelTimer', timer: 'maxDuration' }, { type: 'hangup' }]);
+    }
+  });
+
+  it('digits while the number is checked are not kept (they cannot skip the verdict)', () => {
+    const call = new CallDriver(flow);
+    expect(call.digits('11')).toEqual([]);
+    expect(entered(call.callerChecked('abusive'))).toEqual(['fair-use-abusive']);
+  });
+
+  it('1 then 2 during the prompts forwards to the fire brigade (119)', () => {
+    const call = newCall();
     call.digit('1'); // typed into the greeting: straight to the emergency menu
     expect(call.state.node).toBe('emergency-menu');
     const commands = call.digit('2');
@@ -99,7 +159,7 @@ describe('ivr-flows/12345.yaml', () => {
   });
 
   it('3, 2 queues an environment complaint with priority 5', () => {
-    const call = toMainMenu(new CallDriver(flow));
+    const call = toMainMenu(newCall());
     call.digit('3');
     call.digit('2');
     expect(call.state.variables).toMatchObject({ category: 'environment', kind: 'complaint', 'queue.skill': 'complaint' });
@@ -108,7 +168,7 @@ describe('ivr-flows/12345.yaml', () => {
 
   /** Main menu 4 and a case number: the read-back is playing. */
   function afterTicket(ticket = TICKET): CallDriver {
-    const call = toMainMenu(new CallDriver(flow));
+    const call = toMainMenu(newCall());
     call.playbackDone();
     call.digit('4');
     call.playbackDone();
@@ -128,7 +188,7 @@ describe('ivr-flows/12345.yaml', () => {
     const call = afterTicket();
     expect(call.state.variables.ticket).toBe(TICKET);
     expect(plays(call.lastCommands)[0]?.media).toEqual(['sound:hotline/you-entered', `digits:${TICKET}`]);
-    expect(actions(call.playbackDone())).toEqual([{ type: 'lookupCase', request: 2, ticket: TICKET, pin: null }]);
+    expect(actions(call.playbackDone())).toEqual([{ type: 'lookupCase', request: 3, ticket: TICKET, pin: null }]);
     expect(call.state).toMatchObject({ node: 'case-lookup', phase: 'waiting' });
   });
 
@@ -175,7 +235,7 @@ describe('ivr-flows/12345.yaml', () => {
     const call = atPin();
     const commands = call.digits(PIN);
     // Six digits end the entry by themselves; "#" is not needed.
-    expect(actions(commands).at(-1)).toEqual({ type: 'lookupCase', request: 3, ticket: TICKET, pin: PIN });
+    expect(actions(commands).at(-1)).toEqual({ type: 'lookupCase', request: 4, ticket: TICKET, pin: PIN });
     expect(call.state.variables.pin).toBeUndefined();
     expect(call.state.caseProof).toEqual({ ticket: TICKET, pin: PIN });
     // The "#" the caller adds arrives while the case is read, and is dropped.
@@ -199,7 +259,7 @@ describe('ivr-flows/12345.yaml', () => {
     expect(call.state.caseProof).toBeNull();
     expect(plays(call.playbackDone())[0]?.media).toEqual(['sound:hotline/wrong-pin-options']);
     expect(plays(call.digit('1'))[0]?.media).toEqual(['sound:hotline/enter-pin']);
-    expect(actions(call.digits('111111')).at(-1)).toEqual({ type: 'lookupCase', request: 4, ticket: TICKET, pin: '111111' });
+    expect(actions(call.digits('111111')).at(-1)).toEqual({ type: 'lookupCase', request: 5, ticket: TICKET, pin: '111111' });
   });
 
   it('4: after a wrong PIN, 0 reaches an agent and 2 the main menu', () => {
@@ -230,7 +290,7 @@ describe('ivr-flows/12345.yaml', () => {
     call.playbackDone();
     call.digit('1');
     call.digits('000000026#');
-    expect(actions(call.playbackDone())).toEqual([{ type: 'lookupCase', request: 4, ticket: '000000026', pin: null }]);
+    expect(actions(call.playbackDone())).toEqual([{ type: 'lookupCase', request: 5, ticket: '000000026', pin: null }]);
   });
 
   it.each([
@@ -242,7 +302,7 @@ describe('ivr-flows/12345.yaml', () => {
     expect(plays(call.caseLooked(outcome))[0]?.media).toEqual([`sound:hotline/${prompt}`]);
     expect(plays(call.playbackDone())[0]?.media).toEqual(['sound:hotline/rate-offer']);
     const commands = call.digit('4');
-    expect(actions(commands).at(-1)).toEqual({ type: 'rateCase', request: 4, ticket: TICKET, pin: PIN, score: 4 });
+    expect(actions(commands).at(-1)).toEqual({ type: 'rateCase', request: 5, ticket: TICKET, pin: PIN, score: 4 });
     expect(plays(call.caseRated('rated'))[0]?.media).toEqual(['sound:hotline/rate-thanks']);
     expect(entered(call.playbackDone())).toEqual(['case-status-options']);
   });
@@ -250,7 +310,7 @@ describe('ivr-flows/12345.yaml', () => {
   it('4: the caller ID alone rates with the caller ID alone', () => {
     const call = afterLookup('resolvedUnrated');
     call.playbackDone();
-    expect(actions(call.digit('5')).at(-1)).toEqual({ type: 'rateCase', request: 3, ticket: TICKET, pin: null, score: 5 });
+    expect(actions(call.digit('5')).at(-1)).toEqual({ type: 'rateCase', request: 4, ticket: TICKET, pin: null, score: 5 });
   });
 
   it.each([
@@ -301,7 +361,7 @@ describe('ivr-flows/12345.yaml', () => {
     const another = toOptions();
     expect(plays(another.digit('1'))[0]?.media).toEqual(['sound:hotline/enter-ticket']);
     another.digits('000000026#');
-    expect(actions(another.playbackDone())).toEqual([{ type: 'lookupCase', request: 3, ticket: '000000026', pin: null }]);
+    expect(actions(another.playbackDone())).toEqual([{ type: 'lookupCase', request: 4, ticket: '000000026', pin: null }]);
 
     const main = toOptions();
     expect(entered(main.digit('2'))).toEqual(['main-menu']);
@@ -310,7 +370,7 @@ describe('ivr-flows/12345.yaml', () => {
 
   /** Main menu 5 and a recording: the privacy question is playing. */
   function afterRecording(): CallDriver {
-    const call = toMainMenu(new CallDriver(flow));
+    const call = toMainMenu(newCall());
     call.playbackDone();
     call.digit('5');
     expect(actions(call.playbackDone())).toEqual([
@@ -329,14 +389,14 @@ describe('ivr-flows/12345.yaml', () => {
     const commands = choose(call);
     expect(actions(commands).at(-1)).toEqual({
       type: 'submit',
-      request: 2,
+      request: 3,
       kind: 'suggestion',
       recording: 'call-1-suggestion-1',
       category: null,
       lang: 'zh',
       private: asked,
     });
-    const readback = call.submitted(TICKET, 2, PIN);
+    const readback = call.submitted(TICKET, 3, PIN);
     expect(call.state.variables).toMatchObject({ suggestionTicket: TICKET, suggestionPin: PIN });
     expect(plays(readback)[0]?.media).toEqual(['sound:hotline/suggestion-ticket', `digits:${TICKET}`, 'sound:hotline/your-pin', `digits:${PIN}`]);
     expect(plays(call.playbackDone())[0]?.media).toEqual(['sound:hotline/thanks-suggestion']);
@@ -349,7 +409,7 @@ describe('ivr-flows/12345.yaml', () => {
     ['the recording failed', (call: CallDriver) => (call.recordingDone(false, 'call-1-suggestion-1'), call.digit('1'))],
     ['intake could not take it', (call: CallDriver) => (call.recordingDone(true, 'call-1-suggestion-1'), call.digit('2'), call.submitted(null))],
   ])('5: when %s the caller is told and handed to an agent', (_, fail) => {
-    const call = toMainMenu(new CallDriver(flow));
+    const call = toMainMenu(newCall());
     call.playbackDone();
     call.digit('5');
     call.playbackDone();
@@ -364,14 +424,14 @@ describe('ivr-flows/12345.yaml', () => {
   });
 
   it('9 switches to English', () => {
-    const call = new CallDriver(flow);
+    const call = newCall();
     const commands = call.digit('9');
     expect(entered(commands)).toEqual(['open-case', 'main-menu', 'english', 'main-menu']);
     expect(plays(commands)[0]?.lang).toBe('en');
   });
 
   it('silence through every retry ends with an agent, not a hang-up', () => {
-    const call = toMainMenu(new CallDriver(flow));
+    const call = toMainMenu(newCall());
     for (let i = 0; i < 3; i += 1) {
       call.playbackDone();
       call.timer('input');
