@@ -214,6 +214,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     devices,
     desk,
     screen,
+    idleLimitMs: config.ivr.callLimits.idleLimitMs,
     fallback: {
       context: config.fallback.context,
       queueExten: config.fallback.queueExten,

@@ -43,6 +43,8 @@ export interface CallControlDeps {
   readonly desk: CaseDesk;
   /** Calls per number (the flow's fairUse node). */
   readonly screen: CallerScreen;
+  /** Time held in the IVR without progress before the flow's `onIdle` (0: none). */
+  readonly idleLimitMs: number;
   /** Makes a per-call logger (the composition root masks the caller's number). */
   readonly callLog: (channelId: string, caller: string) => Log;
 }
@@ -99,6 +101,7 @@ export class CallControl implements CallEvents {
       log,
       desk: this.deps.desk,
       screen: this.deps.screen,
+      idleLimitMs: this.deps.idleLimitMs,
       onFinished: (s, outcome) => this.ivrFinished(s, outcome, log),
       track: (kind, id, s) => this.track(kind === 'playback' ? this.playbacks : this.recordings, id, s),
     });

@@ -25,6 +25,8 @@ export interface IvrSessionDeps {
   readonly desk: CaseDesk;
   /** Fair use, for the flow's fairUse node. */
   readonly screen: CallerScreen;
+  /** Time held without progress before the flow's `onIdle` (`IVR_IDLE_LIMIT`; 0: none). */
+  readonly idleLimitMs: number;
   /** Called once the IVR is done with the call: the caller chose an emergency, the queue, or is gone. */
   readonly onFinished: (session: IvrSession, outcome: SessionEnd) => void;
   /** Playback and recording ids are registered so the router can send their events here. */
@@ -66,6 +68,7 @@ export class IvrSession {
         at: this.deps.clock.now(),
         callId: this.channelId,
         caller: this.caller,
+        idleLimitMs: this.deps.idleLimitMs,
       });
       return first;
     });

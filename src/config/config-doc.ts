@@ -37,6 +37,7 @@ export const DEFAULTS = {
   IVR_CALLS_PER_HOUR: '10',
   IVR_CALLS_PER_DAY: '30',
   IVR_ABUSE_FACTOR: '5',
+  IVR_IDLE_LIMIT: '3m',
   EMERGENCY_RING_TIMEOUT: '20s',
   EMERGENCY_ROUNDS: '3',
   FALLBACK_CONTEXT: 'ivr-fallback',
@@ -106,6 +107,11 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
     name: 'IVR_ABUSE_FACTOR',
     default: DEFAULTS.IVR_ABUSE_FACTOR,
     description: 'A number calling this many times either limit is clearly abusive: after a notice it may still choose an emergency, else the call ends politely (2-100).',
+  },
+  {
+    name: 'IVR_IDLE_LIMIT',
+    default: DEFAULTS.IVR_IDLE_LIMIT,
+    description: 'Time a caller may be held in the IVR without progress (going round menus they have been to) before the flow\'s `onIdle` (a notice and an agent); once per call; `0` turns it off.',
   },
   ...SERVICES.map((service) => ({
     name: `EMERGENCY_DIAL_${service}`,

@@ -171,6 +171,7 @@ export function parseConfig(env: Env): Config {
     callsPerHour: r.integer('IVR_CALLS_PER_HOUR', DEFAULTS.IVR_CALLS_PER_HOUR, 1, 10_000, 'an integer 1-10000'),
     callsPerDay: r.integer('IVR_CALLS_PER_DAY', DEFAULTS.IVR_CALLS_PER_DAY, 1, 100_000, 'an integer 1-100000'),
     abuseFactor: r.integer('IVR_ABUSE_FACTOR', DEFAULTS.IVR_ABUSE_FACTOR, 2, 100, 'an integer 2-100'),
+    idleLimitMs: r.duration('IVR_IDLE_LIMIT', DEFAULTS.IVR_IDLE_LIMIT, 0),
   };
 
   const routes = {} as Record<EmergencyService, readonly string[]>;

@@ -99,6 +99,8 @@ export interface CallLimitsConfig {
   readonly callsPerHour: number;
   readonly callsPerDay: number;
   readonly abuseFactor: number;
+  /** `IVR_IDLE_LIMIT`: time held in the IVR without progress before the flow's `onIdle`; 0: none. */
+  readonly idleLimitMs: number;
 }
 
 export interface Config {

@@ -74,6 +74,7 @@ export interface RawFlow {
   holidays?: string[];
   maxDuration?: string;
   onMaxDuration: string;
+  onIdle?: string;
   globalKeys?: { repeat?: Digit | null };
   prompts: Record<string, { audio: string; text: Partial<Record<Lang, string>> }>;
   nodes: Record<string, RawNode>;
@@ -123,6 +124,7 @@ export function buildFlow(raw: RawFlow): { flow: Flow; issues: FlowIssue[] } {
     holidays: raw.holidays ?? [],
     maxDurationMs: duration(raw.maxDuration, FLOW_DEFAULTS.maxDuration, ['maxDuration']),
     onMaxDuration: raw.onMaxDuration,
+    onIdle: raw.onIdle ?? null,
     repeatKey: raw.globalKeys?.repeat ?? null,
     prompts,
     nodes,

@@ -64,6 +64,7 @@ function checkReferences(flow: Flow, issues: FlowIssue[]): void {
   };
   if (!(flow.start in flow.nodes)) unknown(['start'], flow.start);
   if (!(flow.onMaxDuration in flow.nodes)) unknown(['onMaxDuration'], flow.onMaxDuration);
+  if (flow.onIdle !== null && !(flow.onIdle in flow.nodes)) unknown(['onIdle'], flow.onIdle);
   for (const node of Object.values(flow.nodes)) {
     for (const link of nodeLinks(node)) {
       if (!(link.target in flow.nodes)) unknown(['nodes', node.id, ...link.field], link.target);
@@ -72,7 +73,7 @@ function checkReferences(flow: Flow, issues: FlowIssue[]): void {
 }
 
 function checkReachability(flow: Flow, issues: FlowIssue[]): void {
-  const roots = [flow.start, flow.onMaxDuration].filter((id) => id in flow.nodes);
+  const roots = [flow.start, flow.onMaxDuration, ...(flow.onIdle === null ? [] : [flow.onIdle])].filter((id) => id in flow.nodes);
   // Without a valid start everything would look unreachable: the unknown-node error says enough.
   if (!(flow.start in flow.nodes)) return;
   const reached = new Set<string>(roots);
@@ -89,7 +90,7 @@ function checkReachability(flow: Flow, issues: FlowIssue[]): void {
   }
   for (const id of Object.keys(flow.nodes)) {
     if (!reached.has(id)) {
-      issues.push(issue(['nodes', id], 'FLOW_UNREACHABLE_NODE', `node "${id}" is unreachable from start "${flow.start}" and onMaxDuration`, { atKey: true }));
+      issues.push(issue(['nodes', id], 'FLOW_UNREACHABLE_NODE', `node "${id}" is unreachable from start "${flow.start}", onMaxDuration and onIdle`, { atKey: true }));
     }
   }
 }

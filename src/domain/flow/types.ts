@@ -274,6 +274,11 @@ export interface Flow {
   /** Longest time a caller may spend in the IVR before being sent to `onMaxDuration`. */
   readonly maxDurationMs: number;
   readonly onMaxDuration: string;
+  /**
+   * Where a caller goes who has been held in the IVR without progress (no node they had not been to yet) for the
+   * gateway's idle limit (`IVR_IDLE_LIMIT`); `null`: no idle limit.
+   */
+  readonly onIdle: string | null;
   /** Global keys: `*` repeats the current prompt. */
   readonly repeatKey: Digit | null;
   readonly prompts: Readonly<Record<string, Prompt>>;

@@ -29,6 +29,7 @@ export class Draft {
   reachedOnMaxDuration: boolean;
   fallbackUsed: boolean;
   caseProof: CaseProofHeld | null;
+  readonly idleLimitMs: number | null;
 
   /** @param at time of the event being handled (condition nodes evaluate against it). */
   constructor(
@@ -57,6 +58,7 @@ export class Draft {
     this.reachedOnMaxDuration = state.reachedOnMaxDuration;
     this.fallbackUsed = state.fallbackUsed;
     this.caseProof = state.caseProof;
+    this.idleLimitMs = state.idleLimitMs;
   }
 
   toState(): IvrState {
@@ -83,6 +85,7 @@ export class Draft {
       reachedOnMaxDuration: this.reachedOnMaxDuration,
       fallbackUsed: this.fallbackUsed,
       caseProof: this.caseProof,
+      idleLimitMs: this.idleLimitMs,
     };
   }
 

@@ -31,8 +31,16 @@ function leaveNode(d: Draft): void {
 export function enterNode(flow: Flow, d: Draft, node: FlowNode): string | null {
   leaveNode(d);
   d.node = node.id;
+  const progress = !d.path.includes(node.id);
   d.path.push(node.id);
-  if (node.id === flow.onMaxDuration) d.reachedOnMaxDuration = true;
+  if (node.id === flow.onMaxDuration) {
+    d.reachedOnMaxDuration = true;
+    // On the way to a person: being held is over.
+    d.cancelTimer('idle');
+  } else if (progress && d.idleLimitMs !== null && d.timers.includes('idle')) {
+    // A node the caller had not been to is progress: the idle limit starts again (while it still runs).
+    d.startTimer('idle', d.idleLimitMs);
+  }
   d.emit({ type: 'entered', node: node.id });
   switch (node.type) {
     case 'set':

@@ -47,10 +47,12 @@ export function startCall(flow: Flow, event: StartedEvent): IvrStep {
     reachedOnMaxDuration: false,
     fallbackUsed: false,
     caseProof: null,
+    idleLimitMs: flow.onIdle !== null && event.idleLimitMs !== undefined && event.idleLimitMs > 0 ? event.idleLimitMs : null,
   };
   const d = new Draft(initial, event.at);
   d.emit({ type: 'answer' });
   d.startTimer('maxDuration', flow.maxDurationMs);
+  if (d.idleLimitMs !== null) d.startTimer('idle', d.idleLimitMs);
   run(flow, d, flow.start);
   return { state: d.toState(), commands: d.commands };
 }
@@ -89,6 +91,8 @@ export function step(flow: Flow, state: IvrState, event: IvrEvent): IvrStep {
       if (!state.timers.includes(event.timer)) return unchanged;
       d.timerFired(event.timer);
       if (event.timer === 'maxDuration') next = onMaxDuration(flow, d);
+      // Held without progress: once, to `onIdle` (a notice and an agent); the timer is not started again.
+      else if (event.timer === 'idle') next = flow.onIdle;
       else next = node === undefined ? null : onInputTimer(flow, d, node, event.timer);
       break;
     case 'recordingFinished':

@@ -8,11 +8,18 @@ import type { CaseOutcome, Digit, EmergencyService, FairUseOutcome, Lang, OpenCa
 export type Score = 1 | 2 | 3 | 4 | 5;
 
 /** Named timers; at most one of each runs per call. Starting a running timer restarts it. */
-export type TimerName = 'input' | 'interDigit' | 'maxDuration';
+export type TimerName = 'input' | 'interDigit' | 'maxDuration' | 'idle';
 
 export type IvrEvent =
   /** The call entered the IVR (StasisStart). `at` is epoch ms; every event carries the time it happened. */
-  | { readonly type: 'started'; readonly at: number; readonly callId: string; readonly caller: string }
+  | {
+      readonly type: 'started';
+      readonly at: number;
+      readonly callId: string;
+      readonly caller: string;
+      /** Time without progress after which the caller goes to the flow's `onIdle` (the gateway's configuration). */
+      readonly idleLimitMs?: number;
+    }
   | { readonly type: 'digit'; readonly at: number; readonly digit: Digit }
   /** A playback the machine asked for ended (done, stopped or failed: a missing sound must not stall the call). */
   | { readonly type: 'playbackFinished'; readonly at: number; readonly playback: number; readonly ok: boolean }

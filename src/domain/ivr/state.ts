@@ -56,6 +56,8 @@ export interface IvrState {
    * case with the same proof. Dropped when the read did not open the case.
    */
   readonly caseProof: CaseProofHeld | null;
+  /** Time without progress before `flow.onIdle`; `null`: no idle limit for this call. */
+  readonly idleLimitMs: number | null;
 }
 
 export interface CaseProofHeld {

@@ -1,7 +1,8 @@
-// Given the gateway with tight call limits (one call an hour and a day per number, abusive at twice that) and real
-// Redis, when one number keeps calling, then the first call gets the menus, later ones a notice and an agent, and
-// the clearly abusive ones a notice and a polite goodbye; under every limit at once the emergency menu still
-// forwards to the emergency line. Asserted on what the simulator played, bridged and hung up.
+// Given the gateway with tight call limits (one call an hour and a day per number, abusive at twice that, one second
+// held without progress) and real Redis, when one number keeps calling, then the first call gets the menus, later
+// ones a notice and an agent, and the clearly abusive ones a notice and a polite goodbye; a caller going round the
+// menus is handed to an agent; under every limit at once the emergency menu still forwards to the emergency line.
+// Asserted on what the simulator played, bridged and hung up.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
@@ -10,7 +11,7 @@ import { heard, startHarness } from './harness.js';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness({ IVR_CALLS_PER_HOUR: '1', IVR_CALLS_PER_DAY: '1', IVR_ABUSE_FACTOR: '2' });
+  h = await startHarness({ IVR_CALLS_PER_HOUR: '1', IVR_CALLS_PER_DAY: '1', IVR_ABUSE_FACTOR: '2', IVR_IDLE_LIMIT: '1s' });
 });
 
 afterAll(async () => {
@@ -70,6 +71,18 @@ describe('calls per number on the phone', () => {
       'zh:sound:hotline/fair-use-abusive-options',
       'zh:sound:hotline/fair-use-goodbye',
     ]);
+  });
+
+  it('a caller held going round the main menu without progress is handed to an agent after a notice', async () => {
+    const channelId = await callHearing(freshNumber(), 'sound:hotline/greeting');
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: true });
+    // The repeat key plays the menu again and again: nothing new is reached.
+    await h.sim.sendDigits(channelId, '*');
+    await h.sim.waitFor('main menu played twice', () => (heard(h.sim, channelId).filter((m) => m === 'zh:sound:hotline/main-menu').length >= 2 ? true : undefined), 5000);
+    expect(await h.sim.waitForContinue(channelId)).toMatchObject({ context: 'ivr-fallback', extension: 'queue' });
+    expect(h.sim.channel(channelId)?.variables).toMatchObject({ HOTLINE_SKILL: 'general' });
+    expect(heard(h.sim, channelId).at(-1)).toBe('zh:sound:hotline/idle-notice');
+    expect(heard(h.sim, channelId)).not.toContain('zh:sound:hotline/no-input');
   });
 
   it('other numbers are not affected', async () => {

@@ -30,7 +30,7 @@ describe('parseConfig defaults', () => {
       http: { port: 8080, host: '0.0.0.0', trustProxy: false },
       ari: { simulated: true, app: 'ivr-12345', reconnectMaxDelayMs: 10_000 },
       ami: { simulated: true },
-      ivr: { flowPath: 'ivr-flows/12345.yaml', soundsDir: 'asterisk-config/sounds', callLimits: { callsPerHour: 10, callsPerDay: 30, abuseFactor: 5 } },
+      ivr: { flowPath: 'ivr-flows/12345.yaml', soundsDir: 'asterisk-config/sounds', callLimits: { callsPerHour: 10, callsPerDay: 30, abuseFactor: 5, idleLimitMs: 180_000 } },
       emergency: {
         routes: {
           '110': ['PJSIP/110@psap-police', 'PJSIP/110@psap-police-backup'],
@@ -94,6 +94,8 @@ describe('parseConfig good forms', () => {
     ['IVR_CALLS_PER_HOUR', '4', (c) => c.ivr.callLimits.callsPerHour, 4],
     ['IVR_CALLS_PER_DAY', '12', (c) => c.ivr.callLimits.callsPerDay, 12],
     ['IVR_ABUSE_FACTOR', '3', (c) => c.ivr.callLimits.abuseFactor, 3],
+    ['IVR_IDLE_LIMIT', '0', (c) => c.ivr.callLimits.idleLimitMs, 0],
+    ['IVR_IDLE_LIMIT', '90s', (c) => c.ivr.callLimits.idleLimitMs, 90_000],
     ['EMERGENCY_ROUNDS', '1', (c) => c.emergency.rounds, 1],
     ['EMERGENCY_ROUNDS', '10', (c) => c.emergency.rounds, 10],
     ['FALLBACK_CONTEXT', 'hotline-fallback', (c) => c.fallback.context, 'hotline-fallback'],
@@ -296,7 +298,7 @@ describe('CONFIG_DOC', () => {
   it('documents every variable parseConfig reads, secrets marked', () => {
     const names = CONFIG_DOC.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'IVR_CALLS_PER_HOUR', 'IVR_CALLS_PER_DAY', 'IVR_ABUSE_FACTOR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'HTTP_TRUST_PROXY']) {
+    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'IVR_CALLS_PER_HOUR', 'IVR_CALLS_PER_DAY', 'IVR_ABUSE_FACTOR', 'IVR_IDLE_LIMIT', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'HTTP_TRUST_PROXY']) {
       expect(names).toContain(name);
     }
     expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual([

@@ -30,6 +30,7 @@ function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
     holidays: [],
     maxDurationMs: 600_000,
     onMaxDuration: 'agent',
+    onIdle: null,
     repeatKey: '*',
     prompts: {
       hello: { audio: 'test/hello', text: { zh: '你好', en: '' } },

@@ -106,6 +106,7 @@ export function hotlineFlow(overrides: Partial<Flow> = {}, nodeOverrides: Record
     holidays: ['2025-10-01'],
     maxDurationMs: 300_000,
     onMaxDuration: 'agent',
+    onIdle: null,
     repeatKey: '*',
     prompts: Object.fromEntries(PROMPTS.map((p) => [p, prompt(p)])),
     nodes,
@@ -149,9 +150,10 @@ export class CallDriver {
   constructor(
     readonly flow: Flow,
     at = MONDAY_10AM_SHANGHAI,
+    idleLimitMs?: number,
   ) {
     this.at = at;
-    const first = startCall(flow, { type: 'started', at, callId: 'call-1', caller: '13800000000' });
+    const first = startCall(flow, { type: 'started', at, callId: 'call-1', caller: '13800000000', ...(idleLimitMs === undefined ? {} : { idleLimitMs }) });
     this.state = first.state;
     this.log.push(...first.commands);
     this.lastCommands = first.commands;

@@ -145,6 +145,86 @@ describe('ivr-flows/12345.yaml', () => {
     expect(entered(call.callerChecked('abusive'))).toEqual(['fair-use-abusive']);
   });
 
+  describe('held without progress (IVR_IDLE_LIMIT)', () => {
+    const IDLE_MS = 180_000;
+    function idleCall(): CallDriver {
+      const call = new CallDriver(flow, undefined, IDLE_MS);
+      call.callerChecked('ok');
+      return call;
+    }
+
+    it('runs an idle timer from the start, restarted by every node the caller had not been to', () => {
+      const call = new CallDriver(flow, undefined, IDLE_MS);
+      expect(actions(call.log)).toContainEqual({ type: 'startTimer', timer: 'idle', ms: IDLE_MS });
+      expect(actions(call.callerChecked('ok'))).toContainEqual({ type: 'startTimer', timer: 'idle', ms: IDLE_MS });
+      call.playbackDone();
+      expect(actions(call.openCaseFound('none'))).toContainEqual({ type: 'startTimer', timer: 'idle', ms: IDLE_MS });
+    });
+
+    it('going round menus already heard is no progress: the timer is not restarted, and then an agent takes over', () => {
+      const call = toMainMenu(idleCall());
+      const lookUp = (): void => {
+        call.playbackDone(); // main menu
+        call.digit('4');
+        call.digits(`${TICKET}#`);
+        call.playbackDone(); // read-back
+        call.caseLooked('in_progress');
+        call.playbackDone(); // the status
+        call.digit('2'); // back to the main menu
+      };
+      lookUp();
+      const second = call.log.length;
+      lookUp();
+      expect(call.state.node).toBe('main-menu');
+      expect(call.log.slice(second).some((c) => c.type === 'startTimer' && c.timer === 'idle')).toBe(false);
+      const commands = call.timer('idle');
+      expect(entered(commands)).toEqual(['idle-agent']);
+      expect(plays(commands)[0]?.media).toEqual(['sound:hotline/idle-notice']);
+      expect(actions(call.playbackDone())).toEqual([
+        { type: 'cancelTimer', timer: 'maxDuration' },
+        { type: 'enqueue', skill: 'general', priority: 4 },
+      ]);
+    });
+
+    it('the * key repeating a menu is no progress either', () => {
+      const call = toMainMenu(idleCall());
+      const before = call.log.length;
+      for (let i = 0; i < 5; i += 1) call.digit('*');
+      expect(call.log.slice(before).some((c) => c.type === 'startTimer' && c.timer === 'idle')).toBe(false);
+      expect(entered(call.timer('idle'))).toEqual(['idle-agent']);
+    });
+
+    it('acts once: the idle timer is not started again after it fired', () => {
+      const call = toMainMenu(idleCall());
+      call.timer('idle');
+      expect(call.state.timers).not.toContain('idle');
+      expect(call.timer('idle')).toEqual([]);
+    });
+
+    it('stops once the caller is on the way to a person or the emergency line', () => {
+      const agent = toMainMenu(idleCall());
+      expect(actions(agent.digit('0'))).toContainEqual({ type: 'cancelTimer', timer: 'idle' });
+      expect(agent.state.timers).not.toContain('idle');
+      const emergency = toMainMenu(idleCall());
+      emergency.digit('1');
+      expect(emergency.state.timers).toContain('idle');
+      expect(actions(emergency.digit('2')).slice(-3)).toEqual([
+        { type: 'cancelTimer', timer: 'maxDuration' },
+        { type: 'cancelTimer', timer: 'idle' },
+        { type: 'forwardEmergency', service: '119' },
+      ]);
+    });
+
+    it('is off with a limit of 0, or for a flow without onIdle', () => {
+      const zero = new CallDriver(flow, undefined, 0);
+      expect(zero.log.some((c) => c.type === 'startTimer' && c.timer === 'idle')).toBe(false);
+      expect(zero.state.idleLimitMs).toBeNull();
+      const noIdle = new CallDriver({ ...flow, onIdle: null }, undefined, IDLE_MS);
+      expect(noIdle.log.some((c) => c.type === 'startTimer' && c.timer === 'idle')).toBe(false);
+      expect(noIdle.timer('idle')).toEqual([]);
+    });
+  });
+
   it('1 then 2 during the prompts forwards to the fire brigade (119)', () => {
     const call = newCall();
     call.digit('1'); // typed into the greeting: straight to the emergency menu

@@ -59,6 +59,7 @@ function harness(): Harness {
     desk: {} as CaseDesk,
     // The test flow has no fairUse node: nothing screens a caller here.
     screen: {} as CallerScreen,
+    idleLimitMs: 0,
     onFinished: (_s, outcome) => ends.push(outcome),
     track: () => undefined,
   });
