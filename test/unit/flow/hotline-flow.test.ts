@@ -54,6 +54,7 @@ describe('ivr-flows/12345.yaml', () => {
     for (const [status, prompt] of Object.entries(wording)) {
       const play = node(open.outcomes[status as keyof typeof wording], 'play');
       expect(play.prompts, status).toEqual(['open-case-intro', { digits: open.variable }, prompt]);
+      expect(play.bargeIn, status).toBe(false);
       const options = node(play.next, 'menu');
       expect(node(options.options['1'], 'queue').skill).toBe('case-status');
       expect(options.options['2']).toBe('main-menu');
