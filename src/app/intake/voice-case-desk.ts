@@ -7,7 +7,7 @@
 import type { CaseProof } from '../../domain/access/case-proof.js';
 import type { CaseOutcome, RateOutcome } from '../../domain/flow/types.js';
 import type { Score } from '../../domain/ivr/protocol.js';
-import { contactKeys } from '../../domain/intake/repeat.js';
+import { contactKeys, phoneKey } from '../../domain/intake/repeat.js';
 import { CATEGORIES } from '../../domain/intake/submission.js';
 import type { Category, Status, Submission } from '../../domain/intake/submission.js';
 import { isValidTicket } from '../../domain/intake/ticket.js';
@@ -140,8 +140,10 @@ function phoneProofs(who: PhoneCaller, pin: string | null): CaseProof[] {
   return proofs;
 }
 
+/** Wrong PINs from one number count together however the network writes it (+86 ..., 0086 ..., 138...). */
 function phoneSource(who: PhoneCaller): ProofSource {
-  return { kind: 'caller', id: who.caller };
+  const number = phoneKey(who.caller);
+  return { kind: 'caller', id: number === '' ? who.caller : number };
 }
 
 function caseOutcome(read: CaseReadOutcome): CaseOutcome {

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentStore } from '../../../src/adapters/attachments/content-store.js';
 import { ConfiguredCaseSecret } from '../../../src/adapters/intake/case-secret.js';
 import { constantTimeEqual } from '../../../src/adapters/http/web-form/constant-time-equal.js';
-import { ProvenCaseAccess } from '../../../src/app/access/case-access.js';
+import { DEFAULT_PROOF_LIMITS, ProvenCaseAccess } from '../../../src/app/access/case-access.js';
+import type { ProofLimits } from '../../../src/app/access/case-access.js';
 import type { PhoneCaller, VoiceMessage } from '../../../src/app/case-desk.js';
 import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
 import { AttachmentRejectedError, IntakeUnavailableError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
@@ -153,7 +154,7 @@ afterAll(async () => {
 });
 
 let stores = 0;
-function setup(answerWithinMs = 2000) {
+function setup(answerWithinMs = 2000, limits?: ProofLimits) {
   const intake = new ScriptedIntake();
   const recordings = new ScriptedRecordings();
   const attachments = new ContentStore({ dir: join(dataDir, `store-${++stores}`), maxBytes: 1_000_000 });
@@ -167,6 +168,7 @@ function setup(answerWithinMs = 2000) {
     sameSecret: constantTimeEqual,
     clock: systemClock,
     log: logs.log,
+    ...(limits === undefined ? {} : { limits }),
   });
   const desk = new VoiceCaseDesk({ intake, access, contactCases: intake, attachments, recordings, clock, log: logs.log, answerWithinMs });
   return { desk, intake, access, recordings, attachments, clock, logs };
@@ -445,6 +447,19 @@ describe('VoiceCaseDesk.lookupCase', () => {
     expect(await desk.lookupCase(ticket, STRANGER, pin)).toBe('locked');
     // The caller ID is no guess: the owner still reads their case.
     expect(await desk.lookupCase(ticket, OWNER, null)).toBe('received');
+  });
+
+  it('counts wrong PINs from one number together, however the network writes the number', async () => {
+    const context = setup(2000, { ...DEFAULT_PROOF_LIMITS, perSourcePerHour: 2 });
+    context.recordings.stored.set(message.recording, wav(100));
+    const filed = await context.desk.submitVoiceMessage(message);
+    const ticket = filed!.ticket;
+    const wrong = filed!.pin === '000000' ? '111111' : '000000';
+    expect(await context.desk.lookupCase(ticket, { callId: 'a', caller: '13900001111' }, wrong)).toBe('denied');
+    expect(await context.desk.lookupCase(ticket, { callId: 'b', caller: '+86 139 0000 1111' }, wrong)).toBe('denied');
+    expect(await context.desk.lookupCase(ticket, { callId: 'c', caller: '008613900001111' }, filed!.pin)).toBe('locked');
+    // Another number is not this one's source.
+    expect(await context.desk.lookupCase(ticket, { callId: 'd', caller: '13900002222' }, filed!.pin)).toBe('received');
   });
 
   it('tells a finished case not rated yet apart, so the flow can offer a rating', async () => {
