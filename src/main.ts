@@ -11,6 +11,7 @@ import type { Clock } from './app/ports.js';
 import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
+import { PhoneFairUse } from './app/limits/phone-fair-use.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
@@ -117,6 +118,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   metrics.watchSpool(() => intake.spooled());
   // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
   const submissions = new MeteredIntake(intake.intake, metrics);
+  // Fair use and supervisors' flags, in Redis so that every replica holds the same line: one limiter for the
+  // calls, the HTTP channels, WeChat, e-mail and the wrong proofs of case access.
+  const fairUseLimits = await createLimits({ ...limitsOptionsFrom(config, log as Log), metrics });
+  const limiter = fairUseLimits.limiter;
+  // Who may read and rate a case, on every channel.
+  const caseAccess = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter, clock, log: log as Log });
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile, { missingOk: true });
   log.info({ apiKeys: apiKeys.activeCount, file: config.intake.apiKeysFile }, 'integrator API keys loaded');
@@ -178,12 +185,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const desk = new VoiceCaseDesk({
     intake: submissions,
+    access: caseAccess,
+    // Repeat callers: the caller ID's open requests, read from the records (and the spool) directly.
+    contactCases: intake.intake,
     attachments,
     recordings: new AriRecordingSource({ ...ari, maxBytes: config.intake.attachmentMaxBytes }),
     clock,
     log: log.child({ component: 'voice-intake' }) as Log,
     // The caller hears silence meanwhile: past this, they are told it failed and offered an agent.
     answerWithinMs: 4000,
+  });
+
+  const screen = new PhoneFairUse({
+    limiter,
+    limits: config.ivr.callLimits,
+    clock,
+    log: log.child({ component: 'call-limits' }) as Log,
+    // Before the greeting: a limiter that does not answer at once lets the call through rather than keep it silent.
+    answerWithinMs: 1000,
   });
 
   let link: AriLink | null = null;
@@ -207,6 +226,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     emergencyRoutes,
     devices,
     desk,
+    screen,
+    idleLimitMs: config.ivr.callLimits.idleLimitMs,
     fallback: {
       context: config.fallback.context,
       queueExten: config.fallback.queueExten,
@@ -260,12 +281,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   rescuer.linkDown();
 
   const redis = new RedisHealth(config.redis.url, log.child({ component: 'redis' }) as Log);
-  // Fair use and supervisors' flags, in Redis so that every replica holds the same line; one guard for every
-  // HTTP channel (key check and limits), the same fair-use service for WeChat and email.
-  const fairUseLimits = await createLimits({ ...limitsOptionsFrom(config, log as Log), metrics });
-  const guard = new HttpGuard({ keys: apiKeys, limiter: fairUseLimits.limiter, fairUse: fairUseLimits.fairUse });
-  // Who may read and rate a case, on every channel: wrong proofs are counted in the same shared limiter.
-  const caseAccess = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: fairUseLimits.limiter, clock, log: log as Log });
+  // One guard for every HTTP channel (key check and limits); WeChat and e-mail use the same fair-use service.
+  const guard = new HttpGuard({ keys: apiKeys, limiter, fairUse: fairUseLimits.fairUse });
   const ready = (): Record<string, boolean> => ({
     ari: link?.connected ?? false,
     ami: amiClient.connected,

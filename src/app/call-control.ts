@@ -3,6 +3,7 @@
 // to the dialplan queue fallback, reconciles after a lost link and drains on shutdown.
 
 import type { CaseDesk } from './case-desk.js';
+import type { CallerScreen } from './limits/phone-fair-use.js';
 import { EMERGENCY_ANNOUNCEMENT } from '../domain/flow/check-flow.js';
 import type { EmergencyService, Flow, Lang } from '../domain/flow/types.js';
 import type { CallMetrics, Log } from './app-ports.js';
@@ -44,6 +45,10 @@ export interface CallControlDeps {
   readonly dialplan?: DialplanDirectory;
   /** Intake, for voice messages and case-status lookups in the IVR. */
   readonly desk: CaseDesk;
+  /** Calls per number (the flow's fairUse node). */
+  readonly screen: CallerScreen;
+  /** Time held in the IVR without progress before the flow's `onIdle` (0: none). */
+  readonly idleLimitMs: number;
   /** Makes a per-call logger (the composition root masks the caller's number). */
   readonly callLog: (channelId: string, caller: string) => Log;
 }
@@ -99,6 +104,8 @@ export class CallControl implements CallEvents {
       metrics: this.deps.metrics,
       log,
       desk: this.deps.desk,
+      screen: this.deps.screen,
+      idleLimitMs: this.deps.idleLimitMs,
       onFinished: (s, outcome) => this.ivrFinished(s, outcome, log),
       track: (kind, id, s) => this.track(kind === 'playback' ? this.playbacks : this.recordings, id, s),
     });

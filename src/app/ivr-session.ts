@@ -8,7 +8,8 @@ import { isFinished, startCall, step } from '../domain/ivr/machine.js';
 import type { IvrState } from '../domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, IvrOutcome, TimerName } from '../domain/ivr/protocol.js';
 import type { CallMetrics, Log } from './app-ports.js';
-import type { CaseDesk } from './case-desk.js';
+import type { CaseDesk, PhoneCaller } from './case-desk.js';
+import type { CallerScreen } from './limits/phone-fair-use.js';
 import type { Clock, OpResult, Telephony, TimerHandle } from './ports.js';
 
 /** How the IVR let go of the call; `failed` means our own code broke and the dialplan must take over. */
@@ -20,8 +21,12 @@ export interface IvrSessionDeps {
   readonly clock: Clock;
   readonly metrics: CallMetrics;
   readonly log: Log;
-  /** Intake, for the flow's submit and caseStatus nodes. */
+  /** Intake, for the flow's submit, caseStatus, rateCase and openCase nodes. */
   readonly desk: CaseDesk;
+  /** Fair use, for the flow's fairUse node. */
+  readonly screen: CallerScreen;
+  /** Time held without progress before the flow's `onIdle` (`IVR_IDLE_LIMIT`; 0: none). */
+  readonly idleLimitMs: number;
   /** Called once the IVR is done with the call: the caller chose an emergency, the queue, or is gone. */
   readonly onFinished: (session: IvrSession, outcome: SessionEnd) => void;
   /** Playback and recording ids are registered so the router can send their events here. */
@@ -63,6 +68,7 @@ export class IvrSession {
         at: this.deps.clock.now(),
         callId: this.channelId,
         caller: this.caller,
+        idleLimitMs: this.deps.idleLimitMs,
       });
       return first;
     });
@@ -223,19 +229,47 @@ export class IvrSession {
             kind: command.kind,
             category: command.category,
             lang: command.lang,
+            private: command.private,
           })
           .catch(() => null)
-          .then((ticket) => this.handle({ type: 'submitted', at: this.deps.clock.now(), request, ticket }))
+          .then((filed) => this.handle({ type: 'submitted', at: this.deps.clock.now(), request, ticket: filed?.ticket ?? null, pin: filed?.pin ?? null }))
           .catch((error: unknown) => log.error({ err: error }, 'submission answer could not be handled'));
         return 'ok';
       }
       case 'lookupCase': {
         const { request } = command;
         void this.deps.desk
-          .lookupCase(command.ticket)
+          .lookupCase(command.ticket, this.who(), command.pin)
           .catch(() => 'unavailable' as const)
           .then((outcome) => this.handle({ type: 'caseLooked', at: this.deps.clock.now(), request, outcome }))
           .catch((error: unknown) => log.error({ err: error }, 'case lookup answer could not be handled'));
+        return 'ok';
+      }
+      case 'rateCase': {
+        const { request } = command;
+        void this.deps.desk
+          .rateCase(command.ticket, this.who(), command.pin, command.score)
+          .catch(() => 'failed' as const)
+          .then((outcome) => this.handle({ type: 'caseRated', at: this.deps.clock.now(), request, outcome }))
+          .catch((error: unknown) => log.error({ err: error }, 'case rating answer could not be handled'));
+        return 'ok';
+      }
+      case 'openCase': {
+        const { request } = command;
+        void this.deps.desk
+          .openCaseOf(this.who())
+          .catch(() => ({ outcome: 'unavailable' as const, ticket: null }))
+          .then((found) => this.handle({ type: 'openCaseFound', at: this.deps.clock.now(), request, outcome: found.outcome, ticket: found.ticket }))
+          .catch((error: unknown) => log.error({ err: error }, 'open case answer could not be handled'));
+        return 'ok';
+      }
+      case 'checkCaller': {
+        const { request } = command;
+        void this.deps.screen
+          .check(this.caller)
+          .catch(() => 'ok' as const)
+          .then((outcome) => this.handle({ type: 'callerChecked', at: this.deps.clock.now(), request, outcome }))
+          .catch((error: unknown) => log.error({ err: error }, 'fair-use answer could not be handled'));
         return 'ok';
       }
       case 'forwardEmergency':
@@ -243,6 +277,10 @@ export class IvrSession {
         // Handled by whoever receives the outcome: the session only runs the IVR.
         return 'ok';
     }
+  }
+
+  private who(): PhoneCaller {
+    return { callId: this.channelId, caller: this.caller };
   }
 
   private forgetPlayback(playback: number): void {

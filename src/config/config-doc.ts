@@ -40,6 +40,10 @@ export const DEFAULTS = {
   IVR_FLOW: 'ivr-flows/12345.yaml',
   DISPOSITIONS_FILE: 'ivr-flows/dispositions.yaml',
   SOUNDS_DIR: 'asterisk-config/sounds',
+  IVR_CALLS_PER_HOUR: '10',
+  IVR_CALLS_PER_DAY: '30',
+  IVR_ABUSE_FACTOR: '5',
+  IVR_IDLE_LIMIT: '3m',
   EMERGENCY_RING_TIMEOUT: '20s',
   EMERGENCY_ROUNDS: '3',
   FALLBACK_CONTEXT: 'ivr-fallback',
@@ -121,6 +125,22 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
       'Where-to-go texts (YAML, zh and en) added to the reply on every channel for matters the regulations send elsewhere: `legalProcedure`, `outOfScope`, `stateSecret`. Checked at start.',
   },
   { name: 'SOUNDS_DIR', default: DEFAULTS.SOUNDS_DIR, description: 'Folder of the IVR sound files.' },
+  {
+    name: 'IVR_CALLS_PER_HOUR',
+    default: DEFAULTS.IVR_CALLS_PER_HOUR,
+    description: 'Calls from one number per hour that get the menus (the flow\'s `fairUse` node); later calls hear a short notice and are offered an agent. Counted in Redis, shared by all replicas; emergencies are never limited (1-10000).',
+  },
+  { name: 'IVR_CALLS_PER_DAY', default: DEFAULTS.IVR_CALLS_PER_DAY, description: 'The same per day (1-100000).' },
+  {
+    name: 'IVR_ABUSE_FACTOR',
+    default: DEFAULTS.IVR_ABUSE_FACTOR,
+    description: 'A number calling this many times either limit is clearly abusive: after a notice it may still choose an emergency, else the call ends politely (2-100).',
+  },
+  {
+    name: 'IVR_IDLE_LIMIT',
+    default: DEFAULTS.IVR_IDLE_LIMIT,
+    description: 'Time a caller may be held in the IVR without progress (going round menus they have been to) before the flow\'s `onIdle` (a notice and an agent); once per call; `0` turns it off.',
+  },
   ...SERVICES.map((service) => ({
     name: `EMERGENCY_DIAL_${service}`,
     default: DEFAULT_EMERGENCY_ROUTES[service],

@@ -174,6 +174,12 @@ export function parseConfig(env: Env): Config {
   const ami = readAmi(r, ari.simulated);
   const flowPath = r.string('IVR_FLOW', DEFAULTS.IVR_FLOW, /^\S(?:.*\S)?$/, 'a file path');
   const soundsDir = r.string('SOUNDS_DIR', DEFAULTS.SOUNDS_DIR, /^\S(?:.*\S)?$/, 'a folder path');
+  const callLimits = {
+    callsPerHour: r.integer('IVR_CALLS_PER_HOUR', DEFAULTS.IVR_CALLS_PER_HOUR, 1, 10_000, 'an integer 1-10000'),
+    callsPerDay: r.integer('IVR_CALLS_PER_DAY', DEFAULTS.IVR_CALLS_PER_DAY, 1, 100_000, 'an integer 1-100000'),
+    abuseFactor: r.integer('IVR_ABUSE_FACTOR', DEFAULTS.IVR_ABUSE_FACTOR, 2, 100, 'an integer 2-100'),
+    idleLimitMs: r.duration('IVR_IDLE_LIMIT', DEFAULTS.IVR_IDLE_LIMIT, 0),
+  };
 
   const routes = {} as Record<EmergencyService, readonly string[]>;
   const ringTimeoutMs = {} as Record<EmergencyService, number>;
@@ -205,7 +211,7 @@ export function parseConfig(env: Env): Config {
     http: { port: httpPort, host: httpHost, trustProxy },
     ari,
     ami,
-    ivr: { flowPath, soundsDir },
+    ivr: { flowPath, soundsDir, callLimits },
     emergency: { routes, ringTimeoutMs, rounds },
     fallback,
     intake,

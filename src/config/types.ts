@@ -108,12 +108,21 @@ export interface LimitsConfig {
   readonly flagAuditRetentionMs: number;
 }
 
+/** Fair use on the phone (`IVR_CALLS_PER_HOUR`, `IVR_CALLS_PER_DAY`, `IVR_ABUSE_FACTOR`). */
+export interface CallLimitsConfig {
+  readonly callsPerHour: number;
+  readonly callsPerDay: number;
+  readonly abuseFactor: number;
+  /** `IVR_IDLE_LIMIT`: time held in the IVR without progress before the flow's `onIdle`; 0: none. */
+  readonly idleLimitMs: number;
+}
+
 export interface Config {
   readonly redis: { readonly url: string };
   readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | number | string };
   readonly ari: AriConfig;
   readonly ami: AmiConfig;
-  readonly ivr: { readonly flowPath: string; readonly soundsDir: string };
+  readonly ivr: { readonly flowPath: string; readonly soundsDir: string; readonly callLimits: CallLimitsConfig };
   readonly emergency: EmergencyConfig;
   readonly fallback: FallbackConfig;
   readonly intake: IntakeConfig;

@@ -14,7 +14,7 @@ import type { IdempotencyClaim, IntakeQueue, IntakeStore, RandomBytes, Spool, Sp
 import { StoreUnavailableError } from './durable-intake-ports.js';
 import type { Intake, IntakeQuery, IntakeRecord, SubmitOutcome, SubmitRequest } from './intake-ports.js';
 import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from './intake-ports.js';
-import { matchesQuery, newestFirst, OPEN_STATUSES, receivedEntry } from './intake-query.js';
+import { matchesQuery, newestFirst, newestSubmissionFirst, OPEN_STATUSES, receivedEntry } from './intake-query.js';
 import { QueuedWrite } from './queued-write.js';
 import { SpoolForwarder } from './spool-forwarder.js';
 
@@ -210,6 +210,17 @@ export class IntakeService implements Intake {
     if (entry.fingerprint !== fingerprint) throw new IdempotencyConflictError(entry.dedupKey, entry.submission.id);
     this.logAccepted(entry.submission, duplicate, 'spooled');
     return { submission: entry.submission, duplicate, durability: 'spooled' };
+  }
+
+  /**
+   * The open requests filed under any of these contact keys (`contactKeys`), newest first, from Redis and the
+   * spool: a repeat caller on the phone hears the newest one's progress. `IntakeUnavailableError` when Redis is away.
+   */
+  async openByContact(keys: readonly string[]): Promise<Submission[]> {
+    const inRedis = await this.read(() => this.openInRedis(keys));
+    const ids = new Set(inRedis.map((s) => s.id));
+    const spooled = keys.length === 0 || this.spool.size === 0 ? [] : this.spooledOf(keys).filter((s) => !ids.has(s.id));
+    return [...inRedis, ...spooled].sort(newestSubmissionFirst);
   }
 
   /** The contact's open submissions in Redis, for the repeat hint; throws `StoreUnavailableError`. */

@@ -6,15 +6,18 @@ import { issue } from './flow-error.js';
 import type { FlowIssue, PathSegment } from './flow-error.js';
 import { LANGS } from './types.js';
 import type {
-  CaseOutcome,
+  CaseStatusNode,
   ConditionBranch,
   Digit,
   EmergencyService,
   Flow,
   FlowNode,
+  FairUseOutcome,
   Lang,
+  OpenCaseOutcome,
   Prompt,
   PromptRef,
+  RateOutcome,
   SubmitKind,
   TimeWindow,
   Weekday,
@@ -71,6 +74,7 @@ export interface RawFlow {
   holidays?: string[];
   maxDuration?: string;
   onMaxDuration: string;
+  onIdle?: string;
   globalKeys?: { repeat?: Digit | null };
   prompts: Record<string, { audio: string; text: Partial<Record<Lang, string>> }>;
   nodes: Record<string, RawNode>;
@@ -120,6 +124,7 @@ export function buildFlow(raw: RawFlow): { flow: Flow; issues: FlowIssue[] } {
     holidays: raw.holidays ?? [],
     maxDurationMs: duration(raw.maxDuration, FLOW_DEFAULTS.maxDuration, ['maxDuration']),
     onMaxDuration: raw.onMaxDuration,
+    onIdle: raw.onIdle ?? null,
     repeatKey: raw.globalKeys?.repeat ?? null,
     prompts,
     nodes,
@@ -132,6 +137,7 @@ type ClockOf = (text: string, path: readonly PathSegment[], isEnd: boolean) => n
 
 function buildNode(id: string, raw: RawNode, path: readonly PathSegment[], duration: DurationOf, clock: ClockOf): FlowNode {
   const str = (key: string): string => raw[key] as string;
+  const optionalStr = (key: string): string | null => (raw[key] as string | undefined) ?? null;
   const refs = (key: string): PromptRef[] => ((raw[key] as RawPromptRef[] | undefined) ?? []).map(toPromptRef);
   const bool = (key: string, fallback: boolean): boolean => (raw[key] as boolean | undefined) ?? fallback;
   const int = (key: string, fallback: number): number => (raw[key] as number | undefined) ?? fallback;
@@ -152,6 +158,7 @@ function buildNode(id: string, raw: RawNode, path: readonly PathSegment[], durat
         timeoutPrompts: refs('timeoutPrompts'),
         bargeIn: bool('bargeIn', FLOW_DEFAULTS.inputBargeIn),
         onFail: str('onFail'),
+        variable: optionalStr('variable'),
       };
     case 'collect':
       return {
@@ -194,11 +201,25 @@ function buildNode(id: string, raw: RawNode, path: readonly PathSegment[], durat
         kind: raw.kind as SubmitKind,
         recording: str('recording'),
         variable: str('variable'),
+        pin: optionalStr('pin'),
+        private: optionalStr('private'),
         next: str('next'),
         onFail: str('onFail'),
       };
     case 'caseStatus':
-      return { id, type: 'caseStatus', ticket: str('ticket'), outcomes: { ...(raw.outcomes as Record<CaseOutcome, string>) } };
+      return {
+        id,
+        type: 'caseStatus',
+        ticket: str('ticket'),
+        pin: optionalStr('pin'),
+        outcomes: { ...(raw.outcomes as CaseStatusNode['outcomes']) },
+      };
+    case 'rateCase':
+      return { id, type: 'rateCase', ticket: str('ticket'), score: str('score'), outcomes: { ...(raw.outcomes as Record<RateOutcome, string>) } };
+    case 'fairUse':
+      return { id, type: 'fairUse', outcomes: { ...(raw.outcomes as Record<FairUseOutcome, string>) } };
+    case 'openCase':
+      return { id, type: 'openCase', variable: str('variable'), outcomes: { ...(raw.outcomes as Record<OpenCaseOutcome, string>) } };
     case 'set':
       return { id, type: 'set', variables: { ...(raw.variables as Record<string, string>) }, next: str('next') };
     case 'goto':

@@ -5,7 +5,7 @@ import { formatDuration } from './duration.js';
 import { issue } from './flow-error.js';
 import type { FlowIssue, PathSegment } from './flow-error.js';
 import { nodeLinks, nodePromptUses, waitsForCaller } from './flow-graph.js';
-import { CASE_OUTCOMES, EMERGENCY_SERVICES, SUBMIT_KINDS } from './types.js';
+import { CASE_OUTCOMES, EMERGENCY_SERVICES, FAIR_USE_OUTCOMES, OPEN_CASE_OUTCOMES, RATE_OUTCOMES, SUBMIT_KINDS } from './types.js';
 import type { Flow, FlowNode } from './types.js';
 
 /** Anything longer in an IVR is a typo ("10h" for "10m"), not a wish. */
@@ -64,6 +64,7 @@ function checkReferences(flow: Flow, issues: FlowIssue[]): void {
   };
   if (!(flow.start in flow.nodes)) unknown(['start'], flow.start);
   if (!(flow.onMaxDuration in flow.nodes)) unknown(['onMaxDuration'], flow.onMaxDuration);
+  if (flow.onIdle !== null && !(flow.onIdle in flow.nodes)) unknown(['onIdle'], flow.onIdle);
   for (const node of Object.values(flow.nodes)) {
     for (const link of nodeLinks(node)) {
       if (!(link.target in flow.nodes)) unknown(['nodes', node.id, ...link.field], link.target);
@@ -72,7 +73,7 @@ function checkReferences(flow: Flow, issues: FlowIssue[]): void {
 }
 
 function checkReachability(flow: Flow, issues: FlowIssue[]): void {
-  const roots = [flow.start, flow.onMaxDuration].filter((id) => id in flow.nodes);
+  const roots = [flow.start, flow.onMaxDuration, ...(flow.onIdle === null ? [] : [flow.onIdle])].filter((id) => id in flow.nodes);
   // Without a valid start everything would look unreachable: the unknown-node error says enough.
   if (!(flow.start in flow.nodes)) return;
   const reached = new Set<string>(roots);
@@ -89,7 +90,7 @@ function checkReachability(flow: Flow, issues: FlowIssue[]): void {
   }
   for (const id of Object.keys(flow.nodes)) {
     if (!reached.has(id)) {
-      issues.push(issue(['nodes', id], 'FLOW_UNREACHABLE_NODE', `node "${id}" is unreachable from start "${flow.start}" and onMaxDuration`, { atKey: true }));
+      issues.push(issue(['nodes', id], 'FLOW_UNREACHABLE_NODE', `node "${id}" is unreachable from start "${flow.start}", onMaxDuration and onIdle`, { atKey: true }));
     }
   }
 }
@@ -118,11 +119,10 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
 
   const setVariables = new Set<string>();
   for (const node of Object.values(flow.nodes)) {
-    if (node.type === 'collect' || node.type === 'record' || node.type === 'submit') setVariables.add(node.variable);
-    if (node.type === 'set') Object.keys(node.variables).forEach((name) => setVariables.add(name));
+    for (const name of variablesSet(node)) setVariables.add(name);
   }
   const unset = (path: readonly PathSegment[], name: string): FlowIssue =>
-    issue(path, 'FLOW_UNSET_VARIABLE', `variable "${name}" is read here but no collect, record, submit or set node sets it`);
+    issue(path, 'FLOW_UNSET_VARIABLE', `variable "${name}" is read here but no collect, record, submit, menu, openCase or set node sets it`);
   const used = new Set<string>();
   const promptIds = Object.keys(flow.prompts);
   for (const node of Object.values(flow.nodes)) {
@@ -135,9 +135,7 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
         issues.push(unset([...path, 'digits'], ref.digits));
       }
     }
-    const reads: Array<[string, string]> =
-      node.type === 'submit' ? [['recording', node.recording]] : node.type === 'caseStatus' ? [['ticket', node.ticket]] : [];
-    for (const [field, name] of reads) {
+    for (const [field, name] of variablesRead(node)) {
       if (!setVariables.has(name)) issues.push(unset(['nodes', node.id, field], name));
     }
   }
@@ -197,11 +195,16 @@ function checkNodes(flow: Flow, issues: FlowIssue[]): void {
         }
         break;
       case 'caseStatus':
-        for (const outcome of CASE_OUTCOMES) {
-          if (!Object.hasOwn(node.outcomes, outcome)) {
-            issues.push(issue(at('outcomes'), 'FLOW_SCHEMA', `missing outcome "${outcome}": every case status needs a node`));
-          }
-        }
+        checkOutcomes(node.outcomes, CASE_OUTCOMES, at('outcomes'), 'every case status, and every reason a case cannot be read, needs a node', issues);
+        break;
+      case 'rateCase':
+        checkOutcomes(node.outcomes, RATE_OUTCOMES, at('outcomes'), 'every way a rating can end needs a node', issues);
+        break;
+      case 'openCase':
+        checkOutcomes(node.outcomes, OPEN_CASE_OUTCOMES, at('outcomes'), 'every open status, and no open case, needs a node', issues);
+        break;
+      case 'fairUse':
+        checkOutcomes(node.outcomes, FAIR_USE_OUTCOMES, at('outcomes'), 'every fair-use verdict needs a node', issues);
         break;
       case 'queue':
         if (!Number.isInteger(node.priority) || node.priority < 0 || node.priority > MAX_PRIORITY) {
@@ -226,6 +229,44 @@ function checkNodes(flow: Flow, issues: FlowIssue[]): void {
       default:
         break;
     }
+  }
+}
+
+function checkOutcomes(outcomes: object, required: readonly string[], path: readonly PathSegment[], why: string, issues: FlowIssue[]): void {
+  for (const outcome of required) {
+    if (!Object.hasOwn(outcomes, outcome)) issues.push(issue(path, 'FLOW_SCHEMA', `missing outcome "${outcome}": ${why}`));
+  }
+}
+
+/** Variables a node gives a value to. */
+function variablesSet(node: FlowNode): string[] {
+  switch (node.type) {
+    case 'collect':
+    case 'record':
+    case 'openCase':
+      return [node.variable];
+    case 'submit':
+      return node.pin === null ? [node.variable] : [node.variable, node.pin];
+    case 'menu':
+      return node.variable === null ? [] : [node.variable];
+    case 'set':
+      return Object.keys(node.variables);
+    default:
+      return [];
+  }
+}
+
+/** Variables a node reads (besides `{ digits }` prompts), by the field that names them. */
+function variablesRead(node: FlowNode): Array<[string, string]> {
+  switch (node.type) {
+    case 'submit':
+      return node.private === null ? [['recording', node.recording]] : [['recording', node.recording], ['private', node.private]];
+    case 'caseStatus':
+      return node.pin === null ? [['ticket', node.ticket]] : [['ticket', node.ticket], ['pin', node.pin]];
+    case 'rateCase':
+      return [['ticket', node.ticket], ['score', node.score]];
+    default:
+      return [];
   }
 }
 

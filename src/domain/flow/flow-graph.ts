@@ -22,7 +22,10 @@ export function nodeLinks(node: FlowNode): NodeLink[] {
         { field: ['onFail'], target: node.onFail },
       ];
     case 'caseStatus':
-      return Object.entries(node.outcomes).map(([outcome, target]) => ({ field: ['outcomes', outcome], target }));
+    case 'rateCase':
+    case 'openCase':
+    case 'fairUse':
+      return Object.entries(node.outcomes).map(([outcome, target]: [string, string]) => ({ field: ['outcomes', outcome], target }));
     case 'submit':
     case 'collect':
       return [

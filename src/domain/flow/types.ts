@@ -1,7 +1,7 @@
 // The in-memory model of an IVR flow, as loaded from `ivr-flows/*.yaml` and validated by the flow checker.
 // Durations are milliseconds here; the YAML spells them as "5s", "1500ms", "2m".
 
-import { KINDS } from '../intake/submission.js';
+import { KINDS, STATUSES } from '../intake/submission.js';
 import type { Kind } from '../intake/submission.js';
 
 export type Lang = 'zh' | 'en';
@@ -51,6 +51,8 @@ export interface MenuNode extends NodeBase {
   readonly bargeIn: boolean;
   /** Where the caller goes when retries are exhausted (the hotline sends them to an agent, never hangs up). */
   readonly onFail: string;
+  /** Flow variable that receives the key chosen (e.g. a rating 1-5 all options lead to); `null`: none. */
+  readonly variable: string | null;
 }
 
 export interface CollectNode extends NodeBase {
@@ -113,19 +115,84 @@ export interface SubmitNode extends NodeBase {
   /** Variable holding the recording's name (set by a record node). */
   readonly recording: string;
   readonly variable: string;
+  /** Variable that receives the ticket's PIN (read back with the ticket); `null`: the PIN is not kept. */
+  readonly pin: string | null;
+  /** Variable that, set to `yes`, asks for the request to be kept private; `null`: never private. */
+  readonly private: string | null;
   readonly next: string;
   readonly onFail: string;
 }
 
-/** Where a case stands, as the IVR reads it out; `notFound` and `unavailable` when there is nothing to say. */
-export const CASE_OUTCOMES = ['received', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected', 'notFound', 'unavailable'] as const;
-export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
+/** The value of a `private` variable that asks for privacy. */
+export const PRIVATE_YES = 'yes';
 
-/** Looks up the ticket number in `ticket` and branches on where the case stands. */
+/** The statuses a case can be in, each with its own outcome (and its own wording: `STATUS_WORDING`). */
+export const STATUS_OUTCOMES = STATUSES;
+
+/**
+ * Where a case stands, as the IVR reads it out, or why it says nothing: `notFound` (not a ticket number at all),
+ * `proofNeeded` (the caller ID does not open the case: ask for the PIN), `denied` (the PIN does not open it, or no
+ * such case: the same answer, so tickets cannot be probed), `locked` (too many wrong PINs), `unavailable`.
+ */
+export const CASE_OUTCOMES = [...STATUS_OUTCOMES, 'notFound', 'proofNeeded', 'denied', 'locked', 'unavailable'] as const;
+
+/**
+ * Outcomes a flow may add: a resolved or closed case read with proof and not rated yet (the caller may rate it).
+ * Without them, such a case takes `resolved` / `closed`.
+ */
+export const UNRATED_OUTCOMES = { resolvedUnrated: 'resolved', closedUnrated: 'closed' } as const;
+export type UnratedOutcome = keyof typeof UNRATED_OUTCOMES;
+export type CaseOutcome = (typeof CASE_OUTCOMES)[number] | UnratedOutcome;
+
+/**
+ * Reads the case whose ticket is in `ticket`, with proof: the caller's own number first, else the PIN in `pin`
+ * (which the node uses once and clears), and branches on where the case stands.
+ */
 export interface CaseStatusNode extends NodeBase {
   readonly type: 'caseStatus';
   readonly ticket: string;
-  readonly outcomes: Readonly<Record<CaseOutcome, string>>;
+  /** Variable holding a PIN the caller keyed in; `null`: only the caller ID is tried. */
+  readonly pin: string | null;
+  readonly outcomes: Readonly<Record<(typeof CASE_OUTCOMES)[number], string>> & Readonly<Partial<Record<UnratedOutcome, string>>>;
+}
+
+/** What became of a rating: kept, refused (already rated, or not rateable), or not taken (proof, intake). */
+export const RATE_OUTCOMES = ['rated', 'refused', 'failed'] as const;
+export type RateOutcome = (typeof RATE_OUTCOMES)[number];
+
+/** Rates the case a `caseStatus` node opened (ticket in `ticket`), 1-5 from `score`, with the same proof. */
+export interface RateCaseNode extends NodeBase {
+  readonly type: 'rateCase';
+  readonly ticket: string;
+  readonly score: string;
+  readonly outcomes: Readonly<Record<RateOutcome, string>>;
+}
+
+/** Where the caller's own newest open case stands (`none`: they have none), for a repeat caller. */
+export const OPEN_CASE_OUTCOMES = ['received', 'accepted', 'in_progress', 'none', 'unavailable'] as const;
+export type OpenCaseOutcome = (typeof OPEN_CASE_OUTCOMES)[number];
+
+/**
+ * Looks up the newest open case filed under the caller's number and branches on its status; its ticket goes into
+ * `variable`. A caller who already keyed a choice (type-ahead) is not held up: `none`, without a lookup.
+ */
+export interface OpenCaseNode extends NodeBase {
+  readonly type: 'openCase';
+  readonly variable: string;
+  readonly outcomes: Readonly<Record<OpenCaseOutcome, string>>;
+}
+
+/**
+ * How often the caller's number has called: within the limits, past them (a notice and an agent instead of the
+ * menus), or so far past them that the call is clearly abusive (a notice, emergencies only, then a polite goodbye).
+ */
+export const FAIR_USE_OUTCOMES = ['ok', 'over', 'abusive'] as const;
+export type FairUseOutcome = (typeof FAIR_USE_OUTCOMES)[number];
+
+/** Counts this call against the caller's number and branches on the verdict. */
+export interface FairUseNode extends NodeBase {
+  readonly type: 'fairUse';
+  readonly outcomes: Readonly<Record<FairUseOutcome, string>>;
 }
 
 export interface SetNode extends NodeBase {
@@ -183,6 +250,9 @@ export type FlowNode =
   | RecordNode
   | SubmitNode
   | CaseStatusNode
+  | RateCaseNode
+  | OpenCaseNode
+  | FairUseNode
   | SetNode
   | GotoNode
   | HangupNode
@@ -204,6 +274,11 @@ export interface Flow {
   /** Longest time a caller may spend in the IVR before being sent to `onMaxDuration`. */
   readonly maxDurationMs: number;
   readonly onMaxDuration: string;
+  /**
+   * Where a caller goes who has been held in the IVR without progress (no node they had not been to yet) for the
+   * gateway's idle limit (`IVR_IDLE_LIMIT`); `null`: no idle limit.
+   */
+  readonly onIdle: string | null;
   /** Global keys: `*` repeats the current prompt. */
   readonly repeatKey: Digit | null;
   readonly prompts: Readonly<Record<string, Prompt>>;

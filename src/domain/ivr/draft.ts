@@ -3,7 +3,7 @@
 
 import type { Digit, Lang } from '../flow/types.js';
 import type { IvrCommand, IvrOutcome, TimerName } from './protocol.js';
-import type { IvrState, Phase } from './state.js';
+import type { CaseProofHeld, IvrState, Phase } from './state.js';
 
 export class Draft {
   readonly commands: IvrCommand[] = [];
@@ -28,6 +28,8 @@ export class Draft {
   pending: number | null;
   reachedOnMaxDuration: boolean;
   fallbackUsed: boolean;
+  caseProof: CaseProofHeld | null;
+  readonly idleLimitMs: number | null;
 
   /** @param at time of the event being handled (condition nodes evaluate against it). */
   constructor(
@@ -55,6 +57,8 @@ export class Draft {
     this.pending = state.pending;
     this.reachedOnMaxDuration = state.reachedOnMaxDuration;
     this.fallbackUsed = state.fallbackUsed;
+    this.caseProof = state.caseProof;
+    this.idleLimitMs = state.idleLimitMs;
   }
 
   toState(): IvrState {
@@ -80,6 +84,8 @@ export class Draft {
       pending: this.pending,
       reachedOnMaxDuration: this.reachedOnMaxDuration,
       fallbackUsed: this.fallbackUsed,
+      caseProof: this.caseProof,
+      idleLimitMs: this.idleLimitMs,
     };
   }
 
@@ -128,8 +134,8 @@ export class Draft {
     this.playing = null;
   }
 
-  /** Asks the adapter for something (a submission, a lookup) and waits for its answer. */
-  request(command: DistributiveOmit<Extract<IvrCommand, { type: 'submit' | 'lookupCase' }>, 'request'>): void {
+  /** Asks the adapter for something (a submission, a lookup, a rating) and waits for its answer. */
+  request(command: DistributiveOmit<Extract<IvrCommand, { type: RequestType }>, 'request'>): void {
     this.lastRequest += 1;
     this.pending = this.lastRequest;
     this.phase = 'waiting';
@@ -148,5 +154,7 @@ export class Draft {
     this.pending = null;
   }
 }
+
+type RequestType = 'submit' | 'lookupCase' | 'rateCase' | 'openCase' | 'checkCaller';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

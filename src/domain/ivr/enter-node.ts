@@ -1,11 +1,13 @@
 // Entering a node. Returns the node to enter next when the node does not wait for anything
 // (set, goto, language, condition, or a prompt that had nothing to play); the caller loops.
 
-import type { Flow, FlowNode } from '../flow/types.js';
+import { PRIVATE_YES } from '../flow/types.js';
+import type { CaseStatusNode, Flow, FlowNode, RateCaseNode } from '../flow/types.js';
 import { enterCollect } from './collect.js';
 import type { Draft } from './draft.js';
 import { enterMenu } from './menu.js';
 import { playThen } from './prompting.js';
+import type { Score } from './protocol.js';
 import { chooseBranch } from './time-window.js';
 
 export function findNode(flow: Flow, id: string): FlowNode | undefined {
@@ -29,8 +31,16 @@ function leaveNode(d: Draft): void {
 export function enterNode(flow: Flow, d: Draft, node: FlowNode): string | null {
   leaveNode(d);
   d.node = node.id;
+  const progress = !d.path.includes(node.id);
   d.path.push(node.id);
-  if (node.id === flow.onMaxDuration) d.reachedOnMaxDuration = true;
+  if (node.id === flow.onMaxDuration) {
+    d.reachedOnMaxDuration = true;
+    // On the way to a person: being held is over.
+    d.cancelTimer('idle');
+  } else if (progress && d.idleLimitMs !== null && d.timers.includes('idle')) {
+    // A node the caller had not been to is progress: the idle limit starts again (while it still runs).
+    d.startTimer('idle', d.idleLimitMs);
+  }
   d.emit({ type: 'entered', node: node.id });
   switch (node.type) {
     case 'set':
@@ -66,18 +76,59 @@ export function enterNode(flow: Flow, d: Draft, node: FlowNode): string | null {
       // A failed recording stored nothing: there is no message to make a work order of.
       const recording = d.variables[node.recording];
       if (recording === undefined || recording === '') return node.onFail;
-      d.request({ type: 'submit', kind: node.kind, recording, category: d.variables['category'] ?? null, lang: d.language });
+      const asksPrivacy = node.private !== null && d.variables[node.private] === PRIVATE_YES;
+      d.request({ type: 'submit', kind: node.kind, recording, category: d.variables['category'] ?? null, lang: d.language, private: asksPrivacy });
       return null;
     }
-    case 'caseStatus': {
-      const ticket = d.variables[node.ticket];
-      if (ticket === undefined || ticket === '') return node.outcomes.notFound;
-      d.request({ type: 'lookupCase', ticket });
+    case 'caseStatus':
+      return enterCaseStatus(d, node);
+    case 'rateCase':
+      return enterRateCase(d, node);
+    case 'fairUse':
+      d.request({ type: 'checkCaller' });
       return null;
-    }
+    case 'openCase':
+      // A caller who keyed a choice during the greeting knows what they want (it may be an emergency).
+      if (d.typeAhead.length > 0) return node.outcomes.none;
+      d.request({ type: 'openCase' });
+      return null;
     case 'hangup':
     case 'record':
       d.typeAhead = [];
       return playThen(flow, d, node, node.prompts);
   }
+}
+
+/**
+ * Reads the case with the caller's own number as proof, and with the PIN the caller keyed in, if any. The PIN is
+ * taken out of the variables (it proves one reading, and must not open the next ticket the caller keys in); the
+ * machine keeps it with its ticket for a rating of the same case.
+ */
+function enterCaseStatus(d: Draft, node: CaseStatusNode): string | null {
+  const ticket = d.variables[node.ticket];
+  let pin: string | null = null;
+  if (node.pin !== null) {
+    const keyed = d.variables[node.pin];
+    if (keyed !== undefined && keyed !== '') pin = keyed;
+    delete d.variables[node.pin];
+  }
+  d.caseProof = null;
+  if (ticket === undefined || ticket === '') return node.outcomes.notFound;
+  d.caseProof = { ticket, pin };
+  d.request({ type: 'lookupCase', ticket, pin });
+  return null;
+}
+
+const SCORE = /^[1-5]$/;
+
+/** Rates the case the last read opened, with the proof that opened it; anything else cannot be rated here. */
+function enterRateCase(d: Draft, node: RateCaseNode): string | null {
+  const ticket = d.variables[node.ticket];
+  const score = d.variables[node.score];
+  const proof = d.caseProof;
+  if (proof === null || ticket === undefined || proof.ticket !== ticket || score === undefined || !SCORE.test(score)) {
+    return node.outcomes.failed;
+  }
+  d.request({ type: 'rateCase', ticket, pin: proof.pin, score: Number(score) as Score });
+  return null;
 }

@@ -46,10 +46,13 @@ export function startCall(flow: Flow, event: StartedEvent): IvrStep {
     pending: null,
     reachedOnMaxDuration: false,
     fallbackUsed: false,
+    caseProof: null,
+    idleLimitMs: flow.onIdle !== null && event.idleLimitMs !== undefined && event.idleLimitMs > 0 ? event.idleLimitMs : null,
   };
   const d = new Draft(initial, event.at);
   d.emit({ type: 'answer' });
   d.startTimer('maxDuration', flow.maxDurationMs);
+  if (d.idleLimitMs !== null) d.startTimer('idle', d.idleLimitMs);
   run(flow, d, flow.start);
   return { state: d.toState(), commands: d.commands };
 }
@@ -88,6 +91,8 @@ export function step(flow: Flow, state: IvrState, event: IvrEvent): IvrStep {
       if (!state.timers.includes(event.timer)) return unchanged;
       d.timerFired(event.timer);
       if (event.timer === 'maxDuration') next = onMaxDuration(flow, d);
+      // Held without progress: once, to `onIdle` (a notice and an agent); the timer is not started again.
+      else if (event.timer === 'idle') next = flow.onIdle;
       else next = node === undefined ? null : onInputTimer(flow, d, node, event.timer);
       break;
     case 'recordingFinished':
@@ -97,6 +102,9 @@ export function step(flow: Flow, state: IvrState, event: IvrEvent): IvrStep {
       break;
     case 'submitted':
     case 'caseLooked':
+    case 'caseRated':
+    case 'openCaseFound':
+    case 'callerChecked':
       // An answer to a request the caller has moved on from (the IVR time limit) is stale. So is an answer of the
       // other kind: taking it would end the wait for the real answer and leave the caller in silence.
       if (node === undefined || state.phase !== 'waiting' || event.request !== state.pending || !answersNode(node, event)) {

@@ -19,6 +19,7 @@ export function chooseOption(flow: Flow, d: Draft, node: MenuNode, digit: Digit)
   d.cancelTimer('input');
   const target = Object.hasOwn(node.options, digit) ? node.options[digit] : undefined;
   if (target === undefined) return inputProblem(flow, d, node, 'invalid');
+  if (node.variable !== null) d.variables[node.variable] = digit;
   // Further type-ahead digits stay for the next menu.
   return target;
 }

@@ -2,14 +2,24 @@
 // The machine (`machine.ts`) is pure: `step(flow, state, event) -> { state, commands }`.
 // The ARI adapter executes the commands in order and feeds back events; it never decides anything.
 
-import type { CaseOutcome, Digit, EmergencyService, Lang, SubmitKind } from '../flow/types.js';
+import type { CaseOutcome, Digit, EmergencyService, FairUseOutcome, Lang, OpenCaseOutcome, RateOutcome, SubmitKind } from '../flow/types.js';
+
+/** A rating as the caller keys it. */
+export type Score = 1 | 2 | 3 | 4 | 5;
 
 /** Named timers; at most one of each runs per call. Starting a running timer restarts it. */
-export type TimerName = 'input' | 'interDigit' | 'maxDuration';
+export type TimerName = 'input' | 'interDigit' | 'maxDuration' | 'idle';
 
 export type IvrEvent =
   /** The call entered the IVR (StasisStart). `at` is epoch ms; every event carries the time it happened. */
-  | { readonly type: 'started'; readonly at: number; readonly callId: string; readonly caller: string }
+  | {
+      readonly type: 'started';
+      readonly at: number;
+      readonly callId: string;
+      readonly caller: string;
+      /** Time without progress after which the caller goes to the flow's `onIdle` (the gateway's configuration). */
+      readonly idleLimitMs?: number;
+    }
   | { readonly type: 'digit'; readonly at: number; readonly digit: Digit }
   /**
    * A playback the machine asked for ended (done, stopped or failed: a missing sound must not stall the call).
@@ -19,10 +29,16 @@ export type IvrEvent =
   | { readonly type: 'timer'; readonly at: number; readonly timer: TimerName }
   /** The recording the machine asked for ended; `name` is the stored recording's name. */
   | { readonly type: 'recordingFinished'; readonly at: number; readonly ok: boolean; readonly name: string; readonly durationMs: number }
-  /** The answer to a `submit` command: the ticket number, or `null` when intake could not take it. */
-  | { readonly type: 'submitted'; readonly at: number; readonly request: number; readonly ticket: string | null }
+  /** The answer to a `submit` command: the ticket number and its PIN, or `null`s when intake could not take it. */
+  | { readonly type: 'submitted'; readonly at: number; readonly request: number; readonly ticket: string | null; readonly pin: string | null }
   /** The answer to a `lookupCase` command. */
   | { readonly type: 'caseLooked'; readonly at: number; readonly request: number; readonly outcome: CaseOutcome }
+  /** The answer to a `rateCase` command. */
+  | { readonly type: 'caseRated'; readonly at: number; readonly request: number; readonly outcome: RateOutcome }
+  /** The answer to an `openCase` command: the caller's newest open case (its ticket), or `none`. */
+  | { readonly type: 'openCaseFound'; readonly at: number; readonly request: number; readonly outcome: OpenCaseOutcome; readonly ticket: string | null }
+  /** The answer to a `checkCaller` command. */
+  | { readonly type: 'callerChecked'; readonly at: number; readonly request: number; readonly outcome: FairUseOutcome }
   /** The caller hung up, or the channel is gone / left Stasis. */
   | { readonly type: 'hungUp'; readonly at: number };
 
@@ -47,7 +63,8 @@ export type IvrCommand =
     }
   /**
    * Make a work order of the call's recording (answer: `submitted`). `category` comes from the flow variable
-   * `category` when the caller chose one. The adapter must always answer, also when intake is down.
+   * `category` when the caller chose one; `private` when they asked for the request to be kept private. The
+   * adapter must always answer, also when intake is down.
    */
   | {
       readonly type: 'submit';
@@ -56,9 +73,19 @@ export type IvrCommand =
       readonly recording: string;
       readonly category: string | null;
       readonly lang: Lang;
+      readonly private: boolean;
     }
-  /** Look up where the case with this ticket number stands (answer: `caseLooked`); must always be answered. */
-  | { readonly type: 'lookupCase'; readonly request: number; readonly ticket: string }
+  /**
+   * Read where the case with this ticket number stands (answer: `caseLooked`), with the caller's own number as
+   * proof, and `pin` when the caller keyed one in; must always be answered.
+   */
+  | { readonly type: 'lookupCase'; readonly request: number; readonly ticket: string; readonly pin: string | null }
+  /** Rate the case with the proof that opened it (answer: `caseRated`); must always be answered. */
+  | { readonly type: 'rateCase'; readonly request: number; readonly ticket: string; readonly pin: string | null; readonly score: Score }
+  /** Find the caller's own newest open case (answer: `openCaseFound`); must always be answered. */
+  | { readonly type: 'openCase'; readonly request: number }
+  /** Count this call against the caller's number (answer: `callerChecked`); must always be answered, and soon. */
+  | { readonly type: 'checkCaller'; readonly request: number }
   /** Hand the call to emergency forwarding. The IVR is finished with this call. */
   | { readonly type: 'forwardEmergency'; readonly service: EmergencyService }
   /** Hand the call to the agent queue. The IVR is finished with this call. */

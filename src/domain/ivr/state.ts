@@ -6,8 +6,8 @@ import type { IvrOutcome, TimerName } from './protocol.js';
 /**
  * What the current node is waiting for:
  * `prompt` its playback, `input` a first digit (the `input` timer runs), `digits` more digits of a collect
- * (the `interDigit` timer runs), `recording` the recording, `waiting` the answer to a `submit` or
- * `lookupCase` request, `done` nothing (the IVR is finished).
+ * (the `interDigit` timer runs), `recording` the recording, `waiting` the answer to a request (submit,
+ * lookupCase, rateCase, openCase), `done` nothing (the IVR is finished).
  * `idle` only exists while the machine moves between nodes inside one step.
  */
 export type Phase = 'idle' | 'prompt' | 'input' | 'digits' | 'recording' | 'waiting' | 'done';
@@ -51,4 +51,16 @@ export interface IvrState {
   readonly reachedOnMaxDuration: boolean;
   /** The loop/unknown-node fallback to `flow.onMaxDuration` has been used once already. */
   readonly fallbackUsed: boolean;
+  /**
+   * The ticket the last `caseStatus` node read and the PIN it was read with (if any): a `rateCase` node rates that
+   * case with the same proof. Dropped when the read did not open the case.
+   */
+  readonly caseProof: CaseProofHeld | null;
+  /** Time without progress before `flow.onIdle`; `null`: no idle limit for this call. */
+  readonly idleLimitMs: number | null;
+}
+
+export interface CaseProofHeld {
+  readonly ticket: string;
+  readonly pin: string | null;
 }

@@ -45,28 +45,32 @@ describe('12345 main menu', () => {
     expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/complaint-menu');
   });
 
-  it('4 reads the status of a known ticket from intake, then 0 queues for case status', async () => {
+  it('4 reads the status of the caller\'s own case from intake, then 0 queues for case status', async () => {
+    // A number of its own: an open case under the harness's default number would greet every later call.
+    const phone = '13800000404';
     const { submission } = await h.gateway.intake.intake.submit({
       dedupKey: 'test:case-status',
       fingerprint: 'f1',
-      draft: { channel: 'web', text: '小区垃圾清运不及时', contact: { phone: '13812345678' } },
+      draft: { channel: 'web', text: '小区垃圾清运不及时', contact: { phone } },
     });
     await h.gateway.intake.intake.updateStatus(submission.id, { status: 'in_progress', at: new Date().toISOString(), note: '已派单' });
-    const channelId = await h.call();
+    const channelId = await h.call(phone);
+    // Keyed at once: a caller who knows the menu skips their open case's progress.
     await h.sim.sendDigits(channelId, `4${submission.ticket}#`);
     await h.sim.waitForPlayback(channelId, 'sound:hotline/case-status-options', { finished: false });
     expect(heard(h.sim, channelId)).toEqual(
-      expect.arrayContaining([`zh:digits:${submission.ticket}`, 'zh:sound:hotline/case-open']),
+      expect.arrayContaining([`zh:digits:${submission.ticket}`, 'zh:sound:hotline/status-in-progress']),
     );
+    expect(heard(h.sim, channelId)).not.toContain('zh:sound:hotline/enter-pin');
     await h.sim.sendDigits(channelId, '0');
     expect(await h.sim.waitForContinue(channelId)).toMatchObject({ context: 'ivr-fallback', extension: 'queue' });
     expect(h.sim.channel(channelId)?.variables).toMatchObject({ HOTLINE_SKILL: 'case-status' });
   });
 
-  it('4 with a ticket nobody issued says so and offers the options', async () => {
+  it('4 with a number whose check digit is wrong says it is not a case number and offers the options', async () => {
     const channelId = await h.call();
-    // Twelve digits: a number of the right length that intake never issued.
-    await h.sim.sendDigits(channelId, '4999999999999#');
+    // Twelve digits whose Luhn check digit is wrong: no ticket can look like that.
+    await h.sim.sendDigits(channelId, '4999999999990#');
     await h.sim.waitForPlayback(channelId, 'sound:hotline/case-status-options', { finished: false });
     expect(heard(h.sim, channelId)).toContain('zh:sound:hotline/case-not-found');
     h.sim.hangup(channelId);
@@ -77,6 +81,8 @@ describe('12345 main menu', () => {
     await h.sim.sendDigits(channelId, '5');
     await h.sim.waitForAriEvent('recording started', (e) => e.event['type'] === 'RecordingStarted');
     await h.sim.sendDigits(channelId, '#');
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/private-choice');
+    await h.sim.sendDigits(channelId, '2');
     const ended = await h.sim.waitForHangup(channelId);
     expect(ended.hangupBy).toBe('app');
     const played = heard(h.sim, channelId);

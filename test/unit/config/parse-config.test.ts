@@ -31,7 +31,7 @@ describe('parseConfig defaults', () => {
       http: { port: 8080, host: '127.0.0.1', trustProxy: false },
       ari: { simulated: true, app: 'ivr-12345', reconnectMaxDelayMs: 10_000 },
       ami: { simulated: true },
-      ivr: { flowPath: 'ivr-flows/12345.yaml', soundsDir: 'asterisk-config/sounds' },
+      ivr: { flowPath: 'ivr-flows/12345.yaml', soundsDir: 'asterisk-config/sounds', callLimits: { callsPerHour: 10, callsPerDay: 30, abuseFactor: 5, idleLimitMs: 180_000 } },
       emergency: {
         routes: {
           '110': ['PJSIP/110@psap-police', 'PJSIP/110@psap-police-backup'],
@@ -99,6 +99,11 @@ describe('parseConfig good forms', () => {
     ['ARI_APP', 'hotline_ivr.v2', (c) => c.ari.app, 'hotline_ivr.v2'],
     ['IVR_FLOW', '/etc/hotline/flow.yaml', (c) => c.ivr.flowPath, '/etc/hotline/flow.yaml'],
     ['SOUNDS_DIR', '/var/lib/asterisk/sounds/hotline', (c) => c.ivr.soundsDir, '/var/lib/asterisk/sounds/hotline'],
+    ['IVR_CALLS_PER_HOUR', '4', (c) => c.ivr.callLimits.callsPerHour, 4],
+    ['IVR_CALLS_PER_DAY', '12', (c) => c.ivr.callLimits.callsPerDay, 12],
+    ['IVR_ABUSE_FACTOR', '3', (c) => c.ivr.callLimits.abuseFactor, 3],
+    ['IVR_IDLE_LIMIT', '0', (c) => c.ivr.callLimits.idleLimitMs, 0],
+    ['IVR_IDLE_LIMIT', '90s', (c) => c.ivr.callLimits.idleLimitMs, 90_000],
     ['EMERGENCY_ROUNDS', '1', (c) => c.emergency.rounds, 1],
     ['EMERGENCY_ROUNDS', '10', (c) => c.emergency.rounds, 10],
     ['FALLBACK_CONTEXT', 'hotline-fallback', (c) => c.fallback.context, 'hotline-fallback'],
@@ -215,6 +220,9 @@ describe('parseConfig bad forms', () => {
     ['ATTACHMENT_MAX_BYTES', '2GB', 'ATTACHMENT_MAX_BYTES="2GB": expected a size'],
     ['ATTACHMENT_MAX_FILES', '21', 'ATTACHMENT_MAX_FILES="21": expected an integer 1-20'],
     ['FORM_RATE_LIMIT', '0', 'FORM_RATE_LIMIT="0": expected an integer'],
+    ['IVR_CALLS_PER_HOUR', '0', 'IVR_CALLS_PER_HOUR="0": expected an integer 1-10000'],
+    ['IVR_CALLS_PER_DAY', 'many', 'IVR_CALLS_PER_DAY="many": expected an integer 1-100000'],
+    ['IVR_ABUSE_FACTOR', '1', 'IVR_ABUSE_FACTOR="1": expected an integer 2-100'],
     ['HTTP_TRUST_PROXY', 'proxy.example', 'HTTP_TRUST_PROXY="proxy.example": expected true, false'],
     ['SMTP_ACCEPT', 'hotline.example', 'SMTP_ACCEPT="hotline.example": expected comma-separated addresses or @domains'],
     ['SMTP_RELAY_URL', 'smtp://relay:25', 'SMTP_RELAY_URL: is set but SMTP_ACCEPT is not'],
@@ -318,7 +326,7 @@ describe('CONFIG_DOC', () => {
   it('documents every variable parseConfig reads, secrets marked', () => {
     const names = CONFIG_DOC.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'OPEN311_PUBLIC_FIELDS', 'CASE_SECRET', 'HTTP_TRUST_PROXY']) {
+    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'IVR_CALLS_PER_HOUR', 'IVR_CALLS_PER_DAY', 'IVR_ABUSE_FACTOR', 'IVR_IDLE_LIMIT', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'OPEN311_PUBLIC_FIELDS', 'CASE_SECRET', 'HTTP_TRUST_PROXY']) {
       expect(names).toContain(name);
     }
     expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFlow } from '../../../src/domain/flow/check-flow.js';
 import type { FlowIssue } from '../../../src/domain/flow/flow-error.js';
 import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
-import type { CaseOutcome, CaseStatusNode, Flow, FlowNode, MenuNode, SubmitNode } from '../../../src/domain/flow/types.js';
+import type { CaseStatusNode, Flow, FlowNode, MenuNode, OpenCaseNode, RateCaseNode, SubmitNode } from '../../../src/domain/flow/types.js';
 
 // Flows built in code, without YAML: the checker must stand on its own.
 const menu = (id: string, options: MenuNode['options'], onFail = 'agent'): MenuNode => ({
@@ -16,6 +16,7 @@ const menu = (id: string, options: MenuNode['options'], onFail = 'agent'): MenuN
   timeoutPrompts: [],
   bargeIn: true,
   onFail,
+  variable: null,
 });
 
 function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
@@ -29,6 +30,7 @@ function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
     holidays: [],
     maxDurationMs: 600_000,
     onMaxDuration: 'agent',
+    onIdle: null,
     repeatKey: '*',
     prompts: {
       hello: { audio: 'test/hello', text: { zh: '你好', en: '' } },
@@ -47,17 +49,36 @@ const submit = (patch: Partial<SubmitNode> = {}): SubmitNode => ({
   kind: 'suggestion',
   recording: 'message',
   variable: 'ticket',
+  pin: null,
+  private: null,
   next: 'agent',
   onFail: 'agent',
   ...patch,
 });
-const allOutcomes = (target: string): Record<CaseOutcome, string> =>
-  Object.fromEntries(CASE_OUTCOMES.map((outcome) => [outcome, target])) as Record<CaseOutcome, string>;
+type RequiredCaseOutcomes = Record<(typeof CASE_OUTCOMES)[number], string>;
+const allOutcomes = (target: string): RequiredCaseOutcomes =>
+  Object.fromEntries(CASE_OUTCOMES.map((outcome) => [outcome, target])) as RequiredCaseOutcomes;
 const caseStatus = (patch: Partial<CaseStatusNode> = {}): CaseStatusNode => ({
   id: 'lookup',
   type: 'caseStatus',
   ticket: 'ticket',
+  pin: null,
   outcomes: allOutcomes('agent'),
+  ...patch,
+});
+const rateCase = (patch: Partial<RateCaseNode> = {}): RateCaseNode => ({
+  id: 'rate',
+  type: 'rateCase',
+  ticket: 'ticket',
+  score: 'score',
+  outcomes: { rated: 'agent', refused: 'agent', failed: 'agent' },
+  ...patch,
+});
+const openCase = (patch: Partial<OpenCaseNode> = {}): OpenCaseNode => ({
+  id: 'mine',
+  type: 'openCase',
+  variable: 'mine',
+  outcomes: { received: 'agent', accepted: 'agent', in_progress: 'agent', none: 'menu', unavailable: 'menu' },
   ...patch,
 });
 /** Sets `message` and `ticket`, so that submit and caseStatus nodes have something to read. */
@@ -167,6 +188,41 @@ describe('checkFlow', () => {
     expect(codes(errorsOf(flowOf([preset, menu('menu', { '1': 'keep' }), retry, agent])))).toEqual(['FLOW_INPUTLESS_LOOP']);
   });
 
+  it('follows rateCase and openCase outcomes and requires every one of them', () => {
+    const scoreMenu: MenuNode = { ...menu('score', { '1': 'rate', '2': 'rate' }), variable: 'score' };
+    const sound = flowOf([preset, openCase(), menu('menu', { '1': 'lookup', '9': 'mine' }), caseStatus({ outcomes: { ...allOutcomes('agent'), resolvedUnrated: 'score' } }), scoreMenu, rateCase(), agent]);
+    expect(errorsOf(sound)).toEqual([]);
+    const { failed: _failed, ...rateWithout } = rateCase().outcomes;
+    const { none: _none, ...openWithout } = openCase().outcomes;
+    const broken = flowOf([
+      preset,
+      openCase({ outcomes: { ...openWithout, accepted: 'x' } as OpenCaseNode['outcomes'] }),
+      menu('menu', { '1': 'lookup', '9': 'mine' }),
+      caseStatus({ outcomes: { ...allOutcomes('agent'), closedUnrated: 'score' } }),
+      scoreMenu,
+      rateCase({ outcomes: rateWithout as RateCaseNode['outcomes'] }),
+      agent,
+    ]);
+    expect(errorsOf(broken)).toEqual([
+      expect.objectContaining({ code: 'FLOW_UNKNOWN_NODE', path: ['nodes', 'mine', 'outcomes', 'accepted'] }),
+      expect.objectContaining({ code: 'FLOW_SCHEMA', path: ['nodes', 'mine', 'outcomes'], message: expect.stringContaining('missing outcome "none"') }),
+      expect.objectContaining({ code: 'FLOW_SCHEMA', path: ['nodes', 'rate', 'outcomes'], message: expect.stringContaining('missing outcome "failed"') }),
+    ]);
+  });
+
+  it('counts a menu\'s variable, a submit\'s PIN and an openCase\'s ticket as set, and finds PIN, score and privacy read unset', () => {
+    const scoreMenu: MenuNode = { ...menu('menu', { '1': 'keep', '2': 'lookup', '3': 'rate', '9': 'mine' }), variable: 'score' };
+    const say: FlowNode = { id: 'say', type: 'play', prompts: [{ digits: 'ticketPin' }, { digits: 'mine' }], bargeIn: false, next: 'agent' };
+    const sound = flowOf([preset, openCase(), scoreMenu, submit({ pin: 'ticketPin', next: 'say' }), say, caseStatus(), rateCase(), agent]);
+    expect(errorsOf(sound)).toEqual([]);
+    const unset = flowOf([preset, menu('menu', { '1': 'keep', '2': 'lookup', '3': 'rate' }), submit({ private: 'hush' }), caseStatus({ pin: 'code' }), rateCase(), agent]);
+    expect(errorsOf(unset).map((found) => [found.code, found.path])).toEqual([
+      ['FLOW_UNSET_VARIABLE', ['nodes', 'keep', 'private']],
+      ['FLOW_UNSET_VARIABLE', ['nodes', 'lookup', 'pin']],
+      ['FLOW_UNSET_VARIABLE', ['nodes', 'rate', 'score']],
+    ]);
+  });
+
   it('judges durations: positive, at most an hour, silence may be 0', () => {
     const collect = (timeoutMs: number, interDigitTimeoutMs: number): FlowNode => ({
       id: 'code',
@@ -217,7 +273,7 @@ describe('checkFlow', () => {
 
     const { unavailable: _dropped, ...partial } = allOutcomes('agent');
     const strange = submit({ kind: 'petition' as SubmitNode['kind'] });
-    const incomplete = caseStatus({ outcomes: partial as Record<CaseOutcome, string> });
+    const incomplete = caseStatus({ outcomes: partial as RequiredCaseOutcomes });
     expect(errorsOf(flowOf([preset, menu('menu', { '1': 'keep', '2': 'lookup' }), strange, incomplete, agent]))).toEqual([
       expect.objectContaining({ code: 'FLOW_SCHEMA', path: ['nodes', 'keep', 'kind'], message: expect.stringContaining('unknown kind "petition"') }),
       expect.objectContaining({ code: 'FLOW_SCHEMA', path: ['nodes', 'lookup', 'outcomes'], message: expect.stringContaining('missing outcome "unavailable"') }),

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFlowError } from '../../../src/domain/flow/flow-error.js';
 import { parseFlow } from '../../../src/domain/flow/parse-flow.js';
-import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
-import type { CaseOutcome, Flow, FlowNode, MenuNode } from '../../../src/domain/flow/types.js';
+import { CASE_OUTCOMES, OPEN_CASE_OUTCOMES, STATUS_OUTCOMES, UNRATED_OUTCOMES } from '../../../src/domain/flow/types.js';
+import type { CaseStatusNode, Flow, FlowNode, Lang, MenuNode } from '../../../src/domain/flow/types.js';
+import { STATUS_WORDING } from '../../../src/domain/intake/status-names.js';
 
 const FILE = 'ivr-flows/12345.yaml';
 const result = parseFlow(readFileSync(join(import.meta.dirname, '../../..', FILE), 'utf8'), FILE);
@@ -26,10 +27,40 @@ describe('ivr-flows/12345.yaml', () => {
     expect(flow).toMatchObject({ name: '12345', defaultLanguage: 'zh', languages: ['zh', 'en'], timezone: 'Asia/Shanghai', repeatKey: '*' });
   });
 
-  it('greets in Mandarin and lets digits typed during the greeting choose from the main menu', () => {
-    const greeting = node(flow.start, 'play');
-    expect(greeting).toMatchObject({ bargeIn: true, next: 'main-menu' });
+  it('first counts the call against the caller\'s number; past the limits, emergencies stay one key away', () => {
+    const screen = node(flow.start, 'fairUse');
+    expect(screen.outcomes.ok).toBe('greeting');
+    const over = node(node(screen.outcomes.over, 'play').next, 'menu');
+    expect(over.options).toEqual({ '1': 'emergency-menu', '0': 'agent' });
+    expect(over.onFail).toBe('agent');
+    const abusive = node(node(screen.outcomes.abusive, 'play').next, 'menu');
+    expect(abusive.options['1']).toBe('emergency-menu');
+    const bye = node(abusive.options['2'], 'hangup');
+    expect(abusive.onFail).toBe(bye.id);
+    expect(flow.prompts[bye.prompts[0] as string]?.text).toMatchObject({ zh: expect.stringContaining('再见'), en: expect.stringContaining('Goodbye') });
+  });
+
+  it('greets in Mandarin, then looks for the caller\'s open case; digits typed meanwhile choose from the main menu', () => {
+    const greeting = node('greeting', 'play');
+    expect(greeting).toMatchObject({ bargeIn: true, next: 'open-case' });
     expect(flow.prompts[greeting.prompts[0] as string]?.text.zh).toContain('12345');
+    const open = node(greeting.next, 'openCase');
+    expect(open.outcomes).toMatchObject({ none: 'main-menu', unavailable: 'main-menu' });
+  });
+
+  it('tells a repeat caller their open case\'s ticket and progress, then offers an agent (1) or the main menu (2)', () => {
+    const open = node('open-case', 'openCase');
+    const wording = { received: 'status-received', accepted: 'status-accepted', in_progress: 'status-in-progress' };
+    for (const [status, prompt] of Object.entries(wording)) {
+      const play = node(open.outcomes[status as keyof typeof wording], 'play');
+      expect(play.prompts, status).toEqual(['open-case-intro', { digits: open.variable }, prompt]);
+      expect(play.bargeIn, status).toBe(false);
+      const options = node(play.next, 'menu');
+      expect(node(options.options['1'], 'queue').skill).toBe('case-status');
+      expect(options.options['2']).toBe('main-menu');
+      expect(options.onFail).toBe('main-menu');
+    }
+    expect(Object.keys(open.outcomes).sort()).toEqual([...OPEN_CASE_OUTCOMES].sort());
   });
 
   it('offers the main menu options 1-5, 0 and 9', () => {
@@ -71,26 +102,39 @@ describe('ivr-flows/12345.yaml', () => {
     expect(node(collect.onFail, 'queue').skill).toBe('general');
   });
 
+  it('reads the case with the caller ID first, else asks for the 6-digit PIN and reads it again with it', () => {
+    const lookup = node('case-lookup', 'caseStatus');
+    expect(lookup).toMatchObject({ ticket: 'ticket', pin: 'pin' });
+    const pin = node(lookup.outcomes.proofNeeded, 'collect');
+    expect(pin).toMatchObject({ minDigits: 6, maxDigits: 6, terminator: '#', variable: 'pin', next: 'case-lookup' });
+    expect(node(pin.onFail, 'queue').skill).toBe('case-status');
+    // A wrong PIN: said so, then another try or an agent.
+    const wrong = node(lookup.outcomes.denied, 'play');
+    expect(wrong.prompts).toEqual(['wrong-pin']);
+    const retry = node(wrong.next, 'menu');
+    expect(retry.options).toEqual({ '1': 'case-pin', '0': 'case-status-queue', '2': 'main-menu' });
+    // Too many wrong PINs: the case cannot be read now, and an agent is offered.
+    const locked = node(lookup.outcomes.locked, 'play');
+    expect(locked.prompts).toEqual(['case-locked']);
+    expect(node(locked.next, 'menu').options['0']).toBe('case-status-queue');
+    expect(flow.prompts['case-locked']?.text).toMatchObject({ zh: expect.stringContaining('工作人员'), en: expect.stringContaining('agent') });
+  });
+
   it('tells the caller where the case stands, then offers an agent, another number or the main menu', () => {
     const lookup = node('case-lookup', 'caseStatus');
-    const said: Record<CaseOutcome, string> = {
-      received: 'case-open',
-      accepted: 'case-open',
-      in_progress: 'case-open',
-      resolved: 'case-resolved',
-      closed: 'case-resolved',
-      rejected: 'case-rejected',
-      notFound: 'case-not-found',
-      unavailable: 'case-lookup-unavailable',
-    };
     for (const outcome of CASE_OUTCOMES) {
-      const play = node(lookup.outcomes[outcome], 'play');
-      expect(play.prompts, outcome).toEqual([said[outcome]]);
+      const target = lookup.outcomes[outcome];
+      if (outcome === 'proofNeeded') continue;
+      const play = node(target, 'play');
       if (outcome === 'unavailable') {
         // Nothing to tell: straight to a person, without a menu in between.
         expect(node(play.next, 'queue'), outcome).toMatchObject({ skill: 'case-status', priority: 3 });
+      } else if (outcome === 'denied') {
+        expect(play.next).toBe('case-wrong-pin-options');
       } else {
         expect(play.next, outcome).toBe('case-status-options');
+        // Heard in full: a late "#" after the PIN must not skip it or answer the options.
+        expect(play.bargeIn, outcome).toBe(false);
       }
     }
     const options = node('case-status-options', 'menu');
@@ -99,13 +143,66 @@ describe('ivr-flows/12345.yaml', () => {
     expect(node(options.onFail, 'queue').skill).toBe('case-status');
   });
 
-  it('records a suggestion, registers it as a work order and reads its ticket back before hanging up', () => {
+  describe('says each status in the words of the one status table, in both languages', () => {
+    const lookup = node('case-lookup', 'caseStatus');
+    const statusPrompt = (target: string): string => {
+      const first = node(target, 'play').prompts[0];
+      if (typeof first !== 'string') throw new Error(`${target} does not start with a prompt`);
+      return first;
+    };
+    const cases = STATUS_OUTCOMES.flatMap((status) => (['zh', 'en'] as const).map((lang): [string, Lang] => [status, lang]));
+    it.each(cases)('%s in %s', (status, lang) => {
+      const wording = STATUS_WORDING[status as keyof typeof STATUS_WORDING][lang].sentence;
+      const outcomes: Array<keyof CaseStatusNode['outcomes']> = [status as keyof CaseStatusNode['outcomes']];
+      for (const [unrated, rated] of Object.entries(UNRATED_OUTCOMES)) if (rated === status) outcomes.push(unrated as keyof typeof UNRATED_OUTCOMES);
+      for (const outcome of outcomes) {
+        const target = lookup.outcomes[outcome];
+        expect(target, outcome).toBeDefined();
+        expect(flow.prompts[statusPrompt(target ?? '')]?.text[lang], `${outcome} (${lang})`).toBe(wording);
+      }
+      // A repeat caller hears the same sentence about their open case.
+      const open = node('open-case', 'openCase');
+      if (Object.hasOwn(open.outcomes, status)) {
+        const said = node(open.outcomes[status as 'received'], 'play').prompts.at(-1);
+        expect(flow.prompts[said as string]?.text[lang], `open case ${status} (${lang})`).toBe(wording);
+      }
+    });
+
+    it('no two statuses share a prompt', () => {
+      const prompts = STATUS_OUTCOMES.map((status) => statusPrompt(lookup.outcomes[status]));
+      expect(new Set(prompts).size).toBe(STATUS_OUTCOMES.length);
+    });
+  });
+
+  it('offers a rating 1-5 after a finished case not rated yet, taken with the same proof, and skips it on 0', () => {
+    const lookup = node('case-lookup', 'caseStatus');
+    for (const outcome of ['resolvedUnrated', 'closedUnrated'] as const) {
+      const play = node(lookup.outcomes[outcome], 'play');
+      const offer = node(play.next, 'menu');
+      expect(offer.variable).toBe('score');
+      expect(offer.options['0']).toBe('case-status-options');
+      for (const digit of ['1', '2', '3', '4', '5'] as const) expect(offer.options[digit]).toBe('case-rate');
+      const rate = node('case-rate', 'rateCase');
+      expect(rate).toMatchObject({ ticket: lookup.ticket, score: 'score' });
+      expect(node(rate.outcomes.rated, 'play').prompts).toEqual(['rate-thanks']);
+      expect(rate.outcomes.refused).toBe('case-status-options');
+      expect(node(rate.outcomes.failed, 'play').prompts).toEqual(['rate-not-saved']);
+    }
+  });
+
+  it('records a suggestion, asks whether to keep it private, registers it and reads its ticket and PIN back', () => {
     const record = node(mainMenu.options['5'], 'record');
     expect(record.beep).toBe(true);
-    const submit = node(record.next, 'submit');
-    expect(submit).toMatchObject({ kind: 'suggestion', recording: record.variable });
+    const ask = node(record.next, 'menu');
+    expect(ask.prompts).toEqual(['private-choice']);
+    const keepPrivate = node(ask.options['1'], 'set');
+    expect(keepPrivate.variables).toEqual({ private: 'yes' });
+    const submit = node(keepPrivate.next, 'submit');
+    expect(ask.options['2']).toBe(submit.id);
+    expect(ask.onFail).toBe(submit.id);
+    expect(submit).toMatchObject({ kind: 'suggestion', recording: record.variable, private: 'private', pin: 'suggestionPin' });
     const readback = node(submit.next, 'play');
-    expect(readback.prompts).toEqual(['suggestion-ticket', { digits: submit.variable }]);
+    expect(readback.prompts).toEqual(['suggestion-ticket', { digits: submit.variable }, 'your-pin', { digits: submit.pin }]);
     expect(readback.bargeIn).toBe(false);
     const bye = node(readback.next, 'hangup');
     expect(bye.prompts).toEqual(['thanks-suggestion']);
@@ -126,7 +223,10 @@ describe('ivr-flows/12345.yaml', () => {
     expect(node(flow.onMaxDuration, 'queue').skill).toBe('general');
     for (const candidate of Object.values(flow.nodes)) {
       if (candidate.type === 'menu' || candidate.type === 'collect') {
-        expect(flow.nodes[candidate.onFail]?.type, candidate.id).toBe('queue');
+        // An optional question (privacy, a rating, a repeat caller's agent) may fall back to the answer that
+        // declines it; every other failed menu ends with a person.
+        const declines = candidate.type === 'menu' && Object.values(candidate.options).includes(candidate.onFail);
+        if (!declines) expect(flow.nodes[candidate.onFail]?.type, candidate.id).toBe('queue');
         expect(candidate.retries, candidate.id).toBeGreaterThanOrEqual(1);
         expect(candidate.invalidPrompts.length, candidate.id).toBeGreaterThan(0);
         expect(candidate.timeoutPrompts.length, candidate.id).toBeGreaterThan(0);

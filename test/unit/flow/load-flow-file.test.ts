@@ -65,7 +65,7 @@ describe('runFlowCheck', () => {
   it('prints ok with the node count and exits 0 for valid files', async () => {
     const lines: string[] = [];
     expect(await runFlowCheck([HOTLINE, warned], (line) => lines.push(line))).toBe(0);
-    expect(lines).toEqual([`ok ${HOTLINE}: 33 nodes`, `${warned}:6:3 prompts.spare: warning: prompt "spare" is never played`, `ok ${warned}: 1 node`]);
+    expect(lines).toEqual([`ok ${HOTLINE}: 60 nodes`, `${warned}:6:3 prompts.spare: warning: prompt "spare" is never played`, `ok ${warned}: 1 node`]);
   });
 
   it('prints each error and exits 1 when any file is invalid or unreadable', async () => {
@@ -73,7 +73,7 @@ describe('runFlowCheck', () => {
     expect(await runFlowCheck([BAD, HOTLINE, join(dir, 'missing.yaml')], (line) => lines.push(line))).toBe(1);
     expect(lines[0]).toBe(`${BAD}:16:12 nodes.menu.options.3: unknown node "complain" (did you mean "complaint"?)`);
     expect(lines).toContain(`invalid ${BAD}: 2 errors`);
-    expect(lines).toContain(`ok ${HOTLINE}: 33 nodes`);
+    expect(lines).toContain(`ok ${HOTLINE}: 60 nodes`);
     expect(lines.at(-1)).toMatch(/^cannot read IVR flow file .*missing\.yaml: ENOENT/);
   });
 

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContentStore } from '../../../src/adapters/attachments/content-store.js';
-import type { VoiceMessage } from '../../../src/app/case-desk.js';
+import { ConfiguredCaseSecret } from '../../../src/adapters/intake/case-secret.js';
+import { constantTimeEqual } from '../../../src/adapters/access/constant-time-equal.js';
+import { DEFAULT_PROOF_LIMITS, ProvenCaseAccess } from '../../../src/app/access/case-access.js';
+import type { ProofLimits } from '../../../src/app/access/case-access.js';
+import type { PhoneCaller, VoiceMessage } from '../../../src/app/case-desk.js';
+import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
 import { AttachmentRejectedError, IntakeUnavailableError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
 import type { Intake, IntakeQuery, IntakeRecord, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
 import { VoiceCaseDesk } from '../../../src/app/intake/voice-case-desk.js';
@@ -17,7 +22,8 @@ import type { RecordingSource } from '../../../src/app/intake/voice-case-desk.js
 import { systemClock } from '../../../src/app/ports.js';
 import type { Clock } from '../../../src/app/ports.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
-import type { Rating, Status, StatusEntry } from '../../../src/domain/intake/submission.js';
+import { contactKeys } from '../../../src/domain/intake/repeat.js';
+import type { Rating, Status, StatusEntry, Submission } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 import { RecordingLog } from '../../support/logs.js';
 import { wav as recording } from '../../support/wav.js';
@@ -31,6 +37,7 @@ const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 class ScriptedIntake implements Intake {
   submitBehaviour: Behaviour = 'answer';
   lookupBehaviour: Behaviour = 'answer';
+  contactBehaviour: Behaviour = 'answer';
   readonly submitted: SubmitRequest[] = [];
   readonly lookedUp: string[] = [];
   private readonly records = new Map<string, IntakeRecord>();
@@ -71,13 +78,29 @@ class ScriptedIntake implements Intake {
     return updated;
   }
 
-  // The desk only submits and looks up by ticket; being asked anything else is a failure of the test.
+  // The desk submits, reads by ticket, rates and asks for a caller's open cases; anything else fails the test.
   async find(query: IntakeQuery): Promise<IntakeRecord[]> {
     throw new Error(`the voice desk has no use for find(${JSON.stringify(query)})`);
   }
 
   async rate(id: string, rating: Rating): Promise<IntakeRecord | null> {
-    throw new Error(`the voice desk has no use for rate(${id}, ${rating.score})`);
+    const record = this.records.get(id);
+    if (record === undefined) return null;
+    const rated = record.rating === undefined ? { ...record, rating } : record;
+    this.records.set(id, rated);
+    return rated;
+  }
+
+  /** `IntakeService.openByContact`, over the scripted records. */
+  async openByContact(keys: readonly string[]): Promise<Submission[]> {
+    if (this.contactBehaviour === 'hang') return never();
+    if (this.contactBehaviour === 'reject') throw new IntakeUnavailableError('Redis: connection refused', 5);
+    const wanted = new Set(keys);
+    return [...this.records.values()]
+      .filter((r) => ['received', 'accepted', 'in_progress'].includes(r.history.at(-1)?.status ?? 'received'))
+      .filter((r) => contactKeys(r.submission.contact).some((key) => wanted.has(key)))
+      .map((r) => r.submission)
+      .reverse();
   }
 }
 
@@ -131,14 +154,24 @@ afterAll(async () => {
 });
 
 let stores = 0;
-function setup(answerWithinMs = 2000) {
+function setup(answerWithinMs = 2000, limits?: ProofLimits) {
   const intake = new ScriptedIntake();
   const recordings = new ScriptedRecordings();
   const attachments = new ContentStore({ dir: join(dataDir, `store-${++stores}`), maxBytes: 1_000_000 });
   const clock = countingClock();
   const logs = new RecordingLog();
-  const desk = new VoiceCaseDesk({ intake, attachments, recordings, clock, log: logs.log, answerWithinMs });
-  return { desk, intake, recordings, attachments, clock, logs };
+  // The real access rules, with their own limiter and a configured secret (the PIN is the one every channel gives).
+  const access = new ProvenCaseAccess({
+    intake,
+    keys: new ConfiguredCaseSecret('voice desk test secret'),
+    limiter: new MemoryLimiter(systemClock),
+    sameSecret: constantTimeEqual,
+    clock: systemClock,
+    log: logs.log,
+    ...(limits === undefined ? {} : { limits }),
+  });
+  const desk = new VoiceCaseDesk({ intake, access, contactCases: intake, attachments, recordings, clock, log: logs.log, answerWithinMs });
+  return { desk, intake, access, recordings, attachments, clock, logs };
 }
 
 const message: VoiceMessage = {
@@ -148,7 +181,12 @@ const message: VoiceMessage = {
   kind: 'complaint',
   category: 'transportation',
   lang: 'zh',
+  private: false,
 };
+
+/** The caller who left `message`, and a stranger. */
+const OWNER: PhoneCaller = { callId: 'call-2', caller: '010-1234 5678' };
+const STRANGER: PhoneCaller = { callId: 'call-3', caller: '13900001111' };
 
 /** Where a slow dependency must have been cut off: far above the 50 ms bound, far below the test timeout. */
 const WELL_BEFORE_MS = 2000;
@@ -159,9 +197,9 @@ describe('VoiceCaseDesk.submitVoiceMessage', () => {
     const bytes = wav(500);
     recordings.stored.set(message.recording, bytes);
 
-    const ticket = await desk.submitVoiceMessage(message);
+    const filed = await desk.submitVoiceMessage(message);
 
-    expect(ticket).toBe(ticketFromSequence(1));
+    expect(filed?.ticket).toBe(ticketFromSequence(1));
     expect(recordings.fetched).toEqual([message.recording]);
     expect(intake.submitted).toHaveLength(1);
     const request = intake.submitted[0]!;
@@ -193,7 +231,8 @@ describe('VoiceCaseDesk.submitVoiceMessage', () => {
     const { desk, recordings, logs } = setup();
     recordings.stored.set(message.recording, wav(100));
 
-    const ticket = await desk.submitVoiceMessage(message);
+    const filed = await desk.submitVoiceMessage(message);
+    const ticket = filed?.ticket;
 
     expect(logs.lines).toHaveLength(1);
     expect(logs.lines[0]).toMatchObject({
@@ -202,7 +241,31 @@ describe('VoiceCaseDesk.submitVoiceMessage', () => {
       fields: { callId: message.callId, recording: message.recording, ticket, durability: 'queued' },
     });
     const logged = JSON.stringify(logs.lines);
-    for (const trace of ['1234-5678', '12345678', '+86']) expect(logged).not.toContain(trace);
+    for (const trace of ['1234-5678', '12345678', '+86', filed?.pin ?? 'no pin']) expect(logged).not.toContain(trace);
+  });
+
+  it('answers with the ticket\'s PIN, the one every channel gives for it', async () => {
+    const { desk, access, recordings } = setup();
+    recordings.stored.set(message.recording, wav(100));
+
+    const filed = await desk.submitVoiceMessage(message);
+
+    expect(filed?.pin).toMatch(/^[0-9]{6}$/);
+    expect(filed?.pin).toBe(await access.pinOf(ticketFromSequence(1)));
+  });
+
+  it('asks intake to keep the request private when the caller asked for it, and only then', async () => {
+    const asked = setup();
+    asked.recordings.stored.set(message.recording, wav(100));
+    await asked.desk.submitVoiceMessage({ ...message, private: true });
+    expect(asked.intake.submitted[0]!.draft.private).toBe(true);
+    expect((await asked.intake.getByTicket(ticketFromSequence(1)))?.submission.private).toBe(true);
+
+    const plain = setup();
+    plain.recordings.stored.set(message.recording, wav(100));
+    await plain.desk.submitVoiceMessage(message);
+    expect(plain.intake.submitted[0]!.draft).not.toHaveProperty('private');
+    expect((await plain.intake.getByTicket(ticketFromSequence(1)))?.submission).not.toHaveProperty('private');
   });
 
   it('leaves out a category the intake does not know, and passes an empty one as absent', async () => {
@@ -210,7 +273,7 @@ describe('VoiceCaseDesk.submitVoiceMessage', () => {
       const { desk, intake, recordings } = setup();
       recordings.stored.set(message.recording, wav(100));
 
-      expect(await desk.submitVoiceMessage({ ...message, category, kind: 'report', lang: 'en' })).toBe(ticketFromSequence(1));
+      expect(await desk.submitVoiceMessage({ ...message, category, kind: 'report', lang: 'en' })).toMatchObject({ ticket: ticketFromSequence(1) });
 
       const draft = intake.submitted[0]!.draft;
       expect(draft).not.toHaveProperty('category');
@@ -223,7 +286,7 @@ describe('VoiceCaseDesk.submitVoiceMessage', () => {
       const { desk, intake, recordings } = setup();
       recordings.stored.set(message.recording, wav(100));
 
-      expect(await desk.submitVoiceMessage({ ...message, caller })).toBe(ticketFromSequence(1));
+      expect(await desk.submitVoiceMessage({ ...message, caller })).toMatchObject({ ticket: ticketFromSequence(1) });
 
       expect(intake.submitted[0]!.draft.contact).toEqual({});
       const record = await intake.getByTicket(ticketFromSequence(1));
@@ -328,14 +391,15 @@ describe('VoiceCaseDesk.lookupCase', () => {
   async function withCase(statuses: readonly Status[], answerWithinMs?: number) {
     const context = setup(answerWithinMs);
     context.recordings.stored.set(message.recording, wav(100));
-    const ticket = await context.desk.submitVoiceMessage(message);
-    if (ticket === null) throw new Error('fixture submission failed');
+    const filed = await context.desk.submitVoiceMessage(message);
+    if (filed === null) throw new Error('fixture submission failed');
+    const { ticket, pin } = filed;
     const record = await context.intake.getByTicket(ticket);
     if (record === null) throw new Error('fixture submission is not in intake');
     for (const status of statuses) await context.intake.updateStatus(record.submission.id, { status, at: '2024-05-02T08:00:00.000Z' });
     context.intake.lookedUp.length = 0;
     context.clock.counts.started = context.clock.counts.cancelled = context.clock.counts.fired = 0;
-    return { ...context, ticket };
+    return { ...context, ticket, pin };
   }
 
   it('answers notFound for a mistyped ticket without asking intake', async () => {
@@ -343,34 +407,75 @@ describe('VoiceCaseDesk.lookupCase', () => {
     const valid = ticketFromSequence(42);
     const wrongCheckDigit = valid.slice(0, -1) + String((Number(valid.at(-1)) + 1) % 10);
 
-    for (const ticket of [wrongCheckDigit, '', '4', '00000004a']) expect(await desk.lookupCase(ticket)).toBe('notFound');
+    for (const ticket of [wrongCheckDigit, '', '4', '00000004a']) expect(await desk.lookupCase(ticket, OWNER, null)).toBe('notFound');
 
     expect(intake.lookedUp).toEqual([]);
     expect(clock.counts.started).toBe(0);
   });
 
-  it('answers notFound for a valid ticket intake does not know', async () => {
+  it('answers a valid ticket intake does not know like one the caller ID does not open: proofNeeded, then denied', async () => {
     const { desk, intake } = setup();
 
-    expect(await desk.lookupCase(ticketFromSequence(42))).toBe('notFound');
+    expect(await desk.lookupCase(ticketFromSequence(42), OWNER, null)).toBe('proofNeeded');
+    expect(await desk.lookupCase(ticketFromSequence(42), OWNER, '123456')).toBe('denied');
 
-    expect(intake.lookedUp).toEqual([ticketFromSequence(42)]);
+    expect(intake.lookedUp).toEqual([ticketFromSequence(42), ticketFromSequence(42)]);
   });
 
   it('answers with the latest status in the case history', async () => {
     const fresh = await withCase([]);
-    expect(await fresh.desk.lookupCase(fresh.ticket)).toBe('received');
+    expect(await fresh.desk.lookupCase(fresh.ticket, OWNER, null)).toBe('received');
 
-    const handled = await withCase(['accepted', 'in_progress', 'resolved']);
-    expect(await handled.desk.lookupCase(handled.ticket)).toBe('resolved');
+    const handled = await withCase(['accepted', 'in_progress', 'rejected']);
+    expect(await handled.desk.lookupCase(handled.ticket, OWNER, null)).toBe('rejected');
     expect(handled.intake.lookedUp).toEqual([handled.ticket]);
+  });
+
+  it('opens the case to its own caller ID (however the number is written), to anyone else only with its PIN', async () => {
+    const { desk, ticket, pin } = await withCase(['accepted']);
+    expect(await desk.lookupCase(ticket, { callId: 'c', caller: '+86 10 12345678' }, null)).toBe('accepted');
+    expect(await desk.lookupCase(ticket, STRANGER, null)).toBe('proofNeeded');
+    expect(await desk.lookupCase(ticket, { callId: 'c', caller: 'anonymous' }, null)).toBe('proofNeeded');
+    expect(await desk.lookupCase(ticket, STRANGER, pin)).toBe('accepted');
+  });
+
+  it('counts wrong PINs per ticket: denied, then locked, and then not even the right PIN opens it', async () => {
+    const { desk, ticket, pin } = await withCase([]);
+    const wrong = pin === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i += 1) expect(await desk.lookupCase(ticket, STRANGER, wrong)).toBe('denied');
+    expect(await desk.lookupCase(ticket, STRANGER, wrong)).toBe('locked');
+    expect(await desk.lookupCase(ticket, STRANGER, pin)).toBe('locked');
+    // The caller ID is no guess: the owner still reads their case.
+    expect(await desk.lookupCase(ticket, OWNER, null)).toBe('received');
+  });
+
+  it('counts wrong PINs from one number together, however the network writes the number', async () => {
+    const context = setup(2000, { ...DEFAULT_PROOF_LIMITS, perSourcePerHour: 2 });
+    context.recordings.stored.set(message.recording, wav(100));
+    const filed = await context.desk.submitVoiceMessage(message);
+    const ticket = filed!.ticket;
+    const wrong = filed!.pin === '000000' ? '111111' : '000000';
+    expect(await context.desk.lookupCase(ticket, { callId: 'a', caller: '13900001111' }, wrong)).toBe('denied');
+    expect(await context.desk.lookupCase(ticket, { callId: 'b', caller: '+86 139 0000 1111' }, wrong)).toBe('denied');
+    expect(await context.desk.lookupCase(ticket, { callId: 'c', caller: '008613900001111' }, filed!.pin)).toBe('locked');
+    // Another number is not this one's source.
+    expect(await context.desk.lookupCase(ticket, { callId: 'd', caller: '13900002222' }, filed!.pin)).toBe('received');
+  });
+
+  it('tells a finished case not rated yet apart, so the flow can offer a rating', async () => {
+    const resolved = await withCase(['accepted', 'resolved']);
+    expect(await resolved.desk.lookupCase(resolved.ticket, OWNER, null)).toBe('resolvedUnrated');
+    const closed = await withCase(['closed']);
+    expect(await closed.desk.lookupCase(closed.ticket, STRANGER, closed.pin)).toBe('closedUnrated');
+    expect(await closed.desk.rateCase(closed.ticket, STRANGER, closed.pin, 4)).toBe('rated');
+    expect(await closed.desk.lookupCase(closed.ticket, STRANGER, closed.pin)).toBe('closed');
   });
 
   it('answers unavailable, and logs it, when intake fails', async () => {
     const { desk, intake, ticket, logs } = await withCase([]);
     intake.lookupBehaviour = 'reject';
 
-    await expect(desk.lookupCase(ticket)).resolves.toBe('unavailable');
+    await expect(desk.lookupCase(ticket, OWNER, null)).resolves.toBe('unavailable');
 
     const errors = logs.lines.filter((line) => line.level === 'error');
     expect(errors.map((line) => line.msg)).toEqual(['case status lookup failed']);
@@ -382,7 +487,7 @@ describe('VoiceCaseDesk.lookupCase', () => {
     intake.lookupBehaviour = 'hang';
 
     const started = performance.now();
-    await expect(desk.lookupCase(ticket)).resolves.toBe('unavailable');
+    await expect(desk.lookupCase(ticket, OWNER, null)).resolves.toBe('unavailable');
 
     expect(performance.now() - started).toBeLessThan(WELL_BEFORE_MS);
     expect(intake.lookedUp).toEqual([ticket]);
@@ -394,12 +499,77 @@ describe('VoiceCaseDesk.lookupCase', () => {
 
   it('cancels its timer once the lookup is done, whether it found the case or failed', async () => {
     const found = await withCase(['accepted'], 60_000);
-    expect(await found.desk.lookupCase(found.ticket)).toBe('accepted');
+    expect(await found.desk.lookupCase(found.ticket, OWNER, null)).toBe('accepted');
     expect(found.clock.counts).toEqual({ started: 1, cancelled: 1, fired: 0 });
 
     const failed = await withCase([], 60_000);
     failed.intake.lookupBehaviour = 'reject';
-    expect(await failed.desk.lookupCase(failed.ticket)).toBe('unavailable');
+    expect(await failed.desk.lookupCase(failed.ticket, OWNER, null)).toBe('unavailable');
     expect(failed.clock.counts).toEqual({ started: 1, cancelled: 1, fired: 0 });
+  });
+});
+
+describe('VoiceCaseDesk.rateCase', () => {
+  async function finished(statuses: readonly Status[]) {
+    const context = setup();
+    context.recordings.stored.set(message.recording, wav(100));
+    const filed = await context.desk.submitVoiceMessage(message);
+    if (filed === null) throw new Error('fixture submission failed');
+    const record = await context.intake.getByTicket(filed.ticket);
+    for (const status of statuses) await context.intake.updateStatus(record!.submission.id, { status, at: '2024-05-02T08:00:00.000Z' });
+    return { ...context, ...filed, id: record!.submission.id };
+  }
+
+  it('stores the rating with the same proof as the reading, once', async () => {
+    const { desk, intake, ticket, id } = await finished(['resolved']);
+    expect(await desk.rateCase(ticket, OWNER, null, 5)).toBe('rated');
+    expect((await intake.get(id))?.rating).toMatchObject({ score: 5 });
+    expect(await desk.rateCase(ticket, OWNER, null, 1)).toBe('refused');
+    expect((await intake.get(id))?.rating).toMatchObject({ score: 5 });
+  });
+
+  it('refuses a case not finished yet, and fails without proof or when intake fails', async () => {
+    const open = await finished(['in_progress']);
+    expect(await open.desk.rateCase(open.ticket, OWNER, null, 3)).toBe('refused');
+    const done = await finished(['closed']);
+    expect(await done.desk.rateCase(done.ticket, STRANGER, null, 3)).toBe('failed');
+    expect(await done.desk.rateCase(done.ticket, STRANGER, done.pin === '999999' ? '888888' : '999999', 3)).toBe('failed');
+    done.intake.lookupBehaviour = 'reject';
+    expect(await done.desk.rateCase(done.ticket, OWNER, null, 3)).toBe('failed');
+    expect((await done.intake.get(done.id))?.rating).toBeUndefined();
+  });
+});
+
+describe('VoiceCaseDesk.openCaseOf', () => {
+  async function filedBy(caller: string, statuses: readonly Status[] = []) {
+    const context = setup();
+    context.recordings.stored.set(message.recording, wav(100));
+    const filed = await context.desk.submitVoiceMessage({ ...message, caller });
+    const record = await context.intake.getByTicket(filed!.ticket);
+    for (const status of statuses) await context.intake.updateStatus(record!.submission.id, { status, at: '2024-05-02T08:00:00.000Z' });
+    return { ...context, ticket: filed!.ticket };
+  }
+
+  it('finds the caller\'s open case and where it stands', async () => {
+    const { desk, ticket } = await filedBy('13812345678', ['in_progress']);
+    expect(await desk.openCaseOf({ callId: 'c', caller: '+86 138 1234 5678' })).toEqual({ outcome: 'in_progress', ticket });
+  });
+
+  it('finds none for another number, an anonymous caller or a case no longer open', async () => {
+    const { desk } = await filedBy('13812345678');
+    expect(await desk.openCaseOf(STRANGER)).toEqual({ outcome: 'none', ticket: null });
+    expect(await desk.openCaseOf({ callId: 'c', caller: 'anonymous' })).toEqual({ outcome: 'none', ticket: null });
+    const closed = await filedBy('13812345678', ['resolved']);
+    expect(await closed.desk.openCaseOf({ callId: 'c', caller: '13812345678' })).toEqual({ outcome: 'none', ticket: null });
+  });
+
+  it('answers unavailable, within the bound, when intake fails or never answers', async () => {
+    const failing = await filedBy('13812345678');
+    failing.intake.contactBehaviour = 'reject';
+    expect(await failing.desk.openCaseOf({ callId: 'c', caller: '13812345678' })).toEqual({ outcome: 'unavailable', ticket: null });
+    const slow = setup(50);
+    slow.intake.contactBehaviour = 'hang';
+    expect(await slow.desk.openCaseOf({ callId: 'c', caller: '13812345678' })).toEqual({ outcome: 'unavailable', ticket: null });
+    expect(slow.clock.counts.fired).toBe(1);
   });
 });

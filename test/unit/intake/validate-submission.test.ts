@@ -47,6 +47,7 @@ const valid: Submission = {
     privacy: { matched: ['id-number', 'health'] },
   },
   priority: 1,
+  private: true,
 };
 
 describe('the Submission schema', () => {

@@ -1,7 +1,7 @@
 // Test flows built in TypeScript and a small driver that feeds events to the machine.
 
 import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
-import type { CaseOutcome, Digit, Flow, FlowNode, Prompt } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Digit, FairUseOutcome, Flow, FlowNode, OpenCaseOutcome, Prompt, RateOutcome } from '../../../src/domain/flow/types.js';
 import { startCall, step } from '../../../src/domain/ivr/machine.js';
 import type { IvrState } from '../../../src/domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
@@ -55,6 +55,7 @@ export function hotlineFlow(overrides: Partial<Flow> = {}, nodeOverrides: Record
       timeoutPrompts: ['timeout'],
       bargeIn: true,
       onFail: 'agent',
+      variable: null,
     },
     ticket: {
       id: 'ticket',
@@ -105,6 +106,7 @@ export function hotlineFlow(overrides: Partial<Flow> = {}, nodeOverrides: Record
     holidays: ['2025-10-01'],
     maxDurationMs: 300_000,
     onMaxDuration: 'agent',
+    onIdle: null,
     repeatKey: '*',
     prompts: Object.fromEntries(PROMPTS.map((p) => [p, prompt(p)])),
     nodes,
@@ -148,9 +150,10 @@ export class CallDriver {
   constructor(
     readonly flow: Flow,
     at = MONDAY_10AM_SHANGHAI,
+    idleLimitMs?: number,
   ) {
     this.at = at;
-    const first = startCall(flow, { type: 'started', at, callId: 'call-1', caller: '13800000000' });
+    const first = startCall(flow, { type: 'started', at, callId: 'call-1', caller: '13800000000', ...(idleLimitMs === undefined ? {} : { idleLimitMs }) });
     this.state = first.state;
     this.log.push(...first.commands);
     this.lastCommands = first.commands;
@@ -194,14 +197,29 @@ export class CallDriver {
     return this.send({ type: 'recordingFinished', at: this.tick(), ok, name, durationMs });
   }
 
-  /** Answers the pending `submit` request (or the given request number). */
-  submitted(ticket: string | null, request = this.state.pending ?? -1): readonly IvrCommand[] {
-    return this.send({ type: 'submitted', at: this.tick(), request, ticket });
+  /** Answers the pending `submit` request (or the given request number), with the ticket's PIN when given. */
+  submitted(ticket: string | null, request = this.state.pending ?? -1, pin: string | null = null): readonly IvrCommand[] {
+    return this.send({ type: 'submitted', at: this.tick(), request, ticket, pin });
+  }
+
+  /** Answers the pending `rateCase` request (or the given request number). */
+  caseRated(outcome: RateOutcome, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'caseRated', at: this.tick(), request, outcome });
+  }
+
+  /** Answers the pending `openCase` request (or the given request number). */
+  openCaseFound(outcome: OpenCaseOutcome, ticket: string | null = null, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'openCaseFound', at: this.tick(), request, outcome, ticket });
   }
 
   /** Answers the pending `lookupCase` request (or the given request number). */
   caseLooked(outcome: CaseOutcome, request = this.state.pending ?? -1): readonly IvrCommand[] {
     return this.send({ type: 'caseLooked', at: this.tick(), request, outcome });
+  }
+
+  /** Answers the pending `checkCaller` request (or the given request number). */
+  callerChecked(outcome: FairUseOutcome, request = this.state.pending ?? -1): readonly IvrCommand[] {
+    return this.send({ type: 'callerChecked', at: this.tick(), request, outcome });
   }
 
   hangUp(): readonly IvrCommand[] {

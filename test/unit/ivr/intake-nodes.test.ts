@@ -43,7 +43,7 @@ describe('submit node', () => {
     call.playbackDone();
     expect(call.recordingDone(true, RECORDING)).toEqual([
       { type: 'entered', node: 'submit-msg' },
-      { type: 'submit', request: 1, kind: 'suggestion', recording: RECORDING, category: null, lang: 'zh' },
+      { type: 'submit', request: 1, kind: 'suggestion', recording: RECORDING, category: null, lang: 'zh', private: false },
     ]);
     expect(call.state).toMatchObject({ node: 'submit-msg', phase: 'waiting', pending: 1, lastRequest: 1, playing: null });
     expect(activeTimers(call.state)).toEqual(['maxDuration']);
@@ -103,7 +103,7 @@ describe('submit node', () => {
     call.digit('2');
     call.playbackDone();
     const submit = call.recordingDone(true, RECORDING).find((c) => c.type === 'submit');
-    expect(submit).toEqual({ type: 'submit', request: 1, kind: 'complaint', recording: RECORDING, category: 'environment', lang: 'en' });
+    expect(submit).toEqual({ type: 'submit', request: 1, kind: 'complaint', recording: RECORDING, category: 'environment', lang: 'en', private: false });
   });
 
   it('ignores digits, timers that do not run and stale playback or recording ends while waiting', () => {
@@ -179,6 +179,7 @@ describe('submit node', () => {
       recording: 'call-1-leave-msg-2',
       category: null,
       lang: 'zh',
+      private: false,
     });
     expect(call.submitted('111111111', 1)).toEqual([]);
     call.submitted('222222222', 2);
@@ -193,7 +194,7 @@ describe('caseStatus node', () => {
     call.digits('1234#');
     expect(call.playbackDone()).toEqual([
       { type: 'entered', node: 'lookup' },
-      { type: 'lookupCase', request: 1, ticket: '1234' },
+      { type: 'lookupCase', request: 1, ticket: '1234', pin: null },
     ]);
     expect(call.state).toMatchObject({ node: 'lookup', phase: 'waiting', pending: 1, lastRequest: 1, playing: null });
     expect(activeTimers(call.state)).toEqual(['maxDuration']);
@@ -295,7 +296,7 @@ describe('caseStatus node', () => {
     call.playbackDone(); // main menu prompt
     call.digit('1');
     call.digits('5678#');
-    expect(call.playbackDone().at(-1)).toEqual({ type: 'lookupCase', request: 2, ticket: '5678' });
+    expect(call.playbackDone().at(-1)).toEqual({ type: 'lookupCase', request: 2, ticket: '5678', pin: null });
     expect(call.caseLooked('resolved', 1)).toEqual([]);
     expect(entered(call.caseLooked('resolved', 2))).toEqual(['case-resolved']);
   });

@@ -3,8 +3,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
-import type { CaseOutcome, Digit, Flow } from '../../../src/domain/flow/types.js';
+import { CASE_OUTCOMES, FAIR_USE_OUTCOMES, OPEN_CASE_OUTCOMES, RATE_OUTCOMES, UNRATED_OUTCOMES } from '../../../src/domain/flow/types.js';
+import type { CaseOutcome, Digit, FairUseOutcome, Flow, OpenCaseOutcome, RateOutcome } from '../../../src/domain/flow/types.js';
 import { activeTimers, isFinished, startCall, step } from '../../../src/domain/ivr/machine.js';
 import type { IvrState } from '../../../src/domain/ivr/machine.js';
 import type { IvrCommand, IvrEvent, TimerName } from '../../../src/domain/ivr/protocol.js';
@@ -14,6 +14,13 @@ const DIGITS: readonly Digit[] = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '
 const TIMERS: readonly TimerName[] = ['input', 'interDigit', 'maxDuration'];
 const WEEK_MS = 7 * 24 * 3600_000;
 const TICKETS: readonly (string | null)[] = ['000000018', '123456789012', null];
+const LOOKUP_OUTCOMES: readonly CaseOutcome[] = [...CASE_OUTCOMES, ...(Object.keys(UNRATED_OUTCOMES) as CaseOutcome[])];
+const PRESET_PIN = '123456';
+/** The answers a node waits for, by the node kind that asked. */
+const ANSWERED_BY = { submitted: 'submit', caseLooked: 'caseStatus', caseRated: 'rateCase', openCaseFound: 'openCase', callerChecked: 'fairUse' } as const;
+type AnswerEvent = Extract<IvrEvent, { type: keyof typeof ANSWERED_BY }>;
+const isAnswer = (event: IvrEvent): event is AnswerEvent => Object.hasOwn(ANSWERED_BY, event.type);
+const REQUESTS = { submit: 'submit', lookupCase: 'caseStatus', rateCase: 'rateCase', openCase: 'openCase', checkCaller: 'fairUse' } as const;
 
 type Action =
   | { readonly kind: 'digit'; readonly digit: Digit }
@@ -25,8 +32,14 @@ type Action =
   /** `current`: answers the request the adapter last saw; otherwise a random (mostly stale) request number. */
   | { readonly kind: 'submitted'; readonly current: boolean; readonly request: number; readonly ticket: string | null }
   | { readonly kind: 'caseLooked'; readonly current: boolean; readonly request: number; readonly outcome: CaseOutcome }
+  | { readonly kind: 'caseRated'; readonly current: boolean; readonly request: number; readonly outcome: RateOutcome }
+  | { readonly kind: 'callerChecked'; readonly current: boolean; readonly request: number; readonly outcome: FairUseOutcome }
+  | { readonly kind: 'openCaseFound'; readonly current: boolean; readonly request: number; readonly outcome: OpenCaseOutcome; readonly ticket: string | null }
   | { readonly kind: 'hungUp' }
   | { readonly kind: 'started' };
+
+/** Three answers in four are to the request in flight, so the nodes behind an answer are explored too. */
+const mostlyCurrent = fc.constantFrom(true, true, true, false);
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...DIGITS).map((digit) => ({ kind: 'digit' as const, digit })) },
@@ -38,14 +51,37 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .record({ current: fc.boolean(), request: fc.integer({ min: -1, max: 6 }), ticket: fc.constantFrom(...TICKETS) })
+      .record({ current: mostlyCurrent, request: fc.integer({ min: -1, max: 6 }), ticket: fc.constantFrom(...TICKETS) })
       .map((r) => ({ kind: 'submitted' as const, ...r })),
   },
   {
     weight: 3,
     arbitrary: fc
-      .record({ current: fc.boolean(), request: fc.integer({ min: -1, max: 6 }), outcome: fc.constantFrom(...CASE_OUTCOMES) })
+      .record({ current: mostlyCurrent, request: fc.integer({ min: -1, max: 6 }), outcome: fc.constantFrom(...LOOKUP_OUTCOMES) })
       .map((r) => ({ kind: 'caseLooked' as const, ...r })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ current: mostlyCurrent, request: fc.integer({ min: -1, max: 6 }), outcome: fc.constantFrom(...RATE_OUTCOMES) })
+      .map((r) => ({ kind: 'caseRated' as const, ...r })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ current: mostlyCurrent, request: fc.integer({ min: -1, max: 6 }), outcome: fc.constantFrom(...FAIR_USE_OUTCOMES) })
+      .map((r) => ({ kind: 'callerChecked' as const, ...r })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        current: mostlyCurrent,
+        request: fc.integer({ min: -1, max: 6 }),
+        outcome: fc.constantFrom(...OPEN_CASE_OUTCOMES),
+        ticket: fc.constantFrom(...TICKETS),
+      })
+      .map((r) => ({ kind: 'openCaseFound' as const, ...r })),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'hungUp' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'started' as const }) },
@@ -63,14 +99,26 @@ const flowOptions = fc.record({
     // Starting further in makes the deeper nodes as likely to be exercised as the first ones.
     // The preset-* starts set the variable a lookup/submission reads and go straight to it, so waiting for an
     // answer is explored as much as waiting for the caller.
-    start: fc.constantFrom('hours', 'hours', 'main', 'ticket', 'ticket', 'leave-msg', 'preset-lookup', 'preset-submit', 'lookup', 'submit-msg'),
+    start: fc.constantFrom('hours', 'hours', 'main', 'ticket', 'ticket', 'leave-msg', 'preset-lookup', 'preset-lookup', 'preset-lookup', 'preset-submit', 'lookup', 'submit-msg', 'mine', 'rate-menu', 'screen'),
     category: fc.constantFrom<string | null>(null, 'environment'),
 });
 
-function flowFor(o: typeof flowOptions extends fc.Arbitrary<infer T> ? T : never): Flow {
+const lookupOutcomes = Object.fromEntries(CASE_OUTCOMES.map((outcome) => [outcome, `case-${outcome}`])) as Record<(typeof CASE_OUTCOMES)[number], string>;
+
+type FlowOptions = typeof flowOptions extends fc.Arbitrary<infer T> ? T : never;
+
+function flowFor(o: FlowOptions): Flow {
   return intakeFlow({ repeatKey: o.repeatKey, start: o.start }, {
       welcome: { variables: o.category === null ? { channel: 'phone' } : { channel: 'phone', category: o.category } },
-      'preset-lookup': { type: 'set', variables: { ticket: '1234' }, next: 'lookup' },
+      'preset-lookup': { type: 'set', variables: { ticket: '1234', pin: PRESET_PIN }, next: 'lookup' },
+      lookup: { pin: 'pin', outcomes: { ...lookupOutcomes, resolvedUnrated: 'rate-menu', closedUnrated: 'rate-menu' } },
+      'rate-menu': { type: 'menu', prompts: ['case-status'], options: { '1': 'rate', '2': 'rate', '3': 'rate', '4': 'rate', '5': 'rate', '0': 'main' }, timeoutMs: 4000, retries: o.retries, invalidPrompts: [], timeoutPrompts: [], bargeIn: true, onFail: 'main', variable: 'score' },
+      rate: { type: 'rateCase', ticket: 'ticket', score: 'score', outcomes: { rated: 'rated', refused: 'main', failed: 'agent' } },
+      rated: { type: 'play', prompts: ['thanks'], bargeIn: false, next: 'main' },
+      mine: { type: 'openCase', variable: 'mine', outcomes: { received: 'mine-said', accepted: 'mine-said', in_progress: 'mine-said', none: 'main', unavailable: 'greeting' } },
+      screen: { type: 'fairUse', outcomes: { ok: 'hours', over: 'over-notice', abusive: 'closed' } },
+      'over-notice': { type: 'play', prompts: ['agent'], bargeIn: true, next: 'main' },
+      'mine-said': { type: 'play', prompts: ['ticket-is', { digits: 'mine' }], bargeIn: true, next: 'main' },
       'preset-submit': { type: 'set', variables: { message: 'earlier-recording' }, next: 'submit-msg' },
       greeting: { bargeIn: o.greetingBargeIn },
       main: { bargeIn: o.menuBargeIn, retries: o.retries },
@@ -113,9 +161,15 @@ function toEvent(a: Action, state: IvrState, world: World, at: number): IvrEvent
     case 'recording':
       return { type: 'recordingFinished', at, ok: a.ok, name: a.sameName ? (state.recording ?? 'x') : 'other', durationMs: 1000 };
     case 'submitted':
-      return { type: 'submitted', at, request: a.current ? world.lastRequest : a.request, ticket: a.ticket };
+      return { type: 'submitted', at, request: a.current ? world.lastRequest : a.request, ticket: a.ticket, pin: null };
     case 'caseLooked':
       return { type: 'caseLooked', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome };
+    case 'callerChecked':
+      return { type: 'callerChecked', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome };
+    case 'caseRated':
+      return { type: 'caseRated', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome };
+    case 'openCaseFound':
+      return { type: 'openCaseFound', at, request: a.current ? world.lastRequest : a.request, outcome: a.outcome, ticket: a.ticket };
     case 'hungUp':
       return { type: 'hungUp', at };
     case 'started':
@@ -153,7 +207,10 @@ function applyCommands(flow: Flow, world: World, commands: readonly IvrCommand[]
         expect(flow.nodes[after.node ?? '']?.type).toBe('record');
         break;
       case 'submit':
-      case 'lookupCase': {
+      case 'lookupCase':
+      case 'rateCase':
+      case 'openCase':
+      case 'checkCaller': {
         // One request at a time, numbered upwards, and it is the last thing the step does: the node waits for it.
         expect(world.pending).toBeNull();
         expect(c.request).toBe(world.lastRequest + 1);
@@ -161,7 +218,7 @@ function applyCommands(flow: Flow, world: World, commands: readonly IvrCommand[]
         world.lastRequest = c.request;
         world.pending = c.request;
         const node = flow.nodes[after.node ?? ''];
-        expect(node?.type).toBe(c.type === 'submit' ? 'submit' : 'caseStatus');
+        expect(node?.type).toBe(REQUESTS[c.type]);
         expect(after.pending).toBe(c.request);
         if (c.type === 'submit' && node?.type === 'submit') {
           expect(c.recording).toBe(after.variables[node.recording]);
@@ -169,7 +226,19 @@ function applyCommands(flow: Flow, world: World, commands: readonly IvrCommand[]
           expect(c.category).toBe(after.variables.category ?? null);
           expect(c.lang).toBe(after.language);
         }
-        if (c.type === 'lookupCase' && node?.type === 'caseStatus') expect(c.ticket).toBe(after.variables[node.ticket]);
+        if (c.type === 'lookupCase' && node?.type === 'caseStatus') {
+          expect(c.ticket).toBe(after.variables[node.ticket]);
+          // The PIN proves one reading: it is taken out of the variables, and kept with the ticket for a rating.
+          expect([null, PRESET_PIN]).toContain(c.pin);
+          expect(after.variables.pin).toBeUndefined();
+          expect(after.caseProof).toEqual({ ticket: c.ticket, pin: c.pin });
+        }
+        if (c.type === 'rateCase') {
+          // Only the case the last reading opened, with its proof, and a score 1-5.
+          expect(after.caseProof).toEqual({ ticket: c.ticket, pin: c.pin });
+          expect(c.ticket).toBe(after.variables.ticket);
+          expect([1, 2, 3, 4, 5]).toContain(c.score);
+        }
         break;
       }
       case 'forwardEmergency':
@@ -220,12 +289,10 @@ describe('IVR machine invariants (property)', () => {
             if (timerWasRunning && event.type === 'timer') world.running.delete(event.timer);
             if (event.type === 'playbackFinished' && event.playback === world.playing) world.playing = null;
             // An answer is accepted only by the node that asked, for the request it asked; anything else is stale.
-            const answers = (event.type === 'submitted' || event.type === 'caseLooked') && event.request === world.pending;
             const asker = flow.nodes[state.node ?? '']?.type;
-            const accepted =
-              answers && ((event.type === 'submitted' && asker === 'submit') || (event.type === 'caseLooked' && asker === 'caseStatus'));
+            const accepted = isAnswer(event) && event.request === world.pending && ANSWERED_BY[event.type] === asker;
             if (accepted) world.pending = null;
-            if ((event.type === 'submitted' || event.type === 'caseLooked') && !accepted) {
+            if (isAnswer(event) && !accepted) {
               expect(result.commands).toEqual([]);
               expect(result.state).toEqual(state);
             }
@@ -295,8 +362,10 @@ describe('IVR machine invariants (property)', () => {
     const seen = new Set<string>();
     /** Where accepted answers to submissions and lookups led. */
     const answered = new Set<string>();
-    fc.assert(
-      fc.property(flowOptions, fc.integer({ min: 0, max: WEEK_MS }), fc.array(action, { maxLength: 60, size: 'medium' }), (options, offset, actions) => {
+    const randomActions = fc.array(action, { maxLength: 60, size: 'medium' });
+    const explore = (options: fc.Arbitrary<FlowOptions>, numRuns: number, actionLists: fc.Arbitrary<Action[]> = randomActions): void =>
+      fc.assert(
+      fc.property(options, fc.integer({ min: 0, max: WEEK_MS }), actionLists, (options, offset, actions) => {
         const flow = flowFor(options);
         let at = Date.UTC(2025, 8, 29) + offset;
         let { state } = startCall(flow, { type: 'started', at, callId: 'p', caller: '1' });
@@ -311,7 +380,7 @@ describe('IVR machine invariants (property)', () => {
           const event = toEvent(a, state, world, at);
           const result = step(flow, state, event);
           const firstEntered = result.commands.find((c) => c.type === 'entered');
-          if ((event.type === 'submitted' || event.type === 'caseLooked') && firstEntered?.type === 'entered') answered.add(firstEntered.node);
+          if (isAnswer(event) && firstEntered?.type === 'entered') answered.add(firstEntered.node);
           for (const c of result.commands) {
             if (c.type === 'startTimer') world.running.add(c.timer);
             if (c.type === 'cancelTimer') world.running.delete(c.timer);
@@ -324,12 +393,27 @@ describe('IVR machine invariants (property)', () => {
         }
         note(state);
       }),
-      { numRuns: 800, seed: 12345 },
+      { numRuns, seed: 12345 },
+    );
+    explore(flowOptions, 2000);
+    // The rating is three steps deep (a finished unrated case read, a score keyed, the rating's answer): these calls
+    // start there and go on at random, so each way a rating can end is taken.
+    const atRating: Action[] = [
+      { kind: 'caseLooked', current: true, request: 1, outcome: 'resolvedUnrated' },
+      { kind: 'digit', digit: '3' },
+    ];
+    explore(
+      flowOptions.map((o) => ({ ...o, start: 'preset-lookup' as const })),
+      300,
+      randomActions.map((rest) => [...atRating, ...rest]),
     );
     expect([...seen].sort()).toEqual(
-      ['caseStatus', 'collect', 'condition', 'emergency', 'goto', 'hangup', 'language', 'menu', 'play', 'queue', 'record', 'set', 'submit'].sort(),
+      ['caseStatus', 'collect', 'condition', 'emergency', 'fairUse', 'goto', 'hangup', 'language', 'menu', 'openCase', 'play', 'queue', 'rateCase', 'record', 'set', 'submit'].sort(),
     );
-    // Every answer was taken somewhere: each case outcome's branch, a ticket read back, a failed submission.
-    expect([...answered].sort()).toEqual([...CASE_OUTCOMES.map((outcome) => `case-${outcome}`), 'msg-ticket', 'not-saved'].sort());
+    // Every answer was taken somewhere: each case outcome's branch (a finished unrated case: the rating offer), a
+    // ticket read back, a failed submission, each rating outcome, each open-case outcome.
+    expect([...answered].sort()).toEqual(
+      [...new Set([...CASE_OUTCOMES.map((outcome) => `case-${outcome}`), 'rate-menu', 'msg-ticket', 'not-saved', 'rated', 'main', 'agent', 'mine-said', 'greeting', 'hours', 'over-notice', 'closed'])].sort(),
+    );
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLog } from '../../../src/app/app-ports.js';
 import type { CallMetrics } from '../../../src/app/app-ports.js';
 import type { CaseDesk } from '../../../src/app/case-desk.js';
+import type { CallerScreen } from '../../../src/app/limits/phone-fair-use.js';
 import { IvrSession } from '../../../src/app/ivr-session.js';
 import type { SessionEnd } from '../../../src/app/ivr-session.js';
 import type { Clock, OpResult, Telephony } from '../../../src/app/ports.js';
@@ -56,6 +57,9 @@ function harness(): Harness {
     metrics,
     log: silentLog,
     desk: {} as CaseDesk,
+    // The test flow has no fairUse node: nothing screens a caller here.
+    screen: {} as CallerScreen,
+    idleLimitMs: 0,
     onFinished: (_s, outcome) => ends.push(outcome),
     track: () => undefined,
   });
