@@ -198,6 +198,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const screen = new PhoneFairUse({
     limiter,
+    flags: fairUseLimits.flags,
     limits: config.ivr.callLimits,
     clock,
     log: log.child({ component: 'call-limits' }) as Log,

@@ -9,6 +9,7 @@ import { phoneKey } from '../../domain/intake/repeat.js';
 import { answerWithin } from '../answer-within.js';
 import type { Log } from '../app-ports.js';
 import type { Clock } from '../ports.js';
+import type { FlagStore } from './flag-ports.js';
 import type { LimitRule, Limiter } from './limiter-ports.js';
 
 const HOUR_MS = 3_600_000;
@@ -33,6 +34,11 @@ export interface PhoneFairUseDeps {
   readonly log: Log;
   /** Longest a caller waits (in silence, before the greeting) for the verdict. */
   readonly answerWithinMs: number;
+  /**
+   * Supervisors' flags: a flagged number is treated as over its limits (a notice, then an agent or the emergency
+   * menu) until the flag expires, never as abusive on the flag alone; its calls still count towards the abuse limits.
+   */
+  readonly flags?: Pick<FlagStore, 'find'>;
 }
 
 const NUMBER = /^\+?[0-9]{3,20}$/;
@@ -48,14 +54,29 @@ export class PhoneFairUse implements CallerScreen {
       return await answerWithin(this.deps.clock, this.deps.answerWithinMs, async () => {
         // Every call counts towards the abuse limits; only calls within them count towards the plain limits, so
         // the plain counters stop at their limit and the abuse counters keep going.
-        const abuse = await limiter.hit(callRules('call:abuse', number, limits.callsPerHour * limits.abuseFactor, limits.callsPerDay * limits.abuseFactor));
+        const [abuse, flagged] = await Promise.all([
+          limiter.hit(callRules('call:abuse', number, limits.callsPerHour * limits.abuseFactor, limits.callsPerDay * limits.abuseFactor)),
+          this.isFlagged(number),
+        ]);
         if (!abuse.allowed) return 'abusive';
+        if (flagged) return 'over';
         const plain = await limiter.hit(callRules('call', number, limits.callsPerHour, limits.callsPerDay));
         return plain.allowed ? 'ok' : 'over';
       });
     } catch (err) {
       this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'call limits cannot be checked: the call goes through');
       return 'ok';
+    }
+  }
+
+  /** A flag lookup that fails counts as no flag: the call goes on like any other. */
+  private async isFlagged(number: string): Promise<boolean> {
+    if (this.deps.flags === undefined) return false;
+    try {
+      return (await this.deps.flags.find([{ kind: 'phone', value: number }], this.deps.clock.now())).length > 0;
+    } catch (err) {
+      this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'supervisor flags cannot be read: the call is judged by its counts');
+      return false;
     }
   }
 }

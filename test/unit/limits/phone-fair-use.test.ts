@@ -25,6 +25,32 @@ function screen(limits: PhoneLimits, limiter?: Limiter, answerWithinMs = 1000) {
 }
 
 describe('PhoneFairUse', () => {
+  it('treats a number a supervisor flagged as over its limits until the flag expires, however the number is written', async () => {
+    const clock = movableClock();
+    const expiresAt = clock.now() + 3_600_000;
+    const flags = {
+      find: (identities: readonly { kind: string; value: string }[], nowMs: number) =>
+        Promise.resolve(
+          identities.some((i) => i.kind === 'phone' && i.value === '13800000009') && nowMs < expiresAt
+            ? [{ identity: { kind: 'phone' as const, value: '13800000009' }, reason: '恶意骚扰', by: 'supervisor', at: new Date(clock.now()).toISOString(), expiresAt: new Date(expiresAt).toISOString() }]
+            : [],
+        ),
+    };
+    const fairUse = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits: { callsPerHour: 10, callsPerDay: 100, abuseFactor: 3 }, clock, log: new RecordingLog().log, answerWithinMs: 1000, flags });
+    expect(await fairUse.check('+86 138 0000 0009')).toBe('over');
+    expect(await fairUse.check('13800000008')).toBe('ok');
+    clock.advance(3_600_000);
+    expect(await fairUse.check('13800000009')).toBe('ok');
+  });
+
+  it('judges by the counts when the flags cannot be read', async () => {
+    const clock = movableClock();
+    const flags = { find: () => Promise.reject(new Error('Redis: connection refused')) };
+    const logs = new RecordingLog();
+    const fairUse = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits: { callsPerHour: 10, callsPerDay: 100, abuseFactor: 3 }, clock, log: logs.log, answerWithinMs: 1000, flags });
+    expect(await fairUse.check('13800000009')).toBe('ok');
+  });
+
   it('lets calls through up to the hourly limit, then says over, and abusive at the factor times the limit', async () => {
     const { fairUse } = screen({ callsPerHour: 2, callsPerDay: 100, abuseFactor: 3 });
     const verdicts = [];
