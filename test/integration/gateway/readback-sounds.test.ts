@@ -47,23 +47,28 @@ describe.each([
     rmSync(soundsDir, { recursive: true, force: true });
   });
 
-  it('a suggestion: the caller hears the ticket number and the call goes on to its goodbye', async () => {
+  it('a suggestion: the caller hears the ticket number and its PIN, and the call goes on to its goodbye', async () => {
     const channelId = await h.call('13912345670');
     await h.sim.sendDigits(channelId, '5');
     await h.sim.waitForAriEvent('recording started', (e) => e.event['type'] === 'RecordingStarted');
     await h.sim.sendDigits(channelId, '#');
+    // "Keep it private?": 2 files it as it is.
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/private-choice');
+    await h.sim.sendDigits(channelId, '2');
     const ended = await h.sim.waitForHangup(channelId);
     expect(ended.hangupBy).toBe('app');
     const played = outcomes(h, channelId);
-    const digits = played.find(([media]) => media.startsWith('digits:'));
-    expect(digits?.[1]).toBe('done');
-    const ticket = (digits?.[0] ?? '').slice('digits:'.length);
-    expect(await h.gateway.intake.intake.getByTicket(ticket)).not.toBeNull();
-    // The sound before the digits and the goodbye after them were tried, and played only when they exist.
     const at = played.findIndex(([media]) => media.startsWith('digits:'));
+    const ticket = (played[at]?.[0] ?? '').slice('digits:'.length);
+    expect(await h.gateway.intake.intake.getByTicket(ticket)).not.toBeNull();
+    const pin = (played[at + 2]?.[0] ?? '').slice('digits:'.length);
+    expect(pin).toMatch(/^[0-9]{6}$/);
+    // The sounds around the digits were tried and played only when they exist; the digits are always heard.
     expect(played.slice(at - 1)).toEqual([
       ['sound:hotline/suggestion-ticket', sound],
       [`digits:${ticket}`, 'done'],
+      ['sound:hotline/your-pin', sound],
+      [`digits:${pin}`, 'done'],
       ['sound:hotline/thanks-suggestion', sound],
     ]);
   });

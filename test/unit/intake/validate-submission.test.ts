@@ -76,7 +76,7 @@ describe('the Submission schema', () => {
 
   it('lists every Submission field, and forbids others everywhere', () => {
     // The one optional top-level field (`private`, present only when asked for) besides those the fixture has.
-    expect(Object.keys(schema.properties).sort()).toEqual([...Object.keys(valid), 'private'].sort());
+    expect(Object.keys(schema.properties).sort()).toEqual([...new Set([...Object.keys(valid), 'private'])].sort());
     expect(validateSubmission({ ...valid, private: true })).toEqual([]);
     expect(validateSubmission({ ...valid, private: false })).not.toEqual([]);
     const objects: unknown[] = [];
