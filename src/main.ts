@@ -11,6 +11,8 @@ import type { Clock } from './app/ports.js';
 import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
+import { LinkingIntake } from './app/identity/linking-intake.js';
+import type { ContactAttachment, HistoryLookup } from './app/identity/profile-ports.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
@@ -78,6 +80,8 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** The intake queue every channel submits to. */
   readonly intake: CreatedIntake;
+  /** Citizen profiles: where the IVR and agents attach calls, and the history lookup (caller ID, screen pop). */
+  readonly profiles: { readonly attach: ContactAttachment; readonly history: HistoryLookup };
   /** Present when ARI_URL is unset: the built-in Asterisk simulator the gateway is talking to. */
   readonly simulator: SimulatedAsterisk | null;
   readonly ready: () => Record<string, boolean>;
@@ -113,8 +117,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Intake before the channels: it recovers submissions a crash left in the spool before any channel accepts new ones.
   const intake = await createIntake({ ...intakeOptionsFrom(config, log as Log), expiringFiles });
   metrics.watchSpool(() => intake.spooled());
-  // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
-  const submissions = new MeteredIntake(intake.intake, metrics);
+  // Every channel submits through this, so /metrics counts each channel's submissions and refusals, and each accepted
+  // submission is attached to its citizen's profile (after the acknowledgement, never delaying it).
+  const submissions = new MeteredIntake(new LinkingIntake(intake.intake, intake.profiles.linker), metrics);
   // A missing keys file just means no integrator has a key yet; a broken one stops the start (ApiKeysFileError).
   const apiKeys = await FileApiKeys.load(config.intake.apiKeysFile, { missingOk: true });
   log.info({ apiKeys: apiKeys.activeCount, file: config.intake.apiKeysFile }, 'integrator API keys loaded');
@@ -287,6 +292,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       attachments,
       guard,
       flags: fairUseLimits.desk,
+      history: intake.profiles.history,
       limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
       log: log as Log,
     }),
@@ -401,7 +407,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, devices, metrics, intake, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

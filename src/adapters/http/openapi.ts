@@ -84,8 +84,8 @@ URL, and the operations endpoints (health, readiness, metrics).
 
 **Keys.** Send your key as \`Authorization: Bearer <key>\` or \`X-API-Key: <key>\`. A key has scopes:
 \`submit\` (POST /v1/submissions), \`read\` (GET a submission; the answer holds personal data, so only systems allowed to
-process it get this scope), \`status:write\` (work-order systems reporting progress), \`open311\`, and \`supervise\`
-(supervisors flagging identities at /v1/flags).
+process it get this scope), \`status:write\` (work-order systems reporting progress), \`open311\`, \`supervise\`
+(supervisors flagging identities at /v1/flags), and \`history\` (a citizen's contacts and open cases, personal data too).
 
 **Rate limits.** Each key has its own limit per minute; requests without a valid key are limited per client address.
 Submissions also count against the key's hourly fair-use budget. Over either the answer is 429 with \`Retry-After\`
