@@ -52,6 +52,8 @@ export const OPENAPI_TAGS = {
   submissions: 'submissions',
   workOrders: 'work orders',
   cases: "citizens' cases",
+  citizens: 'citizens',
+  supervision: 'supervision',
   schemas: 'schemas',
   open311: 'Open311 GeoReport v2',
   wechat: 'WeChat',
@@ -67,6 +69,8 @@ const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: 
     name: OPENAPI_TAGS.cases,
     description: "Apps that show citizens their own cases (API key with `submit`): a case opens with the citizen's PIN, phone digits or e-mail, never with the ticket alone.",
   },
+  { name: OPENAPI_TAGS.citizens, description: "A citizen's recent contacts and open cases across every channel (API key with `history`): for agent desktops and CRMs." },
+  { name: OPENAPI_TAGS.supervision, description: 'Supervisors flag and unflag identities, with an audit log (API key with `supervise`).' },
   { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
   {
     name: OPENAPI_TAGS.open311,

@@ -12,8 +12,8 @@ import { CHANNELS, STATUSES } from '../../../domain/intake/submission.js';
 import { ApiV1Error, invalidFields } from './api-v1-errors.js';
 import type { KeyAuth } from './api-key-auth.js';
 import { errorResponses, KEY_SECURITY } from './api-v1-schemas.js';
+import { OPENAPI_TAGS } from '../openapi.js';
 
-export const TAG_CITIZENS = 'citizens';
 
 const HISTORY_REQUEST_SCHEMA = {
   type: 'object',
@@ -84,7 +84,7 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: { readonly his
     {
       onRequest: [auth.identify, auth.limit, auth.requireScope('history')],
       schema: {
-        tags: [TAG_CITIZENS],
+        tags: [OPENAPI_TAGS.citizens],
         summary: "A citizen's recent contacts and open cases",
         description:
           'Needs the `history` scope. Send exactly one identifier: `phone`, `openid` or `email`. The answer is personal data, unmasked: give this scope only to systems allowed to process it. ' +
