@@ -94,9 +94,11 @@ end
 return {pid, string.sub(v, sp + 1), out, stillOpen}
 `);
 
-// KEYS: the activity index. ARGV: profile id, cutoff ms, profile prefix, identifier prefix, record prefix, '1' for
-// a dry run, now ms, then the open statuses. 0: changed since (kept); 2: a case is open (kept, looked at again a
-// retention period later); 1: deleted (or, dry, would be), with the identifiers that still name it.
+// KEYS: the activity index, intake's change index. ARGV: profile id, cutoff ms, profile prefix, identifier prefix,
+// record prefix, '1' for a dry run, now ms, then the open statuses. 0: changed since (kept); 2: a case is open
+// (kept, looked at again a retention period later); 1: deleted (or, dry, would be), with the identifiers that still
+// name it. A case whose record is itself past the cutoff counts as gone: the record sweep, which runs first, deletes
+// it, so the dry run counts what the sweep will really do.
 const PURGE_PROFILE = new LuaScript(`
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not score or tonumber(score) >= tonumber(ARGV[2]) then return 0 end
@@ -104,8 +106,10 @@ local base = ARGV[3] .. ARGV[1]
 local openStatus = {}
 for i = 8, #ARGV do openStatus[ARGV[i]] = true end
 for _, member in ipairs(redis.call('ZRANGE', base .. ':open', 0, -1)) do
-  local status = redis.call('HGET', ARGV[5] .. string.sub(member, 1, string.find(member, ' ', 1, true) - 1), 'status')
-  if status and openStatus[status] then
+  local id = string.sub(member, 1, string.find(member, ' ', 1, true) - 1)
+  local status = redis.call('HGET', ARGV[5] .. id, 'status')
+  local changed = redis.call('ZSCORE', KEYS[2], id)
+  if status and openStatus[status] and changed and tonumber(changed) >= tonumber(ARGV[2]) then
     if ARGV[6] ~= '1' then redis.call('ZADD', KEYS[1], ARGV[7], ARGV[1]) end
     return 2
   end
@@ -179,7 +183,7 @@ export class RedisProfileStore implements ProfileStore {
       PURGE_PROFILE.runMany(
         this.client,
         ids.map((id) => ({
-          keys: [this.keys.byActivity],
+          keys: [this.keys.byActivity, this.keys.intake.byChange],
           args: [id, cutoffMs, this.keys.profilePrefix, this.keys.identifierPrefix, this.keys.recordPrefix, dryRun ? '1' : '0', now, ...OPEN_STATUSES],
         })),
       ),

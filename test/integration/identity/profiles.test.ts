@@ -185,9 +185,11 @@ describe('retention', () => {
     await created.intake.updateStatus(closed.id, { status: 'closed', at: new Date().toISOString() });
     const retention = new ProfileRetention(created.profiles.store, { batch: 2 });
     const keys = new IdentityKeys(fx.keys);
-    const cutoff = Date.now() + 1000;
+    // A day without contact for every profile; the records themselves changed just now.
+    for (const profile of await fx.redis.zrange(keys.byActivity, 0, -1)) await fx.redis.zadd(keys.byActivity, Date.now() - 86_400_000, profile);
+    const cutoff = Date.now() - 3_600_000;
 
-    expect(await retention.count(Date.now() - 60_000)).toEqual({ examined: 0, wouldDelete: 0 });
+    expect(await retention.count(Date.now() - 2 * 86_400_000)).toEqual({ examined: 0, wouldDelete: 0 });
     expect(await retention.count(cutoff)).toEqual({ examined: 3, wouldDelete: 2 });
     expect(await fx.redis.zcard(keys.byActivity)).toBe(3);
 
