@@ -35,8 +35,11 @@ const phoneOf = (i: number): string => `139${String(i).padStart(8, '0')}`;
 const LOAD_BATCH = 1000;
 const LOADS_IN_FLIGHT = 4;
 
-export async function measureIdentity(options: IdentityBenchOptions, progress: (text: string) => void): Promise<IdentityReport> {
-  const prefix = `bench-identity-${randomUUID().slice(0, 8)}`;
+export async function measureIdentity(
+  options: IdentityBenchOptions,
+  progress: (text: string) => void,
+  prefix = `bench-identity-${randomUUID().slice(0, 8)}`,
+): Promise<IdentityReport> {
   const intakeKeys = new IntakeKeys(prefix);
   const machine = await machineInfo(BENCH_REDIS_URL);
   const loader = new Redis(BENCH_REDIS_URL, { maxRetriesPerRequest: 3 });
