@@ -84,9 +84,10 @@ export class ProfileLinker implements ContactAttachment {
   flush(): Promise<void> {
     this.flushTimer?.cancel();
     this.flushTimer = null;
-    this.running ??= this.drain().finally(() => {
+    this.running ??= this.drain().then((failed) => {
       this.running = null;
-      if (this.pending.length > 0 && !this.stopped) this.schedule(this.retryMs);
+      // Contacts that came in as the last batch finished go at once; after a failure, after the retry wait.
+      if (this.pending.length > 0 && !this.stopped) this.schedule(failed ? this.retryMs : 0);
     });
     return this.running;
   }
@@ -132,7 +133,8 @@ export class ProfileLinker implements ContactAttachment {
     });
   }
 
-  private async drain(): Promise<void> {
+  /** Resolves with whether a batch failed (what is left then waits for the retry); never rejects. */
+  private async drain(): Promise<boolean> {
     while (this.pending.length > 0) {
       const taken = this.pending.slice(0, this.batch);
       let refused: { event: ContactEvent; replans: number }[];
@@ -140,13 +142,14 @@ export class ProfileLinker implements ContactAttachment {
         refused = await this.link(taken);
       } catch (err) {
         this.log.warn({ contacts: taken.length, err: err instanceof Error ? err.message : String(err) }, 'profiles: linking failed, trying again later');
-        return;
+        return true;
       }
       this.pending.splice(0, taken.length);
       const again = refused.filter((r) => r.replans < MAX_REPLANS).map((r) => ({ event: r.event, replans: r.replans + 1 }));
       if (again.length < refused.length) this.log.error({ contacts: refused.length - again.length }, 'profiles: contacts not linked: their identifiers kept changing');
       this.pending.unshift(...again);
     }
+    return false;
   }
 
   /** Links one batch; resolves with the contacts whose plans met changed owners. */
