@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 import type { IdentifierKey } from '../../domain/identity/identifier.js';
 import type { IntakeKeys } from '../intake/intake-keys.js';
 
+const recentHashes = new Map<IdentifierKey, string>();
+const RECENT_HASHES = 4096;
+
 export class IdentityKeys {
   /** `{prefix}:citizen:p:` + profile id: the profile's hash; `:contacts`, `:open`, `:conflicts` follow it. */
   readonly profilePrefix: string;
@@ -23,8 +26,15 @@ export class IdentityKeys {
     this.byActivity = `${intake.bullPrefix}:citizen:idx:active`;
   }
 
+  /** The identifier's digest in key names; the latest ones are remembered, as a link reads and then writes each. */
   static hash(key: IdentifierKey): string {
-    return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+    let hash = recentHashes.get(key);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+      if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value as string);
+      recentHashes.set(key, hash);
+    }
+    return hash;
   }
 
   identifier(key: IdentifierKey): string {
