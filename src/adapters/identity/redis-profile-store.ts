@@ -71,18 +71,29 @@ local pid = string.sub(v, 1, sp - 1)
 local base = ARGV[1] .. pid
 local closed = {}
 for i = 4, #ARGV do closed[ARGV[i]] = true end
-local function idOf(member) return string.sub(member, 1, string.find(member, ' ', 1, true) - 1) end
+-- A case is usually both a recent contact and an open case: its record is read once.
+local statuses = {}
+local function statusOf(member)
+  local id = string.sub(member, 1, string.find(member, ' ', 1, true) - 1)
+  local status = statuses[id]
+  if status == nil then
+    status = redis.call('HGET', ARGV[2] .. id, 'status') or ''
+    statuses[id] = status
+  end
+  return status
+end
 local contacts = redis.call('ZREVRANGE', base .. ':contacts', 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
 local out = {}
 for i = 1, #contacts, 2 do
   out[#out + 1] = contacts[i]
   out[#out + 1] = contacts[i + 1]
-  out[#out + 1] = redis.call('HGET', ARGV[2] .. idOf(contacts[i]), 'status') or ''
+  out[#out + 1] = statusOf(contacts[i])
 end
 local open = redis.call('ZREVRANGE', base .. ':open', 0, -1, 'WITHSCORES')
 local stillOpen = {}
 for i = 1, #open, 2 do
-  local status = redis.call('HGET', ARGV[2] .. idOf(open[i]), 'status')
+  local status = statusOf(open[i])
+  if status == '' then status = false end
   if status and closed[status] then
     redis.call('ZREM', base .. ':open', open[i])
   elseif status then

@@ -56,7 +56,15 @@ export interface CitizenHistory {
   readonly openCases: readonly OpenCase[];
 }
 
+/** Each status's view, made once: every open case in every history shares it. */
+const STATUS_VIEWS = Object.fromEntries(
+  (Object.keys(STATUS_WORDING) as Status[]).map((status) => {
+    const wording = STATUS_WORDING[status];
+    const view: StatusView = { status, statusName: { zh: wording.zh.name, en: wording.en.name }, statusText: { zh: wording.zh.sentence, en: wording.en.sentence } };
+    return [status, Object.freeze(view)];
+  }),
+) as Readonly<Record<Status, StatusView>>;
+
 export function statusView(status: Status): StatusView {
-  const wording = STATUS_WORDING[status];
-  return { status, statusName: { zh: wording.zh.name, en: wording.en.name }, statusText: { zh: wording.zh.sentence, en: wording.en.sentence } };
+  return STATUS_VIEWS[status];
 }
