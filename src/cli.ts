@@ -17,7 +17,8 @@ const USAGE = `usage: hotline-gateway <command> [options]
   call [--from NUMBER] [--sim URL] [--flow FILE]
                                  be a caller of the built-in simulator: type digits, hear the prompts as text
   intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX)
-  apikey create --name NAME --scopes submit,read[,status:write,open311,supervise] [--rate N] [--file PATH]
+  retention report [--json]      what the retention sweep would delete now (records, profiles, files); deletes nothing
+  apikey create --name NAME --scopes submit,read[,status:write,open311,supervise,history] [--rate N] [--file PATH]
   apikey list [--file PATH]
   apikey revoke ID [--file PATH] manage integrator API keys (API_KEYS_FILE, default ${DEFAULTS.API_KEYS_FILE})
   flag add --kind KIND --value VALUE --reason TEXT --for DURATION [--by NAME]
@@ -122,10 +123,38 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       });
     },
   },
+  'retention report': {
+    usage: `usage: hotline-gateway retention report [--json]
+
+  A dry run of the retention sweep: counts what it would delete if it ran now, and deletes nothing. Records unchanged
+  for INTAKE_RECORD_RETENTION (default 400 days), citizen profiles with no contact for as long whose cases are all
+  closed or gone, and attachment and raw-mail files under DATA_DIR last stored before the same cutoff.
+  Reads REDIS_URL, INTAKE_PREFIX, DATA_DIR and INTAKE_RECORD_RETENTION as \`serve\` does.
+  --json  one JSON object instead of the table
+  Exit 1 when Redis is not reachable or the configuration is invalid.
+`,
+    flags: ['json'],
+    run: async ({ flags }, out) => {
+      const config = fromEnv(parseConfig);
+      if (config === null) return 1;
+      const { runRetentionReport } = await import('./adapters/identity/retention-report-command.js');
+      return runRetentionReport({
+        redisUrl: config.redis.url,
+        redisLabel: maskUrlCredentials(config.redis.url),
+        prefix: config.intake.prefix,
+        dataDir: config.intake.dataDir,
+        retentionMs: config.intake.recordRetentionMs,
+        nowMs: Date.now(),
+        json: flags.has('json'),
+        out,
+        err: (line) => void process.stderr.write(`${line}\n`),
+      });
+    },
+  },
 };
 
 /** The commands that take a sub-command, so `flow --help` can point at `flow check`. */
-const GROUPS: Readonly<Record<string, readonly string[]>> = { flow: ['check'], prompts: ['render'], intake: ['tail'] };
+const GROUPS: Readonly<Record<string, readonly string[]>> = { flow: ['check'], prompts: ['render'], intake: ['tail'], retention: ['report'] };
 
 async function serve(): Promise<number> {
   const config = fromEnv(parseConfig);

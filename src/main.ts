@@ -12,6 +12,8 @@ import { StrandedCallRescuer } from './app/stranded-call-rescuer.js';
 import type { ManagerPort } from './app/stranded-call-rescuer.js';
 import { MeteredIntake } from './app/intake/metered-intake.js';
 import { PhoneFairUse } from './app/limits/phone-fair-use.js';
+import { LinkingIntake } from './app/identity/linking-intake.js';
+import type { ContactAttachment, HistoryLookup } from './app/identity/profile-ports.js';
 import { VoiceCaseDesk } from './app/intake/voice-case-desk.js';
 import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
@@ -81,6 +83,8 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** The intake queue every channel submits to. */
   readonly intake: CreatedIntake;
+  /** Citizen profiles: where the IVR and agents attach calls, and the history lookup (caller ID, screen pop). */
+  readonly profiles: { readonly attach: ContactAttachment; readonly history: HistoryLookup };
   /** Present when ARI_URL is unset: the built-in Asterisk simulator the gateway is talking to. */
   readonly simulator: SimulatedAsterisk | null;
   readonly ready: () => Record<string, boolean>;
@@ -116,8 +120,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Intake before the channels: it recovers submissions a crash left in the spool before any channel accepts new ones.
   const intake = await createIntake({ ...intakeOptionsFrom(config, log as Log), expiringFiles });
   metrics.watchSpool(() => intake.spooled());
-  // Every channel submits through this, so /metrics counts each channel's submissions and refusals.
-  const submissions = new MeteredIntake(intake.intake, metrics);
+  // Every channel submits through this, so /metrics counts each channel's submissions and refusals, and each accepted
+  // submission is attached to its citizen's profile (after the acknowledgement, never delaying it).
+  const submissions = new MeteredIntake(new LinkingIntake(intake.intake, intake.profiles.linker), metrics);
   // Fair use and supervisors' flags, in Redis so that every replica holds the same line: one limiter for the
   // calls, the HTTP channels, WeChat, e-mail and the wrong proofs of case access.
   const fairUseLimits = await createLimits({ ...limitsOptionsFrom(config, log as Log), metrics });
@@ -306,6 +311,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       attachments,
       guard,
       flags: fairUseLimits.desk,
+      history: intake.profiles.history,
       limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
       log: log as Log,
     }),
@@ -422,7 +428,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, devices, metrics, intake, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

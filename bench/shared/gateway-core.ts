@@ -1,6 +1,6 @@
 // What every gateway subject starts with, wired as src/main.ts wires it: the config from the environment with the
 // run's own Redis, prefix, DATA_DIR and LOG_LEVEL (production defaults otherwise), the logger, the real durable
-// intake (Redis, BullMQ, spool) behind MeteredIntake as every channel submits through it, the content store, and
+// intake (Redis, BullMQ, spool) behind MeteredIntake and the profile linker as every channel submits through it, the content store, and
 // the HTTP server. The subject registers its channels' routes and listens.
 
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import type { Logger } from '../../src/adapters/log/index.js';
 import { GatewayMetrics } from '../../src/adapters/metrics/index.js';
 import type { Log } from '../../src/app/app-ports.js';
 import { MeteredIntake } from '../../src/app/intake/metered-intake.js';
+import { LinkingIntake } from '../../src/app/identity/linking-intake.js';
 import type { CaseAccess } from '../../src/app/access/case-access-ports.js';
 import { MemoryLimiter } from '../../src/app/limits/memory-limiter.js';
 import { systemClock } from '../../src/app/ports.js';
@@ -69,7 +70,8 @@ export async function startGatewayCore(settings: GatewayCoreSettings, env: Reado
     trustProxy: config.http.trustProxy,
     openApi: { version: GATEWAY_VERSION },
   });
-  const submissions = new MeteredIntake(intake.intake, metrics);
+  // As src/main.ts: each accepted submission is attached to its citizen's profile after its answer.
+  const submissions = new MeteredIntake(new LinkingIntake(intake.intake, intake.profiles.linker), metrics);
   const access = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: new MemoryLimiter(systemClock), log: log as Log });
   const dispositions = await loadDispositions(config.intake.dispositionsFile);
   return { config, log, intake, submissions, access, dispositions, attachments, http };

@@ -193,7 +193,7 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
     name: 'INTAKE_RECORD_RETENTION',
     default: DEFAULTS.INTAKE_RECORD_RETENTION,
     description:
-      "How long the gateway keeps a submission's record (status lookups, ratings, repeat detection) after its last change; then it is deleted from Redis with its indexes, and attachments and raw mail not stored again since are deleted from `DATA_DIR`. The work-order system keeps the case. At least `INTAKE_IDEMPOTENCY_TTL`.",
+      "How long the gateway keeps a submission's record (status lookups, ratings, repeat detection) after its last change; then it is deleted from Redis with its indexes, and attachments and raw mail not stored again since are deleted from `DATA_DIR`. Citizen profiles with no contact for as long, whose cases are all closed or gone, go too (`hotline-gateway retention report` shows what is due). The work-order system keeps the case. At least `INTAKE_IDEMPOTENCY_TTL`.",
   },
   {
     name: 'API_KEYS_FILE',

@@ -173,6 +173,38 @@ export class ContentAddressedFiles {
     return removed;
   }
 
+  /** How many files `sweepOlderThan` would delete now; reads only (a store with no folder yet has none). */
+  async countOlderThan(cutoffMs: number): Promise<number> {
+    let count = 0;
+    let shards: string[];
+    try {
+      shards = await readdir(this.dir);
+    } catch (error) {
+      if (isNotFound(error)) return 0;
+      throw error;
+    }
+    for (const shard of shards) {
+      if (!SHARD.test(shard)) continue;
+      let names: string[];
+      try {
+        names = await readdir(join(this.dir, shard));
+      } catch (error) {
+        if (isNotFound(error)) continue;
+        throw error;
+      }
+      for (const name of names) {
+        const sha256 = name.slice(0, name.length - this.extension.length);
+        if (!name.endsWith(this.extension) || !SHA256_HEX.test(sha256) || sha256.slice(0, 2) !== shard) continue;
+        try {
+          if ((await stat(join(this.dir, shard, name))).mtimeMs < cutoffMs) count++;
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      }
+    }
+    return count;
+  }
+
   private tempPath(): string {
     return join(this.tmpDir, `${randomUUID()}.part`);
   }

@@ -52,6 +52,7 @@ export const OPENAPI_TAGS = {
   submissions: 'submissions',
   workOrders: 'work orders',
   cases: "citizens' cases",
+  citizens: 'citizens',
   supervision: 'supervision',
   schemas: 'schemas',
   open311: 'Open311 GeoReport v2',
@@ -68,10 +69,8 @@ const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: 
     name: OPENAPI_TAGS.cases,
     description: "Apps that show citizens their own cases (API key with `submit`): a case opens with the citizen's PIN, phone digits or e-mail, never with the ticket alone.",
   },
-  {
-    name: OPENAPI_TAGS.supervision,
-    description: "Supervisors flag or unflag an identity (phone, openid, email, IP) for fair use, with a reason and an expiry; every action is in the audit log (API key with `supervise`).",
-  },
+  { name: OPENAPI_TAGS.citizens, description: "A citizen's recent contacts and open cases across every channel (API key with `history`): for agent desktops and CRMs." },
+  { name: OPENAPI_TAGS.supervision, description: 'Supervisors flag and unflag identities, with an audit log (API key with `supervise`).' },
   { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
   {
     name: OPENAPI_TAGS.open311,
@@ -89,8 +88,8 @@ URL, and the operations endpoints (health, readiness, metrics).
 
 **Keys.** Send your key as \`Authorization: Bearer <key>\` or \`X-API-Key: <key>\`. A key has scopes:
 \`submit\` (POST /v1/submissions), \`read\` (GET a submission; the answer holds personal data, so only systems allowed to
-process it get this scope), \`status:write\` (work-order systems reporting progress), \`open311\`, and \`supervise\`
-(supervisors flagging identities at /v1/flags).
+process it get this scope), \`status:write\` (work-order systems reporting progress), \`open311\`, \`supervise\`
+(supervisors flagging identities at /v1/flags), and \`history\` (a citizen's contacts and open cases, personal data too).
 
 **Rate limits.** Each key has its own limit per minute; requests without a valid key are limited per client address.
 Submissions also count against the key's hourly fair-use budget. Over either the answer is 429 with \`Retry-After\`

@@ -15,6 +15,8 @@ import { TicketLease } from '../../app/intake/ticket-lease.js';
 import type { Clock } from '../../app/ports.js';
 import { systemClock } from '../../app/ports.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import { createProfiles } from '../identity/create-profiles.js';
+import type { CitizenProfiles } from '../identity/create-profiles.js';
 import { BullmqIntakeQueue } from './bullmq-intake-queue.js';
 import { ConfiguredCaseSecret, RedisCaseSecret } from './case-secret.js';
 import type { RemoveFinishedJobs } from './bullmq-intake-queue.js';
@@ -49,6 +51,8 @@ export interface CreateIntakeOptions {
   readonly removeOnComplete?: RemoveFinishedJobs;
   /** BullMQ `removeOnFail` for intake jobs (default: keep 30 days). */
   readonly removeOnFail?: RemoveFinishedJobs;
+  /** Between sweeps for accepted submissions no citizen profile took yet (default 60 s). */
+  readonly profileSweepMs?: number;
   /** A Redis command slower than this counts as Redis being down (default 2000 ms). */
   readonly commandTimeoutMs?: number;
   /** `Retry-After` when neither Redis nor the spool can take a submission (default 30 s). */
@@ -73,6 +77,8 @@ export interface CreatedIntake {
   readonly queuePrefix: string;
   /** Both Redis connections are ready (for `/readyz`; intake keeps accepting into the spool when not). */
   connected(): boolean;
+  /** Citizen profiles on the records' connection: wrap `intake` in `LinkingIntake` with `profiles.linker`. */
+  readonly profiles: CitizenProfiles;
   /** Submissions waiting in the local spool for Redis (a gauge worth exporting). */
   spooled(): number;
   /** Runs a retention sweep now (one also runs every hour): resolves with how many records were deleted. */
@@ -152,7 +158,11 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
     log,
   );
   const store = new RedisIntakeStore(storeConnection, keys, { idempotencyTtlSeconds: ttlSeconds, now: () => clock.now() });
+  const profiles = createProfiles(storeConnection, keys, clock, log.child({ part: 'profiles' }), {
+    ...(options.profileSweepMs === undefined ? {} : { sweepMs: options.profileSweepMs }),
+  });
   const retention = new RecordRetention(store, clock, log.child({ part: 'retention' }), {
+    profiles: { purgeOlderThan: (cutoffMs) => profiles.retention.purge(cutoffMs) },
     retentionMs: options.recordRetentionMs ?? DEFAULT_RECORD_RETENTION_DAYS * DAY_SECONDS * 1000,
     ...(options.retentionSweepMs === undefined ? {} : { everyMs: options.retentionSweepMs, firstAfterMs: options.retentionSweepMs }),
     ...(options.expiringFiles === undefined ? {} : { files: options.expiringFiles }),
@@ -190,12 +200,14 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   queueConnection.on('ready', kick);
   intake.forwarder.kick();
   retention.start();
+  profiles.linker.start();
 
   return {
     intake,
     caseKeys,
     queueName: INTAKE_QUEUE_NAME,
     queuePrefix: keys.bullPrefix,
+    profiles,
     connected: () => storeConnection.status === 'ready' && queueConnection.status === 'ready',
     spooled: () => spool.size,
     purgeExpired: () => retention.sweep(),
@@ -204,6 +216,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
       queueConnection.off('ready', kick);
       await retention.stop();
       await intake.close();
+      await profiles.linker.stop();
       await spool.close();
       await queue.close();
       await Promise.all([closeRedis(storeConnection), closeRedis(queueConnection)]);

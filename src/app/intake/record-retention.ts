@@ -32,6 +32,8 @@ export interface RecordRetentionOptions {
    * newer request is kept. The work-order system has long since taken its copies from the job.
    */
   readonly files?: readonly ExpiringFiles[];
+  /** Citizen profiles, swept after the records with the same cutoff (see `ProfileRetention`). */
+  readonly profiles?: { purgeOlderThan(cutoffMs: number): Promise<number> };
 }
 
 export class RecordRetention {
@@ -102,6 +104,14 @@ export class RecordRetention {
       return purged;
     }
     if (purged > 0) this.log.info({ purged, changedBefore: new Date(changedBeforeMs).toISOString() }, 'expired intake records deleted');
+    if (this.options.profiles !== undefined && !this.stopped) {
+      try {
+        const removed = await this.options.profiles.purgeOlderThan(changedBeforeMs);
+        if (removed > 0) this.log.info({ profiles: removed, inactiveBefore: new Date(changedBeforeMs).toISOString() }, 'expired citizen profiles deleted');
+      } catch (err) {
+        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'citizen profile retention sweep failed, trying again at the next sweep');
+      }
+    }
     for (const files of this.options.files ?? []) {
       if (this.stopped) break;
       try {

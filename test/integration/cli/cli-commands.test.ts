@@ -70,6 +70,8 @@ describe('hotline-gateway --help', () => {
     [['prompts', 'render', '--help'], /^usage: hotline-gateway prompts render/],
     [['call', '--help'], /^usage: hotline-gateway call/],
     [['intake', 'tail', '-h'], /^usage: hotline-gateway intake tail/],
+    [['retention', 'report', '--help'], /^usage: hotline-gateway retention report/],
+    [['retention', '--help'], /^usage: hotline-gateway retention report/],
     [['apikey', '--help'], /^usage: hotline-gateway apikey/],
     [['apikey', 'create', '--help'], /^usage: hotline-gateway apikey/],
     [['apikey', 'list', '--help'], /^usage: hotline-gateway apikey/],

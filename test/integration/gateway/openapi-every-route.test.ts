@@ -88,6 +88,7 @@ describe('/openapi.json describes every HTTP endpoint', () => {
       'GET /v1/schema/submission.json',
       'POST /v1/cases/{ticket}/status',
       'POST /v1/cases/{ticket}/rating',
+      'POST /v1/citizens/history',
       'GET /open311/v2/discovery.xml',
       'GET /open311/v2/discovery.json',
       'GET /open311/v2/services.xml',

@@ -21,6 +21,8 @@ import type { FlagDesk } from '../../../app/limits/flag-desk.js';
 import type { HttpGuard } from '../guard/http-guard.js';
 import { createKeyAuth } from './api-key-auth.js';
 import { registerFlagRoutes } from './flag-routes.js';
+import { registerHistoryRoutes } from './history-routes.js';
+import type { HistoryLookup } from '../../../app/identity/profile-ports.js';
 import { ApiV1Error, apiV1ErrorHandler, invalidFields } from './api-v1-errors.js';
 import {
   CASE_PARAMS_SCHEMA,
@@ -71,6 +73,8 @@ export interface ApiV1Deps {
   readonly guard: HttpGuard;
   /** Serves `/v1/flags` (scope `supervise`) when given. */
   readonly flags?: FlagDesk;
+  /** Serves `POST /v1/citizens/history` (scope `history`) when given. */
+  readonly history?: HistoryLookup;
   readonly limits: ApiV1Limits;
   /** Requests per minute and client IP without a valid key (schema downloads, missing or wrong keys). Default 60. */
   readonly unauthenticatedPerMinute?: number;
@@ -331,6 +335,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
     );
 
     if (deps.flags !== undefined) registerFlagRoutes(app, { desk: deps.flags, auth });
+    if (deps.history !== undefined) registerHistoryRoutes(app, { history: deps.history, auth, logFor });
   };
 
   function statusEntry(update: { status: Status; note?: string; agency?: string; at?: string }, current: Date): StatusEntry {

@@ -1,0 +1,38 @@
+// Builds citizen profiles on a Redis connection intake already holds: the store, the linker channels attach
+// contacts through, the history lookup, and the retention that goes with the records'.
+
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Log } from '../../app/app-ports.js';
+import { HistoryService } from '../../app/identity/history-service.js';
+import { ProfileLinker } from '../../app/identity/profile-linker.js';
+import type { ProfileLinkerOptions } from '../../app/identity/profile-linker.js';
+import type { HistoryLookup } from '../../app/identity/profile-ports.js';
+import { ProfileRetention } from '../../app/identity/profile-retention.js';
+import type { Clock } from '../../app/ports.js';
+import type { IntakeKeys } from '../intake/intake-keys.js';
+import { IdentityKeys } from './identity-keys.js';
+import { RedisProfileStore } from './redis-profile-store.js';
+
+export interface CitizenProfiles {
+  readonly store: RedisProfileStore;
+  /** Where channels attach submissions and calls (`ContactAttachment`). */
+  readonly linker: ProfileLinker;
+  readonly history: HistoryLookup;
+  readonly retention: ProfileRetention;
+}
+
+/** 20 hex digits: random, so a profile id says nothing about the person or the order profiles were made in. */
+export function newProfileId(): string {
+  return randomBytes(10).toString('hex');
+}
+
+export function createProfiles(client: Redis, intakeKeys: IntakeKeys, clock: Clock, log: Log, options: ProfileLinkerOptions = {}): CitizenProfiles {
+  const store = new RedisProfileStore(client, new IdentityKeys(intakeKeys), () => clock.now());
+  return {
+    store,
+    linker: new ProfileLinker(store, clock, log, newProfileId, options),
+    history: new HistoryService(store),
+    retention: new ProfileRetention(store),
+  };
+}
