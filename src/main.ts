@@ -241,6 +241,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       emergencyContext: 'emergency-fallback',
     },
     dialplan,
+    contacts: intake.profiles.linker,
     callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
   });
   const rescuer = new StrandedCallRescuer({

@@ -2,6 +2,7 @@
 // It starts an IVR session per inbound call, hands emergencies to an EmergencySession, hands queue choices
 // to the dialplan queue fallback, reconciles after a lost link and drains on shutdown.
 
+import type { ContactAttachment } from './identity/profile-ports.js';
 import type { CaseDesk } from './case-desk.js';
 import type { CallerScreen } from './limits/phone-fair-use.js';
 import { EMERGENCY_ANNOUNCEMENT } from '../domain/flow/check-flow.js';
@@ -49,6 +50,8 @@ export interface CallControlDeps {
   readonly screen: CallerScreen;
   /** Time held in the IVR without progress before the flow's `onIdle` (0: none). */
   readonly idleLimitMs: number;
+  /** Citizen profiles: every call that reaches the IVR is one of the caller's contacts (never waits, never throws). */
+  readonly contacts?: Pick<ContactAttachment, 'attachCall'>;
   /** Makes a per-call logger (the composition root masks the caller's number). */
   readonly callLog: (channelId: string, caller: string) => Log;
 }
@@ -111,6 +114,7 @@ export class CallControl implements CallEvents {
     });
     this.ivr.set(channel.id, session);
     this.deps.metrics.callStarted();
+    this.deps.contacts?.attachCall({ callId: channel.id, callerId: channel.callerNumber, atMs: this.deps.clock.now() });
     log.info({ channel: channel.name }, 'call entered the IVR');
     void session.start();
   }

@@ -62,6 +62,9 @@ describe('POST /v1/citizens/history', () => {
     await h.sim.sendDigits(channelId, '5');
     await h.sim.waitForAriEvent('recording started', (e) => e.event['type'] === 'RecordingStarted');
     await h.sim.sendDigits(channelId, '#');
+    // "Keep it private?": 2 files it as it is.
+    await h.sim.waitForPlayback(channelId, 'sound:hotline/private-choice');
+    await h.sim.sendDigits(channelId, '2');
     await h.sim.waitForHangup(channelId);
     const voiceTicket = (heard(h.sim, channelId).find((m) => m.startsWith('zh:digits:')) ?? '').slice('zh:digits:'.length);
     await h.gateway.intake.profiles.linker.flush();
@@ -78,10 +81,12 @@ describe('POST /v1/citizens/history', () => {
     };
     expect(body.found).toBe(true);
     expect(body.link).toBe('confirmed');
-    expect(body.contacts.map((c) => [c.channel, c.ticket, c.status])).toEqual([
+    // The call itself is a contact too (a call that left no message would be the only trace), beside its message.
+    expect(body.contacts.filter((c) => c.ticket !== undefined).map((c) => [c.channel, c.ticket, c.status])).toEqual([
       ['voice', voiceTicket, 'received'],
       ['web', formTicket, 'received'],
     ]);
+    expect(body.contacts.filter((c) => c.ticket === undefined).map((c) => c.channel)).toEqual(['voice']);
     expect(body.openCases.map((c) => [c.channel, c.ticket, c.status, c.statusName.zh])).toEqual([
       ['voice', voiceTicket, 'received', '已接收'],
       ['web', formTicket, 'received', '已接收'],
