@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { IntakeKeys } from '../../../src/adapters/intake/intake-keys.js';
 import { startSimulatedAsterisk } from '../../../src/simulator/simulated-asterisk.js';
 import type { SimulatedAsterisk } from '../../../src/simulator/simulated-asterisk.js';
@@ -92,6 +92,12 @@ async function spawnGateway(asterisk: SimulatedAsterisk, home: GatewayHome): Pro
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // What the process said on stderr (start-up errors, warnings) is shown when the test fails.
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  onTestFailed(() => {
+    if (stderr !== '') console.error(`gateway process ${child.pid ?? '?'} stderr:\n${stderr}`);
+  });
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
@@ -101,15 +107,20 @@ async function spawnGateway(asterisk: SimulatedAsterisk, home: GatewayHome): Pro
   return child;
 }
 
+// Limits on waiting, not expectations of speed: a gateway process compiles its TypeScript (tsx) as it starts, which
+// took over 15 s with the whole suite running on a loaded 2-core machine.
+const PROCESS_START_MS = 60_000;
+const STEP_MS = 30_000;
+
 describe('gateway process', () => {
   async function asteriskWithCallInMenu(): Promise<{ asterisk: SimulatedAsterisk; home: GatewayHome; channelId: string; gateway: ChildProcess }> {
     const home = await gatewayHome();
     const asterisk = await startSimulatedAsterisk({ sounds: hotlineSounds(), msPerDigit: 5 });
     cleanups.push(() => asterisk.close());
     const gateway = await spawnGateway(asterisk, home);
-    await asterisk.control.waitForApp('ivr-12345', 15_000);
+    await asterisk.control.waitForApp('ivr-12345', PROCESS_START_MS);
     const { channelId } = asterisk.control.placeCall({ from: '13812345678' });
-    await asterisk.control.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: true });
+    await asterisk.control.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: true, timeoutMs: STEP_MS });
     return { asterisk, home, channelId, gateway };
   }
 
@@ -120,9 +131,9 @@ describe('gateway process', () => {
     // Asterisk keeps the caller in Stasis, in silence, until someone acts.
     expect(asterisk.control.channel(channelId)?.app).toBe('ivr-12345');
     await spawnGateway(asterisk, home);
-    const where = await asterisk.control.waitForContinue(channelId, 15_000);
+    const where = await asterisk.control.waitForContinue(channelId, PROCESS_START_MS);
     expect(where).toMatchObject({ context: 'ivr-fallback', extension: 'menu' });
-  }, 40_000);
+  }, 2 * PROCESS_START_MS + 2 * STEP_MS);
 
   it('stopped with SIGTERM mid-call, it hands the call to the dialplan menu and exits cleanly', async () => {
     const { asterisk, home, channelId, gateway } = await asteriskWithCallInMenu();
@@ -132,9 +143,9 @@ describe('gateway process', () => {
     expect(await redis.exists(new IntakeKeys(home.prefix).ticketSequence)).toBe(1);
     const exited = new Promise<number | null>((resolve) => gateway.once('exit', (code) => resolve(code)));
     gateway.kill('SIGTERM');
-    const where = await asterisk.control.waitForContinue(channelId, 15_000);
+    const where = await asterisk.control.waitForContinue(channelId, STEP_MS);
     expect(where).toMatchObject({ context: 'ivr-fallback', extension: 'menu' });
     expect(await exited).toBe(0);
     expect(heard(asterisk.control, channelId)).toContain('zh:sound:hotline/main-menu');
-  }, 40_000);
+  }, PROCESS_START_MS + 3 * STEP_MS);
 });
