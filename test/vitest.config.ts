@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // A process warning fails the test it happened in (see the file).
+    setupFiles: ['test/support/fail-on-process-warnings.ts'],
     reporters: ['default'],
   },
 });

@@ -39,14 +39,21 @@ describe('maskPhone', () => {
     fc.assert(fc.property(phones, (phone) => digitCount(maskPhone(phone)) <= 7));
   });
 
-  it('masks at least 4 digits, or all of a number shorter than 7 digits', () => {
+  it('masks at least 4 digits, or all of a number shorter than 7 digits (a `*` counting as a masked digit)', () => {
+    // Without the `*`s, "0*00000" would look like a 6-digit number of which 2 digits are shown; maskPhone reads it as
+    // a 7-digit one with one digit already masked, as it must for text it masked itself ("138****5678").
+    const digitsOrMasks = (s: string) => (s.match(/[0-9*]/g) ?? []).length;
     fc.assert(
       fc.property(phones, (phone) => {
-        const digits = digitCount(phone);
-        const masked = digits - digitCount(maskPhone(phone));
-        return digits < 7 ? masked === digits : masked >= 4;
+        const positions = digitsOrMasks(phone);
+        const hidden = positions - digitCount(maskPhone(phone));
+        return positions < 7 ? hidden === positions : hidden >= 4;
       }),
     );
+  });
+
+  it('gives the same text when masking twice', () => {
+    fc.assert(fc.property(phones, (phone) => maskPhone(maskPhone(phone)) === maskPhone(phone)));
   });
 
   it('preserves the length and every non-digit character', () => {

@@ -597,7 +597,8 @@ export class AsteriskEngine {
       rec.startedAt = this.now();
       this.toChannelApps(ch, { type: 'RecordingStarted', recording: liveRecordingJson(rec) });
       if (p.maxDurationSeconds > 0) {
-        rec.timer = setTimeout(() => this.finishRecording(rec, 'done'), p.maxDurationSeconds * this.options.recordingMsPerSecond);
+        const maxMs = p.maxDurationSeconds * this.options.recordingMsPerSecond;
+        rec.timer = setTimeout(() => this.finishRecording(rec, 'done', maxMs), maxMs);
       }
     });
     return snapshot;
@@ -1241,11 +1242,12 @@ export class AsteriskEngine {
 
   // ---------------------------------------------------------------- internals: recording
 
-  private finishRecording(rec: SimRecording, state: 'done' | 'failed' | 'canceled'): void {
+  /** `cutAtMs`: the recording reached maxDurationSeconds, which is its length however late the timer ran. */
+  private finishRecording(rec: SimRecording, state: 'done' | 'failed' | 'canceled', cutAtMs?: number): void {
     if (rec.state !== 'recording' && rec.state !== 'queued') return;
     if (rec.timer) clearTimeout(rec.timer);
     rec.timer = null;
-    const elapsed = rec.state === 'recording' ? this.now() - rec.startedAt : 0;
+    const elapsed = rec.state !== 'recording' ? 0 : (cutAtMs ?? this.now() - rec.startedAt);
     rec.state = state;
     rec.durationSeconds = Math.round(elapsed / this.options.recordingMsPerSecond);
     this.liveRecordings.delete(rec.name);

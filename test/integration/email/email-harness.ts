@@ -205,7 +205,16 @@ export async function smtpDialog(port: number, commands: readonly string[]): Pro
   socket.setEncoding('utf8');
   let buffer = '';
   const replies: string[] = [];
-  const pending: ((reply: string) => void)[] = [];
+  const pending: { resolve: (reply: string) => void; reject: (err: Error) => void }[] = [];
+  // One listener each for the whole dialog (not one per awaited reply, which piled up on long dialogs): a failed or
+  // closed connection fails whoever still waits for a reply.
+  let failure: Error | null = null;
+  const fail = (err: Error): void => {
+    failure ??= err;
+    for (const waiter of pending.splice(0)) waiter.reject(failure);
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail(new Error('the SMTP server closed the connection before replying')));
   socket.on('data', (data: string) => {
     buffer += data;
     for (;;) {
@@ -215,17 +224,15 @@ export async function smtpDialog(port: number, commands: readonly string[]): Pro
       buffer = buffer.slice(match[0].length);
       const reply = match[0].trimEnd();
       const waiter = pending.shift();
-      if (waiter) waiter(reply);
+      if (waiter) waiter.resolve(reply);
       else replies.push(reply);
     }
   });
   const nextReply = (): Promise<string> => {
     const ready = replies.shift();
     if (ready !== undefined) return Promise.resolve(ready);
-    return new Promise((resolve, reject) => {
-      pending.push(resolve);
-      socket.once('error', reject);
-    });
+    if (failure !== null) return Promise.reject(failure);
+    return new Promise((resolve, reject) => pending.push({ resolve, reject }));
   };
   const out: string[] = [await nextReply()];
   for (const command of commands) {

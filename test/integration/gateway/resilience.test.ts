@@ -3,10 +3,18 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest';
+import { IntakeKeys } from '../../../src/adapters/intake/intake-keys.js';
 import { startSimulatedAsterisk } from '../../../src/simulator/simulated-asterisk.js';
 import type { SimulatedAsterisk } from '../../../src/simulator/simulated-asterisk.js';
+import { dropIntake } from '../../support/intake.js';
 import { freePort } from '../../support/net.js';
+import { REDIS_URL } from '../../support/redis.js';
 import type { Harness } from './harness.js';
 import { FLOW_FILE, heard, hotlineSounds, startHarness } from './harness.js';
 
@@ -46,11 +54,30 @@ describe('ARI link loss', () => {
   }, 20_000);
 });
 
+/** Where a spawned gateway keeps its state: its own key prefix and data directory, shared by its restarts. */
+interface GatewayHome {
+  readonly prefix: string;
+  readonly dataDir: string;
+}
+
+async function gatewayHome(): Promise<GatewayHome> {
+  const home = { prefix: `test-resilience-${randomUUID().slice(0, 8)}`, dataDir: await mkdtemp(join(tmpdir(), 'resilience-')) };
+  cleanups.push(() => dropIntake(home.prefix, home.dataDir));
+  return home;
+}
+
 /** The gateway as its own process (`hotline-gateway serve`) against an Asterisk it does not own. */
-async function spawnGateway(asterisk: SimulatedAsterisk): Promise<ChildProcess> {
+async function spawnGateway(asterisk: SimulatedAsterisk, home: GatewayHome): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
     env: {
       ...process.env,
+      // Never the production defaults (`hotline`, ./data): the shared Redis and the checkout stay untouched.
+      REDIS_URL,
+      INTAKE_PREFIX: home.prefix,
+      DATA_DIR: home.dataDir,
+      API_KEYS_FILE: join(home.dataDir, 'api-keys.json'),
+      SMTP_ACCEPT: '',
+      WECHAT_TOKEN: '',
       ARI_URL: asterisk.ariUrl,
       ARI_USERNAME: asterisk.credentials.ari.username,
       ARI_PASSWORD: asterisk.credentials.ari.password,
@@ -65,6 +92,12 @@ async function spawnGateway(asterisk: SimulatedAsterisk): Promise<ChildProcess> 
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  // What the process said on stderr (start-up errors, warnings) is shown when the test fails.
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  onTestFailed(() => {
+    if (stderr !== '') console.error(`gateway process ${child.pid ?? '?'} stderr:\n${stderr}`);
+  });
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
@@ -74,35 +107,45 @@ async function spawnGateway(asterisk: SimulatedAsterisk): Promise<ChildProcess> 
   return child;
 }
 
+// Limits on waiting, not expectations of speed: a gateway process compiles its TypeScript (tsx) as it starts, which
+// took over 15 s with the whole suite running on a loaded 2-core machine.
+const PROCESS_START_MS = 60_000;
+const STEP_MS = 30_000;
+
 describe('gateway process', () => {
-  async function asteriskWithCallInMenu(): Promise<{ asterisk: SimulatedAsterisk; channelId: string; gateway: ChildProcess }> {
+  async function asteriskWithCallInMenu(): Promise<{ asterisk: SimulatedAsterisk; home: GatewayHome; channelId: string; gateway: ChildProcess }> {
+    const home = await gatewayHome();
     const asterisk = await startSimulatedAsterisk({ sounds: hotlineSounds(), msPerDigit: 5 });
     cleanups.push(() => asterisk.close());
-    const gateway = await spawnGateway(asterisk);
-    await asterisk.control.waitForApp('ivr-12345', 15_000);
+    const gateway = await spawnGateway(asterisk, home);
+    await asterisk.control.waitForApp('ivr-12345', PROCESS_START_MS);
     const { channelId } = asterisk.control.placeCall({ from: '13812345678' });
-    await asterisk.control.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: true });
-    return { asterisk, channelId, gateway };
+    await asterisk.control.waitForPlayback(channelId, 'sound:hotline/main-menu', { finished: true, timeoutMs: STEP_MS });
+    return { asterisk, home, channelId, gateway };
   }
 
   it('restarted mid-call (killed), the new process hands the orphaned call to the dialplan menu', async () => {
-    const { asterisk, channelId, gateway } = await asteriskWithCallInMenu();
+    const { asterisk, home, channelId, gateway } = await asteriskWithCallInMenu();
     gateway.kill('SIGKILL');
     await new Promise((resolve) => gateway.once('exit', resolve));
     // Asterisk keeps the caller in Stasis, in silence, until someone acts.
     expect(asterisk.control.channel(channelId)?.app).toBe('ivr-12345');
-    await spawnGateway(asterisk);
-    const where = await asterisk.control.waitForContinue(channelId, 15_000);
+    await spawnGateway(asterisk, home);
+    const where = await asterisk.control.waitForContinue(channelId, PROCESS_START_MS);
     expect(where).toMatchObject({ context: 'ivr-fallback', extension: 'menu' });
-  }, 40_000);
+  }, 2 * PROCESS_START_MS + 2 * STEP_MS);
 
   it('stopped with SIGTERM mid-call, it hands the call to the dialplan menu and exits cleanly', async () => {
-    const { asterisk, channelId, gateway } = await asteriskWithCallInMenu();
+    const { asterisk, home, channelId, gateway } = await asteriskWithCallInMenu();
+    // Its ticket numbers were leased under the test's own prefix, not the production one.
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    cleanups.push(async () => void (await redis.quit()));
+    expect(await redis.exists(new IntakeKeys(home.prefix).ticketSequence)).toBe(1);
     const exited = new Promise<number | null>((resolve) => gateway.once('exit', (code) => resolve(code)));
     gateway.kill('SIGTERM');
-    const where = await asterisk.control.waitForContinue(channelId, 15_000);
+    const where = await asterisk.control.waitForContinue(channelId, STEP_MS);
     expect(where).toMatchObject({ context: 'ivr-fallback', extension: 'menu' });
     expect(await exited).toBe(0);
     expect(heard(asterisk.control, channelId)).toContain('zh:sound:hotline/main-menu');
-  }, 40_000);
+  }, PROCESS_START_MS + 3 * STEP_MS);
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
+import { isValidTicket, ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 import { mentionedTicket, ticketQuery } from '../../../src/domain/wechat/ticket-query.js';
 
 const TICKET = ticketFromSequence(12345678); // 123456782
@@ -45,11 +45,46 @@ describe('ticketQuery', () => {
     expect(ticketQuery(text)).toBeNull();
   });
 
-  it('never throws and only returns valid tickets', () => {
+  // How citizens write a ticket down: as printed, with full-width digits (phone keyboards), or in spaced or
+  // dashed groups of four.
+  const written = fc.constantFrom(
+    (ticket: string) => ticket,
+    (ticket: string) => [...ticket].map((d) => String.fromCharCode(0xff10 + Number(d))).join(''),
+    (ticket: string) => ticket.replace(/(\d{4})(?=\d)/g, '$1 '),
+    (ticket: string) => ticket.replace(/(\d{4})(?=\d)/g, '$1-'),
+  );
+  const before = fc.constantFrom('', '查询 ', '查询：', '工单号:', '查一下工单 ', 'status ', 'Status #', 'ticket no. ', 'check ');
+  const after = fc.constantFrom('', '进度？', '的办理进度', '?', ' 。');
+  const sequence = fc.integer({ min: 1, max: 10 ** 15 });
+
+  it('reads any ticket, however it is written and asked about, as a status question for that ticket', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), (text) => {
+      fc.property(sequence, written, before, after, (seq, write, prefix, suffix) => {
+        const ticket = ticketFromSequence(seq);
+        expect(ticketQuery(`${prefix}${write(ticket)}${suffix}`)).toEqual({ kind: 'status', ticket });
+      }),
+    );
+  });
+
+  it('answers a ticket with one digit mistyped after a keyword as a bad ticket, never as another ticket', () => {
+    fc.assert(
+      fc.property(sequence, fc.nat(), fc.integer({ min: 1, max: 9 }), before.filter((p) => p !== ''), (seq, at, shift, prefix) => {
+        const ticket = ticketFromSequence(seq);
+        const i = at % ticket.length;
+        const mistyped = ticket.slice(0, i) + String((Number(ticket[i]) + shift) % 10) + ticket.slice(i + 1);
+        expect(ticketQuery(`${prefix}${mistyped}`)).toEqual({ kind: 'bad-ticket' });
+      }),
+    );
+  });
+
+  it('never throws, and a status answer names a valid ticket written in the message', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.tuple(before, sequence, after).map(([p, seq, s]) => `${p}${ticketFromSequence(seq)}${s}`)), (text) => {
         const query = ticketQuery(text);
-        if (query?.kind === 'status') expect(query.ticket).toMatch(/^[0-9]{9,20}$/);
+        if (query?.kind === 'status') {
+          expect(isValidTicket(query.ticket)).toBe(true);
+          expect(text.normalize('NFKC').replace(/[^0-9]/g, '')).toContain(query.ticket);
+        }
       }),
     );
   });
