@@ -233,3 +233,20 @@ export function pathSegment(maxLength = 60): Arbitrary<string> {
     { weight: 1, arbitrary: fc.constantFrom('%', '%ZZ', '%C3%28', '%ED%A0%80', '%00', '..', '%2e%2e%2f', '%FF%FE', '%E4%B8') },
   );
 }
+
+/**
+ * `text` with one to four edits: a slice deleted, a snippet (the format's own dangerous pieces, or an edge
+ * character) inserted, a slice repeated, or the whole cut short. Keeps most of the structure, so the parser gets
+ * past its first checks and the damage lands deep inside.
+ */
+export function textMutations(text: string, snippets: readonly string[]): Arbitrary<string> {
+  const at = fc.nat(text.length);
+  const snippet = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...snippets) }, { weight: 2, arbitrary: edgeCharacter() }, { weight: 1, arbitrary: nastyString(16) });
+  const edit: Arbitrary<(s: string) => string> = fc.oneof(
+    fc.tuple(at, fc.integer({ min: 1, max: 40 })).map(([i, n]) => (s: string) => s.slice(0, i) + s.slice(i + n)),
+    fc.tuple(at, snippet).map(([i, piece]) => (s: string) => s.slice(0, i) + piece + s.slice(i)),
+    fc.tuple(at, fc.integer({ min: 1, max: 60 }), fc.integer({ min: 2, max: 300 })).map(([i, n, times]) => (s: string) => s.slice(0, i) + s.slice(i, i + n).repeat(times) + s.slice(i + n)),
+    at.map((i) => (s: string) => s.slice(0, i)),
+  );
+  return fc.array(edit, { minLength: 1, maxLength: 4 }).map((edits) => edits.reduce((s, apply) => apply(s), text));
+}

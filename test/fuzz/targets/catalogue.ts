@@ -26,6 +26,27 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     inputTimeoutMs: 10_000,
     load: () => import('./http-open311.js'),
   },
+  {
+    name: 'wechat-xml',
+    parser: 'WeChat XML parser and message reader (src/domain/wechat), pure',
+    ciRuns: 30_000,
+    inputTimeoutMs: 5_000,
+    load: () => import('./wechat-xml.js'),
+  },
+  {
+    name: 'wechat-route',
+    parser: 'POST /wechat, plaintext and safe-mode (AES) pushes',
+    ciRuns: 1500,
+    inputTimeoutMs: 10_000,
+    load: () => import('./wechat-route.js'),
+  },
+  {
+    name: 'mime',
+    parser: 'mail-to-draft: mailparser + src/domain/email + intake, as after SMTP DATA',
+    ciRuns: 3000,
+    inputTimeoutMs: 10_000,
+    load: () => import('./mime.js'),
+  },
 ];
 
 /** Inputs of all fixed-seed CI runs together. */
