@@ -9,7 +9,7 @@ import type { FuzzResult, ToParent, FuzzChildRequest } from './fuzz-protocol.js'
 import { FUZZ_TARGETS } from './targets/catalogue.js';
 
 const PROGRESS_EVERY_MS = 250;
-const REPORT_MAX_CHARS = 6000;
+const REPORT_MAX_CHARS = 3000;
 const CLOSE_TIMEOUT_MS = 15_000;
 
 const request = JSON.parse(process.argv[2] ?? '{}') as FuzzChildRequest;
@@ -20,7 +20,14 @@ const record = (what: string): void => {
   unhandled.push(what);
   process.stderr.write(`${what}\n`);
 };
-process.on('uncaughtException', (err) => record(`uncaught exception: ${describe(err)}`));
+// An uncaught exception may have left fast-check's loop waiting for ever: report it at once and stop.
+let current = { name: '', parser: '', runs: 0, counted: () => 0 };
+process.on('uncaughtException', (err) => {
+  record(`uncaught exception: ${describe(err)}`);
+  const failure = `uncaught exception after ${current.counted()} inputs (seed ${request.seed}): ${describe(err)}`;
+  const result: FuzzResult = { target: current.name, parser: current.parser, seed: request.seed, requestedRuns: current.runs, runs: current.counted(), ms: 0, cpuMs: 0, heapBeforeBytes: 0, heapAfterBytes: 0, failure, unhandled };
+  void send({ kind: 'result', result }).then(() => process.exit(1));
+});
 process.on('unhandledRejection', (reason) => record(`unhandled rejection: ${describe(reason)}`));
 
 // Work that waits on a promise no handle will ever settle (a stream nobody ends) must not let the process slip away
@@ -54,10 +61,11 @@ async function fuzz(
   try {
     session = await (await load()).start();
   } catch (err) {
-    return { ...base, runs: 0, ms: 0, heapBeforeBytes: 0, heapAfterBytes: 0, failure: `could not start: ${describe(err)}`, unhandled };
+    return { ...base, runs: 0, ms: 0, cpuMs: 0, heapBeforeBytes: 0, heapAfterBytes: 0, failure: `could not start: ${describe(err)}`, unhandled };
   }
   let counted = 0;
   let lastProgress = 0;
+  current = { name, parser, runs, counted: () => counted };
   const property = fc.asyncProperty(session.arbitrary, async (input) => {
     counted += 1;
     const now = Date.now();
@@ -74,19 +82,22 @@ async function fuzz(
     const heapBeforeBytes = heapAfterGc();
     counted = 0;
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const details = warmUp.failed ? warmUp : await fc.check(property, { ...parameters, seed: request.seed, numRuns: runs });
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuStarted);
     // Replies still in flight (an input given up on by its timeout) settle before the heap is read.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const heapAfterBytes = heapAfterGc();
-    const report = details.failed ? (fc.defaultReportMessage(details) ?? 'failed') : null;
+    const report = details.failed ? failureReport(details) : null;
     return {
       ...base,
       runs: details.numRuns,
       ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       heapBeforeBytes,
       heapAfterBytes,
-      failure: report === null ? null : `${warmUp.failed ? '(in the warm-up, seed + 1) ' : ''}${report.slice(0, REPORT_MAX_CHARS)}`,
+      failure: report === null ? null : `${warmUp.failed ? '(in the warm-up, seed + 1) ' : ''}${report}`,
       unhandled,
     };
   } finally {
@@ -94,6 +105,17 @@ async function fuzz(
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_TIMEOUT_MS).unref());
     if ((await Promise.race([closing, late])) === 'late') record(`the target did not close within ${CLOSE_TIMEOUT_MS} ms (a request or connection still open)`);
   }
+}
+
+/** The shrunk input and the error, each cut short (an input may be 70,000 characters), with what replays it. */
+function failureReport(details: fc.RunDetails<[unknown]>): string {
+  const input = details.counterexample === null ? '(none)' : fc.stringify(details.counterexample[0]);
+  const cut = (text: string): string => (text.length > REPORT_MAX_CHARS ? `${text.slice(0, REPORT_MAX_CHARS)}... (${text.length} characters)` : text);
+  return [
+    `failed after ${details.numRuns} inputs, shrunk ${details.numShrinks} times; replay with seed ${details.seed}, path "${details.counterexamplePath ?? ''}"`,
+    `input: ${cut(input)}`,
+    `error: ${cut(describe(details.errorInstance))}`,
+  ].join('\n');
 }
 
 function heapAfterGc(): number {

@@ -16,6 +16,8 @@ export interface FuzzResult {
   readonly runs: number;
   /** Wall time of the measured run, warm-up and set-up excluded. */
   readonly ms: number;
+  /** CPU (user + system) of the fuzzing process over the measured run: what the run costs on an idle machine. */
+  readonly cpuMs: number;
   /** Heap used after a forced GC before and after the measured run (same session open both times). */
   readonly heapBeforeBytes: number;
   readonly heapAfterBytes: number;

@@ -61,6 +61,7 @@ export function runFuzz(options: RunFuzzOptions): Promise<FuzzResult[]> {
         current = { target: message.target, runs: message.runs };
         options.onProgress?.(message.target, message.runs);
       } else if (message.kind === 'result') {
+        if (results.some((r) => r.target === message.result.target)) return;
         results.push(message.result);
         current = { target: options.targets[results.length] ?? '', runs: 0 };
       } else {
@@ -84,6 +85,7 @@ export function runFuzz(options: RunFuzzOptions): Promise<FuzzResult[]> {
       requestedRuns: options.runs[target] ?? 0,
       runs: 0,
       ms: 0,
+      cpuMs: 0,
       heapBeforeBytes: 0,
       heapAfterBytes: 0,
       failure,

@@ -47,6 +47,27 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     inputTimeoutMs: 10_000,
     load: () => import('./mime.js'),
   },
+  {
+    name: 'flow',
+    parser: 'flow YAML: readYaml, schema, buildFlow, checkFlow (src/domain/flow), pure',
+    ciRuns: 8000,
+    inputTimeoutMs: 5_000,
+    load: () => import('./flow.js'),
+  },
+  {
+    name: 'ami-codec',
+    parser: 'AMI codec (src/adapters/ami/ami-codec.ts): client and simulator settings, pure',
+    ciRuns: 40_000,
+    inputTimeoutMs: 5_000,
+    load: () => import('./ami-codec.js'),
+  },
+  {
+    name: 'ami-simulator',
+    parser: "the simulator's AMI server (strict parser) over a socket",
+    ciRuns: 800,
+    inputTimeoutMs: 5_000,
+    load: () => import('./ami-simulator.js'),
+  },
 ];
 
 /** Inputs of all fixed-seed CI runs together. */
