@@ -68,6 +68,13 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     inputTimeoutMs: 5_000,
     load: () => import('./ami-simulator.js'),
   },
+  {
+    name: 'ami-client',
+    parser: 'the AMI client (asterisk-manager) fed garbage by its peer over a socket',
+    ciRuns: 100,
+    inputTimeoutMs: 10_000,
+    load: () => import('./ami-client.js'),
+  },
 ];
 
 /** Inputs of all fixed-seed CI runs together. */
