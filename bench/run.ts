@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [options]`: one entry point for the project's benchmarks.
 
 import { runChannelsBench } from './channels/run-channels.js';
+import { runFuzzBench } from './fuzz/run-fuzz-bench.js';
 import { runIntakeBench } from './intake/run-intake.js';
 import { runIvrBench } from './ivr/run-ivr.js';
 
@@ -8,6 +9,7 @@ const BENCHES: Record<string, (args: readonly string[]) => Promise<void>> = {
   ivr: runIvrBench,
   intake: runIntakeBench,
   channels: runChannelsBench,
+  fuzz: runFuzzBench,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -21,6 +21,8 @@ export interface FuzzSession<Input> {
 export interface FuzzTarget {
   /** Short name used on the command line: `http-v1`, `wechat-xml`, ... */
   readonly name: string;
+  /** The vitest file that runs it in CI (test/fuzz/<group>.test.ts), one fuzzing process per file. */
+  readonly group: 'http' | 'pure' | 'mail' | 'flow-ami';
   /** What is fuzzed, for the report. */
   readonly parser: string;
   /** Inputs of the fixed-seed CI run. */

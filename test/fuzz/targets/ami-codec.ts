@@ -31,6 +31,14 @@ function inputs(): Arbitrary<CodecInput> {
   return fc.oneof({ weight: 6, arbitrary: stream }, { weight: 3, arbitrary: roundtrip }, { weight: 1, arbitrary: line });
 }
 
+/** A C0 control other than tab, or DEL: what the strict reader refuses in a value. */
+function hasControl(value: string): boolean {
+  return [...value].some((c) => {
+    const code = c.charCodeAt(0);
+    return (code < 0x20 && code !== 0x09) || code === 0x7f;
+  });
+}
+
 function parserFor(side: 'client' | 'server'): AmiParser {
   return side === 'client' ? new AmiParser({ expectBanner: true }) : new AmiParser({ expectBanner: false, maxLineLength: 1024, maxHeaders: 128 });
 }
@@ -73,7 +81,7 @@ function check(input: CodecInput): void {
       at = Math.max(at, cut);
     }
   } catch (err) {
-    if (err instanceof AmiProtocolError && input.headers.some(([, v]) => /[\x00-\x08\x0a-\x1f\x7f]/.test(v))) return;
+    if (err instanceof AmiProtocolError && input.headers.some(([, v]) => hasControl(v))) return;
     // The formatter does not cap line length (actions are short; Asterisk drops action lines over 1024 bytes).
     if (err instanceof AmiProtocolError && err.code === 'AMI_LINE_TOO_LONG') return;
     throw new FuzzViolation(`a formatted message does not read back: ${String(err)}`);

@@ -64,7 +64,7 @@ function inputs(gateway: FuzzGateway, existing: { id: string; ticket: string }):
     })
     .chain((r) =>
       jsonBody(r.body.value, !r.body.valid).map((payload): HttpInput => {
-        const idempotency =
+        const idempotency: Record<string, string> =
           r.idempotency === 'none' ? {} : { 'idempotency-key': r.idempotency === 'derived' ? createHash('sha256').update(payload).digest('hex') : r.idempotency };
         return {
           method: 'POST',

@@ -1,0 +1,30 @@
+// The fixed-seed CI run of one group of targets, as a vitest suite: one fuzzing process for the group (started in
+// beforeAll), then one test per target naming every rule it broke.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FuzzTarget } from './fuzz-target.js';
+import type { FuzzResult } from './fuzz-protocol.js';
+import { FUZZ_CI_SEED, fuzzProblems, runFuzz } from './run-fuzz.js';
+import { FUZZ_TARGETS } from './targets/catalogue.js';
+
+/** A cap for a machine far slower than expected, not a speed check: the fuzz suite takes seconds. */
+const GROUP_CAP_MS = 600_000;
+
+export function fuzzSuite(group: FuzzTarget['group'], title: string): void {
+  const targets = FUZZ_TARGETS.filter((t) => t.group === group);
+  describe(title, () => {
+    let results: readonly FuzzResult[] = [];
+    beforeAll(async () => {
+      results = await runFuzz({ targets: targets.map((t) => t.name), runs: {}, seed: FUZZ_CI_SEED });
+    }, GROUP_CAP_MS);
+
+    for (const target of targets) {
+      it(`${target.name}: ${target.ciRuns} inputs (seed ${FUZZ_CI_SEED}), no crash, no 5xx, no hang, heap back to its baseline`, () => {
+        const result = results.find((r) => r.target === target.name);
+        expect(result, `no result for ${target.name}`).toBeDefined();
+        expect(fuzzProblems(result as FuzzResult)).toEqual([]);
+        expect(result?.runs).toBe(target.ciRuns);
+      });
+    }
+  });
+}
