@@ -16,6 +16,11 @@ export function fuzzSuite(group: FuzzTarget['group'], title: string): void {
     let results: readonly FuzzResult[] = [];
     beforeAll(async () => {
       results = await runFuzz({ targets: targets.map((t) => t.name), runs: {}, seed: FUZZ_CI_SEED });
+      // The figures README's "Fuzzing" section quotes: inputs, wall and CPU time, heap growth after forced GC.
+      for (const r of results) {
+        const growth = (r.heapAfterBytes - r.heapBeforeBytes) / 1024 / 1024;
+        process.stdout.write(`fuzz ${r.target}: ${r.runs} inputs in ${(r.ms / 1000).toFixed(1)} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s), heap ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB\n`);
+      }
     }, GROUP_CAP_MS);
 
     for (const target of targets) {
