@@ -1,5 +1,5 @@
 // The citizen web form: `POST /form/submissions` (JSON, and multipart with the `payload` field then `files`) and
-// `POST /form/rating/:ticket`, through the gateway's HTTP stack with real intake. Public routes: whatever anyone
+// `POST /form/rating/:ticket` (and the ticket of `GET /form/status/:ticket`), through the gateway's HTTP stack with real intake. Public routes: whatever anyone
 // posts must get a 4xx naming the field, never a 5xx.
 
 import { createHash } from 'node:crypto';
@@ -80,7 +80,10 @@ function inputs(tickets: { resolved: string; open: string }): Arbitrary<HttpInpu
   const random: Arbitrary<HttpInput> = fc
     .record({ path: fc.constantFrom('/form/submissions', `/form/rating/${tickets.resolved}`), type: contentType('application/json'), payload: fc.uint8Array({ maxLength: 2048 }) })
     .map((r): HttpInput => ({ method: 'POST', url: r.path, headers: r.type === undefined ? {} : { 'content-type': r.type }, payload: Buffer.from(r.payload), valid: false }));
-  return fc.oneof({ weight: 5, arbitrary: json }, { weight: 3, arbitrary: multipart }, { weight: 3, arbitrary: rating }, { weight: 1, arbitrary: random }).map(readable);
+  const status: Arbitrary<HttpInput> = fc
+    .oneof(fc.constantFrom(tickets.resolved, tickets.open, `${tickets.open}0`, '0', '4'.repeat(64)), pathSegment(40))
+    .map((ticket): HttpInput => ({ method: 'GET', url: `/form/status/${ticket}`, headers: {}, valid: ticket === tickets.resolved || ticket === tickets.open }));
+  return fc.oneof({ weight: 5, arbitrary: json }, { weight: 3, arbitrary: multipart }, { weight: 3, arbitrary: rating }, { weight: 1, arbitrary: status }, { weight: 1, arbitrary: random }).map(readable);
 }
 
 /** Two requests to rate: one resolved (rateable by the right proof), one still open. */

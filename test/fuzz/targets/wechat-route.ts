@@ -98,7 +98,24 @@ function inputs(account: WechatAccount): Arbitrary<HttpInput> {
     };
   });
 
-  return fc.oneof({ weight: 1, arbitrary: plaintext }, { weight: 1, arbitrary: encrypted }).map(readable);
+  // URL verification: WeChat's GET with `echostr` (echoed back), WeCom's with an encrypted one (decrypted).
+  const verification: Arbitrary<HttpInput> = fc
+    .record({ damage, nasty: nastyString(20), echostr: fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,40}$/), nastyString(60)), wecom: fc.boolean(), encrypted: fc.boolean() })
+    .map((r): HttpInput => {
+      const echostr = r.wecom && r.encrypted ? cipher.encrypt(r.echostr) : r.echostr;
+      const timestamp = r.damage === 'stale' ? '1000000000' : String(Math.floor(Date.now() / 1000));
+      const nonce = r.damage === 'nasty-nonce' ? r.nasty : '12345';
+      const signed = r.damage === 'bad-signature' ? ['x', account.token, timestamp, nonce] : [account.token, timestamp, nonce];
+      const params: [string, string][] = [
+        ...(r.damage === 'no-timestamp' ? [] : [['timestamp', timestamp] as [string, string]]),
+        ['nonce', nonce],
+        ['echostr', echostr],
+        r.wecom ? ['msg_signature', wechatSignature([...signed, echostr])] : ['signature', wechatSignature(signed)],
+      ];
+      return { method: 'GET', url: `/wechat?${params.map(([k, v]) => `${k}=${percentEncode(v)}`).join('&')}`, headers: {}, valid: false };
+    });
+
+  return fc.oneof({ weight: 4, arbitrary: plaintext }, { weight: 4, arbitrary: encrypted }, { weight: 1, arbitrary: verification }).map(readable);
 }
 
 export async function start(): Promise<FuzzSession<HttpInput>> {
