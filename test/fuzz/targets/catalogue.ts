@@ -1,6 +1,8 @@
-// Every fuzz target, with the size of its fixed-seed CI run. The CI counts add up to more than 100,000 inputs; the
-// pure parsers take most of them (microseconds each), the HTTP routes thousands (in-process inject, real Redis),
-// the socket-level SMTP and AMI targets hundreds (each input is a connection).
+// Every fuzz target, with the size of its fixed-seed CI run and the vitest file (group) that runs it. The CI counts
+// add up to more than 100,000 inputs: the pure WeChat XML and AMI codec targets take most of them (a fifth of a
+// millisecond of CPU each, generation included), the HTTP routes thousands (in-process inject, real Redis), flow
+// YAML and MIME hundreds to thousands (milliseconds each), the socket-level SMTP and AMI targets hundreds at most
+// (each input is a connection). The groups are sized so that the four fuzzing processes take similar time.
 
 import type { FuzzTarget } from '../fuzz-target.js';
 
