@@ -72,6 +72,9 @@ export async function startFuzzGateway(): Promise<FuzzGateway> {
   const channel = await createWechatChannel({
     ...wechat,
     mode: 'auto',
+    // WeChat's 4.5 s reply deadline turns a slow answer into a 503 (WeChat retries): on a loaded test machine that
+    // would be a 5xx about the machine, not about the input, so the fuzz run gives intake longer.
+    replyDeadlineMs: 8_000,
     redisUrl: FUZZ_REDIS_URL,
     prefix,
     intake: created.intake,
