@@ -11,6 +11,10 @@ import { FUZZ_TARGETS } from './targets/catalogue.js';
 const PROGRESS_EVERY_MS = 250;
 const REPORT_MAX_CHARS = 3000;
 const CLOSE_TIMEOUT_MS = 15_000;
+/** Warm-up inputs: a twentieth of the run, at most this many. */
+const WARM_UP_MAX = 500;
+/** `FUZZ_TRACE=1` prints each input to stderr before it is fed: for finding what a hung run was given. */
+const TRACE = process.env['FUZZ_TRACE'] !== undefined;
 
 const request = JSON.parse(process.argv[2] ?? '{}') as FuzzChildRequest;
 let unhandled: string[] = [];
@@ -73,12 +77,12 @@ async function fuzz(
       lastProgress = now;
       await send({ kind: 'progress', target: name, runs: counted });
     }
-    if (process.env['FUZZ_TRACE'] !== undefined) process.stderr.write(`#${counted} ${fc.stringify(input).slice(0, 800)}\n`);
+    if (TRACE) process.stderr.write(`#${counted} ${fc.stringify(input).slice(0, 800)}\n`);
     await session.check(input);
   });
   const parameters = { timeout: inputTimeoutMs, includeErrorInReport: true };
   try {
-    const warmUp = await fc.check(property, { ...parameters, seed: request.seed + 1, numRuns: Math.min(500, Math.ceil(runs / 20)) });
+    const warmUp = await fc.check(property, { ...parameters, seed: request.seed + 1, numRuns: Math.min(WARM_UP_MAX, Math.ceil(runs / 20)) });
     const heapBeforeBytes = heapAfterGc();
     counted = 0;
     const started = performance.now();
