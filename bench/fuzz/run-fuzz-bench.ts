@@ -2,7 +2,7 @@
 // run's own (random unless given), in the same child process with forced-GC heap reads, one target after another.
 
 import { randomInt } from 'node:crypto';
-import { runFuzz } from '../../test/fuzz/run-fuzz.js';
+import { fuzzProblems, runFuzz } from '../../test/fuzz/run-fuzz.js';
 import { FUZZ_TARGETS } from '../../test/fuzz/targets/catalogue.js';
 import { benchEntry } from '../shared/bench-entry.js';
 import { machineInfo } from '../shared/machine.js';
@@ -27,6 +27,11 @@ export function runFuzzBench(args: readonly string[]): Promise<void> {
         if (now - last < 5_000) return;
         last = now;
         progress(`${target}: ${done} of ${runs[target] ?? 0} inputs`);
+      },
+      // Each verdict as it comes: a long run shows what it found before it ends.
+      onResult: (result) => {
+        const problems = fuzzProblems(result);
+        progress(`${result.target}: ${result.runs} inputs in ${(result.ms / 1000).toFixed(1)} s, ${problems.length === 0 ? 'clean' : `FAILED: ${problems[0]?.split('\n')[0] ?? ''}`}`);
       },
     });
     const report = buildFuzzReport(seed, machine, results);

@@ -11,6 +11,7 @@ import { FUZZ_TARGETS } from './targets/catalogue.js';
 const PROGRESS_EVERY_MS = 250;
 const REPORT_MAX_CHARS = 3000;
 const CLOSE_TIMEOUT_MS = 15_000;
+const SHRINK_BUDGET_MS = 60_000;
 /** Warm-up inputs: a twentieth of the run, at most this many. */
 const WARM_UP_MAX = 500;
 /** `FUZZ_TRACE=1` prints each input to stderr before it is fed: for finding what a hung run was given. */
@@ -87,9 +88,10 @@ async function fuzz(
     counted = 0;
     const started = performance.now();
     const cpuStarted = process.cpuUsage();
-    const details = warmUp.failed ? warmUp : await fc.check(property, { ...parameters, seed: request.seed, numRuns: runs });
+    const found = warmUp.failed ? warmUp : await fc.check(property, { ...parameters, seed: request.seed, numRuns: runs, endOnFailure: true });
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuStarted);
+    const details = found.failed ? await shrunk(property, parameters, found) : found;
     // Replies still in flight (an input given up on by its timeout) settle before the heap is read.
     await new Promise((resolve) => setTimeout(resolve, 50));
     const heapAfterBytes = heapAfterGc();
@@ -109,6 +111,26 @@ async function fuzz(
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_TIMEOUT_MS).unref());
     if ((await Promise.race([closing, late])) === 'late') record(`the target did not close within ${CLOSE_TIMEOUT_MS} ms (a request or connection still open)`);
   }
+}
+
+/**
+ * The failure shrunk for at most SHRINK_BUDGET_MS: the run stops at its first failure, then fast-check replays it
+ * from its path and shrinks until the budget is spent (a socket target's input can take seconds, and shrinking
+ * tries hundreds), reporting the smallest failing input found by then.
+ */
+async function shrunk(
+  property: fc.IAsyncPropertyWithHooks<[unknown]>,
+  parameters: { readonly timeout: number; readonly includeErrorInReport: boolean },
+  found: fc.RunDetails<[unknown]>,
+): Promise<fc.RunDetails<[unknown]>> {
+  const replay = await fc.check(property, {
+    ...parameters,
+    seed: found.seed,
+    path: found.counterexamplePath ?? undefined,
+    numRuns: found.numRuns,
+    interruptAfterTimeLimit: SHRINK_BUDGET_MS,
+  });
+  return replay.failed ? replay : found;
 }
 
 /** The shrunk input and the error, each cut short (an input may be 70,000 characters), with what replays it. */

@@ -19,6 +19,8 @@ export interface RunFuzzOptions extends FuzzChildRequest {
   /** A child silent this long is killed as hung (default 60 s; set-up of a target counts too). */
   readonly silenceMs?: number;
   readonly onProgress?: (target: string, runs: number) => void;
+  /** Each target's result as soon as it is in. */
+  readonly onResult?: (result: FuzzResult) => void;
 }
 
 export function runFuzz(options: RunFuzzOptions): Promise<FuzzResult[]> {
@@ -63,6 +65,7 @@ export function runFuzz(options: RunFuzzOptions): Promise<FuzzResult[]> {
       } else if (message.kind === 'result') {
         if (results.some((r) => r.target === message.result.target)) return;
         results.push(message.result);
+        options.onResult?.(message.result);
         current = { target: options.targets[results.length] ?? '', runs: 0 };
       } else {
         finish();

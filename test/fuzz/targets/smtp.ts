@@ -20,6 +20,8 @@ import { mimeInputs } from './mime.js';
 import { join } from 'node:path';
 
 const MAILBOX = '12345@hotline.example';
+/** SMTP_MAX_BYTES of the fuzzed server: a larger mail is rightly refused (552), so it need not be filed. */
+const MAX_BYTES = 256 * 1024;
 
 interface Session {
   /** The bytes the client sends, in the chunks it sends them. */
@@ -63,7 +65,7 @@ function sessions(): Arbitrary<Session> {
       return sent.chain((all) =>
         fc.array(fc.nat(all.length), { maxLength: 4 }).map((cuts): Session => {
           const points = [...new Set([0, ...cuts, all.length])].sort((a, b) => a - b);
-          const session = { chunks: points.slice(1).map((end, i) => all.subarray(points[i], end)), framedData: s.framed };
+          const session = { chunks: points.slice(1).map((end, i) => all.subarray(points[i], end)), framedData: s.framed && all.length < MAX_BYTES };
           return Object.assign(session, { [fc.toStringMethod]: () => `framed=${s.framed} ${JSON.stringify(all.toString('latin1').slice(0, 1500))} (${all.length} bytes in ${session.chunks.length} chunks)` });
         }),
       );
@@ -118,7 +120,7 @@ export async function start(): Promise<FuzzSession<Session>> {
     host: '127.0.0.1',
     serverName: 'fuzz.hotline.example',
     accept: MAILBOX,
-    maxBytes: 256 * 1024,
+    maxBytes: MAX_BYTES,
     closeTimeoutMs: 1_000,
   });
   return {
