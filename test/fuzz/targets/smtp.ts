@@ -81,7 +81,7 @@ function converse(port: number, session: Session): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);
-    const quietMs = session.framedData ? 5_000 : 150;
+    const quietMs = session.framedData ? 5_000 : 100;
     let replies = '';
     let quiet: NodeJS.Timeout | undefined;
     const wait = (): void => {
