@@ -10,7 +10,8 @@ import { FUZZ_TARGETS } from './targets/catalogue.js';
 
 const PROGRESS_EVERY_MS = 250;
 const REPORT_MAX_CHARS = 3000;
-const CLOSE_TIMEOUT_MS = 15_000;
+/** Generous: on a loaded machine BullMQ and Redis clients can take seconds to close; a minute means stuck. */
+const CLOSE_TIMEOUT_MS = 60_000;
 const SHRINK_BUDGET_MS = 60_000;
 /** Warm-up inputs: a twentieth of the run, at most this many. */
 const WARM_UP_MAX = 500;
@@ -107,9 +108,12 @@ async function fuzz(
       unhandled,
     };
   } finally {
+    // Closing answers no input: keep the parent's silence watchdog informed meanwhile.
+    const heartbeat = setInterval(() => void send({ kind: 'progress', target: name, runs: counted }), 5_000);
     const closing = session.close().then(() => 'closed' as const);
     const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_TIMEOUT_MS).unref());
     if ((await Promise.race([closing, late])) === 'late') record(`the target did not close within ${CLOSE_TIMEOUT_MS} ms (a request or connection still open)`);
+    clearInterval(heartbeat);
   }
 }
 

@@ -75,6 +75,8 @@ export async function startFuzzGateway(): Promise<FuzzGateway> {
     // WeChat's 4.5 s reply deadline turns a slow answer into a 503 (WeChat retries): on a loaded test machine that
     // would be a 5xx about the machine, not about the input, so the fuzz run gives intake longer.
     replyDeadlineMs: 8_000,
+    // No AppSecret, so nothing is ever downloaded: the media worker would only slow closing down.
+    mediaWorker: false,
     redisUrl: FUZZ_REDIS_URL,
     prefix,
     intake: created.intake,
