@@ -92,7 +92,7 @@ export const FUZZ_TARGETS: readonly FuzzTarget[] = [
     group: 'mail',
     parser: 'the SMTP intake server over a socket: command lines, DATA, long lines',
     ciRuns: 100,
-    inputTimeoutMs: 10_000,
+    inputTimeoutMs: 30_000,
     load: () => import('./smtp.js'),
   },
 ];

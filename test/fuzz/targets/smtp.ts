@@ -81,7 +81,8 @@ function converse(port: number, session: Session): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);
-    const quietMs = session.framedData ? 5_000 : 100;
+    // A framed mail's session ends with QUIT: the long wait only matters on a machine too loaded to file it in time.
+    const quietMs = session.framedData ? 20_000 : 100;
     let replies = '';
     let quiet: NodeJS.Timeout | undefined;
     const wait = (): void => {
