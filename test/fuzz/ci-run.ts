@@ -20,6 +20,8 @@ export function fuzzSuite(group: FuzzTarget['group'], title: string): void {
       for (const r of results) {
         const growth = (r.heapAfterBytes - r.heapBeforeBytes) / 1024 / 1024;
         process.stdout.write(`fuzz ${r.target}: ${r.runs} inputs in ${(r.ms / 1000).toFixed(1)} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s), heap ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB\n`);
+        // In full, so that a CI log shows the shrunk input and the error without a local re-run.
+        for (const problem of fuzzProblems(r)) process.stdout.write(`fuzz ${r.target} PROBLEM: ${problem}\n`);
       }
     }, GROUP_CAP_MS);
 
