@@ -2,6 +2,7 @@
 
 import { runChannelsBench } from './channels/run-channels.js';
 import { runIdentityBench } from './identity/run-identity.js';
+import { runFuzzBench } from './fuzz/run-fuzz-bench.js';
 import { runIntakeBench } from './intake/run-intake.js';
 import { runIvrBench } from './ivr/run-ivr.js';
 
@@ -10,6 +11,7 @@ const BENCHES: Record<string, (args: readonly string[]) => Promise<void>> = {
   intake: runIntakeBench,
   channels: runChannelsBench,
   identity: runIdentityBench,
+  fuzz: runFuzzBench,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -76,10 +76,10 @@ const KEY = /^[\x21-\x39\x3b-\x7e]+$/;
 /** Splits one line into a header, or explains why it is not one. Exported for the transcript test and the simulator. */
 export function parseAmiLine(line: string): AmiHeader {
   const colon = line.indexOf(':');
-  if (colon < 0) throw new AmiProtocolError('AMI_BAD_LINE', `AMI line has no "Key: Value" colon: ${JSON.stringify(truncate(line))}`);
+  if (colon < 0) throw new AmiProtocolError('AMI_BAD_LINE', `AMI line has no "Key: Value" colon: ${quoted(line)}`);
   const key = line.slice(0, colon);
-  if (key.length === 0) throw new AmiProtocolError('AMI_BAD_LINE', `AMI line has an empty key: ${JSON.stringify(truncate(line))}`);
-  if (!KEY.test(key)) throw new AmiProtocolError('AMI_BAD_LINE', `AMI header name ${JSON.stringify(truncate(key))} contains spaces or control characters`);
+  if (key.length === 0) throw new AmiProtocolError('AMI_BAD_LINE', `AMI line has an empty key: ${quoted(line)}`);
+  if (!KEY.test(key)) throw new AmiProtocolError('AMI_BAD_LINE', `AMI header name ${quoted(key)} contains spaces or control characters`);
   // Asterisk writes "Key: value" but accepts "Key:value" from clients; it skips leading blanks only.
   const value = line.slice(colon + 1).replace(/^[ \t]+/, '');
   if (hasControlCharacter(value)) {
@@ -131,7 +131,7 @@ export class AmiParser {
     if (this.bannerPending) {
       this.bannerPending = false;
       const match = BANNER.exec(line);
-      if (!match?.[1]) throw new AmiProtocolError('AMI_BAD_BANNER', `expected the "Asterisk Call Manager/<version>" greeting, got ${JSON.stringify(truncate(line))}`);
+      if (!match?.[1]) throw new AmiProtocolError('AMI_BAD_BANNER', `expected the "Asterisk Call Manager/<version>" greeting, got ${quoted(line)}`);
       return { kind: 'banner', version: match[1] };
     }
     if (line.length === 0) {
@@ -182,8 +182,8 @@ export function assertAmiHeader(key: string, value: string): void {
  */
 export function amiHeaderProblem(key: string, value: string): string | undefined {
   if (key.length === 0) return 'an empty header name';
-  if (!KEY.test(key)) return `a line that is not "Key: Value": ${JSON.stringify(truncate(key))}`;
-  if (hasControlCharacter(value)) return `control characters in the value of ${JSON.stringify(truncate(key))}`;
+  if (!KEY.test(key)) return `a line that is not "Key: Value": ${quoted(key)}`;
+  if (hasControlCharacter(value)) return `control characters in the value of ${quoted(key)}`;
   return undefined;
 }
 
@@ -194,6 +194,14 @@ function hasControlCharacter(value: string): boolean {
     if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
   }
   return false;
+}
+
+/**
+ * The offending text for an error message, quoted with every control character escaped: the simulator sends these
+ * messages back as a `Message:` header, which must itself be valid AMI (JSON.stringify leaves DEL as it is).
+ */
+function quoted(text: string): string {
+  return JSON.stringify(truncate(text)).replace(/\x7f/g, '\\u007f');
 }
 
 function truncate(text: string): string {

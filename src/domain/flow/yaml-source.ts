@@ -1,7 +1,7 @@
 // The YAML side of loading a flow: syntax errors, duplicate keys (which a plain JS object would silently hide)
 // and finding the line and column of a path, so that every later problem can point into the file.
 
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair } from 'yaml';
 import { formatPath } from './flow-error.js';
 import type { FlowErrorCode, PathSegment, Severity } from './flow-error.js';
@@ -53,7 +53,19 @@ export function readYaml(source: string): YamlSource {
   let data: unknown;
   if (syntaxErrors.length === 0) {
     findDuplicateKeys(doc.contents, [], duplicateKeys, position);
-    data = doc.toJS({ maxAliasCount: 100 });
+    try {
+      data = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // yaml refuses aliases that expand past maxAliasCount (an alias bomb) by throwing: a flow file that does
+      // this is a bad flow, reported like any syntax error, not a crash of `flow check` or of the start-up.
+      syntaxErrors.push({
+        ...position(firstAliasOffset(doc)),
+        path: '',
+        code: 'FLOW_YAML_SYNTAX',
+        message: `YAML: ${error instanceof Error ? error.message : String(error)}: aliases expand too far (flows do not need aliases)`,
+        severity: 'error',
+      });
+    }
   }
 
   return {
@@ -62,6 +74,17 @@ export function readYaml(source: string): YamlSource {
     duplicateKeys,
     locate: (path, atKey = false) => position(locateOffset(doc, path, atKey)),
   };
+}
+
+function firstAliasOffset(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function keyText(key: unknown): string {

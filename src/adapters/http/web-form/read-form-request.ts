@@ -44,6 +44,23 @@ export async function readFormRequest(
 
   let payload: FormPayload | undefined;
   const attachments = new Map<string, AttachmentRef>();
+  try {
+    payload = await readParts(request, store, limits, attachments, admit);
+  } catch (error) {
+    throw malformedMultipart(error) ?? error;
+  }
+  if (payload === undefined) throw FormRequestError.invalid(PAYLOAD_FIELD, `the "${PAYLOAD_FIELD}" field is missing`);
+  return { payload, attachments: [...attachments.values()] };
+}
+
+async function readParts(
+  request: FastifyRequest,
+  store: AttachmentStore,
+  limits: FormUploadLimits,
+  attachments: Map<string, AttachmentRef>,
+  admit: (payload: FormPayload) => Promise<void>,
+): Promise<FormPayload | undefined> {
+  let payload: FormPayload | undefined;
   for await (const part of request.parts()) {
     if (part.type === 'field') {
       if (part.fieldname !== PAYLOAD_FIELD) throw FormRequestError.invalid(part.fieldname, `unknown field "${part.fieldname}"`);
@@ -64,8 +81,20 @@ export async function readFormRequest(
     // The same file picked twice is one attachment: its content address is its identity.
     attachments.set(ref.id, ref);
   }
-  if (payload === undefined) throw FormRequestError.invalid(PAYLOAD_FIELD, `the "${PAYLOAD_FIELD}" field is missing`);
-  return { payload, attachments: [...attachments.values()] };
+  return payload;
+}
+
+/**
+ * busboy's own parse errors ("Unexpected end of multipart data", a body cut short or without its closing boundary)
+ * carry no status: the body is malformed, not the server, so the citizen gets a 400 rather than a 500.
+ */
+function malformedMultipart(error: unknown): FormRequestError | null {
+  if (!(error instanceof Error) || error instanceof FormRequestError || error instanceof AttachmentRejectedError) return null;
+  if ((error as { statusCode?: unknown }).statusCode !== undefined) return null;
+  if ((error as { code?: unknown }).code === 'FST_MP_PREMATURE_CLOSE' || /multipart|boundary|part/i.test(error.message)) {
+    return FormRequestError.invalid(PAYLOAD_FIELD, `the form could not be read (malformed multipart body: ${error.message})`);
+  }
+  return null;
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -1,0 +1,42 @@
+// Command-line options of `npm run bench -- fuzz`.
+
+import { FUZZ_TARGETS } from '../../test/fuzz/targets/catalogue.js';
+import { BenchUsageError, parseArgs } from '../shared/parse-args.js';
+import type { FlagSpec } from '../shared/parse-args.js';
+
+export interface FuzzBenchOptions {
+  /** Inputs per target; `null`: ten times each target's CI count. */
+  readonly runs: number | null;
+  /** fast-check's seed; `null`: a random one, printed so the run can be replayed. */
+  readonly seed: number | null;
+  /** Only this target; `null`: all of them. */
+  readonly target: string | null;
+  readonly json: boolean;
+}
+
+export const DEFAULTS: FuzzBenchOptions = { runs: null, seed: null, target: null, json: false };
+/** The default run is this many times each target's CI count. */
+export const DEFAULT_SCALE = 10;
+
+const NAMES = FUZZ_TARGETS.map((t) => t.name);
+
+export const USAGE =
+  'usage: npm run bench -- fuzz [options]\n' +
+  `  --runs N       inputs per target (default ${DEFAULT_SCALE} x its CI count: ${FUZZ_TARGETS.map((t) => `${t.name} ${t.ciRuns * DEFAULT_SCALE}`).join(', ')})\n` +
+  '  --seed S       fast-check seed, 1 to 2147483647 (default: random, printed); CI uses 12345\n' +
+  `  --target NAME  one target only: ${NAMES.join(', ')}\n` +
+  '  --json         print the results as JSON instead of a table\n' +
+  '  environment: REDIS_URL (default redis://127.0.0.1:6379); each target uses its own random key prefix and removes it\n';
+
+const FLAGS: Record<string, FlagSpec<FuzzBenchOptions>> = {
+  '--runs': { key: 'runs', kind: 'positive-int' },
+  '--seed': { key: 'seed', kind: 'positive-int' },
+  '--target': { key: 'target', kind: 'choice', choices: NAMES },
+  '--json': { key: 'json', kind: 'switch' },
+};
+
+export function parseFuzzOptions(args: readonly string[]): FuzzBenchOptions | 'help' {
+  const options = parseArgs(args, DEFAULTS, FLAGS);
+  if (options !== 'help' && options.seed !== null && options.seed > 2_147_483_647) throw new BenchUsageError(`--seed must be at most 2147483647, got ${options.seed}`);
+  return options;
+}
