@@ -142,32 +142,19 @@ export class ContentAddressedFiles {
   async sweepOlderThan(cutoffMs: number): Promise<number> {
     await this.ensureDirs();
     let removed = 0;
-    for (const shard of await readdir(this.dir)) {
-      if (!SHARD.test(shard)) continue;
-      let names: string[];
+    for await (const path of this.storedFiles()) {
       try {
-        names = await readdir(join(this.dir, shard));
-      } catch (error) {
-        if (isNotFound(error)) continue;
-        throw error;
-      }
-      for (const name of names) {
-        const sha256 = name.slice(0, name.length - this.extension.length);
-        if (!name.endsWith(this.extension) || !SHA256_HEX.test(sha256) || sha256.slice(0, 2) !== shard) continue;
-        const path = join(this.dir, shard, name);
-        try {
-          if ((await stat(path)).mtimeMs >= cutoffMs) continue;
-          const aside = this.tempPath();
-          await rename(path, aside);
-          if ((await stat(aside)).mtimeMs >= cutoffMs) {
-            await rename(aside, path);
-            continue;
-          }
-          await unlink(aside);
-          removed++;
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
+        if ((await stat(path)).mtimeMs >= cutoffMs) continue;
+        const aside = this.tempPath();
+        await rename(path, aside);
+        if ((await stat(aside)).mtimeMs >= cutoffMs) {
+          await rename(aside, path);
+          continue;
         }
+        await unlink(aside);
+        removed++;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
       }
     }
     return removed;
@@ -176,11 +163,23 @@ export class ContentAddressedFiles {
   /** How many files `sweepOlderThan` would delete now; reads only (a store with no folder yet has none). */
   async countOlderThan(cutoffMs: number): Promise<number> {
     let count = 0;
+    for await (const path of this.storedFiles()) {
+      try {
+        if ((await stat(path)).mtimeMs < cutoffMs) count++;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return count;
+  }
+
+  /** Every stored file's path (shard folders and names checked: nothing else in the folder is touched). */
+  private async *storedFiles(): AsyncGenerator<string> {
     let shards: string[];
     try {
       shards = await readdir(this.dir);
     } catch (error) {
-      if (isNotFound(error)) return 0;
+      if (isNotFound(error)) return;
       throw error;
     }
     for (const shard of shards) {
@@ -194,15 +193,9 @@ export class ContentAddressedFiles {
       }
       for (const name of names) {
         const sha256 = name.slice(0, name.length - this.extension.length);
-        if (!name.endsWith(this.extension) || !SHA256_HEX.test(sha256) || sha256.slice(0, 2) !== shard) continue;
-        try {
-          if ((await stat(join(this.dir, shard, name))).mtimeMs < cutoffMs) count++;
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
+        if (name.endsWith(this.extension) && SHA256_HEX.test(sha256) && sha256.slice(0, 2) === shard) yield join(this.dir, shard, name);
       }
     }
-    return count;
   }
 
   private tempPath(): string {

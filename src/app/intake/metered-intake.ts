@@ -2,8 +2,8 @@
 // traffic, refusals and Redis outages (spooled) without every channel adapter reporting on its own.
 
 import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from './intake-ports.js';
-import type { Intake, IntakeQuery, IntakeRecord, SubmitOutcome, SubmitRequest } from './intake-ports.js';
-import type { Rating, StatusEntry } from '../../domain/intake/submission.js';
+import type { Intake, SubmitOutcome, SubmitRequest } from './intake-ports.js';
+import { ForwardingIntake } from './forwarding-intake.js';
 
 export type SubmissionResult = 'queued' | 'spooled' | 'duplicate' | 'invalid' | 'conflict' | 'unavailable' | 'failed';
 
@@ -11,11 +11,13 @@ export interface SubmissionMetrics {
   submission(channel: string, result: SubmissionResult): void;
 }
 
-export class MeteredIntake implements Intake {
+export class MeteredIntake extends ForwardingIntake {
   constructor(
-    private readonly inner: Intake,
+    inner: Intake,
     private readonly metrics: SubmissionMetrics,
-  ) {}
+  ) {
+    super(inner);
+  }
 
   async submit(request: SubmitRequest): Promise<SubmitOutcome> {
     const channel = request.draft.channel;
@@ -27,26 +29,6 @@ export class MeteredIntake implements Intake {
       this.metrics.submission(channel, resultOf(error));
       throw error;
     }
-  }
-
-  get(id: string): Promise<IntakeRecord | null> {
-    return this.inner.get(id);
-  }
-
-  getByTicket(ticket: string): Promise<IntakeRecord | null> {
-    return this.inner.getByTicket(ticket);
-  }
-
-  find(query: IntakeQuery): Promise<IntakeRecord[]> {
-    return this.inner.find(query);
-  }
-
-  updateStatus(id: string, entry: StatusEntry): Promise<IntakeRecord | null> {
-    return this.inner.updateStatus(id, entry);
-  }
-
-  rate(id: string, rating: Rating): Promise<IntakeRecord | null> {
-    return this.inner.rate(id, rating);
   }
 }
 
