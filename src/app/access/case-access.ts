@@ -3,6 +3,7 @@
 // gets a handful of tries a day at one ticket, whichever gateway they reach. An unknown ticket is answered exactly
 // like a wrong proof, and counted like one, so tickets cannot be probed either.
 
+import { DAY_MS, HOUR_MS } from '../limits/limiter-ports.js';
 import { casePin, proofOpens, TYPED_PROOFS } from '../../domain/access/case-proof.js';
 import type { CaseProof, SameSecret } from '../../domain/access/case-proof.js';
 import type { Rating, Status } from '../../domain/intake/submission.js';
@@ -15,8 +16,6 @@ import type { Clock } from '../ports.js';
 import type { CaseAccess, CaseRateOutcome, CaseReadOutcome, ProofSource, RatingInput, RatingRefusal } from './case-access-ports.js';
 import type { CaseKeySource } from './case-keys.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** How many wrong typed proofs are taken, per ticket and per source, before they are refused for a while. */
 export interface ProofLimits {

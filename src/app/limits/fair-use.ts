@@ -8,6 +8,7 @@
 // submission while the flag lasts. When the flags or the counters cannot be read, the submission is admitted:
 // limits protect the hotline, and must never be the reason an acknowledgeable request is lost.
 
+import { HOUR_MS } from './limiter-ports.js';
 import { classify } from '../../domain/intake/classify.js';
 import type { Channel, EmergencyLine } from '../../domain/intake/submission.js';
 import { isIdentityKind, maskIdentity } from '../../domain/limits/identity.js';
@@ -64,7 +65,6 @@ export class SubmissionLimitedError extends Error {
 
 export const SUBMITTER_NAMES: Readonly<Record<SubmitterKind, string>> = { ip: 'address', apiKey: 'API key', openid: 'WeChat user', email: 'sender' };
 
-const HOUR_MS = 3_600_000;
 
 /** What operators watch: refusals (are the budgets right?) and emergencies let through. */
 export type FairUseDecision = 'refused' | 'refused_flagged' | 'emergency';

@@ -1,6 +1,10 @@
 // Fair-use counters as the application sees them. Every replica of the gateway counts against the same numbers
 // (the adapter keeps them in Redis), so N replicas do not give a caller, a key or a guesser N budgets.
 
+/** Window lengths the limits are written in. */
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
 /** One counter: `key` names who and what is counted (`proof:ticket:<ticket>`, `submit:ip:<ip>`, `call:hour:<number>`). */
 export interface LimitRule {
   readonly key: string;

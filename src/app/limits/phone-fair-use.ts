@@ -4,6 +4,7 @@
 // emergency menu reachable before its polite goodbye. Nobody is silenced: a caller without a number (anonymous,
 // withheld) is not counted, and a limiter that cannot answer in time lets the call through.
 
+import { DAY_MS, HOUR_MS } from './limiter-ports.js';
 import type { FairUseOutcome } from '../../domain/flow/types.js';
 import { phoneKey } from '../../domain/intake/repeat.js';
 import { answerWithin } from '../answer-within.js';
@@ -12,8 +13,6 @@ import type { Clock } from '../ports.js';
 import type { FlagStore } from './flag-ports.js';
 import type { LimitRule, Limiter } from './limiter-ports.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 export interface PhoneLimits {
   readonly callsPerHour: number;
