@@ -8,14 +8,13 @@ import type { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import type { ContactEntry } from '../../domain/identity/citizen-history.js';
 import { decodeContact, encodeContact } from '../../domain/identity/citizen-history.js';
-import { identifierClaims } from '../../domain/identity/identifier.js';
 import type { IdentifierKey, LinkStrength } from '../../domain/identity/identifier.js';
 import type { Owner } from '../../domain/identity/linking.js';
 import { OPEN_STATUSES } from '../../app/intake/intake-query.js';
 import { STATUSES } from '../../domain/intake/submission.js';
 import type { Status, Submission } from '../../domain/intake/submission.js';
 import type { PlannedContact, ProfileStore, RetentionCount, StoredHistory } from '../../app/identity/profile-ports.js';
-import { PROFILE_CONTACTS } from '../../app/identity/history-service.js';
+import { PROFILE_CONTACTS } from '../../domain/identity/citizen-history.js';
 import { LuaScript } from '../redis/lua-script.js';
 import { pipelineOutcomes } from '../redis/tick-batch.js';
 import { IdentityKeys } from './identity-keys.js';
@@ -226,8 +225,8 @@ export class RedisProfileStore implements ProfileStore {
       if (!outcome.ok) throw new StoreUnavailableError(`Redis: ${outcome.error.message}`, { cause: outcome.error });
       const [json, profile] = outcome.value as (string | null)[];
       if (typeof json !== 'string' || profile !== null) continue;
-      const submission = JSON.parse(json) as Submission;
-      if (identifierClaims(submission.channel, submission.contact).length > 0) submissions.push(submission);
+      // Anonymous ones too: the linker decides what a submission can be attached by.
+      submissions.push(JSON.parse(json) as Submission);
     }
     return { submissions, lastMs: ids.length < limit ? null : lastMs };
   }

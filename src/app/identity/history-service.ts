@@ -1,16 +1,14 @@
 // `history(identifier)`: the person's recent contacts and open cases, for the IVR (caller ID), the agent screen pop
 // and integrators with the `history` scope. One store call: the whole answer is read in one Redis round trip.
 
-import { statusView } from '../../domain/identity/citizen-history.js';
+import { PROFILE_CONTACTS, statusView } from '../../domain/identity/citizen-history.js';
 import type { CitizenHistory, HistoryContact, OpenCase } from '../../domain/identity/citizen-history.js';
 import { identifierKey } from '../../domain/identity/identifier.js';
 import type { IdentifierKind } from '../../domain/identity/identifier.js';
 import type { HistoryLookup, ProfileStore } from './profile-ports.js';
 
 /** Contacts returned when the caller does not say (the profile keeps at most `PROFILE_CONTACTS`). */
-export const DEFAULT_HISTORY_LIMIT = 20;
-/** Contacts a profile keeps: older ones drop off (its open cases are kept apart, until they close). */
-export const PROFILE_CONTACTS = 50;
+const DEFAULT_HISTORY_LIMIT = 20;
 
 export class HistoryService implements HistoryLookup {
   constructor(private readonly store: Pick<ProfileStore, 'history'>) {}

@@ -5,7 +5,7 @@
 
 import { identifierClaims } from '../../domain/identity/identifier.js';
 import type { IdentifierKey } from '../../domain/identity/identifier.js';
-import { planLink } from '../../domain/identity/linking.js';
+import { applyPlanInPlace, planLink } from '../../domain/identity/linking.js';
 import type { Owner } from '../../domain/identity/linking.js';
 import type { Submission } from '../../domain/intake/submission.js';
 import type { Log } from '../app-ports.js';
@@ -168,9 +168,8 @@ export class ProfileLinker implements ContactAttachment {
       const expected = new Map(item.event.claims.map((c) => [c.key, owners.get(c.key)] as const));
       planned.push({ event: item.event, plan, expected });
       plannedFrom.push(item);
-      // The next contact in this batch is planned on the owners this one leaves, as the scripts run in order
-      // (`applyPlan`, in place: a copy per contact would cost the square of the batch).
-      for (const link of plan.links) owners.set(link.key, { profile: plan.profile, strength: link.strength });
+      // The next contact in this batch is planned on the owners this one leaves, as the scripts run in order.
+      applyPlanInPlace(owners, plan);
       if (plan.conflicts.length > 0) {
         this.log.info({ profile: plan.profile, contact: item.event.id, conflicts: plan.conflicts.map((c) => ({ kind: c.kind, strength: c.strength, heldBy: c.heldBy })) }, 'profiles: identifier held by another profile, not merged');
       }

@@ -48,6 +48,9 @@ export interface OpenCase extends StatusView {
   readonly receivedAt: string;
 }
 
+/** Contacts a profile keeps: older ones drop off (its open cases are kept apart, until they close). */
+export const PROFILE_CONTACTS = 50;
+
 export interface CitizenHistory {
   readonly profile: string;
   /** How the identifier asked about is linked to the profile: a caller hearing an `inferred` history may not be its owner. */

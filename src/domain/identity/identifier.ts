@@ -46,7 +46,7 @@ export function identifierKey(kind: IdentifierKind, value: string): IdentifierKe
   return contactKeys(contact)[0] ?? null;
 }
 
-export function kindOf(key: IdentifierKey): IdentifierKind {
+function kindOf(key: IdentifierKey): IdentifierKind {
   const kind = key.slice(0, key.indexOf(':'));
   if (!(IDENTIFIER_KINDS as readonly string[]).includes(kind)) throw new RangeError(`not an identifier key: ${kind}:…`);
   return kind as IdentifierKind;

@@ -63,9 +63,13 @@ export function planLink(claims: readonly IdentifierClaim[], owners: ReadonlyMap
 
 /** The owners after a plan is carried out (what the store's script does, for the properties and the tests). */
 export function applyPlan(owners: ReadonlyMap<IdentifierKey, Owner>, plan: LinkPlan): Map<IdentifierKey, Owner> {
-  const next = new Map(owners);
-  for (const link of plan.links) next.set(link.key, { profile: plan.profile, strength: link.strength });
-  return next;
+  return applyPlanInPlace(new Map(owners), plan);
+}
+
+/** `applyPlan` on `owners` itself: a batch plans each contact on what the one before leaves, without a copy each. */
+export function applyPlanInPlace(owners: Map<IdentifierKey, Owner>, plan: LinkPlan): Map<IdentifierKey, Owner> {
+  for (const link of plan.links) owners.set(link.key, { profile: plan.profile, strength: link.strength });
+  return owners;
 }
 
 function anchorOf(claims: readonly IdentifierClaim[], owners: ReadonlyMap<IdentifierKey, Owner>): string | null {
