@@ -14,6 +14,7 @@
 import { dispositionNotice } from '../../domain/dispositions/dispositions.js';
 import type { DispositionTexts } from '../../domain/dispositions/dispositions.js';
 import type { Hints } from '../../domain/intake/submission.js';
+import { parseIdentity } from '../../domain/limits/identity.js';
 import type { CaseAccess, CaseRateOutcome, CaseReadOutcome, ProofSource } from '../access/case-access-ports.js';
 import { ratingRefusal } from '../access/case-access.js';
 import type { Log } from '../app-ports.js';
@@ -136,9 +137,6 @@ export class EmailIntake {
       log.warn({ rawId: raw.id, err: err.message }, 'unreadable mail: filed as raw mail');
       return await this.fileUnparseable(envelope, raw, log);
     }
-    // Before anything is stored for it: a refused mail leaves no attachment behind.
-    await this.admit(mail.from?.address ?? envelope.mailFrom, [mail.subject, mail.text].join('\n\n'), mailDedupKey(mail.messageId, raw.sha256), log);
-
     const autoReply = detectAutoReply({
       headers: mail.headers,
       envelopeSender: envelope.mailFrom,
@@ -150,6 +148,9 @@ export class EmailIntake {
       const request = caseRequestOf(mail);
       if (request !== null) return await this.answerCaseRequest(request, mail, envelope, raw, log);
     }
+    // A status or rating mail is no submission (the acknowledgement cap bounds its answers); this one is. Counted
+    // before anything is stored for it: a refused mail leaves no attachment behind.
+    await this.admit(mail.from?.address ?? envelope.mailFrom, [mail.subject, mail.text].join('\n\n'), mailDedupKey(mail.messageId, raw.sha256), log);
     const thread = await this.findThread(mail, log);
     const { refs: attachments, dropped } = await this.storeAttachments(mail, log);
     const draft = mailToDraft({
@@ -293,7 +294,6 @@ export class EmailIntake {
     return ticketFromSubject(mail.subject);
   }
 
-  /** The PIN for a new request's acknowledgement; without it (keys unreadable) the ticket is still acknowledged. */
   /** Both languages, as the acknowledgement is bilingual; `undefined` when nothing is to be handled elsewhere. */
   private elsewhere(hints: Hints): Readonly<Record<'zh' | 'en', string>> | undefined {
     const texts = this.deps.dispositions;
@@ -303,6 +303,7 @@ export class EmailIntake {
     return zh === undefined || en === undefined ? undefined : { zh, en };
   }
 
+  /** The PIN for a new request's acknowledgement; without it (keys unreadable) the ticket is still acknowledged. */
   private async pinOf(ticket: string, log: Log): Promise<string | null> {
     try {
       return await this.deps.access.pinOf(ticket);
@@ -326,8 +327,10 @@ export class EmailIntake {
   /** Counts the mail against its sender's hourly budget; MailLimitedError past it (never for an emergency). */
   private async admit(sender: string, text: string, dedupKey: string, log: Log): Promise<void> {
     if (this.deps.fairUse === undefined) return;
-    // A null or unreadable sender is counted as one sender: bounces and forgeries share one budget.
-    const address = normaliseEmail(sender.normalize('NFKC').trim())?.toLowerCase() ?? '<>';
+    // In the spelling flags are kept under; a null or unreadable sender is counted as one sender: bounces and
+    // forgeries share one budget.
+    const identity = parseIdentity('email', sender);
+    const address = identity.ok ? identity.identity.value : '<>';
     const admission = await this.deps.fairUse.admit({ channel: 'email', text, submitters: [{ kind: 'email', value: address }], once: dedupKey });
     if (admission.admitted) return;
     log.info({ from: maskEmail(address), retryAfterSeconds: admission.refusal.retryAfterSeconds }, 'mail refused for now: sender over its fair-use limit');

@@ -2,9 +2,10 @@
 // (554), and which only cost a hint or an acknowledgement. The real adapters are exercised over SMTP in
 // test/integration/email/.
 
+import type { FairUse } from '../../../src/app/limits/fair-use.js';
 import { describe, expect, it } from 'vitest';
 import { silentLog } from '../../../src/app/app-ports.js';
-import { EmailIntake, MailRefusedError, MailTemporaryError } from '../../../src/app/email/email-intake.js';
+import { EmailIntake, MailLimitedError, MailRefusedError, MailTemporaryError } from '../../../src/app/email/email-intake.js';
 import type { FiledMail, MailReceipt } from '../../../src/app/email/email-intake.js';
 import type { AckContext } from '../../../src/app/email/acknowledgement-dispatcher.js';
 import type { MailParser, OutgoingMail, StoredRawMail, ThreadIndex, ThreadRoot } from '../../../src/app/email/email-ports.js';
@@ -149,7 +150,7 @@ function mail(over: Partial<ParsedMail> = {}): ParsedMail {
   };
 }
 
-function setup(options: { parsed?: ParsedMail | Error; relay?: boolean } = {}) {
+function setup(options: { parsed?: ParsedMail | Error; relay?: boolean; fairUse?: Pick<FairUse, 'admit'> } = {}) {
   const intake = new MemoryIntake();
   const attachments = new MemoryAttachments();
   const threads = new MemoryThreads();
@@ -172,6 +173,7 @@ function setup(options: { parsed?: ParsedMail | Error; relay?: boolean } = {}) {
     acknowledgements: options.relay === false ? null : { dispatch: (m, context) => sent.push({ mail: m, context }) },
     isOwnAddress: (a) => a.endsWith('@hotline.example'),
     newMessageId: () => `ack-${++ids}@hotline.example`,
+    ...(options.fairUse === undefined ? {} : { fairUse: options.fairUse }),
   });
   return {
     intake,
@@ -443,6 +445,19 @@ describe('EmailIntake: status and rating mails', () => {
     expect(answer).toMatchObject({ to: 'citizen@example.cn', subject: `Re: 路灯坏了 [12345-${submission.ticket}]`, inReplyTo: 'ask@example.cn' });
     expect(answer?.text).toContain(`工单 ${submission.ticket}：已接收`);
     expect(t.threads.map.get(answer?.messageId ?? '')).toEqual({ id: submission.id, ticket: submission.ticket });
+  });
+
+  it('answers a status mail from a sender past its hourly budget, and refuses that sender\'s next request', async () => {
+    const refusing: Pick<FairUse, 'admit'> = {
+      admit: async () => ({ admitted: false, refusal: { submitter: { kind: 'email', value: 'citizen@example.cn' }, limit: 1, retryAfterSeconds: 1800 } }) as never,
+    };
+    const t = setup({ fairUse: refusing });
+    t.setParsed(mail({ messageId: 'ask-limited@example.cn', subject: 'status 100000000008', text: '' }));
+    // A status question is no submission: it is answered (here: a PIN is needed), never refused with 451.
+    expect(await t.receiveAny(rawWith('s'))).toMatchObject({ kind: 'case-request', request: 'status' });
+    t.setParsed(mail({ messageId: 'new-limited@example.cn', text: '路灯又坏了' }));
+    await expect(t.receiveAny(rawWith('n'))).rejects.toBeInstanceOf(MailLimitedError);
+    expect(t.intake.requests).toHaveLength(0);
   });
 
   it('takes the case from the subject tag when the reply\'s client dropped In-Reply-To', async () => {
