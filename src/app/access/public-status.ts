@@ -3,6 +3,7 @@
 // computer is not the citizen.
 
 import type { IntakeRecord } from '../intake/intake-ports.js';
+import { currentStatus } from '../intake/intake-query.js';
 import { ratingRefusal } from './case-access.js';
 import type { RatingRefusal } from './case-access-ports.js';
 import type { Status } from '../../domain/intake/submission.js';
@@ -24,7 +25,7 @@ export function publicStatus(record: IntakeRecord): PublicStatus {
   const refusal = ratingRefusal(record);
   return {
     ticket: submission.ticket,
-    status: last?.status ?? 'received',
+    status: currentStatus(record),
     receivedAt: submission.receivedAt,
     updatedAt: last?.at ?? submission.receivedAt,
     history: history.map((entry) => (entry.note === undefined ? { status: entry.status, at: entry.at } : { status: entry.status, at: entry.at, note: entry.note })),

@@ -5,8 +5,8 @@
 //
 // The permutation is a Feistel network over decimal halves (5 and 6 digits) with alternating split, the shape of
 // NIST SP 800-38G's FF1: a bijection whatever the round function, so no two sequence numbers share a ticket. The
-// round function is a keyed PRF the caller passes in (HMAC-SHA-256 in the gateway), because the domain does no I/O
-// and imports no crypto.
+// round function is a keyed PRF the caller passes in (AES-128 on one block in the gateway, see `case-secret.ts`),
+// because the domain does no I/O and imports no crypto.
 
 import { luhnCheckDigit } from '../intake/luhn.js';
 

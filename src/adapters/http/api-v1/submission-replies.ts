@@ -5,7 +5,6 @@
 import type { ApiKey } from '../../../app/intake/api-keys.js';
 import type { IntakeRecord, SubmitOutcome } from '../../../app/intake/intake-ports.js';
 import { currentStatus } from '../../../app/intake/intake-query.js';
-import { ratingRefusal } from '../../../app/access/case-access.js';
 import { STATUS_WORDING } from '../../../domain/intake/status-names.js';
 import { publicStatus } from '../../../app/access/public-status.js';
 import { EMERGENCY_SERVICE_NAMES } from '../../../domain/emergency/services.js';
@@ -109,11 +108,6 @@ export function recordView(record: IntakeRecord) {
 
 /** A citizen's own case, once a proof opened it: where it stands, in the words every channel uses, and nothing else. */
 export function caseView(record: IntakeRecord) {
-  const status = currentStatus(record);
-  const refusal = ratingRefusal(record);
-  return {
-    ...publicStatus(record),
-    statusText: { zh: STATUS_WORDING[status].zh.sentence, en: STATUS_WORDING[status].en.sentence },
-    ...(refusal === null ? {} : { ratingRefusal: refusal }),
-  };
+  const view = publicStatus(record);
+  return { ...view, statusText: { zh: STATUS_WORDING[view.status].zh.sentence, en: STATUS_WORDING[view.status].en.sentence } };
 }

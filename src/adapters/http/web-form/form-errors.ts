@@ -19,8 +19,6 @@ export type FormErrorCode =
   | 'not_found'
   | 'not_rateable'
   | 'already_rated'
-  | 'no_contact'
-  | 'proof_mismatch'
   | 'too_many_attempts'
   | 'rate_limited'
   | 'too_many_submissions'

@@ -19,8 +19,7 @@ function errors(...statuses: readonly number[]): Record<string, Record<string, u
 
 const ERROR_MEANINGS: Readonly<Record<number, string>> = {
   400: 'A field is missing or malformed (`field` names it)',
-  403: '`proof_mismatch`: not the phone number (last 4 digits) or e-mail address of the request',
-  404: 'No request has this ticket',
+  404: 'No request matches this ticket and proof (an unknown ticket and a wrong proof alike)',
   409: 'Refused for this request (`code` says why)',
   413: 'Too large (body, file or number of files)',
   415: 'Not JSON or multipart/form-data, or a file type that is not accepted',
@@ -48,6 +47,7 @@ const PAYLOAD = {
     name: { type: 'string' },
     phone: { type: 'string' },
     email: { type: 'string' },
+    private: { type: 'boolean', description: 'The citizen ticked "keep my request private".' },
   },
 };
 

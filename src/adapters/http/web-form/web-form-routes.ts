@@ -189,12 +189,9 @@ export function webFormRoutes(deps: WebFormDeps): FastifyPluginAsync {
           if (outcome.reason === 'already_rated') throw alreadyRated();
           throw new FormRequestError(409, 'not_rateable', 'a request can be rated once it is resolved or closed', 'ticket');
         }
-        if (outcome.kind !== 'rated') granted(outcome, reply);
-        else {
-          log.info({ ticket, score: outcome.rating.score }, 'web form rating taken');
-          return reply.code(201).header('cache-control', 'no-store').send({ ticket, score: outcome.rating.score, ratedAt: outcome.rating.at });
-        }
-        return reply;
+        if (outcome.kind !== 'rated') return granted(outcome, reply);
+        log.info({ ticket, score: outcome.rating.score }, 'web form rating taken');
+        return reply.code(201).header('cache-control', 'no-store').send({ ticket, score: outcome.rating.score, ratedAt: outcome.rating.at });
       },
     );
   };
