@@ -85,10 +85,6 @@ export class Pbx<C> {
     return findExtension(this.dialplan, context, exten) !== undefined;
   }
 
-  hasContext(context: string): boolean {
-    return this.dialplan.contexts.has(context);
-  }
-
   /** The channel (re)enters the dialplan at `location`: whatever it waited for before is dropped. */
   start(ch: C, location: PbxLocation): void {
     this.stop(ch);

@@ -1026,17 +1026,20 @@ export class AsteriskEngine {
         }
         this.lifecycle({ type: 'dialplan', event });
       },
-      setTimer: (ms, fn) => {
-        const timer = setTimeout(() => {
-          this.pbxTimers.delete(timer);
-          fn();
-        }, ms);
-        this.pbxTimers.add(timer);
-        return () => {
-          clearTimeout(timer);
-          this.pbxTimers.delete(timer);
-        };
-      },
+      setTimer: (ms, fn) => this.pbxTimer(ms, fn),
+    };
+  }
+
+  /** A timer of the dialplan's, cancelled with the PBX on reset; it leaves the set when it fires or is cancelled. */
+  private pbxTimer(ms: number, fn: () => void): () => void {
+    const timer = setTimeout(() => {
+      this.pbxTimers.delete(timer);
+      fn();
+    }, ms);
+    this.pbxTimers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.pbxTimers.delete(timer);
     };
   }
 
@@ -1047,10 +1050,10 @@ export class AsteriskEngine {
 
   /** Playback()/Background()/SayDigits(): the files in turn; the first that cannot be played ends it (FAILED). */
   private dialplanPlay(ch: SimChannel, media: readonly string[], done: (ok: boolean) => void): () => void {
-    let timer: NodeJS.Timeout | null = null;
+    let cancel: (() => void) | null = null;
     let entry: PlayedMedia | null = null;
     const playFrom = (index: number): void => {
-      timer = null;
+      cancel = null;
       if (index >= media.length) {
         done(true);
         return;
@@ -1061,20 +1064,16 @@ export class AsteriskEngine {
       this.lifecycle({ type: 'playbackStarted', channel: ch, media: uri });
       const duration = mediaDurationMs(uri, ch.language, this.media);
       const ms = typeof duration === 'number' && Number.isFinite(duration) ? duration : undefined;
-      timer = setTimeout(
-        () => {
-          timer = null;
-          if (entry) entry.outcome = ms === undefined ? 'failed' : 'done';
-          if (ms === undefined) done(false);
-          else playFrom(index + 1);
-        },
-        ms ?? 1,
-      );
-      this.pbxTimers.add(timer);
+      cancel = this.pbxTimer(ms ?? 1, () => {
+        cancel = null;
+        if (entry) entry.outcome = ms === undefined ? 'failed' : 'done';
+        if (ms === undefined) done(false);
+        else playFrom(index + 1);
+      });
     };
     playFrom(0);
     return () => {
-      if (timer) clearTimeout(timer);
+      cancel?.();
       if (entry?.outcome === 'playing') entry.outcome = 'stopped';
     };
   }
@@ -1094,9 +1093,7 @@ export class AsteriskEngine {
     const device = parsed ? `${parsed.tech}/${parsed.nameBase}` : endpoint;
     const state = this.devices.get(device);
     if (!parsed || state === 'UNAVAILABLE' || state === 'INVALID') {
-      const timer = setTimeout(() => outcome('chanunavail', null), 1);
-      this.pbxTimers.add(timer);
-      return () => clearTimeout(timer);
+      return this.pbxTimer(1, () => outcome('chanunavail', null));
     }
     const ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
       caller: { ...caller.caller },
@@ -1110,17 +1107,15 @@ export class AsteriskEngine {
     created(ch);
     let settled = false;
     // The application's own ring timeout (Dial's, or queues.conf `timeout`): it hangs the channel up itself.
-    const ringTimer =
+    const cancelRing =
       timeoutMs === null
         ? null
-        : setTimeout(() => {
-            if (ringTimer) this.pbxTimers.delete(ringTimer);
+        : this.pbxTimer(timeoutMs, () => {
             if (settled || ch.destroyed) return;
             settled = true;
             this.hangupChannel(ch, 'dialplan', CAUSE.normal);
             outcome('noanswer', ch);
-          }, timeoutMs);
-    if (ringTimer) this.pbxTimers.add(ringTimer);
+          });
     this.startDial(
       ch,
       caller,
@@ -1128,19 +1123,19 @@ export class AsteriskEngine {
       () => {
         if (settled) return;
         settled = true;
-        if (ringTimer) clearTimeout(ringTimer);
+        cancelRing?.();
         outcome('answer', ch);
       },
       (status) => {
         if (settled) return;
         settled = true;
-        if (ringTimer) clearTimeout(ringTimer);
+        cancelRing?.();
         const result: RingOutcome = status === 'BUSY' ? 'busy' : status === 'CONGESTION' ? 'congestion' : status === 'CHANUNAVAIL' ? 'chanunavail' : 'noanswer';
         outcome(result, ch);
       },
     );
     return () => {
-      if (ringTimer) clearTimeout(ringTimer);
+      cancelRing?.();
       if (!settled && !ch.destroyed) this.hangupChannel(ch, 'dialplan', CAUSE.normal);
       settled = true;
     };
