@@ -2,6 +2,8 @@
 // restarts; both expire by themselves. Key names carry a hash of the openid, never the openid itself, and sit
 // under intake's hash-tagged prefix (`{prefix}:wechat:...`).
 
+import { TYPED_PROOFS } from '../../domain/access/case-proof.js';
+import type { ProofKind } from '../../domain/access/case-proof.js';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ConversationStore, OpenRequest, PendingRating, WindowEntry } from '../../app/wechat/wechat-ports.js';
@@ -124,15 +126,13 @@ function parseRequest(json: string): OpenRequest | null {
   }
 }
 
-const PROOF_KINDS: ReadonlySet<string> = new Set(['pin', 'phone', 'email']);
-
 function parsePendingRating(json: string): PendingRating | null {
   try {
     const parsed = JSON.parse(json) as { ticket?: unknown; proof?: { kind?: unknown; value?: unknown } | null };
     if (typeof parsed.ticket !== 'string') return null;
     const { proof } = parsed;
     if (proof === null || proof === undefined) return { ticket: parsed.ticket, proof: null };
-    if (typeof proof.kind !== 'string' || !PROOF_KINDS.has(proof.kind) || typeof proof.value !== 'string') return { ticket: parsed.ticket, proof: null };
+    if (typeof proof.kind !== 'string' || !TYPED_PROOFS.has(proof.kind as ProofKind) || typeof proof.value !== 'string') return { ticket: parsed.ticket, proof: null };
     return { ticket: parsed.ticket, proof: { kind: proof.kind, value: proof.value } as CaseProof };
   } catch {
     return null;

@@ -16,8 +16,7 @@ import { webFormRoutes } from '../../../src/adapters/http/web-form/index.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
 import { loadDispositions } from '../../../src/adapters/flow/load-dispositions.js';
-import { HttpGuard } from '../../../src/adapters/http/guard/http-guard.js';
-import { createLimits } from '../../../src/adapters/limits/create-limits.js';
+import { redisGuard } from '../../support/guard.js';
 import { MAX_RATE_LIMIT_PER_MINUTE } from '../../../src/adapters/api-keys/api-key-material.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import { createWechatChannel } from '../../../src/adapters/wechat/index.js';
@@ -59,14 +58,11 @@ export async function startFuzzGateway(): Promise<FuzzGateway> {
   await writeApiKeysFile(keysFile, { keys: [submit.entry, status.entry, open311.entry] });
   const keys = await FileApiKeys.load(keysFile);
   // The limits as the gateway builds them (shared Redis, under this run's prefix), every budget out of reach.
-  const fairUseLimits = await createLimits({
-    redisUrl: FUZZ_REDIS_URL,
-    prefix,
+  const { guard, limits: fairUseLimits } = await redisGuard(keys, prefix, {
     log: log as Log,
+    redisUrl: FUZZ_REDIS_URL,
     policy: { perHour: { ip: OUT_OF_REACH, apiKey: OUT_OF_REACH, openid: OUT_OF_REACH, email: OUT_OF_REACH }, flaggedPerHour: OUT_OF_REACH },
-    auditRetentionMs: 86_400_000,
   });
-  const guard = new HttpGuard({ keys, limiter: fairUseLimits.limiter, fairUse: fairUseLimits.fairUse });
   const access = createCaseAccess({ intake: created.intake, keys: created.caseKeys, limiter: fairUseLimits.limiter, log: log as Log });
   const dispositions = await loadDispositions('ivr-flows/dispositions.yaml');
 

@@ -2,12 +2,14 @@
 // and a temp directory for attachments, spool and raw mail.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deletePrefixedKeys } from '../../../bench/shared/redis-tools.js';
+import { dropIntake } from '../../support/intake.js';
+import { REDIS_URL } from '../../support/redis.js';
 
-export const FUZZ_REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+/** The tests' Redis (`REDIS_URL`). */
+export const FUZZ_REDIS_URL = REDIS_URL;
 
 export interface FuzzScratch {
   readonly prefix: string;
@@ -21,9 +23,6 @@ export async function fuzzScratch(name: string): Promise<FuzzScratch> {
   return {
     prefix,
     dataDir,
-    async remove() {
-      await deletePrefixedKeys(FUZZ_REDIS_URL, prefix);
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    remove: () => dropIntake(prefix, dataDir),
   };
 }

@@ -4,8 +4,7 @@
 // mail): no exception, no refusal, no error logged. Inputs: the MIME fixtures, damaged in their headers, boundaries,
 // encodings and charsets, plus generated and random messages.
 
-import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
-import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
+import { testCaseAccess } from '../../support/case-access.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -76,7 +75,7 @@ export async function start(): Promise<FuzzSession<{ raw: Buffer; mailFrom: stri
   const accept = parseAcceptList('12345@hotline.example,@hotline.example');
   const mailIntake = new EmailIntake({
     intake: created.intake,
-    access: createCaseAccess({ intake: created.intake, keys: created.caseKeys, limiter: new MemoryLimiter(), log }),
+    access: testCaseAccess(created.intake, { keys: created.caseKeys, log }),
     attachments: new ContentStore({ dir: join(scratch.dataDir, 'attachments'), maxBytes: 1024 * 1024 }),
     parser: new MailparserMailParser({ timeoutMs: 5_000 }),
     threads: new RedisThreadIndex(redis, scratch.prefix),

@@ -4,8 +4,7 @@
 // target input. Every reply is a proper SMTP reply; a DATA the server took ends in 250 (never 451: Redis is up);
 // the session ends on QUIT; nothing is logged at error level; and the server keeps taking new sessions.
 
-import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
-import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
+import { testCaseAccess } from '../../support/case-access.js';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
@@ -114,7 +113,7 @@ export async function start(): Promise<FuzzSession<Session>> {
   const created = await createIntake({ redisUrl: FUZZ_REDIS_URL, prefix: scratch.prefix, dataDir: scratch.dataDir, log });
   const channel = await startEmailChannel({
     intake: created.intake,
-    access: createCaseAccess({ intake: created.intake, keys: created.caseKeys, limiter: new MemoryLimiter(), log }),
+    access: testCaseAccess(created.intake, { keys: created.caseKeys, log }),
     attachments: new ContentStore({ dir: join(scratch.dataDir, 'attachments'), maxBytes: 1024 * 1024 }),
     redisUrl: FUZZ_REDIS_URL,
     prefix: scratch.prefix,

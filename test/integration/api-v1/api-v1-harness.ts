@@ -13,10 +13,8 @@ import { ContentStore } from '../../../src/adapters/attachments/content-store.js
 import { apiV1Routes } from '../../../src/adapters/http/api-v1/index.js';
 import type { ApiV1Limits } from '../../../src/adapters/http/api-v1/index.js';
 import { buildHttpServer } from '../../../src/adapters/http/index.js';
-import { createCaseAccess } from '../../../src/adapters/access/create-case-access.js';
+import { testCaseAccess } from '../../support/case-access.js';
 import { loadDispositions } from '../../../src/adapters/flow/load-dispositions.js';
-import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
-import { systemClock } from '../../../src/app/ports.js';
 import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { GatewayMetrics } from '../../../src/adapters/metrics/index.js';
 import type { ApiKeyScope } from '../../../src/app/intake/api-keys.js';
@@ -107,7 +105,7 @@ export async function startApiV1<K extends string>(
     routes: [
       apiV1Routes({
         intake: created.intake,
-        access: createCaseAccess({ intake: created.intake, keys: created.caseKeys, limiter: new MemoryLimiter(systemClock), log }),
+        access: testCaseAccess(created.intake, { keys: created.caseKeys, log }),
         dispositions: await loadDispositions('ivr-flows/dispositions.yaml'),
         attachments: new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: limits.fileBytes }),
         guard: guarded.guard,
