@@ -1,5 +1,6 @@
 // What `Intake.find` means, independent of where a record is read from (Redis or the local spool).
 
+import { OPEN_STATUSES as OPEN_STATUS_LIST } from '../../domain/intake/submission.js';
 import type { Status, StatusEntry, Submission } from '../../domain/intake/submission.js';
 import type { IntakeQuery, IntakeRecord } from './intake-ports.js';
 
@@ -39,5 +40,5 @@ export function newestSubmissionFirst(a: Submission, b: Submission): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-/** Statuses under which the citizen's matter is still being handled: a new request about it is a repeat. */
-export const OPEN_STATUSES: readonly Status[] = ['received', 'accepted', 'in_progress'];
+/** Statuses under which the citizen's matter is still being handled (the domain's list, as plain statuses). */
+export const OPEN_STATUSES: readonly Status[] = OPEN_STATUS_LIST;

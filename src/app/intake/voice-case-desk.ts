@@ -8,8 +8,8 @@ import type { CaseProof } from '../../domain/access/case-proof.js';
 import type { CaseOutcome, RateOutcome } from '../../domain/flow/types.js';
 import type { Score } from '../../domain/ivr/protocol.js';
 import { contactKeys, phoneKey } from '../../domain/intake/repeat.js';
-import { CATEGORIES } from '../../domain/intake/submission.js';
-import type { Category, Status, Submission } from '../../domain/intake/submission.js';
+import { CATEGORIES, isOpenStatus } from '../../domain/intake/submission.js';
+import type { Category, Submission } from '../../domain/intake/submission.js';
 import { isValidTicket } from '../../domain/intake/ticket.js';
 import type { CaseAccess, CaseReadOutcome, ProofSource } from '../access/case-access-ports.js';
 import { ratingRefusal } from '../access/case-access.js';
@@ -18,7 +18,7 @@ import type { Log } from '../app-ports.js';
 import type { CaseDesk, FiledMessage, OpenCase, PhoneCaller, VoiceMessage } from '../case-desk.js';
 import type { Clock } from '../ports.js';
 import type { AttachmentStore, Intake } from './intake-ports.js';
-import { currentStatus, OPEN_STATUSES } from './intake-query.js';
+import { currentStatus } from './intake-query.js';
 
 /** Where the bytes of a finished recording come from (ARI `GET /recordings/stored/{name}/file`). */
 export interface RecordingSource {
@@ -119,7 +119,7 @@ export class VoiceCaseDesk implements CaseDesk {
         const read = await this.deps.access.read(newest.ticket, [{ kind: 'caller', value: who.caller }], phoneSource(who));
         if (read.kind !== 'granted') return { outcome: 'none', ticket: null };
         const status = currentStatus(read.record);
-        if (!isOpen(status)) return { outcome: 'none', ticket: null };
+        if (!isOpenStatus(status)) return { outcome: 'none', ticket: null };
         return { outcome: status, ticket: newest.ticket };
       });
     } catch (error) {
@@ -160,10 +160,6 @@ function caseOutcome(read: CaseReadOutcome): CaseOutcome {
     case 'locked':
       return 'locked';
   }
-}
-
-function isOpen(status: Status): status is 'received' | 'accepted' | 'in_progress' {
-  return OPEN_STATUSES.includes(status);
 }
 
 function asCategory(category: string | null): Category | undefined {

@@ -1,7 +1,7 @@
 // The in-memory model of an IVR flow, as loaded from `ivr-flows/*.yaml` and validated by the flow checker.
 // Durations are milliseconds here; the YAML spells them as "5s", "1500ms", "2m".
 
-import { KINDS, STATUSES } from '../intake/submission.js';
+import { KINDS, OPEN_STATUSES, STATUSES } from '../intake/submission.js';
 import type { Kind } from '../intake/submission.js';
 
 export type Lang = 'zh' | 'en';
@@ -169,7 +169,7 @@ export interface RateCaseNode extends NodeBase {
 }
 
 /** Where the caller's own newest open case stands (`none`: they have none), for a repeat caller. */
-export const OPEN_CASE_OUTCOMES = ['received', 'accepted', 'in_progress', 'none', 'unavailable'] as const;
+export const OPEN_CASE_OUTCOMES = [...OPEN_STATUSES, 'none', 'unavailable'] as const;
 export type OpenCaseOutcome = (typeof OPEN_CASE_OUTCOMES)[number];
 
 /**

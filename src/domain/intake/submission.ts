@@ -156,6 +156,14 @@ export interface SubmissionDraft {
 export const STATUSES = ['received', 'accepted', 'in_progress', 'resolved', 'closed', 'rejected'] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** Statuses under which the citizen's matter is still being handled: a new request about it is a repeat. */
+export const OPEN_STATUSES = ['received', 'accepted', 'in_progress'] as const satisfies readonly Status[];
+export type OpenStatus = (typeof OPEN_STATUSES)[number];
+
+export function isOpenStatus(status: Status): status is OpenStatus {
+  return (OPEN_STATUSES as readonly Status[]).includes(status);
+}
+
 export interface StatusEntry {
   readonly status: Status;
   /** ISO 8601 UTC. */
