@@ -10,7 +10,7 @@ import { nextMonotonicUlid, ULID_RANDOM_BYTES } from '../../domain/intake/ulid.j
 import type { UlidState } from '../../domain/intake/ulid.js';
 import type { Log } from '../app-ports.js';
 import type { Clock } from '../ports.js';
-import type { IdempotencyClaim, IntakeQueue, IntakeStore, RandomBytes, Spool, SpoolEntry, TicketSource } from './durable-intake-ports.js';
+import type { IdempotencyClaim, IntakeQueue, IntakeStore, RandomBytes, RecentSubmission, Spool, SpoolEntry, TicketSource } from './durable-intake-ports.js';
 import { StoreUnavailableError } from './durable-intake-ports.js';
 import type { Intake, IntakeQuery, IntakeRecord, SubmitOutcome, SubmitRequest } from './intake-ports.js';
 import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidError } from './intake-ports.js';
@@ -216,18 +216,23 @@ export class IntakeService implements Intake {
    * The open requests filed under any of these contact keys (`contactKeys`), newest first, from Redis and the
    * spool: a repeat caller on the phone hears the newest one's progress. `IntakeUnavailableError` when Redis is away.
    */
-  async openByContact(keys: readonly string[]): Promise<Submission[]> {
-    const inRedis = await this.read(() => this.openInRedis(keys));
-    const ids = new Set(inRedis.map((s) => s.id));
-    const spooled = keys.length === 0 || this.spool.size === 0 ? [] : this.spooledOf(keys).filter((s) => !ids.has(s.id));
-    return [...inRedis, ...spooled].sort(newestSubmissionFirst);
+  async openByContact(keys: readonly string[]): Promise<RecentSubmission[]> {
+    const inRedis = await this.read(() => this.openRecentInRedis(keys));
+    const ids = new Set(inRedis.map((r) => r.submission.id));
+    const spooled: RecentSubmission[] =
+      keys.length === 0 || this.spool.size === 0 ? [] : this.spooledOf(keys).filter((s) => !ids.has(s.id)).map((submission) => ({ submission, status: 'received' }));
+    return [...inRedis, ...spooled].sort((a, b) => newestSubmissionFirst(a.submission, b.submission));
   }
 
   /** The contact's open submissions in Redis, for the repeat hint; throws `StoreUnavailableError`. */
   private async openInRedis(keys: readonly string[]): Promise<Submission[]> {
+    return (await this.openRecentInRedis(keys)).map((r) => r.submission);
+  }
+
+  private async openRecentInRedis(keys: readonly string[]): Promise<RecentSubmission[]> {
     if (keys.length === 0) return [];
     const recent = await this.store.recentByContact(keys, REPEAT_LOOKBACK);
-    return recent.filter((r) => OPEN_STATUSES.includes(r.status)).map((r) => r.submission);
+    return recent.filter((r) => OPEN_STATUSES.includes(r.status));
   }
 
   private spooledOf(keys: readonly string[]): Submission[] {

@@ -9,7 +9,7 @@ import type { CaseOutcome, RateOutcome } from '../../domain/flow/types.js';
 import type { Score } from '../../domain/ivr/protocol.js';
 import { contactKeys, phoneKey } from '../../domain/intake/repeat.js';
 import { CATEGORIES, isOpenStatus } from '../../domain/intake/submission.js';
-import type { Category, Submission } from '../../domain/intake/submission.js';
+import type { Category } from '../../domain/intake/submission.js';
 import { isValidTicket } from '../../domain/intake/ticket.js';
 import type { CaseAccess, CaseReadOutcome, ProofSource } from '../access/case-access-ports.js';
 import { ratingRefusal } from '../access/case-access.js';
@@ -17,6 +17,7 @@ import { answerWithin } from '../answer-within.js';
 import type { Log } from '../app-ports.js';
 import type { CaseDesk, FiledMessage, OpenCase, PhoneCaller, VoiceMessage } from '../case-desk.js';
 import type { Clock } from '../ports.js';
+import type { RecentSubmission } from './durable-intake-ports.js';
 import type { AttachmentStore, Intake } from './intake-ports.js';
 import { currentStatus } from './intake-query.js';
 
@@ -28,7 +29,8 @@ export interface RecordingSource {
 
 /** The requests still open under a citizen's contact keys (`contactKeys`), newest first (`IntakeService`). */
 export interface ContactCases {
-  openByContact(keys: readonly string[]): Promise<Submission[]>;
+  /** The contact's open requests with where each stands, newest first (`IntakeService.openByContact`). */
+  openByContact(keys: readonly string[]): Promise<RecentSubmission[]>;
 }
 
 export interface VoiceCaseDeskDeps {
@@ -113,14 +115,11 @@ export class VoiceCaseDesk implements CaseDesk {
     if (keys.length === 0) return { outcome: 'none', ticket: null };
     try {
       return await this.within(async () => {
+        // Found by the caller's own number in the contact index: the very match a `caller` proof makes, so the
+        // case is the caller's to hear without a second read.
         const newest = (await this.deps.contactCases.openByContact(keys))[0];
-        if (newest === undefined) return { outcome: 'none', ticket: null };
-        // Read like any other: the caller ID must open it under the one proof rule (and nothing is counted).
-        const read = await this.deps.access.read(newest.ticket, [{ kind: 'caller', value: who.caller }], phoneSource(who));
-        if (read.kind !== 'granted') return { outcome: 'none', ticket: null };
-        const status = currentStatus(read.record);
-        if (!isOpenStatus(status)) return { outcome: 'none', ticket: null };
-        return { outcome: status, ticket: newest.ticket };
+        if (newest === undefined || !isOpenStatus(newest.status)) return { outcome: 'none', ticket: null };
+        return { outcome: newest.status, ticket: newest.submission.ticket };
       });
     } catch (error) {
       this.deps.log.error({ err: error, callId: who.callId }, 'open case lookup failed');

@@ -16,13 +16,14 @@ import type { PhoneCaller, VoiceMessage } from '../../../src/app/case-desk.js';
 import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
 import { AttachmentRejectedError, IntakeUnavailableError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
 import type { Intake, IntakeQuery, IntakeRecord, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
+import type { RecentSubmission } from '../../../src/app/intake/durable-intake-ports.js';
 import { VoiceCaseDesk } from '../../../src/app/intake/voice-case-desk.js';
 import type { RecordingSource } from '../../../src/app/intake/voice-case-desk.js';
 import { systemClock } from '../../../src/app/ports.js';
 import type { Clock } from '../../../src/app/ports.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
 import { contactKeys } from '../../../src/domain/intake/repeat.js';
-import type { Rating, Status, StatusEntry, Submission } from '../../../src/domain/intake/submission.js';
+import type { Rating, Status, StatusEntry } from '../../../src/domain/intake/submission.js';
 import { ticketFromSequence } from '../../../src/domain/intake/ticket.js';
 import { RecordingLog } from '../../support/logs.js';
 import { wav as recording } from '../../support/wav.js';
@@ -103,14 +104,14 @@ class ScriptedIntake implements Intake {
   }
 
   /** `IntakeService.openByContact`, over the scripted records. */
-  async openByContact(keys: readonly string[]): Promise<Submission[]> {
+  async openByContact(keys: readonly string[]): Promise<RecentSubmission[]> {
     if (this.contactBehaviour === 'hang') return never();
     if (this.contactBehaviour === 'reject') throw new IntakeUnavailableError('Redis: connection refused', 5);
     const wanted = new Set(keys);
     return [...this.records.values()]
-      .filter((r) => ['received', 'accepted', 'in_progress'].includes(r.history.at(-1)?.status ?? 'received'))
+      .map((r) => ({ submission: r.submission, status: r.history.at(-1)?.status ?? 'received' }))
+      .filter((r) => ['received', 'accepted', 'in_progress'].includes(r.status))
       .filter((r) => contactKeys(r.submission.contact).some((key) => wanted.has(key)))
-      .map((r) => r.submission)
       .reverse();
   }
 }
