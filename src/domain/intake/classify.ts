@@ -23,6 +23,7 @@ import {
   KIND_TERMS,
   LEGAL_TERMS,
   OUT_OF_SCOPE_TERMS,
+  PRIVACY_REQUEST_TERMS,
   STATE_SECRET_TERMS,
   NEGATION_BEFORE_EN,
   NEGATION_BEFORE_ZH,
@@ -51,6 +52,8 @@ export interface Classification {
   readonly language: Language;
   readonly hints: Omit<Hints, 'repeatOf'>;
   readonly priority: number;
+  /** The text asks for the request to be kept private (请保密, "keep this private"). */
+  readonly privateAsked: boolean;
 }
 
 export const PRIORITY_EMERGENCY = 1;
@@ -87,6 +90,7 @@ const courtesy = termSet(CLOSING_COURTESY);
 const legal = termSet(LEGAL_TERMS);
 const outOfScope = termSet(OUT_OF_SCOPE_TERMS);
 const stateSecret = termSet(STATE_SECRET_TERMS);
+const privacyRequest = termSet(PRIVACY_REQUEST_TERMS);
 const emergencies = EMERGENCY_RULES.map((rule) => ({ line: rule.line, terms: termSet(rule) }));
 const health = termSet(HEALTH_TERMS);
 const allTerms = compileTermSets(TERM_SETS);
@@ -115,7 +119,8 @@ export function classify(input: ClassifyInput): Classification {
     ...(stateSecretMatch ? { stateSecret: { matched: stateSecretMatch.text } } : {}),
     ...(privacy.length > 0 ? { privacy: { matched: privacy } } : {}),
   };
-  return { kind, category, language: detectLanguage(input.text), hints, priority: priorityOf(kind, hints) };
+  const privateAsked = matchesOf(text, privacyRequest).length > 0;
+  return { kind, category, language: detectLanguage(input.text), hints, priority: priorityOf(kind, hints), privateAsked };
 }
 
 export function priorityOf(kind: Kind, hints: Hints): number {

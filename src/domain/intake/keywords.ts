@@ -285,6 +285,18 @@ export const OUT_OF_SCOPE_TERMS: TermSet = {
   ],
 };
 
+/**
+ * A citizen who cannot tick a box (WeChat, e-mail, a spoken request typed up) asks for privacy in words. Only
+ * explicit requests count: a complaint *about* a privacy leak (隐私泄露) is not a request to keep it private.
+ */
+export const PRIVACY_REQUEST_TERMS: TermSet = {
+  terms: [
+    '请保密', '保密处理', '为我保密', '替我保密', '请勿公开', '不要公开', '不予公开', '不愿公开', '匿名处理',
+    'keep this private', 'keep it private', 'keep my request private', 'keep my name private', 'please keep this confidential',
+    'do not publish', "don't publish",
+  ],
+};
+
 /** State secrets: the hotline may not take them in, and the citizen must be told to use the secrecy authorities. */
 export const STATE_SECRET_TERMS: TermSet = {
   terms: [

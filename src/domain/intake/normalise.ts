@@ -8,7 +8,6 @@ import { normaliseLine, normaliseText } from './normalise-text.js';
 import { safeFileName } from './safe-file-name.js';
 import { AUTO_REPLY_REASONS, CATEGORIES, CHANNELS, KINDS, LANGUAGES, MEDIA_KINDS, SUBMISSION_SCHEMA_VERSION } from './submission.js';
 import type { AttachmentRef, ChannelRefs, Contact, Hints, Location, Submission, SubmissionDraft } from './submission.js';
-import { asksForPrivacy } from './privacy-request.js';
 import { isValidTicket } from './ticket.js';
 import { isUlid } from './ulid.js';
 
@@ -148,7 +147,7 @@ export function normaliseSubmission(draft: SubmissionDraft, ctx: NormaliseContex
     hints: { ...classification.hints, ...channelHints },
     // An auto-reply or bounce is filed for the record, but no person is waiting on it: it never jumps the queue.
     priority: channelHints.autoReply === undefined ? classification.priority : Math.max(classification.priority, PRIORITY_DEFAULT),
-    ...(privateAsked === true || asksForPrivacy(text) ? { private: true as const } : {}),
+    ...(privateAsked === true || classification.privateAsked ? { private: true as const } : {}),
   };
   return { ok: true, submission };
 }

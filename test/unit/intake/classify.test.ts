@@ -345,3 +345,17 @@ describe('classify: properties', () => {
     expect(performance.now() - start).toBeLessThan(1000);
   });
 });
+
+describe('classify: asking for privacy', () => {
+  it('hears an explicit request to keep it private, in either language and however the apostrophe is typed', () => {
+    for (const text of ['举报邻居违建，请保密', '请勿公开我的信息', 'Please keep this private.', 'Don’t publish my name', "don't publish this"]) {
+      expect(classify({ text, channel: 'wechat', hasAttachments: false }).privateAsked, text).toBe(true);
+    }
+  });
+
+  it('does not take a complaint about privacy for a request to keep it private', () => {
+    for (const text of ['快递公司造成我的隐私泄露', 'My privacy was breached by the courier', '小区路灯坏了']) {
+      expect(classify({ text, channel: 'web', hasAttachments: false }).privateAsked, text).toBe(false);
+    }
+  });
+});
