@@ -58,6 +58,9 @@ import type { SimulatedAsterisk, SimulatedAsteriskOptions } from './simulator/si
 /** Shown in the OpenAPI document; kept in step with package.json by a unit test. */
 export const GATEWAY_VERSION = '0.2.0';
 
+/** The dialplan context of the emergency lines when every route failed: fixed, as `asterisk-config/extensions.conf` has it. */
+const EMERGENCY_FALLBACK_CONTEXT = 'emergency-fallback';
+
 export interface GatewayOptions {
   readonly log?: Logger;
   readonly clock?: Clock;
@@ -238,7 +241,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       context: config.fallback.context,
       queueExten: config.fallback.queueExten,
       menuExten: config.fallback.menuExten,
-      emergencyContext: 'emergency-fallback',
+      emergencyContext: EMERGENCY_FALLBACK_CONTEXT,
     },
     dialplan,
     contacts: intake.profiles.linker,
@@ -252,7 +255,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     graceMs: options.failsafeGraceMs ?? 5000,
     roleOf: (id) => calls.roleOf(id),
     menu: { context: config.fallback.context, exten: config.fallback.menuExten },
-    emergencyContext: 'emergency-fallback',
+    emergencyContext: EMERGENCY_FALLBACK_CONTEXT,
     onRescued: (count) => {
       for (let i = 0; i < count; i += 1) metrics.callHandedToDialplan('ari_down');
     },
@@ -444,11 +447,11 @@ function plannedListeners(config: Config, simulator: SimulatedAsteriskOptions | 
   return listeners;
 }
 
-/** Every extension the gateway may `continue` a call to (emergency-fallback is fixed, as asterisk-config has it). */
+/** Every extension the gateway may `continue` a call to. */
 function handOverPoints(fallback: Config['fallback']): HandOverPoint[] {
   return [
     { context: fallback.context, exten: fallback.queueExten, purpose: 'agent queue' },
     { context: fallback.context, exten: fallback.menuExten, purpose: 'dialplan menu' },
-    ...EMERGENCY_SERVICES.map((service) => ({ context: 'emergency-fallback', exten: service, purpose: `emergency ${service} when every route failed` })),
+    ...EMERGENCY_SERVICES.map((service) => ({ context: EMERGENCY_FALLBACK_CONTEXT, exten: service, purpose: `emergency ${service} when every route failed` })),
   ];
 }
