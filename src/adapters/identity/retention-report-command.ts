@@ -3,10 +3,12 @@
 // INTAKE_RECORD_RETENTION before a change takes effect.
 
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { silentLog } from '../../app/app-ports.js';
 import { ProfileRetention } from '../../app/identity/profile-retention.js';
 import { ContentAddressedFiles } from '../files/content-addressed-files.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
+import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
 import { IdentityKeys } from './identity-keys.js';
 import { RedisProfileStore } from './redis-profile-store.js';
 
@@ -51,15 +53,11 @@ export async function retentionReport(client: Redis, options: Pick<RetentionRepo
 }
 
 export async function runRetentionReport(options: RetentionReportOptions): Promise<number> {
-  const client = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5000 });
-  client.on('error', () => {
-    // Reported once, below, by the command that failed.
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    options.err(`hotline-gateway retention report: Redis at ${options.redisLabel} is not reachable (${error instanceof Error ? error.message : String(error)}): nothing was read`);
-    client.disconnect();
+  // As the gateway connects, with the patience of a command an operator waits for.
+  const client = failFastRedis(options.redisUrl, { name: 'retention report', log: silentLog, commandTimeoutMs: 5000 });
+  if (!(await untilReady(client, 5000))) {
+    options.err(`hotline-gateway retention report: Redis at ${options.redisLabel} is not reachable: nothing was read`);
+    await closeRedis(client);
     return 1;
   }
   try {
@@ -76,6 +74,6 @@ export async function runRetentionReport(options: RetentionReportOptions): Promi
     options.out(`  raw mail files    ${report.files.rawMail}`);
     return 0;
   } finally {
-    client.disconnect();
+    await closeRedis(client);
   }
 }
