@@ -10,7 +10,7 @@ import { DURATION_FORM, parseDuration } from './duration.js';
 import { LOG_LEVELS } from './types.js';
 import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
 import type { Open311PublicField } from '../domain/open311/public-fields.js';
-import type { AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LimitsConfig, LogLevel, WechatConfig } from './types.js';
+import type { AcdConfig, AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LimitsConfig, LogLevel, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -204,6 +204,7 @@ export function parseConfig(env: Env): Config {
   const email = readEmail(r, ari.simulated);
   const wechat = readWechat(r);
   const limits = readLimits(r);
+  const acd = readAcd(r, ari);
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
@@ -218,6 +219,7 @@ export function parseConfig(env: Env): Config {
     email,
     wechat,
     limits,
+    acd,
     log: { level: level as LogLevel },
     shutdownGraceMs,
   };
@@ -298,6 +300,46 @@ function readPublicFields(r: EnvReader): readonly Open311PublicField[] {
   const unknown = fields.filter((f) => !known.has(f));
   if (unknown.length > 0) r.reject('OPEN311_PUBLIC_FIELDS', value, `unknown field ${unknown.map((f) => JSON.stringify(f)).join(', ')}: expected comma-separated fields from ${OPEN311_PUBLIC_FIELDS.join(', ')}`);
   return [...new Set(fields.filter((f) => known.has(f)))] as Open311PublicField[];
+}
+
+const GATEWAY_ID = /^[A-Za-z0-9_.@:-]{1,100}$/;
+
+function readAcd(r: EnvReader, ari: AriConfig): AcdConfig {
+  const onOff = (name: keyof typeof DEFAULTS): boolean => {
+    const value = (r.raw(name) ?? DEFAULTS[name]).toLowerCase();
+    if (value !== 'on' && value !== 'off') r.reject(name, value, 'expected on or off');
+    return value === 'on';
+  };
+  const ariHost = ari.simulated ? 'simulator' : hostOfUrl(ari.url);
+  return {
+    enabled: onOff('ACD'),
+    // The derived default is not checked here: a bad ARI_APP is reported as such, not as a bad gateway id.
+    gatewayId:
+      r.raw('ACD_GATEWAY_ID') === undefined
+        ? `${ari.app}@${ariHost}`
+        : r.string('ACD_GATEWAY_ID', '', GATEWAY_ID, "1-100 letters, digits, '_', '.', '@', ':' or '-'"),
+    ringTimeoutMs: r.duration('ACD_RING_TIMEOUT', DEFAULTS.ACD_RING_TIMEOUT, 1000),
+    wrapUpMs: r.duration('ACD_WRAP_UP', DEFAULTS.ACD_WRAP_UP, 0),
+    widenEveryMs: r.duration('ACD_WIDEN_EVERY', DEFAULTS.ACD_WIDEN_EVERY, 0),
+    overflowAfterMs: r.duration('ACD_OVERFLOW_AFTER', DEFAULTS.ACD_OVERFLOW_AFTER, 0),
+    announceEveryMs: r.duration('ACD_ANNOUNCE_EVERY', DEFAULTS.ACD_ANNOUNCE_EVERY, 0),
+    optionsAfterMs: r.duration('ACD_OPTIONS_AFTER', DEFAULTS.ACD_OPTIONS_AFTER, 0),
+    callback: onOff('ACD_CALLBACK'),
+    voicemail: onOff('ACD_VOICEMAIL'),
+    survey: onOff('ACD_SURVEY'),
+    record: onOff('ACD_RECORD'),
+    mohClass: r.string('ACD_MOH_CLASS', DEFAULTS.ACD_MOH_CLASS, ASTERISK_NAME, 'a music-on-hold class name (letters, digits, _ . -)'),
+    reservationMs: r.duration('ACD_RESERVATION', DEFAULTS.ACD_RESERVATION, 1000),
+  };
+}
+
+/** `host:port` of an http(s) URL already validated by readAri, for the default gateway id. */
+function hostOfUrl(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'asterisk';
+  }
 }
 
 function readLimits(r: EnvReader): LimitsConfig {

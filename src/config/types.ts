@@ -117,6 +117,27 @@ export interface CallLimitsConfig {
   readonly idleLimitMs: number;
 }
 
+/** The gateway's own call queue (`ACD_*`). Durations in ms; 0 turns the feature it names off. */
+export interface AcdConfig {
+  /** `ACD=off`: every queue choice continues in the dialplan (app_queue), as before the gateway had its own queue. */
+  readonly enabled: boolean;
+  /** Names this gateway's calls in the shared queue; each gateway of a hotline needs its own. */
+  readonly gatewayId: string;
+  readonly ringTimeoutMs: number;
+  readonly wrapUpMs: number;
+  readonly widenEveryMs: number;
+  readonly overflowAfterMs: number;
+  readonly announceEveryMs: number;
+  readonly optionsAfterMs: number;
+  readonly callback: boolean;
+  readonly voicemail: boolean;
+  readonly survey: boolean;
+  readonly record: boolean;
+  readonly mohClass: string;
+  /** An offer not rung by its gateway within this is given back (the gateway died). */
+  readonly reservationMs: number;
+}
+
 export interface Config {
   readonly redis: { readonly url: string };
   readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | number | string };
@@ -129,6 +150,7 @@ export interface Config {
   readonly email: EmailConfig | null;
   readonly wechat: WechatConfig | null;
   readonly limits: LimitsConfig;
+  readonly acd: AcdConfig;
   readonly log: { readonly level: LogLevel };
   readonly shutdownGraceMs: number;
 }

@@ -65,9 +65,31 @@ describe('parseConfig defaults', () => {
         flaggedSubmissionsPerHour: 2,
         flagAuditRetentionMs: 1095 * 86_400_000,
       },
+      acd: {
+        enabled: true,
+        gatewayId: 'ivr-12345@simulator',
+        ringTimeoutMs: 15_000,
+        wrapUpMs: 30_000,
+        widenEveryMs: 30_000,
+        overflowAfterMs: 120_000,
+        announceEveryMs: 45_000,
+        optionsAfterMs: 60_000,
+        callback: true,
+        voicemail: true,
+        survey: true,
+        record: false,
+        mohClass: 'default',
+        reservationMs: 5_000,
+      },
       log: { level: 'info' },
       shutdownGraceMs: 10_000,
     });
+  });
+
+  it('names the gateway in the shared call queue after its ARI application and Asterisk, unless ACD_GATEWAY_ID says', () => {
+    const real = { ARI_URL: 'http://pbx-2:8088', ARI_USERNAME: 'u', ARI_PASSWORD: 'p', AMI_HOST: 'pbx-2', AMI_USERNAME: 'u', AMI_SECRET: 's', ARI_APP: 'hotline-b' };
+    expect(parseConfig(real).acd.gatewayId).toBe('hotline-b@pbx-2:8088');
+    expect(parseConfig({ ...real, ACD_GATEWAY_ID: 'gw-2' }).acd.gatewayId).toBe('gw-2');
   });
 
   it('treats blank values as unset', () => {
@@ -201,6 +223,11 @@ describe('parseConfig bad forms', () => {
     ['HTTP_HOST', 'two words', 'HTTP_HOST="two words": expected a host name or IP address'],
     ['ARI_APP', 'my app', 'ARI_APP="my app": expected a Stasis application name'],
     ['AMI_PORT', 'x', 'AMI_PORT="x": expected an integer port 1-65535'],
+    ['ACD', 'yes', 'ACD="yes": expected on or off'],
+    ['ACD_SURVEY', '1', 'ACD_SURVEY="1": expected on or off'],
+    ['ACD_GATEWAY_ID', 'gw one', 'ACD_GATEWAY_ID="gw one": expected 1-100 letters'],
+    ['ACD_RING_TIMEOUT', '500ms', 'ACD_RING_TIMEOUT="500ms"'],
+    ['ACD_MOH_CLASS', 'my class', 'ACD_MOH_CLASS="my class": expected a music-on-hold class name'],
     ['EMERGENCY_ROUNDS', '0', 'EMERGENCY_ROUNDS="0": expected an integer 1-10'],
     ['EMERGENCY_ROUNDS', '11', 'EMERGENCY_ROUNDS="11": expected an integer 1-10'],
     ['EMERGENCY_ROUNDS', 'three', 'EMERGENCY_ROUNDS="three": expected an integer 1-10'],
