@@ -18,6 +18,7 @@ import { IvrSession } from './ivr-session.js';
 import type { SessionEnd } from './ivr-session.js';
 import type { Clock, Telephony } from './ports.js';
 import type { CallRole } from './stranded-call-rescuer.js';
+import type { CallQueue } from './acd/call-queue.js';
 
 const ORPHAN_GRACE_MS = 1000;
 
@@ -52,6 +53,8 @@ export interface CallControlDeps {
   readonly idleLimitMs: number;
   /** Citizen profiles: every call that reaches the IVR is one of the caller's contacts (never waits, never throws). */
   readonly contacts?: Pick<ContactAttachment, 'attachCall'>;
+  /** The gateway's own agent queue; without it (ACD=off) queue choices continue in the dialplan (app_queue). */
+  readonly queue?: CallQueue;
   /** Makes a per-call logger (the composition root masks the caller's number). */
   readonly callLog: (channelId: string, caller: string) => Log;
 }
@@ -88,11 +91,14 @@ export class CallControl implements CallEvents {
     if (emergency !== undefined) return { role: 'emergency', service: emergency.service, connected: emergency.connected };
     const leg = this.peers.get(channelId);
     if (leg !== undefined) return { role: 'emergencyLeg', connected: leg.connected };
+    const queued = this.deps.queue?.roleOf(channelId);
+    if (queued !== undefined && queued !== null) return queued;
     return { role: 'unknown' };
   }
 
   stasisStart(channel: InboundChannel): void {
     if (this.peers.has(channel.id)) return; // one of our own outbound legs entering the app
+    if (this.deps.queue?.owns(channel.id) === true) return; // an agent leg, or a queued caller seen again
     if (this.ivr.has(channel.id) || this.emergencies.has(channel.id)) return;
     const log = this.deps.callLog(channel.id, channel.callerNumber);
     if (this.draining) {
@@ -123,7 +129,8 @@ export class CallControl implements CallEvents {
     this.channelGone(channelId);
   }
 
-  channelGone(channelId: string): void {
+  channelGone(channelId: string, cause?: number): void {
+    if (this.deps.queue?.channelGone(channelId, cause) === true) return;
     const peerOf = this.peers.get(channelId);
     if (peerOf !== undefined) peerOf.legGone(channelId);
     const emergency = this.emergencies.get(channelId);
@@ -132,20 +139,24 @@ export class CallControl implements CallEvents {
   }
 
   dtmf(channelId: string, digit: Parameters<IvrSession['digit']>[0]): void {
+    if (this.deps.queue?.dtmf(channelId, digit) === true) return;
     void this.ivr.get(channelId)?.digit(digit);
   }
 
   playbackFinished(playbackId: string, ok: boolean): void {
+    if (this.deps.queue?.playbackFinished(playbackId) === true) return;
     const owner = this.playbacks.get(playbackId);
     if (owner instanceof IvrSession) void owner.playbackFinished(playbackId, ok);
     else owner?.playbackFinished(playbackId);
   }
 
   recordingFinished(name: string, ok: boolean, durationMs: number): void {
+    if (this.deps.queue?.recordingFinished(name, ok, durationMs) === true) return;
     void this.recordings.get(name)?.recordingFinished(name, ok, durationMs);
   }
 
   dial(peerChannelId: string, status: string): void {
+    if (this.deps.queue?.dial(peerChannelId, status) === true) return;
     this.peers.get(peerChannelId)?.dialStatus(peerChannelId, status);
   }
 
@@ -181,7 +192,10 @@ export class CallControl implements CallEvents {
     for (const [id, emergency] of [...this.emergencies]) {
       if (await gone(id)) emergency.callerGone();
     }
-    const unknown = (id: string): boolean => !this.ivr.has(id) && !this.emergencies.has(id) && !this.peers.has(id);
+    // Callers the queue held before a restart are taken back by it; what it does not claim is an orphan.
+    if (this.deps.queue !== undefined) await this.deps.queue.reconcile(present);
+    const unknown = (id: string): boolean =>
+      !this.ivr.has(id) && !this.emergencies.has(id) && !this.peers.has(id) && this.deps.queue?.owns(id) !== true;
     let orphans = [...present].filter(unknown);
     if (orphans.length > 0) {
       // A call that arrived just before the list was taken may have its StasisStart still on the way:
@@ -262,10 +276,24 @@ export class CallControl implements CallEvents {
   }
 
   private async toQueue(session: IvrSession, skill: string, priority: number, log: Log): Promise<void> {
-    const { telephony } = this.deps;
+    const { telephony, queue } = this.deps;
+    const snapshot = session.snapshot;
+    if (queue !== undefined) {
+      const admitted = await queue.admit({
+        callId: session.channelId,
+        caller: session.caller,
+        lang: snapshot?.language ?? this.deps.flow.defaultLanguage,
+        queueSkill: skill,
+        category: snapshot?.variables['category'] ?? null,
+        priority,
+        ivrPath: snapshot?.path ?? [],
+        openTicket: snapshot?.variables['openTicket'] ?? null,
+      });
+      if (admitted) return;
+      log.info({ skill }, 'no agent of the gateway can take the caller: the dialplan queue serves them');
+    }
     try {
-      // The agent queue proper comes later; until then app_queue in the dialplan serves the caller,
-      // with the skill choosing the queue and QUEUE_PRIO the place in it.
+      // app_queue in the dialplan serves the caller, with the skill choosing the queue and QUEUE_PRIO the place in it.
       const vars: Array<[string, string]> = [
         ['HOTLINE_SKILL', skill],
         ['HOTLINE_PRIORITY', String(priority)],

@@ -16,7 +16,8 @@ export type DialStatus = string;
 export interface CallEvents {
   stasisStart(channel: InboundChannel): void;
   stasisEnd(channelId: string): void;
-  channelGone(channelId: string): void;
+  /** The channel is destroyed; `cause` is its Q.850 hangup cause when Asterisk gave one (16: normal clearing). */
+  channelGone(channelId: string, cause?: number): void;
   dtmf(channelId: string, digit: Digit): void;
   playbackFinished(playbackId: string, ok: boolean): void;
   recordingFinished(name: string, ok: boolean, durationMs: number): void;

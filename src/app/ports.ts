@@ -34,8 +34,13 @@ export interface Telephony {
   stopRinging(channelId: string): Promise<OpResult>;
   createOutbound(request: OutboundChannelRequest): Promise<OpResult>;
   dial(channelId: string, callerChannelId: string, timeoutSeconds: number): Promise<OpResult>;
-  createBridge(bridgeId: string): Promise<OpResult>;
+  /** A mixing bridge joins callers and lines; a holding bridge keeps waiting callers apart, hearing its music. */
+  createBridge(bridgeId: string, type?: 'mixing' | 'holding'): Promise<OpResult>;
   addToBridge(bridgeId: string, channelIds: readonly string[]): Promise<OpResult>;
+  removeFromBridge(bridgeId: string, channelId: string): Promise<OpResult>;
+  startBridgeMoh(bridgeId: string, mohClass: string): Promise<OpResult>;
+  /** Records what the bridge mixes (both sides of an agent call) as a stored recording `name` (wav). */
+  recordBridge(bridgeId: string, name: string): Promise<OpResult>;
   destroyBridge(bridgeId: string): Promise<OpResult>;
   /** `true` while the playback still exists on the platform (used to reconcile after a lost link). */
   playbackExists(playbackId: string): Promise<boolean>;

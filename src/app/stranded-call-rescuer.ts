@@ -27,6 +27,10 @@ export type CallRole =
   | { readonly role: 'ivr' }
   | { readonly role: 'emergency'; readonly service: string; readonly connected: boolean }
   | { readonly role: 'emergencyLeg'; readonly connected: boolean }
+  /** A caller in the gateway's agent queue (in its holding bridge, they keep hearing music). */
+  | { readonly role: 'queue' }
+  /** An agent's leg: ringing ones are hung up (the caller is rung again once the link is back). */
+  | { readonly role: 'queueLeg'; readonly connected: boolean }
   | { readonly role: 'unknown' };
 
 export interface RescuerOptions {
@@ -74,7 +78,7 @@ export class StrandedCallRescuer {
       if (channel.application !== 'Stasis' || channel.applicationData.split(',')[0] !== app) continue;
       const role = this.options.roleOf(channel.uniqueId);
       try {
-        if (role.role === 'emergencyLeg') {
+        if (role.role === 'emergencyLeg' || role.role === 'queueLeg') {
           if (!role.connected) await manager.hangup(channel.name);
           continue;
         }

@@ -14,8 +14,13 @@ declare module 'ari-client' {
     >;
     playbacks: Record<'get' | 'stop', Operation<unknown>>;
     recordings: Record<'stop' | 'getLive' | 'getStored', Operation<unknown>>;
-    bridges: Record<'create' | 'createWithId' | 'addChannel' | 'destroy' | 'list' | 'get', Operation<unknown>>;
-    applications: Record<'get' | 'list', Operation<unknown>>;
+    bridges: Record<
+      'create' | 'createWithId' | 'addChannel' | 'removeChannel' | 'destroy' | 'list' | 'get' | 'startMoh' | 'stopMoh' | 'play' | 'record',
+      Operation<unknown>
+    >;
+    applications: Record<'get' | 'list' | 'subscribe' | 'unsubscribe', Operation<unknown>>;
+    deviceStates: Record<'list' | 'get', Operation<unknown>>;
+    endpoints: Record<'list' | 'listByTech' | 'get', Operation<unknown>>;
     asterisk: Record<'ping' | 'getInfo', Operation<unknown>>;
     start(apps: string | string[], subscribeAll?: boolean): Promise<void>;
     stop(): void;

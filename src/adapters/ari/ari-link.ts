@@ -129,7 +129,7 @@ export class AriLink {
       });
     });
     client.on('StasisEnd', (event: { channel: ChannelJson }) => events.stasisEnd(event.channel.id));
-    client.on('ChannelDestroyed', (event: { channel: ChannelJson }) => events.channelGone(event.channel.id));
+    client.on('ChannelDestroyed', (event: { channel: ChannelJson; cause?: number }) => events.channelGone(event.channel.id, event.cause));
     client.on('ChannelDtmfReceived', (event: { channel: ChannelJson; digit: string }) => {
       if (DIGITS.has(event.digit)) events.dtmf(event.channel.id, event.digit as Digit);
     });

@@ -103,8 +103,21 @@ export class AriTelephony implements Telephony {
     return this.op('dial', (c) => c.channels.dial({ channelId, caller: callerChannelId, timeout: timeoutSeconds }));
   }
 
-  createBridge(bridgeId: string): Promise<OpResult> {
-    return this.op('createBridge', (c) => c.bridges.createWithId({ bridgeId, type: 'mixing', name: bridgeId }));
+  createBridge(bridgeId: string, type: 'mixing' | 'holding' = 'mixing'): Promise<OpResult> {
+    return this.op('createBridge', (c) => c.bridges.createWithId({ bridgeId, type, name: bridgeId }));
+  }
+
+  removeFromBridge(bridgeId: string, channelId: string): Promise<OpResult> {
+    // 422: the channel is no longer in this bridge, which is what the caller wanted.
+    return this.op('removeFromBridge', (c) => c.bridges.removeChannel({ bridgeId, channel: channelId }), /not in this bridge/i);
+  }
+
+  startBridgeMoh(bridgeId: string, mohClass: string): Promise<OpResult> {
+    return this.op('startBridgeMoh', (c) => c.bridges.startMoh({ bridgeId, mohClass }));
+  }
+
+  recordBridge(bridgeId: string, name: string): Promise<OpResult> {
+    return this.op('recordBridge', (c) => c.bridges.record({ bridgeId, name, format: 'wav', ifExists: 'overwrite' }));
   }
 
   addToBridge(bridgeId: string, channelIds: readonly string[]): Promise<OpResult> {

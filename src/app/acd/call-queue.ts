@@ -1,0 +1,357 @@
+// The gateway's side of the shared call queue: admits the callers the IVR hands over, keeps them in this gateway's
+// holding bridge, rings the agents the shared store offers for them, and routes every telephony event of those
+// calls (the caller's and the agent legs') to the call it belongs to. Several gateways run one each against the
+// same store; each rings agents only for the callers it holds, and a restarted gateway takes its callers back.
+
+import type { Digit, Lang } from '../../domain/flow/types.js';
+import type { QueueCallerOutcome, QueueCallerSettings } from '../../domain/acd/caller-protocol.js';
+import type { Log } from '../app-ports.js';
+import type { CaseDesk } from '../case-desk.js';
+import type { Clock, Telephony, TimerHandle } from '../ports.js';
+import type { AcdChange, AcdStore, Offer, QueuePosition } from './acd-store.js';
+import type { CallRecords } from './call-records.js';
+import { CallerRunner } from './caller-runner.js';
+import type { CallerPosition } from './caller-runner.js';
+import { QueuedCall } from './queued-call.js';
+
+/** What the IVR knows of a caller it hands to the queue. */
+export interface QueueRequest {
+  readonly callId: string;
+  readonly caller: string;
+  readonly lang: Lang;
+  /** The flow's queue skill (`complaint`, `consultation`, ...). */
+  readonly queueSkill: string;
+  /** The IVR's category, when the caller chose one: routed on instead of the queue skill. */
+  readonly category: string | null;
+  readonly priority: number;
+  readonly ivrPath: readonly string[];
+  /** The caller's own open case (a repeat caller): served a step sooner. */
+  readonly openTicket: string | null;
+}
+
+/** The survey's rating goes to the call's work order. */
+export interface CallRatings {
+  /** Stores the rating of the call (on its work order once filed); false when it could not be stored. Never rejects. */
+  rate(callId: string, score: number): Promise<boolean>;
+}
+
+export interface CallQueueMetrics {
+  queueOutcome(outcome: QueueCallerOutcome): void;
+}
+
+export interface CallQueueDeps {
+  readonly store: AcdStore;
+  readonly records: CallRecords;
+  readonly telephony: Telephony;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly gatewayId: string;
+  readonly mohClass: string;
+  readonly ringTimeoutMs: number;
+  readonly wrapUpMs: number;
+  readonly record: boolean;
+  readonly caller: QueueCallerSettings;
+  /** Voice messages left from the queue become work orders like the IVR's. */
+  readonly desk: CaseDesk;
+  readonly ratings: CallRatings;
+  readonly estimateWait: (position: QueuePosition) => number | null;
+  readonly metrics?: CallQueueMetrics;
+  /** How often the store's timed work (widening, lapsed offers, ended wrap-ups, heartbeats) runs here. */
+  readonly tickMs?: number;
+  /** Wrap-ups that ran out: the agent never filed the work order, so the gateway files what it knows. */
+  readonly wrapUpsEnded?: (ended: readonly { readonly agentId: string; readonly callId: string }[]) => void;
+  readonly callLog: (channelId: string, caller: string) => Log;
+}
+
+/** A priority step up for a caller about an open case, so a repeat caller is not sent to the back. */
+const REPEAT_CALLER_BOOST = 1;
+const MAX_QUEUED_PRIORITY = 9;
+const OFFERS_REMEMBERED = 4096;
+
+export class CallQueue {
+  private readonly calls = new Map<string, { call: QueuedCall; runner: CallerRunner }>();
+  private readonly legs = new Map<string, QueuedCall>();
+  private readonly playbacks = new Map<string, CallerRunner>();
+  private readonly recordings = new Map<string, CallerRunner>();
+  /** Offers already handed to a call: the store returns an offer to its maker and lists it for its owner too. */
+  private readonly seenOffers = new Set<string>();
+  /** Languages some logged-in agent speaks: a caller nobody here can serve goes to the dialplan queue. */
+  private languages = new Set<string>();
+  private tickTimer: TimerHandle | null = null;
+  private unsubscribe: (() => Promise<void>) | null = null;
+  private holdBridgeReady: Promise<void> | null = null;
+  private closed = false;
+  readonly holdBridgeId: string;
+
+  constructor(private readonly deps: CallQueueDeps) {
+    // Bridge ids are Asterisk-wide: the gateway's name keeps two gateways on one Asterisk apart.
+    this.holdBridgeId = `acd-hold-${deps.gatewayId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  }
+
+  get waitingHere(): number {
+    return this.calls.size;
+  }
+
+  async start(): Promise<void> {
+    this.unsubscribe = await this.deps.store.subscribe(this.deps.gatewayId, (change) => this.changed(change));
+    await this.refreshLanguages();
+    await this.tick();
+  }
+
+  /**
+   * Queues the caller; false when no logged-in agent speaks their language or the queue cannot take them (the
+   * dialplan's queue takes them then). Throws nothing.
+   */
+  async admit(request: QueueRequest): Promise<boolean> {
+    if (this.closed || !this.languages.has(request.lang)) return false;
+    const now = this.deps.clock.now();
+    const log = this.deps.callLog(request.callId, request.caller);
+    const priority = Math.min(MAX_QUEUED_PRIORITY, request.priority + (request.openTicket === null ? 0 : REPEAT_CALLER_BOOST));
+    const skill = request.category ?? request.queueSkill;
+    // Registered before the store can offer it, so an offer another gateway makes at once finds the call here.
+    const entry = this.track(request.callId, request.caller, request.lang, log);
+    let offer: Offer | null;
+    try {
+      await this.deps.records.open({
+        callId: request.callId,
+        caller: request.caller,
+        lang: request.lang,
+        queueSkill: request.queueSkill,
+        category: request.category,
+        ivrPath: request.ivrPath,
+        enqueuedAt: now,
+        ...(request.openTicket === null ? {} : { earlierTicket: request.openTicket }),
+      });
+      await this.ensureHoldBridge();
+      offer = await this.deps.store.enqueue(
+        { callId: request.callId, gateway: this.deps.gatewayId, skill, lang: request.lang, priority, enqueuedAt: now },
+        now,
+      );
+    } catch (err) {
+      this.calls.delete(request.callId);
+      log.error({ err }, 'the queue cannot take the caller');
+      return false;
+    }
+    log.info({ skill, priority }, 'caller queued for an agent');
+    void entry.call.attach(entry.runner);
+    if (offer !== null) this.dispatch(offer);
+    return true;
+  }
+
+  owns(channelId: string): boolean {
+    return this.calls.has(channelId) || this.legs.has(channelId);
+  }
+
+  roleOf(channelId: string): { role: 'queue' } | { role: 'queueLeg'; connected: boolean } | null {
+    if (this.calls.has(channelId)) return { role: 'queue' };
+    const leg = this.legs.get(channelId);
+    return leg === undefined ? null : { role: 'queueLeg', connected: leg.currentPhase === 'connected' };
+  }
+
+  // ------------------------------------------------------------------ telephony events (true: it was ours)
+
+  channelGone(channelId: string, cause: number | undefined): boolean {
+    const leg = this.legs.get(channelId);
+    if (leg !== undefined) {
+      leg.legGone(channelId, cause);
+      return true;
+    }
+    const entry = this.calls.get(channelId);
+    if (entry === undefined) return false;
+    entry.call.callerGone();
+    return true;
+  }
+
+  dial(peerChannelId: string, status: string): boolean {
+    const leg = this.legs.get(peerChannelId);
+    if (leg === undefined) return false;
+    leg.dialStatus(peerChannelId, status);
+    return true;
+  }
+
+  dtmf(channelId: string, digit: Digit): boolean {
+    const entry = this.calls.get(channelId);
+    if (entry === undefined) return false;
+    void entry.runner.digit(digit);
+    return true;
+  }
+
+  playbackFinished(playbackId: string): boolean {
+    const runner = this.playbacks.get(playbackId);
+    if (runner === undefined) return false;
+    void runner.playbackFinished(playbackId);
+    return true;
+  }
+
+  recordingFinished(name: string, ok: boolean, durationMs: number): boolean {
+    const runner = this.recordings.get(name);
+    if (runner === undefined) return false;
+    void runner.recordingFinished(name, ok, durationMs);
+    return true;
+  }
+
+  /** After a (re)connect: the holding bridge may be gone with an Asterisk restart. */
+  linkUp(): void {
+    this.holdBridgeReady = null;
+  }
+
+  /** Pulls the offers listed for this gateway's callers (after a nudge, and on every tick in case one was missed). */
+  async pullOffers(): Promise<void> {
+    const offers = await this.deps.store.takeOffers(this.deps.gatewayId, this.deps.clock.now());
+    for (const offer of offers) this.dispatch(offer);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.tickTimer?.cancel();
+    this.tickTimer = null;
+    await this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private track(callId: string, caller: string, lang: Lang, log: Log): { call: QueuedCall; runner: CallerRunner } {
+    const { deps } = this;
+    const call = new QueuedCall(callId, {
+      telephony: deps.telephony,
+      store: deps.store,
+      records: deps.records,
+      clock: deps.clock,
+      log,
+      holdBridgeId: this.holdBridgeId,
+      ringTimeoutMs: deps.ringTimeoutMs,
+      wrapUpMs: deps.wrapUpMs,
+      record: deps.record,
+      trackLeg: (legId, owner) => (owner === null ? this.legs.delete(legId) : this.legs.set(legId, owner)),
+      dispatch: (offer) => this.dispatch(offer),
+      onDone: (done) => this.calls.delete(done.callId),
+    });
+    const runner = new CallerRunner(
+      { callId, lang, callerNumber: caller, recorded: deps.record },
+      {
+        settings: deps.caller,
+        telephony: deps.telephony,
+        clock: deps.clock,
+        log,
+        services: {
+          position: () => this.position(callId),
+          // The machine offers call-backs only when they are on (QueueCallerSettings.callback).
+          bookCallback: () => Promise.reject(new Error('call-backs are not offered by this gateway')),
+          submitVoiceMessage: async (recording, messageLang) => {
+            const record = await deps.records.get(callId).catch(() => null);
+            return deps.desk.submitVoiceMessage({
+              callId,
+              caller,
+              recording,
+              kind: 'help',
+              category: record?.category ?? null,
+              lang: messageLang,
+              private: false,
+            });
+          },
+          rate: (score) => deps.ratings.rate(callId, score),
+          leaveQueue: async (reason) => {
+            call.left();
+            await deps.store.leave(callId, reason, deps.clock.now());
+          },
+          hold: () => call.hold(),
+          unhold: () => call.unhold(),
+        },
+        track: (kind, id, owner) => {
+          const map = kind === 'playback' ? this.playbacks : this.recordings;
+          if (owner === null) map.delete(id);
+          else map.set(id, owner);
+        },
+        onDone: (outcome) => {
+          deps.metrics?.queueOutcome(outcome);
+          call.finished();
+        },
+      },
+    );
+    const entry = { call, runner };
+    this.calls.set(callId, entry);
+    return entry;
+  }
+
+  private async position(callId: string): Promise<CallerPosition> {
+    try {
+      const found = await this.deps.store.position(callId, this.deps.clock.now());
+      if (found === null) return { position: null, waiting: 0, estimatedWaitMs: null };
+      return { position: found.position, waiting: found.waiting, estimatedWaitMs: this.deps.estimateWait(found) };
+    } catch (err) {
+      this.deps.log.warn({ err }, 'queue position unavailable');
+      return { position: null, waiting: 0, estimatedWaitMs: null };
+    }
+  }
+
+  private dispatch(offer: Offer): void {
+    if (offer.gateway !== this.deps.gatewayId) return; // its own gateway is nudged by the store
+    const key = `${offer.callId}|${offer.agentId}|${offer.offeredAt}`;
+    if (this.seenOffers.has(key)) return;
+    this.seenOffers.add(key);
+    if (this.seenOffers.size > OFFERS_REMEMBERED) this.seenOffers.delete(this.seenOffers.values().next().value as string);
+    const entry = this.calls.get(offer.callId);
+    if (entry === undefined) {
+      this.deps.log.warn({ callId: offer.callId, agentId: offer.agentId }, 'offer for a caller this gateway does not hold: it will lapse');
+      return;
+    }
+    entry.call.offer(offer);
+  }
+
+  private changed(change: AcdChange): void {
+    if (change.kind === 'offer') {
+      if (change.gateway === this.deps.gatewayId) void this.pullOffers().catch((err: unknown) => this.deps.log.warn({ err }, 'could not take offers'));
+      return;
+    }
+    if (change.kind === 'agent') {
+      if (change.state === 'offline' || change.state === 'paused') {
+        for (const { call } of this.calls.values()) {
+          if (call.agentId === change.agentId && change.state === 'offline') call.agentLeft(change.agentId);
+        }
+      }
+      void this.refreshLanguages();
+    }
+  }
+
+  private async refreshLanguages(): Promise<void> {
+    try {
+      const agents = await this.deps.store.agents();
+      this.languages = new Set(agents.filter((a) => a.state !== 'offline').flatMap((a) => a.skills.map((s) => s.name)));
+    } catch (err) {
+      this.deps.log.warn({ err }, 'could not read the agents logged in');
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.closed) return;
+    const now = this.deps.clock.now();
+    try {
+      await this.deps.store.heartbeat(this.deps.gatewayId, (this.deps.tickMs ?? 1000) * 10, now);
+      const result = await this.deps.store.tick(now);
+      for (const offer of result.offers) this.dispatch(offer);
+      for (const lapsed of result.lapsed) this.deps.log.warn({ callId: lapsed.callId, agentId: lapsed.agentId }, 'offer lapsed: caller back at the head');
+      if (result.wrapUpsEnded.length > 0) this.deps.wrapUpsEnded?.(result.wrapUpsEnded);
+      await this.pullOffers();
+    } catch (err) {
+      this.deps.log.warn({ err }, 'queue tick failed');
+    }
+    if (!this.closed) this.tickTimer = this.deps.clock.setTimer(this.deps.tickMs ?? 1000, () => void this.tick());
+  }
+
+  private ensureHoldBridge(): Promise<void> {
+    this.holdBridgeReady ??= (async () => {
+      try {
+        await this.deps.telephony.createBridge(this.holdBridgeId, 'holding');
+      } catch (err) {
+        // Created by this gateway before a restart: Asterisk kept it, and its music.
+        if (!/already exists/i.test(String((err as Error).message))) throw err;
+      }
+      await this.deps.telephony.startBridgeMoh(this.holdBridgeId, this.deps.mohClass);
+    })().catch((err: unknown) => {
+      this.holdBridgeReady = null;
+      throw err;
+    });
+    return this.holdBridgeReady;
+  }
+}

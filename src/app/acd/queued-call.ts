@@ -1,0 +1,302 @@
+// One caller in the gateway's call queue, from the moment the IVR hands them over until they leave: keeps them in
+// the holding bridge, rings the agent the shared queue offers, joins both in a mixing bridge when the agent
+// answers, and gives the call back to the head of the queue when the agent does not answer or drops. What the
+// caller hears (announcements, options, the survey) is the caller machine's; this class is the agent side and the
+// bookkeeping in the shared store. Every step runs one at a time per call, so events never interleave.
+
+import type { Log } from '../app-ports.js';
+import type { Clock, Telephony, TimerHandle } from '../ports.js';
+import type { AcdStore, Offer } from './acd-store.js';
+import type { CallRecords } from './call-records.js';
+
+/** What the agent side tells the caller machine. */
+export interface CallerSide {
+  start(): Promise<void>;
+  agentRinging(): Promise<void>;
+  agentAnswered(): Promise<void>;
+  /** Back in the queue after the agent did not answer or dropped. */
+  returned(): Promise<void>;
+  /** The agent ended the call; the caller is still on the line. */
+  agentHungUp(): Promise<void>;
+  hungUp(): Promise<void>;
+}
+
+export interface QueuedCallDeps {
+  readonly telephony: Telephony;
+  readonly store: AcdStore;
+  readonly records: CallRecords;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly holdBridgeId: string;
+  readonly ringTimeoutMs: number;
+  readonly wrapUpMs: number;
+  readonly record: boolean;
+  /** Registers the agent leg so its Dial and hang-up events reach this call. */
+  readonly trackLeg: (legId: string, call: QueuedCall | null) => void;
+  /** Offers the store made for other calls while handling this one (a released agent matched at once). */
+  readonly dispatch: (offer: Offer) => void;
+  readonly onDone: (call: QueuedCall) => void;
+}
+
+export type QueuedPhase = 'waiting' | 'ringing' | 'connected' | 'after' | 'gone';
+
+/** Q.850 causes with which a phone ends a call on purpose; anything else while talking means the agent's line dropped. */
+const NORMAL_CLEARING = new Set([16, 17, 31]);
+// Beyond the Dial timeout Asterisk enforces itself: only if its Dial events never come.
+const DIAL_GRACE_MS = 3000;
+
+export class QueuedCall {
+  private phase: QueuedPhase = 'waiting';
+  private caller: CallerSide | null = null;
+  private leg: { id: string; agentId: string; offer: Offer } | null = null;
+  private legSeq = 0;
+  private bridgeId: string | null = null;
+  private inHold = false;
+  private ringGuard: TimerHandle | null = null;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly callId: string,
+    private readonly deps: QueuedCallDeps,
+  ) {}
+
+  get currentPhase(): QueuedPhase {
+    return this.phase;
+  }
+
+  /** The agent whose leg this call is ringing or connected to. */
+  get agentId(): string | null {
+    return this.leg?.agentId ?? null;
+  }
+
+  /** Attaches the caller machine; it starts at once. */
+  attach(caller: CallerSide): Promise<void> {
+    this.caller = caller;
+    return this.serial(() => caller.start());
+  }
+
+  // ------------------------------------------------------------------ what the caller machine asks for
+
+  /** In the holding bridge: the bridge's music, and out of earshot of other callers. */
+  async hold(): Promise<void> {
+    if (this.inHold || this.phase === 'gone') return;
+    this.inHold = true;
+    await this.deps.telephony.addToBridge(this.deps.holdBridgeId, [this.callId]);
+  }
+
+  /** Out of the holding bridge (to record a voice message, or to be joined to the agent). */
+  async unhold(): Promise<void> {
+    if (!this.inHold) return;
+    this.inHold = false;
+    await this.deps.telephony.removeFromBridge(this.deps.holdBridgeId, this.callId);
+  }
+
+  // ------------------------------------------------------------------ what the queue and Asterisk report
+
+  offer(offer: Offer): void {
+    void this.serial(() => this.ring(offer));
+  }
+
+  dialStatus(legId: string, status: string): void {
+    if (this.leg?.id !== legId) return;
+    if (status === 'ANSWER') void this.serial(() => this.answered(legId));
+    else if (status === 'NOANSWER' || status === 'BUSY') void this.serial(() => this.notAnswered(legId, 'no_answer'));
+    else if (status !== '' && status !== 'RINGING' && status !== 'PROGRESS') void this.serial(() => this.notAnswered(legId, 'lost'));
+  }
+
+  legGone(legId: string, cause: number | undefined): void {
+    if (this.leg?.id !== legId) return;
+    void this.serial(async () => {
+      if (this.leg?.id !== legId) return;
+      if (this.phase === 'ringing') return this.notAnswered(legId, 'lost');
+      if (this.phase !== 'connected') return;
+      if (cause === undefined || NORMAL_CLEARING.has(cause)) return this.agentEnded();
+      return this.agentDropped('agent line dropped');
+    });
+  }
+
+  /** The agent logged out, or their phone became unreachable, while this call was theirs. */
+  agentLeft(agentId: string): void {
+    if (this.leg?.agentId !== agentId) return;
+    void this.serial(async () => {
+      const leg = this.leg;
+      if (leg?.agentId !== agentId) return;
+      this.leg = null;
+      this.deps.trackLeg(leg.id, null);
+      this.clearRingGuard();
+      await this.deps.telephony.hangup(leg.id);
+      // The store has already put the call back at the head (logout does); bring the caller back to the queue.
+      await this.backToQueue(false);
+    });
+  }
+
+  callerGone(): void {
+    void this.serial(async () => {
+      const before = this.phase;
+      this.phase = 'gone';
+      this.clearRingGuard();
+      const leg = this.leg;
+      this.leg = null;
+      const now = this.deps.clock.now();
+      if (leg !== null) {
+        this.deps.trackLeg(leg.id, null);
+        await this.deps.telephony.hangup(leg.id);
+      }
+      if (before === 'connected' && leg !== null) {
+        await this.deps.records.update(this.callId, { endedAt: now });
+        const ended = await this.deps.store.callEnded(leg.agentId, this.callId, this.deps.wrapUpMs, now);
+        if (ended.ok && ended.offer !== null) this.deps.dispatch(ended.offer);
+      } else if (before === 'waiting' || before === 'ringing') {
+        await this.deps.store.leave(this.callId, 'abandoned', now);
+      }
+      await this.destroyBridge();
+      await this.caller?.hungUp();
+      this.deps.onDone(this);
+    });
+  }
+
+  /** The caller stopped waiting on the line (a call-back is booked, a voice message filed): no longer abandoned if they hang up. */
+  left(): void {
+    if (this.phase === 'waiting') this.phase = 'after';
+  }
+
+  /** The caller machine is done (served, voice message left, call-back booked): forget the call. */
+  finished(): void {
+    if (this.phase === 'gone') return;
+    this.phase = 'gone';
+    void this.destroyBridge();
+    this.deps.onDone(this);
+  }
+
+  // ------------------------------------------------------------------ the agent side
+
+  private async ring(offer: Offer): Promise<void> {
+    if (this.phase !== 'waiting' || offer.callId !== this.callId) return;
+    const now = this.deps.clock.now();
+    const ringing = await this.deps.store.ringing(offer.agentId, this.callId, now);
+    if (!ringing.ok) {
+      this.deps.log.info({ agentId: offer.agentId, code: ringing.code }, 'offer no longer valid: not ringing the agent');
+      return;
+    }
+    this.legSeq += 1;
+    const legId = `${this.callId}-agent-${this.legSeq}`;
+    this.leg = { id: legId, agentId: offer.agentId, offer };
+    this.phase = 'ringing';
+    this.deps.trackLeg(legId, this);
+    this.deps.log.info({ agentId: offer.agentId, waitedMs: now - offer.enqueuedAt }, 'ringing agent');
+    await this.caller?.agentRinging();
+    const created = await this.deps.telephony.createOutbound({
+      channelId: legId,
+      endpoint: offer.endpoint,
+      callerId: await this.callerNumber(),
+      originator: this.callId,
+    });
+    if (created === 'gone') return this.notAnswered(legId, 'lost');
+    const seconds = Math.max(1, Math.ceil(this.deps.ringTimeoutMs / 1000));
+    this.ringGuard = this.deps.clock.setTimer(this.deps.ringTimeoutMs + DIAL_GRACE_MS, () => {
+      this.ringGuard = null;
+      void this.serial(() => this.notAnswered(legId, 'no_answer'));
+    });
+    if ((await this.deps.telephony.dial(legId, this.callId, seconds)) === 'gone') return this.notAnswered(legId, 'lost');
+  }
+
+  private async answered(legId: string): Promise<void> {
+    const leg = this.leg;
+    if (leg?.id !== legId || this.phase !== 'ringing') return;
+    this.clearRingGuard();
+    const now = this.deps.clock.now();
+    const result = await this.deps.store.answered(leg.agentId, this.callId, now);
+    if (!result.ok) {
+      // The agent was taken off this call meanwhile (logged out): their leg goes, the caller stays queued.
+      this.deps.log.warn({ agentId: leg.agentId, code: result.code }, 'agent answered a call no longer theirs');
+      this.leg = null;
+      this.deps.trackLeg(legId, null);
+      await this.deps.telephony.hangup(legId);
+      return;
+    }
+    this.phase = 'connected';
+    const bridgeId = `acd-${this.callId}`;
+    this.bridgeId = bridgeId;
+    await this.unhold();
+    await this.deps.telephony.createBridge(bridgeId, 'mixing');
+    const joined = await this.deps.telephony.addToBridge(bridgeId, [this.callId, legId]);
+    const recording = this.deps.record ? `acd-${this.callId}` : undefined;
+    if (recording !== undefined && joined === 'ok') await this.deps.telephony.recordBridge(bridgeId, recording);
+    await this.deps.records.update(this.callId, { answeredAt: now, agentId: leg.agentId, ...(recording === undefined ? {} : { recording }) });
+    this.deps.log.info({ agentId: leg.agentId }, 'agent answered: caller connected');
+    await this.caller?.agentAnswered();
+  }
+
+  private async notAnswered(legId: string, why: 'no_answer' | 'lost'): Promise<void> {
+    const leg = this.leg;
+    if (leg?.id !== legId || this.phase !== 'ringing') return;
+    this.clearRingGuard();
+    this.leg = null;
+    this.deps.trackLeg(legId, null);
+    await this.deps.telephony.hangup(legId);
+    const now = this.deps.clock.now();
+    const result =
+      why === 'no_answer'
+        ? await this.deps.store.ringNoAnswer(leg.agentId, this.callId, now)
+        : await this.deps.store.agentLost(leg.agentId, this.callId, 'phone unavailable', now);
+    this.deps.log.info({ agentId: leg.agentId, why }, 'agent did not take the call: back to the head of the queue');
+    this.phase = 'waiting';
+    await this.caller?.returned();
+    if (result.offer !== null) this.deps.dispatch(result.offer);
+  }
+
+  private async agentEnded(): Promise<void> {
+    const leg = this.leg;
+    if (leg === null) return;
+    this.leg = null;
+    this.deps.trackLeg(leg.id, null);
+    this.phase = 'after';
+    const now = this.deps.clock.now();
+    await this.deps.records.update(this.callId, { endedAt: now });
+    const ended = await this.deps.store.callEnded(leg.agentId, this.callId, this.deps.wrapUpMs, now);
+    if (ended.ok && ended.offer !== null) this.deps.dispatch(ended.offer);
+    this.deps.log.info({ agentId: leg.agentId }, 'agent ended the call');
+    await this.caller?.agentHungUp();
+  }
+
+  private async agentDropped(reason: string): Promise<void> {
+    const leg = this.leg;
+    if (leg === null) return;
+    this.leg = null;
+    this.deps.trackLeg(leg.id, null);
+    const now = this.deps.clock.now();
+    const result = await this.deps.store.agentLost(leg.agentId, this.callId, reason, now);
+    this.deps.log.warn({ agentId: leg.agentId, reason }, "the agent's line dropped mid-call: caller back to the head of the queue");
+    await this.backToQueue(true);
+    if (result.offer !== null) this.deps.dispatch(result.offer);
+  }
+
+  private async backToQueue(wasConnected: boolean): Promise<void> {
+    this.phase = 'waiting';
+    if (wasConnected || this.bridgeId !== null) await this.destroyBridge();
+    await this.caller?.returned();
+  }
+
+  private async destroyBridge(): Promise<void> {
+    const bridgeId = this.bridgeId;
+    if (bridgeId === null) return;
+    this.bridgeId = null;
+    await this.deps.telephony.destroyBridge(bridgeId).catch((err: unknown) => this.deps.log.warn({ err }, 'could not destroy the call bridge'));
+  }
+
+  private async callerNumber(): Promise<string> {
+    return (await this.deps.records.get(this.callId))?.caller ?? '';
+  }
+
+  private clearRingGuard(): void {
+    this.ringGuard?.cancel();
+    this.ringGuard = null;
+  }
+
+  private serial(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step).catch((err: unknown) => {
+      this.deps.log.error({ err, phase: this.phase }, 'queued call step failed');
+    });
+    return this.chain;
+  }
+}
