@@ -171,6 +171,7 @@ export class CallControl implements CallEvents {
    * as finished so no caller waits forever.
    */
   linkUp(channelIds: readonly string[]): void {
+    this.deps.queue?.linkUp();
     void this.reconcile(new Set(channelIds)).catch((err: unknown) =>
       this.deps.log.error({ err }, 'reconciliation after reconnect failed'),
     );

@@ -8,6 +8,9 @@ import { DEVICE_STATES } from '../../domain/telephony/device-state.js';
 import type { DeviceState } from '../../domain/telephony/device-state.js';
 import type { IvrOutcome } from '../../domain/ivr/protocol.js';
 import type { SubmissionResult } from '../../app/intake/metered-intake.js';
+import type { QueueStats } from '../../app/acd/acd-store.js';
+import { AGENT_STATES } from '../../domain/acd/types.js';
+import { serviceLevel } from '../../domain/acd/service-level.js';
 
 /**
  * One per emergency forward, counted when it ends: `answered` by the first route tried, `failed_over` answered
@@ -39,6 +42,8 @@ export class GatewayMetrics {
   private readonly handedToDialplan: Counter<'reason'>;
   private readonly submissions: Counter<'channel' | 'result'>;
   private readonly fairUseDecisions: Counter<'channel' | 'decision'>;
+  private readonly queueOutcomes: Counter<'outcome'>;
+  private queueStats: QueueStats | null = null;
   private spooledNow: () => number = () => 0;
   private watchedDevices: readonly string[] = [];
   private deviceStateOf: (device: string) => DeviceState | null = () => null;
@@ -112,6 +117,62 @@ export class GatewayMetrics {
         }
       },
     });
+    const queue = (): QueueStats | null => this.queueStats;
+    new Gauge({
+      name: 'hotline_acd_waiting_calls',
+      help: "Callers waiting in the gateway's agent queue (every gateway of the hotline)",
+      registers,
+      collect() {
+        this.set(queue()?.waiting ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'hotline_acd_longest_wait_seconds',
+      help: 'How long the longest-waiting caller has waited',
+      registers,
+      collect() {
+        this.set((queue()?.longestWaitMs ?? 0) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'hotline_acd_agents',
+      help: 'Agents by state (offline, ready, paused, reserved, ringing, onCall, wrapUp)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const stats = queue();
+        for (const state of AGENT_STATES) this.set({ state }, stats?.agentsByState[state] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'hotline_acd_calls_today',
+      help: "Queued calls of the hotline's day (Beijing time) by what became of them: queued, offered (an agent rang), answered, answered_in_time (within 20 s), abandoned",
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        const today = queue()?.today;
+        this.set({ outcome: 'queued' }, today?.queued ?? 0);
+        this.set({ outcome: 'offered' }, today?.offered ?? 0);
+        this.set({ outcome: 'answered' }, today?.answered ?? 0);
+        this.set({ outcome: 'answered_in_time' }, today?.answeredInTime ?? 0);
+        this.set({ outcome: 'abandoned' }, today?.abandoned ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'hotline_acd_service_level',
+      help: 'Share of the day\'s queued calls answered within 20 s, of those answered or abandoned (1 before any)',
+      registers,
+      collect() {
+        const today = queue()?.today;
+        this.set(today === undefined ? 1 : serviceLevel(today));
+      },
+    });
+    this.queueOutcomes = new Counter({
+      name: 'hotline_acd_caller_outcomes_total',
+      help: 'How callers left this gateway\'s queue: served, surveyed, surveySkipped, surveyFailed, callback, voicemail, abandoned',
+      labelNames: ['outcome'],
+      registers,
+    });
     // Series that should read 0 rather than be absent before anything happened (alerts compare against them).
     this.ariUp.set(0);
     this.amiUp.set(0);
@@ -126,6 +187,15 @@ export class GatewayMetrics {
 
   fairUse(channel: string, decision: string): void {
     this.fairUseDecisions.inc({ channel, decision });
+  }
+
+  /** The queue gauges read the latest figures of the shared queue (refreshed by the call queue's tick). */
+  queueFigures(stats: QueueStats): void {
+    this.queueStats = stats;
+  }
+
+  queueOutcome(outcome: string): void {
+    this.queueOutcomes.inc({ outcome });
   }
 
   /** The gauge reads the spool's size whenever /metrics is scraped. */

@@ -8,7 +8,7 @@ import type { QueueCallerOutcome, QueueCallerSettings } from '../../domain/acd/c
 import type { Log } from '../app-ports.js';
 import type { CaseDesk } from '../case-desk.js';
 import type { Clock, Telephony, TimerHandle } from '../ports.js';
-import type { AcdChange, AcdStore, Offer, QueuePosition } from './acd-store.js';
+import type { AcdChange, AcdStore, Offer, QueuePosition, QueueStats } from './acd-store.js';
 import type { CallRecords } from './call-records.js';
 import { CallerRunner } from './caller-runner.js';
 import type { CallerPosition } from './caller-runner.js';
@@ -37,6 +37,8 @@ export interface CallRatings {
 
 export interface CallQueueMetrics {
   queueOutcome(outcome: QueueCallerOutcome): void;
+  /** The shared queue's figures, read on every tick (what /metrics and the supervisor view show). */
+  queueFigures(stats: QueueStats): void;
 }
 
 export interface CallQueueDeps {
@@ -190,6 +192,73 @@ export class CallQueue {
     return true;
   }
 
+  /**
+   * After a (re)connect, Asterisk's channels of this application are the truth. Calls of this gateway in the shared
+   * store whose caller is gone leave the queue (an agent they were talking to goes to wrap-up); callers still there
+   * that this process does not hold (it restarted) are taken back: waiting ones wait again with their place kept,
+   * connected ones are watched until they end.
+   */
+  async reconcile(present: ReadonlySet<string>): Promise<void> {
+    const { store, telephony, records, clock, log } = this.deps;
+    let owned;
+    try {
+      owned = await store.callsOf(this.deps.gatewayId);
+    } catch (err) {
+      log.warn({ err }, 'could not read this gateway\'s queued calls: they are reconciled at the next reconnect');
+      return;
+    }
+    const alive = async (id: string): Promise<boolean> => present.has(id) || (await telephony.inApplication(id).catch(() => false));
+    for (const held of owned) {
+      const here = this.calls.get(held.callId);
+      const callerAlive = await alive(held.callId);
+      if (here !== undefined) {
+        if (!callerAlive) here.call.callerGone();
+        continue;
+      }
+      const now = clock.now();
+      const record = await records.get(held.callId).catch(() => null);
+      const leg = record?.agentLeg;
+      const legAlive = leg !== undefined && (await alive(leg));
+      try {
+        if (held.phase === 'onCall' && held.agentId !== null) {
+          if (callerAlive && legAlive) {
+            const entry = this.track(held.callId, record?.caller ?? '', held.lang as Lang, this.deps.callLog(held.callId, record?.caller ?? ''));
+            entry.call.adoptConnected(leg, held.agentId, { ...held, agentId: held.agentId, endpoint: '', offeredAt: now, expiresAt: now });
+            log.info({ callId: held.callId, agentId: held.agentId }, 'took back a connected agent call after a restart');
+            continue;
+          }
+          if (legAlive) await telephony.hangup(leg);
+          await records.update(held.callId, { endedAt: now });
+          if (!callerAlive) {
+            await store.callEnded(held.agentId, held.callId, this.deps.wrapUpMs, now);
+            continue;
+          }
+          await store.agentLost(held.agentId, held.callId, 'agent line dropped', now);
+        } else if ((held.phase === 'offered' || held.phase === 'ringing') && held.agentId !== null) {
+          if (legAlive) await telephony.hangup(leg);
+          if (!callerAlive) {
+            await store.leave(held.callId, 'gone', now);
+            continue;
+          }
+          await store.agentLost(held.agentId, held.callId, 'gateway restarted while ringing', now);
+        } else if (!callerAlive) {
+          await store.leave(held.callId, 'gone', now);
+          continue;
+        }
+        const caller = record?.caller ?? '';
+        const entry = this.track(held.callId, caller, held.lang as Lang, this.deps.callLog(held.callId, caller));
+        await this.ensureHoldBridge();
+        // Idempotent: the call keeps its place (and its original time in the queue).
+        const offer = await store.enqueue({ callId: held.callId, gateway: this.deps.gatewayId, skill: held.skill, lang: held.lang, priority: held.priority, enqueuedAt: held.enqueuedAt }, now);
+        void entry.call.attach(entry.runner);
+        log.info({ callId: held.callId, phase: held.phase }, 'took back a waiting caller after a restart');
+        if (offer !== null) this.dispatch(offer);
+      } catch (err) {
+        log.error({ err, callId: held.callId }, 'could not take back a queued call');
+      }
+    }
+  }
+
   /** After a (re)connect: the holding bridge may be gone with an Asterisk restart. */
   linkUp(): void {
     this.holdBridgeReady = null;
@@ -333,6 +402,7 @@ export class CallQueue {
       for (const lapsed of result.lapsed) this.deps.log.warn({ callId: lapsed.callId, agentId: lapsed.agentId }, 'offer lapsed: caller back at the head');
       if (result.wrapUpsEnded.length > 0) this.deps.wrapUpsEnded?.(result.wrapUpsEnded);
       await this.pullOffers();
+      this.deps.metrics?.queueFigures(await this.deps.store.stats(now));
     } catch (err) {
       this.deps.log.warn({ err }, 'queue tick failed');
     }

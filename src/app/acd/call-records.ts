@@ -17,6 +17,8 @@ export interface CallRecord {
   readonly answeredAt?: number;
   readonly endedAt?: number;
   readonly agentId?: string;
+  /** The agent leg's channel id while ringing or connected, so a restarted gateway can find it again. */
+  readonly agentLeg?: string;
   /** Name of the stored recording of the agent call, when calls are recorded. */
   readonly recording?: string;
   /** The caller's open case when they called (a repeat caller). */

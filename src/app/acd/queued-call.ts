@@ -91,6 +91,17 @@ export class QueuedCall {
     await this.deps.telephony.removeFromBridge(this.deps.holdBridgeId, this.callId);
   }
 
+  /**
+   * Takes back a call this gateway connected before it restarted: caller and agent still talk in the call's bridge.
+   * No caller machine runs (there is no survey for it); when the agent leaves, the caller's call ends too.
+   */
+  adoptConnected(legId: string, agentId: string, offer: Offer): void {
+    this.leg = { id: legId, agentId, offer };
+    this.phase = 'connected';
+    this.bridgeId = `acd-${this.callId}`;
+    this.deps.trackLeg(legId, this);
+  }
+
   // ------------------------------------------------------------------ what the queue and Asterisk report
 
   offer(offer: Offer): void {
@@ -185,6 +196,7 @@ export class QueuedCall {
     this.deps.trackLeg(legId, this);
     this.deps.log.info({ agentId: offer.agentId, waitedMs: now - offer.enqueuedAt }, 'ringing agent');
     await this.caller?.agentRinging();
+    await this.deps.records.update(this.callId, { agentLeg: legId, agentId: offer.agentId });
     const created = await this.deps.telephony.createOutbound({
       channelId: legId,
       endpoint: offer.endpoint,
@@ -256,7 +268,8 @@ export class QueuedCall {
     const ended = await this.deps.store.callEnded(leg.agentId, this.callId, this.deps.wrapUpMs, now);
     if (ended.ok && ended.offer !== null) this.deps.dispatch(ended.offer);
     this.deps.log.info({ agentId: leg.agentId }, 'agent ended the call');
-    await this.caller?.agentHungUp();
+    if (this.caller !== null) await this.caller.agentHungUp();
+    else await this.deps.telephony.hangup(this.callId);
   }
 
   private async agentDropped(reason: string): Promise<void> {
