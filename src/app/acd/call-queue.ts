@@ -80,7 +80,6 @@ export class CallQueue {
   /** Languages some logged-in agent speaks: a caller nobody here can serve goes to the dialplan queue. */
   private languages = new Set<string>();
   private tickTimer: TimerHandle | null = null;
-  private unsubscribe: (() => Promise<void>) | null = null;
   private holdBridgeReady: Promise<void> | null = null;
   private closed = false;
   readonly holdBridgeId: string;
@@ -94,8 +93,8 @@ export class CallQueue {
     return this.calls.size;
   }
 
+  /** Starts the timed work; the composition root feeds the store's changes to `changed`. */
   async start(): Promise<void> {
-    this.unsubscribe = await this.deps.store.subscribe(this.deps.gatewayId, (change) => this.changed(change));
     await this.refreshLanguages();
     await this.tick();
   }
@@ -270,12 +269,11 @@ export class CallQueue {
     for (const offer of offers) this.dispatch(offer);
   }
 
-  async close(): Promise<void> {
+  /** Stops the timed work. Callers waiting stay in the holding bridge for this gateway's next start to take back. */
+  close(): void {
     this.closed = true;
     this.tickTimer?.cancel();
     this.tickTimer = null;
-    await this.unsubscribe?.();
-    this.unsubscribe = null;
   }
 
   // ------------------------------------------------------------------ internals
@@ -354,7 +352,8 @@ export class CallQueue {
     }
   }
 
-  private dispatch(offer: Offer): void {
+  /** An offer for one of this gateway's callers (made by an operation here, or taken from the store). */
+  dispatch(offer: Offer): void {
     if (offer.gateway !== this.deps.gatewayId) return; // its own gateway is nudged by the store
     const key = `${offer.callId}|${offer.agentId}|${offer.offeredAt}`;
     if (this.seenOffers.has(key)) return;
@@ -368,7 +367,8 @@ export class CallQueue {
     entry.call.offer(offer);
   }
 
-  private changed(change: AcdChange): void {
+  /** A change any gateway made to the shared queue. */
+  changed(change: AcdChange): void {
     if (change.kind === 'offer') {
       if (change.gateway === this.deps.gatewayId) void this.pullOffers().catch((err: unknown) => this.deps.log.warn({ err }, 'could not take offers'));
       return;
