@@ -4,6 +4,14 @@
 import { globalAgent } from 'node:http';
 import { join } from 'node:path';
 import { CallControl } from './app/call-control.js';
+import { AgentDesk } from './app/acd/agent-desk.js';
+import { CallQueue } from './app/acd/call-queue.js';
+import { WorkOrders } from './app/acd/work-orders.js';
+import { createAcd } from './adapters/acd/create-acd.js';
+import type { CreatedAcd } from './adapters/acd/create-acd.js';
+import { queuePromptAudio } from './domain/acd/caller-prompts.js';
+import { estimateWait } from './domain/acd/estimate.js';
+import { canTakeCall } from './domain/telephony/device-state.js';
 import { DeviceWatch } from './app/device-watch.js';
 import type { Log } from './app/app-ports.js';
 import { systemClock } from './app/ports.js';
@@ -81,6 +89,9 @@ export interface Gateway {
   /** The SMTP port when the email channel is on (`SMTP_ACCEPT` set). */
   readonly smtpPort: number | null;
   readonly calls: CallControl;
+  /** Agent operations on the shared queue (null with ACD=off). */
+  readonly agents: AgentDesk | null;
+  readonly queue: CallQueue | null;
   /** Device states Asterisk reports over AMI (emergency forwarding tries unreachable lines last). */
   readonly devices: DeviceWatch;
   readonly metrics: GatewayMetrics;
@@ -191,13 +202,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     hangup: (channel) => amiClient.hangup({ channel }),
   };
 
+  const recordings = new AriRecordingSource({ ...ari, maxBytes: config.intake.attachmentMaxBytes });
   const desk = new VoiceCaseDesk({
     intake: submissions,
     access: caseAccess,
     // Repeat callers: the caller ID's open requests, read from the records (and the spool) directly.
     contactCases: intake.intake,
     attachments,
-    recordings: new AriRecordingSource({ ...ari, maxBytes: config.intake.attachmentMaxBytes }),
+    recordings,
     clock,
     log: log.child({ component: 'voice-intake' }) as Log,
     // The caller hears silence meanwhile: past this, they are told it failed and offered an agent.
@@ -226,6 +238,63 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
     ]),
   ) as Record<EmergencyService, EmergencyRoutes>;
+  // The gateway's own agent queue, shared through Redis with every gateway of the hotline (ACD=off: app_queue only).
+  const acd: CreatedAcd | null = config.acd.enabled ? await createAcd(config, log.child({ component: 'acd' }) as Log) : null;
+  const acdLog = log.child({ component: 'acd' }) as Log;
+  const workOrders =
+    acd === null ? null : new WorkOrders({ intake: submissions, records: acd.records, attachments, recordings, clock, log: acdLog });
+  const queue =
+    acd === null || workOrders === null
+      ? undefined
+      : new CallQueue({
+          store: acd.store,
+          records: acd.records,
+          telephony,
+          clock,
+          log: acdLog,
+          gatewayId: config.acd.gatewayId,
+          mohClass: config.acd.mohClass,
+          ringTimeoutMs: config.acd.ringTimeoutMs,
+          wrapUpMs: config.acd.wrapUpMs,
+          record: config.acd.record,
+          caller: {
+            announceEveryMs: config.acd.announceEveryMs,
+            optionsAfterMs: config.acd.optionsAfterMs,
+            callback: config.acd.callback,
+            voicemail: config.acd.voicemail,
+            survey: config.acd.survey,
+            inputTimeoutMs: 6000,
+            voiceMessage: { maxDurationMs: 120_000, maxSilenceMs: 10_000 },
+            prompts: queuePromptAudio(flow),
+          },
+          desk,
+          ratings: workOrders,
+          estimateWait: (position) => estimateWait(position),
+          metrics,
+          callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
+        });
+  const agents =
+    acd === null || workOrders === null || queue === undefined
+      ? null
+      : new AgentDesk({ store: acd.store, workOrders, clock, log: acdLog, offer: (offer) => queue.dispatch(offer) });
+  let stopAcdChanges: (() => Promise<void>) | null = null;
+  if (acd !== null && queue !== undefined && agents !== null) {
+    try {
+      stopAcdChanges = await acd.store.subscribe(config.acd.gatewayId, (change) => {
+        queue.changed(change);
+        agents.changed(change);
+      });
+    } catch (err) {
+      // Offers of other gateways then reach this one through its tick (it takes its offers every second).
+      acdLog.error({ err }, 'could not listen to queue changes: offers are taken on every tick instead');
+    }
+    // An agent whose phone Asterisk reports unregistered or busy is not offered calls.
+    devices.onChange((change) => {
+      // A device no longer reported at all (null) is as good as unknown: it is not held against the agent.
+      void acd.store.deviceAvailable(change.device, change.state === null || canTakeCall(change.state), clock.now()).catch((err: unknown) => acdLog.warn({ err, device: change.device }, 'could not record a device state'));
+    });
+    await queue.start();
+  }
   const calls = new CallControl({
     flow,
     telephony,
@@ -244,6 +313,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       emergencyContext: EMERGENCY_FALLBACK_CONTEXT,
     },
     dialplan,
+    ...(queue === undefined ? {} : { queue }),
     contacts: intake.profiles.linker,
     callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
   });
@@ -267,7 +337,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     events: {
       stasisStart: (c) => calls.stasisStart(c),
       stasisEnd: (id) => calls.stasisEnd(id),
-      channelGone: (id) => calls.channelGone(id),
+      channelGone: (id, cause) => calls.channelGone(id, cause),
       dtmf: (id, d) => calls.dtmf(id, d),
       playbackFinished: (id, ok) => calls.playbackFinished(id, ok),
       recordingFinished: (name, ok, ms) => calls.recordingFinished(name, ok, ms),
@@ -416,6 +486,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       log.info({ ivrCalls: calls.activeIvrCalls, emergencies: calls.activeEmergencies }, 'draining calls');
       await calls.drain(deadline);
       rescuer.close();
+      queue?.close();
+      await stopAcdChanges?.();
       await link?.close();
       devices.close();
       await amiClient.close();
@@ -424,6 +496,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await email?.close();
       await wechat?.close();
       await fairUseLimits.close();
+      await acd?.close();
       await intake.close();
       await redis.close();
       await simulator?.close();
@@ -432,7 +505,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

@@ -20,3 +20,11 @@ export function parseDeviceState(text: string): DeviceState | null {
 export function isUnreachable(state: DeviceState | null): state is 'UNAVAILABLE' | 'INVALID' {
   return state === 'UNAVAILABLE' || state === 'INVALID';
 }
+
+/**
+ * Whether an agent's phone in this state can be offered a call: idle, or a state Asterisk does not know (a phone it
+ * cannot watch still rings). Unregistered, invalid, busy, ringing or on hold: not now.
+ */
+export function canTakeCall(state: DeviceState | null): boolean {
+  return state === 'NOT_INUSE' || state === 'UNKNOWN';
+}

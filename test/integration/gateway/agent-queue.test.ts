@@ -1,0 +1,157 @@
+// Given the gateway with its own agent queue and agents logged in through the agent desk, when callers choose an
+// agent in the IVR, then the queue routes each to the right agent, rings their phone, joins them in a mixing
+// bridge, asks the caller for a rating when the agent hangs up, and files the call as a work order on wrap-up.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from './harness.js';
+import { heard, startHarness } from './harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({
+    ACD_ANNOUNCE_EVERY: '0',
+    ACD_OPTIONS_AFTER: '0',
+    ACD_RING_TIMEOUT: '1s',
+    ACD_WRAP_UP: '1m',
+    ACD_WIDEN_EVERY: '0',
+    ACD_OVERFLOW_AFTER: '0',
+  });
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+function desk() {
+  const agents = h.gateway.agents;
+  if (agents === null) throw new Error('the agent queue is off');
+  return agents;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null && value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** An agent whose phone answers after `afterMs`, logged in and ready. */
+async function readyAgent(id: string, skills: string): Promise<string> {
+  const endpoint = `PJSIP/${id}`;
+  await desk().login({ agentId: id, endpoint, skills });
+  await desk().ready(id);
+  return endpoint;
+}
+
+async function agentLegOf(endpoint: string): Promise<string> {
+  return (await h.sim.waitForOutboundChannel(endpoint)).id;
+}
+
+describe('the gateway\'s own agent queue', () => {
+  it('routes a complaint about the environment to the agent with that skill, joins them, surveys the caller and files the work order', async () => {
+    await readyAgent('1001', 'consultation:1, zh:1');
+    const skilled = await readyAgent('1002', 'environment:1, zh:1');
+
+    const caller = await h.call('13911112222');
+    await h.sim.sendDigits(caller, '32'); // complaints, then the environment
+    const leg = await agentLegOf(skilled);
+    const bridge = await h.sim.waitForBridgeWith(leg);
+    expect(bridge.bridgeType).toBe('mixing');
+    expect([...bridge.channelIds].sort()).toEqual([caller, leg].sort());
+    expect((await desk().agent('1002'))?.state).toBe('onCall');
+    expect((await desk().agent('1001'))?.state).toBe('ready');
+
+    h.sim.hangup(leg, 16); // the agent hangs up; the caller is still there
+    await h.sim.waitForPlayback(caller, 'sound:hotline/queue-survey');
+    await h.sim.sendDigits(caller, '4');
+    await h.sim.waitForPlayback(caller, 'sound:hotline/queue-survey-thanks');
+    await h.sim.waitForHangup(caller);
+    expect((await desk().agent('1002'))?.state).toBe('wrapUp');
+
+    const { agent, order } = await desk().wrapUp('1002', {
+      kind: 'complaint',
+      category: 'environment',
+      matter: 'Construction noise at night on Chaoyang Road',
+      disposition: 'dispatched',
+      department: 'Chaoyang environment bureau',
+    });
+    expect(agent.state).toBe('ready');
+    const record = await until('the work order with its rating', async () => {
+      const found = await h.gateway.intake.intake.getByTicket(order.ticket);
+      return found?.rating === undefined ? null : found;
+    });
+    expect(record.submission.channel).toBe('voice');
+    expect(record.submission.refs.callId).toBe(caller);
+    expect(record.submission.contact.phone).toBe('13911112222');
+    expect(record.submission.call).toMatchObject({ queueSkill: 'complaint', agentId: '1002', disposition: 'dispatched' });
+    expect(record.submission.call?.ivrPath).toContain('complaint-queue');
+    expect(record.rating?.score).toBe(4);
+
+    // Filing again (a retried request) gives the same order.
+    const again = await desk().wrapUp('1002', { kind: 'complaint', category: 'environment', matter: 'again', disposition: 'answered' }, caller);
+    expect(again.order.ticket).toBe(order.ticket);
+    await desk().logout('1001');
+    await desk().logout('1002');
+  });
+
+  it('gives a call an agent did not answer back to the head of the queue and pauses that agent ("no answer")', async () => {
+    const silent = 'PJSIP/2001';
+    h.sim.setDialBehaviour(silent, { result: 'noanswer' });
+    await readyAgent('2001', 'consultation:1, zh:1');
+    const caller = await h.call();
+    await h.sim.sendDigits(caller, '2');
+    await agentLegOf(silent);
+    const paused = await until('the agent paused for not answering', async () => {
+      const agent = await desk().agent('2001');
+      return agent?.state === 'paused' ? agent : null;
+    });
+    expect(paused.reason).toBe('no answer');
+
+    const backup = await readyAgent('2002', 'consultation:1, zh:1');
+    const leg = await agentLegOf(backup);
+    await h.sim.waitForBridgeWith(leg);
+    h.sim.hangup(caller);
+    await until('the agent in wrap-up', async () => ((await desk().agent('2002'))?.state === 'wrapUp' ? true : null));
+    await desk().logout('2001');
+    await desk().logout('2002');
+  });
+
+  it('an agent logging out mid-call does not lose the caller: they go back to the head and the next agent takes them', async () => {
+    const first = await readyAgent('3001', 'consultation:1, zh:1');
+    const caller = await h.call();
+    await h.sim.sendDigits(caller, '2');
+    const leg = await agentLegOf(first);
+    await h.sim.waitForBridgeWith(leg);
+    await desk().logout('3001');
+    await h.sim.waitForHangup(leg);
+    const second = await readyAgent('3002', 'consultation:1, zh:1');
+    const next = await agentLegOf(second);
+    const bridge = await h.sim.waitForBridgeWith(next);
+    expect(bridge.channelIds).toContain(caller);
+    h.sim.hangup(caller);
+    await desk().logout('3002');
+  });
+
+  it('a caller who hangs up while waiting leaves the queue and counts as abandoned', async () => {
+    const before = (await desk().stats()).today.abandoned;
+    await desk().login({ agentId: '4001', endpoint: 'PJSIP/4001', skills: 'consultation:1, zh:1' }); // logged in, not ready
+    const caller = await h.call();
+    await h.sim.sendDigits(caller, '2');
+    await until('the caller waiting', async () => ((await desk().stats()).waiting > 0 ? true : null));
+    expect(heard(h.sim, caller)).not.toContain('zh:sound:hotline/queue-survey');
+    h.sim.hangup(caller);
+    await until('the abandoned call counted', async () => ((await desk().stats()).today.abandoned === before + 1 ? true : null));
+    expect((await desk().stats()).waiting).toBe(0);
+    await desk().logout('4001');
+  });
+
+  it('with no agent logged in who speaks the caller\'s language, the caller goes to the dialplan\'s queue', async () => {
+    const caller = await h.call();
+    await h.sim.sendDigits(caller, '2');
+    expect(await h.sim.waitForContinue(caller)).toMatchObject({ context: 'ivr-fallback', extension: 'queue', priority: 1 });
+  });
+});
