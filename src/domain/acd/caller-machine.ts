@@ -169,7 +169,8 @@ function toHold(settings: QueueCallerSettings, d: CallerDraft): void {
     offerOptions(settings, d);
   } else {
     d.hold();
-    if (settings.announceEveryMs > 0) d.startTimer('announce', settings.announceEveryMs);
+    // While an answer is awaited, it restarts the period when it is announced.
+    if (settings.announceEveryMs > 0 && !d.asking) d.startTimer('announce', settings.announceEveryMs);
   }
 }
 
