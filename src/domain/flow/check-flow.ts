@@ -1,6 +1,7 @@
 // Semantic checks on a built Flow: everything the schema cannot see. Pure; works on flows from YAML or from code.
 // Paths use the YAML field names (`timeout`, not `timeoutMs`) so that problems can be located in the file.
 
+import { QUEUE_PROMPT_IDS } from '../acd/caller-prompts.js';
 import { formatDuration } from './duration.js';
 import { issue } from './flow-error.js';
 import type { FlowIssue, PathSegment } from './flow-error.js';
@@ -145,6 +146,14 @@ function checkPrompts(flow: Flow, issues: FlowIssue[]): void {
     used.add(id);
     if (forwards && !(id in flow.prompts)) {
       issues.push(issue(['prompts'], 'FLOW_UNKNOWN_PROMPT', `prompt "${id}" is required by emergency nodes (played when every route failed)`));
+    }
+  }
+  // The gateway's queue plays these itself to the callers a queue node hands to it (caller-prompts.ts).
+  const queues = Object.values(flow.nodes).some((node) => node.type === 'queue');
+  for (const id of QUEUE_PROMPT_IDS) {
+    used.add(id);
+    if (queues && !(id in flow.prompts)) {
+      issues.push(issue(['prompts'], 'FLOW_UNKNOWN_PROMPT', `prompt "${id}" is required by queue nodes (played to callers waiting for an agent)`));
     }
   }
   for (const id of promptIds) {

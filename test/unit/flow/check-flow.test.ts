@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { QUEUE_PROMPT_IDS } from '../../../src/domain/acd/caller-prompts.js';
 import { checkFlow } from '../../../src/domain/flow/check-flow.js';
 import type { FlowIssue } from '../../../src/domain/flow/flow-error.js';
 import { CASE_OUTCOMES } from '../../../src/domain/flow/types.js';
@@ -19,6 +20,9 @@ const menu = (id: string, options: MenuNode['options'], onFail = 'agent'): MenuN
   variable: null,
 });
 
+/** Every flow here has a queue node (`agent`), so it needs the prompts the queue plays. */
+const QUEUE_PROMPTS_FOR_TESTS = Object.fromEntries(QUEUE_PROMPT_IDS.map((id) => [id, { audio: `test/${id}`, text: { zh: id, en: '' } }]));
+
 function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
   return {
     name: 'test',
@@ -36,6 +40,7 @@ function flowOf(nodes: FlowNode[], overrides: Partial<Flow> = {}): Flow {
       hello: { audio: 'test/hello', text: { zh: '你好', en: '' } },
       'emergency-unreachable': { audio: 'test/emergency-unreachable', text: { zh: '请直接拨打', en: '' } },
       'emergency-retrying': { audio: 'test/emergency-retrying', text: { zh: '我们继续为您接通。', en: '' } },
+      ...QUEUE_PROMPTS_FOR_TESTS,
     },
     nodes: Object.fromEntries(nodes.map((node) => [node.id, node])),
     ...overrides,
@@ -89,6 +94,23 @@ const errorsOf = (flow: Flow): FlowIssue[] => checkFlow(flow).filter((found) => 
 describe('checkFlow', () => {
   it('accepts a sound flow', () => {
     expect(checkFlow(flowOf([menu('menu', { '1': 'agent' }), agent]))).toEqual([]);
+  });
+
+  it('requires every prompt the queue plays in a flow with a queue node, naming the missing one', () => {
+    const flow = flowOf([menu('menu', { '1': 'agent' }), agent]);
+    const { 'queue-survey': _survey, 'queue-position': _position, ...prompts } = flow.prompts;
+    expect(errorsOf({ ...flow, prompts })).toEqual([
+      expect.objectContaining({ code: 'FLOW_UNKNOWN_PROMPT', path: ['prompts'], message: 'prompt "queue-position" is required by queue nodes (played to callers waiting for an agent)' }),
+      expect.objectContaining({ code: 'FLOW_UNKNOWN_PROMPT', path: ['prompts'], message: 'prompt "queue-survey" is required by queue nodes (played to callers waiting for an agent)' }),
+    ]);
+  });
+
+  it('needs no queue prompts without a queue node, and does not call them unused when present', () => {
+    const bye: FlowNode = { id: 'bye', type: 'hangup', prompts: ['hello'] };
+    const withQueuePrompts = flowOf([bye], { onMaxDuration: 'bye' });
+    expect(checkFlow(withQueuePrompts)).toEqual([]);
+    const prompts = Object.fromEntries(Object.entries(withQueuePrompts.prompts).filter(([id]) => !id.startsWith('queue-')));
+    expect(checkFlow({ ...withQueuePrompts, prompts })).toEqual([]);
   });
 
   it.each<[string, FlowNode, (string | number)[]]>([

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LONG_WAIT_MS } from '../../../src/domain/acd/caller-media.js';
+import { QUEUE_PROMPTS } from '../../../src/domain/acd/caller-prompts.js';
 import { formatFlowError } from '../../../src/domain/flow/flow-error.js';
 import { parseFlow } from '../../../src/domain/flow/parse-flow.js';
 import { CASE_OUTCOMES, OPEN_CASE_OUTCOMES, STATUS_OUTCOMES, UNRATED_OUTCOMES } from '../../../src/domain/flow/types.js';
@@ -250,5 +252,19 @@ describe('ivr-flows/12345.yaml', () => {
       expect(prompt.text.zh, id).toMatch(/[\u4e00-\u9fff]/);
       expect(prompt.text.en, id).toMatch(/[A-Za-z]/);
     }
+  });
+
+  it('tells waiting callers the keys the queue takes, in both languages', () => {
+    const text = (id: string): { zh: string; en: string } => flow.prompts[id]?.text ?? { zh: '', en: '' };
+    expect(text(QUEUE_PROMPTS.recordingNotice)).toMatchObject({ zh: expect.stringContaining('录音'), en: expect.stringContaining('recorded') });
+    expect(text(QUEUE_PROMPTS.optionCallback)).toMatchObject({ zh: expect.stringContaining('请按1'), en: expect.stringContaining('press 1') });
+    expect(text(QUEUE_PROMPTS.optionVoicemail)).toMatchObject({ zh: expect.stringContaining('请按2'), en: expect.stringContaining('press 2') });
+    expect(text(QUEUE_PROMPTS.callbackConfirm)).toMatchObject({ zh: expect.stringMatching(/请按1.*请按2/), en: expect.stringMatching(/press 1.*press 2/) });
+    for (const score of ['1', '2', '3', '4', '5']) {
+      expect(text(QUEUE_PROMPTS.survey).zh).toContain(`请按${score}`);
+      expect(text(QUEUE_PROMPTS.survey).en).toMatch(new RegExp(`\\b${score}\\b`));
+    }
+    const longWait = String(LONG_WAIT_MS / 60_000);
+    expect(text(QUEUE_PROMPTS.waitLong)).toMatchObject({ zh: expect.stringContaining(longWait), en: expect.stringContaining(longWait) });
   });
 });

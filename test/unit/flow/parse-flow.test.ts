@@ -4,18 +4,23 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { formatFlowError } from '../../../src/domain/flow/flow-error.js';
 import type { FlowError } from '../../../src/domain/flow/flow-error.js';
+import { QUEUE_PROMPT_IDS } from '../../../src/domain/acd/caller-prompts.js';
 import { parseFlow } from '../../../src/domain/flow/parse-flow.js';
 import type { Flow } from '../../../src/domain/flow/types.js';
 
+/** The prompts the queue plays, which every flow with a queue node must have: one line each, after `hello`. */
+const QUEUE_PROMPT_LINES = QUEUE_PROMPT_IDS.map((id) => `  ${id}: { audio: t/${id}, text: { zh: "${id}" } }\n`).join('');
 const BASE = `version: 1
 name: t
 start: menu
 onMaxDuration: agent
 prompts:
   hello: { audio: t/hello, text: { zh: "你好" } }
-nodes:
+${QUEUE_PROMPT_LINES}nodes:
   agent: { type: queue, skill: general }
 `;
+/** Lines of BASE after the first `hello` prompt line are this much lower than they were without the queue prompts. */
+const SHIFT = QUEUE_PROMPT_IDS.length;
 
 function load(source: string): Flow {
   const result = parseFlow(source, 't.yaml');
@@ -72,12 +77,12 @@ describe('parseFlow', () => {
     onFail: agent
 `);
     expect(errors.map(formatFlowError)).toEqual([
-      't.yaml:11:22 nodes.menu.prompts[1]: unknown prompt "bye"',
-      't.yaml:14:12 nodes.menu.options.3: unknown node "complain"',
+      `t.yaml:${11 + SHIFT}:22 nodes.menu.prompts[1]: unknown prompt "bye"`,
+      `t.yaml:${14 + SHIFT}:12 nodes.menu.options.3: unknown node "complain"`,
     ]);
     expect(errors[0]).toEqual({
       file: 't.yaml',
-      line: 11,
+      line: 11 + SHIFT,
       column: 22,
       path: 'nodes.menu.prompts[1]',
       message: 'unknown prompt "bye"',
