@@ -18,7 +18,7 @@ const USAGE = `usage: hotline-gateway <command> [options]
                                  be a caller of the built-in simulator: type digits, hear the prompts as text
   intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX)
   retention report [--json]      what the retention sweep would delete now (records, profiles, files); deletes nothing
-  apikey create --name NAME --scopes submit,read[,status:write,open311,supervise,history] [--rate N] [--file PATH]
+  apikey create --name NAME --scopes submit,read[,status:write,open311,supervise,history,agents] [--rate N] [--file PATH]
   apikey list [--file PATH]
   apikey revoke ID [--file PATH] manage integrator API keys (API_KEYS_FILE, default ${DEFAULTS.API_KEYS_FILE})
   flag add --kind KIND --value VALUE --reason TEXT --for DURATION [--by NAME]

@@ -54,6 +54,7 @@ export const OPENAPI_TAGS = {
   cases: "citizens' cases",
   citizens: 'citizens',
   supervision: 'supervision',
+  agents: 'agents',
   schemas: 'schemas',
   open311: 'Open311 GeoReport v2',
   wechat: 'WeChat',
@@ -71,6 +72,12 @@ const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: 
   },
   { name: OPENAPI_TAGS.citizens, description: "A citizen's recent contacts and open cases across every channel (API key with `history`): for agent desktops and CRMs." },
   { name: OPENAPI_TAGS.supervision, description: 'Supervisors flag and unflag identities, with an audit log (API key with `supervise`).' },
+  {
+    name: OPENAPI_TAGS.agents,
+    description:
+      "The gateway's own call queue (API key with `agents`): agents log in and out, go ready or pause, and file each answered call's work order; the queue's figures. " +
+      'Only while the queue is on (`ACD=on`): with `ACD=off` these routes do not exist (404).',
+  },
   { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
   {
     name: OPENAPI_TAGS.open311,
@@ -89,7 +96,8 @@ URL, and the operations endpoints (health, readiness, metrics).
 **Keys.** Send your key as \`Authorization: Bearer <key>\` or \`X-API-Key: <key>\`. A key has scopes:
 \`submit\` (POST /v1/submissions), \`read\` (GET a submission; the answer holds personal data, so only systems allowed to
 process it get this scope), \`status:write\` (work-order systems reporting progress), \`open311\`, \`supervise\`
-(supervisors flagging identities at /v1/flags), and \`history\` (a citizen's contacts and open cases, personal data too).
+(supervisors flagging identities at /v1/flags), \`history\` (a citizen's contacts and open cases, personal data too), and
+\`agents\` (CTI connectors and agent desktops driving agents of the gateway's call queue at /v1/agents and /v1/queue).
 
 **Rate limits.** Each key has its own limit per minute; requests without a valid key are limited per client address.
 Submissions also count against the key's hourly fair-use budget. Over either the answer is 429 with \`Retry-After\`

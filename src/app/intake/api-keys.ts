@@ -1,7 +1,7 @@
 // Integrator API keys as the HTTP channels see them. Keys are stored hashed (the file holds no usable key);
 // the verifier finds a key by the id embedded in it and compares hashes in constant time.
 
-export const API_KEY_SCOPES = ['submit', 'read', 'status:write', 'open311', 'supervise', 'history'] as const;
+export const API_KEY_SCOPES = ['submit', 'read', 'status:write', 'open311', 'supervise', 'history', 'agents'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export interface ApiKey {

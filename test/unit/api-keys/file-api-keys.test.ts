@@ -53,7 +53,7 @@ describe('parseApiKeysFile', () => {
     );
     expect(problems).toEqual([
       'keys[1] ("k_2") id: expected 1-64 letters, digits or "-"',
-      'keys[1] ("k_2") scopes: unknown scope "write" (expected submit, read, status:write, open311, supervise, history)',
+      'keys[1] ("k_2") scopes: unknown scope "write" (expected submit, read, status:write, open311, supervise, history, agents)',
       'keys[2] ("k3") hash: expected "sha256:" followed by 64 lowercase hex digits',
       'keys[2] ("k3") rateLimitPerMinute: expected an integer from 1 to 1000000',
       'keys[3] ("k4") scope: unknown field (expected id, name, hash, scopes, rateLimitPerMinute, revoked, createdAt, revokedAt)',
@@ -70,7 +70,7 @@ describe('parseApiKeysFile', () => {
 
   it('rejects an empty scope list', () => {
     expect(problemsOf(JSON.stringify({ keys: [entry({ scopes: [] })] }))).toEqual([
-      'keys[0] ("abc123") scopes: expected a non-empty array of submit, read, status:write, open311, supervise, history',
+      'keys[0] ("abc123") scopes: expected a non-empty array of submit, read, status:write, open311, supervise, history, agents',
     ]);
   });
 });
