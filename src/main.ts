@@ -386,6 +386,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       guard,
       flags: fairUseLimits.desk,
       history: intake.profiles.history,
+      ...(agents === null ? {} : { agents }),
       limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
       log: log as Log,
     }),

@@ -20,6 +20,8 @@ import type { RoutePlugin } from '../http-server.js';
 import type { FlagDesk } from '../../../app/limits/flag-desk.js';
 import type { HttpGuard } from '../guard/http-guard.js';
 import { createKeyAuth } from './api-key-auth.js';
+import { registerAgentRoutes } from './agent-routes.js';
+import type { AgentDesk } from '../../../app/acd/agent-desk.js';
 import { registerFlagRoutes } from './flag-routes.js';
 import { registerHistoryRoutes } from './history-routes.js';
 import type { HistoryLookup } from '../../../app/identity/profile-ports.js';
@@ -75,6 +77,8 @@ export interface ApiV1Deps {
   readonly flags?: FlagDesk;
   /** Serves `POST /v1/citizens/history` (scope `history`) when given. */
   readonly history?: HistoryLookup;
+  /** Serves `/v1/agents` and `/v1/queue` (scope `agents`) when given: the gateway's own call queue is on. */
+  readonly agents?: AgentDesk;
   readonly limits: ApiV1Limits;
   /** Requests per minute and client IP without a valid key (schema downloads, missing or wrong keys). Default 60. */
   readonly unauthenticatedPerMinute?: number;
@@ -336,6 +340,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
 
     if (deps.flags !== undefined) registerFlagRoutes(app, { desk: deps.flags, auth });
     if (deps.history !== undefined) registerHistoryRoutes(app, { history: deps.history, auth, logFor });
+    if (deps.agents !== undefined) registerAgentRoutes(app, { agents: deps.agents, auth, logFor });
   };
 
   function statusEntry(update: { status: Status; note?: string; agency?: string; at?: string }, current: Date): StatusEntry {

@@ -1,0 +1,183 @@
+// The request and response schemas of `/v1/agents` and `/v1/queue`. The agent desk checks what only it can (an
+// agent id's and a dial string's shape, skill names, the pause reason, the work order's conditional fields) and its
+// refusals name the field; these schemas close the bodies and give the OpenAPI document every field.
+
+import { MAX_MATTER_LENGTH } from '../../../domain/acd/work-order.js';
+import { SERVICE_LEVEL_THRESHOLD_MS } from '../../../domain/acd/service-level.js';
+import { SKILL_NAME_PATTERN } from '../../../domain/acd/skills.js';
+import { AGENT_STATES, MAX_LEVEL, MIN_LEVEL } from '../../../domain/acd/types.js';
+import { MAX_DEPARTMENT_LENGTH, MAX_NOTE_LENGTH } from '../../../domain/intake/normalise-call.js';
+import { CALL_DISPOSITIONS, CATEGORIES, KINDS } from '../../../domain/intake/submission.js';
+import { ERROR_SCHEMA, errorResponses } from './api-v1-schemas.js';
+
+export const AGENT_PARAMS_SCHEMA = {
+  type: 'object',
+  required: ['agentId'],
+  properties: {
+    agentId: { type: 'string', minLength: 1, maxLength: 64, description: 'The agent\'s seat as the call centre numbers it: `1001`, `agent-17` (letters, digits, `_ . -`).' },
+  },
+} as const;
+
+const SKILL_SCHEMA = {
+  type: 'object',
+  required: ['name', 'level'],
+  additionalProperties: false,
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 32, description: 'A matter (a category such as `environment`, or the queue skill `consultation`) or a language (`zh`, `en`).' },
+    level: { type: 'integer', minimum: MIN_LEVEL, maximum: MAX_LEVEL, description: '1 is the first line; deeper levels take the call as it waits (`ACD_WIDEN_EVERY`).' },
+  },
+} as const;
+
+export const LOGIN_REQUEST_SCHEMA = {
+  type: 'object',
+  required: ['endpoint', 'skills'],
+  additionalProperties: false,
+  properties: {
+    endpoint: { type: 'string', minLength: 1, maxLength: 200, description: "The dial string of the agent's phone: `PJSIP/1001`, `Local/1001@agents`." },
+    skills: {
+      description: 'Matter skills and languages with their levels: the text `"environment:1, zh:1, en:2"` (a name without a level is level 1), or the same as a list.',
+      anyOf: [
+        { type: 'string', minLength: 1, maxLength: 2000 },
+        { type: 'array', minItems: 1, maxItems: 100, items: SKILL_SCHEMA },
+      ],
+    },
+  },
+} as const;
+
+export const PAUSE_REQUEST_SCHEMA = {
+  type: 'object',
+  required: ['reason'],
+  additionalProperties: false,
+  properties: {
+    reason: { type: 'string', minLength: 1, maxLength: 200, description: 'Why the agent takes no calls (`lunch`, `training`): one short line.' },
+  },
+} as const;
+
+const OPTIONAL_TEXT = (maxLength: number, description: string) => ({ type: ['string', 'null'], maxLength, description }) as const;
+
+export const WORK_ORDER_FORM_SCHEMA = {
+  type: 'object',
+  required: ['kind', 'category', 'matter', 'disposition'],
+  additionalProperties: false,
+  description: 'What the agent records of the call; with what the queue knows (time, caller, IVR path, waiting and talking times, recording) it becomes the call\'s submission.',
+  properties: {
+    kind: { type: 'string', enum: [...KINDS] },
+    category: { type: 'string', enum: [...CATEGORIES] },
+    matter: { type: 'string', minLength: 1, maxLength: MAX_MATTER_LENGTH, description: "The caller's matter in the agent's words." },
+    disposition: {
+      type: 'string',
+      enum: [...CALL_DISPOSITIONS],
+      description: '`answered` at once; `dispatched` to a department (`department` required); `referred`: the caller was told where to go; `repeat` of an earlier ticket (`repeatOf` required).',
+    },
+    repeatOf: OPTIONAL_TEXT(40, 'With `repeat` only: the earlier ticket.'),
+    department: OPTIONAL_TEXT(MAX_DEPARTMENT_LENGTH, 'With `dispatched` only: where the matter was sent.'),
+    note: OPTIONAL_TEXT(MAX_NOTE_LENGTH, 'Anything else for the work-order system.'),
+  },
+} as const;
+
+export const WRAP_UP_REQUEST_SCHEMA = {
+  type: 'object',
+  required: ['workOrder'],
+  additionalProperties: false,
+  properties: {
+    workOrder: WORK_ORDER_FORM_SCHEMA,
+    callId: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 128,
+      description: 'The call to file, for a call the agent answered earlier; without it, the call the agent is wrapping up.',
+    },
+  },
+} as const;
+
+export const AGENT_SCHEMA = {
+  type: 'object',
+  required: ['id', 'endpoint', 'skills', 'state', 'reason', 'callId', 'since', 'idleSince'],
+  properties: {
+    id: { type: 'string' },
+    endpoint: { type: 'string' },
+    skills: {
+      type: 'array',
+      items: { type: 'object', required: ['name', 'level'], properties: { name: { type: 'string', pattern: SKILL_NAME_PATTERN }, level: { type: 'integer' } } },
+    },
+    skillsText: { type: 'string', description: 'The skills as an operator writes them: `environment:1, zh:1`.' },
+    state: {
+      type: 'string',
+      enum: [...AGENT_STATES],
+      description: '`reserved`: a call is set aside for the agent and their phone is about to ring; `wrapUp`: after a call, until the work order is filed or `ACD_WRAP_UP` runs out.',
+    },
+    reason: { type: ['string', 'null'], description: 'With `paused`: why (`no answer` and `phone unavailable` are given by the queue itself).' },
+    callId: { type: ['string', 'null'], description: 'With `reserved`, `ringing`, `onCall` and `wrapUp`: the call.' },
+    since: { type: 'string', format: 'date-time', description: 'When the agent entered the state.' },
+    idleSince: { type: 'string', format: 'date-time', description: 'When the agent last became ready or finished a call: the longest idle is offered first.' },
+  },
+} as const;
+
+export const AGENT_REPLY_SCHEMA = { type: 'object', required: ['agent'], properties: { agent: AGENT_SCHEMA } } as const;
+
+export const AGENTS_REPLY_SCHEMA = { type: 'object', required: ['agents'], properties: { agents: { type: 'array', items: AGENT_SCHEMA } } } as const;
+
+export const WRAP_UP_REPLY_SCHEMA = {
+  type: 'object',
+  required: ['agent', 'workOrder'],
+  properties: {
+    agent: AGENT_SCHEMA,
+    workOrder: {
+      type: 'object',
+      required: ['submissionId', 'ticket'],
+      description: "The call's submission in intake; the same one when the wrap-up is retried.",
+      properties: { submissionId: { type: 'string' }, ticket: { type: 'string' } },
+    },
+  },
+} as const;
+
+const COUNT = { type: 'integer', minimum: 0 } as const;
+
+export const QUEUE_REPLY_SCHEMA = {
+  type: 'object',
+  required: ['waiting', 'longestWaitSeconds', 'agentsByState', 'today', 'serviceLevel', 'serviceLevelThresholdSeconds'],
+  properties: {
+    waiting: { ...COUNT, description: 'Callers waiting for an agent, across every gateway of the hotline.' },
+    longestWaitSeconds: { ...COUNT, description: 'How long the longest-waiting caller has waited (whole seconds); 0 when nobody waits.' },
+    agentsByState: {
+      type: 'object',
+      required: [...AGENT_STATES],
+      properties: Object.fromEntries(AGENT_STATES.map((state) => [state, COUNT])),
+    },
+    today: {
+      type: 'object',
+      required: ['queued', 'offered', 'answered', 'abandoned', 'answeredInTime'],
+      description: "The hotline's day (Beijing time), shared by every gateway.",
+      properties: {
+        queued: COUNT,
+        offered: COUNT,
+        answered: COUNT,
+        abandoned: { ...COUNT, description: 'Callers who hung up while waiting.' },
+        answeredInTime: { ...COUNT, description: 'Answered within the service-level threshold.' },
+      },
+    },
+    serviceLevel: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      description: 'The share of today\'s calls that ended in the queue (answered or abandoned) answered within the threshold; 1 before any has. The same figure as /metrics.',
+    },
+    serviceLevelThresholdSeconds: { type: 'integer', enum: [SERVICE_LEVEL_THRESHOLD_MS / 1000] },
+  },
+} as const;
+
+const DESCRIPTIONS: Readonly<Record<number, string>> = {
+  403: 'The key lacks the `agents` scope (`SCOPE_MISSING`), or the call was answered by another agent (`NOT_YOUR_CALL`).',
+  404: 'No such agent is logged in (`UNKNOWN_AGENT`), or the queue knows no such call (`UNKNOWN_CALL`).',
+  409: 'Not allowed in the agent\'s current state (`NOT_ALLOWED`, with `state`), or the call was never answered (`NOT_ANSWERED`).',
+};
+
+/** The shared error responses, with what 403, 404 and 409 mean for agents. */
+export function agentErrorResponses(...codes: number[]): ReturnType<typeof errorResponses> {
+  const responses = errorResponses(...codes);
+  for (const code of codes) {
+    const description = DESCRIPTIONS[code];
+    if (description !== undefined && responses[code] !== undefined) responses[code] = { ...responses[code], ...ERROR_SCHEMA, description };
+  }
+  return responses;
+}
