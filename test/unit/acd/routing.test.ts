@@ -95,7 +95,7 @@ const devicesArb = fc.func(fc.boolean());
 describe('eligibility, by example', () => {
   const c = call('c1', 'env', 'zh', 100_000);
   const at = (waited: number) => 100_000 + waited;
-  const eligible = (a: AgentRecord, now: number, s = settings, device = always) => pickAgentForCall(c, [a], now, s, device) !== null;
+  const eligible = (a: AgentRecord, now: number, s = settings, device: (endpoint: string) => boolean = always) => pickAgentForCall(c, [a], now, s, device) !== null;
 
   it('needs the language at any level and the skill at level 1 at once', () => {
     expect(eligible(agent('a', 'env:1, zh:9'), at(0))).toBe(true);
