@@ -6,7 +6,7 @@
 import { MAX_DEPARTMENT_LENGTH, MAX_IVR_PATH, MAX_NOTE_LENGTH } from '../intake/normalise-call.js';
 import { normaliseLine, normaliseText } from '../intake/normalise-text.js';
 import { phoneContact } from '../intake/phone-contact.js';
-import { CALL_DISPOSITIONS, CATEGORIES, KINDS } from '../intake/submission.js';
+import { AGENT_DISPOSITIONS, CATEGORIES, KINDS } from '../intake/submission.js';
 import type { CallDisposition, CallRecord, Category, Kind, Language, SubmissionDraft } from '../intake/submission.js';
 import { isValidTicket } from '../intake/ticket.js';
 
@@ -57,7 +57,7 @@ export function parseWorkOrderForm(input: unknown): WorkOrderForm | { readonly e
   }
   const kind = oneOf(own(fields, 'kind'), KINDS, 'kind', errors);
   const category = oneOf(own(fields, 'category'), CATEGORIES, 'category', errors);
-  const disposition = oneOf(own(fields, 'disposition'), CALL_DISPOSITIONS, 'disposition', errors);
+  const disposition = oneOf(own(fields, 'disposition'), AGENT_DISPOSITIONS, 'disposition', errors);
   const matter = text(own(fields, 'matter'), 'matter', MAX_MATTER_LENGTH, normaliseText, errors);
   if (matter === undefined && !errors.some((e) => e.startsWith('matter:'))) errors.push('matter: required: what the caller wanted');
 
@@ -128,6 +128,18 @@ export function workOrderDraft(facts: CallFacts, form: WorkOrderForm): Submissio
     },
     call,
   };
+}
+
+/** The kind of request a queue skill of the 12345 flow stands for, for an order the agent did not record. */
+const KIND_OF_SKILL: Readonly<Record<string, Kind>> = { complaint: 'complaint', consultation: 'consultation', 'case-status': 'consultation' };
+
+/**
+ * The order of a call whose agent let the wrap-up run out without recording it: what the gateway knows, with
+ * disposition `unrecorded` and no matter, so the regulations' order exists and the work-order system follows it up.
+ */
+export function unrecordedForm(facts: Pick<CallFacts, 'queueSkill' | 'earlierTicket'>, category: string | null): WorkOrderForm {
+  const known = (CATEGORIES as readonly string[]).includes(category ?? '') ? (category as Category) : 'other';
+  return { kind: KIND_OF_SKILL[facts.queueSkill] ?? 'help', category: known, matter: '', disposition: 'unrecorded' };
 }
 
 /** One work order per call, however often the agent's wrap-up is retried or which gateway files it. */

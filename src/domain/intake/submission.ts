@@ -107,10 +107,14 @@ export type AutoReplyReason = (typeof AUTO_REPLY_REASONS)[number];
 
 /**
  * How an agent closed a call (the regulations' work order): answered at once, dispatched to a department, referred
- * (the caller was told where such a matter is handled), or a repeat of an earlier ticket.
+ * (the caller was told where such a matter is handled), or a repeat of an earlier ticket. `unrecorded` is the
+ * gateway's own: the agent's wrap-up ran out before they recorded the call, so the order carries only what the
+ * gateway knows (time, contact, IVR path, category) and the work-order system must follow it up.
  */
-export const CALL_DISPOSITIONS = ['answered', 'dispatched', 'referred', 'repeat'] as const;
+export const AGENT_DISPOSITIONS = ['answered', 'dispatched', 'referred', 'repeat'] as const;
+export const CALL_DISPOSITIONS = [...AGENT_DISPOSITIONS, 'unrecorded'] as const;
 export type CallDisposition = (typeof CALL_DISPOSITIONS)[number];
+export type AgentDisposition = (typeof AGENT_DISPOSITIONS)[number];
 
 /** The call behind a work order an agent filed: how the caller came, waited and was served. */
 export interface CallRecord {

@@ -4,7 +4,7 @@ import { MAX_MATTER_LENGTH, parseWorkOrderForm, workOrderDedupKey, workOrderDraf
 import type { CallFacts, WorkOrderForm } from '../../../src/domain/acd/work-order.js';
 import { MAX_IVR_PATH } from '../../../src/domain/intake/normalise-call.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
-import { CALL_DISPOSITIONS, CATEGORIES, KINDS } from '../../../src/domain/intake/submission.js';
+import { AGENT_DISPOSITIONS, CATEGORIES, KINDS } from '../../../src/domain/intake/submission.js';
 import { validateSubmission } from '../../../src/domain/intake/validate-submission.js';
 
 const form = { kind: 'complaint', category: 'environment', matter: '工地夜间施工噪音', disposition: 'answered' };
@@ -38,12 +38,12 @@ describe('parseWorkOrderForm', () => {
     ['an empty form', {}, [
       `kind: required: must be one of: ${KINDS.join(', ')}`,
       `category: required: must be one of: ${CATEGORIES.join(', ')}`,
-      `disposition: required: must be one of: ${CALL_DISPOSITIONS.join(', ')}`,
+      `disposition: required: must be one of: ${AGENT_DISPOSITIONS.join(', ')}`,
       'matter: required: what the caller wanted',
     ]],
     ['an unknown kind', { ...form, kind: 'rant' }, [`kind: must be one of: ${KINDS.join(', ')}`]],
     ['an unknown category', { ...form, category: 'weather' }, [`category: must be one of: ${CATEGORIES.join(', ')}`]],
-    ['an unknown disposition', { ...form, disposition: 'ignored' }, [`disposition: must be one of: ${CALL_DISPOSITIONS.join(', ')}`]],
+    ['an unknown disposition', { ...form, disposition: 'ignored' }, [`disposition: must be one of: ${AGENT_DISPOSITIONS.join(', ')}`]],
     ['a blank matter', { ...form, matter: ' \u200B\n ' }, ['matter: required: what the caller wanted']],
     ['a matter that is not text', { ...form, matter: 42 }, ['matter: must be a string']],
     ['a too long matter', { ...form, matter: '噪'.repeat(MAX_MATTER_LENGTH + 1) }, [`matter: too long: ${MAX_MATTER_LENGTH + 1} characters, at most ${MAX_MATTER_LENGTH}`]],
@@ -140,7 +140,7 @@ describe('workOrderDraft', () => {
       kind: fc.constantFrom(...KINDS),
       category: fc.constantFrom(...CATEGORIES),
       matter: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }),
-      disposition: fc.constantFrom(...CALL_DISPOSITIONS),
+      disposition: fc.constantFrom(...AGENT_DISPOSITIONS),
       repeatOf: fc.constantFrom('000000026', '000000034'),
       department: fc.string({ unit: 'grapheme', maxLength: 30 }),
       note: fc.option(fc.string({ unit: 'grapheme', maxLength: 60 }), { nil: undefined }),
