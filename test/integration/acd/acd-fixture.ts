@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
+import type { Offer } from '../../../src/app/acd/acd-store.js';
 import type { RedisAcdStoreOptions } from '../../../src/adapters/acd/redis-acd-store.js';
 import { RedisAcdStore } from '../../../src/adapters/acd/redis-acd-store.js';
 import type { Skill } from '../../../src/domain/acd/types.js';
@@ -67,13 +68,13 @@ export const skills = (...list: string[]): Skill[] =>
     return { name, level: Number(level ?? '1') };
   });
 
-/** Logs the agent in and makes them ready at `at`; fails the test when either is refused. */
-export async function readyAgent(store: RedisAcdStore, id: string, skillList: string[], at: number): Promise<void> {
+/** Logs the agent in and makes them ready at `at`, answering the offer that made; throws when either is refused. */
+export async function readyAgent(store: RedisAcdStore, id: string, skillList: string[], at: number): Promise<Offer | null> {
   const login = await store.login({ id, endpoint: `Local/${id}@agents`, skills: skills(...skillList) }, at);
   if (!login.ok) throw new Error(`login of ${id} refused: ${JSON.stringify(login)}`);
   const ready = await store.ready(id, at);
   if (!ready.ok) throw new Error(`ready of ${id} refused: ${JSON.stringify(ready)}`);
-  if (ready.offer !== null) throw new Error(`${id} got an offer on ready: ${JSON.stringify(ready.offer)}`);
+  return ready.offer;
 }
 
 export const call = (callId: string, skill: string, lang: string, priority: number, enqueuedAt: number, gateway = 'gw-a') => ({ callId, gateway, skill, lang, priority, enqueuedAt });
