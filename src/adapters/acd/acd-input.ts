@@ -40,6 +40,16 @@ export function checkDuration(what: string, value: number): number {
   return value;
 }
 
+/** A pause reason as kept: trimmed, 1-64 characters, one line (the domain's `parsePauseReason` rule). */
+export function checkReason(text: string): string {
+  const reason = text.trim();
+  const length = [...reason].length;
+  if (length === 0 || length > 64 || /\p{Cc}/u.test(reason)) {
+    throw new AcdInputError(`a pause reason must be 1-64 characters on one line, got ${JSON.stringify(text)}`);
+  }
+  return reason;
+}
+
 /** `[{name: 'environment', level: 1}, {name: 'zh', level: 2}]` -> `1environment,2zh`: one digit per level. */
 export function encodeSkills(skills: readonly Skill[]): string {
   const seen = new Set<string>();

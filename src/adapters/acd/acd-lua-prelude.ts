@@ -50,10 +50,11 @@ local MAX_LEVEL = 9
 local DAY_TTL_S = 8 * 86400
 local HANDLE_KEEP = 50
 local OFFERS_TTL_MS = 86400000
-local ALLOWED = ${transitionsLua()}
+local TRANSITIONS = ${transitionsLua()}
 
 local function fmt(n) return string.format('%.0f', n) end
-local function allowed(op, st) return ALLOWED[op][st] == true end
+-- Whether the event may happen in state st (the target is the operation's own, as in the table).
+local function allowed(event, st) return TRANSITIONS[event][st] ~= nil end
 
 -- Byte order, as a sorted set orders members: Lua's own string comparison follows the server's locale.
 local function lessBytes(x, y)
@@ -119,7 +120,11 @@ local function offerReply(c) return {c.id, c.g, c.a, c.ep, c.oa, c.x, fmt(c.e)} 
 
 local function rankScore(c) return (HEAD - c.p) * BAND + c.e end
 
--- The highest level allowed for a call that has waited this long (0 or less: none yet).
+-- How long the call has waited: never less than 0, since a call stamped by a gateway whose clock is a little ahead
+-- counts as just queued (the domain's rule).
+local function waitedOf(e) return math.max(0, NOW - e) end
+
+-- The deepest level allowed for a call that has waited this long.
 local function maxLevel(waited)
   if WIDEN == 0 then return MAX_LEVEL end
   return math.min(MAX_LEVEL, 1 + math.floor(waited / WIDEN))
@@ -127,14 +132,14 @@ end
 
 -- When the call's eligibility next changes (a level joins, or it overflows); nil when it never will again.
 local function nextChange(e)
-  local waited = NOW - e
+  local waited = waitedOf(e)
   local t = nil
   if OVERFLOW > 0 then
     if waited >= OVERFLOW then return nil end
     t = e + OVERFLOW
   end
   if WIDEN > 0 then
-    local m = math.max(1, maxLevel(waited) + 1)
+    local m = maxLevel(waited) + 1
     if m <= MAX_LEVEL then
       local tw = e + (m - 1) * WIDEN
       if t == nil or tw < t then t = tw end
@@ -300,8 +305,9 @@ local function bestCallFor(a)
     if redis.call('EXISTS', wlkey(l)) == 1 then
       if OVERFLOW > 0 then consider(headWithin(wlkey(l), NOW - OVERFLOW)) end
       for j = 1, #list do
+        -- Level L joins once the call has waited (L - 1) steps; level 1 is eligible at once, whatever the clocks.
         local cutoff = nil
-        if WIDEN > 0 then cutoff = NOW - (list[j][2] - 1) * WIDEN end
+        if WIDEN > 0 and list[j][2] > 1 then cutoff = NOW - (list[j][2] - 1) * WIDEN end
         consider(headWithin(wkey(list[j][1], l), cutoff))
       end
     end
@@ -322,7 +328,7 @@ local function bestAgentFor(c)
       end
     end
   end
-  local waited = NOW - c.e
+  local waited = waitedOf(c.e)
   if OVERFLOW > 0 and waited >= OVERFLOW then
     consider(rlkey(c.l))
   else

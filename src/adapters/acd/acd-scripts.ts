@@ -183,7 +183,7 @@ export const RINGING = script(`
 local a = loadAgent(ARGV[A + 1])
 if not a then return {'unknown_agent'} end
 local id = ARGV[A + 2]
-if not allowed('ringing', a.st) or a.cid ~= id then return refusal(a) end
+if not allowed('ring', a.st) or a.cid ~= id then return refusal(a) end
 local c = loadCall(id)
 if not c or c.ph ~= 'offered' or c.a ~= a.id then return refusal(a) end
 redis.call('ZREM', K_RESV, id)
@@ -199,7 +199,7 @@ export const ANSWERED = script(`
 local a = loadAgent(ARGV[A + 1])
 if not a then return {'unknown_agent'} end
 local id = ARGV[A + 2]
-if not allowed('answered', a.st) or a.cid ~= id then return refusal(a) end
+if not allowed('answer', a.st) or a.cid ~= id then return refusal(a) end
 local c = loadCall(id)
 if not c or c.ph ~= 'ringing' or c.a ~= a.id then return refusal(a) end
 c.ph = 'onCall'
@@ -214,15 +214,15 @@ return finish({'ok', agentReply(a), {}})
 `);
 
 /**
- * operation (ringNoAnswer or agentLost), id, call, reason. The agent is paused with the reason, the call goes back
+ * event (noAnswer or lost), id, call, reason. The agent is paused with the reason, the call goes back
  * to the head of the queue and is matched at once.
  */
 export const CALL_BACK = script(`
-local op = ARGV[A + 1]
+local event = ARGV[A + 1]
 local a = loadAgent(ARGV[A + 2])
 if not a then return {'unknown_agent'} end
 local id = ARGV[A + 3]
-if not allowed(op, a.st) or a.cid ~= id then return refusal(a) end
+if not allowed(event, a.st) or a.cid ~= id then return refusal(a) end
 local c = loadCall(id)
 becomePaused(a, ARGV[A + 4])
 local o = nil
@@ -235,7 +235,7 @@ export const CALL_ENDED = script(`
 local a = loadAgent(ARGV[A + 1])
 if not a then return {'unknown_agent'} end
 local id, wrapMs = ARGV[A + 2], tonumber(ARGV[A + 3])
-if not allowed('callEnded', a.st) or a.cid ~= id then return refusal(a) end
+if not allowed('end', a.st) or a.cid ~= id then return refusal(a) end
 local c = loadCall(id)
 if c then dropCall(c) end
 if wrapMs > 0 then
@@ -377,7 +377,7 @@ for i = 1, #lapses do
   if c and c.ph == 'offered' then
     lapsed[#lapsed + 1] = offerReply(c)
     local a = loadAgent(c.a)
-    if a and a.cid == c.id and allowed('lapse', a.st) then becomeReady(a) else a = nil end
+    if a and a.cid == c.id and allowed('release', a.st) then becomeReady(a) else a = nil end
     if requeueHead(c) then offered(matchCall(c)) end
     if a then offered(matchAgent(a)) end
   end
@@ -388,7 +388,7 @@ full(wraps)
 for i = 1, #wraps do
   redis.call('ZREM', K_WRAPS, wraps[i])
   local a = loadAgent(wraps[i])
-  if a and allowed('wrapUpExpired', a.st) then
+  if a and allowed('wrapUpDone', a.st) then
     ended[#ended + 1] = a.id
     ended[#ended + 1] = a.cid
     leaveWrapUp(a)

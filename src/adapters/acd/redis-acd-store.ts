@@ -21,11 +21,11 @@ import type {
   TickResult,
 } from '../../app/acd/acd-store.js';
 import type { AgentRecord, AgentState, RoutingSettings, Skill, WaitingCall } from '../../domain/acd/types.js';
-import { AGENT_STATES } from '../../domain/acd/types.js';
+import { AGENT_STATES, NO_ANSWER_REASON } from '../../domain/acd/types.js';
 import { closeRedis, untilReady } from '../redis/fail-fast-redis.js';
 import type { LuaScript } from '../redis/lua-script.js';
 import { AcdKeys, BEIJING_OFFSET_MS } from './acd-keys.js';
-import { checkCall, checkDuration, checkId, checkTime, encodeSkills } from './acd-input.js';
+import { checkCall, checkDuration, checkId, checkReason, checkTime, encodeSkills } from './acd-input.js';
 import { agentOf, agentStatusOf, offerOf, offersOf, ownedCallOf, waitingCallOf, AcdReplyError } from './acd-replies.js';
 import * as scripts from './acd-scripts.js';
 
@@ -138,12 +138,12 @@ export class RedisAcdStore implements AcdStore {
     return { ok: true, agent: status.agent, callId: held === '' ? null : held };
   }
 
-  ready(agentId: string, now: number): Promise<AgentMatchResult> {
+  async ready(agentId: string, now: number): Promise<AgentMatchResult> {
     return this.agentOperation(scripts.READY, now, [checkId('an agent id', agentId)]);
   }
 
   async pause(agentId: string, reason: string, now: number): Promise<AgentResult> {
-    const result = await this.agentOperation(scripts.PAUSE, now, [checkId('an agent id', agentId), reason]);
+    const result = await this.agentOperation(scripts.PAUSE, now, [checkId('an agent id', agentId), checkReason(reason)]);
     return result.ok ? { ok: true, agent: result.agent } : result;
   }
 
@@ -157,24 +157,24 @@ export class RedisAcdStore implements AcdStore {
     return result.ok ? { ok: true, agent: result.agent } : result;
   }
 
-  ringNoAnswer(agentId: string, callId: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null }> {
-    return this.callBack('ringNoAnswer', agentId, callId, 'no answer', now);
+  async ringNoAnswer(agentId: string, callId: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null }> {
+    return this.callBack('noAnswer', agentId, callId, NO_ANSWER_REASON, now);
   }
 
-  agentLost(agentId: string, callId: string, reason: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null }> {
-    return this.callBack('agentLost', agentId, callId, reason, now);
+  async agentLost(agentId: string, callId: string, reason: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null }> {
+    return this.callBack('lost', agentId, callId, checkReason(reason), now);
   }
 
-  private async callBack(operation: 'ringNoAnswer' | 'agentLost', agentId: string, callId: string, reason: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null }> {
-    const result = await this.agentOperation(scripts.CALL_BACK, now, [operation, checkId('an agent id', agentId), checkId('a call id', callId), reason]);
+  private async callBack(event: 'noAnswer' | 'lost', agentId: string, callId: string, reason: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null }> {
+    const result = await this.agentOperation(scripts.CALL_BACK, now, [event, checkId('an agent id', agentId), checkId('a call id', callId), reason]);
     return result.ok ? { agent: { ok: true, agent: result.agent }, offer: result.offer } : { agent: result, offer: null };
   }
 
-  callEnded(agentId: string, callId: string, wrapUpMs: number, now: number): Promise<AgentMatchResult> {
+  async callEnded(agentId: string, callId: string, wrapUpMs: number, now: number): Promise<AgentMatchResult> {
     return this.agentOperation(scripts.CALL_ENDED, now, [checkId('an agent id', agentId), checkId('a call id', callId), checkDuration('wrapUpMs', wrapUpMs)]);
   }
 
-  wrapUpDone(agentId: string, now: number): Promise<AgentMatchResult> {
+  async wrapUpDone(agentId: string, now: number): Promise<AgentMatchResult> {
     return this.agentOperation(scripts.WRAP_UP_DONE, now, [checkId('an agent id', agentId)]);
   }
 

@@ -46,7 +46,7 @@ const OPERATIONS: Record<string, Operation> = {
 // Written out here rather than read from the store's table, so that a change of either shows.
 const EXPECTED: Record<string, Partial<Record<AgentState, AgentState>>> = {
   login: { offline: 'paused', paused: 'paused', ready: 'ready', reserved: 'reserved', ringing: 'ringing', onCall: 'onCall', wrapUp: 'wrapUp' },
-  logout: { offline: 'offline', paused: 'offline', ready: 'offline', reserved: 'offline', ringing: 'offline', onCall: 'offline', wrapUp: 'offline' },
+  logout: { paused: 'offline', ready: 'offline', reserved: 'offline', ringing: 'offline', onCall: 'offline', wrapUp: 'offline' },
   ready: { paused: 'ready', wrapUp: 'ready', ready: 'ready' },
   pause: { ready: 'paused', paused: 'paused', wrapUp: 'paused' },
   ringing: { reserved: 'ringing' },
@@ -147,6 +147,7 @@ describe('RedisAcdStore agent states', () => {
     }
     await agentIn(store, 'a-paused', 'paused', T0);
     expect(await store.logout('a-paused', T0 + 100)).toMatchObject({ ok: true, callId: null });
+    expect(await store.logout('a-paused', T0 + 200)).toEqual({ ok: false, code: 'not_allowed', state: 'offline' });
     const waiting = await store.waitingCalls();
     expect(waiting.map((c) => [c.callId, c.priority, c.enqueuedAt])).toEqual([
       ['c-a-onCall', HEAD_PRIORITY, T0],
@@ -211,6 +212,8 @@ describe('RedisAcdStore agent states', () => {
     await expect(store.login({ id: 'a1', endpoint: 'PJSIP/1', skills: [{ name: 'env', level: 10 }] }, T0)).rejects.toThrow(/level 1\.\.9/);
     await expect(store.enqueue(call('c1', 'env', 'zh', 11, T0), T0)).rejects.toThrow(/priority 0\.\.10/);
     await expect(store.enqueue(call('c\n1', 'env', 'zh', 1, T0), T0)).rejects.toThrow(/call id/);
+    await expect(store.pause('a1', '  ', T0)).rejects.toThrow(/pause reason/);
+    await expect(store.agentLost('a1', 'c1', 'x'.repeat(65), T0)).rejects.toThrow(/pause reason/);
     expect(await store.agents()).toEqual([]);
   });
 });

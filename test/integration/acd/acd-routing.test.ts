@@ -63,6 +63,16 @@ describe('RedisAcdStore routing', () => {
     expect(await store.ready('a-l3', T0 + 21_000)).toMatchObject({ ok: true, offer: { callId: 'c2', agentId: 'a-l3' } });
   });
 
+  it('counts a call stamped by a clock ahead as just queued: level 1 at once, level 2 one step after its stamp', async () => {
+    const store = fx.store({ settings: { widenEveryMs: 10_000, overflowAfterMs: 0 } });
+    await readyAgent(store, 'a-l2', ['env:2', 'zh'], T0 - 5000);
+    expect(await store.enqueue(call('c-ahead', 'env', 'zh', 5, T0 + 3000), T0)).toBeNull();
+    expect((await store.tick(T0 + 12_999)).offers).toEqual([]);
+    expect((await store.tick(T0 + 13_000)).offers.map((o) => o.agentId)).toEqual(['a-l2']);
+    await readyAgent(store, 'a-l1', ['env', 'zh'], T0);
+    expect((await store.enqueue(call('c-ahead-2', 'env', 'zh', 5, T0 + 3000), T0))?.agentId).toBe('a-l1');
+  });
+
   it('offers a call to level-1 agents at once and, once widened, to the longest idle of every level allowed', async () => {
     const store = fx.store({ settings: { widenEveryMs: 10_000, overflowAfterMs: 0 } });
     await readyAgent(store, 'a-l2', ['env:2', 'zh'], T0 - 5000);
