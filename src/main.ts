@@ -9,6 +9,7 @@ import { CallQueue } from './app/acd/call-queue.js';
 import { WorkOrders } from './app/acd/work-orders.js';
 import { createAcd } from './adapters/acd/create-acd.js';
 import type { CreatedAcd } from './adapters/acd/create-acd.js';
+import type { AcdChange } from './app/acd/acd-store.js';
 import { queuePromptAudio } from './domain/acd/caller-prompts.js';
 import { estimateWait } from './domain/acd/estimate.js';
 import { canTakeCall } from './domain/telephony/device-state.js';
@@ -271,6 +272,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           ratings: workOrders,
           estimateWait: (position) => estimateWait(position),
           metrics,
+          // Whichever gateway's tick saw a wrap-up run out files that call's order (the store hands each out once).
+          wrapUpsEnded: (ended) => {
+            for (const { callId } of ended) {
+              void workOrders.fileUnrecorded(callId).catch((err: unknown) => acdLog.error({ err, callId }, 'could not file the work order of a call whose wrap-up ran out'));
+            }
+          },
           callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
         });
   const agents =
@@ -280,7 +287,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   let stopAcdChanges: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
     try {
-      stopAcdChanges = await acd.store.subscribe(config.acd.gatewayId, (change) => {
+      stopAcdChanges = await acd.store.subscribe(config.acd.gatewayId, (change: AcdChange) => {
         queue.changed(change);
         agents.changed(change);
       });

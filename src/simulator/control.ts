@@ -4,7 +4,7 @@
 import type { AsteriskEngine, DeliveredEvent, LifecycleEvent } from './engine/asterisk-engine.js';
 import { DEVICE_STATES } from './engine/devices.js';
 import type { DeviceState } from './engine/devices.js';
-import type { CallerId, ChannelState, DialBehaviour, DialplanLocation, PlayedMedia, SimChannel, StoredRecording } from './engine/types.js';
+import type { CallerId, ChannelState, DialBehaviour, DialplanLocation, PlayedMedia, SimBridge, SimChannel, StoredRecording } from './engine/types.js';
 import { SimulatorControlError, SimulatorWaitTimeoutError } from './errors.js';
 import type { RequestLog, RequestRecord } from './http/request-log.js';
 
@@ -35,6 +35,10 @@ export interface ChannelView {
   /** Where the channel went in the dialplan (continue, redirect, or the STASISSTATUS=FAILED fallback). */
   readonly continuedTo: DialplanLocation | null;
   readonly recording: string | null;
+  /** What it hears in its bridge: the members mixed to it and any music on hold (its own or the bridge's). */
+  readonly hears: { readonly channels: readonly string[]; readonly moh: string | null };
+  /** Where `channels/{id}/redirect` sent it. */
+  readonly redirectedTo: string | null;
   readonly hungUp: boolean;
   readonly hangupCause: number | null;
   readonly hangupBy: SimChannel['hangupBy'];
@@ -45,6 +49,18 @@ export interface BridgeView {
   readonly name: string;
   readonly bridgeType: 'mixing' | 'holding';
   readonly channelIds: readonly string[];
+  /** The music on hold class `bridges/{id}/moh` plays, null when none. */
+  readonly mohClass: string | null;
+  /** Every media URI played into the bridge (`bridges/{id}/play`), in order. */
+  readonly played: readonly PlayedMedia[];
+  /** The live recording of the bridge, if any. */
+  readonly recording: string | null;
+}
+
+export interface EndpointView {
+  readonly technology: string;
+  readonly resource: string;
+  readonly state: 'unknown' | 'offline' | 'online';
 }
 
 export interface SocketControl {
@@ -115,7 +131,33 @@ export class SimulatorControl {
     this.engine.setDeviceState(device, state);
   }
 
+  /**
+   * A simulated phone (`PJSIP/1001`) registers or unregisters. Registered: endpoint online (EndpointStateChange),
+   * device NOT_INUSE (INUSE while it has a channel). Unregistered: endpoint offline, device UNAVAILABLE (AMI
+   * DeviceStateChange, ARI DeviceStateChanged), and calls to it fail as to an unreachable line.
+   */
+  setEndpointRegistered(endpoint: string, registered: boolean): void {
+    const slash = endpoint.indexOf('/');
+    if (slash <= 0 || slash === endpoint.length - 1 || /[\p{Cc}\s]/u.test(endpoint)) {
+      throw new SimulatorControlError('SIM_BAD_REQUEST', `setEndpointRegistered: ${JSON.stringify(endpoint)} is not an endpoint like PJSIP/1001`);
+    }
+    this.engine.setEndpointRegistered(endpoint.slice(0, slash), endpoint.slice(slash + 1), registered);
+  }
+
+  /**
+   * The far end of an outbound call hangs up: the agent's phone behind a Local channel (its ;2 half, which takes
+   * the ;1 half with it) or the dialled line of a PJSIP channel.
+   */
+  hangupFarEnd(channelId: string, cause = 16): void {
+    if (!this.engine.farEndOfCallHangup(channelId, cause)) throw this.noChannel(channelId);
+  }
+
   // ------------------------------------------------------------------ inspection
+
+  /** Every endpoint the simulator knows (registered or seen in a channel). */
+  endpoints(): EndpointView[] {
+    return this.engine.endpoints.all().map((ep) => ({ technology: ep.technology, resource: ep.resource, state: ep.state }));
+  }
 
   /** Every device with a state, as AMI DeviceStateList reports them. */
   deviceStates(): Array<{ device: string; state: DeviceState }> {
@@ -125,17 +167,22 @@ export class SimulatorControl {
   /** Live channels; pass `{ includeHungUp: true }` for every channel since the last reset. */
   channels(options: { includeHungUp?: boolean } = {}): ChannelView[] {
     const source = options.includeHungUp ? this.engine.history : this.engine.channels;
-    return [...source.values()].map(viewOf);
+    return [...source.values()].map((ch) => viewOf(ch, this.engine));
   }
 
   /** A channel, also after it hung up; undefined if it never existed. */
   channel(channelId: string): ChannelView | undefined {
     const ch = this.engine.history.get(channelId);
-    return ch ? viewOf(ch) : undefined;
+    return ch ? viewOf(ch, this.engine) : undefined;
   }
 
   bridges(): BridgeView[] {
-    return [...this.engine.bridges.values()].map((b) => ({ id: b.id, name: b.name, bridgeType: b.bridgeType, channelIds: [...b.channelIds] }));
+    return [...this.engine.bridges.values()].map(bridgeViewOf);
+  }
+
+  bridge(bridgeId: string): BridgeView | undefined {
+    const bridge = this.engine.bridges.get(bridgeId);
+    return bridge ? bridgeViewOf(bridge) : undefined;
   }
 
   storedRecordings(): StoredRecording[] {
@@ -227,6 +274,15 @@ export class SimulatorControl {
     );
   }
 
+  /** `media` started playing into the bridge (now or earlier); with `finished`, it also ended. */
+  waitForBridgePlayback(bridgeId: string, media: string, options: { finished?: boolean; timeoutMs?: number } = {}): Promise<PlayedMedia> {
+    return this.waitFor(
+      `bridge ${bridgeId} to ${options.finished ? 'finish playing' : 'play'} ${media}`,
+      () => this.engine.bridges.get(bridgeId)?.played.find((p) => p.media === media && (!options.finished || p.outcome !== 'playing')),
+      options.timeoutMs,
+    );
+  }
+
   waitForChannelState(channelId: string, state: ChannelState, timeoutMs?: number): Promise<ChannelView> {
     return this.waitFor(`channel ${channelId} to reach state ${state}`, () => this.viewIf(channelId, (ch) => ch.state === state), timeoutMs);
   }
@@ -244,7 +300,7 @@ export class SimulatorControl {
         const ch = this.engine.channels.get(channelId);
         const bridge = ch?.bridgeId ? this.engine.bridges.get(ch.bridgeId) : undefined;
         if (!bridge || bridge.channelIds.length < 2) return undefined;
-        return { id: bridge.id, name: bridge.name, bridgeType: bridge.bridgeType, channelIds: [...bridge.channelIds] };
+        return bridgeViewOf(bridge);
       },
       timeoutMs,
     );
@@ -260,7 +316,7 @@ export class SimulatorControl {
       `an outbound channel to ${endpointOrDialString}`,
       () => {
         for (const ch of this.engine.history.values()) {
-          if (ch.kind === 'outbound' && (ch.endpoint === endpointOrDialString || ch.dialstring === endpointOrDialString)) return viewOf(ch);
+          if (ch.kind === 'outbound' && (ch.endpoint === endpointOrDialString || ch.dialstring === endpointOrDialString)) return viewOf(ch, this.engine);
         }
         return undefined;
       },
@@ -294,7 +350,7 @@ export class SimulatorControl {
 
   private viewIf(channelId: string, predicate: (ch: SimChannel) => boolean): ChannelView | undefined {
     const ch = this.engine.history.get(channelId);
-    return ch && predicate(ch) ? viewOf(ch) : undefined;
+    return ch && predicate(ch) ? viewOf(ch, this.engine) : undefined;
   }
 
   private requireLive(channelId: string): void {
@@ -306,7 +362,19 @@ export class SimulatorControl {
   }
 }
 
-function viewOf(ch: SimChannel): ChannelView {
+function bridgeViewOf(b: SimBridge): BridgeView {
+  return {
+    id: b.id,
+    name: b.name,
+    bridgeType: b.bridgeType,
+    channelIds: [...b.channelIds],
+    mohClass: b.mohClass,
+    played: b.played.map((p) => ({ ...p })),
+    recording: b.recording?.name ?? null,
+  };
+}
+
+function viewOf(ch: SimChannel, engine: AsteriskEngine): ChannelView {
   return {
     id: ch.id,
     name: ch.name,
@@ -327,6 +395,8 @@ function viewOf(ch: SimChannel): ChannelView {
     stasisStatus: ch.stasisStatus,
     continuedTo: ch.continuedTo,
     recording: ch.recording?.name ?? null,
+    hears: engine.hearing(ch.id),
+    redirectedTo: ch.redirectedTo,
     hungUp: ch.destroyed,
     hangupCause: ch.hangupCause,
     hangupBy: ch.hangupBy,

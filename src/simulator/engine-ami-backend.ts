@@ -56,6 +56,11 @@ export function engineAmiBackend(engine: AsteriskEngine): AmiBackend {
       require(name).vars.set(variable, value);
     },
     deviceStates: () => engine.devices.all(),
+    originate: async (request) => {
+      const outcome = await engine.originateFromAmi(request);
+      return { reason: outcome.reason, channel: outcome.channel === null ? null : snapshot(outcome.channel) };
+    },
+    extensionExists: (context, exten, priority) => engine.extensionExists(context, exten, priority),
     showDialplan: (context, exten) =>
       engine.pbx === null ? { error: context ? `Did not find context ${context}` : 'Did not find any dialplan' } : showDialplan(engine.pbx.dialplan, context, exten),
     subscribe: (listener) => {

@@ -25,6 +25,10 @@ export interface CallRecord {
   readonly earlierTicket?: string;
   /** The caller's rating from the survey (1-5). */
   readonly rating?: number;
+  /** The order was filed by the gateway when the wrap-up ran out (disposition `unrecorded`). */
+  readonly unrecorded?: boolean;
+  /** The agent's late form for an unrecorded order, filed as its follow-up. */
+  readonly followUpTicket?: string;
   /** Set once the work order is in intake. */
   readonly submissionId?: string;
   readonly ticket?: string;

@@ -3,7 +3,7 @@
 // recording) are filed into intake once, whichever gateway the agent wraps up on and however often it is retried.
 // The caller's survey rating is put on that order, whether it comes before the order is filed or after.
 
-import { workOrderDedupKey, workOrderDraft } from '../../domain/acd/work-order.js';
+import { unrecordedForm, workOrderDedupKey, workOrderDraft } from '../../domain/acd/work-order.js';
 import type { CallFacts, WorkOrderForm } from '../../domain/acd/work-order.js';
 import { LANGUAGES } from '../../domain/intake/submission.js';
 import type { Language } from '../../domain/intake/submission.js';
@@ -41,27 +41,61 @@ export interface WorkOrdersDeps {
 export class WorkOrders implements CallRatings {
   constructor(private readonly deps: WorkOrdersDeps) {}
 
-  /** Files the call's work order with the agent's form; the same order again when it was filed already. */
+  /**
+   * Files the call's work order with the agent's form; the same order again when it was filed already. A form for
+   * an order the gateway filed as `unrecorded` (the wrap-up ran out) is filed once as that order's follow-up.
+   */
   async file(callId: string, agentId: string, form: WorkOrderForm): Promise<FiledOrder> {
     const record = await this.deps.records.get(callId);
     if (record === null) throw new WorkOrderError('unknown_call', `no call ${callId} is known to the queue`);
     if (record.agentId !== agentId) throw new WorkOrderError('not_your_call', `call ${callId} was not answered by agent ${agentId}`);
     if (record.answeredAt === undefined) throw new WorkOrderError('not_answered', `call ${callId} was never answered by an agent`);
+    if (record.submissionId !== undefined && record.ticket !== undefined) {
+      const filed = { submissionId: record.submissionId, ticket: record.ticket };
+      if (record.unrecorded === true) await this.fileLateForm(record, filed, form);
+      return filed;
+    }
+    return this.fileOrder(record, form, false);
+  }
+
+  /** The wrap-up ran out before the agent recorded the call: the order is filed with what the gateway knows. */
+  async fileUnrecorded(callId: string): Promise<FiledOrder | null> {
+    const record = await this.deps.records.get(callId);
+    if (record === null || record.answeredAt === undefined) return null;
     if (record.submissionId !== undefined && record.ticket !== undefined) return { submissionId: record.submissionId, ticket: record.ticket };
-    const facts = await this.factsOf(record);
-    const draft = workOrderDraft(facts, form);
+    return this.fileOrder(record, unrecordedForm({ queueSkill: record.queueSkill }, record.category), true);
+  }
+
+  private async fileOrder(record: CallRecord, form: WorkOrderForm, unrecorded: boolean): Promise<FiledOrder> {
+    const { callId } = record;
+    const draft = workOrderDraft(await this.factsOf(record), form);
     const attachment = await this.recordingOf(record);
+    const dedupKey = workOrderDedupKey(callId);
     const outcome = await this.deps.intake.submit({
-      dedupKey: workOrderDedupKey(callId),
+      dedupKey,
+      // One order per call: a second filing (a retry, or two gateways racing) gets the first one back, never a conflict.
+      fingerprint: dedupKey,
       draft: attachment === null ? draft : { ...draft, attachments: [attachment] },
     });
     const filed = { submissionId: outcome.submission.id, ticket: outcome.submission.ticket };
-    await this.deps.records.update(callId, filed);
-    this.deps.log.info({ callId, agentId, ticket: filed.ticket, durability: outcome.durability }, 'work order of the call filed');
+    await this.deps.records.update(callId, { ...filed, ...(unrecorded ? { unrecorded: true } : {}) });
+    this.deps.log.info(
+      { callId, agentId: record.agentId, ticket: filed.ticket, durability: outcome.durability, unrecorded },
+      unrecorded ? 'wrap-up ran out: work order filed with what the gateway knows' : 'work order of the call filed',
+    );
     // A rating given in the survey before the order existed is put on it now.
     const rated = await this.deps.records.get(callId);
     if (rated?.rating !== undefined) await this.applyRating(filed.submissionId, rated.rating);
     return filed;
+  }
+
+  private async fileLateForm(record: CallRecord, order: FiledOrder, form: WorkOrderForm): Promise<void> {
+    if (record.followUpTicket !== undefined) return;
+    const draft = workOrderDraft(await this.factsOf(record), form);
+    const dedupKey = `${workOrderDedupKey(record.callId)}:recorded`;
+    const outcome = await this.deps.intake.submit({ dedupKey, fingerprint: dedupKey, draft: { ...draft, refs: { ...draft.refs, followUpOf: order.ticket } } });
+    await this.deps.records.update(record.callId, { followUpTicket: outcome.submission.ticket });
+    this.deps.log.info({ callId: record.callId, ticket: order.ticket, followUp: outcome.submission.ticket }, "the agent's late record of the call filed as a follow-up");
   }
 
   async rate(callId: string, score: number): Promise<boolean> {

@@ -7,6 +7,7 @@
 import type { CaseProof } from '../../domain/access/case-proof.js';
 import type { CaseOutcome, RateOutcome } from '../../domain/flow/types.js';
 import type { Score } from '../../domain/ivr/protocol.js';
+import { phoneContact } from '../../domain/intake/phone-contact.js';
 import { contactKeys, phoneKey } from '../../domain/intake/repeat.js';
 import { CATEGORIES, isOpenStatus } from '../../domain/intake/submission.js';
 import type { Category } from '../../domain/intake/submission.js';
@@ -163,10 +164,4 @@ function caseOutcome(read: CaseReadOutcome): CaseOutcome {
 
 function asCategory(category: string | null): Category | undefined {
   return category !== null && (CATEGORIES as readonly string[]).includes(category) ? (category as Category) : undefined;
-}
-
-/** Caller ids such as `anonymous` or `unknown` are not a way to reach anyone. */
-function phoneContact(caller: string): { phone?: string } {
-  const digits = caller.replace(/[\s()-]/g, '');
-  return /^\+?[0-9]{3,20}$/.test(digits) ? { phone: digits } : {};
 }

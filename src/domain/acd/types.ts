@@ -7,6 +7,7 @@ export const AGENT_STATES = ['offline', 'ready', 'paused', 'reserved', 'ringing'
 export type AgentState = (typeof AGENT_STATES)[number];
 
 /** Why an agent is paused; free text from the agent, plus the reasons the queue itself gives. */
+export const LOGGED_IN_REASON = 'logged in';
 export const NO_ANSWER_REASON = 'no answer';
 export const DEVICE_UNAVAILABLE_REASON = 'phone unavailable';
 

@@ -4,6 +4,7 @@
 // never an exception.
 
 import { classify, PRIORITY_DEFAULT } from './classify.js';
+import { normaliseCall } from './normalise-call.js';
 import { normaliseLine, normaliseText } from './normalise-text.js';
 import { safeFileName } from './safe-file-name.js';
 import { AUTO_REPLY_REASONS, CATEGORIES, CHANNELS, KINDS, LANGUAGES, MEDIA_KINDS, SUBMISSION_SCHEMA_VERSION } from './submission.js';
@@ -40,7 +41,7 @@ export type NormaliseResult =
   | { readonly ok: true; readonly submission: Submission }
   | { readonly ok: false; readonly problems: Problem[] };
 
-const DRAFT_KEYS = ['channel', 'text', 'kind', 'category', 'language', 'contact', 'location', 'attachments', 'refs', 'hints', 'private'];
+const DRAFT_KEYS = ['channel', 'text', 'kind', 'category', 'language', 'contact', 'location', 'attachments', 'refs', 'hints', 'private', 'call'];
 const CONTACT_KEYS = ['anonymous', 'name', 'phone', 'email', 'wechatOpenId'];
 const LOCATION_KEYS = ['lat', 'lon', 'address'];
 const ATTACHMENT_KEYS = ['id', 'mediaKind', 'mimeType', 'size', 'sha256', 'originalName'];
@@ -115,6 +116,8 @@ export function normaliseSubmission(draft: SubmissionDraft, ctx: NormaliseContex
   const channelHints = normaliseChannelHints(own(d, 'hints'), problems);
   const privateAsked = own(d, 'private');
   if (privateAsked !== undefined && typeof privateAsked !== 'boolean') problems.add('private', 'must be true or false');
+  const call = normaliseCall(own(d, 'call'), (field, message) => problems.add(field, message));
+  if (call !== undefined && channel !== 'voice') problems.add('call', 'only a voice call has a call record (channel voice)');
   if (typeof rawText === 'string' && text === '' && attachments.length === 0) {
     problems.add('text', 'required when there are no attachments');
   }
@@ -148,6 +151,7 @@ export function normaliseSubmission(draft: SubmissionDraft, ctx: NormaliseContex
     // An auto-reply or bounce is filed for the record, but no person is waiting on it: it never jumps the queue.
     priority: channelHints.autoReply === undefined ? classification.priority : Math.max(classification.priority, PRIORITY_DEFAULT),
     ...(privateAsked === true || classification.privateAsked ? { private: true as const } : {}),
+    ...(call !== undefined ? { call } : {}),
   };
   return { ok: true, submission };
 }

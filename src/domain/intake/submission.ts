@@ -105,6 +105,39 @@ export const AUTO_REPLY_REASONS = [
 ] as const;
 export type AutoReplyReason = (typeof AUTO_REPLY_REASONS)[number];
 
+/**
+ * How an agent closed a call (the regulations' work order): answered at once, dispatched to a department, referred
+ * (the caller was told where such a matter is handled), or a repeat of an earlier ticket. `unrecorded` is the
+ * gateway's own: the agent's wrap-up ran out before they recorded the call, so the order carries only what the
+ * gateway knows (time, contact, IVR path, category) and the work-order system must follow it up.
+ */
+export const AGENT_DISPOSITIONS = ['answered', 'dispatched', 'referred', 'repeat'] as const;
+export const CALL_DISPOSITIONS = [...AGENT_DISPOSITIONS, 'unrecorded'] as const;
+export type CallDisposition = (typeof CALL_DISPOSITIONS)[number];
+export type AgentDisposition = (typeof AGENT_DISPOSITIONS)[number];
+
+/** The call behind a work order an agent filed: how the caller came, waited and was served. */
+export interface CallRecord {
+  /** The IVR nodes the caller passed through, in order (the last ones when the path was very long). */
+  readonly ivrPath: readonly string[];
+  /** The skill the call was queued for. */
+  readonly queueSkill: string;
+  /** ISO 8601 UTC: when the call entered the queue, was answered by the agent, and ended. */
+  readonly queuedAt: string;
+  readonly answeredAt: string;
+  readonly endedAt: string;
+  readonly waitedMs: number;
+  readonly talkedMs: number;
+  readonly agentId: string;
+  readonly disposition: CallDisposition;
+  /** With `repeat`: the earlier ticket this call repeats. */
+  readonly repeatOf?: string;
+  /** With `dispatched`: the department the matter was sent to. */
+  readonly department?: string;
+  /** The agent's own note, for the work-order system rather than the citizen. */
+  readonly note?: string;
+}
+
 export interface Submission {
   readonly schemaVersion: typeof SUBMISSION_SCHEMA_VERSION;
   /** ULID: sortable by time, unique without coordination. */
@@ -132,6 +165,8 @@ export interface Submission {
    * masked. Absent on requests that did not ask.
    */
   readonly private?: true;
+  /** Work orders an agent filed for a call (channel `voice`): the queue's facts. */
+  readonly call?: CallRecord;
 }
 
 /** What a channel hands to intake, before ids, classification and normalisation. */
@@ -150,6 +185,8 @@ export interface SubmissionDraft {
   readonly hints?: Pick<Hints, 'autoReply'>;
   /** The citizen asked for the request to be kept private (see `Submission.private`). */
   readonly private?: boolean;
+  /** Passed through unchanged (see `Submission.call`). */
+  readonly call?: CallRecord;
 }
 
 /** Where a request stands in the work-order system; reported back through `PUT /v1/submissions/:id/status`. */

@@ -32,6 +32,9 @@ function describe(error: ErrorObject): string {
   if (error.schemaPath.endsWith('/contact/else/minProperties')) {
     return `${path}: a contact that is not anonymous needs name, phone, email or wechatOpenId`;
   }
+  // A call's repeatOf and department exist only with their disposition: the schema says so with a `false` schema.
+  if (error.keyword === 'false schema' && path === 'call.repeatOf') return `${path}: only allowed with disposition repeat`;
+  if (error.keyword === 'false schema' && path === 'call.department') return `${path}: only allowed with disposition dispatched`;
   return `${path === '' ? '(submission)' : path}: ${error.message ?? `fails ${error.keyword}`}`;
 }
 

@@ -5,6 +5,8 @@
  * that a channel exists (via findChannel) before it calls redirect/hangup/getVar/setVar on it.
  */
 
+import type { AmiOriginateRequest } from './ami-originate.js';
+
 /** Asterisk's channel state names (ast_state2str), as they appear in ChannelStateDesc. */
 export type AmiChannelStateName = 'Down' | 'Rsrvd' | 'OffHook' | 'Dialing' | 'Ring' | 'Ringing' | 'Up' | 'Busy' | 'Dialing Offhook' | 'Pre-ring';
 
@@ -78,6 +80,13 @@ export interface AmiBackend {
   deviceStates(): readonly { readonly device: string; readonly state: string }[] | Promise<readonly { readonly device: string; readonly state: string }[]>;
   /** ShowDialPlan: the loaded dialplan, filtered to a context and/or extension (includes followed for an extension). */
   showDialplan?(context: string | undefined, exten: string | undefined): AmiDialplanListing | Promise<AmiDialplanListing>;
+  /**
+   * Originate: requests and dials the channel; resolves once it answered (it then runs the application or the
+   * dialplan) or failed, with pbx_dial_reason()'s reason and the answered channel (null on failure).
+   */
+  originate?(request: AmiOriginateRequest): Promise<{ readonly reason: number; readonly channel: AmiChannelSnapshot | null }>;
+  /** Whether the dialplan has context/exten at that priority (null: no dialplan loaded to check against). */
+  extensionExists?(context: string, exten: string, priority: number): boolean | null | Promise<boolean | null>;
   /** Returns the unsubscribe function. */
   subscribe(listener: (event: AmiBackendEvent) => void): () => void;
 }

@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { AmiParser, AmiProtocolError, formatAmiMessage, type AmiHeaderInput, type AmiMessage } from '../../adapters/ami/ami-codec.js';
 import type { AmiBackend, AmiBackendEvent } from './ami-backend.js';
+import { originateResponseHeaders, parseOriginate } from './ami-originate.js';
 import { channelStateHeaders, formatDuration } from './ami-wire.js';
 
 export interface AmiServerOptions {
@@ -53,8 +54,10 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
     if (!session.socket.destroyed && !session.stalled) session.socket.write(formatAmiMessage(headers));
   };
 
-  const unsubscribe = options.backend.subscribe((event) => {
-    const headers = eventHeaders(event);
+  const unsubscribe = options.backend.subscribe((event) => broadcast(eventHeaders(event)));
+
+  /** An event to every session that takes its class and passes its filters. */
+  function broadcast(headers: Reply): void {
     const category = categoryOf(headers);
     // Filters match the event as it goes on the wire; formatted only when some session has filters.
     let text: string | undefined;
@@ -62,7 +65,7 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
     for (const session of sessions) {
       if (session.authenticated && (session.eventMask & category) === category && passesFilters(session, textOf)) write(session, headers);
     }
-  });
+  }
 
   const server = createServer((socket) => {
     const session: Session = {
@@ -257,6 +260,27 @@ export async function startAmiServer(options: AmiServerOptions): Promise<AmiServ
         if (!(await options.backend.findChannel(channel))) return fail('No such channel');
         await options.backend.setVar(channel, variable, action.get('Value') ?? '');
         return ok('Variable Set');
+      }
+      case 'originate': {
+        const originate = options.backend.originate;
+        if (originate === undefined) return fail('Invalid/unknown command');
+        const parsed = parseOriginate(action);
+        if (!parsed.ok) return fail(parsed.message);
+        const request = parsed.request;
+        // action_originate checks `exten && context && pi`; exten and context are never NULL there, so any Priority.
+        if (request.priority !== 0 && options.backend.extensionExists !== undefined) {
+          const exists = await options.backend.extensionExists(request.context, request.exten, request.priority);
+          if (exists === false) return fail('Extension does not exist.');
+        }
+        if (parsed.async) {
+          // fast_originate runs on its own thread; its OriginateResponse goes to every session taking `call` events.
+          ok('Originate successfully queued');
+          void originate(request).then((outcome) => broadcast(originateResponseHeaders(id, request, outcome)));
+          return;
+        }
+        if (request.application === '' && request.priority === 0) return fail("Originate with 'Exten' requires 'Context' and 'Priority'");
+        const outcome = await originate(request);
+        return outcome.channel !== null ? ok('Originate successfully queued') : fail('Originate failed');
       }
       case 'showdialplan': {
         if (options.backend.showDialplan === undefined) return fail('Invalid/unknown command');

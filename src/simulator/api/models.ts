@@ -68,6 +68,13 @@ const EVENT_MODELS: readonly ModelSpec[] = [
     dialstatus: req('string'),
   }),
   model('StasisEnd', 'Notification that a channel has left a Stasis application.', { channel: req('Channel') }),
+  model('DeviceStateChanged', 'Notification that a device state has changed.', { device_state: req('DeviceState') }),
+  model('EndpointStateChange', 'Endpoint state changed.', { endpoint: req('Endpoint') }),
+  model('ApplicationMoveFailed', 'Notification that trying to move a channel to another Stasis application failed.', {
+    channel: req('Channel'),
+    destination: req('string'),
+    args: req('List[string]'),
+  }),
   model('StasisStart', 'Notification that a channel has entered a Stasis application.', {
     args: req('List[string]'),
     channel: req('Channel'),
@@ -178,6 +185,24 @@ export const MODELS: Readonly<Record<ResourceName, readonly ModelSpec[]>> = {
       silence_duration: opt('int'),
       cause: opt('string'),
     }),
+  ],
+  deviceStates: [
+    model('DeviceState', 'Represents the state of a device.', {
+      name: req('string'),
+      state: oneOf('UNKNOWN', 'NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'),
+    }),
+  ],
+  endpoints: [
+    model(
+      'Endpoint',
+      'An external device that may offer/accept calls to/from Asterisk.\n\nUnlike most resources, which have a single unique identifier, an endpoint is uniquely identified by the technology/resource pair.',
+      {
+        technology: req('string'),
+        resource: req('string'),
+        state: { type: 'string', required: false, allowableValues: { valueType: 'LIST', values: ['unknown', 'offline', 'online'] } },
+        channel_ids: req('List[string]'),
+      },
+    ),
   ],
   events: [
     model('Message', 'Base type for errors and events', { type: req('string'), asterisk_id: opt('string') }, {

@@ -3,7 +3,7 @@
 // exactly what is implemented. Parameters are a subset of Asterisk's, each with Asterisk's name and types
 // (checked against Asterisk's own description by test/integration/simulator/fidelity.test.ts).
 
-export type ResourceName = 'asterisk' | 'applications' | 'channels' | 'bridges' | 'playbacks' | 'recordings' | 'events';
+export type ResourceName = 'asterisk' | 'applications' | 'channels' | 'bridges' | 'playbacks' | 'recordings' | 'events' | 'deviceStates' | 'endpoints';
 
 export type AllowableValues =
   | { readonly valueType: 'LIST'; readonly values: readonly string[] }
@@ -34,8 +34,8 @@ export interface OperationSpec {
 
 type ParamOptions = Partial<Pick<ParamSpec, 'required' | 'allowMultiple' | 'allowableValues' | 'defaultValue'>>;
 
-function path(name: string): ParamSpec {
-  return { name, paramType: 'path', dataType: 'string', required: true, allowMultiple: false };
+function path(name: string, required = true): ParamSpec {
+  return { name, paramType: 'path', dataType: 'string', required, allowMultiple: false };
 }
 function query(name: string, dataType: string, options: ParamOptions = {}): ParamSpec {
   return { name, paramType: 'query', dataType, required: false, allowMultiple: false, ...options };
@@ -73,6 +73,16 @@ const PLAY_PARAMS: ParamSpec[] = [
   query('offsetms', 'int'),
   query('skipms', 'int', { defaultValue: 3000 }),
 ];
+
+const BRIDGE_PLAY_PARAMS: ParamSpec[] = [
+  query('media', 'string', { required: true, allowMultiple: true }),
+  query('announcer_format', 'string'),
+  query('lang', 'string'),
+  query('offsetms', 'int', { defaultValue: 0, allowableValues: { valueType: 'RANGE', min: 0 } }),
+  query('skipms', 'int', { defaultValue: 3000, allowableValues: { valueType: 'RANGE', min: 0 } }),
+];
+const BRIDGE_PLAY_ERRORS = errors([404, 'Bridge not found'], [409, 'Bridge not in a Stasis application'], [422, 'The format specified is unknown on this system']);
+const DEVICE_STATE_ERRORS = errors([404, 'Device name is missing'], [409, 'Uncontrolled device specified']);
 
 const HANGUP_REASONS = list(
   'normal',
@@ -132,6 +142,62 @@ export const OPERATIONS: readonly OperationSpec[] = [
     responseClass: 'Application',
     parameters: [path('applicationName')],
     errorResponses: errors([404, 'Application does not exist.']),
+  },
+  {
+    resource: 'applications',
+    path: '/applications/{applicationName}/subscription',
+    httpMethod: 'POST',
+    nickname: 'subscribe',
+    summary: 'Subscribe an application to a event source.',
+    responseClass: 'Application',
+    parameters: [path('applicationName'), query('eventSource', 'string', { required: true, allowMultiple: true })],
+    errorResponses: errors([400, 'Missing parameter.'], [404, 'Application does not exist.'], [422, 'Event source does not exist.']),
+  },
+  {
+    resource: 'applications',
+    path: '/applications/{applicationName}/subscription',
+    httpMethod: 'DELETE',
+    nickname: 'unsubscribe',
+    summary: 'Unsubscribe an application from an event source.',
+    responseClass: 'Application',
+    parameters: [path('applicationName'), query('eventSource', 'string', { required: true, allowMultiple: true })],
+    errorResponses: errors(
+      [400, 'Missing parameter; event source scheme not recognized.'],
+      [404, 'Application does not exist.'],
+      [409, 'Application not subscribed to event source.'],
+      [422, 'Event source does not exist.'],
+    ),
+  },
+  // endpoints
+  {
+    resource: 'endpoints',
+    path: '/endpoints',
+    httpMethod: 'GET',
+    nickname: 'list',
+    summary: 'List all endpoints.',
+    responseClass: 'List[Endpoint]',
+    parameters: [],
+    errorResponses: [],
+  },
+  {
+    resource: 'endpoints',
+    path: '/endpoints/{tech}',
+    httpMethod: 'GET',
+    nickname: 'listByTech',
+    summary: 'List available endoints for a given endpoint technology.',
+    responseClass: 'List[Endpoint]',
+    parameters: [path('tech', false)],
+    errorResponses: errors([404, 'Endpoints not found']),
+  },
+  {
+    resource: 'endpoints',
+    path: '/endpoints/{tech}/{resource}',
+    httpMethod: 'GET',
+    nickname: 'get',
+    summary: 'Details for an endpoint.',
+    responseClass: 'Endpoint',
+    parameters: [path('tech', false), path('resource', false)],
+    errorResponses: errors([400, 'Invalid parameters for sending a message.'], [404, 'Endpoints not found']),
   },
   // channels
   {
@@ -256,6 +322,32 @@ export const OPERATIONS: readonly OperationSpec[] = [
     responseClass: 'void',
     parameters: [path('channelId')],
     errorResponses: CHANNEL_ERRORS,
+  },
+  {
+    resource: 'channels',
+    path: '/channels/{channelId}/move',
+    httpMethod: 'POST',
+    nickname: 'move',
+    summary: 'Move the channel from one Stasis application to another.',
+    responseClass: 'void',
+    parameters: [path('channelId'), query('app', 'string', { required: true }), query('appArgs', 'string')],
+    errorResponses: errors(NOT_FOUND, NOT_IN_STASIS),
+  },
+  {
+    resource: 'channels',
+    path: '/channels/{channelId}/redirect',
+    httpMethod: 'POST',
+    nickname: 'redirect',
+    summary: 'Redirect the channel to a different location.',
+    responseClass: 'void',
+    parameters: [path('channelId'), query('endpoint', 'string', { required: true })],
+    errorResponses: errors(
+      [400, 'Endpoint parameter not provided'],
+      [404, 'Channel or endpoint not found'],
+      NOT_IN_STASIS,
+      [422, 'Endpoint is not the same type as the channel'],
+      INVALID_STATE,
+    ),
   },
   {
     resource: 'channels',
@@ -442,6 +534,74 @@ export const OPERATIONS: readonly OperationSpec[] = [
     parameters: [path('bridgeId'), query('channel', 'string', { required: true, allowMultiple: true })],
     errorResponses: errors([400, 'Channel not found'], [404, 'Bridge not found'], [409, 'Bridge not in Stasis application'], [422, 'Channel not in this bridge']),
   },
+  {
+    resource: 'bridges',
+    path: '/bridges/{bridgeId}/moh',
+    httpMethod: 'POST',
+    nickname: 'startMoh',
+    summary: 'Play music on hold to a bridge or change the MOH class that is playing.',
+    responseClass: 'void',
+    parameters: [path('bridgeId'), query('mohClass', 'string')],
+    errorResponses: errors([404, 'Bridge not found'], [409, 'Bridge not in Stasis application']),
+  },
+  {
+    resource: 'bridges',
+    path: '/bridges/{bridgeId}/moh',
+    httpMethod: 'DELETE',
+    nickname: 'stopMoh',
+    summary: 'Stop playing music on hold to a bridge.',
+    responseClass: 'void',
+    parameters: [path('bridgeId')],
+    errorResponses: errors([404, 'Bridge not found'], [409, 'Bridge not in Stasis application']),
+  },
+  {
+    resource: 'bridges',
+    path: '/bridges/{bridgeId}/play',
+    httpMethod: 'POST',
+    nickname: 'play',
+    summary: 'Start playback of media on a bridge.',
+    responseClass: 'Playback',
+    parameters: [path('bridgeId'), ...BRIDGE_PLAY_PARAMS, query('playbackId', 'string')],
+    errorResponses: BRIDGE_PLAY_ERRORS,
+  },
+  {
+    resource: 'bridges',
+    path: '/bridges/{bridgeId}/play/{playbackId}',
+    httpMethod: 'POST',
+    nickname: 'playWithId',
+    summary: 'Start playback of media on a bridge.',
+    responseClass: 'Playback',
+    parameters: [path('bridgeId'), path('playbackId'), ...BRIDGE_PLAY_PARAMS],
+    errorResponses: BRIDGE_PLAY_ERRORS,
+  },
+  {
+    resource: 'bridges',
+    path: '/bridges/{bridgeId}/record',
+    httpMethod: 'POST',
+    nickname: 'record',
+    summary: 'Start a recording.',
+    responseClass: 'LiveRecording',
+    parameters: [
+      path('bridgeId'),
+      query('name', 'string', { required: true }),
+      query('format', 'string', { required: true }),
+      query('recorder_format', 'string'),
+      query('maxDurationSeconds', 'int', { defaultValue: 0, allowableValues: { valueType: 'RANGE', min: 0 } }),
+      query('maxSilenceSeconds', 'int', { defaultValue: 0, allowableValues: { valueType: 'RANGE', min: 0 } }),
+      query('ifExists', 'string', { defaultValue: 'fail', allowableValues: list('fail', 'overwrite', 'append') }),
+      query('beep', 'boolean', { defaultValue: false }),
+      query('terminateOn', 'string', { defaultValue: 'none', allowableValues: list('none', 'any', '*', '#') }),
+    ],
+    errorResponses: errors(
+      [400, 'Invalid parameters'],
+      [404, 'Bridge not found'],
+      [
+        409,
+        'Bridge is not in a Stasis application; A recording with the same name already exists on the system and can not be overwritten because it is in progress or ifExists=fail',
+      ],
+      [422, 'The format specified is unknown on this system'],
+    ),
+  },
   // playbacks
   {
     resource: 'playbacks',
@@ -514,6 +674,53 @@ export const OPERATIONS: readonly OperationSpec[] = [
     parameters: [path('recordingName')],
     errorResponses: errors([404, 'Recording not found']),
   },
+  // deviceStates
+  {
+    resource: 'deviceStates',
+    path: '/deviceStates',
+    httpMethod: 'GET',
+    nickname: 'list',
+    summary: 'List all ARI controlled device states.',
+    responseClass: 'List[DeviceState]',
+    parameters: [],
+    errorResponses: [],
+  },
+  {
+    resource: 'deviceStates',
+    path: '/deviceStates/{deviceName}',
+    httpMethod: 'GET',
+    nickname: 'get',
+    summary: 'Retrieve the current state of a device.',
+    responseClass: 'DeviceState',
+    parameters: [path('deviceName')],
+    errorResponses: [],
+  },
+  {
+    resource: 'deviceStates',
+    path: '/deviceStates/{deviceName}',
+    httpMethod: 'PUT',
+    nickname: 'update',
+    summary: 'Change the state of a device controlled by ARI. (Note - implicitly creates the device state).',
+    responseClass: 'void',
+    parameters: [
+      path('deviceName'),
+      query('deviceState', 'string', {
+        required: true,
+        allowableValues: list('NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'),
+      }),
+    ],
+    errorResponses: DEVICE_STATE_ERRORS,
+  },
+  {
+    resource: 'deviceStates',
+    path: '/deviceStates/{deviceName}',
+    httpMethod: 'DELETE',
+    nickname: 'delete',
+    summary: 'Destroy a device-state controlled by ARI.',
+    responseClass: 'void',
+    parameters: [path('deviceName')],
+    errorResponses: DEVICE_STATE_ERRORS,
+  },
   // events
   {
     resource: 'events',
@@ -536,7 +743,19 @@ export const RESOURCE_DESCRIPTIONS: Readonly<Record<ResourceName, string>> = {
   playbacks: 'Playback control resources',
   events: 'WebSocket resource',
   applications: 'Stasis application resources',
+  deviceStates: 'Device state resources',
+  endpoints: 'Endpoint resources',
 };
 
 /** In Asterisk's own order of `resources.json`. */
-export const RESOURCE_ORDER: readonly ResourceName[] = ['asterisk', 'channels', 'bridges', 'recordings', 'playbacks', 'events', 'applications'];
+export const RESOURCE_ORDER: readonly ResourceName[] = [
+  'asterisk',
+  'endpoints',
+  'channels',
+  'bridges',
+  'recordings',
+  'playbacks',
+  'deviceStates',
+  'events',
+  'applications',
+];

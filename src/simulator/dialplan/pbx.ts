@@ -63,6 +63,8 @@ interface Run {
   onDigit: ((digit: string) => void) | null;
   readonly gosub: PbxLocation[];
   readonly locals: Array<Map<string, string>>;
+  /** One application run outside the dialplan (AMI Originate's Application): the channel hangs up after it. */
+  readonly single?: boolean;
 }
 
 const MAX_STEPS_AT_ONCE = 10_000;
@@ -92,6 +94,25 @@ export class Pbx<C> {
     this.runs.set(ch, run);
     this.host.setLocation(ch, location, '', '');
     this.loop(ch, run);
+  }
+
+  /**
+   * Runs one application on the channel outside the dialplan, as pbx_outgoing_exec does for AMI Originate's
+   * Application/Data: when the application returns the channel is hung up.
+   */
+  exec(ch: C, app: string, data: string): void {
+    this.stop(ch);
+    const run: Run = { cancel: null, onDigit: null, gosub: [], locals: [], single: true };
+    this.runs.set(ch, run);
+    const step: DialplanStep = { priority: 1, label: null, app, data, source: 'AMI Originate' };
+    const next = this.execute(ch, run, step, data);
+    if (next !== 'wait' && next !== 'stop') this.endSingle(ch, run);
+  }
+
+  private endSingle(ch: C, run: Run): void {
+    if (this.runs.get(ch) !== run) return;
+    this.runs.delete(ch);
+    this.host.hangup(ch, CAUSE_NORMAL);
   }
 
   /** The channel hung up or entered Stasis: drop its dialplan state. */
@@ -346,6 +367,10 @@ export class Pbx<C> {
   /** After an application that waited: on at the next priority. */
   private resume(ch: C, run: Run): void {
     if (this.runs.get(ch) !== run) return;
+    if (run.single === true) {
+      this.endSingle(ch, run);
+      return;
+    }
     const here = this.host.location(ch);
     this.host.setLocation(ch, { ...here, priority: here.priority + 1 }, '', '');
     this.loop(ch, run);

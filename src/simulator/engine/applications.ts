@@ -12,7 +12,15 @@ export interface AppRecord {
   subscribeAll: boolean;
   readonly channelIds: Set<string>;
   readonly bridgeIds: Set<string>;
+  /** `endpoint:` subscriptions: `PJSIP/1001`, a technology (`PJSIP`, all its endpoints) or ENDPOINT_ALL. */
+  readonly endpointIds: Set<string>;
+  /** `deviceState:` subscriptions: a device name or DEVICE_STATE_ALL. */
+  readonly deviceNames: Set<string>;
 }
+
+/** The ids res_stasis keeps for a subscription to every endpoint / every device state. */
+export const ENDPOINT_ALL = '__AST_ENDPOINT_ALL_TOPIC';
+export const DEVICE_STATE_ALL = '__AST_DEVICE_STATE_ALL_TOPIC';
 
 export class ApplicationRegistry {
   private readonly apps = new Map<string, AppRecord>();
@@ -25,7 +33,7 @@ export class ApplicationRegistry {
   ensure(name: string): AppRecord {
     let app = this.apps.get(name);
     if (!app) {
-      app = { name, sink: null, subscribeAll: false, channelIds: new Set(), bridgeIds: new Set() };
+      app = { name, sink: null, subscribeAll: false, channelIds: new Set(), bridgeIds: new Set(), endpointIds: new Set(), deviceNames: new Set() };
       this.apps.set(name, app);
     }
     return app;

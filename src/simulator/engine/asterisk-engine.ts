@@ -9,14 +9,21 @@ import { formatAriTime } from '../ari-time.js';
 import { AriError } from '../errors.js';
 import type { SoundCatalog } from '../sounds/sound-catalog.js';
 import { ApplicationRegistry } from './applications.js';
-import type { EventSink } from './applications.js';
+import type { AppRecord, EventSink } from './applications.js';
+import { BridgeMedia, audibleMembers, mediaListeners } from './bridge-media.js';
+import { SimEndpoints, endpointJson } from './endpoints.js';
+import type { EndpointState, SimEndpoint } from './endpoints.js';
+import { subscribeApp, unsubscribeApp, watchesDevice, watchesEndpoint } from './subscriptions.js';
+import type { EventSources } from './subscriptions.js';
 import { SimDevices, deviceOfChannelName } from './devices.js';
 import type { DeviceState } from './devices.js';
 import { CAUSE, HANGUP_REASON_CAUSES, SOFTHANGUP_EXPLICIT, causeText } from './hangup-causes.js';
 import { mediaDurationMs } from './media.js';
 import type { MediaContext } from './media.js';
 import { toneWav } from '../sounds/tone-wav.js';
+import type { AmiOriginateRequest } from '../ami/ami-originate.js';
 import { Pbx } from '../dialplan/pbx.js';
+import { findExtension } from '../dialplan/extensions-conf.js';
 import type { PbxEvent, PbxHost, PbxLocation, RingOutcome } from '../dialplan/pbx.js';
 import type { SimulatedDialplan } from '../dialplan/load-dialplan.js';
 import { bridgeJson, channelJson, liveRecordingJson, playbackJson, storedRecordingJson } from './snapshots.js';
@@ -26,6 +33,7 @@ import type {
   ChannelState,
   DialBehaviour,
   DialplanLocation,
+  MediaTarget,
   PlayedMedia,
   SimBridge,
   SimChannel,
@@ -75,12 +83,21 @@ export type LifecycleEvent =
   | { readonly type: 'bridgeLeft'; readonly channel: SimChannel; readonly bridge: SimBridge }
   | { readonly type: 'playbackStarted'; readonly channel: SimChannel; readonly media: string }
   | { readonly type: 'playbackFinished'; readonly channel: SimChannel; readonly playbackId: string; readonly state: string }
+  | { readonly type: 'bridgePlaybackFinished'; readonly bridge: SimBridge; readonly playbackId: string; readonly state: string }
+  | { readonly type: 'endpointStateChanged'; readonly endpoint: SimEndpoint }
+  | { readonly type: 'bridgeMoh'; readonly bridge: SimBridge }
   | { readonly type: 'dial'; readonly channel: SimChannel; readonly dialstatus: string }
-  | { readonly type: 'recordingFinished'; readonly channel: SimChannel; readonly name: string; readonly state: string }
+  | { readonly type: 'recordingFinished'; readonly channel: SimChannel | null; readonly name: string; readonly state: string }
   /** The dialplan ran a step (AMI Newexten), failed (a WARNING/ERROR Asterisk would log) or moved a queue. */
   | { readonly type: 'dialplan'; readonly event: PbxEvent<SimChannel> }
   | { readonly type: 'appConnected'; readonly app: string }
   | { readonly type: 'appDisconnected'; readonly app: string };
+
+export interface AmiOriginateResult {
+  readonly reason: number;
+  /** The answered channel; null when the originate failed (Asterisk reports no channel then). */
+  readonly channel: SimChannel | null;
+}
 
 /** An ARI event as delivered to one application. */
 export interface DeliveredEvent {
@@ -88,6 +105,10 @@ export interface DeliveredEvent {
   readonly event: Readonly<Record<string, unknown>>;
 }
 
+const STASIS_DEVICE = 'Stasis:';
+/** pbx_dial_reason(): the AST_CONTROL_* a failed dial reports (busy 5, congestion 8, rang without answer 3). */
+const ORIGINATE_REASONS: Readonly<Record<string, number>> = { BUSY: 5, CONGESTION: 8, NOANSWER: 3, CHANUNAVAIL: 0 };
+const DEVICE_STATE_VALUES: readonly DeviceState[] = ['NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'];
 const RECORDING_FORMATS = new Set(['wav', 'wav16', 'gsm', 'ulaw', 'alaw', 'sln', 'sln16', 'g722', 'ogg']);
 const LOCAL_ENDPOINT = /^Local\/([^@]+)@([^/]+?)(\/n)?$/i;
 
@@ -101,7 +122,13 @@ export class AsteriskEngine {
   readonly liveRecordings = new Map<string, SimRecording>();
   readonly storedRecordings = new Map<string, StoredRecording>();
   readonly dialBehaviours = new Map<string, DialBehaviour>();
-  readonly devices = new SimDevices((device, state) => this.lifecycle({ type: 'deviceStateChanged', device, state }));
+  readonly devices = new SimDevices((device, state) => this.deviceChanged(device, state));
+  readonly endpoints = new SimEndpoints();
+  /** The `Stasis:` devices ARI set (res_stasis_device_state keeps them in astdb): what GET /deviceStates lists. */
+  private readonly stasisDevices = new Set<string>();
+  private readonly bridgeMedia: BridgeMedia;
+  /** Where each live recording's events go (its channel's applications, or its bridge's). */
+  private readonly recordingSinks = new Map<SimRecording, (event: Record<string, unknown>) => void>();
   /** Channels ever created, including destroyed ones, so tests can inspect a call after it ended. */
   readonly history = new Map<string, SimChannel>();
   readonly startedAt: number;
@@ -122,6 +149,18 @@ export class AsteriskEngine {
       msPerDigit: options.msPerDigit,
       storedRecording: (name) => this.storedRecordings.get(name),
     };
+    this.bridgeMedia = new BridgeMedia({
+      media: this.media,
+      playbacks: this.playbacks,
+      now: () => this.now(),
+      channel: (id) => this.channels.get(id),
+      toBridgeApps: (bridge, event) => {
+        for (const app of this.bridgeAudience(bridge)) this.deliver(app, event);
+      },
+      heard: (ch, media) => this.lifecycle({ type: 'playbackStarted', channel: ch, media }),
+      finished: (bridge, playbackId, state) => this.lifecycle({ type: 'bridgePlaybackFinished', bridge, playbackId, state }),
+    });
+    this.endpoints.ensure('PJSIP', options.carrierEndpoint);
     this.pbx = options.dialplan
       ? new Pbx(options.dialplan.dialplan, options.dialplan.queues, this.pbxHost(), { msPerSecond: options.dialplanMsPerSecond ?? 1000 })
       : null;
@@ -200,10 +239,17 @@ export class AsteriskEngine {
     this.clearPbxTimers();
     for (const ch of this.channels.values()) this.clearChannelTimers(ch);
     for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
+    for (const bridge of this.bridges.values()) if (bridge.activePlayback?.timer) clearTimeout(bridge.activePlayback.timer);
+    this.bridgeMedia.reset();
+    for (const device of this.stasisDevices) this.devices.forget(device);
+    this.stasisDevices.clear();
+    this.endpoints.clear();
+    this.endpoints.ensure('PJSIP', this.options.carrierEndpoint);
     this.channels.clear();
     this.bridges.clear();
     this.playbacks.clear();
     this.liveRecordings.clear();
+    this.recordingSinks.clear();
     this.storedRecordings.clear();
     this.dialBehaviours.clear();
     this.history.clear();
@@ -211,6 +257,8 @@ export class AsteriskEngine {
     for (const app of this.apps.all()) {
       app.channelIds.clear();
       app.bridgeIds.clear();
+      app.endpointIds.clear();
+      app.deviceNames.clear();
     }
   }
 
@@ -218,6 +266,7 @@ export class AsteriskEngine {
     this.clearPbxTimers();
     for (const ch of this.channels.values()) this.clearChannelTimers(ch);
     for (const rec of this.liveRecordings.values()) if (rec.timer) clearTimeout(rec.timer);
+    for (const bridge of this.bridges.values()) if (bridge.activePlayback?.timer) clearTimeout(bridge.activePlayback.timer);
   }
 
   // ---------------------------------------------------------------- ARI: asterisk / applications
@@ -246,14 +295,160 @@ export class AsteriskEngine {
     return this.applicationJson(name);
   }
 
+  /** POST /applications/{name}/subscription. */
+  ariSubscribe(name: string, eventSources: readonly string[]): Record<string, unknown> {
+    subscribeApp(this.requireApp(name), eventSources, this.eventSources());
+    return this.applicationJson(name);
+  }
+
+  /** DELETE /applications/{name}/subscription. */
+  ariUnsubscribe(name: string, eventSources: readonly string[]): Record<string, unknown> {
+    unsubscribeApp(this.requireApp(name), eventSources, this.eventSources());
+    return this.applicationJson(name);
+  }
+
+  private requireApp(name: string): AppRecord {
+    const app = this.apps.get(name);
+    if (!app) throw new AriError(404, 'Application not found');
+    return app;
+  }
+
+  private eventSources(): EventSources {
+    return {
+      channelExists: (id) => this.channels.has(id),
+      bridge: (id) => this.bridges.get(id),
+      endpointExists: (id) => {
+        const slash = id.indexOf('/');
+        if (slash < 0) return this.endpoints.hasTechnology(id);
+        return this.endpoints.get(id.slice(0, slash), id.slice(slash + 1)) !== undefined;
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- ARI: device states
+
+  /** GET /deviceStates: only the `Stasis:` devices applications set (res_stasis_device_state lists its astdb). */
+  ariListDeviceStates(): Record<string, unknown>[] {
+    return [...this.stasisDevices].map((name) => ({ name, state: this.deviceStateOf(name) }));
+  }
+
+  /** GET /deviceStates/{name}: ast_device_state() of any device. */
+  ariGetDeviceState(name: string): Record<string, unknown> {
+    return { name, state: this.deviceStateOf(name) };
+  }
+
+  /** PUT /deviceStates/{name}: only `Stasis:<name>` devices are the application's to set. */
+  ariUpdateDeviceState(name: string, state: string): void {
+    const device = this.stasisDeviceName(name);
+    if (!(DEVICE_STATE_VALUES as readonly string[]).includes(state) || state === 'UNKNOWN') throw new AriError(500, 'Unknown device');
+    this.stasisDevices.add(device);
+    this.devices.set(device, state as DeviceState);
+  }
+
+  /** DELETE /deviceStates/{name}: forgets a `Stasis:` device and publishes it UNKNOWN. */
+  ariDeleteDeviceState(name: string): void {
+    const device = this.stasisDeviceName(name);
+    this.stasisDevices.delete(device);
+    this.devices.set(device, 'UNKNOWN');
+    this.devices.forget(device);
+  }
+
+  /** `Stasis:agent-1001` (scheme compared without case) -> the device name as Asterisk publishes it. */
+  private stasisDeviceName(name: string): string {
+    if (name.slice(0, STASIS_DEVICE.length).toLowerCase() !== STASIS_DEVICE.toLowerCase()) throw new AriError(409, 'Uncontrolled device specified');
+    const rest = name.slice(STASIS_DEVICE.length);
+    if (rest === '') throw new AriError(404, 'Device name is missing');
+    return `${STASIS_DEVICE}${rest}`;
+  }
+
+  /**
+   * The cached state; else what the device's provider answers: UNKNOWN for an unset `Stasis:` device, NOT_INUSE
+   * for a channel device (every line the simulator dials exists and is idle until a channel is on it).
+   */
+  private deviceStateOf(name: string): DeviceState {
+    const cached = this.devices.get(name);
+    if (cached !== undefined) return cached;
+    return name.slice(0, STASIS_DEVICE.length).toLowerCase() === STASIS_DEVICE.toLowerCase() ? 'UNKNOWN' : 'NOT_INUSE';
+  }
+
+  /** Every published device state: AMI's DeviceStateChange, and ARI's DeviceStateChanged to the applications watching it. */
+  private deviceChanged(device: string, state: DeviceState): void {
+    this.lifecycle({ type: 'deviceStateChanged', device, state });
+    for (const app of this.apps.all()) {
+      if (app.sink && watchesDevice(app, device)) this.deliver(app.name, { type: 'DeviceStateChanged', device_state: { name: device, state } });
+    }
+  }
+
+  // ---------------------------------------------------------------- ARI: endpoints
+
+  ariListEndpoints(): Record<string, unknown>[] {
+    return this.endpoints.all().map((ep) => this.endpointSnapshot(ep));
+  }
+
+  ariListEndpointsByTech(tech: string): Record<string, unknown>[] {
+    if (!this.endpoints.hasTechnology(tech)) throw new AriError(404, `No Endpoints found - invalid tech ${tech}`);
+    return this.endpoints.byTechnology(tech).map((ep) => this.endpointSnapshot(ep));
+  }
+
+  ariGetEndpoint(tech: string, resource: string): Record<string, unknown> {
+    const ep = this.endpoints.get(tech, resource);
+    if (!ep) throw new AriError(404, 'Endpoint not found');
+    return this.endpointSnapshot(ep);
+  }
+
+  /**
+   * A simulated phone registers (a reachable contact: endpoint online, device NOT_INUSE, or INUSE while it has a
+   * channel) or unregisters (no contact: endpoint offline, device UNAVAILABLE, and calls to it fail).
+   */
+  setEndpointRegistered(tech: string, resource: string, registered: boolean): void {
+    const ep = this.endpoints.ensure(tech, resource);
+    this.setEndpointState(ep, registered ? 'online' : 'offline');
+    const device = `${ep.technology}/${ep.resource}`;
+    if (!registered) this.devices.set(device, 'UNAVAILABLE');
+    else this.devices.set(device, this.channelsOnDevice(device).length > 0 ? 'INUSE' : 'NOT_INUSE');
+  }
+
+  private setEndpointState(ep: SimEndpoint, state: EndpointState): void {
+    if (ep.state === state) return;
+    ep.state = state;
+    this.endpointChanged(ep);
+  }
+
+  /** Every new endpoint snapshot (state or channels changed) is an EndpointStateChange to its subscribers. */
+  private endpointChanged(ep: SimEndpoint): void {
+    const snapshot = this.endpointSnapshot(ep);
+    for (const app of this.apps.all()) {
+      if (app.sink && watchesEndpoint(app, ep.technology, ep.resource)) this.deliver(app.name, { type: 'EndpointStateChange', endpoint: snapshot });
+    }
+    this.lifecycle({ type: 'endpointStateChanged', endpoint: ep });
+  }
+
+  private endpointSnapshot(ep: SimEndpoint): Record<string, unknown> {
+    return endpointJson(
+      ep,
+      this.channelsOnDevice(`${ep.technology}/${ep.resource}`).map((c) => c.id),
+    );
+  }
+
+  private channelsOnDevice(device: string): SimChannel[] {
+    return [...this.channels.values()].filter((c) => deviceOfChannelName(c.name) === device);
+  }
+
+  /** The PJSIP endpoint a channel is on: its channel-name device (`PJSIP/psap-police-0000000b` -> psap-police). */
+  private endpointOfChannel(ch: SimChannel): SimEndpoint | undefined {
+    const device = deviceOfChannelName(ch.name);
+    if (!device.toUpperCase().startsWith('PJSIP/')) return undefined;
+    return this.endpoints.ensure('PJSIP', device.slice('PJSIP/'.length));
+  }
+
   private applicationJson(name: string): Record<string, unknown> {
     const app = this.apps.get(name);
     return {
       name,
       channel_ids: app ? [...app.channelIds] : [],
       bridge_ids: app ? [...app.bridgeIds] : [],
-      endpoint_ids: [],
-      device_names: [],
+      endpoint_ids: app ? [...app.endpointIds] : [],
+      device_names: app ? [...app.deviceNames] : [],
       events_allowed: [],
       events_disallowed: [],
     };
@@ -281,7 +476,25 @@ export class AsteriskEngine {
     const parsed = parseEndpoint(p.endpoint);
     if (!parsed) throw new AriError(400, `Invalid endpoint: ${p.endpoint}`);
     this.requireFreeChannelId(p.channelId);
+    this.requireFreeChannelId(p.otherChannelId);
     this.requireReachable(parsed);
+    const local = LOCAL_ENDPOINT.exec(p.endpoint);
+    if (local) {
+      // ast_request("Local") makes both halves at once: ;1 is the application's, ;2 waits to run the dialplan.
+      const noCaller = { name: '', number: '' };
+      const [one] = this.localPair(local[1] as string, local[2] as string, noCaller, { one: p.channelId, two: p.otherChannelId }, 'Down', {
+        context: 'default',
+        exten: 's',
+        priority: 1,
+        app_name: '',
+        app_data: '',
+      });
+      one.endpoint = p.endpoint;
+      one.dialstring = `${local[1] as string}@${local[2] as string}`;
+      this.applyVariables(one, p.variables);
+      this.stasisStart(one, p.app, splitArgs(p.appArgs));
+      return channelJson(one);
+    }
     const ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
       id: p.channelId,
       caller: { name: '', number: '' },
@@ -347,22 +560,21 @@ export class AsteriskEngine {
     caller: CallerId,
     p: { app?: string; appArgs?: string; channelId?: string; otherChannelId?: string; extension?: string; context?: string; priority?: number; variables?: Record<string, unknown> },
   ): Record<string, unknown> {
-    const suffix = this.nextChannelSuffix();
-    const base = `Local/${exten}@${context}-${suffix}`;
-    const dialplan = { context: 'default', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
-    const one = this.newChannel('local', `${base};1`, { id: p.channelId, caller: { ...caller }, connected: { ...caller }, state: 'Down', dialplan });
-    const two = this.newChannel('local', `${base};2`, {
-      id: p.otherChannelId,
-      caller: { ...caller },
-      connected: { ...caller },
-      state: 'Ring',
-      dialplan: { context, exten, priority: 1, app_name: '', app_data: '' },
-    });
-    one.localPeerId = two.id;
-    two.localPeerId = one.id;
+    const [one, two] = this.localPair(exten, context, caller, { one: p.channelId, two: p.otherChannelId }, 'Ring');
     this.applyVariables(one, p.variables);
     const oneApp = p.app;
     const oneLocation: DialplanLocation = { context: p.context ?? 'default', extension: p.extension ?? 's', priority: p.priority ?? 1 };
+    const enter = (): void => {
+      if (oneApp) this.stasisStart(one, oneApp, splitArgs(p.appArgs));
+      else this.continueAt(one, oneLocation);
+    };
+    if (exten !== this.options.inboundNumber) {
+      // Any other Local destination (an agent's phone) rings, busies or fails as its dial behaviour says.
+      one.endpoint = `Local/${exten}@${context}`;
+      one.dialstring = `${exten}@${context}`;
+      this.startDial(one, null, 0, enter);
+      return channelJson(one);
+    }
     setImmediate(() => {
       if (two.destroyed) return;
       if (exten === this.options.inboundNumber) {
@@ -376,6 +588,116 @@ export class AsteriskEngine {
       else this.continueAt(one, oneLocation);
     });
     return channelJson(one);
+  }
+
+  /**
+   * Both halves of a Local channel (`Local/<exten>@<context>-<n>;1` and `;2`), each the other's peer: hanging up
+   * one hangs up the other.
+   */
+  private localPair(
+    exten: string,
+    context: string,
+    caller: CallerId,
+    ids: { one?: string; two?: string },
+    twoState: ChannelState,
+    oneDialplan: SimChannel['dialplan'] = { context: 'default', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' },
+  ): [SimChannel, SimChannel] {
+    const base = `Local/${exten}@${context}-${this.nextChannelSuffix()}`;
+    const one = this.newChannel('outbound', `${base};1`, { id: ids.one, caller: { ...caller }, connected: { ...caller }, state: 'Down', dialplan: oneDialplan });
+    const two = this.newChannel('local', `${base};2`, {
+      id: ids.two,
+      caller: { ...caller },
+      connected: { ...caller },
+      state: twoState,
+      dialplan: { context, exten, priority: 1, app_name: '', app_data: '' },
+    });
+    one.localPeerId = two.id;
+    two.localPeerId = one.id;
+    return [one, two];
+  }
+
+  /**
+   * The far end of an outbound call hangs up: the ;2 half of a Local channel (an agent's phone behind it), which
+   * takes the ;1 half down with it, or the line of any other channel.
+   */
+  farEndOfCallHangup(channelId: string, cause: number = CAUSE.normal): boolean {
+    const ch = this.channels.get(channelId);
+    if (!ch) return false;
+    const peer = ch.localPeerId ? this.channels.get(ch.localPeerId) : undefined;
+    if (peer && ch.name.endsWith(';1')) this.hangupChannel(peer, 'far-end', cause);
+    else this.hangupChannel(ch, 'far-end', cause);
+    return true;
+  }
+
+  /**
+   * AMI Originate (pbx_outgoing_attempt): the channel is requested and dialled with the caller id set on it (and
+   * as its connected line); once answered it runs `application` (then hangs up) or the dialplan from
+   * context/exten/priority. Resolves when the dial is over, with pbx_dial_reason()'s reason: 4 answered, 5 busy,
+   * 8 congestion, 3 rang without answer, 0 any other failure (no channel could be made: channel null).
+   */
+  originateFromAmi(req: AmiOriginateRequest): Promise<AmiOriginateResult> {
+    const caller: CallerId = { name: req.callerName, number: req.callerNum };
+    const local = LOCAL_ENDPOINT.exec(req.channel);
+    const parsed = parseEndpoint(req.channel);
+    if (!parsed) return Promise.resolve({ reason: 0, channel: null });
+    const state = this.devices.get(local ? `Local/${local[1] as string}@${local[2] as string}` : `${parsed.tech}/${parsed.nameBase}`);
+    const taken = [req.channelId, req.otherChannelId].some((id) => id !== undefined && id !== '' && this.channels.has(id));
+    if (state === 'UNAVAILABLE' || state === 'INVALID' || taken) return Promise.resolve({ reason: 0, channel: null });
+    let ch: SimChannel;
+    if (local) {
+      [ch] = this.localPair(local[1] as string, local[2] as string, caller, { one: req.channelId || undefined, two: req.otherChannelId || undefined }, 'Down');
+      ch.endpoint = `Local/${local[1] as string}@${local[2] as string}`;
+      ch.dialstring = `${local[1] as string}@${local[2] as string}`;
+    } else {
+      ch = this.newChannel('outbound', `${parsed.tech}/${parsed.nameBase}-${this.nextChannelSuffix()}`, {
+        id: req.channelId || undefined,
+        caller: { ...caller },
+        connected: { ...caller },
+        state: 'Down',
+        dialplan: { context: 'default', exten: 's', priority: 1, app_name: '', app_data: '' },
+      });
+      ch.endpoint = req.channel;
+      ch.dialstring = parsed.resource;
+    }
+    for (const [name, value] of req.variables) this.setVariable(ch, name, value);
+    const dialled = ch;
+    return new Promise((resolve) => {
+      this.startDial(
+        dialled,
+        null,
+        req.timeoutMs,
+        () => {
+          resolve({ reason: 4, channel: dialled });
+          setImmediate(() => this.runOriginated(dialled, req));
+        },
+        (dialstatus) => resolve({ reason: ORIGINATE_REASONS[dialstatus] ?? 0, channel: null }),
+      );
+    });
+  }
+
+  /** pbx_outgoing_exec after the answer: the application, or the PBX at the given place. */
+  private runOriginated(ch: SimChannel, req: AmiOriginateRequest): void {
+    if (ch.destroyed) return;
+    if (req.application) {
+      if (req.application.toLowerCase() === 'stasis' && this.pbx === null) {
+        const [app = '', ...args] = splitArgs(req.data);
+        if (this.apps.isActive(app)) this.stasisStart(ch, app, args);
+        else this.hangupChannel(ch, 'dialplan', CAUSE.normal);
+        return;
+      }
+      ch.dialplan = { ...ch.dialplan, app_name: req.application, app_data: req.data };
+      if (this.pbx) this.pbx.exec(ch, req.application, req.data);
+      return;
+    }
+    const location = { context: req.context || ch.dialplan.context, extension: req.exten || ch.dialplan.exten, priority: req.priority || ch.dialplan.priority };
+    ch.dialplan = { context: location.context, exten: location.extension, priority: location.priority, app_name: '', app_data: '' };
+    this.pbx?.start(ch, location);
+  }
+
+  /** Whether the loaded dialplan has the extension at that priority (null: no dialplan loaded, nothing to check). */
+  extensionExists(context: string, exten: string, priority: number): boolean | null {
+    if (this.pbx === null) return null;
+    return findExtension(this.pbx.dialplan, context, exten)?.steps.has(priority) === true;
   }
 
   ariHangup(id: string, reason?: string, reasonCode?: string): void {
@@ -401,9 +723,72 @@ export class AsteriskEngine {
     }
   }
 
+  /**
+   * POST/DELETE /channels/{id}/ring: indicates ringing to the caller (ast_indicate RINGING, or -1 to stop). It
+   * changes no channel state, so no event; an outbound channel not yet answered (Down, Ringing) answers 412.
+   */
   ariRing(id: string, on: boolean): void {
     const ch = this.requireStasisChannel(id);
+    this.requireValidState(ch);
     ch.ringing = on;
+  }
+
+  /**
+   * POST /channels/{id}/redirect: ast_transfer() to `endpoint` (a SIP 302 before answer, a REFER after). The far
+   * end takes the call elsewhere and this channel is hung up by it, as a normal clearing.
+   */
+  ariRedirect(id: string, endpoint: string): void {
+    const ch = this.requireStasisChannel(id);
+    this.requireValidState(ch);
+    if (!endpoint) throw new AriError(400, "Required parameter 'endpoint' not provided.");
+    const slash = endpoint.indexOf('/');
+    if (slash <= 0) throw new AriError(422, `Endpoint parameter '${endpoint}' does not contain tech/resource`);
+    if (slash === endpoint.length - 1) throw new AriError(422, `No resource provided in endpoint parameter '${endpoint}'`);
+    const tech = endpoint.slice(0, slash);
+    const chanTech = ch.name.slice(0, ch.name.indexOf('/'));
+    if (chanTech.toLowerCase() !== tech.toLowerCase()) {
+      throw new AriError(422, `Endpoint technology '${tech}' does not match channel technology '${chanTech}'`);
+    }
+    ch.redirectedTo = endpoint;
+    setImmediate(() => {
+      if (!ch.destroyed) this.hangupChannel(ch, 'far-end', CAUSE.normal);
+    });
+  }
+
+  /**
+   * POST /channels/{id}/move: StasisEnd to the application it leaves, StasisStart (with the new args) to the one
+   * it enters; it keeps its bridge and media. To an application with no connected socket the move fails:
+   * ApplicationMoveFailed to the current application, and the channel stays.
+   */
+  ariMove(id: string, app: string, appArgs: string | undefined): void {
+    const ch = this.requireStasisChannel(id);
+    const args = splitArgs(appArgs);
+    setImmediate(() => {
+      const from = ch.app;
+      if (ch.destroyed || from === null) return;
+      if (!this.apps.isActive(app)) {
+        this.deliver(from, { type: 'ApplicationMoveFailed', channel: channelJson(ch), destination: app, args });
+        return;
+      }
+      this.toChannelApps(ch, { type: 'StasisEnd', channel: channelJson(ch) });
+      this.apps.get(from)?.channelIds.delete(ch.id);
+      this.lifecycle({ type: 'stasisEnd', channel: ch, app: from });
+      ch.app = app;
+      ch.lastApp = app;
+      this.apps.ensure(app).channelIds.add(ch.id);
+      const bridge = ch.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
+      if (bridge) {
+        bridge.apps.add(app);
+        this.apps.ensure(app).bridgeIds.add(bridge.id);
+      }
+      this.toChannelApps(ch, { type: 'StasisStart', args, channel: channelJson(ch) });
+      this.lifecycle({ type: 'stasisStart', channel: ch, app });
+    });
+  }
+
+  /** channel_state_invalid(): Down, Reserved and Ringing are outbound channels not answered yet. */
+  private requireValidState(ch: SimChannel): void {
+    if (ch.state === 'Down' || ch.state === 'Ringing') throw new AriError(412, 'Channel in invalid state');
   }
 
   ariMoh(id: string, mohClass: string | null): void {
@@ -441,7 +826,7 @@ export class AsteriskEngine {
     if (media.length === 0) throw new AriError(400, 'media: Missing required parameter');
     const pbId = playbackId || randomUUID();
     if (this.playbacks.has(pbId)) throw new AriError(409, `Playback with id ${pbId} already exists`);
-    const pb: SimPlayback = { id: pbId, channelId: ch.id, media: [...media], lang: lang || ch.language, index: 0, state: 'queued', timer: null };
+    const pb: SimPlayback = { id: pbId, target: { kind: 'channel', id: ch.id }, media: [...media], lang: lang || ch.language, index: 0, state: 'queued', timer: null };
     this.playbacks.set(pb.id, pb);
     ch.playbackQueue.push(pb);
     const snapshot = playbackJson(pb);
@@ -462,7 +847,7 @@ export class AsteriskEngine {
       // As ast_ari_channels_dial: the callee's connected line becomes the caller's identity (what the far end sees).
       ch.connected = { ...caller.caller };
     }
-    this.startDial(ch, caller, timeoutSeconds, null);
+    this.startDial(ch, caller, timeoutSeconds > 0 ? (this.options.ringTimeoutMs ?? timeoutSeconds * 1000) : 0, null);
   }
 
   // ---------------------------------------------------------------- ARI: bridges
@@ -489,7 +874,20 @@ export class AsteriskEngine {
         throw new AriError(400, `Invalid bridge type: ${t}`);
       }
     }
-    const bridge: SimBridge = { id, name: p.name ?? '', bridgeType, createdAt: this.now(), channelIds: [], apps: new Set() };
+    const bridge: SimBridge = {
+      id,
+      name: p.name ?? '',
+      bridgeType,
+      createdAt: this.now(),
+      channelIds: [],
+      apps: new Set(),
+      roles: new Map(),
+      mohClass: null,
+      played: [],
+      playbackQueue: [],
+      activePlayback: null,
+      recording: null,
+    };
     this.bridges.set(id, bridge);
     for (const app of this.apps.subscribedToAll()) this.deliver(app.name, { type: 'BridgeCreated', bridge: bridgeJson(bridge) });
     return bridgeJson(bridge);
@@ -497,6 +895,9 @@ export class AsteriskEngine {
 
   ariDestroyBridge(id: string): void {
     const bridge = this.requireBridge(id);
+    // Its internal announcer, recorder and MOH channels are hung up with it.
+    this.bridgeMedia.bridgeGone(bridge);
+    if (bridge.recording) this.finishRecording(bridge.recording, 'done');
     for (const channelId of [...bridge.channelIds]) {
       const ch = this.channels.get(channelId);
       if (ch) this.leaveBridge(ch);
@@ -507,7 +908,11 @@ export class AsteriskEngine {
     for (const app of bridge.apps) this.apps.get(app)?.bridgeIds.delete(id);
   }
 
-  ariAddToBridge(id: string, channelIds: readonly string[]): void {
+  /**
+   * POST /bridges/{id}/addChannel. A channel already in another bridge is moved: ChannelLeftBridge from the old
+   * one, then ChannelEnteredBridge (stasis_app_control_add_channel_to_bridge departs it first).
+   */
+  ariAddToBridge(id: string, channelIds: readonly string[], role?: string): void {
     const bridge = this.requireBridge(id);
     const chans = channelIds.map((cid) => {
       const ch = this.channels.get(cid);
@@ -520,6 +925,7 @@ export class AsteriskEngine {
       if (ch.bridgeId) this.leaveBridge(ch);
       bridge.channelIds.push(ch.id);
       ch.bridgeId = bridge.id;
+      if (role) bridge.roles.set(ch.id, role);
       if (ch.app) {
         bridge.apps.add(ch.app);
         this.apps.get(ch.app)?.bridgeIds.add(bridge.id);
@@ -541,6 +947,42 @@ export class AsteriskEngine {
     for (const ch of chans) this.leaveBridge(ch);
   }
 
+  /** POST /bridges/{id}/play[/{playbackId}]: media to the bridge through its announcer channel. */
+  ariPlayToBridge(id: string, media: readonly string[], lang: string | undefined, playbackId?: string): Record<string, unknown> {
+    return this.bridgeMedia.play(this.requireBridge(id), media, lang, playbackId);
+  }
+
+  /** POST /bridges/{id}/moh (mohClass null: DELETE, 409 when no music plays). */
+  ariBridgeMoh(id: string, mohClass: string | null): void {
+    const bridge = this.requireBridge(id);
+    if (mohClass === null) this.bridgeMedia.stopMoh(bridge);
+    else this.bridgeMedia.startMoh(bridge, mohClass);
+    this.lifecycle({ type: 'bridgeMoh', bridge });
+  }
+
+  /** POST /bridges/{id}/record: a recorder channel joins the bridge and records what it mixes. */
+  ariRecordBridge(
+    id: string,
+    p: { name: string; format: string; maxDurationSeconds: number; ifExists: string; beep: boolean; terminateOn: string },
+  ): Record<string, unknown> {
+    const bridge = this.requireBridge(id);
+    if (!RECORDING_FORMATS.has(p.format)) throw new AriError(422, 'specified format is unknown on this system');
+    const rec = this.startRecording({ kind: 'bridge', id: bridge.id }, p, (event) => {
+      for (const app of this.bridgeAudience(bridge)) this.deliver(app, event);
+    });
+    bridge.recording = rec;
+    return liveRecordingJson(rec);
+  }
+
+  /** Who a channel in a bridge hears: the members the bridge mixes to it, and the bridge's music on hold. */
+  hearing(channelId: string): { channels: string[]; moh: string | null } {
+    const ch = this.history.get(channelId);
+    const bridge = ch?.bridgeId ? this.bridges.get(ch.bridgeId) : undefined;
+    if (!ch || !bridge) return { channels: [], moh: ch?.mohClass ?? null };
+    const bridgeMoh = bridge.mohClass !== null && mediaListeners(bridge, 'moh').includes(ch.id) ? bridge.mohClass : null;
+    return { channels: audibleMembers(bridge, ch.id), moh: ch.mohClass ?? bridgeMoh };
+  }
+
   // ---------------------------------------------------------------- ARI: playbacks / recordings
 
   ariGetPlayback(id: string): Record<string, unknown> {
@@ -552,7 +994,13 @@ export class AsteriskEngine {
   ariStopPlayback(id: string): void {
     const pb = this.playbacks.get(id);
     if (!pb) throw new AriError(404, 'Playback not found');
-    const ch = this.channels.get(pb.channelId);
+    if (pb.target.kind === 'bridge') {
+      const bridge = this.bridges.get(pb.target.id);
+      if (bridge) this.bridgeMedia.stop(bridge, pb);
+      else this.playbacks.delete(id);
+      return;
+    }
+    const ch = this.channels.get(pb.target.id);
     if (!ch) {
       this.playbacks.delete(id);
       return;
@@ -573,14 +1021,25 @@ export class AsteriskEngine {
   ): Record<string, unknown> {
     const ch = this.requireStasisChannel(id);
     if (!RECORDING_FORMATS.has(p.format)) throw new AriError(422, `Unknown format: ${p.format}`);
+    if (ch.recording) throw new AriError(409, 'Channel is already recording');
+    const rec = this.startRecording({ kind: 'channel', id: ch.id }, p, (event) => this.toChannelApps(ch, event));
+    ch.recording = rec;
+    return liveRecordingJson(rec);
+  }
+
+  /** A live recording on a channel or bridge: queued now, RecordingStarted once the recorder runs. */
+  private startRecording(
+    target: MediaTarget,
+    p: { name: string; maxDurationSeconds: number; format: string; ifExists: string; beep: boolean; terminateOn: string },
+    send: (event: Record<string, unknown>) => void,
+  ): SimRecording {
     if (!p.name || p.name.includes('..')) throw new AriError(400, 'Invalid recording name');
     if (this.liveRecordings.has(p.name)) throw new AriError(409, 'Recording with the same name is in progress');
     if (this.storedRecordings.has(p.name) && p.ifExists === 'fail') throw new AriError(409, 'Recording already exists');
-    if (ch.recording) throw new AriError(409, 'Channel is already recording');
     const rec: SimRecording = {
       name: p.name,
       format: p.format,
-      channelId: ch.id,
+      target,
       terminateOn: p.terminateOn,
       beep: p.beep,
       startedAt: this.now(),
@@ -589,19 +1048,18 @@ export class AsteriskEngine {
       durationSeconds: null,
     };
     this.liveRecordings.set(rec.name, rec);
-    ch.recording = rec;
-    const snapshot = liveRecordingJson(rec);
+    this.recordingSinks.set(rec, send);
     setImmediate(() => {
       if (rec.state !== 'queued') return;
       rec.state = 'recording';
       rec.startedAt = this.now();
-      this.toChannelApps(ch, { type: 'RecordingStarted', recording: liveRecordingJson(rec) });
+      send({ type: 'RecordingStarted', recording: liveRecordingJson(rec) });
       if (p.maxDurationSeconds > 0) {
         const maxMs = p.maxDurationSeconds * this.options.recordingMsPerSecond;
         rec.timer = setTimeout(() => this.finishRecording(rec, 'done', maxMs), maxMs);
       }
     });
-    return snapshot;
+    return rec;
   }
 
   ariGetLiveRecording(name: string): Record<string, unknown> {
@@ -673,6 +1131,7 @@ export class AsteriskEngine {
       continuedTo: null,
       localPeerId: null,
       connectedPeerId: null,
+      redirectedTo: null,
       destroyed: false,
       hangupCause: null,
       hangupBy: null,
@@ -681,6 +1140,8 @@ export class AsteriskEngine {
     this.history.set(id, ch);
     this.lifecycle({ type: 'channelCreated', channel: ch });
     this.devices.channelCreated(deviceOfChannelName(ch.name));
+    const ep = this.endpointOfChannel(ch);
+    if (ep) this.endpointChanged(ep);
     return ch;
   }
 
@@ -775,6 +1236,8 @@ export class AsteriskEngine {
     this.lifecycle({ type: 'channelHungUp', channel: ch, cause });
     const device = deviceOfChannelName(ch.name);
     if (![...this.channels.values()].some((c) => deviceOfChannelName(c.name) === device)) this.devices.idle(device);
+    const ep = this.endpointOfChannel(ch);
+    if (ep) this.endpointChanged(ep);
     if (ch.localPeerId) {
       const peer = this.channels.get(ch.localPeerId);
       if (peer) this.hangupChannel(peer, 'far-end', cause);
@@ -900,7 +1363,8 @@ export class AsteriskEngine {
   private startDial(
     ch: SimChannel,
     caller: SimChannel | null,
-    timeoutSeconds: number,
+    /** The dialling side's ring timeout (0: none): NOANSWER when it runs out. */
+    timeoutMs: number,
     onAnswer: (() => void) | null,
     onFail?: (dialstatus: string) => void,
   ): void {
@@ -944,8 +1408,11 @@ export class AsteriskEngine {
       this.setState(ch, 'Ringing');
       dialEvent('RINGING');
     });
-    if (timeoutSeconds > 0) {
-      later(this.options.ringTimeoutMs ?? timeoutSeconds * 1000, () => {
+    // A Local channel's ;2 half is what rings: its dialplan runs (simulated by the dial behaviour).
+    const localPeer = ch.localPeerId ? this.channels.get(ch.localPeerId) : undefined;
+    if (localPeer && localPeer.state === 'Down') this.setState(localPeer, 'Ring');
+    if (timeoutMs > 0) {
+      later(timeoutMs, () => {
         if (ch.state === 'Up') return;
         fail('NOANSWER', CAUSE.noAnswer);
       });
@@ -953,6 +1420,7 @@ export class AsteriskEngine {
     if (behaviour.result === 'answer') {
       later(Math.max(1, behaviour.afterMs ?? 0), () => {
         ch.dialState = 'answered';
+        if (localPeer && !localPeer.destroyed) this.setState(localPeer, 'Up');
         this.setState(ch, 'Up');
         dialEvent('ANSWER');
         for (const t of ch.dialTimers) clearTimeout(t);
@@ -970,6 +1438,7 @@ export class AsteriskEngine {
     if (!bridge) return;
     const i = bridge.channelIds.indexOf(ch.id);
     if (i >= 0) bridge.channelIds.splice(i, 1);
+    bridge.roles.delete(ch.id);
     const event = { type: 'ChannelLeftBridge', bridge: bridgeJson(bridge), channel: channelJson(ch) };
     for (const app of this.bridgeAudience(bridge)) this.deliver(app, event);
     this.lifecycle({ type: 'bridgeLeft', channel: ch, bridge });
@@ -1246,16 +1715,23 @@ export class AsteriskEngine {
     rec.state = state;
     rec.durationSeconds = Math.round(elapsed / this.options.recordingMsPerSecond);
     this.liveRecordings.delete(rec.name);
-    const ch = this.history.get(rec.channelId);
+    const ch = rec.target.kind === 'channel' ? this.history.get(rec.target.id) : undefined;
     if (ch && ch.recording === rec) ch.recording = null;
+    const bridge = rec.target.kind === 'bridge' ? this.bridges.get(rec.target.id) : undefined;
+    if (bridge && bridge.recording === rec) bridge.recording = null;
     if (state === 'done') {
-      this.storedRecordings.set(rec.name, { name: rec.name, format: rec.format, durationMs: elapsed, channelId: rec.channelId });
+      this.storedRecordings.set(rec.name, {
+        name: rec.name,
+        format: rec.format,
+        durationMs: elapsed,
+        channelId: rec.target.kind === 'channel' ? rec.target.id : null,
+        bridgeId: rec.target.kind === 'bridge' ? rec.target.id : null,
+      });
     }
-    if (ch) {
-      const type = state === 'failed' ? 'RecordingFailed' : 'RecordingFinished';
-      this.toChannelApps(ch, { type, recording: liveRecordingJson(rec) });
-      this.lifecycle({ type: 'recordingFinished', channel: ch, name: rec.name, state });
-    }
+    const send = this.recordingSinks.get(rec);
+    this.recordingSinks.delete(rec);
+    send?.({ type: state === 'failed' ? 'RecordingFailed' : 'RecordingFinished', recording: liveRecordingJson(rec) });
+    this.lifecycle({ type: 'recordingFinished', channel: ch ?? null, name: rec.name, state });
   }
 
   // ---------------------------------------------------------------- internals: event delivery
@@ -1264,10 +1740,16 @@ export class AsteriskEngine {
     return formatAriTime(this.now());
   }
 
-  /** Sends an event to the application the channel is in, and to applications subscribed to everything. */
+  /**
+   * Sends an event to the application the channel is in, to applications subscribed to the channel
+   * (`channel:<id>`) and to applications subscribed to everything.
+   */
   private toChannelApps(ch: SimChannel, event: Record<string, unknown>): void {
     if (ch.app) this.deliver(ch.app, event);
-    for (const app of this.apps.subscribedToAll()) if (app.name !== ch.app) this.deliver(app.name, event);
+    for (const app of this.apps.all()) {
+      if (app.name === ch.app) continue;
+      if ((app.subscribeAll && app.sink) || app.channelIds.has(ch.id)) this.deliver(app.name, event);
+    }
   }
 
   private deliver(appName: string, body: Record<string, unknown>): void {

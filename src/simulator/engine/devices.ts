@@ -36,6 +36,11 @@ export class SimDevices {
     this.changed(device, state);
   }
 
+  /** Drops the device from the cache without publishing anything (a reset forgetting `Stasis:` devices). */
+  forget(device: string): void {
+    this.states.delete(device);
+  }
+
   /** A channel was created on the device. A device Asterisk cannot reach keeps that state. */
   channelCreated(device: string): void {
     if (!isUnreachable(this.states.get(device) ?? null)) this.set(device, 'INUSE');

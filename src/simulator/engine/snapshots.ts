@@ -42,7 +42,7 @@ export function playbackJson(pb: SimPlayback): Record<string, unknown> {
   const json: Record<string, unknown> = { id: pb.id, media_uri: pb.media[pb.index] ?? pb.media[0] };
   const next = pb.media[pb.index + 1];
   if (next !== undefined && pb.state !== 'done' && pb.state !== 'failed') json['next_media_uri'] = next;
-  json['target_uri'] = `channel:${pb.channelId}`;
+  json['target_uri'] = `${pb.target.kind}:${pb.target.id}`;
   json['language'] = pb.lang;
   json['state'] = pb.state;
   return json;
@@ -53,7 +53,7 @@ export function liveRecordingJson(rec: SimRecording): Record<string, unknown> {
     name: rec.name,
     format: rec.format,
     state: rec.state,
-    target_uri: `channel:${rec.channelId}`,
+    target_uri: `${rec.target.kind}:${rec.target.id}`,
   };
   if (rec.durationSeconds !== null) {
     json['duration'] = rec.durationSeconds;

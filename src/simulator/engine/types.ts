@@ -63,6 +63,8 @@ export interface SimChannel {
   localPeerId: string | null;
   /** The channel it talks to after the dialplan connected them (a queue member who answered). */
   connectedPeerId: string | null;
+  /** Where `channels/{id}/redirect` sent the call (ast_transfer), null if never redirected. */
+  redirectedTo: string | null;
   destroyed: boolean;
   hangupCause: number | null;
   hangupBy: 'app' | 'far-end' | 'dial-failure' | 'dialplan' | null;
@@ -74,13 +76,28 @@ export interface SimBridge {
   readonly bridgeType: 'mixing' | 'holding';
   readonly createdAt: number;
   readonly channelIds: string[];
-  /** Applications subscribed to the bridge (those whose channels entered it). */
+  /** Applications subscribed to the bridge (those whose channels entered it, or that subscribed to `bridge:<id>`). */
   readonly apps: Set<string>;
+  /** `role` given at addChannel; in a holding bridge an `announcer` is heard by every participant. */
+  readonly roles: Map<string, string>;
+  /** The class of the music on hold its (internal) MOH channel plays, null when none. */
+  mohClass: string | null;
+  /** Every media URI its (internal) announcer channel started, in order. */
+  readonly played: PlayedMedia[];
+  readonly playbackQueue: SimPlayback[];
+  activePlayback: SimPlayback | null;
+  recording: SimRecording | null;
+}
+
+/** What a playback or recording works on: `channel:<id>` or `bridge:<id>` (its `target_uri`). */
+export interface MediaTarget {
+  readonly kind: 'channel' | 'bridge';
+  readonly id: string;
 }
 
 export interface SimPlayback {
   readonly id: string;
-  readonly channelId: string;
+  readonly target: MediaTarget;
   readonly media: readonly string[];
   readonly lang: string;
   index: number;
@@ -91,7 +108,7 @@ export interface SimPlayback {
 export interface SimRecording {
   readonly name: string;
   readonly format: string;
-  readonly channelId: string;
+  readonly target: MediaTarget;
   readonly terminateOn: string;
   readonly beep: boolean;
   startedAt: number;
@@ -104,7 +121,9 @@ export interface StoredRecording {
   readonly name: string;
   readonly format: string;
   readonly durationMs: number;
-  readonly channelId: string;
+  /** The channel or bridge it was recorded from. */
+  readonly channelId: string | null;
+  readonly bridgeId: string | null;
 }
 
 /** What the far end of an outbound call does when it is dialled. */

@@ -45,6 +45,21 @@ export const ARI_HANDLERS: Readonly<Record<`${ResourceName}.${string}`, AriHandl
   'asterisk.ping': (e) => ok(e.ariPing()),
   'applications.list': (e) => ok(e.ariApplications()),
   'applications.get': (e, p) => ok(e.ariApplication(p.path('applicationName'))),
+  'applications.subscribe': (e, p) => ok(e.ariSubscribe(p.path('applicationName'), p.list('eventSource'))),
+  'applications.unsubscribe': (e, p) => ok(e.ariUnsubscribe(p.path('applicationName'), p.list('eventSource'))),
+  'endpoints.list': (e) => ok(e.ariListEndpoints()),
+  'endpoints.listByTech': (e, p) => ok(e.ariListEndpointsByTech(p.path('tech'))),
+  'endpoints.get': (e, p) => ok(e.ariGetEndpoint(p.path('tech'), p.path('resource'))),
+  'deviceStates.list': (e) => ok(e.ariListDeviceStates()),
+  'deviceStates.get': (e, p) => ok(e.ariGetDeviceState(p.path('deviceName'))),
+  'deviceStates.update': (e, p) => {
+    e.ariUpdateDeviceState(p.path('deviceName'), p.string('deviceState') ?? '');
+    return noContent;
+  },
+  'deviceStates.delete': (e, p) => {
+    e.ariDeleteDeviceState(p.path('deviceName'));
+    return noContent;
+  },
   'channels.list': (e) => ok(e.ariListChannels()),
   'channels.originate': (e, p) => ok(e.ariOriginate(originateParams(p, p.string('channelId')))),
   'channels.originateWithId': (e, p) => ok(e.ariOriginate(originateParams(p, p.path('channelId')))),
@@ -83,6 +98,14 @@ export const ARI_HANDLERS: Readonly<Record<`${ResourceName}.${string}`, AriHandl
   },
   'channels.ringStop': (e, p) => {
     e.ariRing(p.path('channelId'), false);
+    return noContent;
+  },
+  'channels.move': (e, p) => {
+    e.ariMove(p.path('channelId'), p.string('app') ?? '', p.string('appArgs'));
+    return noContent;
+  },
+  'channels.redirect': (e, p) => {
+    e.ariRedirect(p.path('channelId'), p.string('endpoint') ?? '');
     return noContent;
   },
   'channels.startMoh': (e, p) => {
@@ -125,13 +148,34 @@ export const ARI_HANDLERS: Readonly<Record<`${ResourceName}.${string}`, AriHandl
     return noContent;
   },
   'bridges.addChannel': (e, p) => {
-    e.ariAddToBridge(p.path('bridgeId'), p.list('channel'));
+    e.ariAddToBridge(p.path('bridgeId'), p.list('channel'), p.string('role'));
     return noContent;
   },
   'bridges.removeChannel': (e, p) => {
     e.ariRemoveFromBridge(p.path('bridgeId'), p.list('channel'));
     return noContent;
   },
+  'bridges.startMoh': (e, p) => {
+    e.ariBridgeMoh(p.path('bridgeId'), p.string('mohClass') || 'default');
+    return noContent;
+  },
+  'bridges.stopMoh': (e, p) => {
+    e.ariBridgeMoh(p.path('bridgeId'), null);
+    return noContent;
+  },
+  'bridges.play': (e, p) => created(e.ariPlayToBridge(p.path('bridgeId'), p.list('media'), p.string('lang'), p.string('playbackId'))),
+  'bridges.playWithId': (e, p) => created(e.ariPlayToBridge(p.path('bridgeId'), p.list('media'), p.string('lang'), p.path('playbackId'))),
+  'bridges.record': (e, p) =>
+    created(
+      e.ariRecordBridge(p.path('bridgeId'), {
+        name: p.string('name') ?? '',
+        format: p.string('format') ?? '',
+        maxDurationSeconds: p.int('maxDurationSeconds') ?? 0,
+        ifExists: p.string('ifExists') ?? 'fail',
+        beep: p.bool('beep', false),
+        terminateOn: p.string('terminateOn') ?? 'none',
+      }),
+    ),
   'playbacks.get': (e, p) => ok(e.ariGetPlayback(p.path('playbackId'))),
   'playbacks.stop': (e, p) => {
     e.ariStopPlayback(p.path('playbackId'));

@@ -39,6 +39,9 @@ export async function handleControl(
       case 'POST /channels/:id/hangup':
         control.hangup(id, num(b['cause']));
         return { status: 204 };
+      case 'POST /channels/:id/far-end-hangup':
+        control.hangupFarEnd(id, num(b['cause']));
+        return { status: 204 };
       case 'POST /channels/:id/redirect':
         control.redirect(id, { context: str(b['context']) ?? '', extension: str(b['extension']) ?? '', priority: num(b['priority']) ?? 1 });
         return { status: 204 };
@@ -56,6 +59,15 @@ export async function handleControl(
         return { status: 204 };
       case 'GET /bridges':
         return { status: 200, body: control.bridges() };
+      case 'GET /endpoints':
+        return { status: 200, body: control.endpoints() };
+      case 'PUT /endpoints/:id': {
+        // `PUT /_sim/endpoints/PJSIP%2F1001` with `{"registered": true|false}`.
+        const registered = b['registered'];
+        if (typeof registered !== 'boolean') throw new SimulatorControlError('SIM_BAD_REQUEST', 'endpoint registration: `registered` must be true or false');
+        control.setEndpointRegistered(id, registered);
+        return { status: 204 };
+      }
       case 'GET /recordings':
         return { status: 200, body: control.storedRecordings() };
       case 'GET /apps':

@@ -15,6 +15,8 @@ export interface TestAriClient extends EventEmitter {
   readonly recordings: Record<string, AriOperation>;
   readonly applications: Record<string, AriOperation>;
   readonly asterisk: Record<string, AriOperation>;
+  readonly deviceStates: Record<string, AriOperation>;
+  readonly endpoints: Record<string, AriOperation>;
   Channel(id?: string): AriResource;
   Playback(id?: string): AriResource;
   Bridge(id?: string): AriResource;

@@ -53,6 +53,32 @@ const emails = fc.oneof(fc.emailAddress(), fc.constantFrom('Li.Wei@Example.COM',
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const strip = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
+const isoTimes = fc.integer({ min: 1_500_000_000_000, max: 2_500_000_000_000 }).map((t) => new Date(t).toISOString());
+
+/** A work order's call section (`workOrderDraft`): mostly consistent, sometimes not. */
+const calls = fc
+  .tuple(
+    fc.record({
+      ivrPath: fc.array(fc.oneof({ arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,10}$/), weight: 9 }, { arbitrary: fc.constant('9bad'), weight: 1 }), { maxLength: 6 }),
+      queueSkill: fc.constantFrom('environment', 'general', 'urban-management', 'environment', 'Bad_Skill'),
+      queuedAt: isoTimes,
+      answeredAt: isoTimes,
+      endedAt: isoTimes,
+      waitedMs: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 600_000 }), weight: 9 }, { arbitrary: fc.constant(-1), weight: 1 }),
+      talkedMs: fc.integer({ min: 0, max: 3_600_000 }),
+      agentId: fc.constantFrom('a1', 'agent-1001', 'a1', ' spaced '),
+      note: optional(fc.string({ unit: 'grapheme', maxLength: 40 })),
+    }),
+    fc.oneof(
+      fc.constantFrom({ disposition: 'answered' }, { disposition: 'referred' }),
+      fc.constantFrom('城管局', '  Environment   Bureau ').map((department) => ({ disposition: 'dispatched', department })),
+      fc.integer({ min: 1, max: 10 ** 9 }).map((seq) => ({ disposition: 'repeat', repeatOf: ticketFromSequence(seq) })),
+      // Wrong: a repeat without its ticket, a bad ticket, a department on an answered call, an empty department.
+      fc.constantFrom({ disposition: 'repeat' }, { disposition: 'repeat', repeatOf: '123456789' }, { disposition: 'answered', department: 'x' }, { disposition: 'dispatched', department: ' ' }),
+    ),
+  )
+  .map(([call, disposition]) => strip({ ...call, ...disposition }));
+
 /** Mostly well-formed drafts, with some wrong values mixed in. */
 export const drafts = fc
   .record({
@@ -91,5 +117,7 @@ export const drafts = fc
         .map(strip),
     ),
     hints: optional(fc.record({ autoReply: fc.record({ reason: fc.constantFrom(...AUTO_REPLY_REASONS) }) })),
+    call: fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: calls, weight: 1 }),
   })
-  .map(strip);
+  // A call section belongs to a voice draft: mostly it is one.
+  .map(({ call, ...draft }) => strip({ ...draft, ...(call !== undefined ? { channel: draft.channel === 'fax' ? 'fax' : 'voice', call } : {}) }));

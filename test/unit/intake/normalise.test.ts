@@ -310,8 +310,9 @@ describe('normaliseSubmission', () => {
         const s = result.submission;
         const { anonymous: _anonymous, ...contact } = s.contact;
         const channelHints = s.hints.autoReply ? { hints: { autoReply: s.hints.autoReply } } : {};
+        const call = s.call !== undefined ? { call: s.call } : {};
         const again = run(
-          { channel: s.channel, text: s.text, kind: s.kind, category: s.category, language: s.language, contact, location: s.location, attachments: s.attachments, refs: s.refs, ...channelHints },
+          { channel: s.channel, text: s.text, kind: s.kind, category: s.category, language: s.language, contact, location: s.location, attachments: s.attachments, refs: s.refs, ...channelHints, ...call },
           context,
         );
         expect(again).toEqual({ ok: true, submission: s });

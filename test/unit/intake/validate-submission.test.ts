@@ -1,5 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { SKILL_NAME_PATTERN } from '../../../src/domain/acd/skills.js';
+import { MAX_DEPARTMENT_LENGTH, MAX_IVR_PATH, MAX_NODE_ID_LENGTH, MAX_NOTE_LENGTH } from '../../../src/domain/intake/normalise-call.js';
 import { PRIVACY_KINDS } from '../../../src/domain/intake/privacy.js';
 import {
   MAX_ADDRESS_LENGTH,
@@ -9,6 +11,7 @@ import {
 } from '../../../src/domain/intake/normalise.js';
 import {
   AUTO_REPLY_REASONS,
+  CALL_DISPOSITIONS,
   CATEGORIES,
   CHANNELS,
   KINDS,
@@ -26,6 +29,18 @@ const prop = (name: string) => schema.properties[name] ?? {};
 const def = (name: string) => schema.$defs[name] ?? { properties: {} };
 
 const sha = 'b'.repeat(64);
+const workOrderCall = {
+  ivrPath: ['main', 'complaint', 'queue'],
+  queueSkill: 'environment',
+  queuedAt: '2024-05-01T08:30:00.000Z',
+  answeredAt: '2024-05-01T08:30:42.000Z',
+  endedAt: '2024-05-01T08:35:00.000Z',
+  waitedMs: 42_000,
+  talkedMs: 258_000,
+  agentId: 'agent-1001',
+  disposition: 'answered',
+  note: '来电人情绪激动',
+};
 const valid: Submission = {
   schemaVersion: 1,
   id: '01HZX3K5W8Q9R2T4V6Y8Z0A1B2',
@@ -72,11 +87,19 @@ describe('the Submission schema', () => {
     expect(prop('attachments').maxItems).toBe(MAX_ATTACHMENTS);
     expect(def('contact').properties.name?.maxLength).toBe(MAX_NAME_LENGTH);
     expect(def('location').properties.address?.maxLength).toBe(MAX_ADDRESS_LENGTH);
+    const call = def('call').properties;
+    expect(call.disposition?.enum).toEqual([...CALL_DISPOSITIONS]);
+    expect(call.queueSkill?.pattern).toBe(SKILL_NAME_PATTERN);
+    expect(call.ivrPath).toMatchObject({ maxItems: MAX_IVR_PATH, items: { maxLength: MAX_NODE_ID_LENGTH } });
+    expect(call.department?.maxLength).toBe(MAX_DEPARTMENT_LENGTH);
+    expect(call.note?.maxLength).toBe(MAX_NOTE_LENGTH);
+    expect(def('call').required).toEqual(Object.keys(workOrderCall).filter((k) => k !== 'note'));
   });
 
   it('lists every Submission field, and forbids others everywhere', () => {
-    // The one optional top-level field (`private`, present only when asked for) besides those the fixture has.
-    expect(Object.keys(schema.properties).sort()).toEqual([...new Set([...Object.keys(valid), 'private'])].sort());
+    // The optional top-level fields (`private`, present only when asked for; `call`, on agents' work orders)
+    // besides those the fixture has.
+    expect(Object.keys(schema.properties).sort()).toEqual([...new Set([...Object.keys(valid), 'private', 'call'])].sort());
     expect(validateSubmission({ ...valid, private: true })).toEqual([]);
     expect(validateSubmission({ ...valid, private: false })).not.toEqual([]);
     const objects: unknown[] = [];
@@ -93,6 +116,15 @@ describe('the Submission schema', () => {
 });
 
 describe('validateSubmission', () => {
+  it('accepts a work order with its call, whatever the disposition', () => {
+    const order = { ...valid, channel: 'voice', call: workOrderCall };
+    expect(validateSubmission(order)).toEqual([]);
+    expect(validateSubmission({ ...order, call: { ...workOrderCall, disposition: 'repeat', repeatOf: '000000026' } })).toEqual([]);
+    expect(validateSubmission({ ...order, call: { ...workOrderCall, disposition: 'dispatched', department: '城管局' } })).toEqual([]);
+    const { note: _note, ...noNote } = workOrderCall;
+    expect(validateSubmission({ ...order, call: { ...noNote, disposition: 'referred' } })).toEqual([]);
+  });
+
   it('accepts a complete submission and a minimal one', () => {
     expect(validateSubmission(valid)).toEqual([]);
     const { location: _l, ...minimal } = { ...valid, contact: { anonymous: true }, attachments: [], refs: {}, hints: {}, priority: 10 };
@@ -121,6 +153,16 @@ describe('validateSubmission', () => {
     ['a privacy value instead of a kind', { ...valid, hints: { privacy: { matched: ['11010519491231002X'] } } }, 'hints.privacy.matched[0]: must be equal to one of the allowed values'],
     ['priority 0', { ...valid, priority: 0 }, 'priority: must be >= 1'],
     ['a missing text', { ...valid, text: undefined }, 'text: must have required property'],
+    ['a call without its agent', { ...valid, call: { ...workOrderCall, agentId: undefined } }, 'call.agentId: must have required property'],
+    ['a call with an unknown disposition', { ...valid, call: { ...workOrderCall, disposition: 'ignored' } }, 'call.disposition: must be equal to one of the allowed values'],
+    ['a repeat without its ticket', { ...valid, call: { ...workOrderCall, disposition: 'repeat' } }, "call.repeatOf: must have required property 'repeatOf'"],
+    ['a repeat ticket on an answered call', { ...valid, call: { ...workOrderCall, repeatOf: '000000026' } }, 'call.repeatOf: only allowed with disposition repeat'],
+    ['a dispatch without its department', { ...valid, call: { ...workOrderCall, disposition: 'dispatched' } }, "call.department: must have required property 'department'"],
+    ['a department on a referred call', { ...valid, call: { ...workOrderCall, disposition: 'referred', department: 'x' } }, 'call.department: only allowed with disposition dispatched'],
+    ['a negative wait', { ...valid, call: { ...workOrderCall, waitedMs: -1 } }, 'call.waitedMs: must be >= 0'],
+    ['a local call time', { ...valid, call: { ...workOrderCall, endedAt: '2024-05-01 08:30' } }, 'call.endedAt: must match pattern'],
+    ['an IVR node id with a space', { ...valid, call: { ...workOrderCall, ivrPath: ['main menu'] } }, 'call.ivrPath[0]: must match pattern'],
+    ['an unknown call field', { ...valid, call: { ...workOrderCall, rating: 5 } }, 'call.rating: unknown property'],
   ])('refuses %s', (_name, value, message) => {
     const messages = validateSubmission(JSON.parse(JSON.stringify(value)));
     expect(messages.some((m) => m.startsWith(message)), messages.join('\n')).toBe(true);

@@ -25,7 +25,7 @@ describe('AriRouter', () => {
 
   it('answers 405 for a known path with another method and 404 for unknown paths', () => {
     expect(() => router.match('PUT', '/channels')).toThrow(expect.objectContaining({ status: 405 }));
-    expect(() => router.match('GET', '/endpoints')).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => router.match('GET', '/mailboxes')).toThrow(expect.objectContaining({ status: 404 }));
   });
 
   it('has a handler for every described operation', () => {
