@@ -278,7 +278,7 @@ async function refused<T>(work: Promise<T>, prefix?: string): Promise<T> {
     if (err instanceof AgentRequestError) {
       switch (err.code) {
         case 'invalid':
-          throw invalidFields(problemsOf(err.message, prefix), 'request body');
+          throw invalidFields(problemsOf(err.message, prefix), 'request');
         case 'unknown_agent':
           throw new ApiV1Error(404, 'UNKNOWN_AGENT', err.message);
         case 'not_allowed':

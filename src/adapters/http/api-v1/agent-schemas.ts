@@ -7,7 +7,7 @@ import { SERVICE_LEVEL_THRESHOLD_MS } from '../../../domain/acd/service-level.js
 import { SKILL_NAME_PATTERN } from '../../../domain/acd/skills.js';
 import { AGENT_STATES, MAX_LEVEL, MIN_LEVEL } from '../../../domain/acd/types.js';
 import { MAX_DEPARTMENT_LENGTH, MAX_NOTE_LENGTH } from '../../../domain/intake/normalise-call.js';
-import { CALL_DISPOSITIONS, CATEGORIES, KINDS } from '../../../domain/intake/submission.js';
+import { AGENT_DISPOSITIONS, CATEGORIES, KINDS } from '../../../domain/intake/submission.js';
 import { ERROR_SCHEMA, errorResponses } from './api-v1-schemas.js';
 
 export const AGENT_PARAMS_SCHEMA = {
@@ -66,7 +66,7 @@ export const WORK_ORDER_FORM_SCHEMA = {
     matter: { type: 'string', minLength: 1, maxLength: MAX_MATTER_LENGTH, description: "The caller's matter in the agent's words." },
     disposition: {
       type: 'string',
-      enum: [...CALL_DISPOSITIONS],
+      enum: [...AGENT_DISPOSITIONS],
       description: '`answered` at once; `dispatched` to a department (`department` required); `referred`: the caller was told where to go; `repeat` of an earlier ticket (`repeatOf` required).',
     },
     repeatOf: OPTIONAL_TEXT(40, 'With `repeat` only: the earlier ticket.'),
