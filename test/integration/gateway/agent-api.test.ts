@@ -268,3 +268,46 @@ describe('an agent driven through the API takes a call', () => {
     expect(after.body.agentsByState['onCall']).toBe(0);
   });
 });
+
+describe('/openapi.json', () => {
+  it('documents the agent routes with their bodies, answers and the agents scope', async () => {
+    type Operation = { tags: string[]; description: string; requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> }; responses: Record<string, { content?: Record<string, { schema: { properties: Record<string, unknown> } }> }> };
+    const doc = (await (await fetch(`${h.gateway.httpUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, Operation>>; tags: { name: string }[] };
+    const wrapUp = doc.paths['/v1/agents/{agentId}/wrap-up']?.['post'];
+    expect(wrapUp?.tags).toEqual(['agents']);
+    expect(wrapUp?.description).toContain('`agents` scope');
+    expect(Object.keys(wrapUp?.requestBody?.content['application/json']?.schema.properties ?? {})).toEqual(['workOrder', 'callId']);
+    expect(Object.keys(wrapUp?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404', '409']));
+    const queue = doc.paths['/v1/queue']?.['get']?.responses['200']?.content?.['application/json']?.schema.properties ?? {};
+    expect(Object.keys(queue)).toEqual(expect.arrayContaining(['waiting', 'longestWaitSeconds', 'agentsByState', 'today', 'serviceLevel']));
+    const login = doc.paths['/v1/agents/{agentId}/session']?.['put']?.requestBody?.content['application/json']?.schema.properties ?? {};
+    expect(Object.keys(login)).toEqual(['endpoint', 'skills']);
+    expect(doc.tags.map((tag) => tag.name)).toContain('agents');
+  });
+});
+
+describe('with the queue off (ACD=off)', () => {
+  let off: Harness;
+  let agentsKeyOff: string;
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'agent-api-off-'));
+    const connector = createApiKey({ name: 'CTI connector', scopes: ['agents'], rateLimitPerMinute: 1000 });
+    await writeApiKeysFile(join(dataDir, 'api-keys.json'), { keys: [connector.entry] });
+    off = await startHarness({ DATA_DIR: dataDir, API_KEYS_FILE: join(dataDir, 'api-keys.json'), ACD: 'off' });
+    agentsKeyOff = connector.key;
+  }, 60_000);
+  afterAll(async () => {
+    await off?.close();
+  });
+
+  it('has no agent routes: 404, and none in /openapi.json', async () => {
+    expect(off.gateway.agents).toBeNull();
+    for (const [method, path] of [['GET', '/v1/agents'], ['GET', '/v1/queue'], ['POST', '/v1/agents/7001/ready']] as const) {
+      const response = await fetch(`${off.gateway.httpUrl}${path}`, { method, headers: { authorization: `Bearer ${agentsKeyOff}` } });
+      expect(response.status, `${method} ${path}`).toBe(404);
+    }
+    const doc = (await (await fetch(`${off.gateway.httpUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1/agents') || path === '/v1/queue')).toEqual([]);
+    expect(doc.paths).toHaveProperty(['/v1/submissions']);
+  });
+});
