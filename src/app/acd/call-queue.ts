@@ -89,6 +89,11 @@ export class CallQueue {
     this.holdBridgeId = `acd-hold-${deps.gatewayId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
   }
 
+  /** Whether some agent logged in to the shared queue speaks `lang` (as last seen: refreshed on every change). */
+  serves(lang: string): boolean {
+    return this.languages.has(lang);
+  }
+
   get waitingHere(): number {
     return this.calls.size;
   }

@@ -157,6 +157,8 @@ export class QueuedCall {
         await this.deps.records.update(this.callId, { endedAt: now });
         const ended = await this.deps.store.callEnded(leg.agentId, this.callId, this.deps.wrapUpMs, now);
         if (ended.ok && ended.offer !== null) this.deps.dispatch(ended.offer);
+        // The agent left at the same moment (logged out): the store put the call back in the queue; take it out.
+        if (!ended.ok) await this.deps.store.leave(this.callId, 'gone', now);
       } else if (before === 'waiting' || before === 'ringing') {
         await this.deps.store.leave(this.callId, 'abandoned', now);
       }

@@ -150,6 +150,7 @@ describe('the gateway\'s own agent queue', () => {
   });
 
   it('with no agent logged in who speaks the caller\'s language, the caller goes to the dialplan\'s queue', async () => {
+    await until('the gateway to see nobody logged in', () => (h.gateway.queue?.serves('zh') === false ? true : null));
     const caller = await h.call();
     await h.sim.sendDigits(caller, '2');
     expect(await h.sim.waitForContinue(caller)).toMatchObject({ context: 'ivr-fallback', extension: 'queue', priority: 1 });
