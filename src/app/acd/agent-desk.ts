@@ -20,15 +20,32 @@ export type AgentEvent =
   | { readonly type: 'ended'; readonly agentId: string; readonly callId: string }
   | { readonly type: 'queueChanged' };
 
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
 export class AgentRequestError extends Error {
   constructor(
     readonly code: 'invalid' | 'unknown_agent' | 'not_allowed',
     message: string,
     readonly state?: AgentState,
+    /** With `invalid`: each problem with the field it is about. */
+    readonly problems: readonly FieldProblem[] = [],
   ) {
     super(message);
     this.name = 'AgentRequestError';
   }
+}
+
+/** The domain names the field first (`department: required with ...`). */
+function fieldProblem(text: string): FieldProblem {
+  const at = text.indexOf(': ');
+  return at > 0 ? { field: text.slice(0, at), message: text.slice(at + 2) } : { field: '(body)', message: text };
+}
+
+function invalid(problems: readonly FieldProblem[]): AgentRequestError {
+  return new AgentRequestError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), undefined, problems);
 }
 
 export interface AgentDeskDeps {
@@ -58,10 +75,10 @@ export class AgentDesk {
   }
 
   async login(input: { readonly agentId: string; readonly endpoint: string; readonly skills: string }): Promise<AgentRecord> {
-    if (!AGENT_ID.test(input.agentId)) throw new AgentRequestError('invalid', 'agentId: 1-64 letters, digits, _ . or -, starting with a letter or digit');
-    if (!ENDPOINT.test(input.endpoint)) throw new AgentRequestError('invalid', 'endpoint: a dial string such as PJSIP/1001 or Local/1001@agents');
+    if (!AGENT_ID.test(input.agentId)) throw invalid([{ field: 'agentId', message: '1-64 letters, digits, _ . or -, starting with a letter or digit' }]);
+    if (!ENDPOINT.test(input.endpoint)) throw invalid([{ field: 'endpoint', message: 'must be a dial string such as PJSIP/1001 or Local/1001@agents' }]);
     const skills = parseSkills(input.skills);
-    if ('error' in skills) throw new AgentRequestError('invalid', `skills: ${skills.error}`);
+    if ('error' in skills) throw invalid([{ field: 'skills', message: skills.error }]);
     const result = await this.deps.store.login({ id: input.agentId, endpoint: input.endpoint, skills }, this.deps.clock.now());
     return this.accepted(result);
   }
@@ -79,7 +96,7 @@ export class AgentDesk {
 
   async pause(agentId: string, reasonText: string): Promise<AgentRecord> {
     const reason = parsePauseReason(reasonText);
-    if (typeof reason !== 'string') throw new AgentRequestError('invalid', `reason: ${reason.error}`);
+    if (typeof reason !== 'string') throw invalid([{ field: 'reason', message: reason.error }]);
     return this.accepted(await this.deps.store.pause(agentId, reason, this.deps.clock.now()));
   }
 
@@ -89,7 +106,7 @@ export class AgentDesk {
    */
   async wrapUp(agentId: string, form: unknown, callId?: string): Promise<{ agent: AgentRecord; order: FiledOrder }> {
     const parsed = parseWorkOrderForm(form);
-    if ('errors' in parsed) throw new AgentRequestError('invalid', parsed.errors.join('; '));
+    if ('errors' in parsed) throw invalid(parsed.errors.map(fieldProblem));
     const agent = await this.deps.store.agent(agentId);
     if (agent === null) throw new AgentRequestError('unknown_agent', `no agent ${agentId} is logged in`);
     const target = callId ?? (agent.state === 'wrapUp' ? agent.callId : null);

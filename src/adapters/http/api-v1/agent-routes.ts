@@ -14,7 +14,6 @@ import { formatSkills } from '../../../domain/acd/skills.js';
 import type { AgentRecord, Skill } from '../../../domain/acd/types.js';
 import { OPENAPI_TAGS } from '../openapi.js';
 import { ApiV1Error, invalidFields } from './api-v1-errors.js';
-import type { FieldProblem } from './api-v1-errors.js';
 import type { KeyAuth } from './api-key-auth.js';
 import {
   AGENT_PARAMS_SCHEMA,
@@ -278,7 +277,10 @@ async function refused<T>(work: Promise<T>, prefix?: string): Promise<T> {
     if (err instanceof AgentRequestError) {
       switch (err.code) {
         case 'invalid':
-          throw invalidFields(problemsOf(err.message, prefix), 'request');
+          throw invalidFields(
+            err.problems.map((p) => ({ field: prefix === undefined ? p.field : `${prefix}.${p.field}`, message: p.message })),
+            'request',
+          );
         case 'unknown_agent':
           throw new ApiV1Error(404, 'UNKNOWN_AGENT', err.message);
         case 'not_allowed':
@@ -297,16 +299,3 @@ function unknownAgent(agentId: string): ApiV1Error {
   return new ApiV1Error(404, 'UNKNOWN_AGENT', `no agent ${agentId} is known to the queue`);
 }
 
-/**
- * The desk names each problem `field: what is wrong`, several joined by "; " (`skills: "x:0": the level must
- * be...`); the field's name repeated at the start of the problem (`reason: pause reason: required`) is dropped.
- */
-export function problemsOf(message: string, prefix?: string): FieldProblem[] {
-  return message.split('; ').map((part) => {
-    const match = /^([A-Za-z][A-Za-z0-9_.]*): (.*)$/s.exec(part);
-    if (match === null) return { field: prefix ?? '(body)', message: part };
-    const [, field = '', rest = ''] = match;
-    const repeated = new RegExp(`^(?:[A-Za-z ]* )?${field}: `);
-    return { field: prefix === undefined ? field : `${prefix}.${field}`, message: rest.replace(repeated, '') };
-  });
-}
