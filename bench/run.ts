@@ -1,5 +1,6 @@
 // `npm run bench -- <name> [options]`: one entry point for the project's benchmarks.
 
+import { runAcdBench } from './acd/run-acd.js';
 import { runChannelsBench } from './channels/run-channels.js';
 import { runIdentityBench } from './identity/run-identity.js';
 import { runFuzzBench } from './fuzz/run-fuzz-bench.js';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, (args: readonly string[]) => Promise<void>> = {
   channels: runChannelsBench,
   identity: runIdentityBench,
   fuzz: runFuzzBench,
+  acd: runAcdBench,
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -1,6 +1,6 @@
-// The Lua every ACD script starts with: the key layout, agent and call records, the indexes and the routing policy.
-// Each operation's script is this prelude plus a short body (acd-scripts.ts), so one policy is applied atomically
-// by whichever gateway runs it.
+// The Lua every ACD script is built from: the key layout, agent and call records, the indexes and the routing policy.
+// Each operation's script is a short body (acd-scripts.ts) linked with the definitions of this prelude it uses
+// (lua-library.ts), so one policy is applied atomically by whichever gateway runs it.
 //
 // Calling convention. KEYS: the fixed keys of FIXED_KEYS (acd-keys.ts) in that order, then today's counters.
 // ARGV: base (`{prefix}:acd:`), now, reservation ms, service level ms, widenEveryMs, overflowAfterMs, then the
@@ -20,6 +20,7 @@
 //   wl:<l>      zset  waiting calls in language l, by rank score (overflow)
 //   r:<s>|<l>|<L> zset ready agents with skill s at level L who speak l, by idleSince (ties: agent id)
 //   rl:<l>      zset  ready agents who speak l, by idleSince (overflow)
+//   due         zset  "<lang>|<call>" of waiting calls, by the time their eligibility next widens
 //   g:<gateway> set   every call the gateway owns, in any phase
 //   offers:<gateway> list  "call\nagent" offers not yet taken
 //   hs:<skill>  list  recent handle times (talk + wrap-up) of calls of that skill; `handleTimes` for all
@@ -32,6 +33,7 @@
 // how a sorted set orders equal scores. enqueuedAt < 2^41 ms (year 2039) keeps the bands apart; the largest score,
 // 11 * 2^41, is far below 2^53, so doubles hold every score exactly.
 
+import { LuaLibrary } from '../redis/lua-library.js';
 import { transitionsLua } from './acd-transitions.js';
 
 export const ACD_LUA_PRELUDE = `
@@ -54,7 +56,7 @@ local TRANSITIONS = ${transitionsLua()}
 
 local function fmt(n) return string.format('%.0f', n) end
 -- Whether the event may happen in state st (the target is the operation's own, as in the table).
-local function allowed(event, st) return TRANSITIONS[event][st] ~= nil end
+local function allowed(event, st) return string.find(TRANSITIONS, '|' .. event .. ':' .. st .. '|', 1, true) ~= nil end
 
 -- Byte order, as a sorted set orders members: Lua's own string comparison follows the server's locale.
 local function lessBytes(x, y)
@@ -77,12 +79,17 @@ local function okey(g) return B .. 'offers:' .. g end
 local function hskey(s) return B .. 'hs:' .. s end
 local function epkey(e) return B .. 'ep:' .. e end
 
--- Notifications go out once, when the script ends (finish): a queue change is one message however many calls moved.
-local NOTES = {}
+-- Notifications go out once, when the script ends (finish): one message per agent with the state they ended in
+-- (an agent ready and reserved in the same script is reserved), one for the queue however many calls moved.
+local NOTED, NOTE_STATE = {}, {}
 local QUEUE_CHANGED = false
 local function queueChanged() QUEUE_CHANGED = true end
+local function noteAgent(a)
+  if NOTE_STATE[a.id] == nil then NOTED[#NOTED + 1] = a.id end
+  NOTE_STATE[a.id] = a.st
+end
 local function finish(reply)
-  for i = 1, #NOTES do redis.call('PUBLISH', B .. 'ch:changes', NOTES[i]) end
+  for i = 1, #NOTED do redis.call('PUBLISH', B .. 'ch:changes', 'a|' .. NOTE_STATE[NOTED[i]] .. '|' .. NOTED[i]) end
   if QUEUE_CHANGED then redis.call('PUBLISH', B .. 'ch:changes', 'q') end
   return reply
 end
@@ -148,9 +155,13 @@ local function nextChange(e)
   return t
 end
 
+-- The due set names the call with its language ("zh|<call>"): a tick sees which calls it can skip (nobody ready in
+-- their language) without reading them.
+local function dueMember(c) return c.l .. '|' .. c.id end
+
 local function scheduleChange(c)
   local t = nextChange(c.e)
-  if t then redis.call('ZADD', K_DUE, fmt(t), c.id) else redis.call('ZREM', K_DUE, c.id) end
+  if t then redis.call('ZADD', K_DUE, fmt(t), dueMember(c)) else redis.call('ZREM', K_DUE, dueMember(c)) end
 end
 
 local function indexCall(c)
@@ -166,7 +177,7 @@ local function unindexCall(c)
   redis.call('ZREM', wkey(c.s, c.l), c.id)
   redis.call('ZREM', wlkey(c.l), c.id)
   redis.call('ZREM', K_WALL, c.id)
-  redis.call('ZREM', K_DUE, c.id)
+  redis.call('ZREM', K_DUE, dueMember(c))
   queueChanged()
 end
 
@@ -196,10 +207,14 @@ local function setState(a, st)
   if a.st ~= st then a.since = NOW end
   a.st = st
   redis.call('HSET', K_AST, a.id, st)
-  NOTES[#NOTES + 1] = 'a|' .. st .. '|' .. a.id
+  noteAgent(a)
 end
 
 local function available(ep) return redis.call('HGET', K_DEV, ep) ~= '0' end
+
+-- Languages found with no ready agent during this script, so that a tick re-matching many calls of one language
+-- asks once; an agent joining the indexes takes theirs off.
+local NO_READY = {}
 
 -- Every (skill, language) pair of the agent's skills: which are languages is the calls' business, not the agent's.
 local function indexAgent(a)
@@ -207,6 +222,7 @@ local function indexAgent(a)
   local idle = fmt(a.idle)
   for i = 1, #list do
     local l = list[i][1]
+    NO_READY[l] = nil
     redis.call('ZADD', rlkey(l), idle, a.id)
     for j = 1, #list do redis.call('ZADD', rkey(list[j][1], l, list[j][2]), idle, a.id) end
   end
@@ -252,13 +268,20 @@ local function leaveWrapUp(a)
   a.dl = ''
 end
 
--- idleSince starts when the agent becomes ready from another state; ready again from ready keeps it.
-local function becomeReady(a)
+-- idleSince starts when the agent becomes ready from another state; ready again from ready keeps it. Answers
+-- whether the agent was in the ready indexes already (ready with an available phone).
+local function toReady(a)
+  local indexed = a.st == 'ready' and available(a.ep)
   if a.st ~= 'ready' then a.idle = NOW end
   a.cid = ''
   a.rs = ''
   a.dl = ''
   setState(a, 'ready')
+  return indexed
+end
+
+local function becomeReady(a)
+  toReady(a)
   saveAgent(a)
   if available(a.ep) then indexAgent(a) end
 end
@@ -276,12 +299,15 @@ end
 
 -- Routing ----------------------------------------------------------------------------------------------------------
 
--- The first call of a waiting set enqueued at or before cutoff (nil: any), in rank order. Within a band the set is
--- ordered by enqueuedAt, so a band whose head is too recent has nothing eligible: one probe per non-empty band.
-local function headWithin(key, cutoff)
+-- The first call of a waiting set enqueued at or before cutoff (nil: any), in rank order, if it ranks no worse than
+-- bound (nil: any). Within a band the set is ordered by enqueuedAt, so a band whose head is too recent has nothing
+-- eligible: one probe per non-empty band, and none past the best call found so far.
+local function headWithin(key, cutoff, bound)
   local from = '-inf'
+  local to = '+inf'
+  if bound then to = fmt(bound) end
   while true do
-    local r = redis.call('ZRANGEBYSCORE', key, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    local r = redis.call('ZRANGEBYSCORE', key, from, to, 'WITHSCORES', 'LIMIT', 0, 1)
     if #r == 0 then return nil end
     local score = tonumber(r[2])
     local band = math.floor(score / BAND)
@@ -303,12 +329,12 @@ local function bestCallFor(a)
   for i = 1, #list do
     local l = list[i][1]
     if redis.call('EXISTS', wlkey(l)) == 1 then
-      if OVERFLOW > 0 then consider(headWithin(wlkey(l), NOW - OVERFLOW)) end
+      if OVERFLOW > 0 then consider(headWithin(wlkey(l), NOW - OVERFLOW, bestScore)) end
       for j = 1, #list do
         -- Level L joins once the call has waited (L - 1) steps; level 1 is eligible at once, whatever the clocks.
         local cutoff = nil
         if WIDEN > 0 and list[j][2] > 1 then cutoff = NOW - (list[j][2] - 1) * WIDEN end
-        consider(headWithin(wkey(list[j][1], l), cutoff))
+        consider(headWithin(wkey(list[j][1], l), cutoff, bestScore))
       end
     end
   end
@@ -328,6 +354,12 @@ local function bestAgentFor(c)
       end
     end
   end
+  -- Nobody ready in the call's language (the usual case while calls wait): one probe says so.
+  if NO_READY[c.l] then return nil end
+  if redis.call('EXISTS', rlkey(c.l)) == 0 then
+    NO_READY[c.l] = true
+    return nil
+  end
   local waited = waitedOf(c.e)
   if OVERFLOW > 0 and waited >= OVERFLOW then
     consider(rlkey(c.l))
@@ -338,10 +370,10 @@ local function bestAgentFor(c)
 end
 
 -- The match: the call leaves the waiting sets, the agent is reserved, and the owner gateway finds the offer in its
--- list (and is nudged).
-local function makeOffer(c, a)
-  unindexCall(c)
-  unindexAgent(a)
+-- list (and is nudged). A call or agent matched the moment it became free was never put in the indexes.
+local function makeOffer(c, a, callIndexed, agentIndexed)
+  if callIndexed then unindexCall(c) else queueChanged() end
+  if agentIndexed then unindexAgent(a) end
   a.cid = c.id
   a.rs = ''
   setState(a, 'reserved')
@@ -361,22 +393,47 @@ local function makeOffer(c, a)
   return offerReply(c)
 end
 
+-- For an agent already in the ready indexes.
 local function matchAgent(a)
   if a.st ~= 'ready' or not available(a.ep) then return nil end
   local id = bestCallFor(a)
   if not id then return nil end
-  return makeOffer(loadCall(id), a)
+  return makeOffer(loadCall(id), a, true, true)
 end
 
+-- For a waiting call already in the waiting indexes.
 local function matchCall(c)
   if c.ph ~= 'waiting' then return nil end
   local id = bestAgentFor(c)
   if not id then return nil end
-  return makeOffer(c, loadAgent(id))
+  return makeOffer(c, loadAgent(id), true, true)
 end
 
--- A call back to the head of the queue (its agent did not answer, left or dropped), keeping enqueuedAt; parked
--- instead when its gateway is known dead, since nobody could ring an agent for it. True when it is waiting.
+-- The agent becomes ready and takes the best call at once, or joins the ready indexes when there is none.
+local function readyAndMatch(a)
+  local indexed = toReady(a)
+  if available(a.ep) then
+    local id = bestCallFor(a)
+    if id then return makeOffer(loadCall(id), a, true, indexed) end
+    if not indexed then indexAgent(a) end
+  end
+  saveAgent(a)
+  return nil
+end
+
+-- A call joining the queue (or back in it) takes the best agent at once, or joins the waiting indexes.
+local function waitAndMatch(c)
+  c.ph = 'waiting'
+  local id = bestAgentFor(c)
+  if id then return makeOffer(c, loadAgent(id), false, true) end
+  saveCall(c)
+  indexCall(c)
+  return nil
+end
+
+-- A call back to the head of the queue (its agent did not answer, left or dropped), keeping enqueuedAt, and
+-- matched at once; parked instead when its gateway is known dead, since nobody could ring an agent for it.
+-- Answers the offer made, if any.
 local function requeueHead(c)
   redis.call('ZREM', K_RESV, c.id)
   c.p = HEAD
@@ -387,14 +444,13 @@ local function requeueHead(c)
   if redis.call('SISMEMBER', K_GDEAD, c.g) == 1 then
     c.ph = 'parked'
     saveCall(c)
-    return false
+    return nil
   end
-  c.ph = 'waiting'
-  saveCall(c)
-  indexCall(c)
-  return true
+  return waitAndMatch(c)
 end
 
 -- An operation that names the agent's call must name the call the agent has, in a state the operation allows.
 local function refusal(a) return finish({'not_allowed', agentReply(a)}) end
 `;
+
+export const ACD_LUA_LIBRARY = new LuaLibrary(ACD_LUA_PRELUDE);

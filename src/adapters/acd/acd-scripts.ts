@@ -1,11 +1,11 @@
-// One Lua script per store operation: the shared prelude (keys, records, indexes, routing) plus the operation's
-// body. The operation's own arguments start at ARGV[A + 1]. Agent operations answer
+// One Lua script per store operation: the operation's body linked with what it uses of the shared prelude (keys,
+// records, indexes, routing). The operation's own arguments start at ARGV[A + 1]. Agent operations answer
 // {'ok' | 'unknown_agent' | 'not_allowed', agent, offer or {}, ...}; see acd-replies.ts for the shapes.
 
 import { LuaScript } from '../redis/lua-script.js';
-import { ACD_LUA_PRELUDE } from './acd-lua-prelude.js';
+import { ACD_LUA_LIBRARY } from './acd-lua-prelude.js';
 
-const script = (body: string): LuaScript => new LuaScript(`${ACD_LUA_PRELUDE}\n${body}`);
+const script = (body: string): LuaScript => new LuaScript(ACD_LUA_LIBRARY.link(body));
 
 /** id, gateway, skill, lang, priority, enqueuedAt. Answers {offer or {}}. */
 export const ENQUEUE = script(`
@@ -26,15 +26,12 @@ if c then
   c.s = s
   c.l = l
   if p > c.p then c.p = p end
-  c.ph = 'waiting'
 else
   c = {id = id, g = g, s = s, l = l, p = p, e = e, ph = 'waiting', a = '', ep = '', oa = '', x = ''}
   redis.call('SADD', gkey(g), id)
   count('queued')
 end
-saveCall(c)
-indexCall(c)
-return finish({matchCall(c) or {}})
+return finish({waitAndMatch(c) or {}})
 `);
 
 /** id, reason. Answers {call or {}}. */
@@ -44,19 +41,14 @@ local c = loadCall(id)
 -- A call on an agent is no longer in the queue: it ends through callEnded (or agentLost).
 if not c or c.ph == 'onCall' then return finish({{}}) end
 local reply = callReply(c)
-local freed = nil
 if c.ph == 'waiting' then unindexCall(c) end
-if c.ph == 'offered' or c.ph == 'ringing' then
-  local a = loadAgent(c.a)
-  if a and a.cid == id and allowed('release', a.st) then
-    becomeReady(a)
-    freed = a
-  end
-end
 dropCall(c)
 queueChanged()
 if reason == 'abandoned' then count('abandoned') end
-if freed then matchAgent(freed) end
+if c.ph == 'offered' or c.ph == 'ringing' then
+  local a = loadAgent(c.a)
+  if a and a.cid == id and allowed('release', a.st) then readyAndMatch(a) end
+end
 return finish({reply})
 `);
 
@@ -124,7 +116,7 @@ countLoggedIn(sk, 1)
 a.ep = ep
 a.sk = sk
 saveAgent(a)
-NOTES[#NOTES + 1] = 'a|' .. a.st .. '|' .. a.id
+noteAgent(a)
 local o = nil
 if a.st == 'ready' and available(a.ep) then
   indexAgent(a)
@@ -153,7 +145,7 @@ a.dl = ''
 setState(a, 'offline')
 saveAgent(a)
 local o = nil
-if held and held.a == a.id and requeueHead(held) then o = matchCall(held) end
+if held and held.a == a.id then o = requeueHead(held) end
 return finish({'ok', agentReply(a), o or {}, heldId})
 `);
 
@@ -163,8 +155,7 @@ local a = loadAgent(ARGV[A + 1])
 if not a then return {'unknown_agent'} end
 if not allowed('ready', a.st) then return refusal(a) end
 if a.st == 'wrapUp' then leaveWrapUp(a) end
-becomeReady(a)
-local o = matchAgent(a)
+local o = readyAndMatch(a)
 return finish({'ok', agentReply(a), o or {}})
 `);
 
@@ -226,7 +217,7 @@ if not allowed(event, a.st) or a.cid ~= id then return refusal(a) end
 local c = loadCall(id)
 becomePaused(a, ARGV[A + 4])
 local o = nil
-if c and c.a == a.id and c.ph ~= 'waiting' and c.ph ~= 'parked' and requeueHead(c) then o = matchCall(c) end
+if c and c.a == a.id and c.ph ~= 'waiting' and c.ph ~= 'parked' then o = requeueHead(c) end
 return finish({'ok', agentReply(a), o or {}})
 `);
 
@@ -246,8 +237,7 @@ if wrapMs > 0 then
   return finish({'ok', agentReply(a), {}})
 end
 recordHandle(a)
-becomeReady(a)
-local o = matchAgent(a)
+local o = readyAndMatch(a)
 return finish({'ok', agentReply(a), o or {}})
 `);
 
@@ -257,8 +247,7 @@ local a = loadAgent(ARGV[A + 1])
 if not a then return {'unknown_agent'} end
 if not allowed('wrapUpDone', a.st) then return refusal(a) end
 leaveWrapUp(a)
-becomeReady(a)
-local o = matchAgent(a)
+local o = readyAndMatch(a)
 return finish({'ok', agentReply(a), o or {}})
 `);
 
@@ -377,9 +366,14 @@ for i = 1, #lapses do
   if c and c.ph == 'offered' then
     lapsed[#lapsed + 1] = offerReply(c)
     local a = loadAgent(c.a)
-    if a and a.cid == c.id and allowed('release', a.st) then becomeReady(a) else a = nil end
-    if requeueHead(c) then offered(matchCall(c)) end
-    if a then offered(matchAgent(a)) end
+    local agentId = nil
+    if a and a.cid == c.id and allowed('release', a.st) then
+      becomeReady(a)
+      agentId = a.id
+    end
+    -- The call first (it may go to another agent, or back to this one), then the agent, as it is now.
+    offered(requeueHead(c))
+    if agentId then offered(matchAgent(loadAgent(agentId))) end
   end
 end
 
@@ -392,24 +386,46 @@ for i = 1, #wraps do
     ended[#ended + 1] = a.id
     ended[#ended + 1] = a.cid
     leaveWrapUp(a)
-    becomeReady(a)
-    offered(matchAgent(a))
+    offered(readyAndMatch(a))
   end
 end
 
 local due = redis.call('ZRANGEBYSCORE', K_DUE, '-inf', NOW, 'LIMIT', 0, batch)
 full(due)
-local calls = {}
+-- Every due call gets its next change time (one ZADD for all), read from the waiting index (one ZMSCORE for all);
+-- only calls with someone ready in their language are read and matched, the others have nobody to widen to.
+local ids, langs = {}, {}
 for i = 1, #due do
-  local c = loadCall(due[i])
-  if c and c.ph == 'waiting' then
-    c.score = rankScore(c)
-    calls[#calls + 1] = c
-    scheduleChange(c)
+  local cut = string.find(due[i], '|', 1, true)
+  langs[i] = string.sub(due[i], 1, cut - 1)
+  ids[i] = string.sub(due[i], cut + 1)
+end
+local times = {}
+if #ids > 0 then times = redis.call('ZMSCORE', K_WALL, unpack(ids)) end
+local calls, later, never = {}, {}, {}
+for i = 1, #due do
+  local e = times[i] and tonumber(times[i])
+  local t = e and nextChange(e)
+  if t then
+    later[#later + 1] = fmt(t)
+    later[#later + 1] = due[i]
   else
-    redis.call('ZREM', K_DUE, due[i])
+    never[#never + 1] = due[i]
+  end
+  if e and not NO_READY[langs[i]] then
+    if redis.call('EXISTS', rlkey(langs[i])) == 0 then
+      NO_READY[langs[i]] = true
+    else
+      local c = loadCall(ids[i])
+      if c and c.ph == 'waiting' then
+        c.score = rankScore(c)
+        calls[#calls + 1] = c
+      end
+    end
   end
 end
+if #later > 0 then redis.call('ZADD', K_DUE, unpack(later)) end
+if #never > 0 then redis.call('ZREM', K_DUE, unpack(never)) end
 table.sort(calls, function(x, y)
   if x.score ~= y.score then return x.score < y.score end
   return lessBytes(x.id, y.id)

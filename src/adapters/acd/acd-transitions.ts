@@ -27,8 +27,11 @@ export const STORE_TRANSITIONS: Readonly<Record<AgentEventType, Readonly<Partial
   wrapUpDone: { wrapUp: 'ready' },
 };
 
-/** The table as a Lua table literal: `{['ready'] = {['ready'] = 'ready', ...}, ...}` (`end` is a Lua keyword). */
+/**
+ * The start states as one Lua string, `'|ready:ready|ready:paused|...|'`: a lookup in a constant string costs a
+ * script nothing to set up, where a table of tables would be built again on every call.
+ */
 export function transitionsLua(table: Readonly<Record<string, Readonly<Partial<Record<AgentState, AgentState>>>>> = STORE_TRANSITIONS): string {
-  const entries = Object.entries(table).map(([event, moves]) => `['${event}'] = {${Object.entries(moves).map(([from, to]) => `['${from}'] = '${to}'`).join(', ')}}`);
-  return `{\n  ${entries.join(',\n  ')}\n}`;
+  const pairs = Object.entries(table).flatMap(([event, moves]) => Object.keys(moves).map((from) => `${event}:${from}`));
+  return `'|${pairs.join('|')}|'`;
 }

@@ -63,6 +63,18 @@ describe('RedisAcdStore routing', () => {
     expect(await store.ready('a-l3', T0 + 21_000)).toMatchObject({ ok: true, offer: { callId: 'c2', agentId: 'a-l3' } });
   });
 
+  it('keeps widening a call that no agent could take for a while: the next level is still found by tick', async () => {
+    const store = fx.store({ settings: { widenEveryMs: 10_000, overflowAfterMs: 0 } });
+    await store.enqueue(call('c1', 'env', 'zh', 5, T0), T0);
+    // Nobody speaks Mandarin yet: the ticks as levels 2 and 3 come find nobody, and leave the call for the next level.
+    expect((await store.tick(T0 + 10_000)).offers).toEqual([]);
+    expect((await store.tick(T0 + 20_000)).offers).toEqual([]);
+    await store.login({ id: 'a-l4', endpoint: 'Local/a-l4', skills: skills('env:4', 'zh') }, T0 + 21_000);
+    expect(await store.ready('a-l4', T0 + 21_000)).toMatchObject({ ok: true, offer: null });
+    expect((await store.tick(T0 + 29_999)).offers).toEqual([]);
+    expect((await store.tick(T0 + 30_000)).offers.map((o) => [o.callId, o.agentId])).toEqual([['c1', 'a-l4']]);
+  });
+
   it('counts a call stamped by a clock ahead as just queued: level 1 at once, level 2 one step after its stamp', async () => {
     const store = fx.store({ settings: { widenEveryMs: 10_000, overflowAfterMs: 0 } });
     await readyAgent(store, 'a-l2', ['env:2', 'zh'], T0 - 5000);
@@ -116,6 +128,17 @@ describe('RedisAcdStore routing', () => {
     expect((await store.callsOf('gw-a'))[0]).toMatchObject({ callId: 'c1', priority: HEAD_PRIORITY, phase: 'offered', agentId: 'a2' });
     // The old offer, still in the list, is not handed out: only the standing one.
     expect((await store.takeOffers('gw-a', T0 + 5003)).map((o) => o.agentId)).toEqual(['a2']);
+  });
+
+  it('gives a lapsed call back to the only agent free and offers that agent nothing else in the same tick', async () => {
+    const store = fx.store({ reservationMs: 5000 });
+    await readyAgent(store, 'a1', ['env', 'traffic', 'zh'], T0);
+    await store.enqueue(call('c1', 'env', 'zh', 5, T0 + 1), T0 + 1);
+    await store.enqueue(call('c2', 'traffic', 'zh', 5, T0 + 2), T0 + 2);
+    const tick = await store.tick(T0 + 5001);
+    expect(tick.offers.map((o) => [o.callId, o.agentId])).toEqual([['c1', 'a1']]);
+    expect(await store.agent('a1')).toMatchObject({ state: 'reserved', callId: 'c1' });
+    expect((await store.waitingCalls()).map((c) => c.callId)).toEqual(['c2']);
   });
 
   it('ends each run-out wrap-up exactly once when two gateways tick at the same time', async () => {
