@@ -274,8 +274,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           metrics,
           // Whichever gateway's tick saw a wrap-up run out files that call's order (the store hands each out once).
           wrapUpsEnded: (ended) => {
-            for (const { callId } of ended) {
-              void workOrders.fileUnrecorded(callId).catch((err: unknown) => acdLog.error({ err, callId }, 'could not file the work order of a call whose wrap-up ran out'));
+            for (const { callId, agentId } of ended) {
+              void workOrders.fileUnrecorded(callId, agentId).catch((err: unknown) => acdLog.error({ err, callId }, 'could not file the work order of a call whose wrap-up ran out'));
             }
           },
           callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
@@ -283,8 +283,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const agents =
     acd === null || workOrders === null || queue === undefined
       ? null
-      : new AgentDesk({ store: acd.store, workOrders, clock, log: acdLog, offer: (offer) => queue.dispatch(offer) });
+      : new AgentDesk({ store: acd.store, workOrders, records: acd.records, commands: acd.commands, clock, log: acdLog, offer: (offer) => queue.dispatch(offer) });
   let stopAcdChanges: (() => Promise<void>) | null = null;
+  let stopAcdCommands: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
     try {
       stopAcdChanges = await acd.store.subscribe(config.acd.gatewayId, (change: AcdChange) => {
@@ -294,6 +295,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     } catch (err) {
       // Offers of other gateways then reach this one through its tick (it takes its offers every second).
       acdLog.error({ err }, 'could not listen to queue changes: offers are taken on every tick instead');
+    }
+    try {
+      stopAcdCommands = await acd.commands.listen(config.acd.gatewayId, (command) => queue.command(command));
+    } catch (err) {
+      acdLog.error({ err }, "could not listen for agents' hang-ups and transfers: they are refused until a restart");
     }
     // An agent whose phone Asterisk reports unregistered or busy is not offered calls.
     devices.onChange((change) => {
@@ -496,6 +502,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       rescuer.close();
       queue?.close();
       await stopAcdChanges?.();
+      await stopAcdCommands?.();
       await link?.close();
       devices.close();
       await amiClient.close();

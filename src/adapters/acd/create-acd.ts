@@ -8,6 +8,7 @@ import type { Config } from '../../config/index.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
 import { RedisAcdStore } from './redis-acd-store.js';
 import { RedisCallRecords } from './redis-call-records.js';
+import { RedisGatewayCommands } from './redis-gateway-commands.js';
 
 /** Call records outlive their call by a week: wrap-ups and surveys end within minutes, a restart within hours. */
 const RECORD_TTL_MS = 7 * 86_400_000;
@@ -15,6 +16,7 @@ const RECORD_TTL_MS = 7 * 86_400_000;
 export interface CreatedAcd {
   readonly store: RedisAcdStore;
   readonly records: RedisCallRecords;
+  readonly commands: RedisGatewayCommands;
   readonly redis: Redis;
   close(): Promise<void>;
 }
@@ -29,5 +31,6 @@ export async function createAcd(config: Pick<Config, 'redis' | 'intake' | 'acd'>
   });
   const records = new RedisCallRecords({ redis, prefix: config.intake.prefix, ttlMs: RECORD_TTL_MS });
   if (!(await untilReady(redis, 3000))) log.warn({}, 'queue Redis not reachable at start-up: callers go to the dialplan queue until it is');
-  return { store, records, redis, close: () => closeRedis(redis) };
+  const commands = new RedisGatewayCommands(redis, config.intake.prefix, log);
+  return { store, records, commands, redis, close: () => closeRedis(redis) };
 }

@@ -11,6 +11,9 @@ import type { Log } from '../app-ports.js';
 import type { Clock } from '../ports.js';
 import type { AcdChange, AcdStore, AgentRefusal, Offer, QueueStats } from './acd-store.js';
 import type { FiledOrder, WorkOrders } from './work-orders.js';
+import type { CallRecords } from './call-records.js';
+import type { GatewayCommand, GatewayCommands } from './gateway-commands.js';
+import { SKILL_NAME_PATTERN } from '../../domain/acd/skills.js';
 
 export type AgentEvent =
   | { readonly type: 'stateChanged'; readonly agent: AgentRecord }
@@ -27,7 +30,8 @@ export interface FieldProblem {
 
 export class AgentRequestError extends Error {
   constructor(
-    readonly code: 'invalid' | 'unknown_agent' | 'not_allowed',
+    /** `unavailable`: the gateway holding the agent's caller does not answer (it is down). */
+    readonly code: 'invalid' | 'unknown_agent' | 'not_allowed' | 'unavailable',
     message: string,
     readonly state?: AgentState,
     /** With `invalid`: each problem with the field it is about. */
@@ -51,6 +55,9 @@ function invalid(problems: readonly FieldProblem[]): AgentRequestError {
 export interface AgentDeskDeps {
   readonly store: AcdStore;
   readonly workOrders: WorkOrders;
+  readonly records: CallRecords;
+  /** Reaches the gateway holding the agent's caller (for hang-up and transfer). */
+  readonly commands: GatewayCommands;
   readonly clock: Clock;
   readonly log: Log;
   /** Offers made by an operation here for this gateway's callers (others' owners are nudged by the store). */
@@ -118,6 +125,36 @@ export class AgentDesk {
       if (done.ok) return { agent: done.agent, order };
     }
     return { agent: (await this.deps.store.agent(agentId)) ?? agent, order };
+  }
+
+  /** Ends the agent's call from the desk: the caller is asked for a rating, the agent goes to wrap-up. */
+  async hangup(agentId: string): Promise<AgentRecord> {
+    const agent = await this.onCall(agentId);
+    await this.send(agent, { type: 'hangup', callId: agent.callId, agentId });
+    return agent;
+  }
+
+  /** Puts the agent's caller back in the queue at its head, for `skill` or the same skill; the agent goes to wrap-up. */
+  async transfer(agentId: string, skill: string | null): Promise<AgentRecord> {
+    if (skill !== null && !new RegExp(SKILL_NAME_PATTERN).test(skill)) {
+      throw invalid([{ field: 'skill', message: 'a skill name: lower-case letters, digits and -, such as environment' }]);
+    }
+    const agent = await this.onCall(agentId);
+    await this.send(agent, { type: 'transfer', callId: agent.callId, agentId, skill });
+    return agent;
+  }
+
+  private async onCall(agentId: string): Promise<AgentRecord & { callId: string }> {
+    const agent = await this.deps.store.agent(agentId);
+    if (agent === null) throw new AgentRequestError('unknown_agent', 'no such agent is logged in');
+    if (agent.state !== 'onCall' || agent.callId === null) throw new AgentRequestError('not_allowed', `not allowed while the agent is ${agent.state}`, agent.state);
+    return agent as AgentRecord & { callId: string };
+  }
+
+  private async send(agent: AgentRecord & { callId: string }, command: GatewayCommand): Promise<void> {
+    const record = await this.deps.records.get(agent.callId);
+    const delivered = record !== null && (await this.deps.commands.send(record.gateway, command));
+    if (!delivered) throw new AgentRequestError('unavailable', 'the gateway holding this call does not answer', agent.state);
   }
 
   agent(agentId: string): Promise<AgentRecord | null> {

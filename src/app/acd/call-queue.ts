@@ -13,6 +13,8 @@ import type { CallRecords } from './call-records.js';
 import { CallerRunner } from './caller-runner.js';
 import type { CallerPosition } from './caller-runner.js';
 import { QueuedCall } from './queued-call.js';
+import type { CallRoute } from './queued-call.js';
+import type { GatewayCommand } from './gateway-commands.js';
 
 /** What the IVR knows of a caller it hands to the queue. */
 export interface QueueRequest {
@@ -115,11 +117,12 @@ export class CallQueue {
     const priority = Math.min(MAX_QUEUED_PRIORITY, request.priority + (request.openTicket === null ? 0 : REPEAT_CALLER_BOOST));
     const skill = request.category ?? request.queueSkill;
     // Registered before the store can offer it, so an offer another gateway makes at once finds the call here.
-    const entry = this.track(request.callId, request.caller, request.lang, log);
+    const entry = this.track(request.callId, request.caller, { gateway: this.deps.gatewayId, skill, lang: request.lang, enqueuedAt: now }, log);
     let offer: Offer | null;
     try {
       await this.deps.records.open({
         callId: request.callId,
+        gateway: this.deps.gatewayId,
         caller: request.caller,
         lang: request.lang,
         queueSkill: request.queueSkill,
@@ -226,7 +229,7 @@ export class CallQueue {
       try {
         if (held.phase === 'onCall' && held.agentId !== null) {
           if (callerAlive && legAlive) {
-            const entry = this.track(held.callId, record?.caller ?? '', held.lang as Lang, this.deps.callLog(held.callId, record?.caller ?? ''));
+            const entry = this.track(held.callId, record?.caller ?? '', this.routeOf(held), this.deps.callLog(held.callId, record?.caller ?? ''));
             entry.call.adoptConnected(leg, held.agentId, { ...held, agentId: held.agentId, endpoint: '', offeredAt: now, expiresAt: now });
             log.info({ callId: held.callId, agentId: held.agentId }, 'took back a connected agent call after a restart');
             continue;
@@ -250,7 +253,7 @@ export class CallQueue {
           continue;
         }
         const caller = record?.caller ?? '';
-        const entry = this.track(held.callId, caller, held.lang as Lang, this.deps.callLog(held.callId, caller));
+        const entry = this.track(held.callId, caller, this.routeOf(held), this.deps.callLog(held.callId, caller));
         await this.ensureHoldBridge();
         // Idempotent: the call keeps its place (and its original time in the queue).
         const offer = await store.enqueue({ callId: held.callId, gateway: this.deps.gatewayId, skill: held.skill, lang: held.lang, priority: held.priority, enqueuedAt: held.enqueuedAt }, now);
@@ -283,9 +286,10 @@ export class CallQueue {
 
   // ------------------------------------------------------------------ internals
 
-  private track(callId: string, caller: string, lang: Lang, log: Log): { call: QueuedCall; runner: CallerRunner } {
+  private track(callId: string, caller: string, route: CallRoute, log: Log): { call: QueuedCall; runner: CallerRunner } {
     const { deps } = this;
-    const call = new QueuedCall(callId, {
+    const lang = route.lang as Lang;
+    const call = new QueuedCall(callId, route, {
       telephony: deps.telephony,
       store: deps.store,
       records: deps.records,
@@ -370,6 +374,21 @@ export class CallQueue {
       return;
     }
     entry.call.offer(offer);
+  }
+
+  /** An agent's hang-up or transfer, sent here because this gateway holds the caller. */
+  command(command: GatewayCommand): void {
+    const entry = this.calls.get(command.callId);
+    if (entry === undefined || entry.call.agentId !== command.agentId) {
+      this.deps.log.warn({ callId: command.callId, agentId: command.agentId, type: command.type }, 'command for a call this agent is not on here: ignored');
+      return;
+    }
+    if (command.type === 'hangup') entry.call.hangupAgent(command.agentId);
+    else entry.call.transfer(command.agentId, command.skill);
+  }
+
+  private routeOf(held: { readonly skill: string; readonly lang: string; readonly enqueuedAt: number }): CallRoute {
+    return { gateway: this.deps.gatewayId, skill: held.skill, lang: held.lang, enqueuedAt: held.enqueuedAt };
   }
 
   /** A change any gateway made to the shared queue. */

@@ -4,6 +4,8 @@
 
 export interface CallRecord {
   readonly callId: string;
+  /** The gateway holding the caller's channel: an agent's hang-up or transfer is sent there. */
+  readonly gateway: string;
   /** The caller's number as the network gave it ('' when withheld). */
   readonly caller: string;
   readonly lang: string;

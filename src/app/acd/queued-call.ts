@@ -6,6 +6,7 @@
 
 import type { Log } from '../app-ports.js';
 import type { Clock, Telephony, TimerHandle } from '../ports.js';
+import { HEAD_PRIORITY } from '../../domain/acd/types.js';
 import type { AcdStore, Offer } from './acd-store.js';
 import type { CallRecords } from './call-records.js';
 
@@ -19,6 +20,14 @@ export interface CallerSide {
   /** The agent ended the call; the caller is still on the line. */
   agentHungUp(): Promise<void>;
   hungUp(): Promise<void>;
+}
+
+/** Where the call is routed: what a transfer changes and a return keeps. */
+export interface CallRoute {
+  readonly gateway: string;
+  skill: string;
+  readonly lang: string;
+  readonly enqueuedAt: number;
 }
 
 export interface QueuedCallDeps {
@@ -57,6 +66,7 @@ export class QueuedCall {
 
   constructor(
     readonly callId: string,
+    private readonly route: CallRoute,
     private readonly deps: QueuedCallDeps,
   ) {}
 
@@ -138,6 +148,44 @@ export class QueuedCall {
       await this.deps.telephony.hangup(leg.id);
       // The store has already put the call back at the head (logout does); bring the caller back to the queue.
       await this.backToQueue(false);
+    });
+  }
+
+  /** The agent asked to end the call (from their desk rather than their phone): as if they had hung up. */
+  hangupAgent(agentId: string): void {
+    void this.serial(async () => {
+      if (this.leg?.agentId !== agentId || this.phase !== 'connected') return;
+      // The leg's hang-up comes back as its ChannelDestroyed, with normal clearing: the survey follows as usual.
+      await this.deps.telephony.hangup(this.leg.id);
+    });
+  }
+
+  /**
+   * The agent hands the caller back to the queue, at its head, for `skill` (null: the same). The agent goes to
+   * wrap-up; the agent who finishes the call files its work order.
+   */
+  transfer(agentId: string, skill: string | null): void {
+    void this.serial(async () => {
+      const leg = this.leg;
+      if (leg?.agentId !== agentId || this.phase !== 'connected') return;
+      this.leg = null;
+      this.deps.trackLeg(leg.id, null);
+      const now = this.deps.clock.now();
+      await this.deps.telephony.hangup(leg.id);
+      await this.destroyBridge();
+      const ended = await this.deps.store.callEnded(agentId, this.callId, this.deps.wrapUpMs, now);
+      if (ended.ok && ended.offer !== null) this.deps.dispatch(ended.offer);
+      // No agent holds the call until the next one answers: a wrap-up running out files nothing for it.
+      await this.deps.records.update(this.callId, { agentId: '' });
+      if (skill !== null) this.route.skill = skill;
+      this.phase = 'waiting';
+      this.deps.log.info({ agentId, skill: this.route.skill }, 'agent transferred the caller back to the queue');
+      await this.caller?.returned();
+      const offer = await this.deps.store.enqueue(
+        { callId: this.callId, gateway: this.route.gateway, skill: this.route.skill, lang: this.route.lang, priority: HEAD_PRIORITY, enqueuedAt: this.route.enqueuedAt },
+        now,
+      );
+      if (offer !== null) this.deps.dispatch(offer);
     });
   }
 

@@ -58,10 +58,13 @@ export class WorkOrders implements CallRatings {
     return this.fileOrder(record, form, false);
   }
 
-  /** The wrap-up ran out before the agent recorded the call: the order is filed with what the gateway knows. */
-  async fileUnrecorded(callId: string): Promise<FiledOrder | null> {
+  /**
+   * `agentId`'s wrap-up ran out before they recorded the call: the order is filed with what the gateway knows.
+   * Nothing when the call has moved on to another agent (a transfer): that agent's wrap-up files it.
+   */
+  async fileUnrecorded(callId: string, agentId: string): Promise<FiledOrder | null> {
     const record = await this.deps.records.get(callId);
-    if (record === null || record.answeredAt === undefined) return null;
+    if (record === null || record.answeredAt === undefined || record.agentId !== agentId) return null;
     if (record.submissionId !== undefined && record.ticket !== undefined) return { submissionId: record.submissionId, ticket: record.ticket };
     return this.fileOrder(record, unrecordedForm({ queueSkill: record.queueSkill }, record.category), true);
   }

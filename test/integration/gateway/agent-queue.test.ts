@@ -136,6 +136,46 @@ describe('the gateway\'s own agent queue', () => {
     await desk().logout('3002');
   });
 
+  it('an agent ends the call from the desk: the caller is asked for a rating and the agent goes to wrap-up', async () => {
+    const endpoint = await readyAgent('5001', 'consultation:1, zh:1');
+    const caller = await h.call();
+    await h.sim.sendDigits(caller, '2');
+    const leg = await agentLegOf(endpoint);
+    await h.sim.waitForBridgeWith(leg);
+    await desk().hangup('5001');
+    await h.sim.waitForHangup(leg);
+    await h.sim.waitForPlayback(caller, 'sound:hotline/queue-survey');
+    await until('the agent in wrap-up', async () => ((await desk().agent('5001'))?.state === 'wrapUp' ? true : null));
+    h.sim.hangup(caller);
+    await expect(desk().hangup('5001')).rejects.toMatchObject({ code: 'not_allowed', state: 'wrapUp' });
+    await desk().logout('5001');
+  });
+
+  it('an agent transfers the caller to another skill: they wait at the head and the agent with that skill files the order', async () => {
+    const first = await readyAgent('6001', 'consultation:1, zh:1');
+    await desk().login({ agentId: '6002', endpoint: 'PJSIP/6002', skills: 'transportation:1, zh:1' });
+    const caller = await h.call('13933334444');
+    await h.sim.sendDigits(caller, '2');
+    const leg = await agentLegOf(first);
+    await h.sim.waitForBridgeWith(leg);
+    await desk().transfer('6001', 'transportation');
+    await h.sim.waitForHangup(leg);
+    await until('the first agent in wrap-up', async () => ((await desk().agent('6001'))?.state === 'wrapUp' ? true : null));
+    expect((await desk().stats()).waiting).toBe(1);
+    await desk().ready('6002');
+    const next = await agentLegOf('PJSIP/6002');
+    expect((await h.sim.waitForBridgeWith(next)).channelIds).toContain(caller);
+    await expect(desk().wrapUp('6001', { kind: 'consultation', category: 'transportation', matter: 'handed on', disposition: 'answered' }, caller)).rejects.toMatchObject({ code: 'not_your_call' });
+    h.sim.hangup(next, 16);
+    await until('the second agent in wrap-up', async () => ((await desk().agent('6002'))?.state === 'wrapUp' ? true : null));
+    const { order } = await desk().wrapUp('6002', { kind: 'consultation', category: 'transportation', matter: 'Bus route 52 timetable', disposition: 'answered' });
+    const record = await h.gateway.intake.intake.getByTicket(order.ticket);
+    expect(record?.submission.call?.agentId).toBe('6002');
+    await desk().ready('6001');
+    await desk().logout('6001');
+    await desk().logout('6002');
+  });
+
   it('a caller who hangs up while waiting leaves the queue and counts as abandoned', async () => {
     const before = (await desk().stats()).today.abandoned;
     await desk().login({ agentId: '4001', endpoint: 'PJSIP/4001', skills: 'consultation:1, zh:1' }); // logged in, not ready

@@ -94,6 +94,8 @@ describe('/openapi.json describes every HTTP endpoint', () => {
       'POST /v1/agents/{agentId}/ready',
       'POST /v1/agents/{agentId}/pause',
       'POST /v1/agents/{agentId}/wrap-up',
+      'POST /v1/agents/{agentId}/hangup',
+      'POST /v1/agents/{agentId}/transfer',
       'GET /v1/agents',
       'GET /v1/agents/{agentId}',
       'GET /v1/queue',

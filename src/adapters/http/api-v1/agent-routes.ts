@@ -23,6 +23,7 @@ import {
   LOGIN_REQUEST_SCHEMA,
   PAUSE_REQUEST_SCHEMA,
   QUEUE_REPLY_SCHEMA,
+  TRANSFER_REQUEST_SCHEMA,
   WRAP_UP_REQUEST_SCHEMA,
   WRAP_UP_REPLY_SCHEMA,
 } from './agent-schemas.js';
@@ -185,6 +186,52 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
     },
   );
 
+  app.post(
+    '/v1/agents/:agentId/hangup',
+    {
+      onRequest,
+      preValidation: jsonOnly,
+      schema: {
+        tags,
+        summary: "End the agent's call from the desk",
+        description: `${SCOPE_NOTE} No body. Only while the agent is on a call: their leg is hung up, the caller hears the survey (when on), the agent goes to wrap-up.`,
+        security: KEY_SECURITY,
+        params: AGENT_PARAMS_SCHEMA,
+        response: { 202: AGENT_REPLY_SCHEMA, ...agentErrorResponses(401, 403, 404, 409, 415, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { agentId } = request.params as { agentId: string };
+      const agent = await refused(agents.hangup(agentId));
+      done(request, agent, 'agent hung up through the API');
+      return reply.code(202).header('cache-control', 'no-store').send({ agent: agentView(agent) });
+    },
+  );
+
+  app.post(
+    '/v1/agents/:agentId/transfer',
+    {
+      onRequest,
+      preValidation: jsonOnly,
+      schema: {
+        tags,
+        summary: "Put the agent's caller back in the queue, at its head, for the same or another skill",
+        description: `${SCOPE_NOTE} Only while the agent is on a call. The agent goes to wrap-up (ending it with \`ready\`: the agent who finishes the call files its work order); the caller waits again at the head of the queue.`,
+        security: KEY_SECURITY,
+        params: AGENT_PARAMS_SCHEMA,
+        body: TRANSFER_REQUEST_SCHEMA,
+        response: { 202: AGENT_REPLY_SCHEMA, ...agentErrorResponses(400, 401, 403, 404, 409, 415, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { agentId } = request.params as { agentId: string };
+      const skill = (request.body as { skill?: string | null } | undefined)?.skill ?? null;
+      const agent = await refused(agents.transfer(agentId, skill));
+      done(request, agent, 'agent transferred the caller through the API', { skill });
+      return reply.code(202).header('cache-control', 'no-store').send({ agent: agentView(agent) });
+    },
+  );
+
   app.get(
     '/v1/agents',
     {
@@ -285,6 +332,8 @@ async function refused<T>(work: Promise<T>, prefix?: string): Promise<T> {
           throw new ApiV1Error(404, 'UNKNOWN_AGENT', err.message);
         case 'not_allowed':
           throw new ApiV1Error(409, 'NOT_ALLOWED', err.message, err.state === undefined ? {} : { state: err.state });
+        case 'unavailable':
+          throw new ApiV1Error(503, 'GATEWAY_UNAVAILABLE', err.message);
       }
     }
     if (err instanceof WorkOrderError) {

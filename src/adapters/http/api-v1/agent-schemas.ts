@@ -53,6 +53,18 @@ export const PAUSE_REQUEST_SCHEMA = {
   },
 } as const;
 
+export const TRANSFER_REQUEST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    skill: {
+      type: ['string', 'null'],
+      maxLength: 32,
+      description: 'The skill the caller is queued for now (`environment`); absent or null: the skill they were queued for.',
+    },
+  },
+} as const;
+
 const OPTIONAL_TEXT = (maxLength: number, description: string) => ({ type: ['string', 'null'], maxLength, description }) as const;
 
 export const WORK_ORDER_FORM_SCHEMA = {
@@ -170,6 +182,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   403: 'The key lacks the `agents` scope (`SCOPE_MISSING`), or the call was answered by another agent (`NOT_YOUR_CALL`).',
   404: 'No such agent is logged in (`UNKNOWN_AGENT`), or the queue knows no such call (`UNKNOWN_CALL`).',
   409: 'Not allowed in the agent\'s current state (`NOT_ALLOWED`, with `state`), or the call was never answered (`NOT_ANSWERED`).',
+  503: 'The gateway holding the agent\'s caller does not answer (`GATEWAY_UNAVAILABLE`): it is down; the agent can still hang up on the phone.',
 };
 
 /** The shared error responses, with what 403, 404 and 409 mean for agents. */
