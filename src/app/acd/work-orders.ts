@@ -66,7 +66,8 @@ export class WorkOrders implements CallRatings {
     const record = await this.deps.records.get(callId);
     if (record === null || record.answeredAt === undefined || record.agentId !== agentId) return null;
     if (record.submissionId !== undefined && record.ticket !== undefined) return { submissionId: record.submissionId, ticket: record.ticket };
-    return this.fileOrder(record, unrecordedForm({ queueSkill: record.queueSkill }, record.category), true);
+    const facts = await this.factsOf(record);
+    return this.fileOrder(record, unrecordedForm(facts, record.category), true);
   }
 
   private async fileOrder(record: CallRecord, form: WorkOrderForm, unrecorded: boolean): Promise<FiledOrder> {

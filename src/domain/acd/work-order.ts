@@ -137,10 +137,16 @@ const KIND_OF_SKILL: Readonly<Record<string, Kind>> = { complaint: 'complaint', 
  * The order of a call whose agent let the wrap-up run out without recording it: what the gateway knows, with
  * disposition `unrecorded` and no matter, so the regulations' order exists and the work-order system follows it up.
  */
-export function unrecordedForm(facts: Pick<CallFacts, 'queueSkill' | 'earlierTicket'>, category: string | null): WorkOrderForm {
+export function unrecordedForm(facts: Pick<CallFacts, 'queueSkill' | 'language'>, category: string | null): WorkOrderForm {
   const known = (CATEGORIES as readonly string[]).includes(category ?? '') ? (category as Category) : 'other';
-  return { kind: KIND_OF_SKILL[facts.queueSkill] ?? 'help', category: known, matter: '', disposition: 'unrecorded' };
+  return { kind: KIND_OF_SKILL[facts.queueSkill] ?? 'help', category: known, matter: UNRECORDED_MATTER[facts.language], disposition: 'unrecorded' };
 }
+
+/** The matter of an unrecorded order says what the work-order system must do, in the caller's language. */
+const UNRECORDED_MATTER: Readonly<Record<Language, string>> = {
+  zh: '坐席未在话后整理时间内记录本次来电的诉求内容，请回访来电人补记。',
+  en: "The agent did not record this call's matter before the wrap-up time ended: call the citizen back to record it.",
+};
 
 /** One work order per call, however often the agent's wrap-up is retried or which gateway files it. */
 export function workOrderDedupKey(callId: string): string {

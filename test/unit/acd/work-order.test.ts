@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_MATTER_LENGTH, parseWorkOrderForm, workOrderDedupKey, workOrderDraft } from '../../../src/domain/acd/work-order.js';
+import { MAX_MATTER_LENGTH, parseWorkOrderForm, workOrderDedupKey, unrecordedForm, workOrderDraft } from '../../../src/domain/acd/work-order.js';
 import type { CallFacts, WorkOrderForm } from '../../../src/domain/acd/work-order.js';
 import { MAX_IVR_PATH } from '../../../src/domain/intake/normalise-call.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
@@ -186,5 +186,21 @@ describe('workOrderDedupKey', () => {
   it('is one key per call, apart from the voice messages of the same call', () => {
     expect(workOrderDedupKey('1714552200.42')).toBe('call:1714552200.42');
     expect(workOrderDedupKey('a')).not.toBe(workOrderDedupKey('b'));
+  });
+});
+
+describe('unrecordedForm', () => {
+  it('files what the gateway knows: the kind of the queue, the IVR category, a matter asking for a call back in the caller\'s language', () => {
+    const zh = unrecordedForm({ queueSkill: 'complaint', language: 'zh' }, 'environment');
+    expect(zh).toMatchObject({ kind: 'complaint', category: 'environment', disposition: 'unrecorded' });
+    expect(zh.matter).toMatch(/回访/);
+    const en = unrecordedForm({ queueSkill: 'case-status', language: 'en' }, null);
+    expect(en).toMatchObject({ kind: 'consultation', category: 'other', disposition: 'unrecorded' });
+    expect(en.matter).toMatch(/call the citizen back/);
+    expect(unrecordedForm({ queueSkill: 'general', language: 'zh' }, 'not-a-category')).toMatchObject({ kind: 'help', category: 'other' });
+  });
+
+  it('is not a disposition an agent may choose', () => {
+    expect(parseWorkOrderForm({ kind: 'help', category: 'other', matter: 'x', disposition: 'unrecorded' })).toHaveProperty('errors');
   });
 });
