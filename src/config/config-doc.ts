@@ -93,7 +93,7 @@ export const DEFAULTS = {
   ACD_VOICEMAIL: 'on',
   ACD_SURVEY: 'on',
   ACD_RECORD: 'off',
-  ACD_MOH_CLASS: 'default',
+  ACD_MOH_CLASS: 'hotline',
   ACD_RESERVATION: '5s',
 } as const;
 

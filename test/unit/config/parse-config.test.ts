@@ -78,7 +78,7 @@ describe('parseConfig defaults', () => {
         voicemail: true,
         survey: true,
         record: false,
-        mohClass: 'default',
+        mohClass: 'hotline',
         reservationMs: 5_000,
       },
       log: { level: 'info' },
