@@ -124,6 +124,30 @@ describe('agents\' phones', () => {
     await desk().logout('5102');
   });
 
+  it('a registration change missed while the ARI link was down is read again once it is back', async () => {
+    h.sim.setEndpointRegistered('PJSIP/5201', true);
+    const first = await readyAgent('5201', 'consultation:1, zh:1');
+    expect(phones().phoneOf(first).registration).toBe('online');
+    const second = await readyAgent('5202', 'consultation:1, zh:1');
+
+    // The phone unregisters while no ARI socket is connected: its EndpointStateChange is never delivered. AMI's
+    // states arrive, and end idle.
+    h.sim.dropWebSockets({ refuseMs: 300 });
+    h.sim.setEndpointRegistered(first, false);
+    h.sim.setDeviceState(first, 'NOT_INUSE');
+    await until('AMI to report the device idle', () => (h.gateway.devices.stateOf(first) === 'NOT_INUSE' ? true : null));
+
+    // After the reconnect the gateway reads every logged-in agent's endpoint again.
+    await h.sim.waitForApp(h.gateway.config.ari.app, 10_000);
+    await until('the registration read again', () => (phones().phoneOf(first).registration === 'offline' ? true : null), 10_000);
+    await phoneRecorded(first, false);
+    const served = await callerFor(second);
+    expect(dialled(first)).toBe(false);
+    h.sim.hangup(served.caller);
+    await desk().logout('5201');
+    await desk().logout('5202');
+  }, 20_000);
+
   it('an agent whose phone is busy on another call (device INUSE) is skipped until it is idle again', async () => {
     const busy = await readyAgent('6001', 'consultation:1, zh:1');
     const free = await readyAgent('6002', 'consultation:1, zh:1');
