@@ -79,12 +79,13 @@ export class AgentPhones {
    */
   async agentLoggedIn(agent: Pick<AgentRecord, 'id' | 'endpoint'>): Promise<void> {
     const done = this.follow(agent.id, agent.endpoint);
-    let timer: { cancel(): void } | null = null;
+    let cancel = (): void => {};
     const late = new Promise<void>((resolve) => {
-      timer = this.deps.clock.setTimer(this.deps.loginWithinMs ?? 2000, resolve);
+      const timer = this.deps.clock.setTimer(this.deps.loginWithinMs ?? 2000, resolve);
+      cancel = () => timer.cancel();
     });
     await Promise.race([done, late]);
-    (timer as { cancel(): void } | null)?.cancel();
+    cancel();
   }
 
   /** An agent's state as the desk saw it change (on any gateway): follows logins elsewhere, forgets logouts. */
