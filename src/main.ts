@@ -12,7 +12,7 @@ import type { CreatedAcd } from './adapters/acd/create-acd.js';
 import type { AcdChange } from './app/acd/acd-store.js';
 import { queuePromptAudio } from './domain/acd/caller-prompts.js';
 import { estimateWait } from './domain/acd/estimate.js';
-import { canTakeCall } from './domain/telephony/device-state.js';
+import { AgentPhones } from './app/acd/agent-phones.js';
 import { DeviceWatch } from './app/device-watch.js';
 import type { Log } from './app/app-ports.js';
 import { systemClock } from './app/ports.js';
@@ -28,6 +28,7 @@ import type { ExpiringFiles } from './app/intake/record-retention.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { amiDeviceFeed } from './adapters/ami/ami-device-feed.js';
 import { FileApiKeys } from './adapters/api-keys/index.js';
+import { AriEndpointStates } from './adapters/ari/ari-endpoint-states.js';
 import { AriRecordingSource } from './adapters/ari/ari-recording-source.js';
 import { ContentStore } from './adapters/attachments/content-store.js';
 import { apiV1Routes } from './adapters/http/api-v1/index.js';
@@ -93,6 +94,8 @@ export interface Gateway {
   /** Agent operations on the shared queue (null with ACD=off). */
   readonly agents: AgentDesk | null;
   readonly queue: CallQueue | null;
+  /** Agents' phones as ARI (registration) and AMI (device state) report them (null with ACD=off). */
+  readonly phones: AgentPhones | null;
   /** Device states Asterisk reports over AMI (emergency forwarding tries unreachable lines last). */
   readonly devices: DeviceWatch;
   readonly metrics: GatewayMetrics;
@@ -280,10 +283,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           },
           callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
         });
+  // Agents' phones: ARI's endpoint registration and AMI's device state, combined into what the store offers calls to.
+  const phones =
+    acd === null
+      ? null
+      : new AgentPhones({ store: acd.store, endpoints: new AriEndpointStates(() => link?.client() ?? null, config.ari.app), devices, clock, log: acdLog });
   const agents =
     acd === null || workOrders === null || queue === undefined
       ? null
-      : new AgentDesk({ store: acd.store, workOrders, records: acd.records, commands: acd.commands, clock, log: acdLog, offer: (offer) => queue.dispatch(offer) });
+      : new AgentDesk({
+          store: acd.store,
+          workOrders,
+          records: acd.records,
+          commands: acd.commands,
+          clock,
+          log: acdLog,
+          offer: (offer) => queue.dispatch(offer),
+          ...(phones === null ? {} : { loggedIn: (agent) => phones.agentLoggedIn(agent) }),
+        });
   let stopAcdChanges: (() => Promise<void>) | null = null;
   let stopAcdCommands: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
@@ -301,11 +318,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     } catch (err) {
       acdLog.error({ err }, "could not listen for agents' hang-ups and transfers: they are refused until a restart");
     }
-    // An agent whose phone Asterisk reports unregistered or busy is not offered calls.
-    devices.onChange((change) => {
-      // A device no longer reported at all (null) is as good as unknown: it is not held against the agent.
-      void acd.store.deviceAvailable(change.device, change.state === null || canTakeCall(change.state), clock.now()).catch((err: unknown) => acdLog.warn({ err, device: change.device }, 'could not record a device state'));
-    });
+    // An agent whose phone Asterisk reports unregistered or busy is not offered calls (AMI here, ARI on the link).
+    if (phones !== null) {
+      devices.onChange((change) => phones.deviceChanged(change));
+      // Logins on other gateways (and logouts anywhere) reach this one as the desk's events.
+      agents.onEvent((event) => {
+        if (event.type === 'stateChanged') phones.agentSeen(event.agent);
+      });
+    }
     await queue.start();
   }
   const calls = new CallControl({
@@ -358,6 +378,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       linkUp: (ids) => {
         rescuer.linkUp();
         calls.linkUp(ids);
+        void phones?.resync();
       },
       linkDown: () => {
         rescuer.linkDown();
@@ -366,6 +387,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     },
     onConnectedChange: (up) => metrics.ariConnected(up),
     onReconnect: () => metrics.ariReconnected(),
+    endpointStateChange: (technology, resource, state) => phones?.endpointChanged(technology, resource, state),
     maxDelayMs: config.ari.reconnectMaxDelayMs,
     heartbeatMs: options.ariHeartbeatMs,
   });
@@ -501,6 +523,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await calls.drain(deadline);
       rescuer.close();
       queue?.close();
+      phones?.close();
       await stopAcdChanges?.();
       await stopAcdCommands?.();
       await link?.close();
@@ -520,7 +543,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

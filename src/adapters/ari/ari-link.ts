@@ -19,6 +19,8 @@ export interface AriLinkOptions {
   readonly events: CallEvents;
   readonly onConnectedChange?: (connected: boolean) => void;
   readonly onReconnect?: () => void;
+  /** EndpointStateChange of the endpoints the application subscribed to (agents' phones registering or not). */
+  readonly endpointStateChange?: (technology: string, resource: string, state: string) => void;
   readonly maxDelayMs?: number;
   readonly heartbeatMs?: number;
 }
@@ -143,6 +145,11 @@ export class AriLink {
       events.recordingFinished(event.recording.name, false, 0),
     );
     client.on('Dial', (event: { peer: ChannelJson; dialstatus: string }) => events.dial(event.peer.id, event.dialstatus));
+    client.on('EndpointStateChange', (event: { endpoint?: { technology?: string; resource?: string; state?: string } }) => {
+      const endpoint = event.endpoint;
+      if (endpoint?.technology === undefined || endpoint.resource === undefined) return;
+      this.options.endpointStateChange?.(endpoint.technology, endpoint.resource, endpoint.state ?? 'unknown');
+    });
 
     return new Promise<void>((resolve) => {
       let heartbeat: NodeJS.Timeout | null = null;

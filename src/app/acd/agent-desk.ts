@@ -62,6 +62,11 @@ export interface AgentDeskDeps {
   readonly log: Log;
   /** Offers made by an operation here for this gateway's callers (others' owners are nudged by the store). */
   readonly offer: (offer: Offer) => void;
+  /**
+   * Runs before a login answers (the agent's phone state is read then, so a `ready` that follows never offers a
+   * call to a phone Asterisk knows is unregistered or busy). Must not reject.
+   */
+  readonly loggedIn?: (agent: AgentRecord) => Promise<void>;
 }
 
 /** Agent ids as a call centre numbers its seats: `1001`, `agent-17`. */
@@ -87,7 +92,9 @@ export class AgentDesk {
     const skills = parseSkills(input.skills);
     if ('error' in skills) throw invalid([{ field: 'skills', message: skills.error }]);
     const result = await this.deps.store.login({ id: input.agentId, endpoint: input.endpoint, skills }, this.deps.clock.now());
-    return this.accepted(result);
+    const agent = this.accepted(result);
+    await this.deps.loggedIn?.(agent);
+    return agent;
   }
 
   async logout(agentId: string): Promise<AgentRecord> {
