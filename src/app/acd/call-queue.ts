@@ -227,7 +227,7 @@ export class CallQueue {
         if (held.phase === 'onCall' && held.agentId !== null) {
           if (callerAlive && legAlive) {
             const entry = this.track(held.callId, record?.caller ?? '', held.lang as Lang, this.deps.callLog(held.callId, record?.caller ?? ''));
-            entry.call.adoptConnected(leg, held.agentId, { ...held, agentId: held.agentId, endpoint: '', offeredAt: now, expiresAt: now });
+            entry.call.adoptConnected(leg, held.agentId, { ...held, agentId: held.agentId, endpoint: '', offeredAt: now, expiresAt: now, callback: null });
             log.info({ callId: held.callId, agentId: held.agentId }, 'took back a connected agent call after a restart');
             continue;
           }
