@@ -8,6 +8,8 @@ import { AgentDesk } from './app/acd/agent-desk.js';
 import { CallQueue } from './app/acd/call-queue.js';
 import { WorkOrders } from './app/acd/work-orders.js';
 import { createAcd } from './adapters/acd/create-acd.js';
+import { createCallbackQueue } from './adapters/acd/bullmq-callback-jobs.js';
+import type { CallbackQueue } from './adapters/acd/bullmq-callback-jobs.js';
 import type { CreatedAcd } from './adapters/acd/create-acd.js';
 import type { AcdChange } from './app/acd/acd-store.js';
 import { queuePromptAudio } from './domain/acd/caller-prompts.js';
@@ -245,6 +247,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The gateway's own agent queue, shared through Redis with every gateway of the hotline (ACD=off: app_queue only).
   const acd: CreatedAcd | null = config.acd.enabled ? await createAcd(config, log.child({ component: 'acd' }) as Log) : null;
   const acdLog = log.child({ component: 'acd' }) as Log;
+  // Call-backs need a way to dial the caller: without ACD_CALLBACK_DIAL none is offered.
+  const callbackQueue: CallbackQueue | null =
+    acd === null || !config.acd.callback || config.acd.callbackDial === null
+      ? null
+      : createCallbackQueue({ connection: acd.redis, redisUrl: config.redis.url, prefix: config.intake.prefix, log: acdLog });
+  if (acd !== null && config.acd.callback && config.acd.callbackDial === null) acdLog.warn({}, 'ACD_CALLBACK is on but ACD_CALLBACK_DIAL is unset: call-backs are not offered');
   const workOrders =
     acd === null ? null : new WorkOrders({ intake: submissions, records: acd.records, attachments, recordings, clock, log: acdLog });
   const queue =
@@ -282,6 +290,16 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
             }
           },
           callLog: (channelId, caller) => callLogger(log, channelId, caller) as Log,
+          ...(callbackQueue === null || config.acd.callbackDial === null
+            ? {}
+            : {
+                callbacks: {
+                  jobs: callbackQueue.jobs,
+                  dialTemplate: config.acd.callbackDial,
+                  callerId: config.acd.callbackCallerId,
+                  dialTimeoutMs: config.acd.callbackRingTimeoutMs,
+                },
+              }),
         });
   // Agents' phones: ARI's endpoint registration and AMI's device state, combined into what the store offers calls to.
   const phones =
@@ -327,6 +345,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       });
     }
     await queue.start();
+    callbackQueue?.startWorker((job) => queue.serveCallback(job), config.acd.callbackConcurrency);
   }
   const calls = new CallControl({
     flow,
@@ -524,6 +543,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       rescuer.close();
       queue?.close();
       phones?.close();
+      await callbackQueue?.close();
       await stopAcdChanges?.();
       await stopAcdCommands?.();
       await link?.close();

@@ -11,8 +11,8 @@ export interface OutboundChannelRequest {
   readonly endpoint: string;
   /** The caller's number, presented to the far end. */
   readonly callerId: string;
-  /** The inbound channel this one is created for (ARI `originator`), so Asterisk links the two. */
-  readonly originator: string;
+  /** The inbound channel this one is created for (ARI `originator`), so Asterisk links the two; none for a call-back. */
+  readonly originator?: string;
 }
 
 export interface Telephony {
@@ -33,7 +33,8 @@ export interface Telephony {
   ring(channelId: string): Promise<OpResult>;
   stopRinging(channelId: string): Promise<OpResult>;
   createOutbound(request: OutboundChannelRequest): Promise<OpResult>;
-  dial(channelId: string, callerChannelId: string, timeoutSeconds: number): Promise<OpResult>;
+  /** `callerChannelId` null: a call the gateway places itself (a call-back), with no caller channel to link. */
+  dial(channelId: string, callerChannelId: string | null, timeoutSeconds: number): Promise<OpResult>;
   /** A mixing bridge joins callers and lines; a holding bridge keeps waiting callers apart, hearing its music. */
   createBridge(bridgeId: string, type?: 'mixing' | 'holding'): Promise<OpResult>;
   addToBridge(bridgeId: string, channelIds: readonly string[]): Promise<OpResult>;

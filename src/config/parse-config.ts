@@ -10,6 +10,7 @@ import { DURATION_FORM, parseDuration } from './duration.js';
 import { LOG_LEVELS } from './types.js';
 import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
 import type { Open311PublicField } from '../domain/open311/public-fields.js';
+import { dialTemplateProblem } from '../domain/acd/callback-dial.js';
 import type { AcdConfig, AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LimitsConfig, LogLevel, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -303,6 +304,15 @@ function readPublicFields(r: EnvReader): readonly Open311PublicField[] {
 }
 
 const GATEWAY_ID = /^[A-Za-z0-9_.@:-]{1,100}$/;
+const CALLER_ID = /^\+?[0-9]{1,20}$/;
+
+function readCallbackDial(r: EnvReader): string | null {
+  const value = r.raw('ACD_CALLBACK_DIAL');
+  if (value === undefined || value === '') return null;
+  const problem = dialTemplateProblem(value);
+  if (problem !== null) r.reject('ACD_CALLBACK_DIAL', value, `expected ${problem}`);
+  return value;
+}
 
 function readAcd(r: EnvReader, ari: AriConfig): AcdConfig {
   const onOff = (name: keyof typeof DEFAULTS): boolean => {
@@ -325,6 +335,12 @@ function readAcd(r: EnvReader, ari: AriConfig): AcdConfig {
     announceEveryMs: r.duration('ACD_ANNOUNCE_EVERY', DEFAULTS.ACD_ANNOUNCE_EVERY, 0),
     optionsAfterMs: r.duration('ACD_OPTIONS_AFTER', DEFAULTS.ACD_OPTIONS_AFTER, 0),
     callback: onOff('ACD_CALLBACK'),
+    callbackDial: readCallbackDial(r),
+    callbackCallerId: r.string('ACD_CALLBACK_CALLER_ID', DEFAULTS.ACD_CALLBACK_CALLER_ID, CALLER_ID, 'a caller number (digits, optionally a leading +)'),
+    callbackRingTimeoutMs: r.duration('ACD_CALLBACK_RING_TIMEOUT', DEFAULTS.ACD_CALLBACK_RING_TIMEOUT, 1000),
+    callbackAttempts: r.integer('ACD_CALLBACK_ATTEMPTS', DEFAULTS.ACD_CALLBACK_ATTEMPTS, 1, 10, 'an integer 1-10'),
+    callbackRetryMs: r.duration('ACD_CALLBACK_RETRY', DEFAULTS.ACD_CALLBACK_RETRY, 0),
+    callbackConcurrency: r.integer('ACD_CALLBACK_CONCURRENCY', DEFAULTS.ACD_CALLBACK_CONCURRENCY, 1, 100, 'an integer 1-100'),
     voicemail: onOff('ACD_VOICEMAIL'),
     survey: onOff('ACD_SURVEY'),
     record: onOff('ACD_RECORD'),

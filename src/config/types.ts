@@ -129,7 +129,16 @@ export interface AcdConfig {
   readonly overflowAfterMs: number;
   readonly announceEveryMs: number;
   readonly optionsAfterMs: number;
+  /** Call-backs are offered only when on and `callbackDial` is set. */
   readonly callback: boolean;
+  /** Dial-string template of a call-back (`PJSIP/{number}@carrier`); null: call-backs cannot be dialed, so none is offered. */
+  readonly callbackDial: string | null;
+  readonly callbackCallerId: string;
+  readonly callbackRingTimeoutMs: number;
+  readonly callbackAttempts: number;
+  readonly callbackRetryMs: number;
+  /** Call-backs this gateway dials at once. */
+  readonly callbackConcurrency: number;
   readonly voicemail: boolean;
   readonly survey: boolean;
   readonly record: boolean;

@@ -12,7 +12,7 @@ export const BEIJING_OFFSET_MS = 8 * 3_600_000;
  * The keys every ACD script is given, in this order (the Lua prelude names them the same way). The per-call,
  * per-agent and per-skill keys are derived in Lua from `base`, with the same hash tag, hence the same slot.
  */
-export const FIXED_KEYS = ['agentStates', 'reservations', 'wrapUps', 'due', 'waitingByTime', 'gateways', 'deadGateways', 'loggedIn', 'handleTimes', 'devices'] as const;
+export const FIXED_KEYS = ['agentStates', 'reservations', 'wrapUps', 'due', 'waitingByTime', 'gateways', 'deadGateways', 'loggedIn', 'handleTimes', 'devices', 'callbackRetries'] as const;
 export type FixedKey = (typeof FIXED_KEYS)[number];
 
 export class AcdKeys {

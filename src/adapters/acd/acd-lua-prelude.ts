@@ -13,7 +13,8 @@
 //
 // Layout (all under base):
 //   c:<call>    hash  g gateway, s skill, l language, p priority, e enqueuedAt, ph phase, a agent, ep endpoint,
-//                     oa offeredAt, x expiresAt
+//                     oa offeredAt, x expiresAt, cb call-back number, cbl the call-back's channel once dialed,
+//                     cbt call-back attempts that went unanswered
 //   a:<agent>   hash  st state, ep endpoint, sk skills ("1environment,2zh": level digit then name), rs reason,
 //                     cid call, since, idle idleSince, ans answeredAt, csk the call's skill, dl wrap-up deadline
 //   w:<s>|<l>   zset  waiting calls needing skill s and language l, by rank score
@@ -25,6 +26,7 @@
 //   offers:<gateway> list  "call\nagent" offers not yet taken
 //   hs:<skill>  list  recent handle times (talk + wrap-up) of calls of that skill; `handleTimes` for all
 //   ep:<endpoint> set agents using that endpoint (device state arrives by endpoint)
+//   callbackRetries zset call-backs whose caller did not answer (phase `retrying`), by the time they go back
 // A ready agent is in the r/rl sets only while their device is available: the indexes hold exactly the agents a
 // call may be offered to.
 //
@@ -45,7 +47,7 @@ local WIDEN = tonumber(ARGV[5])
 local OVERFLOW = tonumber(ARGV[6])
 local A = 6
 local K_AST, K_RESV, K_WRAPS, K_DUE, K_WALL = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local K_GW, K_GDEAD, K_NLOG, K_HS, K_DEV, K_DAY = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local K_GW, K_GDEAD, K_NLOG, K_HS, K_DEV, K_CBR, K_DAY = KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10], KEYS[11], KEYS[12]
 local BAND = 2199023255552
 local HEAD = 10
 local MAX_LEVEL = 9
@@ -111,19 +113,25 @@ end
 -- Calls ------------------------------------------------------------------------------------------------------------
 
 local function loadCall(id)
-  local v = redis.call('HMGET', ckey(id), 'g', 's', 'l', 'p', 'e', 'ph', 'a', 'ep', 'oa', 'x')
+  local v = redis.call('HMGET', ckey(id), 'g', 's', 'l', 'p', 'e', 'ph', 'a', 'ep', 'oa', 'x', 'cb', 'cbl', 'cbt')
   if not v[1] then return nil end
   return {id = id, g = v[1], s = v[2], l = v[3], p = tonumber(v[4]), e = tonumber(v[5]), ph = v[6],
-    a = v[7] or '', ep = v[8] or '', oa = v[9] or '', x = v[10] or ''}
+    a = v[7] or '', ep = v[8] or '', oa = v[9] or '', x = v[10] or '', cb = v[11] or '', cbl = v[12] or '',
+    cbt = tonumber(v[13] or '0')}
 end
 
 local function saveCall(c)
   redis.call('HSET', ckey(c.id), 'g', c.g, 's', c.s, 'l', c.l, 'p', c.p, 'e', fmt(c.e), 'ph', c.ph, 'a', c.a,
-    'ep', c.ep, 'oa', c.oa, 'x', c.x)
+    'ep', c.ep, 'oa', c.oa, 'x', c.x, 'cb', c.cb, 'cbl', c.cbl, 'cbt', c.cbt)
 end
 
-local function callReply(c) return {c.id, c.g, c.s, c.l, c.p, fmt(c.e), c.ph, c.a} end
-local function offerReply(c) return {c.id, c.g, c.a, c.ep, c.oa, c.x, fmt(c.e)} end
+local function callReply(c) return {c.id, c.g, c.s, c.l, c.p, fmt(c.e), c.ph, c.a, c.cb, c.cbl} end
+-- The number to dial for a call-back whose caller is not on the line yet; '' for a caller on the line.
+local function offerReply(c)
+  local dial = ''
+  if c.cbl == '' then dial = c.cb end
+  return {c.id, c.g, c.a, c.ep, c.oa, c.x, fmt(c.e), dial}
+end
 
 local function rankScore(c) return (HEAD - c.p) * BAND + c.e end
 
@@ -185,6 +193,7 @@ local function dropCall(c)
   redis.call('DEL', ckey(c.id))
   redis.call('SREM', gkey(c.g), c.id)
   redis.call('ZREM', K_RESV, c.id)
+  redis.call('ZREM', K_CBR, c.id)
 end
 
 -- Agents -----------------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ export class AcdReplyError extends Error {
   }
 }
 
-const PHASES: readonly CallPhase[] = ['waiting', 'parked', 'offered', 'ringing', 'onCall'];
+const PHASES: readonly CallPhase[] = ['waiting', 'parked', 'offered', 'ringing', 'onCall', 'retrying'];
 
 function strings(reply: unknown, length: number, what: string): string[] {
   if (!Array.isArray(reply) || reply.length !== length) throw new AcdReplyError(what, reply);
@@ -43,8 +43,17 @@ export function agentOf(reply: unknown): AgentRecord {
 
 export function offerOf(reply: unknown): Offer | null {
   if (Array.isArray(reply) && reply.length === 0) return null;
-  const [callId, gateway, agentId, endpoint, offeredAt, expiresAt, enqueuedAt] = strings(reply, 7, 'an offer') as [string, string, string, string, string, string, string];
-  return { callId, gateway, agentId, endpoint, offeredAt: Number(offeredAt), expiresAt: Number(expiresAt), enqueuedAt: Number(enqueuedAt) };
+  const [callId, gateway, agentId, endpoint, offeredAt, expiresAt, enqueuedAt, callback] = strings(reply, 8, 'an offer') as [string, string, string, string, string, string, string, string];
+  return {
+    callId,
+    gateway,
+    agentId,
+    endpoint,
+    offeredAt: Number(offeredAt),
+    expiresAt: Number(expiresAt),
+    enqueuedAt: Number(enqueuedAt),
+    callback: callback === '' ? null : { number: callback },
+  };
 }
 
 export function offersOf(reply: unknown): Offer[] {
@@ -57,9 +66,22 @@ export function offersOf(reply: unknown): Offer[] {
 }
 
 export function ownedCallOf(reply: unknown): OwnedCall {
-  const [callId, gateway, skill, lang, priority, enqueuedAt, phase, agentId] = strings(reply, 8, 'a call') as [string, string, string, string, string, string, string, string];
+  const [callId, gateway, skill, lang, priority, enqueuedAt, phase, agentId, callback, callbackLeg] = strings(reply, 10, 'a call') as [
+    string, string, string, string, string, string, string, string, string, string,
+  ];
   if (!(PHASES as readonly string[]).includes(phase)) throw new AcdReplyError('a call phase', reply);
-  return { callId, gateway, skill, lang, priority: Number(priority), enqueuedAt: Number(enqueuedAt), phase: phase as CallPhase, agentId: agentId === '' ? null : agentId };
+  return {
+    callId,
+    gateway,
+    skill,
+    lang,
+    priority: Number(priority),
+    enqueuedAt: Number(enqueuedAt),
+    phase: phase as CallPhase,
+    agentId: agentId === '' ? null : agentId,
+    callback: callback === '' ? null : callback,
+    callbackLeg: callbackLeg === '' ? null : callbackLeg,
+  };
 }
 
 export function waitingCallOf(reply: unknown): WaitingCall {

@@ -27,11 +27,84 @@ if c then
   c.l = l
   if p > c.p then c.p = p end
 else
-  c = {id = id, g = g, s = s, l = l, p = p, e = e, ph = 'waiting', a = '', ep = '', oa = '', x = ''}
+  c = {id = id, g = g, s = s, l = l, p = p, e = e, ph = 'waiting', a = '', ep = '', oa = '', x = '', cb = '', cbl = '', cbt = 0}
   redis.call('SADD', gkey(g), id)
   count('queued')
 end
 return finish({waitAndMatch(c) or {}})
+`);
+
+/** id, number. Answers {1} when the call was waiting and is now a call-back, {0} otherwise. */
+export const BOOK_CALLBACK = script(`
+local c = loadCall(ARGV[A + 1])
+-- Offered or ringing: an agent is about to take the caller on the line, who must not be told otherwise.
+if not c or c.ph ~= 'waiting' then return {0} end
+-- Its place (rank score, enqueuedAt, priority) is untouched: only what its offers will carry changes.
+redis.call('HSET', ckey(c.id), 'cb', ARGV[A + 2], 'cbl', '', 'cbt', '0')
+count('callbacksBooked')
+return {1}
+`);
+
+/**
+ * agent, call, offeredAt, gateway, leg. The call-back's caller is being dialed on channel leg by gateway: the agent reserved
+ * for it rings (waits), the call is ringing and owned by gateway from now on.
+ */
+export const DIALING_CALLBACK = script(`
+local a = loadAgent(ARGV[A + 1])
+if not a then return {'unknown_agent'} end
+local id, oa, g, leg = ARGV[A + 2], ARGV[A + 3], ARGV[A + 4], ARGV[A + 5]
+if not allowed('ring', a.st) or a.cid ~= id then return refusal(a) end
+local c = loadCall(id)
+if not c or c.ph ~= 'offered' or c.a ~= a.id or c.oa ~= oa or c.cb == '' or c.cbl ~= '' then return refusal(a) end
+redis.call('ZREM', K_RESV, id)
+redis.call('SREM', K_GDEAD, g)
+if c.g ~= g then
+  redis.call('SREM', gkey(c.g), id)
+  redis.call('SADD', gkey(g), id)
+  c.g = g
+end
+c.ph = 'ringing'
+c.cbl = leg
+saveCall(c)
+setState(a, 'ringing')
+saveAgent(a)
+return finish({'ok', agentReply(a), {}})
+`);
+
+/**
+ * agent, call, attempts, retry ms. The call-back's caller did not answer: the agent is ready (and matched), the
+ * call waits for its retry (phase retrying) or, after the last attempt, leaves the queue as abandoned.
+ * Answers {status, agent, offer, 'retry' | 'abandoned'}.
+ */
+export const CALLBACK_FAILED = script(`
+local a = loadAgent(ARGV[A + 1])
+if not a then return {'unknown_agent'} end
+local id, attempts, retry = ARGV[A + 2], tonumber(ARGV[A + 3]), tonumber(ARGV[A + 4])
+if not allowed('release', a.st) or a.cid ~= id then return refusal(a) end
+local c = loadCall(id)
+if not c or c.a ~= a.id or c.cb == '' or (c.ph ~= 'offered' and c.ph ~= 'ringing') then return refusal(a) end
+redis.call('ZREM', K_RESV, id)
+c.cbt = c.cbt + 1
+local outcome = 'retry'
+if c.cbt >= attempts then
+  outcome = 'abandoned'
+  dropCall(c)
+  queueChanged()
+  count('abandoned')
+  count('callbacksAbandoned')
+else
+  c.ph = 'retrying'
+  c.p = HEAD
+  c.a = ''
+  c.ep = ''
+  c.oa = ''
+  c.x = ''
+  c.cbl = ''
+  saveCall(c)
+  redis.call('ZADD', K_CBR, fmt(NOW + retry), id)
+end
+local o = readyAndMatch(a)
+return finish({'ok', agentReply(a), o or {}, outcome})
 `);
 
 /** id, reason. Answers {call or {}}. */
@@ -330,7 +403,7 @@ return {redis.call('ZCARD', K_WALL), oldest[2] or '', flat, redis.call('HGETALL'
 
 /**
  * batch. In order: parks the waiting calls of gateways whose heartbeat ran out; lapses reservations past their
- * time; ends wrap-ups past their deadline; then matches the calls whose eligibility widened, best ranked first.
+ * time; puts call-backs due for another attempt back at the head; ends wrap-ups past their deadline; then matches the calls whose eligibility widened, best ranked first.
  * Each due entry is taken by exactly one tick (the script is atomic), so every gateway may tick at once.
  * Answers {offers, lapsed offers, {agent, call, ...}, 1 when a batch was full (more may be due)}.
  */
@@ -375,6 +448,15 @@ for i = 1, #lapses do
     offered(requeueHead(c))
     if agentId then offered(matchAgent(loadAgent(agentId))) end
   end
+end
+
+-- Call-backs whose retry time came: back at the head of the queue (their caller is dialed when an agent is found).
+local retries = redis.call('ZRANGEBYSCORE', K_CBR, '-inf', NOW, 'LIMIT', 0, batch)
+full(retries)
+for i = 1, #retries do
+  redis.call('ZREM', K_CBR, retries[i])
+  local c = loadCall(retries[i])
+  if c and c.ph == 'retrying' then offered(requeueHead(c)) end
 end
 
 local wraps = redis.call('ZRANGEBYSCORE', K_WRAPS, '-inf', NOW, 'LIMIT', 0, batch)

@@ -28,6 +28,8 @@ export async function createAcd(config: Pick<Config, 'redis' | 'intake' | 'acd'>
     prefix: config.intake.prefix,
     settings: { widenEveryMs: config.acd.widenEveryMs, overflowAfterMs: config.acd.overflowAfterMs },
     reservationMs: config.acd.reservationMs,
+    callbackAttempts: config.acd.callbackAttempts,
+    callbackRetryMs: config.acd.callbackRetryMs,
   });
   const records = new RedisCallRecords({ redis, prefix: config.intake.prefix, ttlMs: RECORD_TTL_MS });
   if (!(await untilReady(redis, 3000))) log.warn({}, 'queue Redis not reachable at start-up: callers go to the dialplan queue until it is');

@@ -13,6 +13,7 @@ import type {
   AgentMatchResult,
   AgentRefusal,
   AgentResult,
+  CallbackFailure,
   LeaveReason,
   Offer,
   OwnedCall,
@@ -46,6 +47,10 @@ export interface RedisAcdStoreOptions {
   readonly tickBatch?: number;
   /** How long `subscribe` waits for its connection (default 5000 ms). */
   readonly subscribeTimeoutMs?: number;
+  /** Unanswered call-back attempts after which the call leaves the queue (default 3). */
+  readonly callbackAttempts?: number;
+  /** How long a call-back whose caller did not answer stays out of the queue before the next attempt (default 2 minutes). */
+  readonly callbackRetryMs?: number;
 }
 
 export class AcdSubscribeError extends Error {
@@ -70,6 +75,8 @@ export class RedisAcdStore implements AcdStore {
   private readonly tickBatch: number;
   private readonly subscribeTimeoutMs: number;
   private readonly fixedKeys: readonly string[];
+  private readonly callbackAttempts: number;
+  private readonly callbackRetryMs: number;
 
   constructor(options: RedisAcdStoreOptions) {
     this.redis = options.redis;
@@ -86,6 +93,9 @@ export class RedisAcdStore implements AcdStore {
     if (!Number.isSafeInteger(this.tickBatch) || this.tickBatch < 1) throw new RangeError(`tickBatch must be a positive integer, got ${this.tickBatch}`);
     this.subscribeTimeoutMs = options.subscribeTimeoutMs ?? 5000;
     this.fixedKeys = this.keys.fixedList;
+    this.callbackAttempts = options.callbackAttempts ?? 3;
+    if (!Number.isSafeInteger(this.callbackAttempts) || this.callbackAttempts < 1) throw new RangeError(`callbackAttempts must be a positive integer, got ${this.callbackAttempts}`);
+    this.callbackRetryMs = checkDuration('callbackRetryMs', options.callbackRetryMs ?? 120_000);
   }
 
   private run(script: LuaScript, now: number, args: readonly (string | number)[]): Promise<unknown> {
@@ -105,6 +115,32 @@ export class RedisAcdStore implements AcdStore {
     checkCall(call);
     const reply = await this.run(scripts.ENQUEUE, now, [call.callId, call.gateway, call.skill, call.lang, call.priority, call.enqueuedAt]);
     return offerOf((reply as unknown[])[0]);
+  }
+
+  async bookCallback(callId: string, number: string, now: number): Promise<boolean> {
+    const reply = await this.run(scripts.BOOK_CALLBACK, now, [checkId('a call id', callId), checkId('a call-back number', number)]);
+    return Array.isArray(reply) && Number(reply[0]) === 1;
+  }
+
+  async dialingCallback(agentId: string, callId: string, offeredAt: number, gateway: string, legId: string, now: number): Promise<AgentResult> {
+    const result = await this.agentOperation(scripts.DIALING_CALLBACK, now, [
+      checkId('an agent id', agentId),
+      checkId('a call id', callId),
+      checkTime('offeredAt', offeredAt),
+      checkId('a gateway id', gateway),
+      checkId('a channel id', legId),
+    ]);
+    return result.ok ? { ok: true, agent: result.agent } : result;
+  }
+
+  async callbackFailed(agentId: string, callId: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null; readonly outcome: CallbackFailure | null }> {
+    const status = agentStatusOf(
+      await this.run(scripts.CALLBACK_FAILED, now, [checkId('an agent id', agentId), checkId('a call id', callId), this.callbackAttempts, this.callbackRetryMs]),
+    );
+    if (!status.ok) return { agent: status, offer: null, outcome: null };
+    const outcome = String(status.rest[1] ?? '');
+    if (outcome !== 'retry' && outcome !== 'abandoned') throw new AcdReplyError('a call-back failure', status.rest);
+    return { agent: { ok: true, agent: status.agent }, offer: offerOf(status.rest[0] ?? []), outcome };
   }
 
   async leave(callId: string, reason: LeaveReason, now: number): Promise<WaitingCall | null> {
@@ -227,7 +263,10 @@ export class RedisAcdStore implements AcdStore {
       waiting: Number(waiting),
       longestWaitMs: oldest === '' ? 0 : Math.max(0, now - Number(oldest)),
       agentsByState,
-      today: { queued: counter('queued'), offered: counter('offered'), answered: counter('answered'), abandoned: counter('abandoned'), answeredInTime: counter('answeredInTime') },
+      today: { queued: counter('queued'), offered: counter('offered'), answered: counter('answered'), abandoned: counter('abandoned'), answeredInTime: counter('answeredInTime'),
+        callbacksBooked: counter('callbacksBooked'),
+        callbacksAbandoned: counter('callbacksAbandoned'),
+      },
     };
   }
 

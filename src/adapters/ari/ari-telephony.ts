@@ -89,7 +89,7 @@ export class AriTelephony implements Telephony {
           endpoint: request.endpoint,
           app: this.app,
           channelId: request.channelId,
-          originator: request.originator,
+          ...(request.originator === undefined ? {} : { originator: request.originator }),
           // channels/create has no callerId parameter; Asterisk applies dialplan functions given as variables.
           variables: { 'CALLERID(num)': request.callerId },
         }),
@@ -99,8 +99,8 @@ export class AriTelephony implements Telephony {
     );
   }
 
-  dial(channelId: string, callerChannelId: string, timeoutSeconds: number): Promise<OpResult> {
-    return this.op('dial', (c) => c.channels.dial({ channelId, caller: callerChannelId, timeout: timeoutSeconds }));
+  dial(channelId: string, callerChannelId: string | null, timeoutSeconds: number): Promise<OpResult> {
+    return this.op('dial', (c) => c.channels.dial({ channelId, ...(callerChannelId === null ? {} : { caller: callerChannelId }), timeout: timeoutSeconds }));
   }
 
   createBridge(bridgeId: string, type: 'mixing' | 'holding' = 'mixing'): Promise<OpResult> {

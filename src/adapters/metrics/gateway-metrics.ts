@@ -146,7 +146,7 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: 'hotline_acd_calls_today',
-      help: "Queued calls of the hotline's day (Beijing time) by what became of them: queued, offered (an agent rang), answered, answered_in_time (within 20 s), abandoned",
+      help: "Queued calls of the hotline's day (Beijing time) by what became of them: queued, offered (an agent rang), answered, answered_in_time (within 20 s), abandoned, callback_booked, callback_abandoned (given up after the last unanswered attempt; also abandoned)",
       labelNames: ['outcome'],
       registers,
       collect() {
@@ -156,6 +156,8 @@ export class GatewayMetrics {
         this.set({ outcome: 'answered' }, today?.answered ?? 0);
         this.set({ outcome: 'answered_in_time' }, today?.answeredInTime ?? 0);
         this.set({ outcome: 'abandoned' }, today?.abandoned ?? 0);
+        this.set({ outcome: 'callback_booked' }, today?.callbacksBooked ?? 0);
+        this.set({ outcome: 'callback_abandoned' }, today?.callbacksAbandoned ?? 0);
       },
     });
     new Gauge({

@@ -19,6 +19,11 @@ export interface Offer {
   readonly expiresAt: number;
   /** When the call first entered the queue. */
   readonly enqueuedAt: number;
+  /**
+   * A booked call-back whose caller is not on the line: the owner does not ring the agent, it dials the caller
+   * (`dialingCallback`) and rings the agent once they answer. Null for a caller on the line.
+   */
+  readonly callback: { readonly number: string } | null;
 }
 
 export type AgentRefusal =
@@ -55,6 +60,9 @@ export interface QueueStats {
     readonly abandoned: number;
     /** Answered within the service-level threshold (20 s). */
     readonly answeredInTime: number;
+    /** Call-backs booked, and those given up after their last unanswered attempt (also counted abandoned). */
+    readonly callbacksBooked: number;
+    readonly callbacksAbandoned: number;
   };
 }
 
@@ -68,6 +76,13 @@ export interface TickResult {
   readonly wrapUpsEnded: readonly { readonly agentId: string; readonly callId: string }[];
 }
 
+/** What became of a call-back whose caller did not answer (`callbackFailed`). */
+export type CallbackFailure =
+  /** Back in the queue at its head once the retry delay has passed (phase `retrying` until then). */
+  | 'retry'
+  /** That was the last attempt: the call left the queue, counted abandoned (and `callbacksAbandoned`). */
+  | 'abandoned';
+
 /** Why a call leaves the queue without an agent. */
 export type LeaveReason = 'abandoned' | 'callback' | 'voicemail' | 'gone';
 
@@ -77,6 +92,25 @@ export interface AcdStore {
 
   /** Puts the call in the queue (again, at HEAD_PRIORITY, after a ring-no-answer) and matches it if an agent is free. */
   enqueue(call: WaitingCall, now: number): Promise<Offer | null>;
+  /**
+   * Keeps the caller's place for a call-back on `number`: only while the call is `waiting` (not offered, ringing or
+   * on call), atomically, so no agent is offered it in between. The call stays in the queue with its place, its
+   * enqueuedAt and its priority; its offers then carry `callback`. False when it was not waiting.
+   */
+  bookCallback(callId: string, number: string, now: number): Promise<boolean>;
+  /**
+   * The owner, or any gateway serving the call-back, dials the caller for the agent reserved by `offer`:
+   * reserved -> ringing (the agent waits while the caller's phone rings), the call is now owned by `gateway`
+   * (whose Asterisk holds the caller's new channel `legId`). Refused unless the offer made at `offeredAt` still
+   * stands: a job that comes after its reservation lapsed dials nobody.
+   */
+  dialingCallback(agentId: string, callId: string, offeredAt: number, gateway: string, legId: string, now: number): Promise<AgentResult>;
+  /**
+   * The caller of a call-back being dialed did not answer (or could not be dialed): the agent is ready again (and
+   * may be matched at once), the call waits `callbackRetryMs` and goes back to the head, or leaves the queue after
+   * the last attempt. Refused unless the agent holds this call-back (reserved or ringing, its caller not answered).
+   */
+  callbackFailed(agentId: string, callId: string, now: number): Promise<{ readonly agent: AgentResult; readonly offer: Offer | null; readonly outcome: CallbackFailure | null }>;
   /** The call leaves the queue; a reservation or ringing agent it had is released (to ready). Null if it was not there. */
   leave(callId: string, reason: LeaveReason, now: number): Promise<WaitingCall | null>;
   position(callId: string, now: number): Promise<QueuePosition | null>;
@@ -128,12 +162,17 @@ export interface AcdStore {
   subscribe(gateway: string, listener: (change: AcdChange) => void): Promise<() => Promise<void>>;
 }
 
-export type CallPhase = 'waiting' | 'parked' | 'offered' | 'ringing' | 'onCall';
+/** `retrying`: a call-back whose caller did not answer, out of the queue until its retry time. */
+export type CallPhase = 'waiting' | 'parked' | 'offered' | 'ringing' | 'onCall' | 'retrying';
 
 export interface OwnedCall extends WaitingCall {
   readonly phase: CallPhase;
   /** With `offered`, `ringing` and `onCall`. */
   readonly agentId: string | null;
+  /** The number of a booked call-back. */
+  readonly callback: string | null;
+  /** The channel the call-back dialed: the caller's channel from then on (the call id names the first one). */
+  readonly callbackLeg: string | null;
 }
 
 export type AcdChange =

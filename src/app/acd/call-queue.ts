@@ -3,6 +3,7 @@
 // calls (the caller's and the agent legs') to the call it belongs to. Several gateways run one each against the
 // same store; each rings agents only for the callers it holds, and a restarted gateway takes its callers back.
 
+import { callbackDialString } from '../../domain/acd/callback-dial.js';
 import type { Digit, Lang } from '../../domain/flow/types.js';
 import type { QueueCallerOutcome, QueueCallerSettings } from '../../domain/acd/caller-protocol.js';
 import type { Log } from '../app-ports.js';
@@ -10,11 +11,13 @@ import type { CaseDesk } from '../case-desk.js';
 import type { Clock, Telephony, TimerHandle } from '../ports.js';
 import type { AcdChange, AcdStore, Offer, QueuePosition, QueueStats } from './acd-store.js';
 import type { CallRecords } from './call-records.js';
+import type { CallbackJob, CallbackJobs } from './callback-jobs.js';
 import { CallerRunner } from './caller-runner.js';
 import type { CallerPosition } from './caller-runner.js';
 import { QueuedCall } from './queued-call.js';
 import type { CallRoute } from './queued-call.js';
 import type { GatewayCommand } from './gateway-commands.js';
+import type { CallbackAttempt } from './queued-call.js';
 
 /** What the IVR knows of a caller it hands to the queue. */
 export interface QueueRequest {
@@ -65,6 +68,18 @@ export interface CallQueueDeps {
   /** Wrap-ups that ran out: the agent never filed the work order, so the gateway files what it knows. */
   readonly wrapUpsEnded?: (ended: readonly { readonly agentId: string; readonly callId: string }[]) => void;
   readonly callLog: (channelId: string, caller: string) => Log;
+  /** Call-backs; without them the caller is never offered one (`caller.callback` is then ignored). */
+  readonly callbacks?: CallbackSettings;
+}
+
+export interface CallbackSettings {
+  readonly jobs: CallbackJobs;
+  /** Dial-string template of the caller's number (`PJSIP/{number}@carrier`), checked at start. */
+  readonly dialTemplate: string;
+  /** The number the called-back caller sees. */
+  readonly callerId: string;
+  /** How long the caller's phone rings before the attempt counts as unanswered. */
+  readonly dialTimeoutMs: number;
 }
 
 /** A priority step up for a caller about an open case, so a repeat caller is not sent to the back. */
@@ -73,7 +88,9 @@ const MAX_QUEUED_PRIORITY = 9;
 const OFFERS_REMEMBERED = 4096;
 
 export class CallQueue {
+  /** By call id; `channels` names the caller's channel of a call-back, whose call id names the first call. */
   private readonly calls = new Map<string, { call: QueuedCall; runner: CallerRunner }>();
+  private readonly channels = new Map<string, string>();
   private readonly legs = new Map<string, QueuedCall>();
   private readonly playbacks = new Map<string, CallerRunner>();
   private readonly recordings = new Map<string, CallerRunner>();
@@ -85,10 +102,19 @@ export class CallQueue {
   private holdBridgeReady: Promise<void> | null = null;
   private closed = false;
   readonly holdBridgeId: string;
+  private readonly callerSettings: QueueCallerSettings;
 
   constructor(private readonly deps: CallQueueDeps) {
     // Bridge ids are Asterisk-wide: the gateway's name keeps two gateways on one Asterisk apart.
     this.holdBridgeId = `acd-hold-${deps.gatewayId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+    // A call-back nobody can dial is not offered.
+    this.callerSettings = { ...deps.caller, callback: deps.caller.callback && deps.callbacks !== undefined };
+  }
+
+  /** The call whose caller's channel this is (a call-back under way answers for its new channel, not the first one). */
+  private entryOf(channelId: string): { call: QueuedCall; runner: CallerRunner } | undefined {
+    const entry = this.calls.get(this.channels.get(channelId) ?? channelId);
+    return entry?.call.channelId === channelId ? entry : undefined;
   }
 
   /** Whether some agent logged in to the shared queue speaks `lang` (as last seen: refreshed on every change). */
@@ -148,11 +174,11 @@ export class CallQueue {
   }
 
   owns(channelId: string): boolean {
-    return this.calls.has(channelId) || this.legs.has(channelId);
+    return this.entryOf(channelId) !== undefined || this.legs.has(channelId);
   }
 
   roleOf(channelId: string): { role: 'queue' } | { role: 'queueLeg'; connected: boolean } | null {
-    if (this.calls.has(channelId)) return { role: 'queue' };
+    if (this.entryOf(channelId) !== undefined && !this.legs.has(channelId)) return { role: 'queue' };
     const leg = this.legs.get(channelId);
     return leg === undefined ? null : { role: 'queueLeg', connected: leg.currentPhase === 'connected' };
   }
@@ -165,7 +191,7 @@ export class CallQueue {
       leg.legGone(channelId, cause);
       return true;
     }
-    const entry = this.calls.get(channelId);
+    const entry = this.entryOf(channelId);
     if (entry === undefined) return false;
     entry.call.callerGone();
     return true;
@@ -179,7 +205,7 @@ export class CallQueue {
   }
 
   dtmf(channelId: string, digit: Digit): boolean {
-    const entry = this.calls.get(channelId);
+    const entry = this.entryOf(channelId);
     if (entry === undefined) return false;
     void entry.runner.digit(digit);
     return true;
@@ -217,7 +243,13 @@ export class CallQueue {
     const alive = async (id: string): Promise<boolean> => present.has(id) || (await telephony.inApplication(id).catch(() => false));
     for (const held of owned) {
       const here = this.calls.get(held.callId);
-      const callerAlive = await alive(held.callId);
+      if (held.callback !== null && held.callbackLeg === null) {
+        // A call-back with nobody on the line: nothing to reconcile but a place in the queue, which it keeps.
+        if (here === undefined && (held.phase === 'waiting' || held.phase === 'parked')) await this.requeueCallback(held);
+        continue;
+      }
+      const channel = held.callbackLeg ?? held.callId;
+      const callerAlive = await alive(channel);
       if (here !== undefined) {
         if (!callerAlive) here.call.callerGone();
         continue;
@@ -227,10 +259,18 @@ export class CallQueue {
       const leg = record?.agentLeg;
       const legAlive = leg !== undefined && (await alive(leg));
       try {
+        if (held.callback !== null && held.phase === 'ringing' && held.agentId !== null) {
+          // Dialing the caller back, or their agent ringing, when this gateway stopped: the attempt is lost, and
+          // counted as one; the store tries again later.
+          if (legAlive) await telephony.hangup(leg);
+          if (callerAlive) await telephony.hangup(channel);
+          await store.callbackFailed(held.agentId, held.callId, now);
+          continue;
+        }
         if (held.phase === 'onCall' && held.agentId !== null) {
           if (callerAlive && legAlive) {
-            const entry = this.track(held.callId, record?.caller ?? '', this.routeOf(held), this.deps.callLog(held.callId, record?.caller ?? ''));
-            entry.call.adoptConnected(leg, held.agentId, { ...held, agentId: held.agentId, endpoint: '', offeredAt: now, expiresAt: now });
+            const entry = this.track(held.callId, record?.caller ?? '', this.routeOf(held), this.deps.callLog(held.callId, record?.caller ?? ''), channel);
+            entry.call.adoptConnected(leg, held.agentId, { ...held, agentId: held.agentId, endpoint: '', offeredAt: now, expiresAt: now, callback: null });
             log.info({ callId: held.callId, agentId: held.agentId }, 'took back a connected agent call after a restart');
             continue;
           }
@@ -253,7 +293,7 @@ export class CallQueue {
           continue;
         }
         const caller = record?.caller ?? '';
-        const entry = this.track(held.callId, caller, this.routeOf(held), this.deps.callLog(held.callId, caller));
+        const entry = this.track(held.callId, caller, this.routeOf(held), this.deps.callLog(held.callId, caller), channel);
         await this.ensureHoldBridge();
         // Idempotent: the call keeps its place (and its original time in the queue).
         const offer = await store.enqueue({ callId: held.callId, gateway: this.deps.gatewayId, skill: held.skill, lang: held.lang, priority: held.priority, enqueuedAt: held.enqueuedAt }, now);
@@ -286,10 +326,11 @@ export class CallQueue {
 
   // ------------------------------------------------------------------ internals
 
-  private track(callId: string, caller: string, route: CallRoute, log: Log): { call: QueuedCall; runner: CallerRunner } {
+  private track(callId: string, caller: string, route: CallRoute, log: Log, channelId = callId, calledBack = false): { call: QueuedCall; runner: CallerRunner } {
     const { deps } = this;
     const lang = route.lang as Lang;
     const call = new QueuedCall(callId, route, {
+      channelId,
       telephony: deps.telephony,
       store: deps.store,
       records: deps.records,
@@ -301,19 +342,23 @@ export class CallQueue {
       record: deps.record,
       trackLeg: (legId, owner) => (owner === null ? this.legs.delete(legId) : this.legs.set(legId, owner)),
       dispatch: (offer) => this.dispatch(offer),
-      onDone: (done) => this.calls.delete(done.callId),
+      onDone: (done) => this.forget(done),
     });
     const runner = new CallerRunner(
-      { callId, lang, callerNumber: caller, recorded: deps.record },
+      { callId, lang, callerNumber: caller, recorded: deps.record, channelId, calledBack },
       {
-        settings: deps.caller,
+        settings: this.callerSettings,
         telephony: deps.telephony,
         clock: deps.clock,
         log,
         services: {
           position: () => this.position(callId),
-          // The machine offers call-backs only when they are on (QueueCallerSettings.callback).
-          bookCallback: () => Promise.reject(new Error('call-backs are not offered by this gateway')),
+          // The machine offers call-backs only when they can be dialed (callerSettings.callback).
+          bookCallback: (number) =>
+            call.bookCallback(number).catch((err: unknown) => {
+              log.error({ err }, 'could not book the call-back');
+              return false;
+            }),
           submitVoiceMessage: async (recording, messageLang) => {
             const record = await deps.records.get(callId).catch(() => null);
             return deps.desk.submitVoiceMessage({
@@ -329,7 +374,8 @@ export class CallQueue {
           rate: (score) => deps.ratings.rate(callId, score),
           leaveQueue: async (reason) => {
             call.left();
-            await deps.store.leave(callId, reason, deps.clock.now());
+            // A booked call-back keeps the caller's place: the store has it, off the line.
+            if (reason !== 'callback') await deps.store.leave(callId, reason, deps.clock.now());
           },
           hold: () => call.hold(),
           unhold: () => call.unhold(),
@@ -347,7 +393,14 @@ export class CallQueue {
     );
     const entry = { call, runner };
     this.calls.set(callId, entry);
+    if (channelId !== callId) this.channels.set(channelId, callId);
     return entry;
+  }
+
+  /** A call done with; a call-back of the same call may already be under way with its own entry. */
+  private forget(done: QueuedCall): void {
+    if (this.calls.get(done.callId)?.call === done) this.calls.delete(done.callId);
+    if (done.channelId !== done.callId) this.channels.delete(done.channelId);
   }
 
   private async position(callId: string): Promise<CallerPosition> {
@@ -368,6 +421,10 @@ export class CallQueue {
     if (this.seenOffers.has(key)) return;
     this.seenOffers.add(key);
     if (this.seenOffers.size > OFFERS_REMEMBERED) this.seenOffers.delete(this.seenOffers.values().next().value as string);
+    if (offer.callback !== null) {
+      void this.scheduleCallback(offer, offer.callback.number);
+      return;
+    }
     const entry = this.calls.get(offer.callId);
     if (entry === undefined) {
       this.deps.log.warn({ callId: offer.callId, agentId: offer.agentId }, 'offer for a caller this gateway does not hold: it will lapse');
@@ -391,6 +448,85 @@ export class CallQueue {
     return { gateway: this.deps.gatewayId, skill: held.skill, lang: held.lang, enqueuedAt: held.enqueuedAt };
   }
 
+  /**
+   * A booked call-back's turn came (an agent is reserved for it): a job dials the caller, on whichever gateway
+   * runs it. If the job cannot be added the reservation lapses and the call is offered again.
+   */
+  private async scheduleCallback(offer: Offer, number: string): Promise<void> {
+    const { deps } = this;
+    const log = deps.log.child({ callId: offer.callId, agentId: offer.agentId });
+    if (deps.callbacks === undefined) {
+      // Booked while call-backs were on, before a restart without them: the store gives it up after its attempts.
+      log.error({}, 'a booked call-back came up but this gateway cannot dial call-backs (ACD_CALLBACK_DIAL unset)');
+      await deps.store.callbackFailed(offer.agentId, offer.callId, deps.clock.now()).catch((err: unknown) => log.warn({ err }, 'could not give the call-back up'));
+      return;
+    }
+    try {
+      const record = await deps.records.get(offer.callId);
+      await deps.callbacks.jobs.add({
+        callId: offer.callId,
+        number,
+        agentId: offer.agentId,
+        endpoint: offer.endpoint,
+        lang: record?.lang ?? 'zh',
+        offeredAt: offer.offeredAt,
+        enqueuedAt: offer.enqueuedAt,
+      });
+      log.info({}, 'call-back due: dialing job added');
+    } catch (err) {
+      log.warn({ err }, 'could not add the call-back job: the reservation lapses and the call-back is offered again');
+    }
+  }
+
+  /**
+   * Runs one call-back job here: dials the caller for the agent reserved for them, unless that offer no longer
+   * stands. Resolves when the attempt is decided (the caller answered, or not); never rejects.
+   */
+  async serveCallback(job: CallbackJob): Promise<CallbackAttempt> {
+    const { deps } = this;
+    const callbacks = deps.callbacks;
+    const log = deps.callLog(job.callId, job.number);
+    const legId = `${job.callId}-cb-${job.offeredAt}`;
+    const endpoint = callbacks === undefined ? null : callbackDialString(callbacks.dialTemplate, job.number);
+    try {
+      if (callbacks === undefined || endpoint === null || this.closed) {
+        log.error({ dialable: endpoint !== null }, 'cannot dial this call-back here: given up for this attempt');
+        const result = await deps.store.callbackFailed(job.agentId, job.callId, deps.clock.now());
+        return result.agent.ok ? 'unanswered' : 'stale';
+      }
+      const dialing = await deps.store.dialingCallback(job.agentId, job.callId, job.offeredAt, deps.gatewayId, legId, deps.clock.now());
+      if (!dialing.ok) {
+        log.info({ code: dialing.code }, 'call-back offer no longer stands: nobody dialed');
+        return 'stale';
+      }
+      await this.ensureHoldBridge();
+      // The route a transfer would change: the skill the call was queued for, from its record.
+      const record = await deps.records.get(job.callId).catch(() => null);
+      const route = { gateway: deps.gatewayId, skill: record?.category ?? record?.queueSkill ?? 'general', lang: job.lang, enqueuedAt: job.enqueuedAt };
+      const entry = this.track(job.callId, job.number, route, log, legId, true);
+      const offer: Offer = {
+        callId: job.callId,
+        gateway: deps.gatewayId,
+        agentId: job.agentId,
+        endpoint: job.endpoint,
+        offeredAt: job.offeredAt,
+        expiresAt: job.offeredAt,
+        enqueuedAt: job.enqueuedAt,
+        callback: null,
+      };
+      return await entry.call.callBack(offer, job.number, { legId, endpoint, callerId: callbacks.callerId, timeoutMs: callbacks.dialTimeoutMs, intro: () => entry.runner.intro() }, entry.runner);
+    } catch (err) {
+      log.error({ err }, 'call-back attempt failed');
+      return 'unanswered';
+    }
+  }
+
+  /** A call-back that keeps its place after a restart: enqueued again (idempotent), or taken back from parked. */
+  private async requeueCallback(held: { callId: string; skill: string; lang: string; priority: number; enqueuedAt: number }): Promise<void> {
+    const offer = await this.deps.store.enqueue({ ...held, gateway: this.deps.gatewayId }, this.deps.clock.now());
+    if (offer !== null) this.dispatch(offer);
+  }
+
   /** A change any gateway made to the shared queue. */
   changed(change: AcdChange): void {
     if (change.kind === 'offer') {
@@ -399,9 +535,8 @@ export class CallQueue {
     }
     if (change.kind === 'agent') {
       if (change.state === 'offline' || change.state === 'paused') {
-        for (const { call } of this.calls.values()) {
-          if (call.agentId === change.agentId && change.state === 'offline') call.agentLeft(change.agentId);
-        }
+        // Each call checks whether the agent is theirs (ringing, talking, or waiting for a call-back being dialed).
+        if (change.state === 'offline') for (const { call } of this.calls.values()) call.agentLeft(change.agentId);
       }
       void this.refreshLanguages();
     }

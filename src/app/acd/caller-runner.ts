@@ -45,6 +45,10 @@ export interface CallerStart {
   readonly lang: Lang;
   readonly callerNumber: string;
   readonly recorded: boolean;
+  /** The caller's channel when it is not the call id: a call-back's new channel. */
+  readonly channelId?: string;
+  /** A call-back's caller: the recording notice is part of the introduction (`intro`), not of the waiting. */
+  readonly calledBack?: boolean;
 }
 
 export class CallerRunner implements CallerSide {
@@ -55,11 +59,33 @@ export class CallerRunner implements CallerSide {
   private recording: string | null = null;
   private chain: Promise<void> = Promise.resolve();
   private finished = false;
+  private readonly intros = new Map<string, () => void>();
+  private readonly channelId: string;
 
   constructor(
     private readonly start_: CallerStart,
     private readonly deps: CallerRunnerDeps,
-  ) {}
+  ) {
+    this.channelId = start_.channelId ?? start_.callId;
+  }
+
+  /**
+   * What a call-back's caller hears when they answer, before the machine starts: who is calling and that an agent
+   * comes, then the recording notice when calls are recorded. Resolves when it has played, or could not.
+   */
+  intro(): Promise<void> {
+    const { prompts } = this.deps.settings;
+    const media = [`sound:${prompts.callbackIntro}`, ...(this.start_.recorded ? [`sound:${prompts.recordingNotice}`] : [])];
+    const id = randomUUID();
+    return new Promise<void>((resolve) => {
+      this.intros.set(id, resolve);
+      this.deps.track('playback', id, this);
+      const done = (): void => void this.playbackFinished(id);
+      this.deps.telephony.play(this.channelId, id, media, this.start_.lang).then((result) => {
+        if (result === 'gone') done();
+      }, done);
+    });
+  }
 
   start(): Promise<void> {
     return this.enqueue(() =>
@@ -69,7 +95,7 @@ export class CallerRunner implements CallerSide {
         callId: this.start_.callId,
         lang: this.start_.lang,
         callerNumber: this.start_.callerNumber,
-        recorded: this.start_.recorded,
+        recorded: this.start_.recorded && this.start_.calledBack !== true,
       }),
     );
   }
@@ -99,6 +125,13 @@ export class CallerRunner implements CallerSide {
   }
 
   playbackFinished(playbackId: string): Promise<void> {
+    const intro = this.intros.get(playbackId);
+    if (intro !== undefined) {
+      this.intros.delete(playbackId);
+      this.deps.track('playback', playbackId, null);
+      intro();
+      return Promise.resolve();
+    }
     const playback = this.playbackNumbers.get(playbackId);
     if (playback === undefined) return Promise.resolve();
     this.forgetPlayback(playback);
@@ -143,7 +176,7 @@ export class CallerRunner implements CallerSide {
 
   private async run(command: QueueCallerCommand): Promise<OpResult> {
     const { telephony, services, log } = this.deps;
-    const callId = this.start_.callId;
+    const callId = this.channelId;
     switch (command.type) {
       case 'hold':
         await services.hold();

@@ -3,6 +3,11 @@
 // answers, and gives the call back to the head of the queue when the agent does not answer or drops. What the
 // caller hears (announcements, options, the survey) is the caller machine's; this class is the agent side and the
 // bookkeeping in the shared store. Every step runs one at a time per call, so events never interleave.
+//
+// A booked call-back is a QueuedCall too, made when its turn comes: it dials the caller on a new channel (the
+// agent already reserved for it waits), plays them a short introduction once they answer, and from then on is an
+// ordinary queued caller whose agent rings at once. Its call id stays the first call's (one call record, one work
+// order); `channelId` names the caller's channel.
 
 import type { Log } from '../app-ports.js';
 import type { Clock, Telephony, TimerHandle } from '../ports.js';
@@ -45,9 +50,31 @@ export interface QueuedCallDeps {
   /** Offers the store made for other calls while handling this one (a released agent matched at once). */
   readonly dispatch: (offer: Offer) => void;
   readonly onDone: (call: QueuedCall) => void;
+  /** The caller's channel, when it is not the call id (a call-back's new channel). */
+  readonly channelId?: string;
 }
 
-export type QueuedPhase = 'waiting' | 'ringing' | 'connected' | 'after' | 'gone';
+/** How a call-back dials its caller. */
+export interface CallbackDial {
+  readonly legId: string;
+  /** Dial string of the caller's number (`PJSIP/13911112222@carrier`). */
+  readonly endpoint: string;
+  /** Presented to the caller: the hotline's number. */
+  readonly callerId: string;
+  readonly timeoutMs: number;
+  /** Plays the introduction to the caller who answered; resolves when it has played (or could not). */
+  readonly intro: () => Promise<void>;
+}
+
+/**
+ * `connected`: the caller answered and their agent rings; `unanswered`: they did not (or could not be dialed), the
+ * store retries or gives up; `stale`: the offer no longer stood, nobody was dialed; `agentGone`: the agent left
+ * while the caller was dialed, the call-back is booked again at the head of the queue.
+ */
+export type CallbackAttempt = 'connected' | 'unanswered' | 'stale' | 'agentGone';
+
+/** `dialing` a call-back's caller; `intro` they answered and hear the introduction. */
+export type QueuedPhase = 'dialing' | 'intro' | 'waiting' | 'ringing' | 'connected' | 'after' | 'gone';
 
 /** Q.850 causes with which a phone ends a call on purpose; anything else while talking means the agent's line dropped. */
 const NORMAL_CLEARING = new Set([16, 17, 31]);
@@ -63,12 +90,16 @@ export class QueuedCall {
   private inHold = false;
   private ringGuard: TimerHandle | null = null;
   private chain: Promise<void> = Promise.resolve();
+  private callback: { dial: CallbackDial; offer: Offer; number: string; settle: (attempt: CallbackAttempt) => void } | null = null;
+  readonly channelId: string;
 
   constructor(
     readonly callId: string,
     private readonly route: CallRoute,
     private readonly deps: QueuedCallDeps,
-  ) {}
+  ) {
+    this.channelId = deps.channelId ?? callId;
+  }
 
   get currentPhase(): QueuedPhase {
     return this.phase;
@@ -91,14 +122,14 @@ export class QueuedCall {
   async hold(): Promise<void> {
     if (this.inHold || this.phase === 'gone') return;
     this.inHold = true;
-    await this.deps.telephony.addToBridge(this.deps.holdBridgeId, [this.callId]);
+    await this.deps.telephony.addToBridge(this.deps.holdBridgeId, [this.channelId]);
   }
 
   /** Out of the holding bridge (to record a voice message, or to be joined to the agent). */
   async unhold(): Promise<void> {
     if (!this.inHold) return;
     this.inHold = false;
-    await this.deps.telephony.removeFromBridge(this.deps.holdBridgeId, this.callId);
+    await this.deps.telephony.removeFromBridge(this.deps.holdBridgeId, this.channelId);
   }
 
   /**
@@ -119,6 +150,11 @@ export class QueuedCall {
   }
 
   dialStatus(legId: string, status: string): void {
+    if (this.callback?.dial.legId === legId && this.phase === 'dialing') {
+      if (status === 'ANSWER') void this.serial(() => this.calledBackAnswered(legId));
+      else if (status !== '' && status !== 'RINGING' && status !== 'PROGRESS') void this.serial(() => this.callbackUnanswered(legId, status));
+      return;
+    }
     if (this.leg?.id !== legId) return;
     if (status === 'ANSWER') void this.serial(() => this.answered(legId));
     else if (status === 'NOANSWER' || status === 'BUSY') void this.serial(() => this.notAnswered(legId, 'no_answer'));
@@ -126,6 +162,10 @@ export class QueuedCall {
   }
 
   legGone(legId: string, cause: number | undefined): void {
+    if (this.callback?.dial.legId === legId && this.phase === 'dialing') {
+      void this.serial(() => this.callbackUnanswered(legId, `hung up (${cause ?? 'no cause'})`));
+      return;
+    }
     if (this.leg?.id !== legId) return;
     void this.serial(async () => {
       if (this.leg?.id !== legId) return;
@@ -138,6 +178,10 @@ export class QueuedCall {
 
   /** The agent logged out, or their phone became unreachable, while this call was theirs. */
   agentLeft(agentId: string): void {
+    if ((this.phase === 'dialing' || this.phase === 'intro') && this.callback?.offer.agentId === agentId) {
+      void this.serial(() => this.callbackAgentLeft());
+      return;
+    }
     if (this.leg?.agentId !== agentId) return;
     void this.serial(async () => {
       const leg = this.leg;
@@ -207,12 +251,55 @@ export class QueuedCall {
         if (ended.ok && ended.offer !== null) this.deps.dispatch(ended.offer);
         // The agent left at the same moment (logged out): the store put the call back in the queue; take it out.
         if (!ended.ok) await this.deps.store.leave(this.callId, 'gone', now);
-      } else if (before === 'waiting' || before === 'ringing') {
+      } else if (before === 'waiting' || before === 'ringing' || before === 'intro') {
+        // An answered call-back whose caller hangs up during the introduction releases the agent waiting for them.
         await this.deps.store.leave(this.callId, 'abandoned', now);
       }
       await this.destroyBridge();
       await this.caller?.hungUp();
       this.deps.onDone(this);
+    });
+  }
+
+  /**
+   * Books a call-back for the caller while they wait (the store refuses once an agent is offered the call). Booked,
+   * the caller is no longer waiting on the line: hanging up afterwards is not abandoning. Never rejects.
+   */
+  bookCallback(number: string): Promise<boolean> {
+    let booked = false;
+    return this.serial(async () => {
+      if (this.phase !== 'waiting') return;
+      booked = await this.deps.store.bookCallback(this.callId, number, this.deps.clock.now());
+      if (booked) {
+        this.phase = 'after';
+        this.deps.log.info({}, 'call-back booked: the caller keeps their place off the line');
+      }
+    }).then(() => booked);
+  }
+
+  /**
+   * Dials the caller of a booked call-back for the agent `offer` reserved (the store has them waiting already:
+   * `dialingCallback`). Resolves once the attempt is decided: the caller answered (then they hear the introduction
+   * and their agent rings, as for any caller), or not.
+   */
+  callBack(offer: Offer, number: string, dial: CallbackDial, caller: CallerSide): Promise<CallbackAttempt> {
+    return new Promise<CallbackAttempt>((resolve) => {
+      void this.serial(async () => {
+        if (this.phase !== 'waiting' || this.callback !== null) return resolve('stale');
+        this.caller = caller;
+        this.callback = { dial, offer, number, settle: resolve };
+        this.phase = 'dialing';
+        this.deps.trackLeg(dial.legId, this);
+        this.deps.log.info({ agentId: offer.agentId }, 'calling the caller back');
+        const created = await this.deps.telephony.createOutbound({ channelId: dial.legId, endpoint: dial.endpoint, callerId: dial.callerId });
+        if (created === 'gone') return this.callbackUnanswered(dial.legId, 'could not be dialed');
+        this.ringGuard = this.deps.clock.setTimer(dial.timeoutMs + DIAL_GRACE_MS, () => {
+          this.ringGuard = null;
+          void this.serial(() => this.callbackUnanswered(dial.legId, 'no dial result'));
+        });
+        const seconds = Math.max(1, Math.ceil(dial.timeoutMs / 1000));
+        if ((await this.deps.telephony.dial(dial.legId, null, seconds)) === 'gone') return this.callbackUnanswered(dial.legId, 'could not be dialed');
+      });
     });
   }
 
@@ -239,6 +326,11 @@ export class QueuedCall {
       this.deps.log.info({ agentId: offer.agentId, code: ringing.code }, 'offer no longer valid: not ringing the agent');
       return;
     }
+    await this.ringAgent(offer, now);
+  }
+
+  /** The store has the agent ringing for this call: their phone rings now. */
+  private async ringAgent(offer: Offer, now: number): Promise<void> {
     this.legSeq += 1;
     const legId = `${this.callId}-agent-${this.legSeq}`;
     this.leg = { id: legId, agentId: offer.agentId, offer };
@@ -251,7 +343,7 @@ export class QueuedCall {
       channelId: legId,
       endpoint: offer.endpoint,
       callerId: await this.callerNumber(),
-      originator: this.callId,
+      originator: this.channelId,
     });
     if (created === 'gone') return this.notAnswered(legId, 'lost');
     const seconds = Math.max(1, Math.ceil(this.deps.ringTimeoutMs / 1000));
@@ -259,7 +351,7 @@ export class QueuedCall {
       this.ringGuard = null;
       void this.serial(() => this.notAnswered(legId, 'no_answer'));
     });
-    if ((await this.deps.telephony.dial(legId, this.callId, seconds)) === 'gone') return this.notAnswered(legId, 'lost');
+    if ((await this.deps.telephony.dial(legId, this.channelId, seconds)) === 'gone') return this.notAnswered(legId, 'lost');
   }
 
   private async answered(legId: string): Promise<void> {
@@ -281,7 +373,7 @@ export class QueuedCall {
     this.bridgeId = bridgeId;
     await this.unhold();
     await this.deps.telephony.createBridge(bridgeId, 'mixing');
-    const joined = await this.deps.telephony.addToBridge(bridgeId, [this.callId, legId]);
+    const joined = await this.deps.telephony.addToBridge(bridgeId, [this.channelId, legId]);
     const recording = this.deps.record ? `acd-${this.callId}` : undefined;
     if (recording !== undefined && joined === 'ok') await this.deps.telephony.recordBridge(bridgeId, recording);
     await this.deps.records.update(this.callId, { answeredAt: now, agentId: leg.agentId, ...(recording === undefined ? {} : { recording }) });
@@ -319,7 +411,60 @@ export class QueuedCall {
     if (ended.ok && ended.offer !== null) this.deps.dispatch(ended.offer);
     this.deps.log.info({ agentId: leg.agentId }, 'agent ended the call');
     if (this.caller !== null) await this.caller.agentHungUp();
-    else await this.deps.telephony.hangup(this.callId);
+    else await this.deps.telephony.hangup(this.channelId);
+  }
+
+  // ------------------------------------------------------------------ a call-back's caller
+
+  private async calledBackAnswered(legId: string): Promise<void> {
+    const callback = this.callback;
+    if (callback?.dial.legId !== legId || this.phase !== 'dialing') return;
+    this.clearRingGuard();
+    // From now on the new channel is the caller's: its hang-up is the caller's, no longer a dial failure.
+    this.deps.trackLeg(legId, null);
+    this.phase = 'intro';
+    callback.settle('connected');
+    this.deps.log.info({ agentId: callback.offer.agentId }, 'the caller answered the call-back');
+    // Not awaited in this step: a hang-up during the introduction must be handled at once.
+    void callback.dial.intro().then(() => this.serial(() => this.afterIntro()));
+  }
+
+  private async afterIntro(): Promise<void> {
+    const callback = this.callback;
+    if (callback === null || this.phase !== 'intro') return;
+    this.phase = 'waiting';
+    await this.caller?.start();
+    // The agent waited while the caller was dialed: ringing them needs no new offer.
+    await this.ringAgent(callback.offer, this.deps.clock.now());
+  }
+
+  private async callbackUnanswered(legId: string, why: string): Promise<void> {
+    const callback = this.callback;
+    if (callback?.dial.legId !== legId || this.phase !== 'dialing') return;
+    this.clearRingGuard();
+    this.deps.trackLeg(legId, null);
+    this.phase = 'gone';
+    await this.deps.telephony.hangup(legId);
+    const result = await this.deps.store.callbackFailed(callback.offer.agentId, this.callId, this.deps.clock.now());
+    this.deps.log.info({ agentId: callback.offer.agentId, why, outcome: result.outcome ?? `refused: ${result.agent.ok ? '' : result.agent.code}` }, 'the caller did not answer the call-back');
+    callback.settle('unanswered');
+    if (result.offer !== null) this.deps.dispatch(result.offer);
+    this.deps.onDone(this);
+  }
+
+  /** The agent logged out while their call-back's caller was dialed: the caller waits for another agent, off the line. */
+  private async callbackAgentLeft(): Promise<void> {
+    const callback = this.callback;
+    if (callback === null || (this.phase !== 'dialing' && this.phase !== 'intro')) return;
+    this.clearRingGuard();
+    this.deps.trackLeg(callback.dial.legId, null);
+    this.phase = 'gone';
+    await this.deps.telephony.hangup(callback.dial.legId);
+    // Logging out put the call back at the head (waiting): booked again, it is a call-back again.
+    const booked = await this.deps.store.bookCallback(this.callId, callback.number, this.deps.clock.now());
+    this.deps.log.warn({ agentId: callback.offer.agentId, booked }, 'the agent left while their call-back was dialed');
+    callback.settle('agentGone');
+    this.deps.onDone(this);
   }
 
   private async agentDropped(reason: string): Promise<void> {

@@ -27,6 +27,8 @@ export const QUEUE_PROMPTS = {
   callbackConfirm: 'queue-callback-confirm',
   callbackBooked: 'queue-callback-booked',
   callbackFailed: 'queue-callback-failed',
+  /** Heard by the caller who answers their call-back, before their agent rings. */
+  callbackIntro: 'queue-callback-intro',
   voicemailIntro: 'queue-voicemail-intro',
   /** "Your message is registered, its case number is" <digits> */
   voicemailTicket: 'queue-voicemail-ticket',

@@ -289,11 +289,11 @@ describe('RedisAcdStore routing', () => {
       waiting: 1,
       longestWaitMs: 30_000,
       agentsByState: { offline: 0, ready: 0, paused: 1, reserved: 0, ringing: 0, onCall: 2, wrapUp: 0 },
-      today: { queued: 4, offered: 2, answered: 2, abandoned: 1, answeredInTime: 1 },
+      today: { queued: 4, offered: 2, answered: 2, abandoned: 1, answeredInTime: 1, callbacksBooked: 0, callbacksAbandoned: 0 },
     });
     // 16:00 UTC is midnight in Beijing: a new day with nothing counted yet.
     const tomorrow = Date.UTC(2025, 5, 1, 16, 0, 0);
-    expect((await store.stats(tomorrow)).today).toEqual({ queued: 0, offered: 0, answered: 0, abandoned: 0, answeredInTime: 0 });
+    expect((await store.stats(tomorrow)).today).toEqual({ queued: 0, offered: 0, answered: 0, abandoned: 0, answeredInTime: 0, callbacksBooked: 0, callbacksAbandoned: 0 });
     expect((await store.stats(tomorrow - 1)).today.queued).toBe(4);
   });
 
@@ -331,10 +331,10 @@ describe('RedisAcdStore routing', () => {
     await store.ringing('a3', 'c3', T0 + 10);
     await store.answered('a3', 'c3', T0 + 11);
     expect(await store.callsOf('gw-a')).toEqual([
-      { ...call('c1', 'env', 'zh', 5, T0 + 1), phase: 'offered', agentId: 'a1' },
-      { ...call('c2', 'env', 'zh', 5, T0 + 2), phase: 'ringing', agentId: 'a2' },
-      { ...call('c3', 'env', 'zh', 5, T0 + 3), phase: 'onCall', agentId: 'a3' },
-      { ...call('c4', 'env', 'zh', 5, T0 + 4), phase: 'waiting', agentId: null },
+      { ...call('c1', 'env', 'zh', 5, T0 + 1), phase: 'offered', agentId: 'a1', callback: null, callbackLeg: null },
+      { ...call('c2', 'env', 'zh', 5, T0 + 2), phase: 'ringing', agentId: 'a2', callback: null, callbackLeg: null },
+      { ...call('c3', 'env', 'zh', 5, T0 + 3), phase: 'onCall', agentId: 'a3', callback: null, callbackLeg: null },
+      { ...call('c4', 'env', 'zh', 5, T0 + 4), phase: 'waiting', agentId: null, callback: null, callbackLeg: null },
     ]);
   });
 });

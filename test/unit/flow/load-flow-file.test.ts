@@ -44,7 +44,7 @@ describe('loadFlowFile', () => {
     expect(invalid.code).toBe('FLOW_INVALID');
     expect(invalid.errors).toHaveLength(2);
     expect(invalid.message).toContain(`invalid IVR flow ${BAD} (2 errors):`);
-    expect(invalid.message).toContain(`${BAD}:40:12 nodes.menu.options.3: unknown node "complain" (did you mean "complaint"?)`);
+    expect(invalid.message).toContain(`${BAD}:41:12 nodes.menu.options.3: unknown node "complain" (did you mean "complaint"?)`);
     expect(invalid.message).toContain('node "complaint" is unreachable');
   });
 
@@ -71,7 +71,7 @@ describe('runFlowCheck', () => {
   it('prints each error and exits 1 when any file is invalid or unreadable', async () => {
     const lines: string[] = [];
     expect(await runFlowCheck([BAD, HOTLINE, join(dir, 'missing.yaml')], (line) => lines.push(line))).toBe(1);
-    expect(lines[0]).toBe(`${BAD}:40:12 nodes.menu.options.3: unknown node "complain" (did you mean "complaint"?)`);
+    expect(lines[0]).toBe(`${BAD}:41:12 nodes.menu.options.3: unknown node "complain" (did you mean "complaint"?)`);
     expect(lines).toContain(`invalid ${BAD}: 2 errors`);
     expect(lines).toContain(`ok ${HOTLINE}: 60 nodes`);
     expect(lines.at(-1)).toMatch(/^cannot read IVR flow file .*missing\.yaml: ENOENT/);

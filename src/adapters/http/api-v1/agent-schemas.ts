@@ -158,7 +158,7 @@ export const QUEUE_REPLY_SCHEMA = {
     },
     today: {
       type: 'object',
-      required: ['queued', 'offered', 'answered', 'abandoned', 'answeredInTime'],
+      required: ['queued', 'offered', 'answered', 'abandoned', 'answeredInTime', 'callbacksBooked', 'callbacksAbandoned'],
       description: "The hotline's day (Beijing time), shared by every gateway.",
       properties: {
         queued: COUNT,
@@ -166,6 +166,8 @@ export const QUEUE_REPLY_SCHEMA = {
         answered: COUNT,
         abandoned: { ...COUNT, description: 'Callers who hung up while waiting.' },
         answeredInTime: { ...COUNT, description: 'Answered within the service-level threshold.' },
+        callbacksBooked: { ...COUNT, description: 'Callers who kept their place to be called back.' },
+        callbacksAbandoned: { ...COUNT, description: 'Call-backs given up after their last unanswered attempt (also in abandoned).' },
       },
     },
     serviceLevel: {
