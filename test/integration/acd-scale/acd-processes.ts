@@ -46,9 +46,14 @@ export async function startHotline(name: string): Promise<Hotline> {
   };
 }
 
-/** A simulated Asterisk with the hotline's prompts short and agents' phones that answer at once. */
-export function startAsterisk(): Promise<SimulatedAsterisk> {
+/**
+ * A simulated Asterisk with the hotline's prompts short and agents' phones that answer at once. Several Asterisks
+ * of one hotline have distinct `systemname`s (asterisk.conf), so their channel ids, which the shared queue keys its
+ * calls by, never collide.
+ */
+export function startAsterisk(systemName = 'pbx-1'): Promise<SimulatedAsterisk> {
   return startSimulatedAsterisk({
+    systemName,
     sounds: hotlineSounds(),
     msPerDigit: 5,
     dtmfIntervalMs: 20,
@@ -191,8 +196,8 @@ export interface AgentLeg {
  */
 export class FarEnds {
   readonly legs = new Map<string, AgentLeg>();
-  /** Callers by number, and their channel and Asterisk. */
-  readonly callers = new Map<string, { channelId: string; asterisk: SimulatedAsterisk }>();
+  /** Callers' channels, and the Asterisk each called. */
+  readonly callers = new Map<string, SimulatedAsterisk>();
   /** Moments an agent, or a caller, had two legs alive at once. */
   readonly doubles: string[] = [];
   private readonly liveByAgent = new Map<string, number>();
@@ -263,7 +268,7 @@ export class FarEnds {
     this.placers.set(asterisk, (number) => {
       const { channelId } = asterisk.control.placeCall({ from: number });
       numbers.set(channelId, number);
-      this.callers.set(number, { channelId, asterisk });
+      this.callers.set(channelId, asterisk);
       return channelId;
     });
   }
@@ -282,6 +287,11 @@ export class FarEnds {
 
   onLegHungUp(listener: (leg: AgentLeg) => void): void {
     this.hungUpListeners.push(listener);
+  }
+
+  /** Whether the caller has hung up or been hung up. */
+  callerGone(callerChannel: string): boolean {
+    return this.callers.get(callerChannel)?.control.channel(callerChannel)?.hungUp === true;
   }
 
   /** The legs joined to `callerChannel`, in order. */
