@@ -248,7 +248,7 @@ export class CallQueue {
           void entry.call.attach(entry.runner);
           log.info({ callId: held.callId, agentId: held.agentId }, 'took back a caller reserved for an agent after a restart');
           if (agent?.callId === held.callId) {
-            this.dispatch({ ...held, agentId: agent.id, endpoint: agent.endpoint, offeredAt: now, expiresAt: now });
+            this.dispatch({ callId: held.callId, gateway: held.gateway, agentId: agent.id, endpoint: agent.endpoint, offeredAt: now, expiresAt: now, enqueuedAt: held.enqueuedAt });
           }
           continue;
         } else if ((held.phase === 'offered' || held.phase === 'ringing') && held.agentId !== null) {

@@ -117,7 +117,7 @@ describe('two gateway processes, one hotline', () => {
 
     // Then every caller is answered by an agent, rates the call and leaves, and every agent filed their last order.
     const answered = (): number => callers.filter((caller) => farEnds.legsOf(caller).length > 0).length;
-    await until(`all ${CALLS} callers answered (${answered()} so far)`, () => (answered() === CALLS ? true : null), 90_000, 200);
+    await until(`all ${CALLS} callers answered (${answered()} so far)`, () => (answered() === CALLS ? true : null), 150_000, 200);
     const gone = (): number => callers.filter((caller) => farEnds.callerGone(caller)).length;
     await until(`every caller done (${gone()} of ${CALLS})`, () => (gone() === CALLS ? true : null), 30_000, 200);
     const orders = (): number => [...filed.values()].reduce((sum, calls) => sum + calls.length, 0);
