@@ -183,7 +183,7 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
     description:
       "`on`: callers who choose an agent wait in the gateway's own queue (Redis, shared by every gateway of the hotline) and are routed to agents logged in to it. While no agent speaking the caller's language is logged in, or with `off`, they continue in the dialplan (`FALLBACK_QUEUE_EXTEN`, app_queue's static members).",
   },
-  { name: 'ACD_GATEWAY_ID', default: null, description: "This gateway's name in the shared queue (letters, digits, `_ . @ : -`); default `ARI_APP@host:port` of ARI. Keep it across restarts: a restarted gateway takes back the callers it held." },
+  { name: 'ACD_GATEWAY_ID', default: null, description: "This gateway's name in the shared queue (letters, digits, `_ . @ : -`); default `ARI_APP@host:port` of ARI. Keep it across restarts: a restarted gateway takes back the callers it held. Gateways on several Asterisks share one queue only if each Asterisk has its own `systemname` (asterisk.conf): the queue knows calls by their channel ids, which are unique per Asterisk only without it." },
   { name: 'ACD_RING_TIMEOUT', default: DEFAULTS.ACD_RING_TIMEOUT, description: "How long an agent's phone rings before the call goes back to the head of the queue and the agent is paused (\"no answer\")." },
   { name: 'ACD_WRAP_UP', default: DEFAULTS.ACD_WRAP_UP, description: 'Time after a call for the agent to finish the work order before the next call (`0`: none; the agent may end it early).' },
   { name: 'ACD_WIDEN_EVERY', default: DEFAULTS.ACD_WIDEN_EVERY, description: 'Every this much waiting, agents one skill level deeper may take the call (level 1 at once); `0`: every level at once.' },

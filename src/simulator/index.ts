@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   readonly dialplanMsPerSecond?: number;
   /** Identifies this "Asterisk" in events (`asterisk_id`). */
   readonly asteriskId?: string;
+  /** asterisk.conf `systemname`: prefixes channel unique ids (`<name>-<epoch>.<n>`) so two Asterisks never share one. */
+  readonly systemName?: string;
   readonly log?: (message: string) => void;
 }
 
@@ -69,6 +71,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sounds: options.sounds ?? new UniformSoundCatalog(options.playbackMsPerSound ?? 500),
     msPerDigit: options.msPerDigit ?? 300,
     asteriskId: options.asteriskId ?? '02:fc:00:00:00:01',
+    ...(options.systemName === undefined ? {} : { systemName: options.systemName }),
     inboundApp: options.inboundApp ?? 'ivr-12345',
     inboundContext: options.inboundContext ?? 'from-carrier',
     inboundNumber: options.inboundNumber ?? '12345',

@@ -281,6 +281,19 @@ export class CallQueue {
             continue;
           }
           await store.agentLost(held.agentId, held.callId, 'agent line dropped', now);
+        } else if (held.phase === 'offered' && held.agentId !== null && callerAlive) {
+          // Reserved for an agent whose phone was never rung (no leg is made before `ringing`): the offer came while
+          // this gateway was down or restarting, and went to a process that no longer holds the call. Ring the agent
+          // now; pausing them would blame the agent for the gateway's restart.
+          const agent = await store.agent(held.agentId);
+          const entry = this.track(held.callId, record?.caller ?? '', held.lang as Lang, this.deps.callLog(held.callId, record?.caller ?? ''));
+          await this.ensureHoldBridge();
+          void entry.call.attach(entry.runner);
+          log.info({ callId: held.callId, agentId: held.agentId }, 'took back a caller reserved for an agent after a restart');
+          if (agent?.callId === held.callId) {
+            this.dispatch({ callId: held.callId, gateway: held.gateway, agentId: agent.id, endpoint: agent.endpoint, offeredAt: now, expiresAt: now, enqueuedAt: held.enqueuedAt });
+          }
+          continue;
         } else if ((held.phase === 'offered' || held.phase === 'ringing') && held.agentId !== null) {
           if (legAlive) await telephony.hangup(leg);
           if (!callerAlive) {

@@ -47,6 +47,11 @@ export interface EngineOptions {
   /** Playing time of one character of `digits:`/`number:`/`characters:` media. */
   readonly msPerDigit: number;
   readonly asteriskId: string;
+  /**
+   * asterisk.conf `systemname`: when set, channel unique ids are `<systemName>-<epoch>.<n>`, as Asterisk makes them,
+   * so the ids of several Asterisks never collide. Unset: `<epoch>.<n>`.
+   */
+  readonly systemName?: string;
   /** Where inbound carrier calls go: `Stasis(<inboundApp>)` at `<inboundContext>,<number>,2`. */
   readonly inboundApp: string;
   readonly inboundContext: string;
@@ -1100,7 +1105,7 @@ export class AsteriskEngine {
     init: { id?: string; caller: CallerId; connected: CallerId; state: ChannelState; dialplan: SimChannel['dialplan'] },
   ): SimChannel {
     const now = this.now();
-    const id = init.id || `${Math.floor(now / 1000)}.${this.uniqueSeq++}`;
+    const id = init.id || `${this.options.systemName ? `${this.options.systemName}-` : ''}${Math.floor(now / 1000)}.${this.uniqueSeq++}`;
     const ch: SimChannel = {
       id,
       name,
