@@ -286,12 +286,12 @@ export class CallQueue {
           // this gateway was down or restarting, and went to a process that no longer holds the call. Ring the agent
           // now; pausing them would blame the agent for the gateway's restart.
           const agent = await store.agent(held.agentId);
-          const entry = this.track(held.callId, record?.caller ?? '', held.lang as Lang, this.deps.callLog(held.callId, record?.caller ?? ''));
+          const entry = this.track(held.callId, record?.caller ?? '', this.routeOf(held), this.deps.callLog(held.callId, record?.caller ?? ''), channel);
           await this.ensureHoldBridge();
           void entry.call.attach(entry.runner);
           log.info({ callId: held.callId, agentId: held.agentId }, 'took back a caller reserved for an agent after a restart');
           if (agent?.callId === held.callId) {
-            this.dispatch({ callId: held.callId, gateway: held.gateway, agentId: agent.id, endpoint: agent.endpoint, offeredAt: now, expiresAt: now, enqueuedAt: held.enqueuedAt });
+            this.dispatch({ callId: held.callId, gateway: held.gateway, agentId: agent.id, endpoint: agent.endpoint, offeredAt: now, expiresAt: now, enqueuedAt: held.enqueuedAt, callback: null });
           }
           continue;
         } else if ((held.phase === 'offered' || held.phase === 'ringing') && held.agentId !== null) {
