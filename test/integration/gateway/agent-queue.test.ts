@@ -176,6 +176,51 @@ describe('the gateway\'s own agent queue', () => {
     await desk().logout('6002');
   });
 
+  it("an agent's line dropping mid-call (not a hang-up) gives the caller back to the head and pauses the agent", async () => {
+    const first = await readyAgent('8001', 'consultation:1, zh:1');
+    const caller = await h.call();
+    await h.sim.sendDigits(caller, '2');
+    const leg = await agentLegOf(first);
+    await h.sim.waitForBridgeWith(leg);
+    h.sim.hangup(leg, 38); // network out of order
+    const paused = await until('the agent paused', async () => {
+      const agent = await desk().agent('8001');
+      return agent?.state === 'paused' ? agent : null;
+    });
+    expect(paused.reason).toBe('agent line dropped');
+    expect(heard(h.sim, caller)).not.toContain('zh:sound:hotline/queue-survey');
+    const second = await readyAgent('8002', 'consultation:1, zh:1');
+    const next = await agentLegOf(second);
+    expect((await h.sim.waitForBridgeWith(next)).channelIds).toContain(caller);
+    h.sim.hangup(caller);
+    await desk().logout('8001');
+    await desk().logout('8002');
+  });
+
+  it('tells the desk what happens to an agent: state changes, offered, answered, ended', async () => {
+    const events: string[] = [];
+    const stop = desk().onEvent((event) => {
+      if (event.type === 'queueChanged') return;
+      const agentId = event.type === 'stateChanged' ? event.agent.id : event.agentId;
+      if (agentId === '9001') events.push(event.type === 'stateChanged' ? `state:${event.agent.state}` : event.type);
+    });
+    const endpoint = await readyAgent('9001', 'consultation:1, zh:1');
+    const caller = await h.call();
+    await h.sim.sendDigits(caller, '2');
+    const leg = await agentLegOf(endpoint);
+    await h.sim.waitForBridgeWith(leg);
+    h.sim.hangup(leg, 16);
+    await until('the end reported', () => (events.includes('ended') ? true : null));
+    h.sim.hangup(caller);
+    stop();
+    await desk().logout('9001');
+    expect(events.indexOf('offered')).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('offered')).toBeLessThan(events.indexOf('answered'));
+    expect(events.indexOf('answered')).toBeLessThan(events.indexOf('ended'));
+    expect(events).toContain('state:onCall');
+    expect(events).toContain('state:wrapUp');
+  });
+
   it('a caller who hangs up while waiting leaves the queue and counts as abandoned', async () => {
     const before = (await desk().stats()).today.abandoned;
     await desk().login({ agentId: '4001', endpoint: 'PJSIP/4001', skills: 'consultation:1, zh:1' }); // logged in, not ready
