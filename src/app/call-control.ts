@@ -126,6 +126,9 @@ export class CallControl implements CallEvents {
   }
 
   stasisEnd(channelId: string): void {
+    // An agent's leg is judged by how it ended (its ChannelDestroyed cause: hung up, or the line dropped), which
+    // StasisEnd, coming first, does not carry.
+    if (this.deps.queue?.legLeftApplication(channelId) === true) return;
     this.channelGone(channelId);
   }
 

@@ -86,6 +86,7 @@ export interface CallbackSettings {
 const REPEAT_CALLER_BOOST = 1;
 const MAX_QUEUED_PRIORITY = 9;
 const OFFERS_REMEMBERED = 4096;
+const LEG_DESTROYED_GRACE_MS = 2000;
 
 export class CallQueue {
   /** By call id; `channels` names the caller's channel of a call-back, whose call id names the first call. */
@@ -175,6 +176,19 @@ export class CallQueue {
 
   owns(channelId: string): boolean {
     return this.entryOf(channelId) !== undefined || this.legs.has(channelId);
+  }
+
+  /**
+   * An agent's leg left the application (StasisEnd). Its ChannelDestroyed, with the cause, follows; should it not
+   * come (a lost event), the leg is taken as hung up normally after a moment. False when it is not an agent leg.
+   */
+  legLeftApplication(channelId: string): boolean {
+    const call = this.legs.get(channelId);
+    if (call === undefined) return false;
+    this.deps.clock.setTimer(LEG_DESTROYED_GRACE_MS, () => {
+      if (this.legs.get(channelId) === call) call.legGone(channelId, undefined);
+    });
+    return true;
   }
 
   roleOf(channelId: string): { role: 'queue' } | { role: 'queueLeg'; connected: boolean } | null {

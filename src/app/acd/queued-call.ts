@@ -198,9 +198,12 @@ export class QueuedCall {
   /** The agent asked to end the call (from their desk rather than their phone): as if they had hung up. */
   hangupAgent(agentId: string): void {
     void this.serial(async () => {
-      if (this.leg?.agentId !== agentId || this.phase !== 'connected') return;
-      // The leg's hang-up comes back as its ChannelDestroyed, with normal clearing: the survey follows as usual.
-      await this.deps.telephony.hangup(this.leg.id);
+      const leg = this.leg;
+      if (leg?.agentId !== agentId || this.phase !== 'connected') return;
+      // Asterisk reports no ChannelDestroyed for a channel the application hung up: the call ends here, as if the
+      // agent had hung up their phone (the survey follows).
+      await this.deps.telephony.hangup(leg.id);
+      await this.agentEnded();
     });
   }
 
