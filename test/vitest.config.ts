@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Two test files at a time: most wait on sockets and timers, not the CPU, and one at a time (vitest's default
+    // on two cores) takes twice as long.
+    maxWorkers: 2,
     // A process warning fails the test it happened in (see the file).
     setupFiles: ['test/support/fail-on-process-warnings.ts'],
     reporters: ['default'],
