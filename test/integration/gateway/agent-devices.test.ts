@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentPhones } from '../../../src/app/acd/agent-phones.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
+import { agentDesk, until } from './agent-support.js';
 
 let h: Harness;
 
@@ -26,9 +27,7 @@ afterAll(async () => {
 });
 
 function desk() {
-  const agents = h.gateway.agents;
-  if (agents === null) throw new Error('the agent queue is off');
-  return agents;
+  return agentDesk(h);
 }
 
 function phones(): AgentPhones {
@@ -37,15 +36,6 @@ function phones(): AgentPhones {
   return found;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Waits until the gateway has told the shared queue whether the phone can take calls. */
 async function phoneRecorded(endpoint: string, available: boolean): Promise<void> {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
 import { heard, startHarness } from './harness.js';
+import { agentDesk, until } from './agent-support.js';
 
 let h: Harness;
 /** Recordings run ten times faster than real time (Asterisk reports whole seconds, and an empty message is none). */
@@ -30,20 +31,9 @@ afterAll(async () => {
 });
 
 function desk() {
-  const agents = h.gateway.agents;
-  if (agents === null) throw new Error('the agent queue is off');
-  return agents;
+  return agentDesk(h);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function login(id: string, skills: string): Promise<string> {
   const endpoint = `PJSIP/${id}`;

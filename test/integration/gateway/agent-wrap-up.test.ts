@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
+import { until } from './agent-support.js';
 
 let h: Harness;
 
@@ -16,15 +17,6 @@ afterAll(async () => {
   await h.close();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== null && value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 it('files an unrecorded order when the wrap-up runs out, and the late record as its follow-up', async () => {
   const desk = h.gateway.agents;
