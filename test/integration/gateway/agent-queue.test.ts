@@ -29,9 +29,8 @@ function desk() {
 }
 
 
-/** An agent whose phone answers after `afterMs`, logged in and ready. */
-async function readyAgent(id: string, skills: string): Promise<string> {
-  const endpoint = `PJSIP/${id}`;
+/** An agent logged in and ready, their phone answering as the simulator's default says. */
+async function readyAgent(id: string, skills: string, endpoint = `PJSIP/${id}`): Promise<string> {
   await desk().login({ agentId: id, endpoint, skills });
   await desk().ready(id);
   return endpoint;
@@ -194,7 +193,8 @@ describe('the gateway\'s own agent queue', () => {
       const agentId = event.type === 'stateChanged' ? event.agent.id : event.agentId;
       if (agentId === '9001') events.push(event.type === 'stateChanged' ? `state:${event.agent.state}` : event.type);
     });
-    const endpoint = await readyAgent('9001', 'consultation:1, zh:1');
+    // A Local channel as the agent's phone, as a deployment's softphone bridge or a test rig would give.
+    const endpoint = await readyAgent('9001', 'consultation:1, zh:1', 'Local/9001@agents');
     const caller = await h.call();
     await h.sim.sendDigits(caller, '2');
     const leg = await agentLegOf(endpoint);
