@@ -16,6 +16,12 @@ local c = loadCall(id)
 if c then
   -- Offered, ringing or on call: the call is in hand already, nothing to put back.
   if c.ph ~= 'waiting' and c.ph ~= 'parked' then return finish({{}}) end
+  -- Another gateway, alive, already holds a call of this id: two Asterisks gave the same channel id (each needs its
+  -- own systemname). Taking it over would lose one of the two callers.
+  if c.g ~= g and c.ph == 'waiting' then
+    local aliveUntil = tonumber(redis.call('ZSCORE', K_GW, c.g) or '0')
+    if aliveUntil > NOW and redis.call('SISMEMBER', K_GDEAD, c.g) == 0 then return {'conflict', c.g} end
+  end
   -- Again (re-adoption after a restart, or a parked call whose gateway is back): same place, enqueuedAt kept.
   if c.ph == 'waiting' then unindexCall(c) end
   if c.g ~= g then

@@ -53,6 +53,17 @@ export interface RedisAcdStoreOptions {
   readonly callbackRetryMs?: number;
 }
 
+/** Two gateways enqueued different calls with one channel id: their Asterisks share a `systemname`. */
+export class CallIdConflictError extends Error {
+  readonly code = 'ACD_CALL_ID_CONFLICT';
+  constructor(callId: string, holder: string) {
+    super(
+      `call ${callId} is already queued by gateway ${holder}: two Asterisks gave the same channel id; give each Asterisk of the hotline its own systemname (asterisk.conf)`,
+    );
+    this.name = 'CallIdConflictError';
+  }
+}
+
 export class AcdSubscribeError extends Error {
   readonly code = 'ACD_SUBSCRIBE_FAILED';
   constructor(timeoutMs: number) {
@@ -114,6 +125,7 @@ export class RedisAcdStore implements AcdStore {
   async enqueue(call: WaitingCall, now: number): Promise<Offer | null> {
     checkCall(call);
     const reply = await this.run(scripts.ENQUEUE, now, [call.callId, call.gateway, call.skill, call.lang, call.priority, call.enqueuedAt]);
+    if (Array.isArray(reply) && reply[0] === 'conflict') throw new CallIdConflictError(call.callId, String(reply[1]));
     return offerOf((reply as unknown[])[0]);
   }
 

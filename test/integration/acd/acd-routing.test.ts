@@ -160,6 +160,19 @@ describe('RedisAcdStore routing', () => {
     expect((await one.agents()).every((a) => a.state === 'ready')).toBe(true);
   });
 
+  it('refuses a call id another live gateway holds (two Asterisks with one systemname), and lets a dead one\'s be taken back', async () => {
+    const store = fx.store();
+    await store.heartbeat('gw-a', 3000, T0);
+    await store.heartbeat('gw-b', 60_000, T0);
+    await store.enqueue(call('same', 'env', 'zh', 5, T0, 'gw-a'), T0);
+    await expect(store.enqueue(call('same', 'env', 'zh', 5, T0 + 1, 'gw-b'), T0 + 1)).rejects.toMatchObject({ code: 'ACD_CALL_ID_CONFLICT' });
+    expect((await store.callsOf('gw-a')).map((c) => c.callId)).toEqual(['same']);
+    expect(await store.callsOf('gw-b')).toEqual([]);
+    // Once gw-a's heartbeat ran out the id is free to be taken (its caller is gone with it).
+    await store.enqueue(call('same', 'env', 'zh', 5, T0 + 4000, 'gw-b'), T0 + 4000);
+    expect((await store.callsOf('gw-b')).map((c) => c.callId)).toEqual(['same']);
+  });
+
   it('parks the calls of a gateway whose heartbeat ran out, until it enqueues them again', async () => {
     const store = fx.store({ reservationMs: 5000 });
     await store.heartbeat('gw-a', 3000, T0);
