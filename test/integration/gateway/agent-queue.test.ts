@@ -150,7 +150,7 @@ describe('the gateway\'s own agent queue', () => {
     await desk().transfer('6001', 'transportation');
     await h.sim.waitForHangup(leg);
     await until('the first agent in wrap-up', async () => ((await desk().agent('6001'))?.state === 'wrapUp' ? true : null));
-    expect((await desk().stats()).waiting).toBe(1);
+    await until('the caller waiting again', async () => ((await desk().stats()).waiting === 1 ? true : null));
     await desk().ready('6002');
     const next = await agentLegOf('PJSIP/6002');
     expect((await h.sim.waitForBridgeWith(next)).channelIds).toContain(caller);
