@@ -50,11 +50,17 @@ export class WorkOrders implements CallRatings {
     if (record === null) throw new WorkOrderError('unknown_call', `no call ${callId} is known to the queue`);
     if (record.agentId !== agentId) throw new WorkOrderError('not_your_call', `call ${callId} was not answered by agent ${agentId}`);
     if (record.answeredAt === undefined) throw new WorkOrderError('not_answered', `call ${callId} was never answered by an agent`);
-    if (record.submissionId !== undefined && record.ticket !== undefined) {
-      const filed = { submissionId: record.submissionId, ticket: record.ticket };
-      if (record.unrecorded === true) await this.fileLateForm(record, filed, form);
-      return filed;
+    if (record.unrecorded === true) {
+      // The gateway filed (or is filing) the order as unrecorded: the same dedup key gives that order back, and the
+      // agent's form becomes its follow-up.
+      const order =
+        record.submissionId !== undefined && record.ticket !== undefined
+          ? { submissionId: record.submissionId, ticket: record.ticket }
+          : await this.fileOrder(record, unrecordedForm(await this.factsOf(record), record.category), true);
+      await this.fileLateForm(record, order, form);
+      return order;
     }
+    if (record.submissionId !== undefined && record.ticket !== undefined) return { submissionId: record.submissionId, ticket: record.ticket };
     return this.fileOrder(record, form, false);
   }
 
@@ -66,6 +72,8 @@ export class WorkOrders implements CallRatings {
     const record = await this.deps.records.get(callId);
     if (record === null || record.answeredAt === undefined || record.agentId !== agentId) return null;
     if (record.submissionId !== undefined && record.ticket !== undefined) return { submissionId: record.submissionId, ticket: record.ticket };
+    // Marked before it is filed: an agent's form arriving meanwhile is then filed as this order's follow-up, not lost.
+    await this.deps.records.update(callId, { unrecorded: true });
     const facts = await this.factsOf(record);
     return this.fileOrder(record, unrecordedForm(facts, record.category), true);
   }
