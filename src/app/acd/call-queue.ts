@@ -123,9 +123,6 @@ export class CallQueue {
     return this.languages.has(lang);
   }
 
-  get waitingHere(): number {
-    return this.calls.size;
-  }
 
   /** Starts the timed work; the composition root feeds the store's changes to `changed`. */
   async start(): Promise<void> {
