@@ -355,6 +355,7 @@ export class CallQueue {
     const lang = route.lang as Lang;
     const call = new QueuedCall(callId, route, {
       channelId,
+      callerNumber: caller,
       telephony: deps.telephony,
       store: deps.store,
       records: deps.records,

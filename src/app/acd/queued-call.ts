@@ -36,6 +36,8 @@ export interface CallRoute {
 }
 
 export interface QueuedCallDeps {
+  /** The caller's number, presented to the agent's phone. */
+  readonly callerNumber: string;
   readonly telephony: Telephony;
   readonly store: AcdStore;
   readonly records: CallRecords;
@@ -345,7 +347,7 @@ export class QueuedCall {
     const created = await this.deps.telephony.createOutbound({
       channelId: legId,
       endpoint: offer.endpoint,
-      callerId: await this.callerNumber(),
+      callerId: this.deps.callerNumber,
       originator: this.channelId,
     });
     if (created === 'gone') return this.notAnswered(legId, 'lost');
@@ -495,9 +497,6 @@ export class QueuedCall {
     await this.deps.telephony.destroyBridge(bridgeId).catch((err: unknown) => this.deps.log.warn({ err }, 'could not destroy the call bridge'));
   }
 
-  private async callerNumber(): Promise<string> {
-    return (await this.deps.records.get(this.callId))?.caller ?? '';
-  }
 
   private clearRingGuard(): void {
     this.ringGuard?.cancel();
