@@ -65,7 +65,7 @@ describe('renderPrompts (espeak-ng + sox)', () => {
     soundsDir = await mkdtemp(join(tmpdir(), 'prompts-render-test-'));
   });
   afterEach(async () => {
-    await rm(soundsDir, { recursive: true, force: true });
+    await rm(soundsDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   });
 
   it('writes 8 kHz mono 16-bit WAV per language where Asterisk looks for it, once per audio file', async () => {
