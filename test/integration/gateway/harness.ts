@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/adapters/log/index.js';
 import { parseConfig } from '../../../src/config/index.js';
 import type { Config } from '../../../src/config/index.js';
@@ -50,8 +51,10 @@ export interface Harness {
 
 export async function startHarness(env: Record<string, string> = {}, options: GatewayOptions = {}): Promise<Harness> {
   const config = testConfig(env);
+  const recent = new RecentLines(200);
   const gateway = await startGateway(config, {
-    log: createLogger({ level: config.log.level }),
+    // Silent by default, yet the last lines at `info` are kept, so a failed wait can say what the gateway did.
+    log: createLogger({ level: process.env['TEST_LOG_LEVEL'] === undefined ? 'info' : config.log.level, destination: recent }),
     failsafeGraceMs: 60_000,
     ...options,
     simulator: {
@@ -73,8 +76,15 @@ export async function startHarness(env: Record<string, string> = {}, options: Ga
     sim,
     async call(from = '13812345678') {
       const { channelId } = sim.placeCall({ from });
-      // Generous: the greeting follows the fair-use check, which a loaded machine (tests run two at a time) delays.
-      await sim.waitForPlayback(channelId, 'sound:hotline/greeting', { timeoutMs: 15_000 });
+      try {
+        // Generous: the greeting follows the fair-use check, which a loaded machine (tests run two at a time) delays.
+        await sim.waitForPlayback(channelId, 'sound:hotline/greeting', { timeoutMs: 15_000 });
+      } catch (err) {
+        throw new Error(
+          `${err instanceof Error ? err.message : String(err)}\nchannel: ${JSON.stringify(sim.channel(channelId))}\ngateway log:\n${recent.text()}`,
+          { cause: err },
+        );
+      }
       return channelId;
     },
     async close() {
@@ -82,6 +92,27 @@ export async function startHarness(env: Record<string, string> = {}, options: Ga
       await dropIntake(config.intake.prefix, config.intake.dataDir, config.redis.url);
     },
   };
+}
+
+/** A log destination keeping the last lines written to it (and echoing them when TEST_LOG_LEVEL is set). */
+class RecentLines extends Writable {
+  private readonly lines: string[] = [];
+
+  constructor(private readonly keep: number) {
+    super();
+  }
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    const line = chunk.toString().trimEnd();
+    if (process.env['TEST_LOG_LEVEL'] !== undefined) process.stdout.write(`${line}\n`);
+    this.lines.push(line);
+    if (this.lines.length > this.keep) this.lines.shift();
+    done();
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
 }
 
 /** The media the caller heard, in order. */
