@@ -1,0 +1,4 @@
+export { RedisStaffAccounts, StaffStoreError } from './redis-staff-accounts.js';
+export { RedisStaffSessions } from './redis-staff-sessions.js';
+export { DEFAULT_SCRYPT_COST, ScryptHasher } from './scrypt-hasher.js';
+export type { ScryptCost } from './scrypt-hasher.js';
