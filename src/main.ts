@@ -5,6 +5,7 @@ import { globalAgent } from 'node:http';
 import { join } from 'node:path';
 import { CallControl } from './app/call-control.js';
 import { AgentDesk } from './app/acd/agent-desk.js';
+import { DeskViews } from './app/acd/desk-views.js';
 import { CallQueue } from './app/acd/call-queue.js';
 import { WorkOrders } from './app/acd/work-orders.js';
 import { createAcd } from './adapters/acd/create-acd.js';
@@ -96,6 +97,8 @@ export interface Gateway {
   /** Agent operations on the shared queue (null with ACD=off). */
   readonly agents: AgentDesk | null;
   readonly queue: CallQueue | null;
+  /** What the desktop, the supervisor view and the agents' API show: agents, queue figures, waiting calls, screen pops (null with ACD=off). */
+  readonly views: DeskViews | null;
   /** Agents' phones as ARI (registration) and AMI (device state) report them (null with ACD=off). */
   readonly phones: AgentPhones | null;
   /** Device states Asterisk reports over AMI (emergency forwarding tries unreachable lines last). */
@@ -319,6 +322,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           offer: (offer) => queue.dispatch(offer),
           ...(phones === null ? {} : { loggedIn: (agent) => phones.agentLoggedIn(agent) }),
         });
+  const views =
+    acd === null
+      ? null
+      : new DeskViews({ store: acd.store, records: acd.records, history: intake.profiles.history, clock, log: acdLog });
   let stopAcdChanges: (() => Promise<void>) | null = null;
   let stopAcdCommands: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
@@ -563,7 +570,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

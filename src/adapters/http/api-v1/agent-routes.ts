@@ -6,11 +6,10 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preValidationAsyncHookHandler } from 'fastify';
 import { AgentRequestError } from '../../../app/acd/agent-desk.js';
 import type { AgentDesk } from '../../../app/acd/agent-desk.js';
-import type { QueueStats } from '../../../app/acd/acd-store.js';
 import { WorkOrderError } from '../../../app/acd/work-orders.js';
 import type { Log } from '../../../app/app-ports.js';
-import { SERVICE_LEVEL_THRESHOLD_MS, serviceLevel } from '../../../domain/acd/service-level.js';
 import { formatSkills } from '../../../domain/acd/skills.js';
+import { agentView, queueView } from '../../../app/acd/desk-views.js';
 import type { AgentRecord, Skill } from '../../../domain/acd/types.js';
 import { OPENAPI_TAGS } from '../openapi.js';
 import { ApiV1Error, invalidFields } from './api-v1-errors.js';
@@ -33,18 +32,6 @@ export interface AgentRoutesDeps {
   readonly agents: AgentDesk;
   readonly auth: KeyAuth;
   readonly logFor: (request: FastifyRequest) => Log;
-}
-
-export interface AgentView {
-  readonly id: string;
-  readonly endpoint: string;
-  readonly skills: readonly Skill[];
-  readonly skillsText: string;
-  readonly state: AgentRecord['state'];
-  readonly reason: string | null;
-  readonly callId: string | null;
-  readonly since: string;
-  readonly idleSince: string;
 }
 
 const SCOPE_NOTE = 'Needs the `agents` scope. Only while the gateway runs its own queue (`ACD=on`).';
@@ -289,31 +276,6 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
       return queueView(await agents.stats());
     },
   );
-}
-
-export function agentView(agent: AgentRecord): AgentView {
-  return {
-    id: agent.id,
-    endpoint: agent.endpoint,
-    skills: agent.skills.map((skill) => ({ name: skill.name, level: skill.level })),
-    skillsText: formatSkills(agent.skills),
-    state: agent.state,
-    reason: agent.reason,
-    callId: agent.callId,
-    since: new Date(agent.since).toISOString(),
-    idleSince: new Date(agent.idleSince).toISOString(),
-  };
-}
-
-export function queueView(stats: QueueStats) {
-  return {
-    waiting: stats.waiting,
-    longestWaitSeconds: Math.floor(stats.longestWaitMs / 1000),
-    agentsByState: stats.agentsByState,
-    today: stats.today,
-    serviceLevel: serviceLevel(stats.today),
-    serviceLevelThresholdSeconds: SERVICE_LEVEL_THRESHOLD_MS / 1000,
-  };
 }
 
 /** The desk's answer, or its refusal as the v1 error; `prefix` places the desk's field names in the body. */
