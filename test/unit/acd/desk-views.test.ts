@@ -17,7 +17,7 @@ const record: CallRecord = {
 };
 const history: CitizenHistory = {
   profile: 'p1',
-  link: 'verified',
+  link: 'confirmed',
   contacts: [
     { id: '1700000000.42', channel: 'voice', at: new Date(T0).toISOString() },
     { id: 's-2', channel: 'web', at: '2026-12-01T02:00:00.000Z', ticket: '482193746501', status: 'in_progress' },
