@@ -5,7 +5,7 @@
 // Each command loads what it runs when it runs: `--help` or `apikey list` need not load the whole gateway.
 import { parseCommand, UsageError } from './adapters/cli/command-line.js';
 import type { CommandSpec, ParsedCommand } from './adapters/cli/command-line.js';
-import { ConfigError, DEFAULTS, maskUrlCredentials, parseConfig, simulatorPortsFromEnv } from './config/index.js';
+import { ConfigError, DEFAULTS, parseConfig, redisLabel, simulatorPortsFromEnv } from './config/index.js';
 import type { Gateway } from './main.js';
 
 const USAGE = `usage: hotline-gateway <command> [options]
@@ -114,7 +114,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         process.once('SIGTERM', () => resolve());
       });
       return runIntakeTail({
-        redisUrl: config.redis.url,
+        redis: config.redis,
         prefix: config.intake.prefix,
         json: flags.has('json'),
         out,
@@ -139,8 +139,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       if (config === null) return 1;
       const { runRetentionReport } = await import('./adapters/identity/retention-report-command.js');
       return runRetentionReport({
-        redisUrl: config.redis.url,
-        redisLabel: maskUrlCredentials(config.redis.url),
+        redis: config.redis,
+        redisLabel: redisLabel(config.redis),
         prefix: config.intake.prefix,
         dataDir: config.intake.dataDir,
         retentionMs: config.intake.recordRetentionMs,
@@ -218,7 +218,7 @@ async function flagCommand(args: readonly string[]): Promise<number> {
       const limits = await createLimits({ ...limitsOptionsFrom(config, silentLog), commandTimeoutMs: 5000 });
       if (!limits.connected()) {
         await limits.close();
-        throw new Error(`Redis at ${maskUrlCredentials(config.redis.url)} is not reachable: nothing was changed`);
+        throw new Error(`Redis at ${redisLabel(config.redis)} is not reachable: nothing was changed`);
       }
       return { desk: limits.desk, close: () => limits.close() };
     },
