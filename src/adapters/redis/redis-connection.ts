@@ -26,13 +26,16 @@ export interface ConnectionPolicy {
   readonly lazyConnect?: boolean;
 }
 
-/**
- * On a cluster a command meeting a failover (connection closed, CLUSTERDOWN, TRYAGAIN) is sent again every
- * `FAILOVER_RETRY_MS` while the cluster elects a new master, at most as often as fits in the command timeout: a
- * fail-fast command fails within about its timeout on a cluster too, and is spooled.
- */
+/** Between tries of a command that met a closed node connection or CLUSTERDOWN (a failover, or a node not yet connected). */
 const FAILOVER_RETRY_MS = 100;
-const MAX_REDIRECTIONS = 16;
+/**
+ * Tries (redirections included) of a command on a connection that queues nothing while down: a cluster connects to
+ * its nodes only as commands need them, so the first command for a node may meet its connection still opening and
+ * is tried again; but a failover, which takes seconds, fails the command within about 300 ms, and its caller spools.
+ */
+const FAIL_FAST_TRIES = 3;
+/** ioredis' default: connections that wait for Redis wait out a failover too. */
+const PATIENT_TRIES = 16;
 
 export function connectRedis(target: RedisTarget, policy: ConnectionPolicy): RedisClient {
   const common: RedisOptions = {
@@ -64,15 +67,13 @@ export function connectRedis(target: RedisTarget, policy: ConnectionPolicy): Red
       });
     case 'cluster': {
       const { retryStrategy: _perNode, enableOfflineQueue: _clusterWide, lazyConnect: _whole, ...nodeOptions } = common;
-      const redirections =
-        policy.commandTimeoutMs === undefined ? MAX_REDIRECTIONS : Math.max(2, Math.min(MAX_REDIRECTIONS, Math.floor(policy.commandTimeoutMs / FAILOVER_RETRY_MS)));
       const options: ClusterOptions = {
         enableOfflineQueue: policy.enableOfflineQueue,
         clusterRetryStrategy: policy.retryDelayMs,
         ...(policy.lazyConnect === undefined ? {} : { lazyConnect: policy.lazyConnect }),
         // Writes and reads both go to the slot's master: a replica may not have a submission the master acknowledged.
         scaleReads: 'master',
-        maxRedirections: redirections,
+        maxRedirections: policy.enableOfflineQueue ? PATIENT_TRIES : FAIL_FAST_TRIES,
         retryDelayOnFailover: FAILOVER_RETRY_MS,
         retryDelayOnClusterDown: FAILOVER_RETRY_MS,
         retryDelayOnTryAgain: FAILOVER_RETRY_MS,
