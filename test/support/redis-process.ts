@@ -13,6 +13,7 @@ export const DATA_NODE_ARGS = ['--save', '', '--appendonly', 'yes', '--appendfsy
 
 export class RedisProcess {
   private child: ChildProcess | null = null;
+  private watchdog: ChildProcess | null = null;
   private readonly output: string[] = [];
 
   /** `args` come after `redis-server`; the port, bind address and directory are added. */
@@ -44,6 +45,9 @@ export class RedisProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // A test process that dies without its clean-up (killed, or its output pipe closed) must not leave servers running:
+    // the watchdog reads a pipe from this process, and kills the server when the pipe closes, as it does with us.
+    this.watchdog = spawn('sh', ['-c', `read _; kill -9 ${child.pid ?? 0} 2>/dev/null`], { stdio: ['pipe', 'ignore', 'ignore'] });
     const keep = (chunk: Buffer): void => {
       this.output.push(chunk.toString('utf8'));
       if (this.output.length > 200) this.output.shift();
@@ -70,6 +74,8 @@ export class RedisProcess {
 
   /** SIGKILL: no shutdown, no last write; resolves once the process is gone. */
   async kill(): Promise<void> {
+    this.watchdog?.kill('SIGKILL');
+    this.watchdog = null;
     const child = this.child;
     this.child = null;
     if (child === null || child.exitCode !== null || child.signalCode !== null) return;

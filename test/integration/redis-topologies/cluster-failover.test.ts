@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,19 +21,22 @@ const PREFIX = `test-failover-${randomUUID().slice(0, 8)}`;
 let cluster: RedisClusterFixture;
 let h: Harness;
 let apiKey: string;
+/** Holds the API keys file the gateways read. */
+let keysDir: string;
 
 beforeAll(async () => {
   cluster = await RedisClusterFixture.start();
-  const dataDir = mkdtempSync(join(tmpdir(), 'cluster-failover-'));
+  keysDir = mkdtempSync(join(tmpdir(), 'cluster-failover-'));
   const made = createApiKey({ name: 'load', scopes: ['submit'], rateLimitPerMinute: 1_000_000 });
   apiKey = made.key;
-  await writeApiKeysFile(join(dataDir, 'api-keys.json'), { keys: [made.entry] });
-  h = await startHarness({ ...cluster.env, INTAKE_PREFIX: PREFIX, API_KEYS_FILE: join(dataDir, 'api-keys.json'), FAIR_USE_KEY_PER_HOUR: '1000000', ACD: 'off' });
+  await writeApiKeysFile(join(keysDir, 'api-keys.json'), { keys: [made.entry] });
+  h = await startHarness({ ...cluster.env, INTAKE_PREFIX: PREFIX, API_KEYS_FILE: join(keysDir, 'api-keys.json'), FAIR_USE_KEY_PER_HOUR: '1000000', ACD: 'off' });
 }, 30_000);
 
 afterAll(async () => {
   await h?.close();
   await cluster?.close();
+  if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
 });
 
 describe('a cluster master dies under load', () => {

@@ -7,6 +7,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -31,6 +32,8 @@ let cluster: RedisClusterFixture;
 let a: Harness;
 let b: Harness;
 let apiKey: string;
+/** Holds the API keys file the gateways read. */
+let keysDir: string;
 let supervisorKey: string;
 let gatewayEnv: (gatewayId: 'gateway-a' | 'gateway-b') => Record<string, string>;
 let client: RedisClient;
@@ -38,17 +41,17 @@ let queue: Queue;
 
 beforeAll(async () => {
   cluster = await RedisClusterFixture.start();
-  const dataDir = mkdtempSync(join(tmpdir(), 'cluster-gateway-'));
+  keysDir = mkdtempSync(join(tmpdir(), 'cluster-gateway-'));
   const made = createApiKey({ name: 'integration test', scopes: ['submit', 'read', 'open311'], rateLimitPerMinute: 100_000 });
   const supervisor = createApiKey({ name: 'duty supervisor', scopes: ['supervise'], rateLimitPerMinute: 100 });
   apiKey = made.key;
   supervisorKey = supervisor.key;
-  await writeApiKeysFile(join(dataDir, 'api-keys.json'), { keys: [made.entry, supervisor.entry] });
+  await writeApiKeysFile(join(keysDir, 'api-keys.json'), { keys: [made.entry, supervisor.entry] });
   const smtpPorts = { 'gateway-a': String(await freePort()), 'gateway-b': String(await freePort()) };
   const env = (gatewayId: 'gateway-a' | 'gateway-b'): Record<string, string> => ({
     ...cluster.env,
     INTAKE_PREFIX: PREFIX,
-    API_KEYS_FILE: join(dataDir, 'api-keys.json'),
+    API_KEYS_FILE: join(keysDir, 'api-keys.json'),
     FAIR_USE_KEY_PER_HOUR: '1000000',
     // Small blocks, so that the two gateways' tickets interleave and a collision would show.
     INTAKE_TICKET_BLOCK: '10',
@@ -71,6 +74,7 @@ afterAll(async () => {
   await b?.close();
   await a?.close();
   await cluster?.close();
+  if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
 });
 
 async function jobs(): Promise<Submission[]> {

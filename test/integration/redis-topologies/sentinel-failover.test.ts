@@ -6,6 +6,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,17 +22,19 @@ const PREFIX = `test-sentinel-${randomUUID().slice(0, 8)}`;
 let topology: RedisSentinelFixture;
 let h: Harness;
 let apiKey: string;
+/** Holds the API keys file the gateways read. */
+let keysDir: string;
 
 beforeAll(async () => {
   topology = await RedisSentinelFixture.start();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sentinel-failover-'));
+  keysDir = mkdtempSync(join(tmpdir(), 'sentinel-failover-'));
   const made = createApiKey({ name: 'load', scopes: ['submit'], rateLimitPerMinute: 1_000_000 });
   apiKey = made.key;
-  await writeApiKeysFile(join(dataDir, 'api-keys.json'), { keys: [made.entry] });
+  await writeApiKeysFile(join(keysDir, 'api-keys.json'), { keys: [made.entry] });
   h = await startHarness({
     ...topology.env,
     INTAKE_PREFIX: PREFIX,
-    API_KEYS_FILE: join(dataDir, 'api-keys.json'),
+    API_KEYS_FILE: join(keysDir, 'api-keys.json'),
     FAIR_USE_KEY_PER_HOUR: '1000000',
     REDIS_WAIT_REPLICAS: '1',
     REDIS_WAIT_TIMEOUT: '500ms',
@@ -41,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await topology?.close();
+  if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
 });
 
 async function bridgedTo(channelId: string): Promise<string | null> {
