@@ -145,6 +145,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   const storeConnection = failFastRedis(options.redis, { name: 'records', log, commandTimeoutMs: commandTimeout });
   // The WAIT after each batch of jobs takes up to its own timeout on the queue's connection, on top of the commands.
   const queueConnection = failFastRedis(options.redis, { name: 'queue', log, commandTimeoutMs: commandTimeout + (waitReplicas > 0 ? waitTimeoutMs : 0) });
+  const replicas = waitReplicas > 0 ? new ReplicaWait(queueConnection, { replicas: waitReplicas, timeoutMs: waitTimeoutMs, probeKey: keys.replicaProbe }) : null;
   const queue = new BullmqIntakeQueue(
     queueConnection,
     {
@@ -152,7 +153,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
       dedupTtlMs: ttlSeconds * 1000,
       removeOnComplete: options.removeOnComplete ?? { age: DAY_SECONDS, count: 10_000 },
       removeOnFail: options.removeOnFail ?? { age: 30 * DAY_SECONDS },
-      ...(waitReplicas > 0 ? { replicas: new ReplicaWait(queueConnection, { replicas: waitReplicas, timeoutMs: waitTimeoutMs, probeKey: keys.replicaProbe }) } : {}),
+      ...(replicas === null ? {} : { replicas }),
     },
     log,
   );
@@ -195,7 +196,8 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   );
 
   const connectWaitMs = options.connectWaitMs ?? 3000;
-  const [storeReady] = await Promise.all([untilReady(storeConnection, connectWaitMs), untilReady(queueConnection, connectWaitMs)]);
+  const [storeReady, queueReady] = await Promise.all([untilReady(storeConnection, connectWaitMs), untilReady(queueConnection, connectWaitMs)]);
+  if (replicas !== null && queueReady) await warnWithoutReplicas(replicas, waitReplicas, log);
   if (storeReady) {
     await tickets.prime().catch((err: unknown) => {
       log.warn({ err: (err as Error).message }, 'could not lease ticket numbers at start-up');
@@ -231,4 +233,19 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
       await Promise.all([closeRedis(storeConnection), closeRedis(queueConnection)]);
     },
   };
+}
+
+/** Said once at start: a master with fewer replicas than REDIS_WAIT_REPLICAS makes every submission wait and spool. */
+async function warnWithoutReplicas(replicas: ReplicaWait, wanted: number, log: Log): Promise<void> {
+  try {
+    const present = await replicas.replicasNow();
+    if (present < wanted) {
+      log.warn(
+        { waitReplicas: wanted, replicas: present },
+        'REDIS_WAIT_REPLICAS is more than the replicas of the master holding the intake keys: every submission waits REDIS_WAIT_TIMEOUT and is spooled until enough replicas confirm',
+      );
+    }
+  } catch (err) {
+    log.debug({ err: (err as Error).message }, 'could not count the replicas of the master at start-up');
+  }
 }

@@ -4,6 +4,7 @@
 // gateway added); so a probe key in the same slot is written first, on the connection (on a cluster: the node)
 // that serves the slot, and the WAIT then covers every write made to the slot before the probe.
 
+import type { Redis } from 'ioredis';
 import { keySlot } from './key-slot.js';
 import { connectionForSlot } from './redis-connection.js';
 import type { RedisClient } from './redis-connection.js';
@@ -48,13 +49,24 @@ export class ReplicaWait {
 
   /** Resolves once enough replicas have every write made to the slot before this call; rejects otherwise. */
   async confirm(): Promise<void> {
-    const connection = connectionForSlot(this.client, this.slot);
-    if (connection === null) throw new Error(`no master is known for slot ${this.slot} (cluster failover under way?)`);
+    const connection = this.master();
     const replies = await connection.pipeline().set(this.options.probeKey, String(Date.now()), 'PX', PROBE_TTL_MS).wait(this.options.replicas, this.options.timeoutMs).exec();
     const [probe, wait] = pipelineOutcomes(replies, 2);
     if (probe === undefined || !probe.ok) throw probe?.error ?? new Error('no reply to the replica probe');
     if (wait === undefined || !wait.ok) throw wait?.error ?? new Error('no reply to WAIT');
     const acknowledged = Number(wait.value);
     if (acknowledged < this.options.replicas) throw new ReplicasBehindError(acknowledged, this.options.replicas, this.options.timeoutMs);
+  }
+
+  /** The replicas the slot's master has now (`connected_slaves`): fewer than asked means every submission is spooled. */
+  async replicasNow(): Promise<number> {
+    const info = await this.master().info('replication');
+    return Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? 0);
+  }
+
+  private master(): Redis {
+    const connection = connectionForSlot(this.client, this.slot);
+    if (connection === null) throw new Error(`no master is known for slot ${this.slot} (cluster failover under way?)`);
+    return connection;
   }
 }

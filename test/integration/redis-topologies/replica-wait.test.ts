@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, writeApiKeysFile } from '../../../src/adapters/api-keys/index.js';
+import { createIntake } from '../../../src/adapters/intake/create-intake.js';
 import { IntakeKeys } from '../../../src/adapters/intake/intake-keys.js';
 import type { Harness } from '../gateway/harness.js';
 import { startHarness } from '../gateway/harness.js';
+import { RecordingLog } from '../../support/logs.js';
 import { DATA_NODE_ARGS, freePorts, RedisProcess, waitUntil } from '../../support/redis-process.js';
+import { singleRedis } from '../../support/redis.js';
 import { postSubmission, queuedSubmissions } from './submission-load.js';
 
 const PREFIX = `test-wait-${randomUUID().slice(0, 8)}`;
@@ -98,6 +101,21 @@ describe('REDIS_WAIT_REPLICAS=1', () => {
       id: answer.id,
       durability: 'queued',
     });
+  });
+});
+
+describe('REDIS_WAIT_REPLICAS above the replicas there are', () => {
+  it('is said at start, since every submission would wait and be spooled', async () => {
+    const recorded = new RecordingLog();
+    const created = await createIntake({
+      redis: singleRedis(`redis://${master.address}`),
+      durability: { waitReplicas: 2, waitTimeoutMs: 100 },
+      prefix: `${PREFIX}-two`,
+      dataDir: join(dir, 'two'),
+      log: recorded.log,
+    });
+    await created.close();
+    expect(recorded.lines.find((l) => l.msg.startsWith('REDIS_WAIT_REPLICAS is more than the replicas'))).toMatchObject({ level: 'warn', fields: { waitReplicas: 2, replicas: 1 } });
   });
 });
 
