@@ -19,7 +19,8 @@ import {
   workOrderValues,
 } from './desk-work-order.js';
 
-const OTHER_REASON = '';
+/** The choice that opens the field for a reason of the agent's own (not a reason itself). */
+const OTHER_REASON = '*other';
 
 const desk = { session: null, agent: undefined, call: { phase: 'none', pop: null } };
 const local = { filed: null, draft: null, busy: false };
