@@ -13,6 +13,7 @@ const CURRENT_SESSION_URL = new URL('../v1/sessions/current', window.location.hr
 const REPLY_TIMEOUT_MS = 10_000;
 /** Close codes of desk-protocol.ts the page acts on. */
 const CLOSE_UNAUTHENTICATED = 4401;
+const CLOSE_FORBIDDEN = 4403;
 const CLOSE_NORMAL = 1000;
 
 const ui = { lang: config.lang, renderers: [], connection: { state: 'connecting', values: {} } };
@@ -267,6 +268,8 @@ export function startDesk(handlers) {
       state.socket = null;
       failPending('offline');
       if (expired || event.code === CLOSE_UNAUTHENTICATED) signedOut('login.expired');
+      // This account may not use the desk at all: trying again would only be refused again.
+      else if (event.code === CLOSE_FORBIDDEN) signedOut('error.wrong_role');
       else retryLater();
     });
   }

@@ -22,7 +22,7 @@ import {
 /** The choice that opens the field for a reason of the agent's own (not a reason itself). */
 const OTHER_REASON = '*other';
 
-const desk = { session: null, agent: undefined, call: { phase: 'none', pop: null } };
+const desk = { session: null, agent: undefined, call: { phase: 'none', pop: null }, queue: null };
 const local = { filed: null, draft: null, busy: false };
 
 onLanguage(render);
@@ -34,6 +34,7 @@ function onReset() {
   closeWorkOrder();
   desk.agent = undefined;
   desk.call = { phase: 'none', pop: null };
+  desk.queue = null;
   local.filed = null;
   for (const id of ['agent-message', 'call-message']) message(id, null);
   render();
@@ -49,8 +50,12 @@ function onMessage(data) {
     desk.agent = data.agent;
   } else if (data.type === 'call') {
     if (data.pop?.callId !== desk.call.pop?.callId) message('call-message', null);
+    // A screen reader hears the call come, be answered and end, as a sighted agent sees the phase change.
+    if (data.phase !== desk.call.phase && data.phase !== 'none') announce(t(`call.phase.${data.phase}`));
     desk.call = { phase: data.phase, pop: data.pop };
     followCall();
+  } else if (data.type === 'queue') {
+    desk.queue = data.queue;
   } else {
     return;
   }
@@ -115,6 +120,9 @@ function renderAgent(supervisor) {
   $('agent-reason').textContent = agent.state === 'paused' && agent.reason !== null ? label('reason', agent.reason) : '';
   $('agent-duration').dataset.since = agent.since;
   $('agent-endpoint').textContent = agent.endpoint;
+  const queueLine = $('queue-line');
+  queueLine.hidden = desk.queue === null;
+  if (desk.queue !== null) queueLine.textContent = t('agent.queue', { waiting: desk.queue.waiting });
   $('agent-skills').textContent = agent.skillsText;
   $('ready').disabled = local.busy || agent.state === 'ready' || !allows(config.transitions, 'ready', agent.state);
   $('pause').disabled = local.busy || !allows(config.transitions, 'pause', agent.state);
