@@ -28,14 +28,21 @@ const SKILL_SCHEMA = {
   },
 } as const;
 
+/** Both fields are required, checked by the route: from an agent's own session they default to their staff account's. */
 export const LOGIN_REQUEST_SCHEMA = {
   type: 'object',
-  required: ['endpoint', 'skills'],
   additionalProperties: false,
   properties: {
-    endpoint: { type: 'string', minLength: 1, maxLength: 200, description: "The dial string of the agent's phone: `PJSIP/1001`, `Local/1001@agents`." },
+    endpoint: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: "The dial string of the agent's phone: `PJSIP/1001`, `Local/1001@agents`. Required, except from an agent's session whose staff account has one.",
+    },
     skills: {
-      description: 'Matter skills and languages with their levels: the text `"environment:1, zh:1, en:2"` (a name without a level is level 1), or the same as a list.',
+      description:
+        'Matter skills and languages with their levels: the text `"environment:1, zh:1, en:2"` (a name without a level is level 1), or the same as a list. ' +
+        "Required, except from an agent's session whose staff account has them.",
       anyOf: [
         { type: 'string', minLength: 1, maxLength: 2000 },
         { type: 'array', minItems: 1, maxItems: 100, items: SKILL_SCHEMA },
@@ -181,10 +188,16 @@ export const QUEUE_REPLY_SCHEMA = {
 } as const;
 
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
-  403: 'The key lacks the `agents` scope (`SCOPE_MISSING`), or the call was answered by another agent (`NOT_YOUR_CALL`).',
+  401: 'Neither a key nor a session (`SESSION_REQUIRED`), a session that is unknown, expired or ended (`SESSION_INVALID`), or a key that is not valid (`API_KEY_INVALID`); WWW-Authenticate: Bearer.',
+  403:
+    'The key lacks the `agents` scope (`SCOPE_MISSING`); the session\'s role may not take this step (`WRONG_ROLE`) or an agent acted for another agent (`NOT_YOUR_AGENT`); ' +
+    "a cookie-borne change came from another site's page (`CROSS_SITE`); or the call was answered by another agent (`NOT_YOUR_CALL`).",
+  429: 'Too many requests a minute for the key, the signed-in person or the address (`RATE_LIMITED`); see Retry-After.',
   404: 'No such agent is logged in (`UNKNOWN_AGENT`), or the queue knows no such call (`UNKNOWN_CALL`).',
   409: 'Not allowed in the agent\'s current state (`NOT_ALLOWED`, with `state`), or the call was never answered (`NOT_ANSWERED`).',
-  503: 'The gateway holding the agent\'s caller does not answer (`GATEWAY_UNAVAILABLE`): it is down; the agent can still hang up on the phone.',
+  503:
+    'The session store does not answer (`SESSIONS_UNAVAILABLE`), or, for a hang-up or transfer, the gateway holding the agent\'s caller does not (`GATEWAY_UNAVAILABLE`): ' +
+    'it is down; the agent can still hang up on the phone.',
 };
 
 /** The shared error responses, with what 403, 404 and 409 mean for agents. */
