@@ -5,6 +5,7 @@ import { globalAgent } from 'node:http';
 import { join } from 'node:path';
 import { CallControl } from './app/call-control.js';
 import { AgentDesk } from './app/acd/agent-desk.js';
+import { DeskViews } from './app/acd/desk-views.js';
 import { CallQueue } from './app/acd/call-queue.js';
 import { WorkOrders } from './app/acd/work-orders.js';
 import { createAcd } from './adapters/acd/create-acd.js';
@@ -99,6 +100,8 @@ export interface Gateway {
   /** Agent operations on the shared queue (null with ACD=off). */
   readonly agents: AgentDesk | null;
   readonly queue: CallQueue | null;
+  /** What the desktop, the supervisor view and the agents' API show: agents, queue figures, waiting calls, screen pops (null with ACD=off). */
+  readonly views: DeskViews | null;
   /** Agents' and supervisors' accounts and sessions: who may use the desk and the agents' API (null with ACD=off). */
   readonly staff: StaffAuth | null;
   /** Agents' phones as ARI (registration) and AMI (device state) report them (null with ACD=off). */
@@ -324,6 +327,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           offer: (offer) => queue.dispatch(offer),
           ...(phones === null ? {} : { loggedIn: (agent) => phones.agentLoggedIn(agent) }),
         });
+  const views =
+    acd === null
+      ? null
+      : new DeskViews({ store: acd.store, records: acd.records, history: intake.profiles.history, clock, log: acdLog });
   // Staff sign in to work the queue: there is nothing to sign in to without it. Wrong passwords count in the shared limiter.
   const staff: CreatedStaff | null =
     acd === null ? null : await createStaff({ ...staffOptionsFrom(config, log.child({ component: 'staff' }) as Log), limiter, clock });
@@ -573,7 +580,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, staff: staff?.auth ?? null, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, staff: staff?.auth ?? null, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

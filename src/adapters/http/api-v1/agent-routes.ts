@@ -8,12 +8,11 @@
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { AgentRequestError } from '../../../app/acd/agent-desk.js';
 import type { AgentDesk } from '../../../app/acd/agent-desk.js';
-import type { QueueStats } from '../../../app/acd/acd-store.js';
 import { WorkOrderError } from '../../../app/acd/work-orders.js';
 import type { Log } from '../../../app/app-ports.js';
 import type { StaffAuth } from '../../../app/staff/staff-auth.js';
-import { SERVICE_LEVEL_THRESHOLD_MS, serviceLevel } from '../../../domain/acd/service-level.js';
 import { formatSkills } from '../../../domain/acd/skills.js';
+import { agentView, queueView } from '../../../app/acd/desk-views.js';
 import type { AgentRecord, Skill } from '../../../domain/acd/types.js';
 import { authorize } from '../../../domain/staff/permissions.js';
 import type { DeskAction } from '../../../domain/staff/permissions.js';
@@ -42,18 +41,6 @@ export interface AgentRoutesDeps {
   /** An agent logging in to the queue from a session without a phone or skills gets those of their staff account. */
   readonly staff?: StaffAuth;
   readonly logFor: (request: FastifyRequest) => Log;
-}
-
-export interface AgentView {
-  readonly id: string;
-  readonly endpoint: string;
-  readonly skills: readonly Skill[];
-  readonly skillsText: string;
-  readonly state: AgentRecord['state'];
-  readonly reason: string | null;
-  readonly callId: string | null;
-  readonly since: string;
-  readonly idleSince: string;
 }
 
 const QUEUE_NOTE = 'Only while the gateway runs its own queue (`ACD=on`).';
@@ -346,31 +333,6 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
       return queueView(await agents.stats());
     },
   );
-}
-
-export function agentView(agent: AgentRecord): AgentView {
-  return {
-    id: agent.id,
-    endpoint: agent.endpoint,
-    skills: agent.skills.map((skill) => ({ name: skill.name, level: skill.level })),
-    skillsText: formatSkills(agent.skills),
-    state: agent.state,
-    reason: agent.reason,
-    callId: agent.callId,
-    since: new Date(agent.since).toISOString(),
-    idleSince: new Date(agent.idleSince).toISOString(),
-  };
-}
-
-export function queueView(stats: QueueStats) {
-  return {
-    waiting: stats.waiting,
-    longestWaitSeconds: Math.floor(stats.longestWaitMs / 1000),
-    agentsByState: stats.agentsByState,
-    today: stats.today,
-    serviceLevel: serviceLevel(stats.today),
-    serviceLevelThresholdSeconds: SERVICE_LEVEL_THRESHOLD_MS / 1000,
-  };
 }
 
 /** The desk's answer, or its refusal as the v1 error; `prefix` places the desk's field names in the body. */
