@@ -455,7 +455,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       guard,
       flags: fairUseLimits.desk,
       history: intake.profiles.history,
-      ...(agents === null ? {} : { agents }),
+      ...(agents === null || views === null ? {} : { agents: { desk: agents, views } }),
       ...(staff === null ? {} : { staff: { auth: staff.auth, cookieSecure: config.staff.cookieSecure } }),
       limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
       log: log as Log,

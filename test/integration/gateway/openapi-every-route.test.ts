@@ -99,6 +99,8 @@ describe('/openapi.json describes every HTTP endpoint', () => {
       'GET /v1/agents',
       'GET /v1/agents/{agentId}',
       'GET /v1/queue',
+      'GET /v1/agents/{agentId}/call',
+      'GET /v1/queue/calls',
       'POST /v1/sessions',
       'GET /v1/sessions/current',
       'DELETE /v1/sessions/current',

@@ -46,8 +46,10 @@ const ROUTES: readonly { readonly step: string; readonly method: string; path(a:
   { step: 'agent.hangup', method: 'POST', path: (a) => `/v1/agents/${a}/hangup` },
   { step: 'agent.transfer', method: 'POST', path: (a) => `/v1/agents/${a}/transfer`, body: { skill: 'environment' } },
   { step: 'agent.read', method: 'GET', path: (a) => `/v1/agents/${a}` },
+  { step: 'agent.read', method: 'GET', path: (a) => `/v1/agents/${a}/call` },
   { step: 'agents.list', method: 'GET', path: () => '/v1/agents' },
   { step: 'queue.read', method: 'GET', path: () => '/v1/queue' },
+  { step: 'floor.watch', method: 'GET', path: () => '/v1/queue/calls' },
 ];
 const route = (step: string): (typeof ROUTES)[number] => ROUTES.find((r) => r.step === step) as (typeof ROUTES)[number];
 
@@ -211,6 +213,7 @@ describe('/v1/agents and /v1/queue with a staff session', () => {
       expect(refusal.error, step).toContain('7002');
     }
     refused(await send(h, 'GET', '/v1/agents', { token: other }), 403, 'WRONG_ROLE');
+    refused(await send(h, 'GET', '/v1/queue/calls', { token: other }), 403, 'WRONG_ROLE');
     // The queue's figures are every agent's to see.
     expect((await send(h, 'GET', '/v1/queue', { token: other })).status).toBe(200);
     expect(agentOf(await send(h, 'GET', '/v1/agents/7002', { apiKey: agentsKey }))).toMatchObject({ state: 'paused', reason: 'training' });
@@ -230,6 +233,8 @@ describe('/v1/agents and /v1/queue with a staff session', () => {
     expect(all.body.agents.find((a) => a.id === '7002')?.state).toBe('paused');
     expect(agentOf(await send(h, 'GET', '/v1/agents/7002', { token: supervisor })).id).toBe('7002');
     expect((await send(h, 'GET', '/v1/queue', { token: supervisor })).status).toBe(200);
+    expect(await send(h, 'GET', '/v1/queue/calls', { token: supervisor })).toMatchObject({ status: 200, body: { calls: [] } });
+    expect(refused(await send(h, 'GET', '/v1/agents/7002/call', { token: supervisor }), 404, 'NO_CALL')).toMatchObject({ state: 'paused' });
 
     expect(agentOf(await send(h, 'POST', '/v1/agents/7002/pause', { token: supervisor }, { reason: 'team meeting' }))).toMatchObject({ state: 'paused', reason: 'team meeting' });
     expect(logs.find('a supervisor paused the agent').at(-1)).toMatchObject({ agentId: '7002', staffId: 'sup-1', staffRole: 'supervisor', reason: 'team meeting' });
@@ -271,6 +276,28 @@ describe('/v1/agents and /v1/queue with a staff session', () => {
     const leg = (await h.sim.waitForOutboundChannel('PJSIP/7001')).id;
     await h.sim.waitForBridgeWith(leg);
     expect(agentOf(await send(h, 'GET', '/v1/agents/7001', desk))).toMatchObject({ state: 'onCall', callId: caller });
+
+    // The screen pop: the agent's own, and the supervisor's; never a colleague's.
+    const pop = await send<{ call: Record<string, unknown> }>(h, 'GET', '/v1/agents/7001/call', desk);
+    expect(pop.status, JSON.stringify(pop.body)).toBe(200);
+    expect(pop.headers.get('cache-control')).toBe('no-store');
+    expect(pop.body.call).toMatchObject({ callId: caller, callerMasked: '139****5555', lang: 'zh', historyUnavailable: false });
+    expect(pop.body.call['ivrPath']).toEqual(expect.arrayContaining([expect.any(String)]));
+    expect(Date.parse(pop.body.call['answeredAt'] as string)).toBeGreaterThanOrEqual(Date.parse(pop.body.call['enqueuedAt'] as string));
+    expect(JSON.stringify(pop.body)).not.toContain('13911115555');
+    expect((await send(h, 'GET', '/v1/agents/7001/call', { token: supervisor })).body).toEqual(pop.body);
+    refused(await send(h, 'GET', '/v1/agents/7001/call', { token: colleague }), 403, 'NOT_YOUR_AGENT');
+
+    // A second caller waits (the only agent who speaks their language is busy): the supervisor sees them waiting.
+    const waiting = await h.call('13911116666');
+    await h.sim.sendDigits(waiting, '2');
+    const calls = await until('the second caller waiting', async () => {
+      const reply = await send<{ calls: { callId: string; waitedSeconds: number; lang: string }[] }>(h, 'GET', '/v1/queue/calls', { token: supervisor });
+      return reply.body.calls.length === 1 ? reply.body.calls : null;
+    });
+    expect(calls[0]).toMatchObject({ callId: waiting, lang: 'zh' });
+    expect(calls[0]?.waitedSeconds).toBeGreaterThanOrEqual(0);
+    h.sim.hangup(waiting);
 
     for (const step of ['agent.hangup', 'agent.transfer', 'agent.wrapUp']) {
       const { method, path, body } = route(step);

@@ -13,6 +13,7 @@ import type { Log } from '../../../app/app-ports.js';
 import type { StaffAuth } from '../../../app/staff/staff-auth.js';
 import { formatSkills } from '../../../domain/acd/skills.js';
 import { agentView, queueView } from '../../../app/acd/desk-views.js';
+import type { DeskViews } from '../../../app/acd/desk-views.js';
 import type { AgentRecord, Skill } from '../../../domain/acd/types.js';
 import { authorize } from '../../../domain/staff/permissions.js';
 import type { DeskAction } from '../../../domain/staff/permissions.js';
@@ -28,7 +29,9 @@ import {
   LOGIN_REQUEST_SCHEMA,
   PAUSE_REQUEST_SCHEMA,
   QUEUE_REPLY_SCHEMA,
+  SCREEN_POP_REPLY_SCHEMA,
   TRANSFER_REQUEST_SCHEMA,
+  WAITING_CALLS_REPLY_SCHEMA,
   WRAP_UP_REQUEST_SCHEMA,
   WRAP_UP_REPLY_SCHEMA,
 } from './agent-schemas.js';
@@ -36,6 +39,8 @@ import { DESK_SECURITY } from './session-schemas.js';
 
 export interface AgentRoutesDeps {
   readonly agents: AgentDesk;
+  /** What the desk shows: an agent's screen pop (`/v1/agents/:agentId/call`) and the waiting calls (`/v1/queue/calls`). */
+  readonly views: DeskViews;
   /** Who may take each step: an API key with `agents`, or a staff session as its role allows. */
   readonly access: DeskAccess;
   /** An agent logging in to the queue from a session without a phone or skills gets those of their staff account. */
@@ -63,7 +68,7 @@ export function whoMay(action: DeskAction): string {
 }
 
 export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): void {
-  const { agents, access } = deps;
+  const { agents, access, views } = deps;
   const jsonOnly: preValidationAsyncHookHandler = async (request) => {
     if (request.isMultipart()) throw new ApiV1Error(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported Content-Type: send application/json');
   };
@@ -331,6 +336,52 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
     async (_request, reply) => {
       void reply.header('cache-control', 'no-store');
       return queueView(await agents.stats());
+    },
+  );
+
+  app.get(
+    '/v1/queue/calls',
+    {
+      onRequest: onRequest('floor.watch'),
+      schema: {
+        tags,
+        summary: 'The calls waiting for an agent, with how long each has waited',
+        description: `${whoMay('floor.watch')} The supervisor view's list: every gateway's waiting callers, longest-waiting first. No caller numbers.`,
+        security,
+        response: { 200: WAITING_CALLS_REPLY_SCHEMA, ...agentErrorResponses(401, 403, 429, 503) },
+      },
+    },
+    async (_request, reply) => {
+      void reply.header('cache-control', 'no-store');
+      return { calls: await views.waitingCalls() };
+    },
+  );
+
+  app.get(
+    '/v1/agents/:agentId/call',
+    {
+      onRequest: onRequest('agent.read'),
+      schema: {
+        tags,
+        summary: "The screen pop of the agent's current call",
+        description:
+          `${whoMay('agent.read')} While a call is offered to the agent, rings, is answered or wrapped up: the masked caller number, the IVR path, ` +
+          "the matter and language chosen, the time waited, and that number's earlier contacts on every channel and open cases with their status. " +
+          '404 `NO_CALL` when the agent has none.',
+        security,
+        params: AGENT_PARAMS_SCHEMA,
+        response: { 200: SCREEN_POP_REPLY_SCHEMA, ...agentErrorResponses(401, 403, 404, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { agentId } = request.params as { agentId: string };
+      void reply.header('cache-control', 'no-store');
+      const agent = await views.agent(agentId);
+      if (agent === null) throw unknownAgent(agentId);
+      const pop = agent.callId === null ? null : await views.screenPop(agent.callId);
+      if (pop === null) throw new ApiV1Error(404, 'NO_CALL', `agent ${agentId} has no call now (they are ${agent.state})`, { state: agent.state });
+      deps.logFor(request).debug({ agentId, callId: pop.callId, ...access.whoFields(request) }, 'screen pop read through the API');
+      return { call: pop };
     },
   );
 }
