@@ -53,6 +53,9 @@ import { buildHttpServer } from './adapters/http/index.js';
 import type { HttpRoute } from './adapters/http/index.js';
 import { HttpGuard } from './adapters/http/guard/http-guard.js';
 import { createLimits, limitsOptionsFrom } from './adapters/limits/create-limits.js';
+import { createStaff, staffOptionsFrom } from './adapters/staff/create-staff.js';
+import type { CreatedStaff } from './adapters/staff/create-staff.js';
+import type { StaffAuth } from './app/staff/staff-auth.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -101,6 +104,8 @@ export interface Gateway {
   readonly queue: CallQueue | null;
   /** What the desktop, the supervisor view and the agents' API show: agents, queue figures, waiting calls, screen pops (null with ACD=off). */
   readonly views: DeskViews | null;
+  /** Agents' and supervisors' accounts and sessions: who may use the desk and the agents' API (null with ACD=off). */
+  readonly staff: StaffAuth | null;
   /** Agents' phones as ARI (registration) and AMI (device state) report them (null with ACD=off). */
   readonly phones: AgentPhones | null;
   /** Device states Asterisk reports over AMI (emergency forwarding tries unreachable lines last). */
@@ -328,6 +333,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     acd === null
       ? null
       : new DeskViews({ store: acd.store, records: acd.records, history: intake.profiles.history, clock, log: acdLog });
+  // Staff sign in to work the queue: there is nothing to sign in to without it. Wrong passwords count in the shared limiter.
+  const staff: CreatedStaff | null =
+    acd === null ? null : await createStaff({ ...staffOptionsFrom(config, log.child({ component: 'staff' }) as Log), limiter, clock });
   let stopAcdChanges: (() => Promise<void>) | null = null;
   let stopAcdCommands: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
@@ -449,7 +457,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       guard,
       flags: fairUseLimits.desk,
       history: intake.profiles.history,
-      ...(agents === null ? {} : { agents }),
+      ...(agents === null || views === null ? {} : { agents: { desk: agents, views } }),
+      ...(staff === null ? {} : { staff: { auth: staff.auth, cookieSecure: config.staff.cookieSecure } }),
       limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
       log: log as Log,
     }),
@@ -567,6 +576,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await email?.close();
       await wechat?.close();
       await fairUseLimits.close();
+      await staff?.close();
       await acd?.close();
       await intake.close();
       await redis.close();
@@ -576,7 +586,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, staff: staff?.auth ?? null, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */
