@@ -227,7 +227,9 @@ export class DeskHub {
     const key = `${phase}:${callId ?? ''}`;
     const lacking = connections.filter((connection) => connection.lacks('call', key));
     if (lacking.length === 0) return;
-    const pop = callId === null ? null : await this.deps.views.screenPop(callId);
+    // On the call since the answer: the agent's state changes before the call's record notes it.
+    const answeredAt = phase === 'answered' && agent !== null ? Date.parse(agent.since) : undefined;
+    const pop = callId === null ? null : await this.deps.views.screenPop(callId, answeredAt);
     const callText = JSON.stringify({ type: 'call', phase: pop === null ? 'none' : phase, pop } satisfies ServerMessage);
     for (const connection of lacking) connection.sendLatest('call', callText, key);
   }
