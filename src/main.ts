@@ -51,6 +51,10 @@ import { buildHttpServer } from './adapters/http/index.js';
 import type { HttpRoute } from './adapters/http/index.js';
 import { HttpGuard } from './adapters/http/guard/http-guard.js';
 import { createLimits, limitsOptionsFrom } from './adapters/limits/create-limits.js';
+import { RedisStaffAccounts, RedisStaffSessions, ScryptHasher } from './adapters/staff/index.js';
+import { StaffAuth } from './app/staff/staff-auth.js';
+import { startDeskSocket } from './adapters/ws/create-desk-socket.js';
+import type { CreatedDeskSocket } from './adapters/ws/create-desk-socket.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -97,6 +101,8 @@ export interface Gateway {
   /** Agent operations on the shared queue (null with ACD=off). */
   readonly agents: AgentDesk | null;
   readonly queue: CallQueue | null;
+  /** Agents' and supervisors' accounts and sessions: who may use the desk (null with ACD=off). */
+  readonly staff: StaffAuth | null;
   /** What the desktop, the supervisor view and the agents' API show: agents, queue figures, waiting calls, screen pops (null with ACD=off). */
   readonly views: DeskViews | null;
   /** Agents' phones as ARI (registration) and AMI (device state) report them (null with ACD=off). */
@@ -326,6 +332,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     acd === null
       ? null
       : new DeskViews({ store: acd.store, records: acd.records, history: intake.profiles.history, clock, log: acdLog });
+  // Staff sign in to work the queue: there is nothing to sign in to without it.
+  // TODO(staffhttp): replaced by createStaff (STAFF_* settings) when that branch lands.
+  const staff =
+    acd === null
+      ? null
+      : new StaffAuth({
+          accounts: new RedisStaffAccounts(acd.redis, config.intake.prefix),
+          sessions: new RedisStaffSessions(acd.redis, config.intake.prefix),
+          hasher: new ScryptHasher(),
+          limiter,
+          clock,
+          log: log.child({ component: 'staff' }) as Log,
+          settings: { sessionTtlMs: 12 * 3_600_000, failuresPerId: 10, failuresPerClient: 100, failureWindowMs: 15 * 60_000 },
+        });
   let stopAcdChanges: (() => Promise<void>) | null = null;
   let stopAcdCommands: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
@@ -499,6 +519,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute },
     }),
   );
+  // The agents' desktop and the supervisor view, live over a WebSocket on the same port.
+  const deskSocket: CreatedDeskSocket | null =
+    agents === null || views === null || staff === null
+      ? null
+      : startDeskSocket({
+          server: http.server,
+          hostOf: (request) => http.hostOf(request),
+          agents,
+          views,
+          staff,
+          clock,
+          log: log.child({ component: 'desk' }) as Log,
+          metrics,
+        });
   const address = await http.listen(config.http.port, config.http.host);
   log.info({ url: address.url }, 'HTTP server listening');
 
@@ -556,7 +590,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await link?.close();
       devices.close();
       await amiClient.close();
-      // Channels first, so submissions in flight still reach intake; intake last.
+      // Channels first, so submissions in flight still reach intake; intake last. Desk sockets before the HTTP
+      // server, which waits for every connection on its port to end.
+      await deskSocket?.close();
       await http.close();
       await email?.close();
       await wechat?.close();
@@ -570,7 +606,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, staff, views, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */
