@@ -48,6 +48,7 @@ export interface DeskConnectionHost {
   joined(connection: DeskConnection): Promise<void>;
   /** The session was checked and is still live: a chance to re-send what an event lost on the way would have changed. */
   stillLive(connection: DeskConnection): void;
+  /** The socket closed, whether it had authenticated or not. */
   left(connection: DeskConnection): void;
 }
 
@@ -172,10 +173,8 @@ export class DeskConnection {
     const wasOpen = this.phase === 'open';
     this.phase = 'closed';
     this.cancelTimer();
-    if (wasOpen) {
-      this.host.left(this);
-      this.log.info({}, 'desk socket closed');
-    }
+    this.host.left(this);
+    if (wasOpen) this.log.info({}, 'desk socket closed');
   }
 
   private enqueue(task: () => Promise<void>): void {

@@ -78,6 +78,9 @@ export class DeskHub {
   private readonly settings: DeskHubSettings;
   private readonly requests: DeskRequests;
   private readonly host: DeskConnectionHost;
+  /** Every socket not yet closed, authenticated or not (to close them all on shutdown). */
+  private readonly sockets = new Set<DeskConnection>();
+  /** The authenticated ones: those sent pushes. */
   private readonly connections = new Set<DeskConnection>();
   private readonly feeds = new Map<string, AgentFeed>();
   private readonly queuePush: CoalescedRun;
@@ -119,6 +122,7 @@ export class DeskHub {
   connect(peer: DeskPeer, cookieToken: string | null, meta: { readonly client?: string } = {}): DeskConnection {
     const log = this.deps.log.child({ desk: this.nextId++, ...meta });
     const connection = new DeskConnection(this.host, peer, cookieToken, log);
+    this.sockets.add(connection);
     if (this.closed) connection.close(WS_CLOSE.goingAway, 'gateway shutting down');
     return connection;
   }
@@ -143,7 +147,7 @@ export class DeskHub {
     this.floorPush.stop();
     this.refreshTimer?.cancel();
     this.refreshTimer = null;
-    for (const connection of [...this.connections, ...this.joining.keys()]) connection.close(WS_CLOSE.goingAway, 'gateway shutting down');
+    for (const connection of [...this.sockets]) connection.close(WS_CLOSE.goingAway, 'gateway shutting down');
   }
 
   private changed(event: AgentEvent): void {
@@ -267,6 +271,7 @@ export class DeskHub {
   }
 
   private left(connection: DeskConnection): void {
+    this.sockets.delete(connection);
     this.connections.delete(connection);
     this.joining.delete(connection);
     for (const [agentId, feed] of this.feeds) {
