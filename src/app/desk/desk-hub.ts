@@ -169,7 +169,8 @@ export class DeskHub {
     // In the set from now on (broadcasts see it joining, and `close` reaches it), the agent's feed included.
     this.connections.add(connection);
     try {
-      if (authorize(session, 'agent.read', session.userId).allowed && session.role === 'agent') await this.joinAgentFeed(connection, session.userId);
+      // An agent is shown their own state and call; a supervisor takes no calls of their own.
+      if (session.role === 'agent' && authorize(session, 'agent.read', session.userId).allowed) await this.joinAgentFeed(connection, session.userId);
       const floor = authorize(session, 'floor.watch').allowed;
       await this.sendFigures(connection, floor);
       if (joining.missed) await this.sendFigures(connection, floor);
