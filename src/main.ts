@@ -51,8 +51,9 @@ import { buildHttpServer } from './adapters/http/index.js';
 import type { HttpRoute } from './adapters/http/index.js';
 import { HttpGuard } from './adapters/http/guard/http-guard.js';
 import { createLimits, limitsOptionsFrom } from './adapters/limits/create-limits.js';
-import { RedisStaffAccounts, RedisStaffSessions, ScryptHasher } from './adapters/staff/index.js';
-import { StaffAuth } from './app/staff/staff-auth.js';
+import { createStaff, staffOptionsFrom } from './adapters/staff/create-staff.js';
+import type { CreatedStaff } from './adapters/staff/create-staff.js';
+import type { StaffAuth } from './app/staff/staff-auth.js';
 import { startDeskSocket } from './adapters/ws/create-desk-socket.js';
 import type { CreatedDeskSocket } from './adapters/ws/create-desk-socket.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
@@ -101,10 +102,10 @@ export interface Gateway {
   /** Agent operations on the shared queue (null with ACD=off). */
   readonly agents: AgentDesk | null;
   readonly queue: CallQueue | null;
-  /** Agents' and supervisors' accounts and sessions: who may use the desk (null with ACD=off). */
-  readonly staff: StaffAuth | null;
   /** What the desktop, the supervisor view and the agents' API show: agents, queue figures, waiting calls, screen pops (null with ACD=off). */
   readonly views: DeskViews | null;
+  /** Agents' and supervisors' accounts and sessions: who may use the desk and the agents' API (null with ACD=off). */
+  readonly staff: StaffAuth | null;
   /** Agents' phones as ARI (registration) and AMI (device state) report them (null with ACD=off). */
   readonly phones: AgentPhones | null;
   /** Device states Asterisk reports over AMI (emergency forwarding tries unreachable lines last). */
@@ -332,20 +333,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     acd === null
       ? null
       : new DeskViews({ store: acd.store, records: acd.records, history: intake.profiles.history, clock, log: acdLog });
-  // Staff sign in to work the queue: there is nothing to sign in to without it.
-  // TODO(staffhttp): replaced by createStaff (STAFF_* settings) when that branch lands.
-  const staff =
-    acd === null
-      ? null
-      : new StaffAuth({
-          accounts: new RedisStaffAccounts(acd.redis, config.intake.prefix),
-          sessions: new RedisStaffSessions(acd.redis, config.intake.prefix),
-          hasher: new ScryptHasher(),
-          limiter,
-          clock,
-          log: log.child({ component: 'staff' }) as Log,
-          settings: { sessionTtlMs: 12 * 3_600_000, failuresPerId: 10, failuresPerClient: 100, failureWindowMs: 15 * 60_000 },
-        });
+  // Staff sign in to work the queue: there is nothing to sign in to without it. Wrong passwords count in the shared limiter.
+  const staff: CreatedStaff | null =
+    acd === null ? null : await createStaff({ ...staffOptionsFrom(config, log.child({ component: 'staff' }) as Log), limiter, clock });
   let stopAcdChanges: (() => Promise<void>) | null = null;
   let stopAcdCommands: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
@@ -467,7 +457,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       guard,
       flags: fairUseLimits.desk,
       history: intake.profiles.history,
-      ...(agents === null ? {} : { agents }),
+      ...(agents === null || views === null ? {} : { agents: { desk: agents, views } }),
+      ...(staff === null ? {} : { staff: { auth: staff.auth, cookieSecure: config.staff.cookieSecure } }),
       limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
       log: log as Log,
     }),
@@ -528,7 +519,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           hostOf: (request) => http.hostOf(request),
           agents,
           views,
-          staff,
+          staff: staff.auth,
           clock,
           log: log.child({ component: 'desk' }) as Log,
           metrics,
@@ -597,6 +588,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await email?.close();
       await wechat?.close();
       await fairUseLimits.close();
+      await staff?.close();
       await acd?.close();
       await intake.close();
       await redis.close();
@@ -606,7 +598,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, staff, views, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, staff: staff?.auth ?? null, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

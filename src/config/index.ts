@@ -7,4 +7,4 @@ export { CONFIG_DOC, configDocMarkdown, DEFAULTS } from './config-doc.js';
 export type { ConfigVariableDoc } from './config-doc.js';
 export { parseDuration } from './duration.js';
 export { LOG_LEVELS } from './types.js';
-export type { AmiConfig, AriConfig, Config, EmergencyConfig, FallbackConfig, LogLevel } from './types.js';
+export type { AmiConfig, AriConfig, Config, EmergencyConfig, FallbackConfig, LogLevel, StaffConfig } from './types.js';

@@ -55,6 +55,7 @@ export const OPENAPI_TAGS = {
   citizens: 'citizens',
   supervision: 'supervision',
   agents: 'agents',
+  staff: 'staff sessions',
   schemas: 'schemas',
   open311: 'Open311 GeoReport v2',
   wechat: 'WeChat',
@@ -75,8 +76,16 @@ const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: 
   {
     name: OPENAPI_TAGS.agents,
     description:
-      "The gateway's own call queue (API key with `agents`): agents log in and out, go ready or pause, and file each answered call's work order; the queue's figures. " +
+      "The gateway's own call queue: agents log in and out, go ready or pause, and file each answered call's work order; the queue's figures. " +
+      'With an API key with `agents` (acts for any agent), or a staff session (`/v1/sessions`): an agent acts only for themselves (403 `NOT_YOUR_AGENT`); ' +
+      'a supervisor lists the agents, reads any of them and the queue, and may log an agent out or pause them, but takes no call steps (403 `WRONG_ROLE`). ' +
       'Only while the queue is on (`ACD=on`): with `ACD=off` these routes do not exist (404).',
+  },
+  {
+    name: OPENAPI_TAGS.staff,
+    description:
+      'Agents and supervisors log in with their staff id and password (accounts: `hotline-gateway staff add`) and get a session: a bearer token `hs1_...`, ' +
+      'also set as the HttpOnly `hotline_staff` cookie for the desktop. Only while the queue is on (`ACD=on`).',
   },
   { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
   {
@@ -98,6 +107,10 @@ URL, and the operations endpoints (health, readiness, metrics).
 process it get this scope), \`status:write\` (work-order systems reporting progress), \`open311\`, \`supervise\`
 (supervisors flagging identities at /v1/flags), \`history\` (a citizen's contacts and open cases, personal data too), and
 \`agents\` (CTI connectors and agent desktops driving agents of the gateway's call queue at /v1/agents and /v1/queue).
+
+**Staff sessions.** Agents and supervisors log in at \`POST /v1/sessions\` and send the session as
+\`Authorization: Bearer hs1_...\` (or, in a browser, the \`hotline_staff\` cookie it sets) to /v1/agents and /v1/queue;
+each request is checked against the session's role on the server.
 
 **Rate limits.** Each key has its own limit per minute; requests without a valid key are limited per client address.
 Submissions also count against the key's hourly fair-use budget. Over either the answer is 429 with \`Retry-After\`
@@ -138,6 +151,13 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): 
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer hk_<id>_<secret>' },
           apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'X-API-Key: hk_<id>_<secret>' },
           open311ApiKey: { type: 'apiKey', in: 'query', name: 'api_key', description: 'GeoReport v2 `api_key` (query string, or the same field in the body)' },
+          staffSession: { type: 'http', scheme: 'bearer', description: 'A staff session: Authorization: Bearer hs1_<token> (POST /v1/sessions)' },
+          staffCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'hotline_staff',
+            description: "A staff session as the browser's cookie (set by POST /v1/sessions); a request with it that changes something must come from the gateway's own pages (Origin)",
+          },
         },
       },
     },

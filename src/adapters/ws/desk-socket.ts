@@ -13,7 +13,7 @@ import type { Log } from '../../app/app-ports.js';
 import type { DeskConnection } from '../../app/desk/desk-connection.js';
 import { DESK_MAX_FRAME_BYTES } from '../../app/desk/desk-frames.js';
 import type { DeskHub } from '../../app/desk/desk-hub.js';
-import { cookieValue, fromOwnSite, STAFF_COOKIE } from './staff-cookie.js';
+import { cookieValue, fromOwnSite, STAFF_COOKIE } from '../http/staff/staff-credentials.js';
 
 export const DESK_SOCKET_PATH = '/desk/socket';
 
@@ -97,7 +97,7 @@ export class DeskSocketServer {
     const origin = request.headers.origin;
     // Browsers always send Origin on a WebSocket handshake; a client that sends none is not a browser, and cannot
     // have been made to carry someone's cookie.
-    if (origin !== undefined && !fromOwnSite(origin, this.options.hostOf(request))) {
+    if (origin !== undefined && !fromOwnSite({ origin }, this.options.hostOf(request))) {
       this.options.log.info({ origin: origin.slice(0, 200) }, 'desk socket refused: a page of another site');
       return refuse(socket, 403, 'the desk socket only serves the pages of this gateway');
     }
