@@ -3,12 +3,13 @@
 // logs in, goes ready, is offered a caller with the screen pop (number masked, IVR path, the caller's earlier web
 // form with its status), answers, ends the call and files its work order, all over the socket; the supervisor sees
 // every change on the floor with the same figures /metrics gives; every request is checked against the session's
-// role; a malformed frame is answered naming its fault; and a socket that reconnects is first sent the state as it
-// is now.
+// role; a malformed frame is answered naming its fault; a socket that reconnects is first sent the state as it is
+// now; and the gateway's log names who did what but never holds a session token or a caller's number.
 
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/adapters/log/index.js';
 import { RedisLimiter } from '../../../src/adapters/limits/redis-limiter.js';
 import { RedisStaffAccounts, RedisStaffSessions, ScryptHasher } from '../../../src/adapters/staff/index.js';
 import type { FloorView } from '../../../src/app/acd/desk-views.js';
@@ -19,18 +20,20 @@ import { DeskClient, UpgradeRefused } from '../../support/desk-client.js';
 import { agentDesk, until } from './agent-support.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
+import { LogLines, login, send, staffOf, TEST_SCRYPT_COST } from './staff-support.js';
 
 const CALLER = '13911112222';
 const PASSWORD = 'a long enough password';
 
 let h: Harness;
 let redis: Redis;
-/** Staff sign-in on the gateway's Redis and prefix: the sessions it opens are the gateway's. */
-let staff: StaffAuth;
-/** The same, with sessions that last 1.5 s. */
+/** Staff sign-in on the gateway's Redis and prefix with sessions that last 1.5 s: the gateway sees them as its own. */
 let shortStaff: StaffAuth;
 let socketUrl: string;
 let origin: string;
+const logs = new LogLines();
+/** Every token handed out in this file: none may ever be logged. */
+const tokens: string[] = [];
 
 function staffAuth(sessionTtlMs: number): StaffAuth {
   const prefix = h.gateway.config.intake.prefix;
@@ -47,20 +50,25 @@ function staffAuth(sessionTtlMs: number): StaffAuth {
 }
 
 beforeAll(async () => {
-  h = await startHarness({
-    ACD_ANNOUNCE_EVERY: '0',
-    ACD_OPTIONS_AFTER: '0',
-    ACD_RING_TIMEOUT: '2s',
-    ACD_WRAP_UP: '1m',
-    ACD_WIDEN_EVERY: '0',
-    ACD_OVERFLOW_AFTER: '0',
-    ACD_SURVEY: 'off',
-  });
+  h = await startHarness(
+    {
+      ACD_ANNOUNCE_EVERY: '0',
+      ACD_OPTIONS_AFTER: '0',
+      ACD_RING_TIMEOUT: '2s',
+      ACD_WRAP_UP: '1m',
+      ACD_WIDEN_EVERY: '0',
+      ACD_OVERFLOW_AFTER: '0',
+      ACD_SURVEY: 'off',
+      STAFF_SCRYPT_COST: TEST_SCRYPT_COST,
+    },
+    // What the gateway logs is read at the end: no token, no caller number.
+    { log: createLogger({ level: 'info', destination: logs }) },
+  );
   redis = new Redis(h.gateway.config.redis.url);
-  staff = staffAuth(3_600_000);
   shortStaff = staffAuth(1500);
   socketUrl = `${h.gateway.httpUrl.replace(/^http/, 'ws')}/desk/socket`;
   origin = h.gateway.httpUrl;
+  const staff = staffOf(h);
   await staff.saveAccount({ id: '7001', name: '王芳', role: 'agent', password: PASSWORD, endpoint: 'PJSIP/7001', skills: 'environment:1, zh:1' });
   await staff.saveAccount({ id: '7002', name: 'Zhang Min', role: 'agent', password: PASSWORD, endpoint: 'PJSIP/7002', skills: 'consultation:1, zh:1' });
   await staff.saveAccount({ id: '7003', name: 'Liu Yang', role: 'agent', password: PASSWORD, endpoint: 'PJSIP/7003', skills: 'consultation:1, zh:1' });
@@ -72,10 +80,18 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function tokenOf(userId: string, auth: StaffAuth = staff): Promise<string> {
-  const login = await auth.login(userId, PASSWORD, '127.0.0.1');
-  if (!login.ok) throw new Error(`${userId} could not log in: ${login.code}`);
-  return login.token;
+/** Logs in over HTTP (`POST /v1/sessions`), as the pages do; `auth` signs in directly (the short sessions). */
+async function tokenOf(userId: string, auth?: StaffAuth): Promise<string> {
+  let token: string;
+  if (auth === undefined) {
+    token = (await login(h, userId, PASSWORD)).token;
+  } else {
+    const signed = await auth.login(userId, PASSWORD, '127.0.0.1');
+    if (!signed.ok) throw new Error(`${userId} could not log in: ${signed.code}`);
+    token = signed.token;
+  }
+  tokens.push(token);
+  return token;
 }
 
 /** A socket of the gateway's own pages: the session cookie and the gateway's origin. */
@@ -120,8 +136,14 @@ describe('the desk socket through a call', () => {
     const { ticket: formTicket } = (await form.json()) as { ticket: string };
     await h.gateway.intake.profiles.linker.flush();
 
-    // And the agent's page connected with the cookie, a second tab with the token in its first frame
-    const agent = await DeskClient.open(socketUrl, { cookie: await tokenOf('7001'), origin });
+    // And the agent's page logged in (the cookie the login sets) and connected, a second tab with the token in its
+    // first frame
+    const signedIn = await send<{ token: string }>(h, 'POST', '/v1/sessions', { origin }, { user: '7001', password: PASSWORD });
+    expect(signedIn.status).toBe(201);
+    tokens.push(signedIn.body.token);
+    const cookie = /^hotline_staff=([^;]+);/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1];
+    expect(cookie).toBe(signedIn.body.token);
+    const agent = await DeskClient.open(socketUrl, { cookie, origin });
     const hello = await agent.next('hello', 'the hello');
     expect(hello.session).toMatchObject({ userId: '7001', name: '王芳', role: 'agent' });
     expect(Date.parse(hello.session.expiresAt)).toBeGreaterThan(Date.now());
@@ -340,7 +362,7 @@ describe('the desk socket refuses', () => {
     const token = await tokenOf('7002');
     const revoked = await DeskClient.open(socketUrl, { cookie: token, origin });
     await revoked.next('queue', 'the queue');
-    expect(await staff.logout(token)).toBe(true);
+    expect((await send(h, 'DELETE', '/v1/sessions/current', { token })).status).toBe(204);
     expect(await revoked.request({ type: 'login' })).toMatchObject({ ok: false, error: { code: 'expired' } });
     await revoked.next('expired', 'the session ended');
     expect((await revoked.closed).code).toBe(4401);
@@ -380,5 +402,17 @@ describe('a desk socket that reconnects', () => {
     expect(again.received[2]).toMatchObject({ type: 'call', phase: 'ended', pop: { callId: caller, callerMasked: '139****7001' } });
     await again.request({ type: 'logout' });
     again.close();
+  });
+});
+
+describe('what the gateway logged', () => {
+  it('names who did what, and never a session token or a caller number', () => {
+    expect(logs.find('desk socket opened').length).toBeGreaterThan(0);
+    expect(logs.find('supervisor paused an agent')).toContainEqual(expect.objectContaining({ agentId: '7002', supervisorId: 'sup-7', reason: 'coaching' }));
+    expect(logs.find('supervisor logged an agent out')).toContainEqual(expect.objectContaining({ agentId: '7003', supervisorId: 'sup-7' }));
+    expect(logs.find('desk request done')).toContainEqual(expect.objectContaining({ type: 'wrapUp', agentId: '7001', userId: '7001', role: 'agent' }));
+    expect(tokens.length).toBeGreaterThan(5);
+    for (const token of tokens) expect(logs.text).not.toContain(token);
+    for (const number of [CALLER, '13900007001', '13800007003']) expect(logs.text).not.toContain(number);
   });
 });
