@@ -56,6 +56,8 @@ import { createLimits, limitsOptionsFrom } from './adapters/limits/create-limits
 import { createStaff, staffOptionsFrom } from './adapters/staff/create-staff.js';
 import type { CreatedStaff } from './adapters/staff/create-staff.js';
 import type { StaffAuth } from './app/staff/staff-auth.js';
+import { startDeskSocket } from './adapters/ws/create-desk-socket.js';
+import type { CreatedDeskSocket } from './adapters/ws/create-desk-socket.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -514,6 +516,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (agents !== null) {
     http.register(deskPageRoutes({ settings: { transferSkills: transferSkills(flow), wrapUpSeconds: Math.round(config.acd.wrapUpMs / 1000) } }));
   }
+  // The agents' desktop and the supervisor view, live over a WebSocket on the same port.
+  const deskSocket: CreatedDeskSocket | null =
+    agents === null || views === null || staff === null
+      ? null
+      : startDeskSocket({
+          server: http.server,
+          hostOf: (request) => http.hostOf(request),
+          agents,
+          views,
+          staff: staff.auth,
+          clock,
+          log: log.child({ component: 'desk' }) as Log,
+          metrics,
+        });
   const address = await http.listen(config.http.port, config.http.host);
   log.info({ url: address.url }, 'HTTP server listening');
 
@@ -571,7 +587,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await link?.close();
       devices.close();
       await amiClient.close();
-      // Channels first, so submissions in flight still reach intake; intake last.
+      // Channels first, so submissions in flight still reach intake; intake last. Desk sockets before the HTTP
+      // server, which waits for every connection on its port to end.
+      await deskSocket?.close();
       await http.close();
       await email?.close();
       await wechat?.close();

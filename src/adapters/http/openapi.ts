@@ -129,7 +129,12 @@ gateway classifies as an emergency is never refused by a limit.
 
 **Emergencies.** When the answer has \`message\`, show it to the citizen at once: it tells them to call 110/119/120/122.
 
-**Errors** are \`{ "error": "...", "code": "..." }\`; validation errors add \`problems\`, each naming a \`field\`.`;
+**Errors** are \`{ "error": "...", "code": "..." }\`; validation errors add \`problems\`, each naming a \`field\`.
+
+**Desk WebSocket.** The agents' desktop and the supervisor view talk to the gateway over a WebSocket at
+\`/desk/socket\` on this port (with the call queue on, \`ACD=on\`), which OpenAPI cannot describe: it takes a staff
+session (the \`hotline_staff\` cookie, or \`{"type":"auth","token":...}\` as the first frame), not an API key. Its
+messages and close codes are in the README's "Desk WebSocket" section.`;
 
 /**
  * Registers the generator and the docs page on the root instance. Call it before registering any route plugin:
