@@ -512,11 +512,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute },
     }),
   );
-  // The agents' desktop and the supervisor view: only with the gateway's own queue, which they drive.
+  // The agents' desktop and the supervisor view, only with the gateway's own queue, which they drive: their pages,
+  // and the WebSocket on the same port that keeps them live.
   if (agents !== null) {
     http.register(deskPageRoutes({ settings: { transferSkills: transferSkills(flow), wrapUpSeconds: Math.round(config.acd.wrapUpMs / 1000) } }));
   }
-  // The agents' desktop and the supervisor view, live over a WebSocket on the same port.
   const deskSocket: CreatedDeskSocket | null =
     agents === null || views === null || staff === null
       ? null

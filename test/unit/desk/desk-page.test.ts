@@ -49,7 +49,7 @@ describe('the desk texts', () => {
       ...['connecting', 'online', 'retrying', 'signedOut'].map((c) => `conn.${c}`),
       ...['kind', 'category', 'matter', 'disposition', 'department', 'repeatOf', 'note', 'other'].map((f) => `field.${f}`),
       // The codes of desk-protocol.ts, and the two the page gives itself.
-      ...['invalid', 'not_allowed', 'unknown_agent', 'wrong_role', 'not_your_agent', 'unavailable', 'not_your_call', 'unknown_call', 'not_answered', 'bad_request', 'busy', 'offline', 'timeout'].map((c) => `error.${c}`),
+      ...['invalid', 'not_allowed', 'unknown_agent', 'wrong_role', 'not_your_agent', 'unavailable', 'not_your_call', 'unknown_call', 'not_answered', 'bad_request', 'busy', 'expired', 'offline', 'timeout'].map((c) => `error.${c}`),
       ...DESK_PAGES.flatMap((p) => [`page.title.${p}`, `page.heading.${p}`]),
     ];
     expect(wanted.filter((key) => !has(key))).toEqual([]);
