@@ -214,7 +214,8 @@ export class DeskViews {
   /** The pop of the agent's current call (offered, ringing, on call or in wrap-up); null when they have none. */
   async currentPop(agentId: string): Promise<ScreenPop | null> {
     const agent = await this.deps.store.agent(agentId);
-    return agent?.callId == null ? null : this.screenPop(agent.callId);
+    if (agent?.callId == null) return null;
+    return this.screenPop(agent.callId, agent.state === 'onCall' ? agent.since : undefined);
   }
 
   private async historyOf(caller: string): Promise<CitizenHistory | null | undefined> {

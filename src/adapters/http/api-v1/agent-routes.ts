@@ -378,7 +378,8 @@ export function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps)
       void reply.header('cache-control', 'no-store');
       const agent = await views.agent(agentId);
       if (agent === null) throw unknownAgent(agentId);
-      const pop = agent.callId === null ? null : await views.screenPop(agent.callId);
+      // An agent on the call has answered it, even before the call's record notes the answer (once bridged).
+      const pop = agent.callId === null ? null : await views.screenPop(agent.callId, agent.state === 'onCall' ? Date.parse(agent.since) : undefined);
       if (pop === null) throw new ApiV1Error(404, 'NO_CALL', `agent ${agentId} has no call now (they are ${agent.state})`, { state: agent.state });
       deps.logFor(request).debug({ agentId, callId: pop.callId, ...access.whoFields(request) }, 'screen pop read through the API');
       return { call: pop };
