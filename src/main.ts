@@ -37,6 +37,8 @@ import { ContentStore } from './adapters/attachments/content-store.js';
 import { apiV1Routes } from './adapters/http/api-v1/index.js';
 import { open311Routes } from './adapters/http/open311/index.js';
 import { webFormRoutes } from './adapters/http/web-form/index.js';
+import { deskPageRoutes } from './adapters/http/desk/index.js';
+import { transferSkills } from './domain/acd/transfer-skills.js';
 import { createCaseAccess } from './adapters/access/create-case-access.js';
 import { FileRawMailStore } from './adapters/email/raw-mail-store.js';
 import { rawMailDir, startEmailChannel } from './adapters/email/start-email-channel.js';
@@ -510,7 +512,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute },
     }),
   );
-  // The agents' desktop and the supervisor view, live over a WebSocket on the same port.
+  // The agents' desktop and the supervisor view, only with the gateway's own queue, which they drive: their pages,
+  // and the WebSocket on the same port that keeps them live.
+  if (agents !== null) {
+    http.register(deskPageRoutes({ settings: { transferSkills: transferSkills(flow), wrapUpSeconds: Math.round(config.acd.wrapUpMs / 1000) } }));
+  }
   const deskSocket: CreatedDeskSocket | null =
     agents === null || views === null || staff === null
       ? null

@@ -49,6 +49,7 @@ declare module 'fastify' {
 export const OPENAPI_TAGS = {
   operations: 'operations',
   webForm: 'citizen web form',
+  desk: 'agent desktop',
   submissions: 'submissions',
   workOrders: 'work orders',
   cases: "citizens' cases",
@@ -65,6 +66,12 @@ export const OPENAPI_TAGS = {
 const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: string }[] = [
   { name: OPENAPI_TAGS.operations, description: 'Probes and metrics for the platform that runs the gateway.' },
   { name: OPENAPI_TAGS.webForm, description: 'The citizen web form at `/` and the endpoints its page calls. Public, rate-limited per client address.' },
+  {
+    name: OPENAPI_TAGS.desk,
+    description:
+      "The agents' desktop (`/desk/`) and the supervisor view (`/desk/supervisor`): pages that log staff in at `/v1/sessions` and follow the queue over the WebSocket `/desk/socket`. " +
+      'Only while the queue is on (`ACD=on`).',
+  },
   { name: OPENAPI_TAGS.submissions, description: "Integrators' web API: submit citizens' requests and read them back (API key)." },
   { name: OPENAPI_TAGS.workOrders, description: 'Work-order systems report progress (API key with `status:write`).' },
   {
