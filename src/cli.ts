@@ -25,6 +25,10 @@ const USAGE = `usage: hotline-gateway <command> [options]
   flag remove --kind KIND --value VALUE --reason TEXT [--by NAME]
   flag list [--json] | flag audit [--limit N] [--json]
                                  supervisors' flags on a phone number, openid, email or IP (REDIS_URL, INTAKE_PREFIX)
+  staff add ID --name NAME --role agent|supervisor [--endpoint PJSIP/1001] [--skills consultation:5,complaint:3]
+  staff passwd ID | staff disable ID | staff enable ID | staff remove ID | staff list [--json]
+                                 agents' and supervisors' accounts (REDIS_URL, INTAKE_PREFIX); the password from
+                                 STAFF_PASSWORD or standard input
 
   hotline-gateway COMMAND --help shows the options of one command.
   Exit codes: 0 ok, 1 a check failed or the gateway could not start, 2 bad usage.
@@ -225,6 +229,31 @@ async function flagCommand(args: readonly string[]): Promise<number> {
   });
 }
 
+/** Agents' and supervisors' accounts: parsed by the command itself, like `flag`. */
+async function staffCommand(args: readonly string[]): Promise<number> {
+  const [{ runStaffCommand }, { createStaff, staffOptionsFrom }, { silentLog }] = await Promise.all([
+    import('./adapters/staff/staff-command.js'),
+    import('./adapters/staff/create-staff.js'),
+    import('./app/app-ports.js'),
+  ]);
+  return runStaffCommand(args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stdin: process.stdin,
+    open: async () => {
+      const config = parseConfig(process.env);
+      // An operator waits for an answer: the command may take longer than a request of the desktop.
+      const staff = await createStaff({ ...staffOptionsFrom(config, silentLog), commandTimeoutMs: 5000 });
+      if (!staff.connected()) {
+        await staff.close();
+        throw new Error(`Redis at ${redisLabel(config.redis)} is not reachable: nothing was changed`);
+      }
+      return { auth: staff.auth, close: () => staff.close() };
+    },
+  });
+}
+
 function isHelp(arg: string | undefined): boolean {
   return arg === '--help' || arg === '-h' || arg === 'help';
 }
@@ -241,6 +270,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return runApiKeyCommand(argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env });
   }
   if (first === 'flag') return flagCommand(argv.slice(1));
+  if (first === 'staff') return staffCommand(argv.slice(1));
 
   const group = first === undefined ? undefined : GROUPS[first];
   const name = group === undefined ? first : `${first} ${second ?? ''}`;

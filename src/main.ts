@@ -37,6 +37,8 @@ import { ContentStore } from './adapters/attachments/content-store.js';
 import { apiV1Routes } from './adapters/http/api-v1/index.js';
 import { open311Routes } from './adapters/http/open311/index.js';
 import { webFormRoutes } from './adapters/http/web-form/index.js';
+import { deskPageRoutes } from './adapters/http/desk/index.js';
+import { transferSkills } from './domain/acd/transfer-skills.js';
 import { createCaseAccess } from './adapters/access/create-case-access.js';
 import { FileRawMailStore } from './adapters/email/raw-mail-store.js';
 import { rawMailDir, startEmailChannel } from './adapters/email/start-email-channel.js';
@@ -51,6 +53,11 @@ import { buildHttpServer } from './adapters/http/index.js';
 import type { HttpRoute } from './adapters/http/index.js';
 import { HttpGuard } from './adapters/http/guard/http-guard.js';
 import { createLimits, limitsOptionsFrom } from './adapters/limits/create-limits.js';
+import { createStaff, staffOptionsFrom } from './adapters/staff/create-staff.js';
+import type { CreatedStaff } from './adapters/staff/create-staff.js';
+import type { StaffAuth } from './app/staff/staff-auth.js';
+import { startDeskSocket } from './adapters/ws/create-desk-socket.js';
+import type { CreatedDeskSocket } from './adapters/ws/create-desk-socket.js';
 import { callLogger, createLogger } from './adapters/log/index.js';
 import type { Logger } from './adapters/log/index.js';
 import { GatewayMetrics } from './adapters/metrics/index.js';
@@ -99,6 +106,8 @@ export interface Gateway {
   readonly queue: CallQueue | null;
   /** What the desktop, the supervisor view and the agents' API show: agents, queue figures, waiting calls, screen pops (null with ACD=off). */
   readonly views: DeskViews | null;
+  /** Agents' and supervisors' accounts and sessions: who may use the desk and the agents' API (null with ACD=off). */
+  readonly staff: StaffAuth | null;
   /** Agents' phones as ARI (registration) and AMI (device state) report them (null with ACD=off). */
   readonly phones: AgentPhones | null;
   /** Device states Asterisk reports over AMI (emergency forwarding tries unreachable lines last). */
@@ -326,6 +335,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     acd === null
       ? null
       : new DeskViews({ store: acd.store, records: acd.records, history: intake.profiles.history, clock, log: acdLog });
+  // Staff sign in to work the queue: there is nothing to sign in to without it. Wrong passwords count in the shared limiter.
+  const staff: CreatedStaff | null =
+    acd === null ? null : await createStaff({ ...staffOptionsFrom(config, log.child({ component: 'staff' }) as Log), limiter, clock });
   let stopAcdChanges: (() => Promise<void>) | null = null;
   let stopAcdCommands: (() => Promise<void>) | null = null;
   if (acd !== null && queue !== undefined && agents !== null) {
@@ -447,7 +459,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       guard,
       flags: fairUseLimits.desk,
       history: intake.profiles.history,
-      ...(agents === null ? {} : { agents }),
+      ...(agents === null || views === null ? {} : { agents: { desk: agents, views } }),
+      ...(staff === null ? {} : { staff: { auth: staff.auth, cookieSecure: config.staff.cookieSecure } }),
       limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes },
       log: log as Log,
     }),
@@ -499,6 +512,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       rateLimit: { submissionsPerMinute: config.intake.formRatePerMinute },
     }),
   );
+  // The agents' desktop and the supervisor view, only with the gateway's own queue, which they drive: their pages,
+  // and the WebSocket on the same port that keeps them live.
+  if (agents !== null) {
+    http.register(deskPageRoutes({ settings: { transferSkills: transferSkills(flow), wrapUpSeconds: Math.round(config.acd.wrapUpMs / 1000) } }));
+  }
+  const deskSocket: CreatedDeskSocket | null =
+    agents === null || views === null || staff === null
+      ? null
+      : startDeskSocket({
+          server: http.server,
+          hostOf: (request) => http.hostOf(request),
+          agents,
+          views,
+          staff: staff.auth,
+          clock,
+          log: log.child({ component: 'desk' }) as Log,
+          metrics,
+        });
   const address = await http.listen(config.http.port, config.http.host);
   log.info({ url: address.url }, 'HTTP server listening');
 
@@ -556,11 +587,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await link?.close();
       devices.close();
       await amiClient.close();
-      // Channels first, so submissions in flight still reach intake; intake last.
+      // Channels first, so submissions in flight still reach intake; intake last. Desk sockets before the HTTP
+      // server, which waits for every connection on its port to end.
+      await deskSocket?.close();
       await http.close();
       await email?.close();
       await wechat?.close();
       await fairUseLimits.close();
+      await staff?.close();
       await acd?.close();
       await intake.close();
       await redis.close();
@@ -570,7 +604,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     return closing;
   };
 
-  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
+  return { config, flow, httpUrl: address.url, httpRoutes: () => http.routes(), smtpPort: email?.port ?? null, calls, agents, queue: queue ?? null, views, staff: staff?.auth ?? null, phones, devices, metrics, intake, profiles: { attach: intake.profiles.linker, history: intake.profiles.history }, simulator, ready, close };
 }
 
 /** Every port the gateway will listen on, with the variable that moves it (see `ensurePortsFree`). */

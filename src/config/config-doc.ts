@@ -102,6 +102,11 @@ export const DEFAULTS = {
   ACD_RECORD: 'off',
   ACD_MOH_CLASS: 'hotline',
   ACD_RESERVATION: '5s',
+  STAFF_SESSION_TTL: '10h',
+  STAFF_LOGIN_FAILURES: '5',
+  STAFF_LOGIN_FAILURES_PER_IP: '30',
+  STAFF_COOKIE_SECURE: 'auto',
+  STAFF_SCRYPT_COST: '15',
 } as const;
 
 const SERVICES: readonly EmergencyService[] = ['110', '119', '120', '122'];
@@ -240,6 +245,34 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
   { name: 'ACD_RECORD', default: DEFAULTS.ACD_RECORD, description: "`on`: agent calls are recorded (the caller is told while waiting) and the recording is attached to the call's work order." },
   { name: 'ACD_MOH_CLASS', default: DEFAULTS.ACD_MOH_CLASS, description: 'Music-on-hold class waiting callers hear (`musiconhold.conf`).' },
   { name: 'ACD_RESERVATION', default: DEFAULTS.ACD_RESERVATION, description: "How long a call set aside for an agent waits for its gateway to ring them before both are given back (the gateway stopped)." },
+  {
+    name: 'STAFF_SESSION_TTL',
+    default: DEFAULTS.STAFF_SESSION_TTL,
+    description:
+      "How long an agent's or supervisor's session lasts from login (a shift); then every request with it is refused and they log in again. From `1s` to `7d`. Accounts are managed with `hotline-gateway staff` (only with `ACD=on`).",
+  },
+  {
+    name: 'STAFF_LOGIN_FAILURES',
+    default: DEFAULTS.STAFF_LOGIN_FAILURES,
+    description: 'Wrong passwords for one staff id within 15 minutes, after which logins as that id are refused (429 with `Retry-After`) until the window passes, even with the right password. Counted in Redis, shared by every replica (1-1000).',
+  },
+  {
+    name: 'STAFF_LOGIN_FAILURES_PER_IP',
+    default: DEFAULTS.STAFF_LOGIN_FAILURES_PER_IP,
+    description: 'The same per client address (whatever the id), so one address cannot try many ids; raise it when a whole call centre reaches the gateway through one NAT address (1-100000).',
+  },
+  {
+    name: 'STAFF_COOKIE_SECURE',
+    default: DEFAULTS.STAFF_COOKIE_SECURE,
+    description:
+      "`Secure` on the session cookie (`hotline_staff`): `on`, `off`, or `auto` (when the login came over https, as seen directly or, with `HTTP_TRUST_PROXY`, from the proxy's `X-Forwarded-Proto`). Use `on` whenever the desktop is served over https.",
+  },
+  {
+    name: 'STAFF_SCRYPT_COST',
+    default: DEFAULTS.STAFF_SCRYPT_COST,
+    description:
+      "scrypt's cost for new staff passwords, as log2 N (15: N = 32768, 32 MiB and tens of milliseconds per check; r = 8, p = 1). Stored with each hash, so raising it later keeps older passwords valid. 10-20; below 15 only for tests.",
+  },
   { name: 'LOG_LEVEL', default: DEFAULTS.LOG_LEVEL, description: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'SHUTDOWN_GRACE', default: DEFAULTS.SHUTDOWN_GRACE, description: 'How long a shutdown waits for calls in progress before handing them to the dialplan.' },
   { name: 'ARI_RECONNECT_MAX_DELAY', default: DEFAULTS.ARI_RECONNECT_MAX_DELAY, description: 'Longest back-off between ARI reconnection attempts.' },

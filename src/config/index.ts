@@ -8,4 +8,4 @@ export { CONFIG_DOC, configDocMarkdown, DEFAULTS } from './config-doc.js';
 export type { ConfigVariableDoc } from './config-doc.js';
 export { parseDuration } from './duration.js';
 export { LOG_LEVELS } from './types.js';
-export type { AmiConfig, AriConfig, Config, EmergencyConfig, FallbackConfig, LogLevel, RedisConfig, RedisDurability, RedisTarget } from './types.js';
+export type { AmiConfig, AriConfig, Config, EmergencyConfig, FallbackConfig, LogLevel, RedisConfig, RedisDurability, RedisTarget, StaffConfig } from './types.js';

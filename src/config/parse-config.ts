@@ -12,7 +12,7 @@ import { LOG_LEVELS } from './types.js';
 import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
 import type { Open311PublicField } from '../domain/open311/public-fields.js';
 import { dialTemplateProblem } from '../domain/acd/callback-dial.js';
-import type { AcdConfig, AmiConfig, AriConfig, Config, EmailConfig, HostPort, IntakeConfig, LimitsConfig, LogLevel, RedisConfig, RedisCredentials, RedisDurability, WechatConfig } from './types.js';
+import type { AcdConfig, AmiConfig, AriConfig, Config, EmailConfig, HostPort, IntakeConfig, LimitsConfig, LogLevel, RedisConfig, RedisCredentials, RedisDurability, StaffConfig, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -268,6 +268,7 @@ export function parseConfig(env: Env): Config {
   const wechat = readWechat(r);
   const limits = readLimits(r);
   const acd = readAcd(r, ari);
+  const staff = readStaff(r);
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
@@ -283,6 +284,7 @@ export function parseConfig(env: Env): Config {
     wechat,
     limits,
     acd,
+    staff,
     log: { level: level as LogLevel },
     shutdownGraceMs,
   };
@@ -407,6 +409,23 @@ function readAcd(r: EnvReader, ari: AriConfig): AcdConfig {
     record: onOff('ACD_RECORD'),
     mohClass: r.string('ACD_MOH_CLASS', DEFAULTS.ACD_MOH_CLASS, ASTERISK_NAME, 'a music-on-hold class name (letters, digits, _ . -)'),
     reservationMs: r.duration('ACD_RESERVATION', DEFAULTS.ACD_RESERVATION, 1000),
+  };
+}
+
+const MAX_SESSION_TTL_MS = 7 * 86_400_000;
+
+function readStaff(r: EnvReader): StaffConfig {
+  const sessionTtlMs = r.duration('STAFF_SESSION_TTL', DEFAULTS.STAFF_SESSION_TTL, 1000);
+  // A session outliving a week is a credential nobody remembers handing out.
+  if (sessionTtlMs > MAX_SESSION_TTL_MS) r.reject('STAFF_SESSION_TTL', r.raw('STAFF_SESSION_TTL'), `expected ${DURATION_FORM}, at most 7d`);
+  const cookieSecure = (r.raw('STAFF_COOKIE_SECURE') ?? DEFAULTS.STAFF_COOKIE_SECURE).toLowerCase();
+  if (cookieSecure !== 'on' && cookieSecure !== 'off' && cookieSecure !== 'auto') r.reject('STAFF_COOKIE_SECURE', cookieSecure, 'expected on, off or auto');
+  return {
+    sessionTtlMs,
+    loginFailuresPerId: r.integer('STAFF_LOGIN_FAILURES', DEFAULTS.STAFF_LOGIN_FAILURES, 1, 1000, 'an integer 1-1000'),
+    loginFailuresPerIp: r.integer('STAFF_LOGIN_FAILURES_PER_IP', DEFAULTS.STAFF_LOGIN_FAILURES_PER_IP, 1, 100_000, 'an integer 1-100000'),
+    cookieSecure: cookieSecure === 'on' || cookieSecure === 'off' ? cookieSecure : 'auto',
+    scryptCost: r.integer('STAFF_SCRYPT_COST', DEFAULTS.STAFF_SCRYPT_COST, 10, 20, 'an integer 10-20 (log2 of scrypt N)'),
   };
 }
 

@@ -179,6 +179,19 @@ export interface RedisDurability {
 
 export type RedisConfig = RedisTarget & RedisDurability;
 
+/** Agents' and supervisors' sign-in (`STAFF_*`): only with the gateway's own queue (`ACD=on`). */
+export interface StaffConfig {
+  /** How long a session lasts from login. */
+  readonly sessionTtlMs: number;
+  /** Wrong passwords per staff id, and per client address, in 15 minutes before logins are throttled. */
+  readonly loginFailuresPerId: number;
+  readonly loginFailuresPerIp: number;
+  /** The session cookie's `Secure`: always, never, or when the request came over https (`auto`). */
+  readonly cookieSecure: 'on' | 'off' | 'auto';
+  /** scrypt's cost as log2 N (15: N = 32768). */
+  readonly scryptCost: number;
+}
+
 export interface Config {
   readonly redis: RedisConfig;
   readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | number | string };
@@ -192,6 +205,7 @@ export interface Config {
   readonly wechat: WechatConfig | null;
   readonly limits: LimitsConfig;
   readonly acd: AcdConfig;
+  readonly staff: StaffConfig;
   readonly log: { readonly level: LogLevel };
   readonly shutdownGraceMs: number;
 }

@@ -12,8 +12,8 @@ const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 // By URL: a bare `--import tsx` would be resolved from the child's working directory, which has no node_modules.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** The gateway's variables, which the test's own environment must not leak into the child. */
-const GATEWAY_VARIABLES = [...CONFIG_DOC.map((v) => v.name), 'SIMULATOR_ARI_PORT', 'SIMULATOR_AMI_PORT'];
+/** The gateway's variables (and the staff command's password), which the test's own environment must not leak into the child. */
+const GATEWAY_VARIABLES = [...CONFIG_DOC.map((v) => v.name), 'SIMULATOR_ARI_PORT', 'SIMULATOR_AMI_PORT', 'STAFF_PASSWORD'];
 
 export function cliEnv(vars: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -30,11 +30,15 @@ export interface CliRun {
 export interface CliOptions {
   readonly cwd: string;
   readonly env?: Record<string, string>;
+  /** Written to the command's standard input, which is then closed; without it, stdin is /dev/null. */
+  readonly input?: string;
 }
 
 /** Starts `hotline-gateway ARGS...`; stdout and stderr are collected as they come. */
 export function startCli(args: readonly string[], options: CliOptions): CliProcess {
-  return new CliProcess(spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  return new CliProcess(child);
 }
 
 /** Runs `hotline-gateway ARGS...` to its end. */

@@ -3,12 +3,14 @@
 
 import { fastify } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyPluginAsync, FastifyPluginOptions } from 'fastify';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/index.js';
 import type { GatewayMetrics } from '../metrics/index.js';
 import { OPENAPI_TAGS, registerOpenApi } from './openapi.js';
 import type { OpenApiOptions, RouteDoc } from './openapi.js';
 import { DebugRequestLog, pathOf } from './request-log.js';
+import { requestHostReader } from './request-host.js';
 
 /** Each named dependency (`ari`, `ami`, `redis`, ...) and whether it is usable now. */
 export type ReadinessCheck = () => Promise<Record<string, boolean>> | Record<string, boolean>;
@@ -41,6 +43,10 @@ export interface HttpRoute {
 export interface HttpServer {
   /** The fastify instance, e.g. for `inject` in tests or for plugins that need decorators. */
   readonly app: FastifyInstance;
+  /** The Node server, for protocols that take over the connection (`upgrade`: the desk's WebSocket). */
+  readonly server: Server;
+  /** The host a raw request was sent to, as the routes' `request.host` reads it (a trusted proxy's X-Forwarded-Host). */
+  hostOf(request: IncomingMessage): string;
   /** Every route registered so far, whoever registered it, in registration order. */
   routes(): readonly HttpRoute[];
   /** Adds routes; must be called before `listen`. */
@@ -119,6 +125,8 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
 
   return {
     app,
+    server: app.server,
+    hostOf: requestHostReader(deps.trustProxy ?? false),
     routes: () => [...routes],
     register,
     async listen(port, host) {

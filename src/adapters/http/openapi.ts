@@ -49,12 +49,14 @@ declare module 'fastify' {
 export const OPENAPI_TAGS = {
   operations: 'operations',
   webForm: 'citizen web form',
+  desk: 'agent desktop',
   submissions: 'submissions',
   workOrders: 'work orders',
   cases: "citizens' cases",
   citizens: 'citizens',
   supervision: 'supervision',
   agents: 'agents',
+  staff: 'staff sessions',
   schemas: 'schemas',
   open311: 'Open311 GeoReport v2',
   wechat: 'WeChat',
@@ -64,6 +66,12 @@ export const OPENAPI_TAGS = {
 const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: string }[] = [
   { name: OPENAPI_TAGS.operations, description: 'Probes and metrics for the platform that runs the gateway.' },
   { name: OPENAPI_TAGS.webForm, description: 'The citizen web form at `/` and the endpoints its page calls. Public, rate-limited per client address.' },
+  {
+    name: OPENAPI_TAGS.desk,
+    description:
+      "The agents' desktop (`/desk/`) and the supervisor view (`/desk/supervisor`): pages that log staff in at `/v1/sessions` and follow the queue over the WebSocket `/desk/socket`. " +
+      'Only while the queue is on (`ACD=on`).',
+  },
   { name: OPENAPI_TAGS.submissions, description: "Integrators' web API: submit citizens' requests and read them back (API key)." },
   { name: OPENAPI_TAGS.workOrders, description: 'Work-order systems report progress (API key with `status:write`).' },
   {
@@ -75,8 +83,16 @@ const TAG_DESCRIPTIONS: readonly { readonly name: string; readonly description: 
   {
     name: OPENAPI_TAGS.agents,
     description:
-      "The gateway's own call queue (API key with `agents`): agents log in and out, go ready or pause, and file each answered call's work order; the queue's figures. " +
+      "The gateway's own call queue: agents log in and out, go ready or pause, and file each answered call's work order; the queue's figures. " +
+      'With an API key with `agents` (acts for any agent), or a staff session (`/v1/sessions`): an agent acts only for themselves (403 `NOT_YOUR_AGENT`); ' +
+      'a supervisor lists the agents, reads any of them and the queue, and may log an agent out or pause them, but takes no call steps (403 `WRONG_ROLE`). ' +
       'Only while the queue is on (`ACD=on`): with `ACD=off` these routes do not exist (404).',
+  },
+  {
+    name: OPENAPI_TAGS.staff,
+    description:
+      'Agents and supervisors log in with their staff id and password (accounts: `hotline-gateway staff add`) and get a session: a bearer token `hs1_...`, ' +
+      'also set as the HttpOnly `hotline_staff` cookie for the desktop. Only while the queue is on (`ACD=on`).',
   },
   { name: OPENAPI_TAGS.schemas, description: 'Published JSON Schemas.' },
   {
@@ -99,6 +115,10 @@ process it get this scope), \`status:write\` (work-order systems reporting progr
 (supervisors flagging identities at /v1/flags), \`history\` (a citizen's contacts and open cases, personal data too), and
 \`agents\` (CTI connectors and agent desktops driving agents of the gateway's call queue at /v1/agents and /v1/queue).
 
+**Staff sessions.** Agents and supervisors log in at \`POST /v1/sessions\` and send the session as
+\`Authorization: Bearer hs1_...\` (or, in a browser, the \`hotline_staff\` cookie it sets) to /v1/agents and /v1/queue;
+each request is checked against the session's role on the server.
+
 **Rate limits.** Each key has its own limit per minute; requests without a valid key are limited per client address.
 Submissions also count against the key's hourly fair-use budget. Over either the answer is 429 with \`Retry-After\`
 (\`RATE_LIMITED\` or \`TOO_MANY_SUBMISSIONS\`). Every gateway replica counts against the same numbers. A submission the
@@ -109,7 +129,12 @@ gateway classifies as an emergency is never refused by a limit.
 
 **Emergencies.** When the answer has \`message\`, show it to the citizen at once: it tells them to call 110/119/120/122.
 
-**Errors** are \`{ "error": "...", "code": "..." }\`; validation errors add \`problems\`, each naming a \`field\`.`;
+**Errors** are \`{ "error": "...", "code": "..." }\`; validation errors add \`problems\`, each naming a \`field\`.
+
+**Desk WebSocket.** The agents' desktop and the supervisor view talk to the gateway over a WebSocket at
+\`/desk/socket\` on this port (with the call queue on, \`ACD=on\`), which OpenAPI cannot describe: it takes a staff
+session (the \`hotline_staff\` cookie, or \`{"type":"auth","token":...}\` as the first frame), not an API key. Its
+messages and close codes are in the README's "Desk WebSocket" section.`;
 
 /**
  * Registers the generator and the docs page on the root instance. Call it before registering any route plugin:
@@ -133,6 +158,13 @@ export function registerOpenApi(app: FastifyInstance, options: OpenApiOptions): 
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer hk_<id>_<secret>' },
           apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'X-API-Key: hk_<id>_<secret>' },
           open311ApiKey: { type: 'apiKey', in: 'query', name: 'api_key', description: 'GeoReport v2 `api_key` (query string, or the same field in the body)' },
+          staffSession: { type: 'http', scheme: 'bearer', description: 'A staff session: Authorization: Bearer hs1_<token> (POST /v1/sessions)' },
+          staffCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'hotline_staff',
+            description: "A staff session as the browser's cookie (set by POST /v1/sessions); a request with it that changes something must come from the gateway's own pages (Origin)",
+          },
         },
       },
     },

@@ -47,6 +47,7 @@ export class GatewayMetrics {
   private spooledNow: () => number = () => 0;
   private watchedDevices: readonly string[] = [];
   private deviceStateOf: (device: string) => DeviceState | null = () => null;
+  private deskSocketsNow: () => Readonly<Record<string, number>> = () => ({});
 
   constructor(options: GatewayMetricsOptions = {}) {
     const registers = [this.registry];
@@ -169,6 +170,16 @@ export class GatewayMetrics {
         this.set(today === undefined ? 1 : serviceLevel(today));
       },
     });
+    const deskSockets = (): Readonly<Record<string, number>> => this.deskSocketsNow();
+    new Gauge({
+      name: 'hotline_desk_sockets',
+      help: "Open WebSockets of the agents' desktop and the supervisor view on this gateway, by role (agent, supervisor)",
+      labelNames: ['role'],
+      registers,
+      collect() {
+        for (const [role, count] of Object.entries(deskSockets())) this.set({ role }, count);
+      },
+    });
     this.queueOutcomes = new Counter({
       name: 'hotline_acd_caller_outcomes_total',
       help: 'How callers left this gateway\'s queue: served, surveyed, surveySkipped, surveyFailed, callback, voicemail, abandoned',
@@ -198,6 +209,11 @@ export class GatewayMetrics {
 
   queueOutcome(outcome: string): void {
     this.queueOutcomes.inc({ outcome });
+  }
+
+  /** The desk-socket gauge reads the open sockets by role whenever /metrics is scraped. */
+  watchDeskSockets(open: () => Readonly<Record<string, number>>): void {
+    this.deskSocketsNow = open;
   }
 
   /** The gauge reads the spool's size whenever /metrics is scraped. */

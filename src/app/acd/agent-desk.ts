@@ -71,8 +71,8 @@ export interface AgentDeskDeps {
 
 /** Agent ids as a call centre numbers its seats: `1001`, `agent-17`. */
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-/** A dial string Asterisk can call: `PJSIP/1001`, `Local/1001@agents`, `SIP/trunk/1001`. */
-const ENDPOINT = /^[A-Za-z0-9]+\/[A-Za-z0-9_.@+#*/:-]{1,120}$/;
+/** A dial string Asterisk can call: `PJSIP/1001`, `Local/1001@agents`, `SIP/trunk/1001` (also what a staff account may hold). */
+export const AGENT_ENDPOINT = /^[A-Za-z0-9]+\/[A-Za-z0-9_.@+#*/:-]{1,120}$/;
 
 export class AgentDesk {
   private readonly listeners = new Set<(event: AgentEvent) => void>();
@@ -88,7 +88,7 @@ export class AgentDesk {
 
   async login(input: { readonly agentId: string; readonly endpoint: string; readonly skills: string }): Promise<AgentRecord> {
     if (!AGENT_ID.test(input.agentId)) throw invalid([{ field: 'agentId', message: '1-64 letters, digits, _ . or -, starting with a letter or digit' }]);
-    if (!ENDPOINT.test(input.endpoint)) throw invalid([{ field: 'endpoint', message: 'must be a dial string such as PJSIP/1001 or Local/1001@agents' }]);
+    if (!AGENT_ENDPOINT.test(input.endpoint)) throw invalid([{ field: 'endpoint', message: 'must be a dial string such as PJSIP/1001 or Local/1001@agents' }]);
     const skills = parseSkills(input.skills);
     if ('error' in skills) throw invalid([{ field: 'skills', message: skills.error }]);
     const result = await this.deps.store.login({ id: input.agentId, endpoint: input.endpoint, skills }, this.deps.clock.now());

@@ -200,17 +200,22 @@ export class DeskViews {
     return { queue, agents, waitingCalls };
   }
 
-  /** The pop of a call (null when the queue has no record of it). */
-  async screenPop(callId: string): Promise<ScreenPop | null> {
+  /**
+   * The pop of a call (null when the queue has no record of it). `answeredAt`: when the call is known to be answered
+   * (the agent's state says so) before its record does: the record notes the answer only once the caller is bridged.
+   */
+  async screenPop(callId: string, answeredAt?: number): Promise<ScreenPop | null> {
     const record = await this.deps.records.get(callId);
     if (record === null) return null;
-    return screenPop(record, await this.historyOf(record.caller), this.deps.clock.now());
+    const known = record.answeredAt === undefined && answeredAt !== undefined ? { ...record, answeredAt } : record;
+    return screenPop(known, await this.historyOf(record.caller), this.deps.clock.now());
   }
 
   /** The pop of the agent's current call (offered, ringing, on call or in wrap-up); null when they have none. */
   async currentPop(agentId: string): Promise<ScreenPop | null> {
     const agent = await this.deps.store.agent(agentId);
-    return agent?.callId == null ? null : this.screenPop(agent.callId);
+    if (agent?.callId == null) return null;
+    return this.screenPop(agent.callId, agent.state === 'onCall' ? agent.since : undefined);
   }
 
   private async historyOf(caller: string): Promise<CitizenHistory | null | undefined> {

@@ -7,6 +7,13 @@
 // other clients, an `auth` message with the session token as the first frame. Every request is checked against the
 // session's role on the server (domain/staff/permissions.ts); a session that expires or is revoked ends the socket
 // with an `expired` message and close code 4401.
+//
+// Refinements made while building the server (app/desk/desk-hub.ts):
+// - An agent's own requests may name `agentId`, as the REST API's paths do (`/v1/agents/:agentId/...`): a client that
+//   states whom it acts for is refused (`not_your_agent`) when that is not its session's agent, instead of acting for
+//   whoever the session happens to be. Absent, the session's own agent is meant.
+// - A reply to a frame whose `id` could not be read (not JSON, no id) has `re: null`: the refusal must still be sent.
+// - `busy`: more requests are waiting on this socket than a person clicking could send; the request was not done.
 
 import type { AgentView, FloorView, QueueView, ScreenPop } from '../acd/desk-views.js';
 import type { StaffRole } from '../../domain/staff/staff.js';
@@ -25,15 +32,15 @@ export type ClientMessage =
   /** Only as the first frame, when the upgrade carried no session cookie. */
   | { readonly type: 'auth'; readonly token: string }
   /** Join the queue (logged in paused); endpoint and skills default to the staff account's. */
-  | { readonly id: string; readonly type: 'login'; readonly endpoint?: string; readonly skills?: string }
-  | { readonly id: string; readonly type: 'logout' }
-  | { readonly id: string; readonly type: 'ready' }
-  | { readonly id: string; readonly type: 'pause'; readonly reason: string }
+  | { readonly id: string; readonly type: 'login'; readonly agentId?: string; readonly endpoint?: string; readonly skills?: string }
+  | { readonly id: string; readonly type: 'logout'; readonly agentId?: string }
+  | { readonly id: string; readonly type: 'ready'; readonly agentId?: string }
+  | { readonly id: string; readonly type: 'pause'; readonly agentId?: string; readonly reason: string }
   /** The work order of the call in wrap-up, or of `callId` (a call the agent answered earlier). */
-  | { readonly id: string; readonly type: 'wrapUp'; readonly workOrder: Record<string, unknown>; readonly callId?: string }
-  | { readonly id: string; readonly type: 'hangup' }
+  | { readonly id: string; readonly type: 'wrapUp'; readonly agentId?: string; readonly workOrder: Record<string, unknown>; readonly callId?: string }
+  | { readonly id: string; readonly type: 'hangup'; readonly agentId?: string }
   /** Back to the queue at its head: for `skill`, or the same skill when absent. */
-  | { readonly id: string; readonly type: 'transfer'; readonly skill?: string }
+  | { readonly id: string; readonly type: 'transfer'; readonly agentId?: string; readonly skill?: string }
   /** Supervisors: pause or log out an agent. */
   | { readonly id: string; readonly type: 'pauseAgent'; readonly agentId: string; readonly reason: string }
   | { readonly id: string; readonly type: 'logoutAgent'; readonly agentId: string };
@@ -42,8 +49,9 @@ export type ClientRequest = Exclude<ClientMessage, { readonly type: 'auth' }>;
 
 export interface DeskError {
   /** `invalid` (problems name the fields), `not_allowed` (state says why), `unknown_agent`, `wrong_role`,
-   * `not_your_agent`, `unavailable` (the gateway holding the call does not answer), `not_your_call`, `unknown_call`,
-   * `not_answered`, `bad_request` (not a protocol message). */
+   * `not_your_agent`, `unavailable` (the gateway holding the call, the queue or the sessions do not answer: try
+   * again), `not_your_call`, `unknown_call`, `not_answered`, `bad_request` (not a protocol message: problems name
+   * the field), `busy` (too many requests waiting on this socket). */
   readonly code: string;
   readonly message: string;
   readonly state?: string;
@@ -68,6 +76,6 @@ export type ServerMessage =
   /** Supervisors only. */
   | { readonly type: 'floor'; readonly floor: FloorView }
   | { readonly type: 'reply'; readonly re: string; readonly ok: true; readonly agent?: AgentView; readonly workOrder?: { readonly ticket: string; readonly submissionId: string } }
-  | { readonly type: 'reply'; readonly re: string; readonly ok: false; readonly error: DeskError }
+  | { readonly type: 'reply'; readonly re: string | null; readonly ok: false; readonly error: DeskError }
   /** The session ended; the socket closes with 4401 next. */
   | { readonly type: 'expired' };

@@ -70,7 +70,8 @@ export const AGENT_CALL_EVENTS = ['ring', 'answer', 'noAnswer', 'lost', 'release
 /** States in which the agent holds a call a caller is still waiting on: logging out hands it back to the queue. */
 const HOLDS_WAITING_CALLER: readonly AgentState[] = ['reserved', 'ringing', 'onCall'];
 
-const MAX_PAUSE_REASON_LENGTH = 64;
+/** The longest pause reason kept (the supervisor view shows it in a column). */
+export const MAX_PAUSE_REASON_LENGTH = 64;
 
 export type AgentEventResult =
   | { readonly ok: true; readonly agent: AgentRecord; readonly handedBack?: string }

@@ -33,6 +33,8 @@ describe('OpenAPI document and docs page', () => {
       bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       apiKeyHeader: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-API-Key' }),
       open311ApiKey: expect.objectContaining({ type: 'apiKey', in: 'query', name: 'api_key' }),
+      staffSession: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      staffCookie: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'hotline_staff' }),
     });
     // This server has /v1 and the operations routes; every one of them is in the document (the gateway-wide
     // check with every channel is test/integration/gateway/openapi-every-route.test.ts).

@@ -300,14 +300,14 @@ describe('with the queue off (ACD=off)', () => {
     await off?.close();
   });
 
-  it('has no agent routes: 404, and none in /openapi.json', async () => {
+  it('has no agent routes and no desk pages: 404, and none in /openapi.json', async () => {
     expect(off.gateway.agents).toBeNull();
-    for (const [method, path] of [['GET', '/v1/agents'], ['GET', '/v1/queue'], ['POST', '/v1/agents/7001/ready']] as const) {
+    for (const [method, path] of [['GET', '/v1/agents'], ['GET', '/v1/queue'], ['POST', '/v1/agents/7001/ready'], ['GET', '/desk/'], ['GET', '/desk/supervisor']] as const) {
       const response = await fetch(`${off.gateway.httpUrl}${path}`, { method, headers: { authorization: `Bearer ${agentsKeyOff}` } });
       expect(response.status, `${method} ${path}`).toBe(404);
     }
     const doc = (await (await fetch(`${off.gateway.httpUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1/agents') || path === '/v1/queue')).toEqual([]);
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith('/v1/agents') || path === '/v1/queue' || path.startsWith('/desk'))).toEqual([]);
     expect(doc.paths).toHaveProperty(['/v1/submissions']);
   });
 });

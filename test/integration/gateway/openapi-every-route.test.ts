@@ -74,7 +74,7 @@ describe('/openapi.json describes every HTTP endpoint', () => {
     expect(headWithoutGet).toEqual([]);
   });
 
-  it('covers every channel: form, /v1, Open311, WeChat, operations, schemas and the docs themselves', () => {
+  it('covers every channel: form, desk pages, /v1, Open311, WeChat, operations, schemas and the docs themselves', () => {
     const documented = new Set(operations().map(({ path, method }) => `${method.toUpperCase()} ${path}`));
     const expected = [
       'GET /',
@@ -82,6 +82,9 @@ describe('/openapi.json describes every HTTP endpoint', () => {
       'POST /form/submissions',
       'POST /form/status/{ticket}',
       'POST /form/rating/{ticket}',
+      'GET /desk',
+      'GET /desk/supervisor',
+      'GET /desk/assets/{name}',
       'POST /v1/submissions',
       'GET /v1/submissions/{id}',
       'PUT /v1/submissions/{id}/status',
@@ -99,6 +102,11 @@ describe('/openapi.json describes every HTTP endpoint', () => {
       'GET /v1/agents',
       'GET /v1/agents/{agentId}',
       'GET /v1/queue',
+      'GET /v1/agents/{agentId}/call',
+      'GET /v1/queue/calls',
+      'POST /v1/sessions',
+      'GET /v1/sessions/current',
+      'DELETE /v1/sessions/current',
       'GET /open311/v2/discovery.xml',
       'GET /open311/v2/discovery.json',
       'GET /open311/v2/services.xml',

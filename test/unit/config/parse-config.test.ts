@@ -87,6 +87,7 @@ describe('parseConfig defaults', () => {
         mohClass: 'hotline',
         reservationMs: 5_000,
       },
+      staff: { sessionTtlMs: 10 * 3_600_000, loginFailuresPerId: 5, loginFailuresPerIp: 30, cookieSecure: 'auto', scryptCost: 15 },
       log: { level: 'info' },
       shutdownGraceMs: 10_000,
     });
@@ -96,6 +97,13 @@ describe('parseConfig defaults', () => {
     const real = { ARI_URL: 'http://pbx-2:8088', ARI_USERNAME: 'u', ARI_PASSWORD: 'p', AMI_HOST: 'pbx-2', AMI_USERNAME: 'u', AMI_SECRET: 's', ARI_APP: 'hotline-b' };
     expect(parseConfig(real).acd.gatewayId).toBe('hotline-b@pbx-2:8088');
     expect(parseConfig({ ...real, ACD_GATEWAY_ID: 'gw-2' }).acd.gatewayId).toBe('gw-2');
+  });
+
+  it("reads staff sign-in as operators write it: durations, counts, the cookie's Secure and scrypt's cost", () => {
+    const env = { STAFF_SESSION_TTL: '8h', STAFF_LOGIN_FAILURES: '3', STAFF_LOGIN_FAILURES_PER_IP: '500', STAFF_COOKIE_SECURE: 'On', STAFF_SCRYPT_COST: '10' };
+    expect(parseConfig(env).staff).toEqual({ sessionTtlMs: 8 * 3_600_000, loginFailuresPerId: 3, loginFailuresPerIp: 500, cookieSecure: 'on', scryptCost: 10 });
+    expect(parseConfig({ STAFF_SESSION_TTL: '1s', STAFF_COOKIE_SECURE: 'off' }).staff).toMatchObject({ sessionTtlMs: 1000, cookieSecure: 'off' });
+    expect(parseConfig({ STAFF_SESSION_TTL: '7d' }).staff.sessionTtlMs).toBe(7 * 86_400_000);
   });
 
   it('treats blank values as unset', () => {
@@ -241,6 +249,13 @@ describe('parseConfig bad forms', () => {
     ['ACD_CALLBACK_DIAL', '{number}', 'ACD_CALLBACK_DIAL="{number}": expected a dial string'],
     ['ACD_CALLBACK_ATTEMPTS', '0', 'ACD_CALLBACK_ATTEMPTS="0": expected an integer 1-10'],
     ['ACD_CALLBACK_CALLER_ID', 'hotline', 'ACD_CALLBACK_CALLER_ID="hotline": expected a caller number'],
+    ['STAFF_SESSION_TTL', '500ms', 'STAFF_SESSION_TTL="500ms": expected a duration'],
+    ['STAFF_SESSION_TTL', '8d', 'STAFF_SESSION_TTL="8d": expected a duration such as 20s, 1500ms, 2m, 12h, 30d or plain seconds, at most 7d'],
+    ['STAFF_LOGIN_FAILURES', '0', 'STAFF_LOGIN_FAILURES="0": expected an integer 1-1000'],
+    ['STAFF_LOGIN_FAILURES_PER_IP', 'many', 'STAFF_LOGIN_FAILURES_PER_IP="many": expected an integer 1-100000'],
+    ['STAFF_COOKIE_SECURE', 'yes', 'STAFF_COOKIE_SECURE="yes": expected on, off or auto'],
+    ['STAFF_SCRYPT_COST', '9', 'STAFF_SCRYPT_COST="9": expected an integer 10-20 (log2 of scrypt N)'],
+    ['STAFF_SCRYPT_COST', '32768', 'STAFF_SCRYPT_COST="32768": expected an integer 10-20'],
     ['EMERGENCY_ROUNDS', '0', 'EMERGENCY_ROUNDS="0": expected an integer 1-10'],
     ['EMERGENCY_ROUNDS', '11', 'EMERGENCY_ROUNDS="11": expected an integer 1-10'],
     ['EMERGENCY_ROUNDS', 'three', 'EMERGENCY_ROUNDS="three": expected an integer 1-10'],

@@ -7,7 +7,8 @@ import { SERVICE_LEVEL_THRESHOLD_MS } from '../../../domain/acd/service-level.js
 import { SKILL_NAME_PATTERN } from '../../../domain/acd/skills.js';
 import { AGENT_STATES, MAX_LEVEL, MIN_LEVEL } from '../../../domain/acd/types.js';
 import { MAX_DEPARTMENT_LENGTH, MAX_NOTE_LENGTH } from '../../../domain/intake/normalise-call.js';
-import { AGENT_DISPOSITIONS, CATEGORIES, KINDS } from '../../../domain/intake/submission.js';
+import { LINK_STRENGTHS } from '../../../domain/identity/identifier.js';
+import { AGENT_DISPOSITIONS, CATEGORIES, CHANNELS, KINDS, STATUSES } from '../../../domain/intake/submission.js';
 import { ERROR_SCHEMA, errorResponses } from './api-v1-schemas.js';
 
 export const AGENT_PARAMS_SCHEMA = {
@@ -28,14 +29,21 @@ const SKILL_SCHEMA = {
   },
 } as const;
 
+/** Both fields are required, checked by the route: from an agent's own session they default to their staff account's. */
 export const LOGIN_REQUEST_SCHEMA = {
   type: 'object',
-  required: ['endpoint', 'skills'],
   additionalProperties: false,
   properties: {
-    endpoint: { type: 'string', minLength: 1, maxLength: 200, description: "The dial string of the agent's phone: `PJSIP/1001`, `Local/1001@agents`." },
+    endpoint: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: "The dial string of the agent's phone: `PJSIP/1001`, `Local/1001@agents`. Required, except from an agent's session whose staff account has one.",
+    },
     skills: {
-      description: 'Matter skills and languages with their levels: the text `"environment:1, zh:1, en:2"` (a name without a level is level 1), or the same as a list.',
+      description:
+        'Matter skills and languages with their levels: the text `"environment:1, zh:1, en:2"` (a name without a level is level 1), or the same as a list. ' +
+        "Required, except from an agent's session whose staff account has them.",
       anyOf: [
         { type: 'string', minLength: 1, maxLength: 2000 },
         { type: 'array', minItems: 1, maxItems: 100, items: SKILL_SCHEMA },
@@ -180,11 +188,106 @@ export const QUEUE_REPLY_SCHEMA = {
   },
 } as const;
 
+const STATUS_NAME_SCHEMA = {
+  type: 'object',
+  required: ['zh', 'en'],
+  properties: { zh: { type: 'string' }, en: { type: 'string' } },
+  description: 'The status in the words every channel uses.',
+} as const;
+
+const NULLABLE_STRING = { type: ['string', 'null'] } as const;
+
+export const SCREEN_POP_SCHEMA = {
+  type: 'object',
+  required: ['callId', 'callerMasked', 'lang', 'queueSkill', 'category', 'ivrPath', 'enqueuedAt', 'answeredAt', 'waitedSeconds', 'earlierTicket', 'history', 'historyUnavailable'],
+  description: 'What the hotline knows about the call and its caller, for the agent taking it.',
+  properties: {
+    callId: { type: 'string' },
+    callerMasked: { type: 'string', description: "The caller's number masked (`138****5678`): enough to recognise a repeat caller; '' when the network withheld it." },
+    lang: { type: 'string', description: 'The language the caller chose in the IVR (`zh`, `en`).' },
+    queueSkill: { type: 'string', description: 'The skill the call was queued for.' },
+    category: { ...NULLABLE_STRING, description: 'The matter the caller chose in the IVR, if any.' },
+    ivrPath: { type: 'array', items: { type: 'string' }, description: 'The IVR nodes the caller went through, in order.' },
+    enqueuedAt: { type: 'string', format: 'date-time' },
+    answeredAt: { type: ['string', 'null'], format: 'date-time' },
+    waitedSeconds: { type: 'integer', minimum: 0, description: 'Time waited in the queue, until answered (or until now).' },
+    earlierTicket: { ...NULLABLE_STRING, description: 'The open case the caller was told about in the IVR (a repeat caller).' },
+    history: {
+      type: ['object', 'null'],
+      description: "The caller's earlier contacts on every channel and their open cases, from the citizens' profiles; null when the number has none.",
+      required: ['link', 'contacts', 'openCases'],
+      properties: {
+        link: { type: 'string', enum: [...LINK_STRENGTHS], description: '`inferred`: the number may not be the person the profile is about.' },
+        contacts: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['channel', 'at', 'ticket', 'status', 'statusName'],
+            properties: {
+              channel: { type: 'string', enum: [...CHANNELS] },
+              at: { type: 'string', format: 'date-time' },
+              ticket: NULLABLE_STRING,
+              status: { type: ['string', 'null'], enum: [...STATUSES, null] },
+              statusName: { ...STATUS_NAME_SCHEMA, type: ['object', 'null'] },
+            },
+          },
+        },
+        openCases: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['ticket', 'channel', 'receivedAt', 'status', 'statusName'],
+            properties: {
+              ticket: { type: 'string' },
+              channel: { type: 'string', enum: [...CHANNELS] },
+              receivedAt: { type: 'string', format: 'date-time' },
+              status: { type: 'string', enum: [...STATUSES] },
+              statusName: STATUS_NAME_SCHEMA,
+            },
+          },
+        },
+      },
+    },
+    historyUnavailable: { type: 'boolean', description: 'The history could not be read (its store is down): the call is shown without it.' },
+  },
+} as const;
+
+export const SCREEN_POP_REPLY_SCHEMA = { type: 'object', required: ['call'], properties: { call: SCREEN_POP_SCHEMA } } as const;
+
+export const WAITING_CALLS_REPLY_SCHEMA = {
+  type: 'object',
+  required: ['calls'],
+  properties: {
+    calls: {
+      type: 'array',
+      description: 'Longest-waiting first, across every gateway of the hotline.',
+      items: {
+        type: 'object',
+        required: ['callId', 'skill', 'lang', 'priority', 'waitedSeconds', 'enqueuedAt'],
+        properties: {
+          callId: { type: 'string' },
+          skill: { type: 'string', description: 'The matter skill the call needs.' },
+          lang: { type: 'string' },
+          priority: { type: 'integer', description: "Served before calls of a lower priority (the flow's queue priority, one more for a caller about an open case)." },
+          waitedSeconds: { type: 'integer', minimum: 0 },
+          enqueuedAt: { type: 'string', format: 'date-time', description: 'When the call first entered the queue (kept when it is given back to its head).' },
+        },
+      },
+    },
+  },
+} as const;
+
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
-  403: 'The key lacks the `agents` scope (`SCOPE_MISSING`), or the call was answered by another agent (`NOT_YOUR_CALL`).',
-  404: 'No such agent is logged in (`UNKNOWN_AGENT`), or the queue knows no such call (`UNKNOWN_CALL`).',
+  401: 'Neither a key nor a session (`SESSION_REQUIRED`), a session that is unknown, expired or ended (`SESSION_INVALID`), or a key that is not valid (`API_KEY_INVALID`); WWW-Authenticate: Bearer.',
+  403:
+    'The key lacks the `agents` scope (`SCOPE_MISSING`); the session\'s role may not take this step (`WRONG_ROLE`) or an agent acted for another agent (`NOT_YOUR_AGENT`); ' +
+    "a cookie-borne change came from another site's page (`CROSS_SITE`); or the call was answered by another agent (`NOT_YOUR_CALL`).",
+  429: 'Too many requests a minute for the key, the signed-in person or the address (`RATE_LIMITED`); see Retry-After.',
+  404: 'No such agent is logged in (`UNKNOWN_AGENT`), the queue knows no such call (`UNKNOWN_CALL`), or the agent has no call now (`NO_CALL`).',
   409: 'Not allowed in the agent\'s current state (`NOT_ALLOWED`, with `state`), or the call was never answered (`NOT_ANSWERED`).',
-  503: 'The gateway holding the agent\'s caller does not answer (`GATEWAY_UNAVAILABLE`): it is down; the agent can still hang up on the phone.',
+  503:
+    'The session store does not answer (`SESSIONS_UNAVAILABLE`), or, for a hang-up or transfer, the gateway holding the agent\'s caller does not (`GATEWAY_UNAVAILABLE`): ' +
+    'it is down; the agent can still hang up on the phone.',
 };
 
 /** The shared error responses, with what 403, 404 and 409 mean for agents. */

@@ -89,7 +89,7 @@ export function apiV1ErrorHandler(options: { readonly bodyBytes: number; readonl
 function mapError(error: FastifyError, bodyBytes: number): ApiV1Error | null {
   if (error instanceof ApiV1Error) return error;
   if (error instanceof RequestRateLimitedError) {
-    const who = error.keyId === null ? 'from this address without a valid key' : `for key ${error.keyId}`;
+    const who = error.staffId !== null ? `for staff ${error.staffId}` : error.keyId === null ? 'from this address without a valid key' : `for key ${error.keyId}`;
     return new ApiV1Error(429, 'RATE_LIMITED', `rate limit exceeded: at most ${error.limit} requests per minute ${who}; retry in ${error.retryAfterSeconds} s`, {}, { 'retry-after': String(error.retryAfterSeconds) });
   }
   if (error instanceof SubmissionLimitedError) {

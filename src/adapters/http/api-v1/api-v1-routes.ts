@@ -22,6 +22,11 @@ import type { HttpGuard } from '../guard/http-guard.js';
 import { createKeyAuth } from './api-key-auth.js';
 import { registerAgentRoutes } from './agent-routes.js';
 import type { AgentDesk } from '../../../app/acd/agent-desk.js';
+import type { DeskViews } from '../../../app/acd/desk-views.js';
+import type { StaffAuth } from '../../../app/staff/staff-auth.js';
+import { createDeskAccess } from './desk-access.js';
+import { SessionAuth } from './session-auth.js';
+import { registerSessionRoutes } from './session-routes.js';
 import { registerFlagRoutes } from './flag-routes.js';
 import { registerHistoryRoutes } from './history-routes.js';
 import type { HistoryLookup } from '../../../app/identity/profile-ports.js';
@@ -77,8 +82,13 @@ export interface ApiV1Deps {
   readonly flags?: FlagDesk;
   /** Serves `POST /v1/citizens/history` (scope `history`) when given. */
   readonly history?: HistoryLookup;
-  /** Serves `/v1/agents` and `/v1/queue` (scope `agents`) when given: the gateway's own call queue is on. */
-  readonly agents?: AgentDesk;
+  /** Serves `/v1/agents` and `/v1/queue` (scope `agents`, or a staff session) with `views` when given: the gateway's own call queue is on. */
+  readonly agents?: { readonly desk: AgentDesk; readonly views: DeskViews };
+  /**
+   * Serves `/v1/sessions` when given, and lets staff sessions drive `/v1/agents` and `/v1/queue` as their role
+   * allows; `cookieSecure` is `STAFF_COOKIE_SECURE`.
+   */
+  readonly staff?: { readonly auth: StaffAuth; readonly cookieSecure: 'on' | 'off' | 'auto' };
   readonly limits: ApiV1Limits;
   /** Requests per minute and client IP without a valid key (schema downloads, missing or wrong keys). Default 60. */
   readonly unauthenticatedPerMinute?: number;
@@ -340,7 +350,13 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
 
     if (deps.flags !== undefined) registerFlagRoutes(app, { desk: deps.flags, auth });
     if (deps.history !== undefined) registerHistoryRoutes(app, { history: deps.history, auth, logFor });
-    if (deps.agents !== undefined) registerAgentRoutes(app, { agents: deps.agents, auth, logFor });
+    const unauthenticatedPerMinute = deps.unauthenticatedPerMinute ?? 60;
+    const sessions = deps.staff === undefined ? undefined : new SessionAuth({ staff: deps.staff.auth, guard: deps.guard, unauthenticatedPerMinute, logFor });
+    if (sessions !== undefined && deps.staff !== undefined) registerSessionRoutes(app, { sessions, guard: deps.guard, cookieSecure: deps.staff.cookieSecure, logFor });
+    if (deps.agents !== undefined) {
+      const { desk, views } = deps.agents;
+      registerAgentRoutes(app, { agents: desk, views, access: createDeskAccess(auth, sessions), ...(sessions === undefined ? {} : { staff: sessions.staff }), logFor });
+    }
   };
 
   function statusEntry(update: { status: Status; note?: string; agency?: string; at?: string }, current: Date): StatusEntry {

@@ -35,8 +35,10 @@ export class RequestRateLimitedError extends Error {
     /** The key whose rate is used up, or `null` when counted per client address. */
     readonly keyId: string | null,
     readonly noun: string,
+    /** The signed-in staff member whose rate is used up (counted per person, not per key or address). */
+    readonly staffId: string | null = null,
   ) {
-    super(`at most ${limit} ${noun} a minute ${keyId === null ? 'from this address' : `for key ${keyId}`}; retry in ${retryAfterSeconds} s`);
+    super(`at most ${limit} ${noun} a minute ${staffId !== null ? `for staff ${staffId}` : keyId === null ? 'from this address' : `for key ${keyId}`}; retry in ${retryAfterSeconds} s`);
     this.name = 'RequestRateLimitedError';
   }
 }
@@ -104,6 +106,16 @@ export class HttpGuard {
     const refusal = new RequestRateLimitedError(verdict.limit, verdict.retryAfterSeconds, key?.id ?? null, anonymous.noun ?? 'requests');
     if (options.holdForSubmission === true) this.held.set(request, refusal);
     else throw refusal;
+  }
+
+  /**
+   * Counts the request of a signed-in agent or supervisor against their own per-minute budget: a call centre's
+   * agents often reach the gateway through one NAT address, so counting them per address would starve them.
+   */
+  async limitStaff(reply: FastifyReply, staffId: string, perMinute: number): Promise<void> {
+    const verdict = await this.deps.limiter.hit([{ key: `http:staff:${staffId}`, limit: perMinute, windowMs: MINUTE_MS }]);
+    setRateHeaders(reply, verdict);
+    if (!verdict.allowed) throw new RequestRateLimitedError(verdict.limit, verdict.retryAfterSeconds, null, 'requests', staffId);
   }
 
   /**

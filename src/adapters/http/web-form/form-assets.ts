@@ -1,16 +1,15 @@
-// The form's static files (page template, script, style), read once at start-up and served from memory.
-//
-// They live next to this module in the sources (`src/adapters/http/web-form/assets/`). The build (`tsc`) emits only
-// JavaScript, so when running from `dist/` the directory next to the compiled module has no assets; the package's
-// own `src/` copy is used then (the package root is the nearest directory above with a `package.json`).
+// The form's static files (page template, script, style), read once at start-up and served from memory. They live
+// next to this module in the sources (`src/adapters/http/web-form/assets/`); see ../page-assets.ts for how they are
+// found when running from `dist/`.
 
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { Language } from '../../../domain/intake/submission.js';
+import { assetsDirCandidates, escapeHtml, firstDirWith, servedAsset } from '../page-assets.js';
+import type { ServedAsset } from '../page-assets.js';
 import { FORM_TEXTS, fillText, isFormTextKey } from './form-texts.js';
+
+export type { ServedAsset } from '../page-assets.js';
 
 const ASSETS_SOURCE_PATH = 'src/adapters/http/web-form/assets';
 
@@ -19,13 +18,6 @@ const SERVED_ASSETS = {
   'app.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 } as const;
-
-export interface ServedAsset {
-  readonly body: Buffer;
-  readonly contentType: string;
-  /** Strong validator: the page asks with `If-None-Match` and gets a 304 while the file is unchanged. */
-  readonly etag: string;
-}
 
 export interface FormPageSettings {
   readonly fileBytes: number;
@@ -48,25 +40,12 @@ export class WebFormSetupError extends Error {
 }
 
 export function findAssetsDir(explicit?: string): string {
-  const candidates = explicit === undefined ? defaultCandidates() : [resolve(explicit)];
-  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
-  if (found === undefined) {
+  const candidates = explicit === undefined ? assetsDirCandidates(import.meta.url, ASSETS_SOURCE_PATH) : [resolve(explicit)];
+  const found = firstDirWith(candidates, 'index.html');
+  if (found === null) {
     throw new WebFormSetupError(`web form assets not found (looked for index.html in ${candidates.join(', ')})`);
   }
   return found;
-}
-
-function defaultCandidates(): string[] {
-  const beside = resolve(fileURLToPath(new URL('./assets/', import.meta.url)));
-  const root = packageRoot(dirname(fileURLToPath(import.meta.url)));
-  return root === null ? [beside] : [beside, join(root, ASSETS_SOURCE_PATH)];
-}
-
-function packageRoot(from: string): string | null {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return null;
-  }
 }
 
 export async function loadFormAssets(dir: string, settings: FormPageSettings): Promise<FormAssets> {
@@ -89,10 +68,6 @@ export async function loadFormAssets(dir: string, settings: FormPageSettings): P
     asset: (name) => served.get(name),
     page: (language) => pages[language],
   };
-}
-
-function servedAsset(body: Buffer, contentType: string): ServedAsset {
-  return { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
 const HTML_LANG: Readonly<Record<Language, string>> = { zh: 'zh-CN', en: 'en' };
@@ -139,8 +114,4 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${Math.round(value * 10) / 10} ${units[unit]}`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -14,7 +14,7 @@ import { MAX_ATTACHMENTS } from '../../../domain/intake/normalise.js';
 import { isValidTicket } from '../../../domain/intake/ticket.js';
 import type { HttpGuard, RequestBudget } from '../guard/http-guard.js';
 import { findAssetsDir, loadFormAssets, WebFormSetupError } from './form-assets.js';
-import type { ServedAsset } from './form-assets.js';
+import { sendAsset } from '../page-assets.js';
 import { formErrorReply, FormRequestError } from './form-errors.js';
 import { pickFormLanguage } from './form-language.js';
 import { parseRatingPayload, parseStatusPayload } from './form-payload.js';
@@ -219,10 +219,4 @@ function granted(outcome: CaseReadOutcome, reply: FastifyReply): Extract<CaseRea
 
 function alreadyRated(): FormRequestError {
   return new FormRequestError(409, 'already_rated', 'this request has already been rated', 'ticket');
-}
-
-function sendAsset(reply: FastifyReply, asset: ServedAsset, ifNoneMatch: string | undefined): FastifyReply {
-  void reply.header('etag', asset.etag).header('cache-control', 'no-cache');
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === asset.etag)) return reply.code(304).send();
-  return reply.type(asset.contentType).send(asset.body);
 }
