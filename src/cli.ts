@@ -5,7 +5,7 @@
 // Each command loads what it runs when it runs: `--help` or `apikey list` need not load the whole gateway.
 import { parseCommand, UsageError } from './adapters/cli/command-line.js';
 import type { CommandSpec, ParsedCommand } from './adapters/cli/command-line.js';
-import { ConfigError, DEFAULTS, maskUrlCredentials, parseConfig, simulatorPortsFromEnv } from './config/index.js';
+import { ConfigError, DEFAULTS, parseConfig, redisLabel, simulatorPortsFromEnv } from './config/index.js';
 import type { Gateway } from './main.js';
 
 const USAGE = `usage: hotline-gateway <command> [options]
@@ -16,7 +16,7 @@ const USAGE = `usage: hotline-gateway <command> [options]
                                  synthesise missing prompt audio (espeak-ng + sox, 8 kHz mono WAV)
   call [--from NUMBER] [--sim URL] [--flow FILE]
                                  be a caller of the built-in simulator: type digits, hear the prompts as text
-  intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX)
+  intake tail [--json]           print submissions as they arrive in the intake queue (REDIS_*, INTAKE_PREFIX)
   retention report [--json]      what the retention sweep would delete now (records, profiles, files); deletes nothing
   apikey create --name NAME --scopes submit,read[,status:write,open311,supervise,history,agents] [--rate N] [--file PATH]
   apikey list [--file PATH]
@@ -24,10 +24,10 @@ const USAGE = `usage: hotline-gateway <command> [options]
   flag add --kind KIND --value VALUE --reason TEXT --for DURATION [--by NAME]
   flag remove --kind KIND --value VALUE --reason TEXT [--by NAME]
   flag list [--json] | flag audit [--limit N] [--json]
-                                 supervisors' flags on a phone number, openid, email or IP (REDIS_URL, INTAKE_PREFIX)
+                                 supervisors' flags on a phone number, openid, email or IP (REDIS_*, INTAKE_PREFIX)
   staff add ID --name NAME --role agent|supervisor [--endpoint PJSIP/1001] [--skills consultation:5,complaint:3]
   staff passwd ID | staff disable ID | staff enable ID | staff remove ID | staff list [--json]
-                                 agents' and supervisors' accounts (REDIS_URL, INTAKE_PREFIX); the password from
+                                 agents' and supervisors' accounts (REDIS_*, INTAKE_PREFIX); the password from
                                  STAFF_PASSWORD or standard input
 
   hotline-gateway COMMAND --help shows the options of one command.
@@ -105,7 +105,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'intake tail': {
     usage: `usage: hotline-gateway intake tail [--json]
 
-  Prints submissions as they arrive in the intake queue (REDIS_URL, INTAKE_PREFIX) without consuming them, until
+  Prints submissions as they arrive in the intake queue (REDIS_*, INTAKE_PREFIX) without consuming them, until
   Ctrl-C. The default line shows no personal data; --json prints each whole canonical submission.
 `,
     flags: ['json'],
@@ -118,7 +118,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         process.once('SIGTERM', () => resolve());
       });
       return runIntakeTail({
-        redisUrl: config.redis.url,
+        redis: config.redis,
         prefix: config.intake.prefix,
         json: flags.has('json'),
         out,
@@ -133,7 +133,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   A dry run of the retention sweep: counts what it would delete if it ran now, and deletes nothing. Records unchanged
   for INTAKE_RECORD_RETENTION (default 400 days), citizen profiles with no contact for as long whose cases are all
   closed or gone, and attachment and raw-mail files under DATA_DIR last stored before the same cutoff.
-  Reads REDIS_URL, INTAKE_PREFIX, DATA_DIR and INTAKE_RECORD_RETENTION as \`serve\` does.
+  Reads the REDIS_* settings, INTAKE_PREFIX, DATA_DIR and INTAKE_RECORD_RETENTION as \`serve\` does.
   --json  one JSON object instead of the table
   Exit 1 when Redis is not reachable or the configuration is invalid.
 `,
@@ -143,8 +143,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       if (config === null) return 1;
       const { runRetentionReport } = await import('./adapters/identity/retention-report-command.js');
       return runRetentionReport({
-        redisUrl: config.redis.url,
-        redisLabel: maskUrlCredentials(config.redis.url),
+        redis: config.redis,
+        redisLabel: redisLabel(config.redis),
         prefix: config.intake.prefix,
         dataDir: config.intake.dataDir,
         retentionMs: config.intake.recordRetentionMs,
@@ -222,7 +222,7 @@ async function flagCommand(args: readonly string[]): Promise<number> {
       const limits = await createLimits({ ...limitsOptionsFrom(config, silentLog), commandTimeoutMs: 5000 });
       if (!limits.connected()) {
         await limits.close();
-        throw new Error(`Redis at ${maskUrlCredentials(config.redis.url)} is not reachable: nothing was changed`);
+        throw new Error(`Redis at ${redisLabel(config.redis)} is not reachable: nothing was changed`);
       }
       return { desk: limits.desk, close: () => limits.close() };
     },
@@ -247,7 +247,7 @@ async function staffCommand(args: readonly string[]): Promise<number> {
       const staff = await createStaff({ ...staffOptionsFrom(config, silentLog), commandTimeoutMs: 5000 });
       if (!staff.connected()) {
         await staff.close();
-        throw new Error(`Redis at ${maskUrlCredentials(config.redis.url)} is not reachable: nothing was changed`);
+        throw new Error(`Redis at ${redisLabel(config.redis)} is not reachable: nothing was changed`);
       }
       return { auth: staff.auth, close: () => staff.close() };
     },

@@ -64,7 +64,7 @@ import { GatewayMetrics } from './adapters/metrics/index.js';
 import { RedisHealth } from './adapters/redis/redis-health.js';
 import { ensurePortsFree } from './adapters/net/ports-free.js';
 import type { PlannedListener } from './adapters/net/ports-free.js';
-import { maskUrlCredentials, redactedConfig } from './config/index.js';
+import { redactedConfig, redisLabel } from './config/index.js';
 import type { Config } from './config/index.js';
 import { EMERGENCY_SERVICES } from './domain/flow/types.js';
 import type { EmergencyService, Flow } from './domain/flow/types.js';
@@ -263,7 +263,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const callbackQueue: CallbackQueue | null =
     acd === null || !config.acd.callback || config.acd.callbackDial === null
       ? null
-      : createCallbackQueue({ connection: acd.redis, redisUrl: config.redis.url, prefix: config.intake.prefix, log: acdLog });
+      : createCallbackQueue({ connection: acd.redis, redis: config.redis, prefix: config.intake.prefix, log: acdLog });
   if (acd !== null && config.acd.callback && config.acd.callbackDial === null) acdLog.warn({}, 'ACD_CALLBACK is on but ACD_CALLBACK_DIAL is unset: call-backs are not offered');
   const workOrders =
     acd === null ? null : new WorkOrders({ intake: submissions, records: acd.records, attachments, recordings, clock, log: acdLog });
@@ -433,7 +433,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The link starts down; if it never comes up, the fail-safe still moves callers Asterisk holds for us.
   rescuer.linkDown();
 
-  const redis = new RedisHealth(config.redis.url, log.child({ component: 'redis' }) as Log);
+  const redis = new RedisHealth(config.redis, log.child({ component: 'redis' }) as Log);
   // One guard for every HTTP channel (key check and limits); WeChat and e-mail use the same fair-use service.
   const guard = new HttpGuard({ keys: apiKeys, limiter, fairUse: fairUseLimits.fairUse });
   const ready = (): Record<string, boolean> => ({
@@ -490,7 +490,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           mergeWindowMs: config.wechat.mergeWindowMs,
           maxClockSkewMs: config.wechat.maxClockSkewMs,
           locationTtlMs: config.wechat.locationTtlMs,
-          redisUrl: config.redis.url,
+          redis: config.redis,
           prefix: config.intake.prefix,
           intake: submissions,
           access: caseAccess,
@@ -542,7 +542,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           dispositions,
           attachments,
           fairUse: fairUseLimits.fairUse,
-          redisUrl: config.redis.url,
+          redis: config.redis,
           prefix: config.intake.prefix,
           dataDir: config.intake.dataDir,
           log: log.child({ component: 'email' }) as Log,
@@ -562,7 +562,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ami: `${ami.host}:${ami.port}`,
     smtp: email === null || config.email === null ? 'off' : `${config.email.host}:${email.port}`,
     wechat: wechat === null ? 'off' : `${address.url}/wechat`,
-    redis: maskUrlCredentials(config.redis.url),
+    redis: redisLabel(config.redis),
     flow: config.ivr.flowPath,
     dataDir: config.intake.dataDir,
   };

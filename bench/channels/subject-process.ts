@@ -7,6 +7,7 @@
 import { startEmailChannel } from '../../src/adapters/email/start-email-channel.js';
 import { createWechatChannel } from '../../src/adapters/wechat/index.js';
 import type { Log } from '../../src/app/app-ports.js';
+import { redisLabel } from '../../src/config/index.js';
 import { startGatewayCore } from '../shared/gateway-core.js';
 import type { GatewayCoreSettings } from '../shared/gateway-core.js';
 import { serveSubject } from '../shared/subject.js';
@@ -57,7 +58,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
     mergeWindowMs: wechatConfig.mergeWindowMs,
     maxClockSkewMs: wechatConfig.maxClockSkewMs,
     locationTtlMs: wechatConfig.locationTtlMs,
-    redisUrl: config.redis.url,
+    redis: config.redis,
     prefix: config.intake.prefix,
     intake: submissions,
     access,
@@ -72,7 +73,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
     intake: submissions,
     access,
     attachments,
-    redisUrl: config.redis.url,
+    redis: config.redis,
     prefix: config.intake.prefix,
     dataDir: config.intake.dataDir,
     log: log.child({ component: 'email' }) as Log,
@@ -82,7 +83,7 @@ serveSubject<ChannelsSubjectConfig, ChannelsSubjectInfo>(async (settings) => {
     maxBytes: emailConfig.maxBytes,
     maxRecipients: emailConfig.maxRecipients,
   });
-  if (!intake.connected() || !wechat.connected()) throw new Error(`intake or the WeChat channel is not connected to Redis at ${config.redis.url}`);
+  if (!intake.connected() || !wechat.connected()) throw new Error(`intake or the WeChat channel is not connected to Redis at ${redisLabel(config.redis)}`);
 
   return {
     info: { httpUrl: address.url, smtpPort: email.port, queuePrefix: intake.queuePrefix, idempotencyTtlMs: config.intake.idempotencyTtlMs, smtpMaxBytes: emailConfig.maxBytes },

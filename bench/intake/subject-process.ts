@@ -8,6 +8,7 @@ import { FileApiKeys } from '../../src/adapters/api-keys/index.js';
 import { apiV1Routes } from '../../src/adapters/http/api-v1/index.js';
 import { HttpGuard } from '../../src/adapters/http/guard/http-guard.js';
 import { createLimits, limitsOptionsFrom } from '../../src/adapters/limits/create-limits.js';
+import { redisLabel } from '../../src/config/index.js';
 import type { Log } from '../../src/app/app-ports.js';
 import { startGatewayCore } from '../shared/gateway-core.js';
 import type { GatewayCoreSettings } from '../shared/gateway-core.js';
@@ -35,7 +36,7 @@ serveSubject<IntakeSubjectConfig, IntakeSubjectInfo>(async (settings) => {
   const access = createCaseAccess({ intake: submissions, keys: intake.caseKeys, limiter: fairUse.limiter, log: log as Log });
   http.register(apiV1Routes({ intake: submissions, access, dispositions, attachments, guard, limits: { ...limits, bodyBytes: config.intake.bodyLimitBytes }, log: log as Log }));
   const address = await http.listen(0, '127.0.0.1');
-  if (!intake.connected()) throw new Error(`intake is not connected to Redis at ${config.redis.url}`);
+  if (!intake.connected()) throw new Error(`intake is not connected to Redis at ${redisLabel(config.redis)}`);
 
   return {
     info: { url: address.url, queuePrefix: intake.queuePrefix, idempotencyTtlMs: config.intake.idempotencyTtlMs },

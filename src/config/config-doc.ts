@@ -31,6 +31,8 @@ export const DEFAULT_EMERGENCY_ROUTES: Readonly<Record<EmergencyService, string>
 
 export const DEFAULTS = {
   REDIS_URL: 'redis://127.0.0.1:6379',
+  REDIS_WAIT_REPLICAS: '0',
+  REDIS_WAIT_TIMEOUT: '1s',
   HTTP_PORT: '8080',
   HTTP_HOST: '0.0.0.0',
   // With the built-in simulator the gateway is a developer's toy: nothing should reach it from the network.
@@ -110,7 +112,38 @@ export const DEFAULTS = {
 const SERVICES: readonly EmergencyService[] = ['110', '119', '120', '122'];
 
 export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
-  { name: 'REDIS_URL', default: DEFAULTS.REDIS_URL, description: 'Redis server (`redis://` or `rediss://` URL; a password in it is never logged).' },
+  {
+    name: 'REDIS_URL',
+    default: DEFAULTS.REDIS_URL,
+    description:
+      'One Redis server (`redis://` or `rediss://` URL; a password in it is never logged). Set only one of `REDIS_URL`, `REDIS_CLUSTER_NODES` and `REDIS_SENTINELS`; with none, this default.',
+  },
+  {
+    name: 'REDIS_CLUSTER_NODES',
+    default: null,
+    description:
+      'A Redis Cluster instead: some of its nodes, comma-separated `host:port` (`10.0.0.1:7000,10.0.0.2:7000`; `[::1]:7000` for IPv6); the rest are found from them. Every key lives in the one slot of `{INTAKE_PREFIX}`. See "Redis Cluster and Sentinel".',
+  },
+  {
+    name: 'REDIS_SENTINELS',
+    default: null,
+    description: 'A master watched by Redis Sentinel instead: the sentinels, comma-separated `host:port`. The gateway asks them for the master and follows a failover.',
+  },
+  { name: 'REDIS_SENTINEL_MASTER', default: null, description: 'The master\'s name in the sentinels\' configuration (`sentinel monitor <name> ...`); required with `REDIS_SENTINELS`.' },
+  { name: 'REDIS_SENTINEL_PASSWORD', default: null, description: 'Password of the sentinels themselves (their `requirepass`), when they have one.', secret: true },
+  { name: 'REDIS_USERNAME', default: null, description: 'ACL user of the cluster nodes, or of the master and replicas Sentinel names (with `REDIS_URL`, put it in the URL).' },
+  { name: 'REDIS_PASSWORD', default: null, description: 'Password of the cluster nodes, or of the master and replicas Sentinel names (with `REDIS_URL`, put it in the URL).', secret: true },
+  {
+    name: 'REDIS_WAIT_REPLICAS',
+    default: DEFAULTS.REDIS_WAIT_REPLICAS,
+    description:
+      'Replicas that must have a submission before it is acknowledged as queued (Redis `WAIT`, on the master holding `{INTAKE_PREFIX}`); when fewer confirm within `REDIS_WAIT_TIMEOUT`, it is acknowledged as spooled (fsynced on the gateway\'s disk, added again until they do). `0`: the master\'s word is enough (0-16). See "Redis Cluster and Sentinel".',
+  },
+  {
+    name: 'REDIS_WAIT_TIMEOUT',
+    default: DEFAULTS.REDIS_WAIT_TIMEOUT,
+    description: 'How long a submission waits for `REDIS_WAIT_REPLICAS` replicas before it is spooled instead (at most `30s`).',
+  },
   { name: 'HTTP_PORT', default: DEFAULTS.HTTP_PORT, description: 'Port of the HTTP server: operations (`/healthz`, `/readyz`, `/metrics`), the web form, `/v1` and `/open311/v2`.' },
   {
     name: 'HTTP_HOST',

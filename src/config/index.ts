@@ -1,10 +1,11 @@
 export { apiKeysFileFromEnv, parseConfig, maskUrlCredentials, simulatorPortsFromEnv } from './parse-config.js';
 export type { Env, SimulatorPorts } from './parse-config.js';
 export { redactedConfig, REDACTED } from './redacted-config.js';
+export { redisLabel } from './redis-label.js';
 export { ConfigError } from './config-error.js';
 export type { ConfigProblem } from './config-error.js';
 export { CONFIG_DOC, configDocMarkdown, DEFAULTS } from './config-doc.js';
 export type { ConfigVariableDoc } from './config-doc.js';
 export { parseDuration } from './duration.js';
 export { LOG_LEVELS } from './types.js';
-export type { AmiConfig, AriConfig, Config, EmergencyConfig, FallbackConfig, LogLevel, StaffConfig } from './types.js';
+export type { AmiConfig, AriConfig, Config, EmergencyConfig, FallbackConfig, LogLevel, RedisConfig, RedisDurability, RedisTarget, StaffConfig } from './types.js';

@@ -7,11 +7,12 @@ import { DEFAULT_EMERGENCY_ROUTES, DEFAULTS, CONFIG_DOC } from './config-doc.js'
 import { ConfigError } from './config-error.js';
 import type { ConfigProblem } from './config-error.js';
 import { DURATION_FORM, parseDuration } from './duration.js';
+import { HASH_TAG_FORM, HASH_TAG_TEXT } from './hash-tag.js';
 import { LOG_LEVELS } from './types.js';
 import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
 import type { Open311PublicField } from '../domain/open311/public-fields.js';
 import { dialTemplateProblem } from '../domain/acd/callback-dial.js';
-import type { AcdConfig, AmiConfig, AriConfig, Config, EmailConfig, IntakeConfig, LimitsConfig, LogLevel, StaffConfig, WechatConfig } from './types.js';
+import type { AcdConfig, AmiConfig, AriConfig, Config, EmailConfig, HostPort, IntakeConfig, LimitsConfig, LogLevel, RedisConfig, RedisCredentials, RedisDurability, StaffConfig, WechatConfig } from './types.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -99,13 +100,74 @@ class EnvReader {
   }
 }
 
-function readRedisUrl(r: EnvReader): string {
+const REDIS_SOURCES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const;
+/** A host name, an IPv4 address, or an IPv6 address in brackets, then a port. */
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
+const SENTINEL_MASTER = /^[A-Za-z0-9_.-]{1,64}$/;
+const MAX_WAIT_TIMEOUT_MS = 30_000;
+
+/** `host:port,host:port`; every bad entry is named in one problem. */
+function readHostPorts(r: EnvReader, name: string, value: string): HostPort[] {
+  const entries = value.split(',').map((s) => s.trim());
+  const nodes: HostPort[] = [];
+  const bad: string[] = [];
+  for (const entry of entries) {
+    const match = HOST_PORT.exec(entry);
+    const port = Number(match?.[2]);
+    if (match === null || port < 1 || port > 65535) bad.push(entry === '' ? 'an empty entry' : JSON.stringify(entry));
+    else nodes.push({ host: (match[1] as string).replace(/^\[(.*)\]$/, '$1'), port });
+  }
+  if (bad.length > 0) r.reject(name, value, `expected comma-separated host:port entries such as 10.0.0.1:7000,10.0.0.2:7000 ([::1]:7000 for IPv6); bad: ${bad.join(', ')}`);
+  return nodes;
+}
+
+function readRedis(r: EnvReader): RedisConfig {
+  const durability: RedisDurability = {
+    waitReplicas: r.integer('REDIS_WAIT_REPLICAS', DEFAULTS.REDIS_WAIT_REPLICAS, 0, 16, 'a number of replicas 0-16'),
+    waitTimeoutMs: r.duration('REDIS_WAIT_TIMEOUT', DEFAULTS.REDIS_WAIT_TIMEOUT, 1),
+  };
+  // Every acknowledgement waits up to this long while a replica is behind: past seconds it is an outage, not a wait.
+  if (durability.waitTimeoutMs > MAX_WAIT_TIMEOUT_MS) r.reject('REDIS_WAIT_TIMEOUT', r.raw('REDIS_WAIT_TIMEOUT'), `expected at most ${MAX_WAIT_TIMEOUT_MS / 1000}s`);
+  const given = REDIS_SOURCES.filter((name) => r.raw(name) !== undefined);
+  if (given.length > 1) {
+    for (const name of given.slice(1)) r.reject(name, undefined, `set only one of ${REDIS_SOURCES.join(', ')} (${given.join(' and ')} are set)`);
+  }
+  const credentials = (): RedisCredentials => {
+    const username = r.raw('REDIS_USERNAME');
+    const password = r.raw('REDIS_PASSWORD');
+    return { ...(username === undefined ? {} : { username }), ...(password === undefined ? {} : { password }) };
+  };
+  const sentinelOnly = ['REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD'].filter((name) => r.raw(name) !== undefined);
+  const source = given[0];
+  if (!given.includes('REDIS_SENTINELS')) {
+    for (const name of sentinelOnly) r.reject(name, undefined, 'is set but REDIS_SENTINELS is not: name the sentinels too, or unset it');
+  }
+  if (source === 'REDIS_CLUSTER_NODES') {
+    return { mode: 'cluster', nodes: readHostPorts(r, source, r.raw(source) ?? ''), ...credentials(), ...durability };
+  }
+  if (source === 'REDIS_SENTINELS') {
+    const masterName = r.required('REDIS_SENTINEL_MASTER', 'when REDIS_SENTINELS is set (the name in `sentinel monitor <name> ...`)');
+    if (masterName !== '' && !SENTINEL_MASTER.test(masterName)) r.reject('REDIS_SENTINEL_MASTER', masterName, 'expected a master name (letters, digits, _ . -)');
+    const sentinelPassword = r.raw('REDIS_SENTINEL_PASSWORD');
+    return {
+      mode: 'sentinel',
+      sentinels: readHostPorts(r, source, r.raw(source) ?? ''),
+      masterName,
+      ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
+      ...credentials(),
+      ...durability,
+    };
+  }
+  // One server: its credentials belong in the URL, where ioredis reads them; two places would disagree.
+  for (const name of ['REDIS_USERNAME', 'REDIS_PASSWORD']) {
+    if (r.raw(name) !== undefined) r.reject(name, undefined, 'is for REDIS_CLUSTER_NODES and REDIS_SENTINELS: with one server put it in REDIS_URL (redis://user:password@host:6379)');
+  }
   const value = r.raw('REDIS_URL') ?? DEFAULTS.REDIS_URL;
   const url = URL.canParse(value) ? new URL(value) : null;
   if (url === null || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
     r.reject('REDIS_URL', value, 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379');
   }
-  return value;
+  return { mode: 'single', url: value, ...durability };
 }
 
 function readAri(r: EnvReader): AriConfig {
@@ -162,7 +224,7 @@ function readDialStrings(r: EnvReader, service: EmergencyService): string[] {
 export function parseConfig(env: Env): Config {
   const r = new EnvReader(env);
 
-  const redisUrl = readRedisUrl(r);
+  const redis = readRedis(r);
   const httpPort = r.port('HTTP_PORT', DEFAULTS.HTTP_PORT);
   const ari = readAri(r);
   const httpHost = r.string(
@@ -210,7 +272,7 @@ export function parseConfig(env: Env): Config {
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return {
-    redis: { url: redisUrl },
+    redis,
     http: { port: httpPort, host: httpHost, trustProxy },
     ari,
     ami,
@@ -280,8 +342,7 @@ function readIntake(r: EnvReader): IntakeConfig {
   return {
     ...(caseSecret === undefined ? {} : { caseSecret }),
     dataDir: r.string('DATA_DIR', DEFAULTS.DATA_DIR, PATH, 'a folder path'),
-    // The prefix becomes a Redis Cluster hash tag `{prefix}`: braces or a colon inside it would break the tag.
-    prefix: r.string('INTAKE_PREFIX', DEFAULTS.INTAKE_PREFIX, /^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)'),
+    prefix: r.string('INTAKE_PREFIX', DEFAULTS.INTAKE_PREFIX, HASH_TAG_TEXT, HASH_TAG_FORM),
     ticketBlock: r.integer('INTAKE_TICKET_BLOCK', DEFAULTS.INTAKE_TICKET_BLOCK, 10, 1_000_000, 'an integer 10-1000000'),
     idempotencyTtlMs,
     recordRetentionMs,

@@ -147,6 +147,38 @@ export interface AcdConfig {
   readonly reservationMs: number;
 }
 
+/** A `host:port` of a cluster seed node or a sentinel. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** ACL user and password of the data nodes (cluster nodes, or the master and replicas Sentinel names). */
+export interface RedisCredentials {
+  readonly username?: string;
+  readonly password?: string;
+}
+
+/** Where the gateway's Redis is: one server (`REDIS_URL`), a Redis Cluster, or a master watched by Sentinel. */
+export type RedisTarget =
+  | { readonly mode: 'single'; readonly url: string }
+  | ({ readonly mode: 'cluster'; readonly nodes: readonly HostPort[] } & RedisCredentials)
+  | ({
+      readonly mode: 'sentinel';
+      readonly sentinels: readonly HostPort[];
+      /** The master's name in the sentinels' configuration (`sentinel monitor <name> ...`). */
+      readonly masterName: string;
+      readonly sentinelPassword?: string;
+    } & RedisCredentials);
+
+/** What "durable" means for a submission: `waitReplicas` replicas confirmed its write (WAIT), or 0 for the master alone. */
+export interface RedisDurability {
+  readonly waitReplicas: number;
+  readonly waitTimeoutMs: number;
+}
+
+export type RedisConfig = RedisTarget & RedisDurability;
+
 /** Agents' and supervisors' sign-in (`STAFF_*`): only with the gateway's own queue (`ACD=on`). */
 export interface StaffConfig {
   /** How long a session lasts from login. */
@@ -161,7 +193,7 @@ export interface StaffConfig {
 }
 
 export interface Config {
-  readonly redis: { readonly url: string };
+  readonly redis: RedisConfig;
   readonly http: { readonly port: number; readonly host: string; readonly trustProxy: boolean | number | string };
   readonly ari: AriConfig;
   readonly ami: AmiConfig;

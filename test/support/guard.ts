@@ -10,7 +10,7 @@ import type { ApiKeyVerifier } from '../../src/app/intake/api-keys.js';
 import { FairUse } from '../../src/app/limits/fair-use.js';
 import type { FairUsePolicy } from '../../src/app/limits/fair-use.js';
 import { MemoryLimiter } from '../../src/app/limits/memory-limiter.js';
-import { REDIS_URL } from './redis.js';
+import { REDIS_URL, singleRedis } from './redis.js';
 
 /** Budgets no ordinary test reaches; tests of the limits give their own. */
 export const GENEROUS_POLICY: FairUsePolicy = { perHour: { ip: 10_000, apiKey: 10_000, openid: 10_000, email: 10_000 }, flaggedPerHour: 2 };
@@ -28,7 +28,7 @@ export interface RedisGuard {
 /** The guard as the gateway builds it, on the shared Redis under `prefix` (the test deletes the prefix's keys). */
 export async function redisGuard(keys: ApiKeyVerifier, prefix: string, options: { policy?: FairUsePolicy; log?: Log; redisUrl?: string } = {}): Promise<RedisGuard> {
   const limits = await createLimits({
-    redisUrl: options.redisUrl ?? REDIS_URL,
+    redis: singleRedis(options.redisUrl ?? REDIS_URL),
     prefix,
     log: options.log ?? silentLog,
     policy: options.policy ?? GENEROUS_POLICY,

@@ -3,8 +3,20 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
+import type { RedisTarget } from '../../src/config/index.js';
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** One Redis server as the gateway's adapters take it (`REDIS_URL`). */
+export function singleRedis(url: string = REDIS_URL): RedisTarget {
+  return { mode: 'single', url };
+}
+
+/** The URL of a configuration on one server: the tests on the shared Redis never configure a cluster or Sentinel. */
+export function singleUrl(target: RedisTarget): string {
+  if (target.mode !== 'single') throw new Error(`expected one Redis server (REDIS_URL), got a ${target.mode} configuration`);
+  return target.url;
+}
 
 /**
  * Deletes every key under an intake prefix: `{prefix}*` holds intake's records, its BullMQ queues and the

@@ -5,11 +5,12 @@
 
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
 import type { CallbackJob, CallbackJobs } from '../../app/acd/callback-jobs.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
-import { closeRedis } from '../redis/fail-fast-redis.js';
+import { blockingRedis, closeRedis } from '../redis/fail-fast-redis.js';
+import type { RedisClient } from '../redis/redis-connection.js';
+import type { RedisTarget } from '../../config/types.js';
 import { LazyQueue } from '../redis/lazy-queue.js';
 
 export const CALLBACK_QUEUE_NAME = 'acd-callback';
@@ -23,9 +24,9 @@ export function callbackJobId(callId: string, offeredAt: number): string {
 
 export interface CallbackQueueOptions {
   /** The queue's fail-fast connection (shared, not owned): an add that cannot be made fails at once. */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** For the worker's own blocking connection. */
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   /** Intake's key prefix: the queue is `{prefix}:acd-callback:...`, beside intake's. */
   readonly prefix: string;
   readonly log: Log;
@@ -47,7 +48,7 @@ export function createCallbackQueue(options: CallbackQueueOptions): CallbackQueu
     onError: (err) => log.debug({ err: err.message }, 'call-back queue connection error'),
   });
   let worker: Worker | null = null;
-  let workerConnection: Redis | null = null;
+  let workerConnection: RedisClient | null = null;
   return {
     jobs: {
       async add(job) {
@@ -63,8 +64,7 @@ export function createCallbackQueue(options: CallbackQueueOptions): CallbackQueu
     startWorker(handle, concurrency) {
       if (worker !== null) return;
       // BullMQ's worker blocks on Redis and needs a connection that never gives up on a command.
-      workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 5000) });
-      workerConnection.on('error', (err: Error) => log.debug({ err: err.message }, 'call-back worker Redis connection error'));
+      workerConnection = blockingRedis(options.redis, { name: 'call-back worker', log });
       worker = new Worker<unknown, string>(
         CALLBACK_QUEUE_NAME,
         async (job: Job<unknown, string>) => {

@@ -2,7 +2,7 @@
 // fast, so a caller is handed to the dialplan's queue rather than kept waiting on a slow Redis), the store, the
 // call records, and the change subscription on a second connection.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
 import type { Config } from '../../config/index.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
@@ -17,12 +17,12 @@ export interface CreatedAcd {
   readonly store: RedisAcdStore;
   readonly records: RedisCallRecords;
   readonly commands: RedisGatewayCommands;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   close(): Promise<void>;
 }
 
 export async function createAcd(config: Pick<Config, 'redis' | 'intake' | 'acd'>, log: Log): Promise<CreatedAcd> {
-  const redis = failFastRedis(config.redis.url, { name: 'acd', log, commandTimeoutMs: 2000 });
+  const redis = failFastRedis(config.redis, { name: 'acd', log, commandTimeoutMs: 2000 });
   const store = new RedisAcdStore({
     redis,
     prefix: config.intake.prefix,

@@ -6,7 +6,7 @@
 // Offers go to the owner gateway's list and a nudge on its channel; `subscribe` listens on a connection of its own
 // (a subscribed connection can do nothing else).
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type {
   AcdChange,
   AcdStore,
@@ -31,12 +31,12 @@ import { agentOf, agentStatusOf, offerOf, offersOf, ownedCallOf, waitingCallOf, 
 import * as scripts from './acd-scripts.js';
 
 export interface RedisAcdStoreOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Intake's key prefix: the queue's keys are `{prefix}:acd:...`. */
   readonly prefix: string;
   readonly settings: RoutingSettings;
   /** A new connection for `subscribe` (default: a duplicate of `redis`). */
-  readonly subscriber?: () => Redis;
+  readonly subscriber?: () => RedisClient;
   /** How long an offer waits for its gateway to report ringing (default 5000 ms). */
   readonly reservationMs?: number;
   /** Answered within this wait counts as in time (default 20000 ms, the hotline's 20 s). */
@@ -78,8 +78,8 @@ const MAX_TICK_ROUNDS = 20;
 export class RedisAcdStore implements AcdStore {
   readonly settings: RoutingSettings;
   readonly keys: AcdKeys;
-  private readonly redis: Redis;
-  private readonly subscriber: () => Redis;
+  private readonly redis: RedisClient;
+  private readonly subscriber: () => RedisClient;
   private readonly reservationMs: number;
   private readonly serviceLevelMs: number;
   private readonly dayOffsetMs: number;

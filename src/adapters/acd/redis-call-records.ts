@@ -2,11 +2,12 @@
 // is its own field, so the gateway holding the call and the one where the agent wraps up never overwrite each
 // other's facts. A record outlives its call by `ttlMs`, long enough for the slowest wrap-up and survey.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { CallRecord, CallRecordUpdate, CallRecords } from '../../app/acd/call-records.js';
+import { hashTag } from '../intake/intake-keys.js';
 
 export interface RedisCallRecordsOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The hash tag's text, as intake's prefix (`hotline`). */
   readonly prefix: string;
   readonly ttlMs: number;
@@ -16,7 +17,7 @@ export class RedisCallRecords implements CallRecords {
   constructor(private readonly options: RedisCallRecordsOptions) {}
 
   private key(callId: string): string {
-    return `{${this.options.prefix}}:acd:record:${callId}`;
+    return `${hashTag(this.options.prefix)}:acd:record:${callId}`;
   }
 
   async open(record: CallRecord): Promise<void> {

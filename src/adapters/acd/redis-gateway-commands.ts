@@ -2,19 +2,21 @@
 // right here: an agent's hang-up or transfer is acted on at once or refused (PUBLISH says nobody listened), never
 // queued to surprise a caller minutes later.
 
-import type { Redis } from 'ioredis';
+import { subscriberOf } from '../redis/redis-connection.js';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { GatewayCommand, GatewayCommands } from '../../app/acd/gateway-commands.js';
 import type { Log } from '../../app/app-ports.js';
+import { hashTag } from '../intake/intake-keys.js';
 
 export class RedisGatewayCommands implements GatewayCommands {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly log: Log,
   ) {}
 
   private channel(gateway: string): string {
-    return `{${this.prefix}}:acd:cmd:${gateway}`;
+    return `${hashTag(this.prefix)}:acd:cmd:${gateway}`;
   }
 
   async send(gateway: string, command: GatewayCommand): Promise<boolean> {
@@ -24,7 +26,7 @@ export class RedisGatewayCommands implements GatewayCommands {
   async listen(gateway: string, handler: (command: GatewayCommand) => void): Promise<() => Promise<void>> {
     // A subscribed connection can do nothing else, so it is a connection of its own (offline queue on: it may
     // subscribe before it is connected, and re-subscribes itself after a reconnect).
-    const subscriber = this.redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    const subscriber = subscriberOf(this.redis);
     const channel = this.channel(gateway);
     subscriber.on('error', (err: Error) => this.log.warn({ err }, 'gateway command subscription error'));
     subscriber.on('message', (from: string, text: string) => {

@@ -3,7 +3,7 @@
 // mail with us for ever; with the cap the loop dies within a window.
 
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { AckLimiter } from '../../app/email/email-ports.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
 
@@ -20,7 +20,7 @@ export class RedisAckLimiter implements AckLimiter {
   private readonly windowSeconds: number;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     prefix: string,
     options: RedisAckLimiterOptions = {},
   ) {

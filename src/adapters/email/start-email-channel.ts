@@ -14,6 +14,7 @@ import type { FairUse } from '../../app/limits/fair-use.js';
 import { isAcceptedRecipient, parseAcceptList } from '../../domain/email/accept-list.js';
 import type { AcceptRule } from '../../domain/email/accept-list.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import type { RedisTarget } from '../../config/types.js';
 import { RedisAckLimiter } from './ack-limiter.js';
 import { messageIdFactory, RelayMailSender } from './acknowledger.js';
 import { MailparserMailParser } from './mail-parser.js';
@@ -34,7 +35,7 @@ export interface EmailChannelOptions {
   readonly dispositions?: DispositionTexts;
   readonly attachments: AttachmentStore;
   /** For the thread index and the acknowledgement cap (intake's Redis). */
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   /** Intake's key prefix: the channel's keys are `{prefix}:email:...`. */
   readonly prefix: string;
   /** Raw messages are kept in `<dataDir>/mail`. */
@@ -108,7 +109,7 @@ export async function startEmailChannel(options: EmailChannelOptions): Promise<E
   await rawMail.sweepTemp();
 
   // Like intake's connections: a dead Redis must fail a lookup in milliseconds, not hold the SMTP session.
-  const redis = failFastRedis(options.redisUrl, { name: 'thread index', log });
+  const redis = failFastRedis(options.redis, { name: 'thread index', log });
   const sender = options.relayUrl !== undefined ? new RelayMailSender({ relayUrl: options.relayUrl, from: options.mailFrom ?? '' }) : null;
   const dispatcher =
     sender !== null

@@ -6,7 +6,7 @@
 // (tick-batch.ts) rather than a transaction each; no SET depends on another, so none needs MULTI.
 
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { ThreadIndex, ThreadRoot } from '../../app/email/email-ports.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
 import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
@@ -23,7 +23,7 @@ export class RedisThreadIndex implements ThreadIndex {
   private readonly sets: TickBatch<Remembered, unknown>;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     prefix: string,
     private readonly ttlSeconds: number = DEFAULT_THREAD_TTL_SECONDS,
   ) {

@@ -2,7 +2,7 @@
 // contacts through, the history lookup, and the retention that goes with the records'.
 
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
 import { HistoryService } from '../../app/identity/history-service.js';
 import { ProfileLinker } from '../../app/identity/profile-linker.js';
@@ -27,7 +27,7 @@ export function newProfileId(): string {
   return randomBytes(10).toString('hex');
 }
 
-export function createProfiles(client: Redis, intakeKeys: IntakeKeys, clock: Clock, log: Log, options: ProfileLinkerOptions = {}): CitizenProfiles {
+export function createProfiles(client: RedisClient, intakeKeys: IntakeKeys, clock: Clock, log: Log, options: ProfileLinkerOptions = {}): CitizenProfiles {
   const store = new RedisProfileStore(client, new IdentityKeys(intakeKeys), () => clock.now());
   return {
     store,

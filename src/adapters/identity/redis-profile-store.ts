@@ -4,7 +4,7 @@
 // profile's and the records' key names from the prefix, as BullMQ's scripts do: every one shares the `{prefix}`
 // hash tag, so they stay in the script's slot on a cluster.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import type { ContactEntry } from '../../domain/identity/citizen-history.js';
 import { decodeContact, encodeContact } from '../../domain/identity/citizen-history.js';
@@ -143,7 +143,7 @@ const CLOSED_STATUSES = STATUSES.filter((s) => !OPEN_STATUSES.includes(s));
 
 export class RedisProfileStore implements ProfileStore {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly keys: IdentityKeys,
     private readonly now: () => number = Date.now,
   ) {}

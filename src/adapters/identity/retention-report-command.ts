@@ -3,18 +3,19 @@
 // INTAKE_RECORD_RETENTION before a change takes effect.
 
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import { silentLog } from '../../app/app-ports.js';
 import { ProfileRetention } from '../../app/identity/profile-retention.js';
 import { ContentAddressedFiles } from '../files/content-addressed-files.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import type { RedisTarget } from '../../config/types.js';
 import { IdentityKeys } from './identity-keys.js';
 import { RedisProfileStore } from './redis-profile-store.js';
 
 export interface RetentionReportOptions {
-  readonly redisUrl: string;
-  /** Shown masked in errors. */
+  readonly redis: RedisTarget;
+  /** Shown in errors (no password). */
   readonly redisLabel: string;
   readonly prefix: string;
   readonly dataDir: string;
@@ -33,7 +34,7 @@ export interface RetentionReport {
   readonly files: { readonly attachments: number; readonly rawMail: number };
 }
 
-export async function retentionReport(client: Redis, options: Pick<RetentionReportOptions, 'prefix' | 'dataDir' | 'retentionMs' | 'nowMs'>): Promise<RetentionReport> {
+export async function retentionReport(client: RedisClient, options: Pick<RetentionReportOptions, 'prefix' | 'dataDir' | 'retentionMs' | 'nowMs'>): Promise<RetentionReport> {
   const cutoffMs = options.nowMs - options.retentionMs;
   const intakeKeys = new IntakeKeys(options.prefix);
   // The same exclusive bound the record sweep uses.
@@ -54,7 +55,7 @@ export async function retentionReport(client: Redis, options: Pick<RetentionRepo
 
 export async function runRetentionReport(options: RetentionReportOptions): Promise<number> {
   // As the gateway connects, with the patience of a command an operator waits for.
-  const client = failFastRedis(options.redisUrl, { name: 'retention report', log: silentLog, commandTimeoutMs: 5000 });
+  const client = failFastRedis(options.redis, { name: 'retention report', log: silentLog, commandTimeoutMs: 5000 });
   if (!(await untilReady(client, 5000))) {
     options.err(`hotline-gateway retention report: Redis at ${options.redisLabel} is not reachable: nothing was read`);
     await closeRedis(client);

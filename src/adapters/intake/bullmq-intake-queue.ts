@@ -3,12 +3,13 @@
 // retry can never make a second job: not while the first waits, and not after it was completed and removed.
 
 import type { JobsOptions, KeepJobs } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
 import type { IntakeQueue } from '../../app/intake/durable-intake-ports.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import type { Submission } from '../../domain/intake/submission.js';
 import { LazyQueue } from '../redis/lazy-queue.js';
+import type { RedisClient } from '../redis/redis-connection.js';
+import type { ReplicaWait } from '../redis/replica-wait.js';
 import { TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
 import { dedupHash, INTAKE_QUEUE_NAME } from './intake-keys.js';
@@ -28,6 +29,11 @@ export interface BullmqIntakeQueueOptions {
   readonly dedupTtlMs: number;
   readonly removeOnComplete: RemoveFinishedJobs;
   readonly removeOnFail: RemoveFinishedJobs;
+  /**
+   * REDIS_WAIT_REPLICAS: a batch of jobs counts as added only once this many replicas have them; when fewer
+   * confirm in time, its submits fail as if Redis were down (they spool, and the spool adds them again).
+   */
+  readonly replicas?: ReplicaWait;
 }
 
 /** The BullMQ job id of the submission with this dedup key. */
@@ -47,7 +53,7 @@ export class BullmqIntakeQueue implements IntakeQueue {
 
   /** `connection` is shared, not owned: it should not queue commands while offline (fail fast, then spool). */
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly options: BullmqIntakeQueueOptions,
     log: Log,
   ) {
@@ -61,6 +67,7 @@ export class BullmqIntakeQueue implements IntakeQueue {
       // Each job is added by its own script call in the pipeline; a failed one fails the whole batch, and the
       // submits retry or spool. Retrying one that did get in is harmless: its id and deduplication key refuse it.
       await queue.addBulk(jobs.map(({ submission, options }) => ({ name: INTAKE_JOB_NAME, data: submission, opts: options })));
+      await this.options.replicas?.confirm();
       return jobs.map((): Outcome<void> => ({ ok: true, value: undefined }));
     });
   }

@@ -3,7 +3,7 @@
 // every replica reads the same; the operator may set `CASE_SECRET` instead, so the secret lives with the others.
 
 import { createCipheriv, createHmac, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { CaseKeys, CaseKeySource } from '../../app/access/case-keys.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import type { Prf } from '../../domain/access/ticket-cipher.js';
@@ -54,7 +54,7 @@ export class ConfiguredCaseSecret implements CaseKeySource {
 /** The secret kept in Redis under `key`, created by whoever asks first. */
 export class RedisCaseSecret implements CaseKeySource {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly key: string,
   ) {}
 

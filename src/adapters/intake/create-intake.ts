@@ -3,6 +3,7 @@
 // and whenever Redis becomes ready again.
 
 import type { Config } from '../../config/index.js';
+import type { RedisDurability, RedisTarget } from '../../config/types.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Log } from '../../app/app-ports.js';
@@ -15,6 +16,7 @@ import { TicketLease } from '../../app/intake/ticket-lease.js';
 import type { Clock } from '../../app/ports.js';
 import { systemClock } from '../../app/ports.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import { ReplicaWait } from '../redis/replica-wait.js';
 import { createProfiles } from '../identity/create-profiles.js';
 import type { CitizenProfiles } from '../identity/create-profiles.js';
 import { BullmqIntakeQueue } from './bullmq-intake-queue.js';
@@ -29,7 +31,9 @@ const DAY_SECONDS = 86_400;
 const DEFAULT_RECORD_RETENTION_DAYS = 400;
 
 export interface CreateIntakeOptions {
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
+  /** REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT: a job counts as queued once this many replicas have it (default 0: the master). */
+  readonly durability?: RedisDurability;
   /** Key prefix; all keys become `{prefix}:...` (one Redis Cluster slot). */
   readonly prefix: string;
   /** The spool lives in `<dataDir>/spool`. */
@@ -108,7 +112,8 @@ function pooledRandomBytes(poolSize = 4096): (size: number) => Uint8Array {
 /** The options the gateway's configuration gives: one place, so the gateway and the benchmarks build the same intake. */
 export function intakeOptionsFrom(config: Pick<Config, 'redis' | 'intake'>, log: Log): CreateIntakeOptions {
   return {
-    redisUrl: config.redis.url,
+    redis: config.redis,
+    durability: { waitReplicas: config.redis.waitReplicas, waitTimeoutMs: config.redis.waitTimeoutMs },
     prefix: config.intake.prefix,
     dataDir: config.intake.dataDir,
     // `createIntake` names the component itself: a child here too would print `component` twice on every line.
@@ -135,8 +140,12 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   const spool = await FileSpool.open(join(options.dataDir, 'spool'), log.child({ part: 'spool' }));
   // Not ioredis auto-pipelining: it batches only within one tick, and each HTTP request is its own tick, so it
   // cost more CPU than it saved (`npm run bench -- intake`). The store and the queue batch per event-loop turn.
-  const storeConnection = failFastRedis(options.redisUrl, { name: 'records', log, commandTimeoutMs: commandTimeout });
-  const queueConnection = failFastRedis(options.redisUrl, { name: 'queue', log, commandTimeoutMs: commandTimeout });
+  const waitReplicas = options.durability?.waitReplicas ?? 0;
+  const waitTimeoutMs = options.durability?.waitTimeoutMs ?? 1000;
+  const storeConnection = failFastRedis(options.redis, { name: 'records', log, commandTimeoutMs: commandTimeout });
+  // The WAIT after each batch of jobs takes up to its own timeout on the queue's connection, on top of the commands.
+  const queueConnection = failFastRedis(options.redis, { name: 'queue', log, commandTimeoutMs: commandTimeout + (waitReplicas > 0 ? waitTimeoutMs : 0) });
+  const replicas = waitReplicas > 0 ? new ReplicaWait(queueConnection, { replicas: waitReplicas, timeoutMs: waitTimeoutMs, probeKey: keys.replicaProbe }) : null;
   const queue = new BullmqIntakeQueue(
     queueConnection,
     {
@@ -144,6 +153,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
       dedupTtlMs: ttlSeconds * 1000,
       removeOnComplete: options.removeOnComplete ?? { age: DAY_SECONDS, count: 10_000 },
       removeOnFail: options.removeOnFail ?? { age: 30 * DAY_SECONDS },
+      ...(replicas === null ? {} : { replicas }),
     },
     log,
   );
@@ -186,7 +196,8 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   );
 
   const connectWaitMs = options.connectWaitMs ?? 3000;
-  const [storeReady] = await Promise.all([untilReady(storeConnection, connectWaitMs), untilReady(queueConnection, connectWaitMs)]);
+  const [storeReady, queueReady] = await Promise.all([untilReady(storeConnection, connectWaitMs), untilReady(queueConnection, connectWaitMs)]);
+  if (replicas !== null && queueReady) await warnWithoutReplicas(replicas, waitReplicas, log);
   if (storeReady) {
     await tickets.prime().catch((err: unknown) => {
       log.warn({ err: (err as Error).message }, 'could not lease ticket numbers at start-up');
@@ -222,4 +233,19 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
       await Promise.all([closeRedis(storeConnection), closeRedis(queueConnection)]);
     },
   };
+}
+
+/** Said once at start: a master with fewer replicas than REDIS_WAIT_REPLICAS makes every submission wait and spool. */
+async function warnWithoutReplicas(replicas: ReplicaWait, wanted: number, log: Log): Promise<void> {
+  try {
+    const present = await replicas.replicasNow();
+    if (present < wanted) {
+      log.warn(
+        { waitReplicas: wanted, replicas: present },
+        'REDIS_WAIT_REPLICAS is more than the replicas of the master holding the intake keys: every submission waits REDIS_WAIT_TIMEOUT and is spooled until enough replicas confirm',
+      );
+    }
+  } catch (err) {
+    log.debug({ err: (err as Error).message }, 'could not count the replicas of the master at start-up');
+  }
 }

@@ -3,18 +3,26 @@
 // scripts that touch several of them stay legal on a cluster.
 
 import { createHash } from 'node:crypto';
+import { HASH_TAG_FORM, HASH_TAG_TEXT } from '../../config/hash-tag.js';
 import type { Channel, Status } from '../../domain/intake/submission.js';
 
 export const INTAKE_QUEUE_NAME = 'intake';
 
-const PREFIX_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-
 export class IntakePrefixError extends Error {
   readonly code = 'INTAKE_PREFIX_INVALID';
   constructor(prefix: string) {
-    super(`intake key prefix must be 1-64 letters, digits, '.', '_' or '-' (it becomes the Redis hash tag {prefix}), got ${JSON.stringify(prefix)}`);
+    super(`INTAKE_PREFIX=${JSON.stringify(prefix)}: expected ${HASH_TAG_FORM}`);
     this.name = 'IntakePrefixError';
   }
+}
+
+/**
+ * `{prefix}`: what every key of the gateway starts with, so a Redis Cluster keeps them all in one slot. Every key
+ * builder goes through here, so a prefix that would not make a tag is refused wherever keys are made.
+ */
+export function hashTag(prefix: string): string {
+  if (!HASH_TAG_TEXT.test(prefix)) throw new IntakePrefixError(prefix);
+  return `{${prefix}}`;
 }
 
 /** Digests of the latest dedup keys: a submit needs its key's digest three times (claim, job id, mark). */
@@ -44,15 +52,17 @@ export class IntakeKeys {
   readonly byChange: string;
   /** Sorted set of claims not yet marked queued: dedup-key hash, scored by claim time. */
   readonly pendingClaims: string;
+  /** Written just before a `WAIT` (REDIS_WAIT_REPLICAS), so the wait covers every write to the slot made before it. */
+  readonly replicaProbe: string;
 
   constructor(prefix: string) {
-    if (!PREFIX_PATTERN.test(prefix)) throw new IntakePrefixError(prefix);
-    this.bullPrefix = `{${prefix}}`;
+    this.bullPrefix = hashTag(prefix);
     this.ticketSequence = this.key('ticket-seq');
     this.caseSecret = this.key('case-secret');
     this.byTime = this.key('idx:time');
     this.pendingClaims = this.key('idem-pending');
     this.byChange = this.key('idx:changed');
+    this.replicaProbe = this.key('replica-probe');
   }
 
   idempotency(dedupKey: string): string {

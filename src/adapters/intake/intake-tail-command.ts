@@ -3,12 +3,13 @@
 // submission (personal data included) for piping into other tools.
 
 import type { Log } from '../../app/app-ports.js';
+import type { RedisTarget } from '../../config/types.js';
 import { silentLog } from '../../app/app-ports.js';
 import type { Submission } from '../../domain/intake/submission.js';
 import { openIntakeTail } from './intake-tail.js';
 
 export interface IntakeTailCommandOptions {
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   readonly prefix: string;
   readonly json: boolean;
   readonly out: (line: string) => void;
@@ -21,7 +22,7 @@ export interface IntakeTailCommandOptions {
 
 export async function runIntakeTail(options: IntakeTailCommandOptions): Promise<number> {
   const tail = await openIntakeTail({
-    redisUrl: options.redisUrl,
+    redis: options.redis,
     prefix: options.prefix,
     log: options.log ?? silentLog,
     onSubmission: ({ jobId, submission }) => {

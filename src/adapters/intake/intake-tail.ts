@@ -3,13 +3,14 @@
 // and removed is reported as gone.
 
 import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
+import type { RedisTarget } from '../../config/types.js';
 import type { Submission } from '../../domain/intake/submission.js';
+import { blockingRedis } from '../redis/fail-fast-redis.js';
 import { INTAKE_QUEUE_NAME, IntakeKeys } from './intake-keys.js';
 
 export interface IntakeTailOptions {
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   readonly prefix: string;
   readonly log: Log;
   /** Called in order of arrival; `submission` is `null` when the job was gone before it could be read. */
@@ -24,8 +25,7 @@ export interface IntakeTail {
 export async function openIntakeTail(options: IntakeTailOptions): Promise<IntakeTail> {
   const keys = new IntakeKeys(options.prefix);
   // BullMQ's event reader blocks on XREAD, so it needs a connection that retries forever.
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  connection.on('error', (err: Error) => options.log.debug({ err: err.message }, 'intake tail connection error'));
+  const connection = blockingRedis(options.redis, { name: 'intake tail', log: options.log });
   // Start after the newest event now in the stream, rather than at whatever is newest when the first XREAD
   // happens to run: a job added in between would otherwise be missed.
   let lastEventId: string;

@@ -3,7 +3,8 @@
 // scripts, so a crash or a lost connection never leaves a claim without its record or a status in two indexes.
 // Every Redis failure surfaces as `StoreUnavailableError`: the service then spools or answers "try again".
 
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { IdempotencyClaim, IntakeStore, RecentSubmission } from '../../app/intake/durable-intake-ports.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import { matchesQuery, newestFirst, newestSubmissionFirst, receivedEntry, receivedMs } from '../../app/intake/intake-query.js';
@@ -106,7 +107,7 @@ export class RedisIntakeStore implements IntakeStore {
   private readonly newestInBatch: TickBatch<IndexHead, unknown>;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly keys: IntakeKeys,
     private readonly options: RedisIntakeStoreOptions,
   ) {

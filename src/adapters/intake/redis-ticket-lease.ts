@@ -1,13 +1,13 @@
 // Ticket sequence blocks from one Redis counter: INCRBY hands every caller (every gateway instance, every
 // restart) a range no one else ever gets, as long as Redis keeps its data (AOF).
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { SequenceBlocks } from '../../app/intake/durable-intake-ports.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 
 export class RedisTicketBlocks implements SequenceBlocks {
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly counterKey: string,
   ) {}
 

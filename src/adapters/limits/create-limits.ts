@@ -2,7 +2,7 @@
 // fail-fast Redis connection of their own (a slow Redis must not hold a citizen's request: past 500 ms the
 // per-process fallback answers), the shared limiter, the flag store and its audit log, all under intake's prefix.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
 import type { Config } from '../../config/index.js';
 import { FairUse } from '../../app/limits/fair-use.js';
@@ -10,11 +10,12 @@ import type { FairUseMetrics, FairUsePolicy } from '../../app/limits/fair-use.js
 import { FlagDesk } from '../../app/limits/flag-desk.js';
 import { canonicalIdentity } from './client-address.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import type { RedisTarget } from '../../config/types.js';
 import { RedisFlagStore } from './redis-flag-store.js';
 import { RedisLimiter } from './redis-limiter.js';
 
 export interface LimitsOptions {
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   /** Intake's key prefix (`INTAKE_PREFIX`). */
   readonly prefix: string;
   readonly log: Log;
@@ -34,7 +35,7 @@ export interface Limits {
   readonly fairUse: FairUse;
   /** Flag and unflag with checks and audit (the CLI and /v1/flags). */
   readonly desk: FlagDesk;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   connected(): boolean;
   close(): Promise<void>;
 }
@@ -42,7 +43,7 @@ export interface Limits {
 /** The options the gateway's configuration gives: one place, so the gateway, its CLI and the benchmarks build the same limits. */
 export function limitsOptionsFrom(config: Pick<Config, 'redis' | 'intake' | 'limits'>, log: Log): LimitsOptions {
   return {
-    redisUrl: config.redis.url,
+    redis: config.redis,
     prefix: config.intake.prefix,
     log,
     policy: { perHour: config.limits.submissionsPerHour, flaggedPerHour: config.limits.flaggedSubmissionsPerHour },
@@ -52,7 +53,7 @@ export function limitsOptionsFrom(config: Pick<Config, 'redis' | 'intake' | 'lim
 
 export async function createLimits(options: LimitsOptions): Promise<Limits> {
   const log = options.log.child({ component: 'limits' });
-  const redis = failFastRedis(options.redisUrl, { name: 'limits', log, commandTimeoutMs: options.commandTimeoutMs ?? 500 });
+  const redis = failFastRedis(options.redis, { name: 'limits', log, commandTimeoutMs: options.commandTimeoutMs ?? 500 });
   const limiter = new RedisLimiter(redis, { prefix: options.prefix, log });
   const flags = new RedisFlagStore(redis, { prefix: options.prefix, auditRetentionMs: options.auditRetentionMs });
   const fairUse = new FairUse({ limiter, flags, policy: options.policy, log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });

@@ -23,7 +23,7 @@ export const FLAG_USAGE = `usage: hotline-gateway flag <command>
 
   KIND: ${IDENTITY_KINDS.join(', ')}. NAME defaults to the login name.
   A flagged identity gets FAIR_USE_FLAGGED_PER_HOUR submissions an hour on every internet channel (0: none);
-  an emergency always goes through. Uses REDIS_URL and INTAKE_PREFIX, like the gateway.
+  an emergency always goes through. Uses the REDIS_* settings and INTAKE_PREFIX, like the gateway.
 `;
 
 export interface FlagCommandIo {

@@ -4,7 +4,7 @@
 // never removes a newer entry), so the log keeps at least `auditRetentionMs` of history. Expired flags stop
 // applying at once (every read checks the expiry) and are removed from the hash when flags are listed.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { Flag, FlagAuditEntry, FlagStore } from '../../app/limits/flag-ports.js';
 import { isIdentityKind } from '../../domain/limits/identity.js';
 import type { Identity } from '../../domain/limits/identity.js';
@@ -23,7 +23,7 @@ export class RedisFlagStore implements FlagStore {
   private readonly retentionMs: number;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     options: RedisFlagStoreOptions,
   ) {
     const tag = new IntakeKeys(options.prefix).bullPrefix;

@@ -17,7 +17,7 @@
 // store is away, the counts are this process's only until Redis is back (then Redis's counts apply again).
 
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
 import type { HitOptions, LimitRule, LimitVerdict, Limiter } from '../../app/limits/limiter-ports.js';
 import { checkRules, MemoryLimiter, verdict } from '../../app/limits/memory-limiter.js';
@@ -90,7 +90,7 @@ export class RedisLimiter implements Limiter {
   private usingFallback = false;
 
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     options: RedisLimiterOptions,
   ) {
     this.keyPrefix = `${new IntakeKeys(options.prefix).bullPrefix}:limit`;

@@ -3,7 +3,7 @@
 // usable. So the Queue is made only on a ready connection, and made again if its start failed.
 
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 
 export interface LazyQueueOptions {
   readonly name: string;
@@ -18,7 +18,7 @@ export class LazyQueue {
 
   /** `connection` is shared, not owned. */
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly options: LazyQueueOptions,
   ) {}
 

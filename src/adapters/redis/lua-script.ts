@@ -1,7 +1,7 @@
 // A Lua script run by its SHA1, loading it again when Redis has forgotten it (restart, SCRIPT FLUSH, failover).
 
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import { pipelineOutcomes, TickBatch } from './tick-batch.js';
 import type { Outcome } from './tick-batch.js';
 
@@ -17,7 +17,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source, 'utf8').digest('hex');
   }
 
-  async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  async run(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (err) {
@@ -27,7 +27,7 @@ export class LuaScript {
   }
 
   /** Many calls in one pipeline, each answered on its own; calls that met NOSCRIPT are run again with the source. */
-  async runMany(client: Redis, calls: readonly ScriptCall[]): Promise<Outcome<unknown>[]> {
+  async runMany(client: RedisClient, calls: readonly ScriptCall[]): Promise<Outcome<unknown>[]> {
     const pipeline = client.pipeline();
     for (const call of calls) pipeline.evalsha(this.sha, call.keys.length, ...call.keys, ...call.args);
     const outcomes = pipelineOutcomes(await pipeline.exec(), calls.length);
@@ -46,7 +46,7 @@ export class LuaScript {
   }
 
   /** `run` for concurrent callers: the calls made within one turn of the event loop share a pipeline. */
-  batched(client: Redis): (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown> {
+  batched(client: RedisClient): (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown> {
     const batch = new TickBatch<ScriptCall, unknown>((calls) => this.runMany(client, calls));
     return (keys, args) => batch.run({ keys, args });
   }

@@ -1,19 +1,21 @@
 // A Redis connection watched for readiness. It reconnects forever with a capped delay and never queues
 // commands while down, so a dead Redis makes /readyz say so instead of hanging requests.
 
-import { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
+import type { RedisTarget } from '../../config/types.js';
+import { connectRedis } from './redis-connection.js';
+import type { RedisClient } from './redis-connection.js';
 
 export class RedisHealth {
-  private readonly client: Redis;
+  private readonly client: RedisClient;
 
-  constructor(url: string, log: Log) {
-    this.client = new Redis(url, {
+  constructor(target: RedisTarget, log: Log) {
+    this.client = connectRedis(target, {
       lazyConnect: false,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
-      connectTimeout: 2000,
-      retryStrategy: (times) => Math.min(200 * times, 5000),
+      connectTimeoutMs: 2000,
+      retryDelayMs: (times) => Math.min(200 * times, 5000),
     });
     let wasReady = false;
     this.client.on('ready', () => {

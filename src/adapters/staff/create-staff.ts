@@ -3,15 +3,15 @@
 // not hold it), the accounts and sessions on it, scrypt at the configured cost, and wrong passwords counted in the
 // shared limiter, all under intake's prefix.
 
-import type { Redis } from 'ioredis';
 import type { Log } from '../../app/app-ports.js';
 import type { Limiter } from '../../app/limits/limiter-ports.js';
 import { systemClock } from '../../app/ports.js';
 import type { Clock } from '../../app/ports.js';
 import { StaffAuth } from '../../app/staff/staff-auth.js';
-import type { Config, StaffConfig } from '../../config/index.js';
+import type { Config, RedisTarget, StaffConfig } from '../../config/index.js';
 import { RedisLimiter } from '../limits/redis-limiter.js';
 import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import type { RedisClient } from '../redis/redis-connection.js';
 import { RedisStaffAccounts } from './redis-staff-accounts.js';
 import { RedisStaffSessions } from './redis-staff-sessions.js';
 import { ScryptHasher } from './scrypt-hasher.js';
@@ -20,7 +20,7 @@ import { ScryptHasher } from './scrypt-hasher.js';
 export const LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 
 export interface StaffOptions {
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   /** Intake's key prefix (`INTAKE_PREFIX`): keys are `{prefix}:staff:...`. */
   readonly prefix: string;
   readonly settings: StaffConfig;
@@ -36,19 +36,19 @@ export interface StaffOptions {
 
 export interface CreatedStaff {
   readonly auth: StaffAuth;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   connected(): boolean;
   close(): Promise<void>;
 }
 
 /** The options the gateway's configuration gives: the gateway and its `staff` command build the same sign-in. */
 export function staffOptionsFrom(config: Pick<Config, 'redis' | 'intake' | 'staff'>, log: Log): StaffOptions {
-  return { redisUrl: config.redis.url, prefix: config.intake.prefix, settings: config.staff, log };
+  return { redis: config.redis, prefix: config.intake.prefix, settings: config.staff, log };
 }
 
 export async function createStaff(options: StaffOptions): Promise<CreatedStaff> {
   const { prefix, settings, log } = options;
-  const redis = failFastRedis(options.redisUrl, { name: 'staff', log, commandTimeoutMs: options.commandTimeoutMs ?? 2000 });
+  const redis = failFastRedis(options.redis, { name: 'staff', log, commandTimeoutMs: options.commandTimeoutMs ?? 2000 });
   const auth = new StaffAuth({
     accounts: new RedisStaffAccounts(redis, prefix),
     sessions: new RedisStaffSessions(redis, prefix),

@@ -1,7 +1,7 @@
 // Staff accounts in Redis: one hash, `{prefix}:staff:accounts` (the prefix is the hash tag of all the gateway's keys), of accounts by id, so every replica sees an account
 // the moment it is created, changed or disabled. An entry that does not read as an account is an error naming it.
 
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { StaffAccounts } from '../../app/staff/staff-ports.js';
 import { isStaffRole } from '../../domain/staff/staff.js';
 import type { StaffAccount } from '../../domain/staff/staff.js';
@@ -18,7 +18,7 @@ export class RedisStaffAccounts implements StaffAccounts {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.key = `{${prefix}}:staff:accounts`;

@@ -3,7 +3,7 @@
 // stored, so a copy of Redis opens no session.
 
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { StaffSessions } from '../../app/staff/staff-ports.js';
 import { isStaffRole } from '../../domain/staff/staff.js';
 import type { StaffSession } from '../../domain/staff/staff.js';
@@ -13,7 +13,7 @@ const tokenHash = (token: string): string => createHash('sha256').update(token).
 
 export class RedisStaffSessions implements StaffSessions {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

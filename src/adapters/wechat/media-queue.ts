@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
 import type { AttachOutcome, MediaAttacher } from '../../app/wechat/media-attacher.js';
 import { WECHAT_MEDIA_LIFETIME_MS } from '../../app/wechat/media-attacher.js';
@@ -69,7 +69,7 @@ export class BullmqMediaQueue implements MediaQueue {
 
   /** `connection` is shared, not owned, and should fail fast while Redis is down (no offline queue). */
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     options: BullmqMediaQueueOptions,
     private readonly log: Log,
   ) {
@@ -142,7 +142,7 @@ export class BullmqMediaQueue implements MediaQueue {
 
 export interface MediaWorkerOptions {
   /** A connection for the worker's blocking commands (`maxRetriesPerRequest: null`), owned by the caller. */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly prefix: string;
   readonly attacher: Pick<MediaAttacher, 'attach'>;
   readonly log: Log;

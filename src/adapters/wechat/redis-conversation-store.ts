@@ -5,7 +5,7 @@
 import { TYPED_PROOFS } from '../../domain/access/case-proof.js';
 import type { ProofKind } from '../../domain/access/case-proof.js';
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/redis-connection.js';
 import type { ConversationStore, OpenRequest, PendingRating, WindowEntry } from '../../app/wechat/wechat-ports.js';
 import type { CaseProof } from '../../domain/access/case-proof.js';
 import type { Location } from '../../domain/intake/submission.js';
@@ -34,7 +34,7 @@ return 1
 export class RedisConversationStore implements ConversationStore {
   /** `keyPrefix` like intake's `{hotline}`: keys become `{hotline}:wechat:...`. */
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly keyPrefix: string,
   ) {}
 

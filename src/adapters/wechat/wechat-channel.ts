@@ -4,7 +4,6 @@
 
 import type { DispositionTexts } from '../../domain/dispositions/dispositions.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { Redis } from 'ioredis';
 import type { CaseAccess } from '../../app/access/case-access-ports.js';
 import type { Log } from '../../app/app-ports.js';
 import type { AttachmentStore, Intake } from '../../app/intake/intake-ports.js';
@@ -12,7 +11,9 @@ import { MediaAttacher } from '../../app/wechat/media-attacher.js';
 import { WechatInbox } from '../../app/wechat/wechat-inbox.js';
 import type { FairUse } from '../../app/limits/fair-use.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
-import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import { blockingRedis, closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.js';
+import type { RedisClient } from '../redis/redis-connection.js';
+import type { RedisTarget } from '../../config/types.js';
 import { AccessTokens } from './access-token.js';
 import { WechatMediaSource } from './media-fetcher.js';
 import { BullmqMediaQueue, startMediaWorker } from './media-queue.js';
@@ -48,7 +49,7 @@ export interface WechatChannelOptions {
   readonly replyDeadlineMs?: number;
   /** `WECHAT_LOCATION_TTL` (default 10 minutes). */
   readonly locationTtlMs?: number;
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   /** Intake's key prefix (`INTAKE_PREFIX`). */
   readonly prefix: string;
   readonly intake: Intake;
@@ -94,14 +95,14 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
           receiveId: options.appId,
         });
 
-  const connection = failFastRedis(options.redisUrl, { name: 'wechat', log });
+  const connection = failFastRedis(options.redis, { name: 'wechat', log });
 
   const hasSecret = options.appSecret !== undefined && options.appSecret !== '';
   if (!hasSecret) log.warn({}, 'no WeChat AppSecret configured: pictures, voice and video stay at WeChat (only links to pictures are kept)');
   const media = hasSecret ? new BullmqMediaQueue(connection, { prefix: bullPrefix, ...(options.mediaRetry === undefined ? {} : { retry: options.mediaRetry }) }, log) : undefined;
 
   let worker: MediaWorker | undefined;
-  let workerConnection: Redis | undefined;
+  let workerConnection: RedisClient | undefined;
   if (hasSecret && options.mediaWorker !== false) {
     const apiBase = options.apiBase ?? (mode === 'wecom' ? WECOM_API_BASE : WECHAT_API_BASE);
     const tokens = new AccessTokens({
@@ -119,8 +120,7 @@ export async function createWechatChannel(options: WechatChannelOptions): Promis
       ...(options.now === undefined ? {} : { now: options.now }),
     });
     // BullMQ's worker blocks on Redis and needs a connection that never gives up on a command.
-    workerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(200 * times, 5000) });
-    workerConnection.on('error', (err: Error) => log.debug({ err: err.message }, 'wechat media worker Redis connection error'));
+    workerConnection = blockingRedis(options.redis, { name: 'wechat media worker', log });
     worker = startMediaWorker({
       connection: workerConnection,
       prefix: bullPrefix,

@@ -24,6 +24,7 @@ import type { Log } from '../../../src/app/app-ports.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
 import { ErrorTally } from './error-tally.js';
 import { FUZZ_REDIS_URL, fuzzScratch } from './scratch.js';
+import { singleRedis } from '../../support/redis.js';
 /** Far above what a fuzz run sends in a minute. */
 const OUT_OF_REACH = MAX_RATE_LIMIT_PER_MINUTE;
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -49,7 +50,7 @@ export async function startFuzzGateway(): Promise<FuzzGateway> {
   const { prefix, dataDir } = scratch;
   const errors = new ErrorTally();
   const log = errors.log;
-  const created = await createIntake({ redisUrl: FUZZ_REDIS_URL, prefix, dataDir, log });
+  const created = await createIntake({ redis: singleRedis(FUZZ_REDIS_URL), prefix, dataDir, log });
 
   const submit = createApiKey({ name: 'fuzz submit', scopes: ['submit', 'read'], rateLimitPerMinute: OUT_OF_REACH });
   const status = createApiKey({ name: 'fuzz status', scopes: ['status:write'], rateLimitPerMinute: OUT_OF_REACH });
@@ -100,7 +101,7 @@ export async function startFuzzGateway(): Promise<FuzzGateway> {
     replyDeadlineMs: 8_000,
     // No AppSecret, so nothing is ever downloaded: the media worker would only slow closing down.
     mediaWorker: false,
-    redisUrl: FUZZ_REDIS_URL,
+    redis: singleRedis(FUZZ_REDIS_URL),
     prefix,
     intake: created.intake,
     access,

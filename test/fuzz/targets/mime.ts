@@ -24,6 +24,7 @@ import { damagedBytes, nastyString, textMutations } from '../support/arbitraries
 import { ErrorTally } from '../support/error-tally.js';
 import { fixtureFiles } from '../support/fixtures.js';
 import { FUZZ_REDIS_URL, fuzzScratch } from '../support/scratch.js';
+import { singleRedis } from '../../support/redis.js';
 
 /** What MIME parsers trip on: boundaries, encodings, charsets, encoded words, folding, header injection. */
 export const MIME_SNIPPETS: readonly string[] = [
@@ -69,8 +70,8 @@ export async function start(): Promise<FuzzSession<{ raw: Buffer; mailFrom: stri
   const scratch = await fuzzScratch('mime');
   const errors = new ErrorTally();
   const log = errors.log as Log;
-  const created = await createIntake({ redisUrl: FUZZ_REDIS_URL, prefix: scratch.prefix, dataDir: scratch.dataDir, log });
-  const redis = failFastRedis(FUZZ_REDIS_URL, { name: 'thread index', log });
+  const created = await createIntake({ redis: singleRedis(FUZZ_REDIS_URL), prefix: scratch.prefix, dataDir: scratch.dataDir, log });
+  const redis = failFastRedis(singleRedis(FUZZ_REDIS_URL), { name: 'thread index', log });
   await untilReady(redis, 3000);
   const accept = parseAcceptList('12345@hotline.example,@hotline.example');
   const mailIntake = new EmailIntake({

@@ -19,6 +19,7 @@ import { ErrorTally } from '../support/error-tally.js';
 import { FUZZ_REDIS_URL, fuzzScratch } from '../support/scratch.js';
 import { mimeInputs } from './mime.js';
 import { join } from 'node:path';
+import { singleRedis } from '../../support/redis.js';
 
 const MAILBOX = '12345@hotline.example';
 /** SMTP_MAX_BYTES of the fuzzed server: a larger mail is rightly refused (552), so it need not be filed. */
@@ -110,12 +111,12 @@ export async function start(): Promise<FuzzSession<Session>> {
   const scratch = await fuzzScratch('smtp');
   const errors = new ErrorTally();
   const log = errors.log as Log;
-  const created = await createIntake({ redisUrl: FUZZ_REDIS_URL, prefix: scratch.prefix, dataDir: scratch.dataDir, log });
+  const created = await createIntake({ redis: singleRedis(FUZZ_REDIS_URL), prefix: scratch.prefix, dataDir: scratch.dataDir, log });
   const channel = await startEmailChannel({
     intake: created.intake,
     access: testCaseAccess(created.intake, { keys: created.caseKeys, log }),
     attachments: new ContentStore({ dir: join(scratch.dataDir, 'attachments'), maxBytes: 1024 * 1024 }),
-    redisUrl: FUZZ_REDIS_URL,
+    redis: singleRedis(FUZZ_REDIS_URL),
     prefix: scratch.prefix,
     dataDir: scratch.dataDir,
     log,

@@ -24,7 +24,7 @@ import { capturedLogger } from '../../support/logs.js';
 import { redisGuard } from '../../support/guard.js';
 import type { RedisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, singleRedis } from '../../support/redis.js';
 
 /** A real 1x1 PNG. */
 export const PNG_BYTES = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -90,7 +90,7 @@ export async function startApiV1<K extends string>(
   const logs = capturedLogger('debug');
   const log = logs.log;
   const created = await createIntake({
-    redisUrl: options.intakeRedisUrl ?? REDIS_URL,
+    redis: singleRedis(options.intakeRedisUrl ?? REDIS_URL),
     prefix,
     dataDir,
     log,

@@ -14,7 +14,7 @@ import type { CreatedStaff } from '../../../src/adapters/staff/create-staff.js';
 import { silentLog } from '../../../src/app/app-ports.js';
 import { runCli } from '../../support/cli-process.js';
 import type { CliRun } from '../../support/cli-process.js';
-import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
+import { deletePrefixKeys, REDIS_URL, singleRedis } from '../../support/redis.js';
 
 const prefix = `test-staff-cli-${randomUUID().slice(0, 8)}`;
 const env = { REDIS_URL, INTAKE_PREFIX: prefix, STAFF_SCRYPT_COST: '10' };
@@ -25,7 +25,7 @@ let staff: CreatedStaff;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hotline-staff-cli-'));
   staff = await createStaff({
-    redisUrl: REDIS_URL,
+    redis: singleRedis(REDIS_URL),
     prefix,
     settings: { sessionTtlMs: 3_600_000, loginFailuresPerId: 100, loginFailuresPerIp: 100, cookieSecure: 'auto', scryptCost: 10 },
     log: silentLog,

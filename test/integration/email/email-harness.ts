@@ -27,7 +27,7 @@ import { testCaseAccess } from '../../support/case-access.js';
 import { RecordingLog } from '../../support/logs.js';
 import type { LogLine } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, singleRedis } from '../../support/redis.js';
 
 export const HOTLINE = '12345@hotline.example';
 export const MAIL_FROM = '北京12345市民服务热线 <12345@hotline.example>';
@@ -139,7 +139,7 @@ export async function startEmailHarness(options: HarnessOptions = {}): Promise<E
   const dataDir = await mkdtemp(join(tmpdir(), 'email-channel-'));
   const recorded = new RecordingLog();
   const { log, lines } = recorded;
-  const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log, ...options.intake });
+  const created = await createIntake({ redis: singleRedis(REDIS_URL), prefix, dataDir, log, ...options.intake });
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 1024 * 1024 });
   const access = testCaseAccess(created.intake, { keys: created.caseKeys, log });
   const sink = new RelaySink();
@@ -150,7 +150,7 @@ export async function startEmailHarness(options: HarnessOptions = {}): Promise<E
       intake: created.intake,
       access,
       attachments,
-      redisUrl: REDIS_URL,
+      redis: singleRedis(REDIS_URL),
       prefix,
       dataDir,
       log,

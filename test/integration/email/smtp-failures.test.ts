@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmailChannel } from '../../../src/adapters/email/start-email-channel.js';
 import { silentLog } from '../../../src/app/app-ports.js';
 import { HOTLINE, PNG, smtpDialog, startEmailHarness } from './email-harness.js';
+import { singleRedis } from '../../support/redis.js';
 
 const run = promisify(execFile);
 
@@ -32,7 +33,7 @@ async function sendExpectingError(send: () => Promise<unknown>): Promise<SendErr
 
 describe('e-mail channel: temporary failures answer 451', () => {
   it('when intake can neither reach Redis nor write its spool', async () => {
-    const h = await startEmailHarness({ intake: { redisUrl: 'redis://127.0.0.1:1', connectWaitMs: 100 } });
+    const h = await startEmailHarness({ intake: { redis: singleRedis('redis://127.0.0.1:1'), connectWaitMs: 100 } });
     try {
       const spool = join(h.dataDir, 'spool');
       await rm(spool, { recursive: true, force: true });
@@ -110,7 +111,7 @@ describe('e-mail channel without a relay', () => {
 
 describe('e-mail channel whose thread index cannot reach Redis', () => {
   it('still files mail (threading by subject ticket only) and acknowledges it', async () => {
-    const h = await startEmailHarness({ channel: { redisUrl: 'redis://127.0.0.1:1', connectWaitMs: 100 } });
+    const h = await startEmailHarness({ channel: { redis: singleRedis('redis://127.0.0.1:1'), connectWaitMs: 100 } });
     try {
       const info = await h.client.sendMail({
         from: 'nothread@citizen.example.cn',
@@ -170,7 +171,7 @@ describe('e-mail channel with a certificate', () => {
       intake: {} as never,
       access: {} as never,
       attachments: {} as never,
-      redisUrl: 'redis://127.0.0.1:1',
+      redis: singleRedis('redis://127.0.0.1:1'),
       prefix: 'unused',
       dataDir: dir,
       log: silentLog,

@@ -21,6 +21,7 @@ import { agentDesk, until } from './agent-support.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
 import { LogLines, login, send, staffOf, TEST_SCRYPT_COST } from './staff-support.js';
+import { singleUrl } from '../../support/redis.js';
 
 const CALLER = '13911112222';
 const PASSWORD = 'a long enough password';
@@ -64,7 +65,7 @@ beforeAll(async () => {
     // What the gateway logs is read at the end: no token, no caller number.
     { log: createLogger({ level: 'info', destination: logs }) },
   );
-  redis = new Redis(h.gateway.config.redis.url);
+  redis = new Redis(singleUrl(h.gateway.config.redis));
   shortStaff = staffAuth(1500);
   socketUrl = `${h.gateway.httpUrl.replace(/^http/, 'ws')}/desk/socket`;
   origin = h.gateway.httpUrl;

@@ -16,6 +16,7 @@ import type { Submission } from '../../../src/domain/intake/submission.js';
 import { freePort } from '../../support/net.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
+import { singleUrl } from '../../support/redis.js';
 
 const WECHAT_TOKEN = 'hotline12345';
 const PREFIX = `test-fair-${randomUUID().slice(0, 8)}`;
@@ -58,7 +59,7 @@ beforeAll(async () => {
   });
   a = await startHarness(await env());
   b = await startHarness(await env());
-  queue = new Queue('intake', { connection: { url: a.gateway.config.redis.url }, prefix: `{${PREFIX}}` });
+  queue = new Queue('intake', { connection: { url: singleUrl(a.gateway.config.redis) }, prefix: `{${PREFIX}}` });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -89,7 +90,9 @@ export async function startHarness(env: Record<string, string> = {}, options: Ga
     },
     async close() {
       await gateway.close();
-      await dropIntake(config.intake.prefix, config.intake.dataDir, config.redis.url);
+      // On a cluster or behind Sentinel the test started its own servers: their keys go with them.
+      if (config.redis.mode === 'single') await dropIntake(config.intake.prefix, config.intake.dataDir, config.redis.url);
+      else await rm(config.intake.dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -16,6 +16,7 @@ import type { Submission } from '../../../src/domain/intake/submission.js';
 import { freePort } from '../../support/net.js';
 import type { Harness } from './harness.js';
 import { startHarness } from './harness.js';
+import { singleUrl } from '../../support/redis.js';
 
 const WECHAT_TOKEN = 'hotline12345';
 
@@ -42,13 +43,13 @@ beforeAll(async () => {
     WECHAT_MERGE_WINDOW: '0',
   });
   const config = h.gateway.config;
-  queue = new Queue('intake', { connection: { url: config.redis.url }, prefix: `{${config.intake.prefix}}` });
+  queue = new Queue('intake', { connection: { url: singleUrl(config.redis) }, prefix: `{${config.intake.prefix}}` });
   const until = new Promise<void>((resolve) => {
     stopTail = resolve;
   });
   await new Promise<void>((ready) => {
     tailDone = runIntakeTail({
-      redisUrl: config.redis.url,
+      redis: config.redis,
       prefix: config.intake.prefix,
       json: true,
       out: (line) => tailed.push(JSON.parse(line) as Submission),

@@ -11,6 +11,7 @@ import { startSimulatedAsterisk } from '../../../src/simulator/simulated-asteris
 import type { SimulatedAsterisk } from '../../../src/simulator/simulated-asterisk.js';
 import { dropIntake } from '../../support/intake.js';
 import { hotlineSounds, testConfig } from './harness.js';
+import { singleUrl } from '../../support/redis.js';
 
 type Line = Record<string, unknown>;
 const cleanups: Array<() => Promise<void>> = [];
@@ -40,7 +41,7 @@ async function gatewayAgainst(asterisk: SimulatedAsterisk, env: Record<string, s
   const gateway = await startGateway(config, { log: createLogger({ level: 'info', destination }), failsafeGraceMs: 60_000 });
   cleanups.push(async () => {
     await gateway.close();
-    await dropIntake(config.intake.prefix, config.intake.dataDir, config.redis.url);
+    await dropIntake(config.intake.prefix, config.intake.dataDir, singleUrl(config.redis));
   });
   return { gateway, lines };
 }

@@ -12,6 +12,7 @@ import { LinkingIntake } from '../../../src/app/identity/linking-intake.js';
 import { recordingLog } from '../../support/logs.js';
 import { freePort } from '../../support/net.js';
 import { RedisServer } from '../intake/redis-server.js';
+import { singleRedis } from '../../support/redis.js';
 
 let root: string;
 let redis: RedisServer;
@@ -22,7 +23,7 @@ beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'profiles-down-'));
   redis = new RedisServer(await freePort(), root);
   await redis.start();
-  created = await createIntake({ redisUrl: redis.url, prefix: 'profiles-down', dataDir: join(root, 'data'), log: recorded.log, commandTimeoutMs: 500, forwardRetryMs: 100 });
+  created = await createIntake({ redis: singleRedis(redis.url), prefix: 'profiles-down', dataDir: join(root, 'data'), log: recorded.log, commandTimeoutMs: 500, forwardRetryMs: 100 });
 });
 afterEach(async () => {
   await created.close();

@@ -16,7 +16,7 @@ import type { SubmitRequest } from '../../../src/app/intake/intake-ports.js';
 import type { Submission, SubmissionDraft } from '../../../src/domain/intake/submission.js';
 import { recordingLog } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, singleRedis } from '../../support/redis.js';
 
 export function draft(overrides: Partial<SubmissionDraft> = {}): SubmissionDraft {
   return {
@@ -60,7 +60,7 @@ export class IntakeFixture {
 
   async open(options: Partial<CreateIntakeOptions> = {}): Promise<CreatedIntake> {
     const created = await createIntake({
-      redisUrl: REDIS_URL,
+      redis: singleRedis(REDIS_URL),
       prefix: this.prefix,
       dataDir: this.dataDir,
       log: this.recorded.log,

@@ -12,7 +12,7 @@ import { openIntakeTail } from '../../../src/adapters/intake/intake-tail.js';
 import { IdempotencyConflictError, SubmissionInvalidError } from '../../../src/app/intake/intake-ports.js';
 import type { Submission } from '../../../src/domain/intake/submission.js';
 import { isValidTicket, ticketFromSequence } from '../../../src/domain/intake/ticket.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, singleRedis } from '../../support/redis.js';
 import { draft, IntakeFixture, request } from './intake-harness.js';
 
 let fx: IntakeFixture;
@@ -325,7 +325,7 @@ describe('intake tail', () => {
     let arrived: () => void = () => undefined;
     const two = new Promise<void>((resolve) => (arrived = resolve));
     const tail = await openIntakeTail({
-      redisUrl: REDIS_URL,
+      redis: singleRedis(REDIS_URL),
       prefix: fx.prefix,
       log: fx.recorded.log,
       onSubmission: (a) => {

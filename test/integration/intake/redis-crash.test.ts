@@ -20,6 +20,7 @@ import { recordingLog } from '../../support/logs.js';
 import { freePort } from '../../support/net.js';
 import { request } from './intake-harness.js';
 import { RedisServer } from './redis-server.js';
+import { singleRedis } from '../../support/redis.js';
 
 const PREFIX = 'crash';
 let root: string;
@@ -43,7 +44,7 @@ afterEach(async () => {
 
 async function open(options: Partial<CreateIntakeOptions> = {}): Promise<CreatedIntake> {
   const created = await createIntake({
-    redisUrl: redis.url,
+    redis: singleRedis(redis.url),
     prefix: PREFIX,
     dataDir: join(root, 'data'),
     log: recorded.log,

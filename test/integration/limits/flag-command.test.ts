@@ -8,7 +8,7 @@ import type { Limits } from '../../../src/adapters/limits/create-limits.js';
 import { runFlagCommand } from '../../../src/adapters/limits/flag-command.js';
 import { silentLog } from '../../../src/app/app-ports.js';
 import { GENEROUS_POLICY } from '../../support/guard.js';
-import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
+import { deletePrefixKeys, REDIS_URL, singleRedis } from '../../support/redis.js';
 
 const prefix = `test-flags-${randomUUID().slice(0, 8)}`;
 const opened: Limits[] = [];
@@ -27,7 +27,7 @@ async function flag(...argv: string[]): Promise<{ code: number; out: string; err
     stderr: { write: (t: string) => (err += t) },
     open: async () => {
       openedHere += 1;
-      const limits = await createLimits({ redisUrl: REDIS_URL, prefix, log: silentLog, policy: GENEROUS_POLICY, auditRetentionMs: 86_400_000 });
+      const limits = await createLimits({ redis: singleRedis(REDIS_URL), prefix, log: silentLog, policy: GENEROUS_POLICY, auditRetentionMs: 86_400_000 });
       opened.push(limits);
       return { desk: limits.desk, close: () => Promise.resolve() };
     },
@@ -89,7 +89,7 @@ describe('hotline-gateway flag', () => {
   });
 
   it('stops applying a flag once it expires, and drops it when flags are listed', async () => {
-    const limits = await createLimits({ redisUrl: REDIS_URL, prefix, log: silentLog, policy: GENEROUS_POLICY, auditRetentionMs: 86_400_000 });
+    const limits = await createLimits({ redis: singleRedis(REDIS_URL), prefix, log: silentLog, policy: GENEROUS_POLICY, auditRetentionMs: 86_400_000 });
     opened.push(limits);
     const identity = { kind: 'openid' as const, value: 'o-expiring' };
     const at = new Date(Date.now() - 120_000).toISOString();

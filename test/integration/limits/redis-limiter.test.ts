@@ -9,10 +9,11 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLimiter } from '../../../src/adapters/limits/redis-limiter.js';
 import { failFastRedis, untilReady } from '../../../src/adapters/redis/fail-fast-redis.js';
+import type { RedisClient } from '../../../src/adapters/redis/redis-connection.js';
 import type { LimitRule } from '../../../src/app/limits/limiter-ports.js';
 import { RecordingLog } from '../../support/logs.js';
 import { freePort } from '../../support/net.js';
-import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
+import { deletePrefixKeys, REDIS_URL, singleRedis } from '../../support/redis.js';
 import { RedisServer } from '../intake/redis-server.js';
 
 const prefix = `test-limiter-${Math.random().toString(36).slice(2, 10)}`;
@@ -129,7 +130,7 @@ describe('RedisLimiter', () => {
 describe('RedisLimiter without Redis', () => {
   let dir: string;
   let server: RedisServer;
-  let client: Redis;
+  let client: RedisClient;
   afterEach(async () => {
     client.disconnect();
     await server.kill();
@@ -141,7 +142,7 @@ describe('RedisLimiter without Redis', () => {
     server = new RedisServer(await freePort(), dir);
     await server.start();
     const log = new RecordingLog();
-    client = failFastRedis(server.url, { name: 'limits', log: log.log, commandTimeoutMs: 300 });
+    client = failFastRedis(singleRedis(server.url), { name: 'limits', log: log.log, commandTimeoutMs: 300 });
     const limiter = new RedisLimiter(client, { prefix: 'outage', log: log.log });
     await untilReady(client, 5000);
     const r = { key: 'submit:openid:o-outage', limit: 3, windowMs: 3_600_000 };

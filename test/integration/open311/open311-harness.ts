@@ -19,7 +19,7 @@ import { silentLog } from '../../../src/app/app-ports.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
 import { redisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, singleRedis } from '../../support/redis.js';
 
 export const JURISDICTION = 'beijing.gov.cn';
 
@@ -38,7 +38,7 @@ export interface Open311Gateway {
 export async function startOpen311Gateway(options: Partial<Omit<Open311RoutesDeps, 'intake' | 'guard' | 'jurisdictionId'>> = {}): Promise<Open311Gateway> {
   const prefix = `t-open311-${randomUUID().slice(0, 8)}`;
   const dataDir = await mkdtemp(join(tmpdir(), 'open311-'));
-  const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log: silentLog });
+  const created = await createIntake({ redis: singleRedis(REDIS_URL), prefix, dataDir, log: silentLog });
 
   const open311 = createApiKey({ name: 'FixMyStreet', scopes: ['open311'] });
   const submit = createApiKey({ name: 'Web integrator', scopes: ['submit', 'read'] });

@@ -6,17 +6,18 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeRedis, failFastRedis, untilReady } from '../../../src/adapters/redis/fail-fast-redis.js';
 import { LazyQueue } from '../../../src/adapters/redis/lazy-queue.js';
+import type { RedisClient } from '../../../src/adapters/redis/redis-connection.js';
 import { RecordingLog } from '../../support/logs.js';
 import { freePort } from '../../support/net.js';
-import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
+import { deletePrefixKeys, REDIS_URL, singleRedis } from '../../support/redis.js';
 
-const opened: Redis[] = [];
+const opened: RedisClient[] = [];
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((client) => closeRedis(client)));
 });
 
-function open(url: string, recorded = new RecordingLog()): Redis {
-  const client = failFastRedis(url, { name: 'test', log: recorded.log, commandTimeoutMs: 500 });
+function open(url: string, recorded = new RecordingLog()): RedisClient {
+  const client = failFastRedis(singleRedis(url), { name: 'test', log: recorded.log, commandTimeoutMs: 500 });
   opened.push(client);
   return client;
 }
@@ -44,7 +45,7 @@ describe('failFastRedis', () => {
     const recorded = new RecordingLog();
     const client = open(REDIS_URL, recorded);
     await untilReady(client, 5000);
-    client.stream.destroy(new Error('cable cut'));
+    (client as Redis).stream.destroy(new Error('cable cut'));
     const lost = await recorded.waitFor((l) => l.msg === 'Redis connection lost');
     expect(lost).toMatchObject({ level: 'warn', fields: { connection: 'test' } });
   });

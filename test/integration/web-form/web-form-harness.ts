@@ -25,7 +25,7 @@ import type { Submission } from '../../../src/domain/intake/submission.js';
 import { capturedLogger } from '../../support/logs.js';
 import { redisGuard } from '../../support/guard.js';
 import { dropIntake } from '../../support/intake.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, singleRedis } from '../../support/redis.js';
 
 export interface WebFormHarness {
   readonly url: string;
@@ -56,7 +56,7 @@ export async function startWebForm(options: HarnessOptions = {}): Promise<WebFor
   const dataDir = await mkdtemp(join(tmpdir(), 'web-form-'));
   const logs = capturedLogger('debug');
   const log = logs.log;
-  const created = await createIntake({ redisUrl: REDIS_URL, prefix, dataDir, log });
+  const created = await createIntake({ redis: singleRedis(REDIS_URL), prefix, dataDir, log });
   const limits = options.limits ?? { fileBytes: 256 * 1024, files: 3 };
   const attachments = new ContentStore({ dir: join(dataDir, 'attachments'), maxBytes: 8 * 1024 * 1024 });
   const intake = options.intake === undefined ? created.intake : options.intake(created.intake);

@@ -28,6 +28,7 @@ import {
   WechatFixture,
 } from './wechat-harness.js';
 import type { Gateway } from './wechat-harness.js';
+import { singleRedis } from '../../support/redis.js';
 
 let fixture: WechatFixture;
 let gateway: Gateway;
@@ -333,8 +334,8 @@ describe('intake unavailable', () => {
     await new Promise<void>((resolve) => probe.close(() => resolve()));
 
     const dataDir = await mkdtemp(join(tmpdir(), 'wechat-down-'));
-    const intake = await createIntake({ redisUrl: deadUrl, prefix: fixture.prefix, dataDir, log: fixture.recorded.log, connectWaitMs: 100, retryAfterSeconds: 9 });
-    const channel = await createWechatChannel({ token: TOKEN, appId: APPID, redisUrl: deadUrl, prefix: fixture.prefix, intake: intake.intake, access: testCaseAccess(intake.intake, { keys: intake.caseKeys }), attachments: fixture.attachments, log: fixture.recorded.log, connectWaitMs: 100 });
+    const intake = await createIntake({ redis: singleRedis(deadUrl), prefix: fixture.prefix, dataDir, log: fixture.recorded.log, connectWaitMs: 100, retryAfterSeconds: 9 });
+    const channel = await createWechatChannel({ token: TOKEN, appId: APPID, redis: singleRedis(deadUrl), prefix: fixture.prefix, intake: intake.intake, access: testCaseAccess(intake.intake, { keys: intake.caseKeys }), attachments: fixture.attachments, log: fixture.recorded.log, connectWaitMs: 100 });
     const app = fastify();
     await app.register(channel.routes);
     await app.listen({ port: 0, host: '127.0.0.1' });

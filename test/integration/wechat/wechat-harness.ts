@@ -28,7 +28,7 @@ import { parseWechatXml } from '../../../src/domain/wechat/wechat-xml.js';
 import { testCaseAccess } from '../../support/case-access.js';
 import { RecordingLog } from '../../support/logs.js';
 import { dropIntake } from '../../support/intake.js';
-import { REDIS_URL } from '../../support/redis.js';
+import { REDIS_URL, singleRedis } from '../../support/redis.js';
 
 export const TOKEN = 'hotlineToken12345';
 export const APPID = 'wx1234567890abcdef';
@@ -186,7 +186,7 @@ export class WechatFixture {
     const fixture = new WechatFixture();
     fixture.dataDir = await mkdtemp(join(tmpdir(), 'wechat-test-'));
     await fixture.api.start();
-    fixture.created = await createIntake({ redisUrl: REDIS_URL, prefix: fixture.prefix, dataDir: fixture.dataDir, log: fixture.recorded.log });
+    fixture.created = await createIntake({ redis: singleRedis(REDIS_URL), prefix: fixture.prefix, dataDir: fixture.dataDir, log: fixture.recorded.log });
     fixture.intake = new WatchedIntake(fixture.created.intake);
     fixture.access = testCaseAccess(fixture.intake, { keys: fixture.created.caseKeys, log: fixture.recorded.log });
     fixture.attachments = new ContentStore({ dir: join(fixture.dataDir, 'attachments'), maxBytes: 1_000_000 });
@@ -202,7 +202,7 @@ export class WechatFixture {
       previousEncodingAesKey: PREVIOUS_KEY,
       appSecret: APPSECRET,
       apiBase: this.api.url,
-      redisUrl: REDIS_URL,
+      redis: singleRedis(REDIS_URL),
       prefix: this.prefix,
       intake: this.intake,
       access: this.access,

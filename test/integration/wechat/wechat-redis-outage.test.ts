@@ -21,6 +21,7 @@ import { freePort } from '../../support/net.js';
 import { testCaseAccess } from '../../support/case-access.js';
 import { RedisServer } from '../intake/redis-server.js';
 import { APPID, APPSECRET, KEY, messageXml, nextMsgId, PNG, push, ticketIn, TOKEN, WatchedIntake, WechatApiStandIn } from './wechat-harness.js';
+import { singleRedis } from '../../support/redis.js';
 
 let dir: string;
 let redis: RedisServer;
@@ -47,7 +48,7 @@ afterEach(async () => {
 });
 
 it('answers with tickets while Redis is down and attaches the pictures once it is back', async () => {
-  created = await createIntake({ redisUrl: redis.url, prefix: 'outage', dataDir: join(dir, 'data'), log: recorded.log, forwardRetryMs: 100 });
+  created = await createIntake({ redis: singleRedis(redis.url), prefix: 'outage', dataDir: join(dir, 'data'), log: recorded.log, forwardRetryMs: 100 });
   const intake = new WatchedIntake(created.intake);
   channel = await createWechatChannel({
     token: TOKEN,
@@ -55,7 +56,7 @@ it('answers with tickets while Redis is down and attaches the pictures once it i
     encodingAesKey: KEY,
     appSecret: APPSECRET,
     apiBase: api.url,
-    redisUrl: redis.url,
+    redis: singleRedis(redis.url),
     prefix: 'outage',
     intake,
     access: testCaseAccess(intake, { keys: created.caseKeys }),

@@ -1,6 +1,6 @@
 import { OPEN311_PUBLIC_FIELDS } from '../../../src/domain/open311/public-fields.js';
 import { describe, expect, it } from 'vitest';
-import { apiKeysFileFromEnv, ConfigError, CONFIG_DOC, configDocMarkdown, parseConfig, redactedConfig, simulatorPortsFromEnv } from '../../../src/config/index.js';
+import { apiKeysFileFromEnv, ConfigError, CONFIG_DOC, configDocMarkdown, parseConfig, redactedConfig, redisLabel, simulatorPortsFromEnv } from '../../../src/config/index.js';
 import type { Config, Env } from '../../../src/config/index.js';
 
 /** The ConfigError thrown for `env`; fails the test when the env is accepted. */
@@ -27,7 +27,7 @@ describe('parseConfig defaults', () => {
   it('gives a complete simulated configuration for an empty environment', () => {
     const config = parseConfig({});
     expect(config).toEqual({
-      redis: { url: 'redis://127.0.0.1:6379' },
+      redis: { mode: 'single', url: 'redis://127.0.0.1:6379', waitReplicas: 0, waitTimeoutMs: 1000 },
       http: { port: 8080, host: '127.0.0.1', trustProxy: false },
       ari: { simulated: true, app: 'ivr-12345', reconnectMaxDelayMs: 10_000 },
       ami: { simulated: true },
@@ -117,8 +117,10 @@ describe('parseConfig defaults', () => {
 
 describe('parseConfig good forms', () => {
   const cases: [string, string, (c: Config) => unknown, unknown][] = [
-    ['REDIS_URL', 'redis://cache:6380/2', (c) => c.redis.url, 'redis://cache:6380/2'],
-    ['REDIS_URL', 'rediss://:pw@cache.example:6380', (c) => c.redis.url, 'rediss://:pw@cache.example:6380'],
+    ['REDIS_URL', 'redis://cache:6380/2', (c) => c.redis.mode === 'single' && c.redis.url, 'redis://cache:6380/2'],
+    ['REDIS_URL', 'rediss://:pw@cache.example:6380', (c) => c.redis.mode === 'single' && c.redis.url, 'rediss://:pw@cache.example:6380'],
+    ['REDIS_WAIT_REPLICAS', '2', (c) => c.redis.waitReplicas, 2],
+    ['REDIS_WAIT_TIMEOUT', '250ms', (c) => c.redis.waitTimeoutMs, 250],
     ['HTTP_PORT', '9090', (c) => c.http.port, 9090],
     ['HTTP_PORT', '65535', (c) => c.http.port, 65535],
     ['HTTP_PORT', '1', (c) => c.http.port, 1],
@@ -265,7 +267,16 @@ describe('parseConfig bad forms', () => {
     ['SHUTDOWN_GRACE', '-5s', 'SHUTDOWN_GRACE="-5s": expected a duration'],
     ['ARI_RECONNECT_MAX_DELAY', '0', 'ARI_RECONNECT_MAX_DELAY="0": expected a duration'],
     ['ARI_RECONNECT_MAX_DELAY', '1 hour', 'ARI_RECONNECT_MAX_DELAY="1 hour": expected a duration'],
-    ['INTAKE_PREFIX', '{hot}', 'INTAKE_PREFIX="{hot}": expected letters, digits'],
+    ['INTAKE_PREFIX', '{hot}', 'INTAKE_PREFIX="{hot}": expected 1-64 letters, digits'],
+    ['INTAKE_PREFIX', 'hot}line', 'Redis Cluster hash tag {INTAKE_PREFIX}'],
+    ['REDIS_WAIT_REPLICAS', '-1', 'REDIS_WAIT_REPLICAS="-1": expected a number of replicas 0-16'],
+    ['REDIS_WAIT_REPLICAS', '17', 'REDIS_WAIT_REPLICAS="17": expected a number of replicas 0-16'],
+    ['REDIS_WAIT_TIMEOUT', '0', 'REDIS_WAIT_TIMEOUT="0": expected a duration'],
+    ['REDIS_WAIT_TIMEOUT', '2m', 'REDIS_WAIT_TIMEOUT="2m": expected at most 30s'],
+    ['REDIS_CLUSTER_NODES', '10.0.0.1', 'REDIS_CLUSTER_NODES="10.0.0.1": expected comma-separated host:port entries'],
+    ['REDIS_CLUSTER_NODES', 'n1:7000,n2', 'REDIS_CLUSTER_NODES="n1:7000,n2": expected comma-separated host:port entries such as 10.0.0.1:7000,10.0.0.2:7000 ([::1]:7000 for IPv6); bad: "n2"'],
+    ['REDIS_SENTINEL_MASTER', 'mymaster', 'REDIS_SENTINEL_MASTER: is set but REDIS_SENTINELS is not'],
+    ['REDIS_PASSWORD', 'pw', 'REDIS_PASSWORD: is for REDIS_CLUSTER_NODES and REDIS_SENTINELS: with one server put it in REDIS_URL'],
     ['INTAKE_TICKET_BLOCK', '5', 'INTAKE_TICKET_BLOCK="5": expected an integer 10-1000000'],
     ['INTAKE_IDEMPOTENCY_TTL', '10s', 'INTAKE_IDEMPOTENCY_TTL="10s": expected a duration'],
     ['INTAKE_RECORD_RETENTION', '7d', 'INTAKE_RECORD_RETENTION="7d": expected at least INTAKE_IDEMPOTENCY_TTL (2592000 s)'],
@@ -361,7 +372,7 @@ describe('secrets', () => {
     expect(JSON.stringify(redacted)).not.toMatch(/s3cret/);
     expect(redacted.ari.simulated === false && redacted.ari.password).toBe('[redacted]');
     expect(redacted.ami.simulated === false && redacted.ami.secret).toBe('[redacted]');
-    expect(redacted.redis.url).toBe('redis://***@cache:6379');
+    expect(redacted.redis.mode === 'single' && redacted.redis.url).toBe('redis://***@cache:6379');
     // Everything else is kept, for the start-up log to be useful.
     expect(redacted.ari.simulated === false && redacted.ari.username).toBe('gateway');
     expect(redacted.emergency).toEqual(config.emergency);
@@ -379,10 +390,12 @@ describe('CONFIG_DOC', () => {
   it('documents every variable parseConfig reads, secrets marked', () => {
     const names = CONFIG_DOC.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['REDIS_URL', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'IVR_CALLS_PER_HOUR', 'IVR_CALLS_PER_DAY', 'IVR_ABUSE_FACTOR', 'IVR_IDLE_LIMIT', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'OPEN311_PUBLIC_FIELDS', 'CASE_SECRET', 'HTTP_TRUST_PROXY']) {
+    for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD', 'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_WAIT_REPLICAS', 'REDIS_WAIT_TIMEOUT', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'IVR_CALLS_PER_HOUR', 'IVR_CALLS_PER_DAY', 'IVR_ABUSE_FACTOR', 'IVR_IDLE_LIMIT', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'OPEN311_PUBLIC_FIELDS', 'CASE_SECRET', 'HTTP_TRUST_PROXY']) {
       expect(names).toContain(name);
     }
     expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual([
+      'REDIS_SENTINEL_PASSWORD',
+      'REDIS_PASSWORD',
       'ARI_PASSWORD',
       'AMI_SECRET',
       'CASE_SECRET',
@@ -406,6 +419,62 @@ describe('CONFIG_DOC', () => {
     expect(table.split('\n')).toHaveLength(CONFIG_DOC.length + 2);
     expect(table).toContain('| `HTTP_PORT` | `8080` |');
     expect(table).toContain('| `ARI_PASSWORD` | - |');
+  });
+});
+
+describe('parseConfig Redis topologies', () => {
+  it('reads a cluster from its seed nodes, IPv6 in brackets, with the data nodes\' credentials', () => {
+    const config = parseConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b.internal:7001,[::1]:7002', REDIS_USERNAME: 'gateway', REDIS_PASSWORD: 'node-s3cret' });
+    expect(config.redis).toEqual({
+      mode: 'cluster',
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b.internal', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      username: 'gateway',
+      password: 'node-s3cret',
+      waitReplicas: 0,
+      waitTimeoutMs: 1000,
+    });
+    expect(redisLabel(config.redis)).toBe('cluster 10.0.0.1:7000,redis-b.internal:7001,[::1]:7002');
+    expect(JSON.stringify(redactedConfig(config))).not.toMatch(/s3cret/);
+  });
+
+  it('reads a Sentinel-managed master with WAIT for one replica', () => {
+    const config = parseConfig({
+      REDIS_SENTINELS: 's1:26379,s2:26379,s3:26379',
+      REDIS_SENTINEL_MASTER: 'hotline-main',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-s3cret',
+      REDIS_WAIT_REPLICAS: '1',
+      REDIS_WAIT_TIMEOUT: '500ms',
+    });
+    expect(config.redis).toEqual({
+      mode: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+        { host: 's3', port: 26379 },
+      ],
+      masterName: 'hotline-main',
+      sentinelPassword: 'sentinel-s3cret',
+      waitReplicas: 1,
+      waitTimeoutMs: 500,
+    });
+    expect(redisLabel(config.redis)).toBe('master "hotline-main" of sentinels s1:26379,s2:26379,s3:26379');
+    expect(JSON.stringify(redactedConfig(config))).not.toMatch(/s3cret/);
+  });
+
+  it('takes exactly one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS, naming the ones set', () => {
+    const error = problemsOf({ REDIS_URL: 'redis://cache:6379', REDIS_CLUSTER_NODES: 'n1:7000', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'm' });
+    expect(error.problems.map((p) => p.variable)).toEqual(['REDIS_CLUSTER_NODES', 'REDIS_SENTINELS']);
+    expect(error.message).toContain('REDIS_CLUSTER_NODES: set only one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS (REDIS_URL and REDIS_CLUSTER_NODES and REDIS_SENTINELS are set)');
+  });
+
+  it('needs the master name with the sentinels, and names every bad node', () => {
+    expect(problemsOf({ REDIS_SENTINELS: 's1:26379' }).message).toContain('REDIS_SENTINEL_MASTER: required when REDIS_SENTINELS is set');
+    expect(problemsOf({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_MASTER: 'my master' }).message).toContain('REDIS_SENTINEL_MASTER="my master": expected a master name');
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'a:1,,b:99999,c d:7000' }).message).toContain('bad: an empty entry, "b:99999", "c d:7000"');
   });
 });
 

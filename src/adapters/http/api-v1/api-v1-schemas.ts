@@ -127,7 +127,7 @@ export const RECEIPT_SCHEMA = {
     },
     status: { type: 'string', enum: ['received'] },
     receivedAt: { type: 'string', format: 'date-time' },
-    durability: { type: 'string', enum: ['queued', 'spooled'], description: 'queued: in the intake queue; spooled: on the gateway disk, queued when Redis returns.' },
+    durability: { type: 'string', enum: ['queued', 'spooled'], description: 'queued: in the intake queue (on REDIS_WAIT_REPLICAS replicas too, when set); spooled: on the gateway disk, queued (or confirmed by the replicas) when Redis allows.' },
     hints: {
       type: 'object',
       additionalProperties: true,
