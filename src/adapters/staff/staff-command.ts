@@ -1,6 +1,6 @@
 // `hotline-gateway staff add|passwd|disable|enable|remove|list`: the operator's tool for agents' and supervisors'
-// accounts. It talks to the Redis the gateway uses (REDIS_URL, INTAKE_PREFIX): every running gateway sees a change
-// at the account's next login or request, no restart. A password is never an argument (it would stay in the shell's
+// accounts. It talks to the Redis the gateway uses (its Redis settings and INTAKE_PREFIX): every running gateway
+// sees a change at the account's next login or request, no restart. A password is never an argument (it would stay in the shell's
 // history and in `ps`): it comes from STAFF_PASSWORD, else one line of standard input, typed without echo at a
 // terminal. Hashes are never printed.
 
@@ -32,7 +32,7 @@ export const STAFF_USAGE = `usage: hotline-gateway staff <command>
 
   The password (10 to 200 characters) is read from STAFF_PASSWORD when set, else from standard input (one line;
   at a terminal it is asked twice, without echo). An agent's ID is their agent id in the queue (1001, agent-17).
-  Uses REDIS_URL, INTAKE_PREFIX and STAFF_SCRYPT_COST, like the gateway. Exit 0 ok, 1 failed, 2 bad usage.
+  Uses the gateway's Redis settings (REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS), INTAKE_PREFIX and STAFF_SCRYPT_COST. Exit 0 ok, 1 failed, 2 bad usage.
 `;
 
 const ID = { min: 1, max: 1, name: 'the staff id (e.g. 1001)' };
