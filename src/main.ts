@@ -424,6 +424,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       },
     },
     onConnectedChange: (up) => metrics.ariConnected(up),
+    // Calls placed while the link is coming up are already the gateway's once the socket is open: the fail-safe must
+    // not move them to the dialplan while the application's channel list is still on its way.
+    onSocketChange: (open) => (open ? rescuer.linkUp() : rescuer.linkDown()),
     onReconnect: () => metrics.ariReconnected(),
     endpointStateChange: (technology, resource, state) => phones?.endpointChanged(technology, resource, state),
     maxDelayMs: config.ari.reconnectMaxDelayMs,

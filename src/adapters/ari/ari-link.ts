@@ -19,6 +19,12 @@ export interface AriLinkOptions {
   readonly events: CallEvents;
   readonly onConnectedChange?: (connected: boolean) => void;
   readonly onReconnect?: () => void;
+  /**
+   * The event socket opened (true) or was lost (false). Events flow from the moment it opens, before the link is
+   * reported up (that waits for the application's channel list): whoever must know whether the gateway hears its
+   * calls (the AMI fail-safe) listens here.
+   */
+  readonly onSocketChange?: (open: boolean) => void;
   /** EndpointStateChange of the endpoints the application subscribed to (agents' phones registering or not). */
   readonly endpointStateChange?: (technology: string, resource: string, state: string) => void;
   readonly maxDelayMs?: number;
@@ -158,13 +164,19 @@ export class AriLink {
         if (heartbeat) clearInterval(heartbeat);
         if (pongDue) clearTimeout(pongDue);
         log.warn({ why }, 'ARI link lost');
+        this.options.onSocketChange?.(false);
         resolve();
       };
       if (this.closed) return resolve();
       this.wake = () => lose('gateway closing');
-      client.on('WebSocketReconnecting', () => this.setUp(false));
+      client.on('WebSocketReconnecting', () => {
+        this.options.onSocketChange?.(false);
+        this.setUp(false);
+      });
       client.on('WebSocketConnected', () => {
-        if (this.current === client) void this.linked(client);
+        if (this.current !== client) return;
+        this.options.onSocketChange?.(true);
+        void this.linked(client);
       });
       client.on('WebSocketMaxRetries', () => lose('ari-client gave up reconnecting'));
       client.on('pong', () => {
