@@ -16,7 +16,7 @@ import { EmergencySession } from './emergency-session.js';
 import type { EmergencyAnnouncement, EmergencyRoutes } from './emergency-session.js';
 import { IvrSession } from './ivr-session.js';
 import type { SessionEnd } from './ivr-session.js';
-import type { Clock, Telephony } from './ports.js';
+import type { Clock, Telephony, TimerHandle } from './ports.js';
 import type { CallRole } from './stranded-call-rescuer.js';
 import type { CallQueue } from './acd/call-queue.js';
 
@@ -223,7 +223,8 @@ export class CallControl implements CallEvents {
     this.draining = true;
     await Promise.all(
       [...this.ivr.values()].map(async (session) => {
-        await session.detach();
+        // A step waiting on Asterisk (a request that never returns) must not hold the shutdown past its grace.
+        await this.withinDeadline(session.detach(), deadline);
         this.ivr.delete(session.channelId);
         this.deps.metrics.callEnded();
         await this.toDialplan(session.channelId, this.deps.fallback.menuExten, 'shutdown', this.deps.log);
@@ -232,6 +233,15 @@ export class CallControl implements CallEvents {
     while (this.deps.clock.now() < deadline && [...this.emergencies.values()].some((e) => !e.connected)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Waits for `work`, but not past `deadline`; its failure is the session's to log, not the shutdown's. */
+  private withinDeadline(work: Promise<void>, deadline: number): Promise<void> {
+    let timer: TimerHandle | null = null;
+    const expired = new Promise<void>((resolve) => {
+      timer = this.deps.clock.setTimer(Math.max(0, deadline - this.deps.clock.now()), resolve);
+    });
+    return Promise.race([work.catch(() => undefined), expired]).finally(() => (timer as TimerHandle | null)?.cancel());
   }
 
   private ivrFinished(session: IvrSession, outcome: SessionEnd, log: Log): void {
