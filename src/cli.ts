@@ -170,6 +170,12 @@ async function serve(): Promise<number> {
     import('./main.js'),
   ]);
   const log = createLogger({ level: config.log.level, base: { name: 'hotline-gateway' } });
+  // Listened for before the start: calls are answered as soon as the ARI link is up, while the rest still starts, and
+  // a stop asked for then must drain them too, not kill the process under them (Node's default for SIGTERM).
+  const signal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   let gateway: Gateway;
   try {
     // The out-of-the-box run: the simulator on Asterisk's usual loopback ports, so `hotline-gateway call` finds it.
@@ -179,11 +185,7 @@ async function serve(): Promise<number> {
     log.error({ ports: err.ports.map(({ host, port, variable }) => ({ host, port, variable })) }, err.message);
     return 1;
   }
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  log.info({ signal }, 'stopping: calls in progress finish first');
+  log.info({ signal: await signal }, 'stopping: calls in progress finish first');
   await gateway.close();
   return 0;
 }
