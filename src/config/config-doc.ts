@@ -57,6 +57,7 @@ export const DEFAULTS = {
   DATA_DIR: 'data',
   INTAKE_PREFIX: 'hotline',
   INTAKE_TICKET_BLOCK: '1000',
+  INTAKE_SHARD: '0/1',
   INTAKE_IDEMPOTENCY_TTL: '30d',
   INTAKE_RECORD_RETENTION: '400d',
   API_KEYS_FILE: 'data/api-keys.json',
@@ -297,6 +298,12 @@ export const CONFIG_DOC: readonly ConfigVariableDoc[] = [
     name: 'INTAKE_TICKET_BLOCK',
     default: DEFAULTS.INTAKE_TICKET_BLOCK,
     description: 'Ticket numbers leased from Redis at a time; the lease lets the gateway keep issuing tickets while Redis is unreachable (10-1000000).',
+  },
+  {
+    name: 'INTAKE_SHARD',
+    default: DEFAULTS.INTAKE_SHARD,
+    description:
+      'This intake\'s shard as `INDEX/COUNT` (`2/8`: the third of eight, counting from 0) when a deployment runs several, each with its own `INTAKE_PREFIX` and Redis: their tickets never collide and a lookup that reaches the wrong shard is logged with the right one. More than one shard needs `CASE_SECRET`, the same in all. See "Capacity".',
   },
   {
     name: 'INTAKE_IDEMPOTENCY_TTL',

@@ -11,6 +11,8 @@ import { HASH_TAG_FORM, HASH_TAG_TEXT } from './hash-tag.js';
 import { LOG_LEVELS } from './types.js';
 import { OPEN311_PUBLIC_FIELDS } from '../domain/open311/public-fields.js';
 import type { Open311PublicField } from '../domain/open311/public-fields.js';
+import { parseTicketShard, SINGLE_SHARD } from '../domain/access/ticket-shard.js';
+import type { TicketShard } from '../domain/access/ticket-shard.js';
 import { dialTemplateProblem } from '../domain/acd/callback-dial.js';
 import type { AcdConfig, AmiConfig, AriConfig, Config, EmailConfig, HostPort, IntakeConfig, LimitsConfig, LogLevel, RedisConfig, RedisCredentials, RedisDurability, StaffConfig, WechatConfig } from './types.js';
 
@@ -339,7 +341,9 @@ function readIntake(r: EnvReader): IntakeConfig {
   }
   const caseSecret = r.raw('CASE_SECRET');
   if (caseSecret !== undefined && caseSecret.length < 32) r.reject('CASE_SECRET', caseSecret, 'expected at least 32 characters (e.g. `openssl rand -hex 32`)');
+  const shard = readTicketShard(r, caseSecret !== undefined);
   return {
+    ticketShard: shard,
     ...(caseSecret === undefined ? {} : { caseSecret }),
     dataDir: r.string('DATA_DIR', DEFAULTS.DATA_DIR, PATH, 'a folder path'),
     prefix: r.string('INTAKE_PREFIX', DEFAULTS.INTAKE_PREFIX, HASH_TAG_TEXT, HASH_TAG_FORM),
@@ -355,6 +359,18 @@ function readIntake(r: EnvReader): IntakeConfig {
     open311PublicFields: readPublicFields(r),
     dispositionsFile: r.string('DISPOSITIONS_FILE', DEFAULTS.DISPOSITIONS_FILE, PATH, 'a file path'),
   };
+}
+
+function readTicketShard(r: EnvReader, hasCaseSecret: boolean): TicketShard {
+  const text = r.raw('INTAKE_SHARD') ?? DEFAULTS.INTAKE_SHARD;
+  const shard = parseTicketShard(text);
+  if (typeof shard === 'string') {
+    r.reject('INTAKE_SHARD', text, shard);
+    return SINGLE_SHARD;
+  }
+  // Each shard's own Redis would otherwise make its own secret, and two permutations can give the same ticket.
+  if (shard.count > 1 && !hasCaseSecret) r.reject('INTAKE_SHARD', text, 'several shards need one CASE_SECRET, the same in every shard');
+  return shard;
 }
 
 function readPublicFields(r: EnvReader): readonly Open311PublicField[] {

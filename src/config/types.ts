@@ -3,6 +3,7 @@
 
 import type { EmergencyService } from '../domain/flow/types.js';
 import type { Open311PublicField } from '../domain/open311/public-fields.js';
+import type { TicketShard } from '../domain/access/ticket-shard.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -56,6 +57,8 @@ export interface IntakeConfig {
   readonly dataDir: string;
   readonly prefix: string;
   readonly ticketBlock: number;
+  /** `INTAKE_SHARD`: which of the deployment's intake shards this is. */
+  readonly ticketShard: TicketShard;
   /** `CASE_SECRET`, or `undefined` for the secret kept in Redis. */
   readonly caseSecret?: string;
   readonly idempotencyTtlMs: number;

@@ -26,6 +26,7 @@ import { FileSpool } from './file-spool.js';
 import { INTAKE_QUEUE_NAME, IntakeKeys } from './intake-keys.js';
 import { RedisIntakeStore } from './redis-intake-store.js';
 import { RedisTicketBlocks } from './redis-ticket-lease.js';
+import type { TicketShard } from '../../domain/access/ticket-shard.js';
 
 const DAY_SECONDS = 86_400;
 const DEFAULT_RECORD_RETENTION_DAYS = 400;
@@ -41,6 +42,8 @@ export interface CreateIntakeOptions {
   readonly log: Log;
   /** Ticket numbers reserved per Redis round trip (default 1000). */
   readonly ticketBlock?: number;
+  /** This intake's shard among a deployment's (`INTAKE_SHARD`); default the only one. */
+  readonly ticketShard?: TicketShard;
   /** `CASE_SECRET`: the secret behind tickets and PINs; unset, one kept in Redis (`{prefix}:case-secret`) is used. */
   readonly caseSecret?: string;
   /** How long a dedup key is remembered, also after its job was removed (`INTAKE_IDEMPOTENCY_TTL`, default 30 days). */
@@ -119,6 +122,7 @@ export function intakeOptionsFrom(config: Pick<Config, 'redis' | 'intake'>, log:
     // `createIntake` names the component itself: a child here too would print `component` twice on every line.
     log,
     ticketBlock: config.intake.ticketBlock,
+    ticketShard: config.intake.ticketShard,
     ...(config.intake.caseSecret === undefined ? {} : { caseSecret: config.intake.caseSecret }),
     idempotencyTtlMs: config.intake.idempotencyTtlMs,
     recordRetentionMs: config.intake.recordRetentionMs,
@@ -163,7 +167,7 @@ export async function createIntake(options: CreateIntakeOptions): Promise<Create
   const tickets = new TicketLease(
     new RedisTicketBlocks(storeConnection, keys.ticketSequence),
     caseKeys,
-    { blockSize: ticketBlock, retryAfterSeconds },
+    { blockSize: ticketBlock, retryAfterSeconds, ...(options.ticketShard === undefined ? {} : { shard: options.ticketShard }) },
     clock,
     log,
   );

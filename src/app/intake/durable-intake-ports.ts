@@ -115,6 +115,8 @@ export interface SequenceBlocks {
 export interface TicketSource {
   /** The next ticket; throws `IntakeUnavailableError` when none is leased and no block can be reserved. */
   take(): Promise<string>;
+  /** The intake shard that issued `ticket` when it is not this one (see `ticket-shard.ts`), else `null`. */
+  otherShard?(ticket: string): Promise<number | null>;
 }
 
 export type RandomBytes = (size: number) => Uint8Array;

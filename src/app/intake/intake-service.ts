@@ -141,10 +141,19 @@ export class IntakeService implements Intake {
     if (typeof ticket !== 'string' || !isValidTicket(ticket)) return null;
     const spooled = this.spool.byTicket(ticket);
     if (spooled !== undefined) return spooledRecord(spooled);
-    return await this.read(async () => {
+    const record = await this.read(async () => {
       const id = await this.store.idByTicket(ticket);
       return id === null ? null : await this.store.get(id);
     });
+    if (record === null) await this.noteOtherShard(ticket);
+    return record;
+  }
+
+  /** A lookup that reached the wrong shard answers like an unknown ticket, but operators see the routing fault. */
+  private async noteOtherShard(ticket: string): Promise<void> {
+    const shard = await this.tickets.otherShard?.(ticket);
+    if (shard === undefined || shard === null) return;
+    this.log.warn({ ticket, shard }, 'case lookup for a ticket of another intake shard: route it to that shard');
   }
 
   async find(query: IntakeQuery): Promise<IntakeRecord[]> {

@@ -4,6 +4,8 @@
 // `ticket-cipher.ts`, so tickets cannot be walked; the keys are loaded with the first block.
 
 import { scrambledTicket } from '../../domain/access/ticket-cipher.js';
+import { lastSequenceOf, shardedSequence, shardOfTicket, SINGLE_SHARD } from '../../domain/access/ticket-shard.js';
+import type { TicketShard } from '../../domain/access/ticket-shard.js';
 import type { CaseKeys, CaseKeySource } from '../access/case-keys.js';
 import type { Log } from '../app-ports.js';
 import type { Clock } from '../ports.js';
@@ -22,6 +24,8 @@ export interface TicketLeaseOptions {
   readonly retryAfterSeconds: number;
   /** After a failed background refill, wait this long before the next (default 1000 ms). */
   readonly refillBackoffMs?: number;
+  /** This intake's shard among those sharing the case secret (default: the only one). */
+  readonly shard?: TicketShard;
 }
 
 export class TicketLease implements TicketSource {
@@ -29,6 +33,7 @@ export class TicketLease implements TicketSource {
   private reserving: Promise<void> | null = null;
   private refillNotBefore = 0;
   private keys: CaseKeys | null = null;
+  private readonly shard: TicketShard;
 
   constructor(
     private readonly source: SequenceBlocks,
@@ -40,6 +45,7 @@ export class TicketLease implements TicketSource {
     if (!Number.isSafeInteger(options.blockSize) || options.blockSize < 1) {
       throw new RangeError(`ticket block size must be a positive integer, got ${options.blockSize}`);
     }
+    this.shard = options.shard ?? SINGLE_SHARD;
   }
 
   /** Numbers left in the lease. */
@@ -58,7 +64,10 @@ export class TicketLease implements TicketSource {
       // A block is only leased together with the keys (see `reserveBlock`).
       if (seq !== null && this.keys !== null) {
         this.refillWhenLow();
-        return scrambledTicket(seq, this.keys.ticketPrf);
+        if (seq > lastSequenceOf(this.shard)) {
+          throw new IntakeUnavailableError(`ticket numbers of shard ${this.shard.index}/${this.shard.count} are used up (the counter is at ${seq})`, this.options.retryAfterSeconds);
+        }
+        return scrambledTicket(shardedSequence(seq, this.shard), this.keys.ticketPrf);
       }
       try {
         await this.reserve();
@@ -68,6 +77,22 @@ export class TicketLease implements TicketSource {
         });
       }
     }
+  }
+
+  /**
+   * The shard that issued `ticket` when it is another shard's, else `null` (this shard's, a ticket from before
+   * shards, or the keys cannot be had now): for telling a misrouted lookup from an unknown ticket.
+   */
+  async otherShard(ticket: string): Promise<number | null> {
+    if (this.shard.count === 1) return null;
+    let keys: CaseKeys;
+    try {
+      keys = this.keys ?? (await this.keySource.load());
+    } catch {
+      return null;
+    }
+    const shard = shardOfTicket(ticket, keys.ticketPrf, this.shard.count);
+    return shard === null || shard === this.shard.index ? null : shard;
   }
 
   private takeLeased(): number | null {

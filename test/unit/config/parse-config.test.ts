@@ -47,6 +47,7 @@ describe('parseConfig defaults', () => {
         dataDir: 'data',
         prefix: 'hotline',
         ticketBlock: 1000,
+        ticketShard: { index: 0, count: 1 },
         idempotencyTtlMs: 30 * 86_400_000,
         recordRetentionMs: 400 * 86_400_000,
         apiKeysFile: 'data/api-keys.json',
@@ -390,7 +391,7 @@ describe('CONFIG_DOC', () => {
   it('documents every variable parseConfig reads, secrets marked', () => {
     const names = CONFIG_DOC.map((v) => v.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD', 'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_WAIT_REPLICAS', 'REDIS_WAIT_TIMEOUT', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'IVR_CALLS_PER_HOUR', 'IVR_CALLS_PER_DAY', 'IVR_ABUSE_FACTOR', 'IVR_IDLE_LIMIT', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'OPEN311_PUBLIC_FIELDS', 'CASE_SECRET', 'HTTP_TRUST_PROXY']) {
+    for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS', 'REDIS_SENTINEL_MASTER', 'REDIS_SENTINEL_PASSWORD', 'REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_WAIT_REPLICAS', 'REDIS_WAIT_TIMEOUT', 'HTTP_PORT', 'HTTP_HOST', 'ARI_URL', 'ARI_USERNAME', 'ARI_PASSWORD', 'ARI_APP', 'AMI_HOST', 'AMI_PORT', 'AMI_USERNAME', 'AMI_SECRET', 'IVR_FLOW', 'SOUNDS_DIR', 'IVR_CALLS_PER_HOUR', 'IVR_CALLS_PER_DAY', 'IVR_ABUSE_FACTOR', 'IVR_IDLE_LIMIT', 'EMERGENCY_DIAL_110', 'EMERGENCY_DIAL_119', 'EMERGENCY_DIAL_120', 'EMERGENCY_DIAL_122', 'EMERGENCY_RING_TIMEOUT_110', 'EMERGENCY_RING_TIMEOUT_119', 'EMERGENCY_RING_TIMEOUT_120', 'EMERGENCY_RING_TIMEOUT_122', 'EMERGENCY_ROUNDS', 'FALLBACK_CONTEXT', 'FALLBACK_QUEUE_EXTEN', 'FALLBACK_MENU_EXTEN', 'LOG_LEVEL', 'SHUTDOWN_GRACE', 'ARI_RECONNECT_MAX_DELAY', 'DATA_DIR', 'INTAKE_PREFIX', 'INTAKE_TICKET_BLOCK', 'INTAKE_SHARD', 'INTAKE_IDEMPOTENCY_TTL', 'INTAKE_RECORD_RETENTION', 'API_KEYS_FILE', 'HTTP_BODY_LIMIT', 'ATTACHMENT_MAX_BYTES', 'ATTACHMENT_MAX_FILES', 'FORM_RATE_LIMIT', 'OPEN311_JURISDICTION', 'OPEN311_PUBLIC_FIELDS', 'CASE_SECRET', 'HTTP_TRUST_PROXY']) {
       expect(names).toContain(name);
     }
     expect(CONFIG_DOC.filter((v) => v.secret === true).map((v) => v.name)).toEqual([
@@ -484,6 +485,16 @@ describe('parseConfig case secret and Open311 fields', () => {
     expect(parseConfig({ CASE_SECRET: secret }).intake.caseSecret).toBe(secret);
     expect(parseConfig({}).intake.caseSecret).toBeUndefined();
     expect(() => parseConfig({ CASE_SECRET: 'short-secret' })).toThrow(/CASE_SECRET \(value hidden\): expected at least 32 characters/);
+  });
+
+  it('takes INTAKE_SHARD as INDEX/COUNT, and several shards only with one CASE_SECRET', () => {
+    const secret = 'x'.repeat(32);
+    expect(parseConfig({}).intake.ticketShard).toEqual({ index: 0, count: 1 });
+    expect(parseConfig({ INTAKE_SHARD: '2/8', CASE_SECRET: secret }).intake.ticketShard).toEqual({ index: 2, count: 8 });
+    expect(() => parseConfig({ INTAKE_SHARD: '2/8' })).toThrow(/INTAKE_SHARD="2\/8": several shards need one CASE_SECRET/);
+    expect(() => parseConfig({ INTAKE_SHARD: '8/8', CASE_SECRET: secret })).toThrow(/INTAKE_SHARD="8\/8": the index counts from 0, so it must be below the count 8, got 8/);
+    expect(() => parseConfig({ INTAKE_SHARD: 'east', CASE_SECRET: secret })).toThrow(/INTAKE_SHARD="east": expected INDEX\/COUNT/);
+    expect(() => parseConfig({ INTAKE_SHARD: '0/1001', CASE_SECRET: secret })).toThrow(/the count must be 1 to 1000, got 1001/);
   });
 
   it('takes the public Open311 fields from the GeoReport list only', () => {
