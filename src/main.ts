@@ -444,6 +444,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     ami: amiClient.connected,
     redis: redis.connected,
     intake: intake.connected(),
+    // The call queue and staff sessions have connections of their own: a desk that cannot log in is not ready.
+    ...(acd === null ? {} : { queue: acd.redis.status === 'ready' }),
+    ...(staff === null ? {} : { staff: staff.connected() }),
   });
   const http = buildHttpServer({
     log,

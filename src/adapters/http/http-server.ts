@@ -155,7 +155,7 @@ const READINESS_BODY = {
 };
 const READY_DOC: RouteDoc = {
   tags: [OPENAPI_TAGS.operations],
-  summary: 'Readiness: ARI, AMI, Redis and intake connected',
+  summary: 'Readiness: ARI, AMI, Redis, intake (and with the call queue, its and the staff sessions\' Redis) connected',
   response: {
     200: { description: 'Every dependency is connected', content: { 'application/json': { schema: READINESS_BODY } } },
     503: { description: 'At least one is not (`checks` says which)', content: { 'application/json': { schema: READINESS_BODY } } },

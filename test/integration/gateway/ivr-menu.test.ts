@@ -159,10 +159,10 @@ describe('12345 main menu', () => {
 });
 
 describe('readiness', () => {
-  it('reports ARI, AMI and Redis connected', async () => {
+  it('reports ARI, AMI, Redis and the intake, call queue and staff connections connected', async () => {
     const response = await fetch(`${h.gateway.httpUrl}/readyz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ready: true, checks: { ari: true, ami: true, redis: true, intake: true } });
+    expect(await response.json()).toEqual({ ready: true, checks: { ari: true, ami: true, redis: true, intake: true, queue: true, staff: true } });
     const metrics = await (await fetch(`${h.gateway.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/hotline_ivr_calls_total \d+/);
   });
