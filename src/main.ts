@@ -529,6 +529,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       : startDeskSocket({
           server: http.server,
           hostOf: (request) => http.hostOf(request),
+          clientOf: (request) => http.clientOf(request),
           agents,
           views,
           staff: staff.auth,

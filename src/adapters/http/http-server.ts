@@ -10,7 +10,7 @@ import type { GatewayMetrics } from '../metrics/index.js';
 import { OPENAPI_TAGS, registerOpenApi } from './openapi.js';
 import type { OpenApiOptions, RouteDoc } from './openapi.js';
 import { DebugRequestLog, pathOf } from './request-log.js';
-import { requestHostReader } from './request-host.js';
+import { requestClientReader, requestHostReader } from './request-host.js';
 
 /** Each named dependency (`ari`, `ami`, `redis`, ...) and whether it is usable now. */
 export type ReadinessCheck = () => Promise<Record<string, boolean>> | Record<string, boolean>;
@@ -47,6 +47,8 @@ export interface HttpServer {
   readonly server: Server;
   /** The host a raw request was sent to, as the routes' `request.host` reads it (a trusted proxy's X-Forwarded-Host). */
   hostOf(request: IncomingMessage): string;
+  /** The client's address as the routes' `request.ip` reads it, for connection upgrades that bypass fastify. */
+  clientOf(request: IncomingMessage): string;
   /** Every route registered so far, whoever registered it, in registration order. */
   routes(): readonly HttpRoute[];
   /** Adds routes; must be called before `listen`. */
@@ -127,6 +129,7 @@ export function buildHttpServer(deps: HttpServerDeps): HttpServer {
     app,
     server: app.server,
     hostOf: requestHostReader(deps.trustProxy ?? false),
+    clientOf: requestClientReader(deps.trustProxy ?? false),
     routes: () => [...routes],
     register,
     async listen(port, host) {

@@ -21,6 +21,26 @@ export function requestHostReader(trustProxy: boolean | number | string): (reque
   };
 }
 
+/**
+ * The client's address as fastify's `request.ip` reads it (proxy-addr's rule): the socket's peer, or, walking
+ * X-Forwarded-For back from it, the first address that is not a trusted proxy (with a hop count, that many hops).
+ */
+export function requestClientReader(trustProxy: boolean | number | string): (request: IncomingMessage) => string {
+  const trusted = trustedPeer(trustProxy);
+  return (request) => {
+    const peer = request.socket.remoteAddress ?? 'unknown';
+    const header = request.headers['x-forwarded-for'];
+    const value = Array.isArray(header) ? header.join(',') : header;
+    if (value === undefined || value === '' || trustProxy === false || trustProxy === 0) return peer;
+    // Nearest first: the peer, then the header's entries from its end.
+    const chain = [peer, ...value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').reverse()];
+    if (typeof trustProxy === 'number') return chain[Math.min(trustProxy, chain.length - 1)] as string;
+    let hop = 0;
+    while (hop < chain.length - 1 && trusted(chain[hop])) hop += 1;
+    return chain[hop] as string;
+  };
+}
+
 /** Whether the immediate peer is a proxy whose forwarded headers are believed (fastify's rule for `host`). */
 function trustedPeer(trustProxy: boolean | number | string): (address: string | undefined) => boolean {
   if (trustProxy === true) return () => true;

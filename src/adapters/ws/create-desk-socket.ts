@@ -14,6 +14,7 @@ import { DeskSocketServer } from './desk-socket.js';
 export interface DeskSocketDeps {
   readonly server: Server;
   readonly hostOf: (request: IncomingMessage) => string;
+  readonly clientOf: (request: IncomingMessage) => string;
   readonly agents: AgentDesk;
   readonly views: DeskViews;
   readonly staff: DeskStaff;
@@ -42,6 +43,7 @@ export function startDeskSocket(deps: DeskSocketDeps): CreatedDeskSocket {
     server: deps.server,
     hub,
     hostOf: deps.hostOf,
+    clientOf: deps.clientOf,
     log: deps.log,
     ...(deps.heartbeatMs === undefined ? {} : { heartbeatMs: deps.heartbeatMs }),
   });

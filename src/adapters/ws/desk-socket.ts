@@ -29,6 +29,14 @@ export interface DeskSocketOptions {
   readonly maxBufferedBytes?: number;
   /** Sockets open at once; more are refused with 503 (default 5000). */
   readonly maxSockets?: number;
+  /** The client's address as the HTTP routes see it (HttpServer.clientOf); default the socket's peer. */
+  readonly clientOf?: (request: IncomingMessage) => string;
+  /**
+   * Sockets of one client address still without a session; another is refused with 503 (default 16). Agents behind
+   * one NAT each sign in within seconds, while one address opening sockets it never signs in on would otherwise
+   * take all `maxSockets` and lock every desk out.
+   */
+  readonly maxUnauthenticatedPerClient?: number;
 }
 
 /** The transport bound: a frame past it closes the socket (1009); the hub refuses smaller oversized ones by name. */
@@ -40,6 +48,7 @@ const MAX_REASON_BYTES = 123;
 
 interface Tracked {
   readonly connection: DeskConnection;
+  readonly client: string;
   alive: boolean;
 }
 
@@ -102,11 +111,22 @@ export class DeskSocketServer {
       return refuse(socket, 403, 'the desk socket only serves the pages of this gateway');
     }
     if (this.sockets.size >= (this.options.maxSockets ?? 5000)) return refuse(socket, 503, 'too many desk sockets are open');
+    const client = this.options.clientOf?.(request) ?? request.socket.remoteAddress ?? 'unknown';
+    if (this.unauthenticatedFrom(client) >= (this.options.maxUnauthenticatedPerClient ?? 16)) {
+      this.options.log.warn({ client }, 'desk socket refused: too many sockets from this address without a session');
+      return refuse(socket, 503, 'too many desk sockets from this address are not signed in: sign in on those first');
+    }
     const token = cookieValue(request.headers.cookie, STAFF_COOKIE);
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accepted(ws, token === undefined || token === '' ? null : token, request));
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accepted(ws, token === undefined || token === '' ? null : token, client));
   }
 
-  private accepted(ws: WebSocket, token: string | null, request: IncomingMessage): void {
+  private unauthenticatedFrom(client: string): number {
+    let count = 0;
+    for (const tracked of this.sockets.values()) if (tracked.client === client && tracked.connection.session === null) count += 1;
+    return count;
+  }
+
+  private accepted(ws: WebSocket, token: string | null, client: string): void {
     const maxBuffered = this.options.maxBufferedBytes ?? 4 * 1024 * 1024;
     const log = this.options.log;
     const connection = this.options.hub.connect(
@@ -125,9 +145,9 @@ export class DeskSocketServer {
         },
       },
       token,
-      { client: request.socket.remoteAddress ?? 'unknown' },
+      { client },
     );
-    const tracked: Tracked = { connection, alive: true };
+    const tracked: Tracked = { connection, client, alive: true };
     this.sockets.set(ws, tracked);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) return connection.receiveBinary();

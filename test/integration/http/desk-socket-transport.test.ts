@@ -4,7 +4,7 @@
 // finishes its closing handshake.
 
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -19,13 +19,14 @@ interface Accepted {
   readonly frames: string[];
   binary: number;
   closed: boolean;
+  signedIn: boolean;
 }
 
 class FakeHub implements Pick<DeskHub, 'connect' | 'close'> {
   readonly accepted: Accepted[] = [];
   private waiting: ((accepted: Accepted) => void) | null = null;
   connect(peer: DeskPeer, token: string | null): DeskConnection {
-    const accepted: Accepted = { peer, token, frames: [], binary: 0, closed: false };
+    const accepted: Accepted = { peer, token, frames: [], binary: 0, closed: false, signedIn: false };
     this.accepted.push(accepted);
     this.waiting?.(accepted);
     this.waiting = null;
@@ -33,6 +34,9 @@ class FakeHub implements Pick<DeskHub, 'connect' | 'close'> {
       receive: (text: string) => accepted.frames.push(text),
       receiveBinary: () => (accepted.binary += 1),
       closed: () => (accepted.closed = true),
+      get session() {
+        return accepted.signedIn ? { staffId: 'a1' } : null;
+      },
     } as unknown as DeskConnection;
   }
   close(): void {
@@ -46,10 +50,12 @@ class FakeHub implements Pick<DeskHub, 'connect' | 'close'> {
 let server: Server | null = null;
 let sockets: DeskSocketServer | null = null;
 
-async function start(options: { heartbeatMs?: number; maxBufferedBytes?: number } = {}): Promise<{ hub: FakeHub; url: string }> {
+async function start(options: { heartbeatMs?: number; maxBufferedBytes?: number; maxUnauthenticatedPerClient?: number } = {}): Promise<{ hub: FakeHub; url: string }> {
   server = createServer((_request, response) => response.end());
   const hub = new FakeHub();
-  sockets = new DeskSocketServer({ server, hub, hostOf: (request) => request.headers.host ?? '', log: silentLog, ...options });
+  // The client address comes from a header here, as the HTTP server's reader takes it from a trusted proxy's.
+  const clientOf = (request: IncomingMessage): string => String(request.headers['x-test-client'] ?? request.socket.remoteAddress);
+  sockets = new DeskSocketServer({ server, hub, hostOf: (request) => request.headers.host ?? '', clientOf, log: silentLog, ...options });
   sockets.start();
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return { hub, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/desk/socket` };
@@ -110,6 +116,25 @@ describe('the desk socket transport', () => {
     }
     expect(accepted.closed).toBe(true);
     ws.terminate();
+  });
+
+  it('refuses one address more sockets without a session than the bound, and takes more once they sign in', async () => {
+    const { hub, url } = await start({ maxUnauthenticatedPerClient: 3 });
+    const client = { 'x-test-client': '198.51.100.7' };
+    const open = [await connect(hub, url, client), await connect(hub, url, client), await connect(hub, url, client)];
+    const refused = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: client });
+      ws.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      ws.on('open', () => reject(new Error('a fourth socket without a session was accepted')));
+      ws.on('error', () => undefined);
+    });
+    expect(refused).toBe(503);
+    // Another address is not held back by this one.
+    const other = await connect(hub, url, { 'x-test-client': '198.51.100.8' });
+    // Once one of the three has a session, the address may open another.
+    (open[0] as { accepted: Accepted }).accepted.signedIn = true;
+    const fourth = await connect(hub, url, client);
+    for (const { ws } of [...open, other, fourth]) ws.close();
   });
 
   it('closes a socket sending a frame past the hard bound with 1009', async () => {
