@@ -17,12 +17,20 @@ import type { IntakeKeys } from './intake-keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
 
+// A claim is pending while its dedup key's hash is in the pending-claims index, and queued once it left it: the
+// mark after the job is in the queue is then one ZREM for a whole batch, not a write to every claim. (Claims
+// written before kept a 'state' field; 'queued' there still counts.)
 // KEYS: claim, record, history, ticket, pending claims, then the indexes the record is filed under.
 // ARGV: fingerprint, submission JSON, TTL s, id, receivedAt ms, history entry JSON, dedup key, its hash, claimed-at ms.
 const CLAIM = new LuaScript(`
 local existing = redis.call('HMGET', KEYS[1], 'fingerprint', 'state', 'submission', 'dedupKey')
-if existing[1] then return existing end
-redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1], 'state', 'pending', 'submission', ARGV[2], 'dedupKey', ARGV[7])
+if existing[1] then
+  if existing[2] ~= 'queued' then
+    if redis.call('ZSCORE', KEYS[5], ARGV[8]) then existing[2] = 'pending' else existing[2] = 'queued' end
+  end
+  return existing
+end
+redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1], 'submission', ARGV[2], 'dedupKey', ARGV[7])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[5], ARGV[9], ARGV[8])
 if redis.call('EXISTS', KEYS[2]) == 0 then
@@ -33,15 +41,6 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4]) end
 end
 return false
-`);
-
-// KEYS: pending claims, then the claims. ARGV: their dedup keys' hashes.
-const MARK_QUEUED = new LuaScript(`
-for i = 2, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('HSET', KEYS[i], 'state', 'queued') end
-end
-redis.call('ZREM', KEYS[1], unpack(ARGV))
-return 1
 `);
 
 // KEYS: record, history, change index, then one status index per ARGV[5..] status name.
@@ -167,9 +166,7 @@ export class RedisIntakeStore implements IntakeStore {
 
   async markQueued(dedupKeys: readonly string[]): Promise<void> {
     if (dedupKeys.length === 0) return;
-    const hashes = dedupKeys.map(dedupHash);
-    const claims = hashes.map((hash) => this.keys.idempotencyByHash(hash));
-    await this.redis(() => MARK_QUEUED.run(this.client, [this.keys.pendingClaims, ...claims], hashes));
+    await this.redis(() => this.client.zrem(this.keys.pendingClaims, ...dedupKeys.map(dedupHash)));
   }
 
   async stalledClaims(claimedBeforeMs: number, limit: number): Promise<IdempotencyClaim[]> {

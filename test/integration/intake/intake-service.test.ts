@@ -135,7 +135,7 @@ describe('submit', () => {
     const again = await intake.submit(request(1));
     expect(again).toMatchObject({ submission: first.submission, duplicate: true });
     // Even a claim left `pending` (a crash between enqueue and marking it queued) cannot bring the job back.
-    await fx.redis.hset(fx.keys.idempotency('web:test-key:1'), 'state', 'pending');
+    await fx.redis.zadd(fx.keys.pendingClaims, Date.now(), dedupHash('web:test-key:1'));
     const afterCrash = await intake.submit(request(1));
     expect(afterCrash).toMatchObject({ submission: first.submission, duplicate: true, durability: 'queued' });
     expect(await fx.jobs()).toEqual([]);
@@ -160,7 +160,8 @@ describe('submit', () => {
     expect(jobs.get(intakeJobId('web:died'))).toEqual(died);
     // Still young: its own submit may be about to queue it.
     expect(jobs.has(intakeJobId('web:young'))).toBe(false);
-    expect(await fx.redis.hget(fx.keys.idempotency('web:died'), 'state')).toBe('queued');
+    // Queued: out of the pending index, the claim itself kept for its TTL.
+    expect(await fx.redis.exists(fx.keys.idempotency('web:died'))).toBe(1);
     expect(await fx.redis.zrange(fx.keys.pendingClaims, 0, -1)).toEqual([dedupHash('web:young')]);
     expect(fx.recorded.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('died after claiming') }));
   });
@@ -171,8 +172,8 @@ describe('submit', () => {
     expect(outcomes.every((o) => o.durability === 'queued' && !o.duplicate)).toBe(true);
     await created.close();
     expect(await fx.redis.zcard(fx.keys.pendingClaims)).toBe(0);
-    const states = await Promise.all(outcomes.map((_, i) => fx.redis.hget(fx.keys.idempotency(`web:test-key:${i}`), 'state')));
-    expect(states).toEqual(outcomes.map(() => 'queued'));
+    const kept = await Promise.all(outcomes.map((_, i) => fx.redis.exists(fx.keys.idempotency(`web:test-key:${i}`))));
+    expect(kept).toEqual(outcomes.map(() => 1));
     expect(await fx.jobs()).toHaveLength(30);
   });
 
