@@ -15,32 +15,49 @@ import type { Rating, Status, StatusEntry, Submission } from '../../domain/intak
 import { dedupHash } from './intake-keys.js';
 import type { IntakeKeys } from './intake-keys.js';
 import { LuaScript } from '../redis/lua-script.js';
+import type { ScriptCall } from '../redis/lua-script.js';
 import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
+import type { Outcome } from '../redis/tick-batch.js';
 
 // A claim is pending while its dedup key's hash is in the pending-claims index, and queued once it left it: the
 // mark after the job is in the queue is then one ZREM for a whole batch, not a write to every claim. (Claims
 // written before kept a 'state' field; 'queued' there still counts.)
-// KEYS: claim, record, history, ticket, pending claims, then the indexes the record is filed under.
-// ARGV: fingerprint, submission JSON, TTL s, id, receivedAt ms, history entry JSON, dedup key, its hash, claimed-at ms.
-const CLAIM = new LuaScript(`
-local existing = redis.call('HMGET', KEYS[1], 'fingerprint', 'state', 'submission', 'dedupKey')
-if existing[1] then
-  if existing[2] ~= 'queued' then
-    if redis.call('ZSCORE', KEYS[5], ARGV[8]) then existing[2] = 'pending' else existing[2] = 'queued' end
+// The claims of one event-loop turn go in one script call (group commit), each as it would alone.
+// KEYS: per claim, its claim, record, history, ticket, pending claims, then the indexes the record is filed under.
+// ARGV: per claim, its number of KEYS, then fingerprint, submission JSON, TTL s, id, receivedAt ms, history entry
+// JSON, dedup key, its hash, claimed-at ms. Answers per claim: false when it is now this submission's, else the
+// earlier claim's fingerprint, state, submission and dedup key.
+// A record that does not exist has no history either (the history is written only beside its record, and a purge
+// deletes both at once), so the first entry is pushed without clearing the list first.
+const CLAIM_MANY = new LuaScript(`
+local replies = {}
+local k = 0
+local a = 1
+while a <= #ARGV do
+  local n = tonumber(ARGV[a])
+  local claim, record, history, ticket, pending = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
+  local existing = redis.call('HMGET', claim, 'fingerprint', 'state', 'submission', 'dedupKey')
+  if existing[1] then
+    if existing[2] ~= 'queued' then
+      if redis.call('ZSCORE', pending, ARGV[a + 8]) then existing[2] = 'pending' else existing[2] = 'queued' end
+    end
+    replies[#replies + 1] = existing
+  else
+    redis.call('HSET', claim, 'fingerprint', ARGV[a + 1], 'submission', ARGV[a + 2], 'dedupKey', ARGV[a + 7])
+    redis.call('EXPIRE', claim, ARGV[a + 3])
+    redis.call('ZADD', pending, ARGV[a + 9], ARGV[a + 8])
+    if redis.call('EXISTS', record) == 0 then
+      redis.call('HSET', record, 'submission', ARGV[a + 2], 'status', 'received', 'receivedMs', ARGV[a + 5])
+      redis.call('RPUSH', history, ARGV[a + 6])
+      redis.call('SET', ticket, ARGV[a + 4], 'NX')
+      for i = k + 6, k + n do redis.call('ZADD', KEYS[i], ARGV[a + 5], ARGV[a + 4]) end
+    end
+    replies[#replies + 1] = false
   end
-  return existing
+  k = k + n
+  a = a + 10
 end
-redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1], 'submission', ARGV[2], 'dedupKey', ARGV[7])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[5], ARGV[9], ARGV[8])
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('HSET', KEYS[2], 'submission', ARGV[2], 'status', 'received', 'receivedMs', ARGV[5])
-  redis.call('DEL', KEYS[3])
-  redis.call('RPUSH', KEYS[3], ARGV[6])
-  redis.call('SET', KEYS[4], ARGV[4], 'NX')
-  for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4]) end
-end
-return false
+return replies
 `);
 
 // KEYS: record, history, change index, then one status index per ARGV[5..] status name.
@@ -102,7 +119,7 @@ interface IndexHead {
 export class RedisIntakeStore implements IntakeStore {
   private readonly pageSize: number;
   /** Every submission claims and looks up its contact: concurrent ones share a pipeline for each. */
-  private readonly claimInBatch: (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+  private readonly claimInBatch: TickBatch<ScriptCall, unknown>;
   private readonly newestInBatch: TickBatch<IndexHead, unknown>;
 
   constructor(
@@ -114,7 +131,19 @@ export class RedisIntakeStore implements IntakeStore {
       throw new RangeError(`idempotency TTL must be a positive number of seconds, got ${options.idempotencyTtlSeconds}`);
     }
     this.pageSize = options.pageSize ?? 200;
-    this.claimInBatch = CLAIM.batched(client);
+    this.claimInBatch = new TickBatch(async (calls) => {
+      const keys: string[] = [];
+      const args: (string | number)[] = [];
+      for (const call of calls) {
+        keys.push(...call.keys);
+        args.push(call.keys.length, ...call.args);
+      }
+      const replies = await CLAIM_MANY.run(this.client, keys, args);
+      if (!Array.isArray(replies) || replies.length !== calls.length) {
+        throw new Error(`intake claim script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${calls.length} claims`);
+      }
+      return (replies as unknown[]).map((value): Outcome<unknown> => ({ ok: true, value }));
+    });
     this.newestInBatch = new TickBatch(async (heads) => {
       const pipeline = this.client.pipeline();
       for (const { key, limit } of heads) pipeline.zrevrangebyscore(key, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
@@ -136,8 +165,8 @@ export class RedisIntakeStore implements IntakeStore {
     if (s.refs.followUpOf !== undefined) indexes.push(this.keys.followUps(s.refs.followUpOf));
     const hash = dedupHash(claim.dedupKey);
     const reply = await this.redis(() =>
-      this.claimInBatch(
-        [
+      this.claimInBatch.run({
+        keys: [
           this.keys.idempotencyByHash(hash),
           this.keys.record(s.id),
           this.keys.history(s.id),
@@ -145,7 +174,7 @@ export class RedisIntakeStore implements IntakeStore {
           this.keys.pendingClaims,
           ...indexes,
         ],
-        [
+        args: [
           claim.fingerprint,
           JSON.stringify(s),
           this.options.idempotencyTtlSeconds,
@@ -156,7 +185,7 @@ export class RedisIntakeStore implements IntakeStore {
           hash,
           this.now(),
         ],
-      ),
+      }),
     );
     if (reply === null) return null;
     const existing = parseClaim(claim.dedupKey, reply as (string | null)[]);
