@@ -29,6 +29,7 @@ import { IdentityKeys } from './identity-keys.js';
 // changed since it was planned.
 // The profile's fields go in one HSET; a profile created here has this one contact, so there is nothing to trim.
 const LINK_MANY = new LuaScript(`
+local active, activity = {}, nil
 local function link(K, A)
   local n = tonumber(A[1])
   for i = 1, n do
@@ -67,7 +68,10 @@ local function link(K, A)
     for j = b + 8, #A do redis.call('LPUSH', K[n + 4], A[j]) end
     redis.call('LTRIM', K[n + 4], 0, 19)
   end
-  redis.call('ZADD', K[n + 5], 'GT', A[b + 7], pid)
+  -- The activity index is shared by every contact: written once for the batch, below.
+  active[#active + 1] = A[b + 7]
+  active[#active + 1] = pid
+  activity = K[n + 5]
   return 1
 end
 local replies = {}
@@ -81,6 +85,7 @@ while a <= #ARGV do
   k = k + nk
   a = a + 2 + na
 end
+if activity then redis.call('ZADD', activity, 'GT', unpack(active)) end
 return replies
 `);
 

@@ -31,6 +31,19 @@ import type { Outcome } from '../redis/tick-batch.js';
 // deletes both at once), so the first entry is pushed without clearing the list first.
 const CLAIM_MANY = new LuaScript(`
 local replies = {}
+-- Index entries are gathered and written at the end, one ZADD per index for the whole batch: the shared indexes
+-- (time, change, channel, status, pending claims) then cost a command per batch, not per claim.
+local adds, order = {}, {}
+local function add(key, score, member)
+  local list = adds[key]
+  if list == nil then
+    list = {}
+    adds[key] = list
+    order[#order + 1] = key
+  end
+  list[#list + 1] = score
+  list[#list + 1] = member
+end
 local k = 0
 local a = 1
 while a <= #ARGV do
@@ -45,18 +58,19 @@ while a <= #ARGV do
   else
     redis.call('HSET', claim, 'fingerprint', ARGV[a + 1], 'submission', ARGV[a + 2], 'dedupKey', ARGV[a + 7])
     redis.call('EXPIRE', claim, ARGV[a + 3])
-    redis.call('ZADD', pending, ARGV[a + 9], ARGV[a + 8])
+    add(pending, ARGV[a + 9], ARGV[a + 8])
     if redis.call('EXISTS', record) == 0 then
       redis.call('HSET', record, 'submission', ARGV[a + 2], 'status', 'received', 'receivedMs', ARGV[a + 5])
       redis.call('RPUSH', history, ARGV[a + 6])
       redis.call('SET', ticket, ARGV[a + 4], 'NX')
-      for i = k + 6, k + n do redis.call('ZADD', KEYS[i], ARGV[a + 5], ARGV[a + 4]) end
+      for i = k + 6, k + n do add(KEYS[i], ARGV[a + 5], ARGV[a + 4]) end
     end
     replies[#replies + 1] = false
   end
   k = k + n
   a = a + 10
 end
+for _, key in ipairs(order) do redis.call('ZADD', key, unpack(adds[key])) end
 return replies
 `);
 
