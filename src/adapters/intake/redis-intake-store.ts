@@ -19,14 +19,16 @@ import type { ScriptCall } from '../redis/lua-script.js';
 import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
 
-// A claim is pending while its dedup key's hash is in the pending-claims index, and queued once it left it: the
-// mark after the job is in the queue is then one ZREM for a whole batch, not a write to every claim. (Claims
-// written before kept a 'state' field; 'queued' there still counts.)
+// A claim is one string, taken with SET NX EX (check, write and expiry in one command): its head (`claimHead`: the
+// fingerprint and the dedup key, each after its length) then the submission JSON.
+// It is pending while its dedup key's hash is in the pending-claims index, and queued once it left it: the mark
+// after the job is in the queue is then one ZREM for a whole batch, not a write to every claim. Claims written by
+// earlier versions are hashes with a 'state' field; they are still read ('queued' there counts) until they expire.
 // The claims of one event-loop turn go in one script call (group commit), each as it would alone.
 // KEYS: per claim, its claim, record, history, ticket, pending claims, then the indexes the record is filed under.
-// ARGV: per claim, its number of KEYS, then fingerprint, submission JSON, TTL s, id, receivedAt ms, history entry
+// ARGV: per claim, its number of KEYS, then the claim head, submission JSON, TTL s, id, receivedAt ms, history entry
 // JSON, dedup key, its hash, claimed-at ms. Answers per claim: false when it is now this submission's, else the
-// earlier claim's fingerprint, state, submission and dedup key.
+// earlier claim: {'s', state, claim string}, or {'h', state, fingerprint, submission JSON, dedup key} for a hash.
 // A record that does not exist has no history either (the history is written only beside its record, and a purge
 // deletes both at once), so the first entry is pushed without clearing the list first.
 const CLAIM_MANY = new LuaScript(`
@@ -49,15 +51,7 @@ local a = 1
 while a <= #ARGV do
   local n = tonumber(ARGV[a])
   local claim, record, history, ticket, pending = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
-  local existing = redis.call('HMGET', claim, 'fingerprint', 'state', 'submission', 'dedupKey')
-  if existing[1] then
-    if existing[2] ~= 'queued' then
-      if redis.call('ZSCORE', pending, ARGV[a + 8]) then existing[2] = 'pending' else existing[2] = 'queued' end
-    end
-    replies[#replies + 1] = existing
-  else
-    redis.call('HSET', claim, 'fingerprint', ARGV[a + 1], 'submission', ARGV[a + 2], 'dedupKey', ARGV[a + 7])
-    redis.call('EXPIRE', claim, ARGV[a + 3])
+  if redis.call('SET', claim, ARGV[a + 1] .. ARGV[a + 2], 'EX', ARGV[a + 3], 'NX') then
     add(pending, ARGV[a + 9], ARGV[a + 8])
     if redis.call('EXISTS', record) == 0 then
       redis.call('HSET', record, 'submission', ARGV[a + 2], 'status', 'received', 'receivedMs', ARGV[a + 5])
@@ -66,6 +60,16 @@ while a <= #ARGV do
       for i = k + 6, k + n do add(KEYS[i], ARGV[a + 5], ARGV[a + 4]) end
     end
     replies[#replies + 1] = false
+  else
+    local state = 'queued'
+    if redis.call('ZSCORE', pending, ARGV[a + 8]) then state = 'pending' end
+    if redis.call('TYPE', claim)['ok'] == 'hash' then
+      local old = redis.call('HMGET', claim, 'fingerprint', 'state', 'submission', 'dedupKey')
+      if old[2] == 'queued' then state = 'queued' end
+      replies[#replies + 1] = {'h', state, old[1], old[3], old[4]}
+    else
+      replies[#replies + 1] = {'s', state, redis.call('GET', claim)}
+    end
   end
   k = k + n
   a = a + 10
@@ -189,7 +193,7 @@ export class RedisIntakeStore implements IntakeStore {
           ...indexes,
         ],
         args: [
-          claim.fingerprint,
+          claimHead(claim.fingerprint, claim.dedupKey),
           JSON.stringify(s),
           this.options.idempotencyTtlSeconds,
           s.id,
@@ -202,7 +206,8 @@ export class RedisIntakeStore implements IntakeStore {
       }),
     );
     if (reply === null) return null;
-    const existing = parseClaim(claim.dedupKey, reply as (string | null)[]);
+    const [kind, state, ...fields] = reply as (string | null)[];
+    const existing = kind === 's' ? parseClaimString(fields[0] ?? null, state ?? null) : kind === 'h' ? parseClaim(claim.dedupKey, [fields[0] ?? null, state ?? null, fields[1] ?? null]) : null;
     if (existing === null) throw new Error('intake claim script returned an unreadable claim');
     return existing;
   }
@@ -216,11 +221,7 @@ export class RedisIntakeStore implements IntakeStore {
     const hashes = await this.redis(() => this.client.zrangebyscore(this.keys.pendingClaims, '-inf', claimedBeforeMs, 'LIMIT', 0, limit));
     const claims: IdempotencyClaim[] = [];
     for (const hash of hashes) {
-      const fields = await this.redis(() =>
-        this.client.hmget(this.keys.idempotencyByHash(hash), 'fingerprint', 'state', 'submission', 'dedupKey'),
-      );
-      const dedupKey = fields[3];
-      const claim = typeof dedupKey === 'string' ? parseClaim(dedupKey, fields) : null;
+      const claim = await this.redis(() => this.readClaim(this.keys.idempotencyByHash(hash)));
       if (claim === null || claim.state === 'queued') {
         // Expired, or queued by a path that crashed before tidying up: nothing left to finish.
         await this.redis(() => this.client.zrem(this.keys.pendingClaims, hash));
@@ -229,6 +230,18 @@ export class RedisIntakeStore implements IntakeStore {
       claims.push(claim);
     }
     return claims;
+  }
+
+  /** A claim as stored: a string, or a hash left by an earlier version; `null` when gone. Listed claims are pending. */
+  private async readClaim(key: string): Promise<IdempotencyClaim | null> {
+    try {
+      return parseClaimString(await this.client.get(key), 'pending');
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('WRONGTYPE')) throw err;
+    }
+    const fields = await this.client.hmget(key, 'fingerprint', 'state', 'submission', 'dedupKey');
+    const dedupKey = fields[3];
+    return typeof dedupKey === 'string' ? parseClaim(dedupKey, fields) : null;
   }
 
   async aliasTicket(ticket: string, id: string): Promise<void> {
@@ -419,6 +432,34 @@ function scored(flat: readonly string[]): Scored[] {
   const out: Scored[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] ?? '', score: Number(flat[i + 1]) });
   return out;
+}
+
+/** The start of a claim string: fingerprint and dedup key, each after its length, so neither needs escaping. */
+function claimHead(fingerprint: string, dedupKey: string): string {
+  return `${fingerprint.length}:${fingerprint}${dedupKey.length}:${dedupKey}`;
+}
+
+/** A claim string (`claimHead`, then the submission JSON); `null` when absent or unreadable. */
+function parseClaimString(value: string | null, state: string | null): IdempotencyClaim | null {
+  if (value === null) return null;
+  const fingerprint = lengthPrefixed(value, 0);
+  if (fingerprint === null) return null;
+  const dedupKey = lengthPrefixed(value, fingerprint.end);
+  if (dedupKey === null) return null;
+  return {
+    dedupKey: dedupKey.text,
+    fingerprint: fingerprint.text,
+    submission: JSON.parse(value.slice(dedupKey.end)) as Submission,
+    state: state === 'queued' ? 'queued' : 'pending',
+  };
+}
+
+function lengthPrefixed(value: string, from: number): { text: string; end: number } | null {
+  const colon = value.indexOf(':', from);
+  if (colon < 0) return null;
+  const length = Number(value.slice(from, colon));
+  if (!Number.isSafeInteger(length) || length < 0 || colon + 1 + length > value.length) return null;
+  return { text: value.slice(colon + 1, colon + 1 + length), end: colon + 1 + length };
 }
 
 function parseClaim(dedupKey: string, fields: readonly (string | null)[]): IdempotencyClaim | null {

@@ -166,6 +166,29 @@ describe('submit', () => {
     expect(fx.recorded.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('died after claiming') }));
   });
 
+  it('answers a retry from the stored claim, whether a string or a hash an earlier version wrote', async () => {
+    const { intake } = await fx.open();
+    const { submission: model } = await intake.submit(request(1));
+    const store = new RedisIntakeStore(fx.redis, fx.keys, { idempotencyTtlSeconds: 3600 });
+    const first = { ...model, id: '01J00000000000000000000STR', ticket: ticketFromSequence(902) };
+    // Colons and digits in the key and the fingerprint must not confuse the length-prefixed claim string.
+    const key = 'v1:12:34:retry';
+    expect(await store.claim({ dedupKey: key, fingerprint: '5:ab:c', submission: first, state: 'pending' })).toBeNull();
+    const again = await store.claim({ dedupKey: key, fingerprint: 'other', submission: { ...first, id: '01J00000000000000000000TWO' }, state: 'pending' });
+    expect(again).toEqual({ dedupKey: key, fingerprint: '5:ab:c', submission: first, state: 'pending' });
+    await store.markQueued([key]);
+    expect((await store.claim({ dedupKey: key, fingerprint: 'x', submission: first, state: 'pending' }))?.state).toBe('queued');
+
+    const legacy = { ...model, id: '01J00000000000000000000HSH', ticket: ticketFromSequence(903) };
+    await fx.redis.hset(fx.keys.idempotency('web:legacy'), 'fingerprint', 'f', 'state', 'queued', 'submission', JSON.stringify(legacy), 'dedupKey', 'web:legacy');
+    expect(await store.claim({ dedupKey: 'web:legacy', fingerprint: 'f', submission: model, state: 'pending' })).toEqual({
+      dedupKey: 'web:legacy',
+      fingerprint: 'f',
+      submission: legacy,
+      state: 'queued',
+    });
+  });
+
   it('marks the claims queued after answering, many per round trip, and leaves none pending once closed', async () => {
     const created = await fx.open();
     const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => created.intake.submit(request(i))));
