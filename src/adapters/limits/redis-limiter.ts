@@ -221,6 +221,17 @@ export class RedisLimiter implements Limiter {
   }
 }
 
+/** Digests of the latest rule keys: the same keys (an integrator's key, a busy address) are counted over and over. */
+const recentDigests = new Map<string, string>();
+const RECENT_DIGESTS = 1024;
+
 function digest(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 27);
+  let hashed = recentDigests.get(text);
+  if (hashed === undefined) {
+    hashed = createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 27);
+    // Oldest first in a Map's order: drop the oldest, not the whole memo, when it is full.
+    if (recentDigests.size >= RECENT_DIGESTS) recentDigests.delete(recentDigests.keys().next().value as string);
+    recentDigests.set(text, hashed);
+  }
+  return hashed;
 }
