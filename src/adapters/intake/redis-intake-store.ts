@@ -25,12 +25,12 @@ import type { Outcome } from '../redis/tick-batch.js';
 // after the job is in the queue is then one ZREM for a whole batch, not a write to every claim. Claims written by
 // earlier versions are hashes with a 'state' field; they are still read ('queued' there counts) until they expire.
 // The claims of one event-loop turn go in one script call (group commit), each as it would alone.
-// KEYS: per claim, its claim, record, history, ticket, pending claims, then the indexes the record is filed under.
-// ARGV: per claim, its number of KEYS, then the claim head, submission JSON, TTL s, id, receivedAt ms, history entry
-// JSON, dedup key, its hash, claimed-at ms. Answers per claim: false when it is now this submission's, else the
+// KEYS: per claim, its claim, record, ticket, pending claims, then the indexes the record is filed under.
+// ARGV: per claim, its number of KEYS, then the claim head, submission JSON, TTL s, id, receivedAt ms, the dedup
+// key's hash, claimed-at ms. Answers per claim: false when it is now this submission's, else the
 // earlier claim: {'s', state, claim string}, or {'h', state, fingerprint, submission JSON, dedup key} for a hash.
-// A record that does not exist has no history either (the history is written only beside its record, and a purge
-// deletes both at once), so the first entry is pushed without clearing the list first.
+// A new record's history list stays empty: its 'received' entry is implicit (readers make it from the record), and
+// the first status change writes it before its own (APPEND_STATUS), so a submission costs no history write.
 const CLAIM_MANY = new LuaScript(`
 local replies = {}
 -- Index entries are gathered and written at the end, one ZADD per index for the whole batch: the shared indexes
@@ -50,19 +50,18 @@ local k = 0
 local a = 1
 while a <= #ARGV do
   local n = tonumber(ARGV[a])
-  local claim, record, history, ticket, pending = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
+  local claim, record, ticket, pending = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
   if redis.call('SET', claim, ARGV[a + 1] .. ARGV[a + 2], 'EX', ARGV[a + 3], 'NX') then
-    add(pending, ARGV[a + 9], ARGV[a + 8])
+    add(pending, ARGV[a + 7], ARGV[a + 6])
     if redis.call('EXISTS', record) == 0 then
       redis.call('HSET', record, 'submission', ARGV[a + 2], 'status', 'received', 'receivedMs', ARGV[a + 5])
-      redis.call('RPUSH', history, ARGV[a + 6])
       redis.call('SET', ticket, ARGV[a + 4], 'NX')
-      for i = k + 6, k + n do add(KEYS[i], ARGV[a + 5], ARGV[a + 4]) end
+      for i = k + 5, k + n do add(KEYS[i], ARGV[a + 5], ARGV[a + 4]) end
     end
     replies[#replies + 1] = false
   else
     local state = 'queued'
-    if redis.call('ZSCORE', pending, ARGV[a + 8]) then state = 'pending' end
+    if redis.call('ZSCORE', pending, ARGV[a + 6]) then state = 'pending' end
     if redis.call('TYPE', claim)['ok'] == 'hash' then
       local old = redis.call('HMGET', claim, 'fingerprint', 'state', 'submission', 'dedupKey')
       if old[2] == 'queued' then state = 'queued' end
@@ -72,7 +71,7 @@ while a <= #ARGV do
     end
   end
   k = k + n
-  a = a + 10
+  a = a + 8
 end
 for _, key in ipairs(order) do redis.call('ZADD', key, unpack(adds[key])) end
 return replies
@@ -83,6 +82,11 @@ return replies
 const APPEND_STATUS = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local ms = redis.call('HGET', KEYS[1], 'receivedMs')
+-- The implicit 'received' entry of a record claimed without one becomes explicit before the first change.
+if redis.call('LLEN', KEYS[2]) == 0 then
+  local at = cjson.decode(redis.call('HGET', KEYS[1], 'submission'))['receivedAt']
+  redis.call('RPUSH', KEYS[2], cjson.encode({status = 'received', at = at}))
+end
 redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('HSET', KEYS[1], 'status', ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
@@ -187,7 +191,6 @@ export class RedisIntakeStore implements IntakeStore {
         keys: [
           this.keys.idempotencyByHash(hash),
           this.keys.record(s.id),
-          this.keys.history(s.id),
           this.keys.ticket(s.ticket),
           this.keys.pendingClaims,
           ...indexes,
@@ -198,8 +201,6 @@ export class RedisIntakeStore implements IntakeStore {
           this.options.idempotencyTtlSeconds,
           s.id,
           ms,
-          JSON.stringify(receivedEntry(s)),
-          claim.dedupKey,
           hash,
           this.now(),
         ],
