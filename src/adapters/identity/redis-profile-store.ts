@@ -39,11 +39,9 @@ local function link(K, A)
   local pid = A[b + 1]
   local meta = K[n + 1]
   local created = A[b + 2] == '1'
-  if created then
-    if redis.call('EXISTS', meta) == 1 then return 0 end
-  elseif redis.call('EXISTS', meta) == 0 then
-    return 0
-  end
+  -- A profile to create needs no look: its plan links every identifier, all checked unowned above (a replay of the
+  -- same plan finds them taken), and its id is 80 random bits. One to join must still exist.
+  if not created and redis.call('EXISTS', meta) == 0 then return 0 end
   local fields = {'last', A[b + 7]}
   if created then
     fields[#fields + 1] = 'created'
