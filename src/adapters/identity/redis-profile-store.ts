@@ -1,8 +1,8 @@
-// Citizen profiles in Redis. Each link is one Lua script that first checks the owners its plan was made with
-// (compare-and-set), so two replicas linking the same identifier at once cannot both take it: the loser plans
-// again. The history is one script too: a lookup is one round trip. The history and retention scripts build the
-// profile's and the records' key names from the prefix, as BullMQ's scripts do: every one shares the `{prefix}`
-// hash tag, so they stay in the script's slot on a cluster.
+// Citizen profiles in Redis. Each link is a compare-and-set in Lua that first checks the owners its plan was made
+// with, so two replicas linking the same identifier at once cannot both take it: the loser plans again; a batch of
+// links is one script call. The history is one script too: a lookup is one round trip. The history and retention
+// scripts build the profile's and the records' key names from the prefix, as BullMQ's scripts do: every one shares
+// the `{prefix}` hash tag, so they stay in the script's slot on a cluster.
 
 import type { RedisClient } from '../redis/redis-connection.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
@@ -19,45 +19,72 @@ import { LuaScript } from '../redis/lua-script.js';
 import { pipelineOutcomes } from '../redis/tick-batch.js';
 import { IdentityKeys } from './identity-keys.js';
 
-// KEYS: the n claimed identifiers, then the profile, its contacts, open cases, conflicts, the activity index, and
-// the submission's record. ARGV: n; each identifier's expected value ('' for none); each one's operation ('c' or
-// 'i': link it with that strength, '-': leave it); each one's kind; each one's hash; then the profile id, '1' when
-// it is to be created, the contact's time, its member, '1' for an open case, the contacts cap, now, and the
-// conflicts to record (JSON).
-const LINK = new LuaScript(`
-local n = tonumber(ARGV[1])
-for i = 1, n do
-  if (redis.call('GET', KEYS[i]) or '') ~= ARGV[1 + i] then return 0 end
-end
-local b = 1 + 4 * n
-local pid = ARGV[b + 1]
-local meta = KEYS[n + 1]
-if ARGV[b + 2] == '1' then
-  if redis.call('EXISTS', meta) == 1 then return 0 end
-  redis.call('HSET', meta, 'created', ARGV[b + 7])
-elseif redis.call('EXISTS', meta) == 0 then
-  return 0
-end
-for i = 1, n do
-  local op = ARGV[1 + n + i]
-  if op == 'c' or op == 'i' then
-    redis.call('SET', KEYS[i], pid .. ' ' .. op)
-    redis.call('HSET', meta, 'i:' .. ARGV[1 + 3 * n + i], ARGV[1 + 2 * n + i] .. ' ' .. op)
+// One script call links a whole batch of contacts, each as its own compare-and-set, in the order planned.
+// Per contact K (its keys): the n claimed identifiers, then the profile, its contacts, open cases, conflicts, the
+// activity index, and the submission's record; A (its args): n; each identifier's expected value ('' for none);
+// each one's operation ('c' or 'i': link it with that strength, '-': leave it); each one's kind; each one's hash;
+// then the profile id, '1' when it is to be created, the contact's time, its member, '1' for an open case, the
+// contacts cap, now, and the conflicts to record (JSON). KEYS and ARGV hold the contacts one after another, ARGV
+// with each one's number of keys and of args before them. Answers 1 per contact linked, 0 per contact whose owners
+// changed since it was planned.
+// The profile's fields go in one HSET; a profile created here has this one contact, so there is nothing to trim.
+const LINK_MANY = new LuaScript(`
+local active, activity = {}, nil
+local function link(K, A)
+  local n = tonumber(A[1])
+  for i = 1, n do
+    if (redis.call('GET', K[i]) or '') ~= A[1 + i] then return 0 end
   end
+  local b = 1 + 4 * n
+  local pid = A[b + 1]
+  local meta = K[n + 1]
+  local created = A[b + 2] == '1'
+  -- A profile to create needs no look: its plan links every identifier, all checked unowned above (a replay of the
+  -- same plan finds them taken), and its id is 80 random bits. One to join must still exist.
+  if not created and redis.call('EXISTS', meta) == 0 then return 0 end
+  local fields = {'last', A[b + 7]}
+  if created then
+    fields[#fields + 1] = 'created'
+    fields[#fields + 1] = A[b + 7]
+  end
+  for i = 1, n do
+    local op = A[1 + n + i]
+    if op == 'c' or op == 'i' then
+      redis.call('SET', K[i], pid .. ' ' .. op)
+      fields[#fields + 1] = 'i:' .. A[1 + 3 * n + i]
+      fields[#fields + 1] = A[1 + 2 * n + i] .. ' ' .. op
+    end
+  end
+  redis.call('HSET', meta, unpack(fields))
+  redis.call('ZADD', K[n + 2], A[b + 3], A[b + 4])
+  if not created then redis.call('ZREMRANGEBYRANK', K[n + 2], 0, -(tonumber(A[b + 6]) + 1)) end
+  if A[b + 5] == '1' then
+    redis.call('ZADD', K[n + 3], A[b + 3], A[b + 4])
+    if redis.call('EXISTS', K[n + 6]) == 1 then redis.call('HSET', K[n + 6], 'profile', pid) end
+  end
+  if #A >= b + 8 then
+    for j = b + 8, #A do redis.call('LPUSH', K[n + 4], A[j]) end
+    redis.call('LTRIM', K[n + 4], 0, 19)
+  end
+  -- The activity index is shared by every contact: written once for the batch, below.
+  active[#active + 1] = A[b + 7]
+  active[#active + 1] = pid
+  activity = K[n + 5]
+  return 1
 end
-redis.call('ZADD', KEYS[n + 2], ARGV[b + 3], ARGV[b + 4])
-redis.call('ZREMRANGEBYRANK', KEYS[n + 2], 0, -(tonumber(ARGV[b + 6]) + 1))
-if ARGV[b + 5] == '1' then
-  redis.call('ZADD', KEYS[n + 3], ARGV[b + 3], ARGV[b + 4])
-  if redis.call('EXISTS', KEYS[n + 6]) == 1 then redis.call('HSET', KEYS[n + 6], 'profile', pid) end
+local replies = {}
+local k, a = 0, 1
+while a <= #ARGV do
+  local nk, na = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  local K, A = {}, {}
+  for i = 1, nk do K[i] = KEYS[k + i] end
+  for i = 1, na do A[i] = ARGV[a + 1 + i] end
+  replies[#replies + 1] = link(K, A)
+  k = k + nk
+  a = a + 2 + na
 end
-if #ARGV >= b + 8 then
-  for j = b + 8, #ARGV do redis.call('LPUSH', KEYS[n + 4], ARGV[j]) end
-  redis.call('LTRIM', KEYS[n + 4], 0, 19)
-end
-redis.call('HSET', meta, 'last', ARGV[b + 7])
-redis.call('ZADD', KEYS[n + 5], 'GT', ARGV[b + 7], pid)
-return 1
+if activity then redis.call('ZADD', activity, 'GT', unpack(active)) end
+return replies
 `);
 
 // KEYS: the identifier. ARGV: profile key prefix, record key prefix, contacts wanted, then the closed statuses.
@@ -168,12 +195,18 @@ export class RedisProfileStore implements ProfileStore {
 
   async apply(planned: readonly PlannedContact[], nowMs: number): Promise<boolean[]> {
     if (planned.length === 0) return [];
-    const calls = planned.map((p) => this.linkCall(p, nowMs));
-    const outcomes = await this.redis(() => LINK.runMany(this.client, calls));
-    return outcomes.map((outcome) => {
-      if (!outcome.ok) throw new StoreUnavailableError(`Redis: ${outcome.error.message}`, { cause: outcome.error });
-      return outcome.value === 1;
-    });
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const p of planned) {
+      const call = this.linkCall(p, nowMs);
+      keys.push(...call.keys);
+      args.push(call.keys.length, call.args.length, ...call.args);
+    }
+    const replies = await this.redis(() => LINK_MANY.run(this.client, keys, args));
+    if (!Array.isArray(replies) || replies.length !== planned.length) {
+      throw new Error(`profile link script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${planned.length} contacts`);
+    }
+    return (replies as unknown[]).map((reply) => reply === 1);
   }
 
   async history(key: IdentifierKey, limit: number): Promise<StoredHistory | null> {

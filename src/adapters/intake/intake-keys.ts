@@ -41,6 +41,20 @@ export function dedupHash(dedupKey: string): string {
   return hash;
 }
 
+/** Digests of the latest contact keys: a submit names its contact's index twice (repeat lookup, claim). */
+const recentContactHashes = new Map<string, string>();
+const RECENT_CONTACT_HASHES = 1024;
+
+function contactHash(contactKey: string): string {
+  let hash = recentContactHashes.get(contactKey);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(contactKey, 'utf8').digest('hex').slice(0, 32);
+    if (recentContactHashes.size >= RECENT_CONTACT_HASHES) recentContactHashes.delete(recentContactHashes.keys().next().value as string);
+    recentContactHashes.set(contactKey, hash);
+  }
+  return hash;
+}
+
 export class IntakeKeys {
   /** BullMQ's `prefix` option: the queue's keys are `{prefix}:intake:...`. */
   readonly bullPrefix: string;
@@ -104,7 +118,7 @@ export class IntakeKeys {
 
   /** Contact keys hold phone numbers and e-mail addresses: hashed, so key names never show them. */
   byContact(contactKey: string): string {
-    return this.key(`idx:contact:${createHash('sha256').update(contactKey, 'utf8').digest('hex').slice(0, 32)}`);
+    return this.key(`idx:contact:${contactHash(contactKey)}`);
   }
 
   private key(rest: string): string {

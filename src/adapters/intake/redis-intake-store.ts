@@ -15,33 +15,66 @@ import type { Rating, Status, StatusEntry, Submission } from '../../domain/intak
 import { dedupHash } from './intake-keys.js';
 import type { IntakeKeys } from './intake-keys.js';
 import { LuaScript } from '../redis/lua-script.js';
+import type { ScriptCall } from '../redis/lua-script.js';
 import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
+import type { Outcome } from '../redis/tick-batch.js';
 
-// KEYS: claim, record, history, ticket, pending claims, then the indexes the record is filed under.
-// ARGV: fingerprint, submission JSON, TTL s, id, receivedAt ms, history entry JSON, dedup key, its hash, claimed-at ms.
-const CLAIM = new LuaScript(`
-local existing = redis.call('HMGET', KEYS[1], 'fingerprint', 'state', 'submission', 'dedupKey')
-if existing[1] then return existing end
-redis.call('HSET', KEYS[1], 'fingerprint', ARGV[1], 'state', 'pending', 'submission', ARGV[2], 'dedupKey', ARGV[7])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('ZADD', KEYS[5], ARGV[9], ARGV[8])
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('HSET', KEYS[2], 'submission', ARGV[2], 'status', 'received', 'receivedMs', ARGV[5])
-  redis.call('DEL', KEYS[3])
-  redis.call('RPUSH', KEYS[3], ARGV[6])
-  redis.call('SET', KEYS[4], ARGV[4], 'NX')
-  for i = 6, #KEYS do redis.call('ZADD', KEYS[i], ARGV[5], ARGV[4]) end
+// A claim is one string, taken with SET NX EX (check, write and expiry in one command): its head (`claimHead`: the
+// fingerprint and the dedup key, each after its length) then the submission JSON.
+// It is pending while its dedup key's hash is in the pending-claims index, and queued once it left it: the mark
+// after the job is in the queue is then one ZREM for a whole batch, not a write to every claim. Claims written by
+// earlier versions are hashes with a 'state' field; they are still read ('queued' there counts) until they expire.
+// The claims of one event-loop turn go in one script call (group commit), each as it would alone.
+// KEYS: per claim, its claim, record, ticket, pending claims, then the indexes the record is filed under.
+// ARGV: per claim, its number of KEYS, then the claim head, submission JSON, TTL s, id, receivedAt ms, the dedup
+// key's hash, claimed-at ms. Answers per claim: false when it is now this submission's, else the
+// earlier claim: {'s', state, claim string}, or {'h', state, fingerprint, submission JSON, dedup key} for a hash.
+// A new record's history list stays empty: its 'received' entry is implicit (readers make it from the record), and
+// the first status change writes it before its own (APPEND_STATUS), so a submission costs no history write.
+const CLAIM_MANY = new LuaScript(`
+local replies = {}
+-- Index entries are gathered and written at the end, one ZADD per index for the whole batch: the shared indexes
+-- (time, change, channel, status, pending claims) then cost a command per batch, not per claim.
+local adds, order = {}, {}
+local function add(key, score, member)
+  local list = adds[key]
+  if list == nil then
+    list = {}
+    adds[key] = list
+    order[#order + 1] = key
+  end
+  list[#list + 1] = score
+  list[#list + 1] = member
 end
-return false
-`);
-
-// KEYS: pending claims, then the claims. ARGV: their dedup keys' hashes.
-const MARK_QUEUED = new LuaScript(`
-for i = 2, #KEYS do
-  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('HSET', KEYS[i], 'state', 'queued') end
+local k = 0
+local a = 1
+while a <= #ARGV do
+  local n = tonumber(ARGV[a])
+  local claim, record, ticket, pending = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
+  if redis.call('SET', claim, ARGV[a + 1] .. ARGV[a + 2], 'EX', ARGV[a + 3], 'NX') then
+    add(pending, ARGV[a + 7], ARGV[a + 6])
+    if redis.call('EXISTS', record) == 0 then
+      redis.call('HSET', record, 'submission', ARGV[a + 2], 'status', 'received', 'receivedMs', ARGV[a + 5])
+      redis.call('SET', ticket, ARGV[a + 4], 'NX')
+      for i = k + 5, k + n do add(KEYS[i], ARGV[a + 5], ARGV[a + 4]) end
+    end
+    replies[#replies + 1] = false
+  else
+    local state = 'queued'
+    if redis.call('ZSCORE', pending, ARGV[a + 6]) then state = 'pending' end
+    if redis.call('TYPE', claim)['ok'] == 'hash' then
+      local old = redis.call('HMGET', claim, 'fingerprint', 'state', 'submission', 'dedupKey')
+      if old[2] == 'queued' then state = 'queued' end
+      replies[#replies + 1] = {'h', state, old[1], old[3], old[4]}
+    else
+      replies[#replies + 1] = {'s', state, redis.call('GET', claim)}
+    end
+  end
+  k = k + n
+  a = a + 8
 end
-redis.call('ZREM', KEYS[1], unpack(ARGV))
-return 1
+for _, key in ipairs(order) do redis.call('ZADD', key, unpack(adds[key])) end
+return replies
 `);
 
 // KEYS: record, history, change index, then one status index per ARGV[5..] status name.
@@ -49,6 +82,11 @@ return 1
 const APPEND_STATUS = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local ms = redis.call('HGET', KEYS[1], 'receivedMs')
+-- The implicit 'received' entry of a record claimed without one becomes explicit before the first change.
+if redis.call('LLEN', KEYS[2]) == 0 then
+  local at = cjson.decode(redis.call('HGET', KEYS[1], 'submission'))['receivedAt']
+  redis.call('RPUSH', KEYS[2], cjson.encode({status = 'received', at = at}))
+end
 redis.call('RPUSH', KEYS[2], ARGV[2])
 redis.call('HSET', KEYS[1], 'status', ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[1])
@@ -103,7 +141,7 @@ interface IndexHead {
 export class RedisIntakeStore implements IntakeStore {
   private readonly pageSize: number;
   /** Every submission claims and looks up its contact: concurrent ones share a pipeline for each. */
-  private readonly claimInBatch: (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+  private readonly claimInBatch: TickBatch<ScriptCall, unknown>;
   private readonly newestInBatch: TickBatch<IndexHead, unknown>;
 
   constructor(
@@ -115,7 +153,19 @@ export class RedisIntakeStore implements IntakeStore {
       throw new RangeError(`idempotency TTL must be a positive number of seconds, got ${options.idempotencyTtlSeconds}`);
     }
     this.pageSize = options.pageSize ?? 200;
-    this.claimInBatch = CLAIM.batched(client);
+    this.claimInBatch = new TickBatch(async (calls) => {
+      const keys: string[] = [];
+      const args: (string | number)[] = [];
+      for (const call of calls) {
+        keys.push(...call.keys);
+        args.push(call.keys.length, ...call.args);
+      }
+      const replies = await CLAIM_MANY.run(this.client, keys, args);
+      if (!Array.isArray(replies) || replies.length !== calls.length) {
+        throw new Error(`intake claim script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${calls.length} claims`);
+      }
+      return (replies as unknown[]).map((value): Outcome<unknown> => ({ ok: true, value }));
+    });
     this.newestInBatch = new TickBatch(async (heads) => {
       const pipeline = this.client.pipeline();
       for (const { key, limit } of heads) pipeline.zrevrangebyscore(key, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
@@ -137,50 +187,42 @@ export class RedisIntakeStore implements IntakeStore {
     if (s.refs.followUpOf !== undefined) indexes.push(this.keys.followUps(s.refs.followUpOf));
     const hash = dedupHash(claim.dedupKey);
     const reply = await this.redis(() =>
-      this.claimInBatch(
-        [
+      this.claimInBatch.run({
+        keys: [
           this.keys.idempotencyByHash(hash),
           this.keys.record(s.id),
-          this.keys.history(s.id),
           this.keys.ticket(s.ticket),
           this.keys.pendingClaims,
           ...indexes,
         ],
-        [
-          claim.fingerprint,
+        args: [
+          claimHead(claim.fingerprint, claim.dedupKey),
           JSON.stringify(s),
           this.options.idempotencyTtlSeconds,
           s.id,
           ms,
-          JSON.stringify(receivedEntry(s)),
-          claim.dedupKey,
           hash,
           this.now(),
         ],
-      ),
+      }),
     );
     if (reply === null) return null;
-    const existing = parseClaim(claim.dedupKey, reply as (string | null)[]);
+    const [kind, state, ...fields] = reply as (string | null)[];
+    const existing = kind === 's' ? parseClaimString(fields[0] ?? null, state ?? null) : kind === 'h' ? parseClaim(claim.dedupKey, [fields[0] ?? null, state ?? null, fields[1] ?? null]) : null;
     if (existing === null) throw new Error('intake claim script returned an unreadable claim');
     return existing;
   }
 
   async markQueued(dedupKeys: readonly string[]): Promise<void> {
     if (dedupKeys.length === 0) return;
-    const hashes = dedupKeys.map(dedupHash);
-    const claims = hashes.map((hash) => this.keys.idempotencyByHash(hash));
-    await this.redis(() => MARK_QUEUED.run(this.client, [this.keys.pendingClaims, ...claims], hashes));
+    await this.redis(() => this.client.zrem(this.keys.pendingClaims, ...dedupKeys.map(dedupHash)));
   }
 
   async stalledClaims(claimedBeforeMs: number, limit: number): Promise<IdempotencyClaim[]> {
     const hashes = await this.redis(() => this.client.zrangebyscore(this.keys.pendingClaims, '-inf', claimedBeforeMs, 'LIMIT', 0, limit));
     const claims: IdempotencyClaim[] = [];
     for (const hash of hashes) {
-      const fields = await this.redis(() =>
-        this.client.hmget(this.keys.idempotencyByHash(hash), 'fingerprint', 'state', 'submission', 'dedupKey'),
-      );
-      const dedupKey = fields[3];
-      const claim = typeof dedupKey === 'string' ? parseClaim(dedupKey, fields) : null;
+      const claim = await this.redis(() => this.readClaim(this.keys.idempotencyByHash(hash)));
       if (claim === null || claim.state === 'queued') {
         // Expired, or queued by a path that crashed before tidying up: nothing left to finish.
         await this.redis(() => this.client.zrem(this.keys.pendingClaims, hash));
@@ -189,6 +231,18 @@ export class RedisIntakeStore implements IntakeStore {
       claims.push(claim);
     }
     return claims;
+  }
+
+  /** A claim as stored: a string, or a hash left by an earlier version; `null` when gone. Listed claims are pending. */
+  private async readClaim(key: string): Promise<IdempotencyClaim | null> {
+    try {
+      return parseClaimString(await this.client.get(key), 'pending');
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('WRONGTYPE')) throw err;
+    }
+    const fields = await this.client.hmget(key, 'fingerprint', 'state', 'submission', 'dedupKey');
+    const dedupKey = fields[3];
+    return typeof dedupKey === 'string' ? parseClaim(dedupKey, fields) : null;
   }
 
   async aliasTicket(ticket: string, id: string): Promise<void> {
@@ -379,6 +433,34 @@ function scored(flat: readonly string[]): Scored[] {
   const out: Scored[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: flat[i] ?? '', score: Number(flat[i + 1]) });
   return out;
+}
+
+/** The start of a claim string: fingerprint and dedup key, each after its length, so neither needs escaping. */
+function claimHead(fingerprint: string, dedupKey: string): string {
+  return `${fingerprint.length}:${fingerprint}${dedupKey.length}:${dedupKey}`;
+}
+
+/** A claim string (`claimHead`, then the submission JSON); `null` when absent or unreadable. */
+function parseClaimString(value: string | null, state: string | null): IdempotencyClaim | null {
+  if (value === null) return null;
+  const fingerprint = lengthPrefixed(value, 0);
+  if (fingerprint === null) return null;
+  const dedupKey = lengthPrefixed(value, fingerprint.end);
+  if (dedupKey === null) return null;
+  return {
+    dedupKey: dedupKey.text,
+    fingerprint: fingerprint.text,
+    submission: JSON.parse(value.slice(dedupKey.end)) as Submission,
+    state: state === 'queued' ? 'queued' : 'pending',
+  };
+}
+
+function lengthPrefixed(value: string, from: number): { text: string; end: number } | null {
+  const colon = value.indexOf(':', from);
+  if (colon < 0) return null;
+  const length = Number(value.slice(from, colon));
+  if (!Number.isSafeInteger(length) || length < 0 || colon + 1 + length > value.length) return null;
+  return { text: value.slice(colon + 1, colon + 1 + length), end: colon + 1 + length };
 }
 
 function parseClaim(dedupKey: string, fields: readonly (string | null)[]): IdempotencyClaim | null {

@@ -1,6 +1,6 @@
 // Attaches contacts to citizen profiles off the acknowledgement's critical path: intake hands over a submission once
 // it is durable, and the citizen's answer never waits for the profile. Contacts are linked in batches (one read of
-// the owners, one pipeline of link scripts per batch); a failure keeps the batch for a retry, and a periodic sweep
+// the owners, one link script call per batch); a failure keeps the batch for a retry, and a periodic sweep
 // attaches the submissions in Redis that no profile took (a crash between the acknowledgement and the link).
 
 import { identifierClaims } from '../../domain/identity/identifier.js';

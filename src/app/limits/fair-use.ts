@@ -9,7 +9,7 @@
 // limits protect the hotline, and must never be the reason an acknowledgeable request is lost.
 
 import { HOUR_MS } from './limiter-ports.js';
-import { classify } from '../../domain/intake/classify.js';
+import { emergencyIn } from '../../domain/intake/classify.js';
 import type { Channel, EmergencyLine } from '../../domain/intake/submission.js';
 import { isIdentityKind, maskIdentity } from '../../domain/limits/identity.js';
 import type { Identity } from '../../domain/limits/identity.js';
@@ -98,7 +98,7 @@ export class FairUse {
 
   /** The emergency line the classifier finds in `text`, or `null`: such a submission passes every limit. */
   emergencyIn(channel: Channel, text: string): EmergencyLine | null {
-    return classify({ text, channel, hasAttachments: false }).hints.emergency?.line ?? null;
+    return emergencyIn(text)?.line ?? null;
   }
 
   /** Counts the submission against each submitter's hourly budget, unless it is an emergency. */

@@ -102,16 +102,41 @@ interface Scanned extends PreparedText {
 
 const matchesOf = (text: Scanned, set: number): readonly Match[] => text.matches[set] ?? [];
 
+/**
+ * Texts scanned lately, newest last: a channel asks whether a text is an emergency (fair use) before intake
+ * classifies the same text, with other requests' awaits in between, and the scan is most of either's cost. Bounded,
+ * and a pure function's results, so nothing but the time changes.
+ */
+const recentScans = new Map<string, Scanned>();
+const RECENT_SCANS = 256;
+
+function scan(raw: string): Scanned {
+  const known = recentScans.get(raw);
+  if (known !== undefined) return known;
+  const prepared = prepareText(raw);
+  const scanned: Scanned = { ...prepared, matches: allTerms.scan(prepared) };
+  if (recentScans.size >= RECENT_SCANS) {
+    const oldest = recentScans.keys().next();
+    if (oldest.done !== true) recentScans.delete(oldest.value);
+  }
+  recentScans.set(raw, scanned);
+  return scanned;
+}
+
+/** The emergency line a text names (`classify(...).hints.emergency`), without the rest of the classification. */
+export function emergencyIn(text: string): { line: EmergencyLine; matched: string } | undefined {
+  return findEmergency(scan(text));
+}
+
 export function classify(input: ClassifyInput): Classification {
-  const prepared = prepareText(input.text);
-  const text: Scanned = { ...prepared, matches: allTerms.scan(prepared) };
+  const text = scan(input.text);
   const emergency = findEmergency(text);
   const kind = input.kind ?? kindFromText(text);
   const category = input.category ?? categoryFromServiceCode(input.open311ServiceCode) ?? categoryFromText(text);
   const legalMatch = matchesOf(text, legal)[0];
   const outOfScopeMatch = matchesOf(text, outOfScope)[0];
   const stateSecretMatch = matchesOf(text, stateSecret)[0];
-  const privacy = findPrivacyKinds(prepared, matchesOf(text, health).length > 0);
+  const privacy = findPrivacyKinds(text, matchesOf(text, health).length > 0);
   const hints: Omit<Hints, 'repeatOf'> = {
     ...(emergency ? { emergency } : {}),
     ...(legalMatch ? { legalProcedure: { matched: legalMatch.text } } : {}),

@@ -135,7 +135,7 @@ describe('submit', () => {
     const again = await intake.submit(request(1));
     expect(again).toMatchObject({ submission: first.submission, duplicate: true });
     // Even a claim left `pending` (a crash between enqueue and marking it queued) cannot bring the job back.
-    await fx.redis.hset(fx.keys.idempotency('web:test-key:1'), 'state', 'pending');
+    await fx.redis.zadd(fx.keys.pendingClaims, Date.now(), dedupHash('web:test-key:1'));
     const afterCrash = await intake.submit(request(1));
     expect(afterCrash).toMatchObject({ submission: first.submission, duplicate: true, durability: 'queued' });
     expect(await fx.jobs()).toEqual([]);
@@ -160,9 +160,33 @@ describe('submit', () => {
     expect(jobs.get(intakeJobId('web:died'))).toEqual(died);
     // Still young: its own submit may be about to queue it.
     expect(jobs.has(intakeJobId('web:young'))).toBe(false);
-    expect(await fx.redis.hget(fx.keys.idempotency('web:died'), 'state')).toBe('queued');
+    // Queued: out of the pending index, the claim itself kept for its TTL.
+    expect(await fx.redis.exists(fx.keys.idempotency('web:died'))).toBe(1);
     expect(await fx.redis.zrange(fx.keys.pendingClaims, 0, -1)).toEqual([dedupHash('web:young')]);
     expect(fx.recorded.lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('died after claiming') }));
+  });
+
+  it('answers a retry from the stored claim, whether a string or a hash an earlier version wrote', async () => {
+    const { intake } = await fx.open();
+    const { submission: model } = await intake.submit(request(1));
+    const store = new RedisIntakeStore(fx.redis, fx.keys, { idempotencyTtlSeconds: 3600 });
+    const first = { ...model, id: '01J00000000000000000000STR', ticket: ticketFromSequence(902) };
+    // Colons and digits in the key and the fingerprint must not confuse the length-prefixed claim string.
+    const key = 'v1:12:34:retry';
+    expect(await store.claim({ dedupKey: key, fingerprint: '5:ab:c', submission: first, state: 'pending' })).toBeNull();
+    const again = await store.claim({ dedupKey: key, fingerprint: 'other', submission: { ...first, id: '01J00000000000000000000TWO' }, state: 'pending' });
+    expect(again).toEqual({ dedupKey: key, fingerprint: '5:ab:c', submission: first, state: 'pending' });
+    await store.markQueued([key]);
+    expect((await store.claim({ dedupKey: key, fingerprint: 'x', submission: first, state: 'pending' }))?.state).toBe('queued');
+
+    const legacy = { ...model, id: '01J00000000000000000000HSH', ticket: ticketFromSequence(903) };
+    await fx.redis.hset(fx.keys.idempotency('web:legacy'), 'fingerprint', 'f', 'state', 'queued', 'submission', JSON.stringify(legacy), 'dedupKey', 'web:legacy');
+    expect(await store.claim({ dedupKey: 'web:legacy', fingerprint: 'f', submission: model, state: 'pending' })).toEqual({
+      dedupKey: 'web:legacy',
+      fingerprint: 'f',
+      submission: legacy,
+      state: 'queued',
+    });
   });
 
   it('marks the claims queued after answering, many per round trip, and leaves none pending once closed', async () => {
@@ -171,8 +195,8 @@ describe('submit', () => {
     expect(outcomes.every((o) => o.durability === 'queued' && !o.duplicate)).toBe(true);
     await created.close();
     expect(await fx.redis.zcard(fx.keys.pendingClaims)).toBe(0);
-    const states = await Promise.all(outcomes.map((_, i) => fx.redis.hget(fx.keys.idempotency(`web:test-key:${i}`), 'state')));
-    expect(states).toEqual(outcomes.map(() => 'queued'));
+    const kept = await Promise.all(outcomes.map((_, i) => fx.redis.exists(fx.keys.idempotency(`web:test-key:${i}`))));
+    expect(kept).toEqual(outcomes.map(() => 1));
     expect(await fx.jobs()).toHaveLength(30);
   });
 
