@@ -7,6 +7,7 @@ import { benchScratch } from '../shared/bench-scratch.js';
 import type { BenchScratch } from '../shared/bench-scratch.js';
 import { BENCH_REDIS_URL } from '../shared/redis-tools.js';
 import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIvrOptions, USAGE } from './options.js';
 import type { IvrBenchOptions } from './options.js';
@@ -20,7 +21,8 @@ function runSubject(subject: SubjectName, options: IvrBenchOptions, scratch: Ben
   const settings: SubjectSettings = { redisUrl: BENCH_REDIS_URL, prefix: scratch.prefix, dataDir: scratch.dataDir };
   const execArgv = ['--expose-gc', '--import', 'tsx'];
   const { cpuProfDir } = scratch.profiling;
-  if (cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${subject}.cpuprofile`);
+  // One folder per subject: node writes a profile per thread (tsx's loader has its own), named by pid and thread.
+  if (cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, subject)}`);
   return new Promise((resolve, reject) => {
     // stdout is dropped: ari-client prints a Swagger deprecation notice there, which would spoil --json.
     const child = fork(SUBJECT_FILE, [subject, JSON.stringify(options), JSON.stringify(settings)], {
