@@ -21,6 +21,8 @@ export interface IvrBenchOptions {
   readonly smoke: boolean;
   /** Write a V8 CPU profile of each subject process (kept in a temporary folder the run names). */
   readonly cpuProf: boolean;
+  /** Write a V8 sampling heap profile (where memory is allocated) of each subject process. */
+  readonly heapProf: boolean;
   readonly json: boolean;
 }
 
@@ -32,11 +34,12 @@ export const DEFAULTS: IvrBenchOptions = {
   concurrency: 200,
   smoke: false,
   cpuProf: false,
+  heapProf: false,
   json: false,
 };
 
 /** What --smoke runs: every phase, at a size that takes a few seconds. Flags given with it still apply. */
-export const SMOKE: Omit<IvrBenchOptions, 'json' | 'smoke' | 'cpuProf'> = { levels: [50], rampMs: 250, holdMs: 200, durationMs: 1000, concurrency: 40 };
+export const SMOKE: Omit<IvrBenchOptions, 'json' | 'smoke' | 'cpuProf' | 'heapProf'> = { levels: [50], rampMs: 250, holdMs: 200, durationMs: 1000, concurrency: 40 };
 
 export const USAGE = `usage: npm run bench -- ivr [options]
   --levels N,N,...   hold levels: calls held at once, measured one after the other (default ${DEFAULTS.levels.join(',')})
@@ -46,6 +49,7 @@ export const USAGE = `usage: npm run bench -- ivr [options]
   --concurrency N    calls in progress in the throughput phase (default ${DEFAULTS.concurrency})
   --smoke            a few seconds end to end (${SMOKE.levels.join(',')} held calls, ${SMOKE.durationMs} ms of throughput); targets not judged
   --cpu-prof         write a CPU profile of each subject process (--cpu-prof of node); the folder is printed
+  --heap-prof        write a sampling heap profile of each subject process (--heap-prof of node); the folder is printed
   --json             print the results as JSON instead of a table
 `;
 
@@ -58,6 +62,7 @@ const FLAGS: Record<string, FlagSpec<ScalarOptions>> = {
   '--concurrency': { key: 'concurrency', kind: 'positive-int' },
   '--smoke': { key: 'smoke', kind: 'switch' },
   '--cpu-prof': { key: 'cpuProf', kind: 'switch' },
+  '--heap-prof': { key: 'heapProf', kind: 'switch' },
   '--json': { key: 'json', kind: 'switch' },
 };
 

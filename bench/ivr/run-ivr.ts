@@ -7,6 +7,8 @@ import { benchScratch } from '../shared/bench-scratch.js';
 import type { BenchScratch } from '../shared/bench-scratch.js';
 import { BENCH_REDIS_URL } from '../shared/redis-tools.js';
 import { fork } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIvrOptions, USAGE } from './options.js';
@@ -17,12 +19,13 @@ import type { SubjectMessage, SubjectName, SubjectResult, SubjectSettings } from
 const SUBJECT_FILE = fileURLToPath(new URL('./subject-process.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function runSubject(subject: SubjectName, options: IvrBenchOptions, scratch: BenchScratch): Promise<SubjectResult> {
+function runSubject(subject: SubjectName, options: IvrBenchOptions, scratch: BenchScratch, heapProfDir: string | null): Promise<SubjectResult> {
   const settings: SubjectSettings = { redisUrl: BENCH_REDIS_URL, prefix: scratch.prefix, dataDir: scratch.dataDir };
   const execArgv = ['--expose-gc', '--import', 'tsx'];
   const { cpuProfDir } = scratch.profiling;
   // One folder per subject: node writes a profile per thread (tsx's loader has its own), named by pid and thread.
   if (cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, subject)}`);
+  if (heapProfDir !== null) execArgv.push('--heap-prof', `--heap-prof-dir=${join(heapProfDir, subject)}`);
   return new Promise((resolve, reject) => {
     // stdout is dropped: ari-client prints a Swagger deprecation notice there, which would spoil --json.
     const child = fork(SUBJECT_FILE, [subject, JSON.stringify(options), JSON.stringify(settings)], {
@@ -50,14 +53,16 @@ export function runIvrBench(args: readonly string[]): Promise<void> {
     );
     // The gateway's fair-use counters and citizen profiles go under a prefix of the run's own, removed afterwards.
     const scratch = await benchScratch('ivr', options.cpuProf);
+    const heapProfDir = options.heapProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-ivr-heap-')) : null;
     let baseline: SubjectResult;
     let gateway: SubjectResult;
     try {
-      baseline = await runSubject('baseline', options, scratch);
+      baseline = await runSubject('baseline', options, scratch, heapProfDir);
       progress('baseline done; gateway...');
-      gateway = await runSubject('gateway', options, scratch);
+      gateway = await runSubject('gateway', options, scratch, heapProfDir);
     } finally {
       await scratch.remove(progress);
+      if (heapProfDir !== null) process.stderr.write(`heap profiles of both subjects written to ${heapProfDir}\n`);
     }
     const report = buildReport(options, gateway, baseline);
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
