@@ -18,6 +18,8 @@ export class LatencyProbe {
   /** Triggers emitted in the current synchronous run; see flush(). */
   private fresh: Array<{ channelId: string; at: number; playbackId: string | null }> = [];
   private flushQueued = false;
+  /** Times the benchmark itself stopped the process (its forced GC to read the heap): no sample spans them. */
+  private readonly excluded: Array<{ from: number; to: number }> = [];
 
   constructor(control: SimulatorControl) {
     control.onAriEvent((delivered) => this.onEvent(delivered));
@@ -31,6 +33,17 @@ export class LatencyProbe {
   reset(): void {
     this.sample = [];
     this.pending.clear();
+    this.excluded.length = 0;
+  }
+
+  /** Runs `pause` (the benchmark's own stop-the-world work) and keeps every wait that spans it out of the sample. */
+  excluding<T>(pause: () => T): T {
+    const from = performance.now();
+    try {
+      return pause();
+    } finally {
+      this.excluded.push({ from, to: performance.now() });
+    }
   }
 
   private onEvent({ event }: DeliveredEvent): void {
@@ -77,7 +90,7 @@ export class LatencyProbe {
     const since = this.pending.get(channelId);
     if (since === undefined) return;
     this.pending.delete(channelId);
-    if (this.recording) this.sample.push(at - since);
+    if (this.recording && !this.excluded.some((w) => since <= w.to && at >= w.from)) this.sample.push(at - since);
   }
 
   /** Forget a finished call. */

@@ -1,23 +1,36 @@
 // `npm run bench -- ivr`: runs the raw ari-client baseline, then the gateway, each in its own Node process
-// (with --expose-gc, so memory is read after a forced GC), and prints both with the verdicts.
+// (with --expose-gc, so memory is read after a forced GC), and prints both with the verdicts; exit code 1 when a
+// verdict fails (under --smoke only "every call completed" is judged).
 
 import { benchEntry } from '../shared/bench-entry.js';
+import { benchScratch } from '../shared/bench-scratch.js';
+import type { BenchScratch } from '../shared/bench-scratch.js';
+import { BENCH_REDIS_URL } from '../shared/redis-tools.js';
 import { fork } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseIvrOptions, USAGE } from './options.js';
 import type { IvrBenchOptions } from './options.js';
 import { buildReport, formatReport } from './report.js';
-import type { SubjectMessage, SubjectName, SubjectResult } from './subject-process.js';
+import type { SubjectMessage, SubjectName, SubjectResult, SubjectSettings } from './subject-process.js';
 
 const SUBJECT_FILE = fileURLToPath(new URL('./subject-process.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function runSubject(subject: SubjectName, options: IvrBenchOptions): Promise<SubjectResult> {
+function runSubject(subject: SubjectName, options: IvrBenchOptions, scratch: BenchScratch, heapProfDir: string | null): Promise<SubjectResult> {
+  const settings: SubjectSettings = { redisUrl: BENCH_REDIS_URL, prefix: scratch.prefix, dataDir: scratch.dataDir };
+  const execArgv = ['--expose-gc', '--import', 'tsx'];
+  const { cpuProfDir } = scratch.profiling;
+  // One folder per subject: node writes a profile per thread (tsx's loader has its own), named by pid and thread.
+  if (cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, subject)}`);
+  if (heapProfDir !== null) execArgv.push('--heap-prof', `--heap-prof-dir=${join(heapProfDir, subject)}`);
   return new Promise((resolve, reject) => {
     // stdout is dropped: ari-client prints a Swagger deprecation notice there, which would spoil --json.
-    const child = fork(SUBJECT_FILE, [subject, JSON.stringify(options)], {
+    const child = fork(SUBJECT_FILE, [subject, JSON.stringify(options), JSON.stringify(settings)], {
       cwd: PROJECT_ROOT,
-      execArgv: ['--expose-gc', '--import', 'tsx'],
+      execArgv,
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     let message: SubjectMessage | null = null;
@@ -35,11 +48,24 @@ function runSubject(subject: SubjectName, options: IvrBenchOptions): Promise<Sub
 
 export function runIvrBench(args: readonly string[]): Promise<void> {
   return benchEntry(args, parseIvrOptions, USAGE, async (options, progress) => {
-    progress(`ivr bench: ${options.calls} held calls (ramp ${options.rampMs} ms), then ${options.durationMs} ms at ${options.concurrency} concurrent; baseline first`);
-    const baseline = await runSubject('baseline', options);
-    progress('baseline done; gateway...');
-    const gateway = await runSubject('gateway', options);
+    progress(
+      `ivr bench${options.smoke ? ' (smoke)' : ''}: ${options.levels.join(', ')} held calls (largest ramped over ${options.rampMs} ms), then ${options.durationMs} ms at ${options.concurrency} concurrent; baseline first`,
+    );
+    // The gateway's fair-use counters and citizen profiles go under a prefix of the run's own, removed afterwards.
+    const scratch = await benchScratch('ivr', options.cpuProf);
+    const heapProfDir = options.heapProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-ivr-heap-')) : null;
+    let baseline: SubjectResult;
+    let gateway: SubjectResult;
+    try {
+      baseline = await runSubject('baseline', options, scratch, heapProfDir);
+      progress('baseline done; gateway...');
+      gateway = await runSubject('gateway', options, scratch, heapProfDir);
+    } finally {
+      await scratch.remove(progress);
+      if (heapProfDir !== null) process.stderr.write(`heap profiles of both subjects written to ${heapProfDir}\n`);
+    }
     const report = buildReport(options, gateway, baseline);
     process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    if (!report.pass) process.exitCode = 1;
   });
 }

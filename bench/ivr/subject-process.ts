@@ -24,8 +24,16 @@ export type SubjectName = 'gateway' | 'baseline';
 
 export interface SubjectResult {
   readonly subject: SubjectName;
-  readonly hold: HoldResult;
+  /** One per hold level, in the order of options.levels. */
+  readonly levels: readonly HoldResult[];
   readonly throughput: ThroughputResult;
+}
+
+/** What the gateway subject gets of the run's own: Redis, a key prefix, a DATA_DIR (see bench-scratch.ts). */
+export interface SubjectSettings {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly dataDir: string;
 }
 
 export type SubjectMessage = { readonly ok: true; readonly result: SubjectResult } | { readonly ok: false; readonly error: string };
@@ -38,10 +46,18 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function startSubject(subject: SubjectName, sounds: MemorySoundCatalog, audio: (prompt: string) => string): Promise<Running> {
+async function startSubject(subject: SubjectName, settings: SubjectSettings, sounds: MemorySoundCatalog, audio: (prompt: string) => string): Promise<Running> {
   const simulator = { ariPort: 0, amiPort: 0, sounds, msPerDigit: 10, waitTimeoutMs: 30_000, defaultDialBehaviour: { result: 'answer', afterMs: 20 } } as const;
   if (subject === 'gateway') {
-    const parsed = parseConfig({ ...process.env, ARI_URL: undefined, IVR_FLOW: FLOW_FILE, ARI_APP: APP });
+    const parsed = parseConfig({
+      ...process.env,
+      ARI_URL: undefined,
+      IVR_FLOW: FLOW_FILE,
+      ARI_APP: APP,
+      REDIS_URL: settings.redisUrl,
+      INTAKE_PREFIX: settings.prefix,
+      DATA_DIR: settings.dataDir,
+    });
     const config = { ...parsed, http: { ...parsed.http, port: 0, host: '127.0.0.1' } };
     const gateway = await startGateway(config, { log: createLogger({ level: 'silent' }), simulator });
     const control = gateway.simulator?.control;
@@ -73,6 +89,7 @@ async function startSubject(subject: SubjectName, sounds: MemorySoundCatalog, au
 async function main(): Promise<SubjectResult> {
   const subject = process.argv[2] as SubjectName;
   const options = JSON.parse(process.argv[3] ?? '{}') as IvrBenchOptions;
+  const settings = JSON.parse(process.argv[4] ?? '{}') as SubjectSettings;
   // What load-notes.md found to hold up against a real Asterisk: a capped pool of keep-alive sockets (the
   // global agent keeps sockets alive by default since Node 19).
   http.globalAgent.maxSockets = 64;
@@ -85,7 +102,7 @@ async function main(): Promise<SubjectResult> {
   };
   const promptSounds = Object.values(flow.prompts).map((p) => p.audio);
   const sounds = new MemorySoundCatalog(Object.fromEntries(promptSounds.map((s) => [s, 300])));
-  const running = await startSubject(subject, sounds, audio);
+  const running = await startSubject(subject, settings, sounds, audio);
   const probe = new LatencyProbe(running.control);
   const behaviour: CallerBehaviour = {
     greetingMedia: `sound:${audio('greeting')}`,
@@ -96,10 +113,11 @@ async function main(): Promise<SubjectResult> {
   const driver = new CallerDriver(running.control, behaviour, probe);
   const ctx = { driver, probe, sounds, behaviour, promptSounds, greetingSound: audio('greeting'), mainMenuSound: audio('main-menu') };
   try {
-    await warmUp(ctx, 200);
-    const hold = await holdPhase(ctx, options);
+    await warmUp(ctx, options.smoke ? 20 : 200);
+    const levels: HoldResult[] = [];
+    for (const calls of options.levels) levels.push(await holdPhase(ctx, options, calls));
     const throughput = await throughputPhase(ctx, options);
-    return { subject, hold, throughput };
+    return { subject, levels, throughput };
   } finally {
     await running.close();
   }

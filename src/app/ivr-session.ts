@@ -12,6 +12,8 @@ import type { CaseDesk, PhoneCaller } from './case-desk.js';
 import type { CallerScreen } from './limits/phone-fair-use.js';
 import type { Clock, OpResult, Telephony, TimerHandle } from './ports.js';
 
+type Produce = () => { state: IvrState; commands: readonly IvrCommand[] } | null;
+
 /** How the IVR let go of the call; `failed` means our own code broke and the dialplan must take over. */
 export type SessionEnd = IvrOutcome | { readonly kind: 'failed' };
 
@@ -39,7 +41,9 @@ export class IvrSession {
   private readonly playbackIds = new Map<number, string>();
   private readonly playbackNumbers = new Map<string, number>();
   private recording: { name: string; node: string | null } | null = null;
-  private chain: Promise<void> = Promise.resolve();
+  /** Events waiting for the step in progress; `drain()` takes them one at a time. */
+  private readonly pending: Array<{ readonly produce: Produce; readonly done: () => void }> = [];
+  private draining = false;
   private finished = false;
 
   constructor(
@@ -107,43 +111,58 @@ export class IvrSession {
     this.teardown();
   }
 
-  private enqueue(produce: () => { state: IvrState; commands: readonly IvrCommand[] } | null): Promise<void> {
-    this.chain = this.chain.then(async () => {
-      if (this.finished) return;
-      const result = produce();
-      if (result === null) return;
-      const previousNode = this.state?.node ?? null;
-      this.state = result.state;
-      if (this.recording !== null && this.recording.node !== result.state.node && previousNode !== result.state.node) {
-        // The machine moved on (e.g. the IVR time limit) while a recording ran: stop it so it does not keep
-        // capturing audio into the next node.
-        const name = this.recording.name;
-        this.recording = null;
-        this.deps.track('recording', name, null);
-        await this.deps.telephony.stopRecording(name);
-      }
-      await this.execute(result.commands);
-      if (isFinished(this.state) && this.state.outcome !== null) this.finish(this.state.outcome);
+  /** Resolves once this event's step (and every one queued before it) is done; never rejects. */
+  private enqueue(produce: Produce): Promise<void> {
+    return new Promise<void>((done) => {
+      this.pending.push({ produce, done });
+      if (this.draining) return;
+      this.draining = true;
+      // A step starts after the caller's synchronous run, never inside it (the caller may still be registering us).
+      queueMicrotask(() => void this.drain());
     });
-    this.chain = this.chain.catch((err: unknown) => {
-      this.deps.log.error({ err }, 'IVR step failed; handing the call to the dialplan fallback');
-      this.finish({ kind: 'failed' });
-    });
-    return this.chain;
   }
 
-  private async execute(commands: readonly IvrCommand[]): Promise<void> {
+  // One loop per burst of events rather than a promise chain link (then + catch + async body) per event: every
+  // step's commands are sent from here, in order.
+  private async drain(): Promise<void> {
+    for (let item = this.pending.shift(); item !== undefined; item = this.pending.shift()) {
+      try {
+        await this.runStep(item.produce);
+      } catch (err) {
+        this.deps.log.error({ err }, 'IVR step failed; handing the call to the dialplan fallback');
+        this.finish({ kind: 'failed' });
+      }
+      item.done();
+    }
+    this.draining = false;
+  }
+
+  private async runStep(produce: Produce): Promise<void> {
+    if (this.finished) return;
+    const result = produce();
+    if (result === null) return;
+    const previousNode = this.state?.node ?? null;
+    this.state = result.state;
+    if (this.recording !== null && this.recording.node !== result.state.node && previousNode !== result.state.node) {
+      // The machine moved on (e.g. the IVR time limit) while a recording ran: stop it so it does not keep
+      // capturing audio into the next node.
+      const name = this.recording.name;
+      this.recording = null;
+      this.deps.track('recording', name, null);
+      await this.deps.telephony.stopRecording(name);
+    }
     // A stop targets its playback by id, and Asterisk queues a new playback behind the one still playing, so
     // the caller hears the same whichever of stop and next prompt Asterisk takes first: the stop need not
     // cost a round trip of silence. The step still ends only once the stop is answered, so its failure
     // fails the step as before and the next event sees it done.
     const stops: Array<Promise<OpResult>> = [];
     try {
-      await this.runAll(commands, stops);
+      await this.runAll(result.commands, stops);
     } finally {
-      await Promise.allSettled(stops);
+      if (stops.length > 0) await Promise.allSettled(stops);
     }
-    await Promise.all(stops);
+    if (stops.length > 0) await Promise.all(stops);
+    if (isFinished(this.state) && this.state.outcome !== null) this.finish(this.state.outcome);
   }
 
   private async runAll(commands: readonly IvrCommand[], stops: Array<Promise<OpResult>>): Promise<void> {

@@ -10,19 +10,32 @@ const MASK = '*';
  */
 export function maskPhone(phone: string | null | undefined): string {
   if (phone === null || phone === undefined || phone === '') return '';
-  const chars = [...phone];
-  const positions = chars.flatMap((c, i) => (isDigit(c) || c === MASK ? [i] : []));
-  const n = positions.length;
+  // Every call's logger masks its caller: count the maskable characters, then copy once, with no arrays.
+  // Digits and `*` are single UTF-16 units, so walking units keeps every other character (emoji too) as it is.
+  let n = 0;
+  for (let i = 0; i < phone.length; i += 1) if (isMaskable(phone.charCodeAt(i))) n += 1;
   const head = n >= 11 ? 3 : 0;
   const tail = n >= 11 ? 4 : n >= 7 ? 2 : 0;
-  positions.forEach((position, k) => {
-    if (k >= head && k < n - tail) chars[position] = MASK;
-  });
-  return chars.join('');
+  let out = '';
+  let k = 0;
+  for (let i = 0; i < phone.length; i += 1) {
+    const code = phone.charCodeAt(i);
+    if (!isMaskable(code)) {
+      out += phone[i];
+      continue;
+    }
+    out += k >= head && k < n - tail ? MASK : phone[i];
+    k += 1;
+  }
+  return out;
 }
 
-function isDigit(c: string): boolean {
-  return c >= '0' && c <= '9';
+const ZERO = 48;
+const NINE = 57;
+const STAR = 42;
+
+function isMaskable(code: number): boolean {
+  return (code >= ZERO && code <= NINE) || code === STAR;
 }
 
 /**

@@ -18,6 +18,9 @@ describe('maskPhone', () => {
     ['110', '***'],
     ['', ''],
     ['anonymous', 'anonymous'],
+    // Characters outside the BMP are two UTF-16 units: kept whole, and not counted as digits.
+    ['📞13812345678𠀀', '📞138****5678𠀀'],
+    ['138****5678', '138****5678'],
   ])('%j -> %j', (phone, masked) => {
     expect(maskPhone(phone)).toBe(masked);
   });

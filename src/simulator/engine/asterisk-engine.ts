@@ -122,6 +122,12 @@ export class AsteriskEngine {
   readonly events = new EventEmitter();
   readonly apps = new ApplicationRegistry();
   readonly channels = new Map<string, SimChannel>();
+  /**
+   * The live channels of each device (`PJSIP/carrier`), in creation order as `channels` holds them: every call of
+   * a trunk is on one device, so finding them by a scan of all channels made each call's start and end cost
+   * as much as the calls already up.
+   */
+  private readonly channelsByDevice = new Map<string, Set<SimChannel>>();
   readonly bridges = new Map<string, SimBridge>();
   readonly playbacks = new Map<string, SimPlayback>();
   readonly liveRecordings = new Map<string, SimRecording>();
@@ -251,6 +257,7 @@ export class AsteriskEngine {
     this.endpoints.clear();
     this.endpoints.ensure('PJSIP', this.options.carrierEndpoint);
     this.channels.clear();
+    this.channelsByDevice.clear();
     this.bridges.clear();
     this.playbacks.clear();
     this.liveRecordings.clear();
@@ -421,9 +428,11 @@ export class AsteriskEngine {
 
   /** Every new endpoint snapshot (state or channels changed) is an EndpointStateChange to its subscribers. */
   private endpointChanged(ep: SimEndpoint): void {
-    const snapshot = this.endpointSnapshot(ep);
+    // Built once, and only when an application subscribed to the endpoint is there to receive it.
+    let built: Record<string, unknown> | null = null;
+    const snapshot = (): Record<string, unknown> => (built ??= this.endpointSnapshot(ep));
     for (const app of this.apps.all()) {
-      if (app.sink && watchesEndpoint(app, ep.technology, ep.resource)) this.deliver(app.name, { type: 'EndpointStateChange', endpoint: snapshot });
+      if (app.sink && watchesEndpoint(app, ep.technology, ep.resource)) this.deliver(app.name, { type: 'EndpointStateChange', endpoint: snapshot() });
     }
     this.lifecycle({ type: 'endpointStateChanged', endpoint: ep });
   }
@@ -436,7 +445,7 @@ export class AsteriskEngine {
   }
 
   private channelsOnDevice(device: string): SimChannel[] {
-    return [...this.channels.values()].filter((c) => deviceOfChannelName(c.name) === device);
+    return [...(this.channelsByDevice.get(device) ?? [])];
   }
 
   /** The PJSIP endpoint a channel is on: its channel-name device (`PJSIP/psap-police-0000000b` -> psap-police). */
@@ -1142,9 +1151,13 @@ export class AsteriskEngine {
       hangupBy: null,
     };
     this.channels.set(id, ch);
+    const device = deviceOfChannelName(ch.name);
+    const onDevice = this.channelsByDevice.get(device);
+    if (onDevice === undefined) this.channelsByDevice.set(device, new Set([ch]));
+    else onDevice.add(ch);
     this.history.set(id, ch);
     this.lifecycle({ type: 'channelCreated', channel: ch });
-    this.devices.channelCreated(deviceOfChannelName(ch.name));
+    this.devices.channelCreated(device);
     const ep = this.endpointOfChannel(ch);
     if (ep) this.endpointChanged(ep);
     return ch;
@@ -1232,6 +1245,10 @@ export class AsteriskEngine {
     this.clearChannelTimers(ch);
     ch.destroyed = true;
     this.channels.delete(ch.id);
+    const device = deviceOfChannelName(ch.name);
+    const onDevice = this.channelsByDevice.get(device);
+    onDevice?.delete(ch);
+    if (onDevice?.size === 0) this.channelsByDevice.delete(device);
     this.pbx?.stop(ch);
     // Asterisk unsubscribes the application at StasisEnd; when the application itself hung up the channel, the
     // ChannelDestroyed that follows reaches nobody (see the transcripts). Otherwise the app still sees it.
@@ -1239,8 +1256,7 @@ export class AsteriskEngine {
       this.deliver(ch.lastApp, { type: 'ChannelDestroyed', cause, cause_txt: causeText(cause), channel: channelJson(ch) });
     }
     this.lifecycle({ type: 'channelHungUp', channel: ch, cause });
-    const device = deviceOfChannelName(ch.name);
-    if (![...this.channels.values()].some((c) => deviceOfChannelName(c.name) === device)) this.devices.idle(device);
+    if (!this.channelsByDevice.has(device)) this.devices.idle(device);
     const ep = this.endpointOfChannel(ch);
     if (ep) this.endpointChanged(ep);
     if (ch.localPeerId) {

@@ -39,11 +39,13 @@ describe('bench options', () => {
     expect(() => parseIntakeOptions(['--log-level', 'loud'])).toThrow(/--log-level needs one of .*info.*, got "loud"/);
     expect(() => parseIntakeOptions(['--json=yes'])).toThrow('--json takes no value');
     expect(() => parseChannelsOptions(['--smtp-connections', String(DEFAULT_SMTP_MAX_CLIENTS + 1)])).toThrow(BenchUsageError);
-    expect(() => parseIvrOptions(['--calls', '-3'])).toThrow('--calls needs a positive integer, got "-3"');
+    expect(() => parseIvrOptions(['--ramp', '-3'])).toThrow('--ramp needs a positive integer, got "-3"');
+    expect(() => parseIvrOptions(['--levels', '100,0'])).toThrow('--levels needs positive integers separated by commas, got "100,0"');
+    expect(() => parseIvrOptions(['--calls', '50'])).toThrow(new BenchUsageError('unknown option "--calls"'));
   });
 
   it('parses the IVR options with the same parser', () => {
-    expect(parseIvrOptions(['--calls=50', '--json'])).toEqual({ ...IVR_DEFAULTS, calls: 50, json: true });
+    expect(parseIvrOptions(['--levels=5000,100', '--json'])).toEqual({ ...IVR_DEFAULTS, levels: [100, 5000], json: true });
     expect(parseChannelsOptions(['--smtp-connections', String(DEFAULT_SMTP_MAX_CLIENTS)])).toMatchObject({ smtpConnections: DEFAULT_SMTP_MAX_CLIENTS });
   });
 });
