@@ -2,11 +2,10 @@
 // how much of the raw queue.add rate any SMTP front keeps on these cores, so the gateway's own cost can be told
 // from the protocol's.
 
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
 import type { WindowResult } from '../shared/measured-window.js';
-import { deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
+import { benchPrefix, deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
 import type { BenchRedis } from '../shared/redis-tools.js';
 import { startSubject } from '../shared/subject.js';
 import { SmtpClient } from './smtp-client.js';
@@ -27,7 +26,7 @@ export interface SmtpFloorSettings {
 }
 
 export async function smtpFloor(settings: SmtpFloorSettings): Promise<WindowResult> {
-  const prefix = `bench-smtp-floor-${randomUUID().slice(0, 8)}`;
+  const prefix = benchPrefix('smtp-floor');
   const config: SmtpFloorConfig = {
     redis: settings.redis,
     queuePrefix: `{${prefix}}`,

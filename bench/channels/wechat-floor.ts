@@ -2,11 +2,10 @@
 // gateway's WeChat run: how much any safe-mode WeChat front (HTTP, signatures, AES both ways, queue.add) keeps on
 // these cores, so the gateway's own cost can be told from what WeChat's protocol costs.
 
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
 import type { WindowResult } from '../shared/measured-window.js';
-import { deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
+import { benchPrefix, deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
 import type { BenchRedis } from '../shared/redis-tools.js';
 import { startSubject } from '../shared/subject.js';
 import type { WechatAccount } from './subject-process.js';
@@ -30,7 +29,7 @@ export interface WechatFloorResult extends WindowResult {
 }
 
 export async function wechatFloor(settings: WechatFloorSettings): Promise<WechatFloorResult> {
-  const prefix = `bench-wechat-floor-${randomUUID().slice(0, 8)}`;
+  const prefix = benchPrefix('wechat-floor');
   const config: WechatFloorConfig = { redis: settings.redis, queuePrefix: `{${prefix}}`, dedupTtlMs: settings.dedupTtlMs, wechat: settings.wechat };
   const redis = new RedisUsage(settings.redis);
   const subject = await startSubject<WechatFloorInfo>(FLOOR_FILE, config, { label: 'WeChat floor subject' });

@@ -1,11 +1,10 @@
 // What one benchmark run against gateway subjects owns and removes afterwards: its own Redis key prefix, a
 // temporary DATA_DIR, and (with --cpu-prof) the folder the subjects' CPU profiles go to, which is kept.
 
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deletePrefixedKeys } from './redis-tools.js';
+import { benchPrefix, deletePrefixedKeys } from './redis-tools.js';
 import type { BenchRedis } from './redis-tools.js';
 
 export interface BenchScratch {
@@ -18,7 +17,7 @@ export interface BenchScratch {
 }
 
 export async function benchScratch(name: string, cpuProf: boolean, redis: BenchRedis): Promise<BenchScratch> {
-  const prefix = `bench-${name}-${randomUUID().slice(0, 8)}`;
+  const prefix = benchPrefix(name);
   const dataDir = await mkdtemp(join(tmpdir(), `hotline-bench-${name}-`));
   const cpuProfDir = cpuProf ? await mkdtemp(join(tmpdir(), `hotline-bench-${name}-prof-`)) : undefined;
   return {

@@ -11,7 +11,7 @@ import type { Channel, Submission } from '../../src/domain/intake/submission.js'
 import { intakeJobOptions } from './intake-job-options.js';
 import { measuredWindow, warmUp } from './measured-window.js';
 import type { WindowResult } from './measured-window.js';
-import { connectBench, deletePrefixedKeys, RedisUsage } from './redis-tools.js';
+import { benchPrefix, connectBench, deletePrefixedKeys, RedisUsage } from './redis-tools.js';
 import type { BenchRedis } from './redis-tools.js';
 
 const READ_PAGE = 1000;
@@ -53,7 +53,7 @@ export async function readBackJobs(redis: BenchRedis, bullPrefix: string, limit:
 
 export async function rawQueueBaseline(settings: BaselineSettings): Promise<BaselineResult> {
   if (settings.payloads.length === 0) throw new Error('the raw queue.add baseline needs at least one payload');
-  const prefix = `bench-raw-${randomUUID().slice(0, 8)}`;
+  const prefix = benchPrefix('raw');
   const connection = connectBench(settings.redis);
   const queue = new Queue(INTAKE_QUEUE_NAME, { connection, prefix: `{${prefix}}` });
   const redis = new RedisUsage(settings.redis);

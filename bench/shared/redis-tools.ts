@@ -3,6 +3,7 @@
 // how much CPU Redis used and how many commands it ran, which on a small machine are a large share of what every
 // submission costs. On a cluster every figure is summed over all masters, and every key lives under a hash tag.
 
+import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../src/adapters/redis/redis-connection.js';
@@ -130,4 +131,19 @@ export class RedisUsage {
   close(): void {
     this.client.disconnect();
   }
+}
+
+/** What every bench key prefix starts with: `bench`, or BENCH_KEY_PREFIX (a test's own, so it can check the clean-up). */
+function benchKeyBase(): string {
+  const base = process.env['BENCH_KEY_PREFIX'] ?? 'bench';
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(base)) throw new RangeError(`BENCH_KEY_PREFIX must be 1-40 letters, digits, '_', '.' or '-' (it goes inside a hash tag), got ${JSON.stringify(base)}`);
+  return base;
+}
+
+/**
+ * A fresh key prefix of a run's part (`intake`, `floor`, `raw`...): `<base>-<part>-<random>`. Its keys are written as
+ * `{prefix}...`, so on a cluster each part's keys share one hash tag, as BullMQ and the gateway need.
+ */
+export function benchPrefix(part: string): string {
+  return `${benchKeyBase()}-${part}-${randomUUID().slice(0, 8)}`;
 }
