@@ -10,7 +10,7 @@ import { Pool } from 'undici';
 import { citizenRequest } from '../shared/citizen-requests.js';
 import type { IntakeClient } from './intake-client.js';
 
-/** Distinct client addresses the requests come from (10.x.y.z). */
+/** Distinct client addresses the requests come from (10.x.y.1), in turn. */
 export const CITIZEN_ADDRESSES = 4096;
 
 interface FormAnswer {
@@ -51,7 +51,7 @@ export class FormClient implements IntakeClient {
     const response = await this.pool.request({
       path: '/form/submissions',
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(address >> 8) & 255}.${address & 255}.${1 + (seq % 7)}` },
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${address >> 8}.${address & 255}.1` },
       body: JSON.stringify(payload),
     });
     const text = await response.body.text();
