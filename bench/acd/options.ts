@@ -14,9 +14,14 @@ export interface AcdBenchOptions {
   /** Measured ticks, one per second of the bench's own clock. */
   readonly ticks: number;
   readonly json: boolean;
+  /** A few seconds in all (`SMOKE`): the table is printed, the targets are not judged. For CI. */
+  readonly smoke: boolean;
 }
 
-export const DEFAULTS: AcdBenchOptions = { agents: 1000, calls: 5000, samples: 2000, warmup: 200, ticks: 300, json: false };
+/** What `--smoke` caps the sizes at (a smaller one given on the command line stays). */
+export const SMOKE = { agents: 50, calls: 200, samples: 100, warmup: 20, ticks: 5 } as const;
+
+export const DEFAULTS: AcdBenchOptions = { agents: 1000, calls: 5000, samples: 2000, warmup: 200, ticks: 300, json: false, smoke: false };
 
 export const USAGE = `usage: npm run bench -- acd [options]
 
@@ -32,6 +37,8 @@ export const USAGE = `usage: npm run bench -- acd [options]
   --warmup N    unmeasured decisions of each kind first (default ${DEFAULTS.warmup})
   --ticks N     measured ticks (default ${DEFAULTS.ticks})
   --json        print the report as JSON (progress goes nowhere)
+  --smoke       ${SMOKE.agents} agents, ${SMOKE.calls} calls, ${SMOKE.samples} samples, ${SMOKE.ticks} ticks: prints the table, judges no target,
+                exits 1 only if a decision failed (CI)
 `;
 
 const FLAGS: Record<string, FlagSpec<AcdBenchOptions>> = {
@@ -41,8 +48,12 @@ const FLAGS: Record<string, FlagSpec<AcdBenchOptions>> = {
   '--warmup': { key: 'warmup', kind: 'positive-int' },
   '--ticks': { key: 'ticks', kind: 'positive-int' },
   '--json': { key: 'json', kind: 'switch' },
+  '--smoke': { key: 'smoke', kind: 'switch' },
 };
 
 export function parseAcdOptions(args: readonly string[]): AcdBenchOptions | 'help' {
-  return parseArgs(args, DEFAULTS, FLAGS);
+  const options = parseArgs(args, DEFAULTS, FLAGS);
+  if (options === 'help' || !options.smoke) return options;
+  const cap = (key: keyof typeof SMOKE): number => Math.min(options[key], SMOKE[key]);
+  return { ...options, agents: cap('agents'), calls: cap('calls'), samples: cap('samples'), warmup: cap('warmup'), ticks: cap('ticks') };
 }

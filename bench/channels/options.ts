@@ -1,7 +1,7 @@
 // Command-line options of `npm run bench -- channels`.
 
 import { DEFAULT_SMTP_MAX_CLIENTS } from '../../src/adapters/email/start-email-channel.js';
-import { LOAD_DEFAULTS, LOAD_FLAGS, loadUsage } from '../shared/load-options.js';
+import { LOAD_DEFAULTS, LOAD_FLAGS, loadUsage, withSmoke } from '../shared/load-options.js';
 import type { LoadBenchOptions } from '../shared/load-options.js';
 import { BenchUsageError, parseArgs } from '../shared/parse-args.js';
 import type { FlagSpec } from '../shared/parse-args.js';
@@ -15,9 +15,9 @@ export interface ChannelsBenchOptions extends LoadBenchOptions {
 export const DEFAULTS: ChannelsBenchOptions = { ...LOAD_DEFAULTS, smtpConnections: 16 };
 
 export const USAGE = loadUsage('channels', [
-  ['--duration MS', `measured window of WeChat, of SMTP and of raw queue.add, ms (default ${DEFAULTS.durationMs})`],
+  ['--duration MS', `measured window of WeChat, of SMTP, of raw queue.add and of each floor, ms (default ${DEFAULTS.durationMs})`],
   ['--warmup MS', `unmeasured load before each window, ms (default ${DEFAULTS.warmupMs})`],
-  ['--concurrency N', `WeChat pushes in flight / adds in flight for the baseline (default ${DEFAULTS.concurrency})`],
+  ['--concurrency N', `WeChat pushes in flight (gateway and WeChat floor) / adds in flight for the baseline (default ${DEFAULTS.concurrency})`],
   ['--smtp-connections N', `pooled SMTP connections sending mail, one mail in flight each (default ${DEFAULTS.smtpConnections}, at most ${DEFAULT_SMTP_MAX_CLIENTS})`],
 ]);
 
@@ -31,5 +31,5 @@ export function parseChannelsOptions(args: readonly string[]): ChannelsBenchOpti
   if (options !== 'help' && options.smtpConnections > DEFAULT_SMTP_MAX_CLIENTS) {
     throw new BenchUsageError(`--smtp-connections may be at most ${DEFAULT_SMTP_MAX_CLIENTS}: the gateway's SMTP server takes that many clients at once`);
   }
-  return options;
+  return options === 'help' ? options : withSmoke(options);
 }

@@ -9,10 +9,11 @@ import { createHash } from 'node:crypto';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream } from 'smtp-server';
 import { floorQueue } from '../shared/intake-job-options.js';
+import type { BenchRedis } from '../shared/redis-tools.js';
 import { serveSubject } from '../shared/subject.js';
 
 export interface SmtpFloorConfig {
-  readonly redisUrl: string;
+  readonly redis: BenchRedis;
   /** BullMQ key prefix, with its hash tag. */
   readonly queuePrefix: string;
   readonly dedupTtlMs: number;
@@ -26,7 +27,7 @@ export interface SmtpFloorInfo {
 }
 
 serveSubject<SmtpFloorConfig, SmtpFloorInfo>(async (settings) => {
-  const queue = await floorQueue(settings.redisUrl, settings.queuePrefix, settings.dedupTtlMs);
+  const queue = await floorQueue(settings.redis, settings.queuePrefix, settings.dedupTtlMs);
 
   const file = async (stream: SMTPServerDataStream): Promise<string> => {
     const chunks: Buffer[] = [];

@@ -2,11 +2,11 @@
 // how much of the raw queue.add rate any SMTP front keeps on these cores, so the gateway's own cost can be told
 // from the protocol's.
 
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { measuredWindow, warmUp } from '../shared/measured-window.js';
 import type { WindowResult } from '../shared/measured-window.js';
-import { deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
+import { benchPrefix, deletePrefixedKeys, RedisUsage } from '../shared/redis-tools.js';
+import type { BenchRedis } from '../shared/redis-tools.js';
 import { startSubject } from '../shared/subject.js';
 import { SmtpClient } from './smtp-client.js';
 import type { SmtpFloorConfig, SmtpFloorInfo } from './smtp-floor-subject.js';
@@ -14,7 +14,7 @@ import type { SmtpFloorConfig, SmtpFloorInfo } from './smtp-floor-subject.js';
 const FLOOR_FILE = fileURLToPath(new URL('./smtp-floor-subject.ts', import.meta.url));
 
 export interface SmtpFloorSettings {
-  readonly redisUrl: string;
+  readonly redis: BenchRedis;
   /** The gateway's hotline address: the floor takes any, but the mails stay the same. */
   readonly mailbox: string;
   readonly connections: number;
@@ -26,15 +26,15 @@ export interface SmtpFloorSettings {
 }
 
 export async function smtpFloor(settings: SmtpFloorSettings): Promise<WindowResult> {
-  const prefix = `bench-smtp-floor-${randomUUID().slice(0, 8)}`;
+  const prefix = benchPrefix('smtp-floor');
   const config: SmtpFloorConfig = {
-    redisUrl: settings.redisUrl,
+    redis: settings.redis,
     queuePrefix: `{${prefix}}`,
     dedupTtlMs: settings.dedupTtlMs,
     maxBytes: settings.maxBytes,
     maxClients: settings.maxClients,
   };
-  const redis = new RedisUsage(settings.redisUrl);
+  const redis = new RedisUsage(settings.redis);
   const subject = await startSubject<SmtpFloorInfo>(FLOOR_FILE, config, { label: 'SMTP floor subject' });
   const client = new SmtpClient(subject.info.port, settings.mailbox, settings.connections);
   try {
@@ -45,6 +45,6 @@ export async function smtpFloor(settings: SmtpFloorSettings): Promise<WindowResu
     redis.close();
     client.close();
     await subject.close();
-    await deletePrefixedKeys(settings.redisUrl, prefix);
+    await deletePrefixedKeys(settings.redis, prefix);
   }
 }

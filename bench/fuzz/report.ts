@@ -46,6 +46,7 @@ export function formatFuzzReport(report: FuzzReport): string {
   const notes = [
     `Seed ${report.seed}: replay any failure with --seed ${report.seed} --target NAME (and the same --runs); its report gives fast-check's path too.`,
     'CPU is the fuzzing process only (generation, the parser, the gateway code in-process); Redis and socket peers add to wall time. Heap growth is heapUsed after forced GCs, from after a warm-up to the end of the run.',
+    'No floor: this bench judges rules (no crash, no 5xx, typed errors, bounded time and heap), not speed; inputs/s only compare runs of the same target.',
     machineNote(report.machine),
   ];
   const text = reportText([`fuzz: ${report.totalInputs} inputs over ${report.results.length} targets, seed ${report.seed}`], rows, report.verdicts, notes);

@@ -7,7 +7,7 @@ import { FUZZ_TARGETS } from '../../test/fuzz/targets/catalogue.js';
 import { benchEntry } from '../shared/bench-entry.js';
 import { machineInfo } from '../shared/machine.js';
 import { BENCH_REDIS_URL } from '../shared/redis-tools.js';
-import { DEFAULT_SCALE, parseFuzzOptions, USAGE } from './options.js';
+import { DEFAULT_SCALE, parseFuzzOptions, SMOKE_DIVISOR, USAGE } from './options.js';
 import { buildFuzzReport, formatFuzzReport } from './report.js';
 
 export function runFuzzBench(args: readonly string[]): Promise<void> {
@@ -15,7 +15,8 @@ export function runFuzzBench(args: readonly string[]): Promise<void> {
     const machine = await machineInfo(BENCH_REDIS_URL);
     const seed = o.seed ?? randomInt(1, 2_147_483_647);
     const targets = FUZZ_TARGETS.filter((t) => o.target === null || t.name === o.target);
-    const runs = Object.fromEntries(targets.map((t) => [t.name, o.runs ?? t.ciRuns * DEFAULT_SCALE]));
+    const runsOf = (ciRuns: number): number => o.runs ?? (o.smoke ? Math.max(1, Math.ceil(ciRuns / SMOKE_DIVISOR)) : ciRuns * DEFAULT_SCALE);
+    const runs = Object.fromEntries(targets.map((t) => [t.name, runsOf(t.ciRuns)]));
     progress(`fuzz bench: ${targets.length} targets, seed ${seed}, ${Object.values(runs).reduce((a, b) => a + b, 0)} inputs; Redis ${BENCH_REDIS_URL}`);
     let last = 0;
     const results = await runFuzz({

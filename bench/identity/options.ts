@@ -11,9 +11,14 @@ export interface IdentityBenchOptions {
   /** Lookups (or limit checks, or PINGs) in flight at once. */
   readonly concurrency: number;
   readonly json: boolean;
+  /** A few seconds in all (`SMOKE`): the table is printed, the targets are not judged. For CI. */
+  readonly smoke: boolean;
 }
 
-export const DEFAULTS: IdentityBenchOptions = { profiles: 1_000_000, durationMs: 5000, warmupMs: 1000, concurrency: 4, json: false };
+/** What `--smoke` caps the sizes at (a smaller one given on the command line stays). */
+export const SMOKE = { profiles: 300, durationMs: 300, warmupMs: 100 } as const;
+
+export const DEFAULTS: IdentityBenchOptions = { profiles: 1_000_000, durationMs: 5000, warmupMs: 1000, concurrency: 4, json: false, smoke: false };
 
 export const USAGE = `usage: npm run bench -- identity [options]
 
@@ -27,6 +32,8 @@ export const USAGE = `usage: npm run bench -- identity [options]
   --warmup MS      unmeasured load before each window, ms (default ${DEFAULTS.warmupMs})
   --concurrency N  operations in flight (default ${DEFAULTS.concurrency})
   --json           print the report as JSON (progress goes nowhere)
+  --smoke          ${SMOKE.profiles} profiles, ${SMOKE.warmupMs} ms warm-ups, ${SMOKE.durationMs} ms windows: prints the table, judges no
+                   target, exits 1 only if an operation failed (CI)
 `;
 
 const FLAGS: Record<string, FlagSpec<IdentityBenchOptions>> = {
@@ -35,8 +42,11 @@ const FLAGS: Record<string, FlagSpec<IdentityBenchOptions>> = {
   '--warmup': { key: 'warmupMs', kind: 'positive-int' },
   '--concurrency': { key: 'concurrency', kind: 'positive-int' },
   '--json': { key: 'json', kind: 'switch' },
+  '--smoke': { key: 'smoke', kind: 'switch' },
 };
 
 export function parseIdentityOptions(args: readonly string[]): IdentityBenchOptions | 'help' {
-  return parseArgs(args, DEFAULTS, FLAGS);
+  const options = parseArgs(args, DEFAULTS, FLAGS);
+  if (options === 'help' || !options.smoke) return options;
+  return { ...options, profiles: Math.min(options.profiles, SMOKE.profiles), durationMs: Math.min(options.durationMs, SMOKE.durationMs), warmupMs: Math.min(options.warmupMs, SMOKE.warmupMs) };
 }

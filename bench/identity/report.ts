@@ -46,7 +46,7 @@ export function identityReportText(report: IdentityReport, verdicts: readonly Ve
     [
       'A history lookup is one Lua script: the identifier\'s owner, the profile\'s latest contacts and its open cases with each record\'s status, closed cases dropped from the open set as they are found. Each citizen here has two contacts and one open case.',
       'A limit check is RedisLimiter.hit with two rules (calls per hour and per day from one number), one script counting both or neither.',
-      'The three windows run one after the other on separate connections, with the same closed loop; PING is the floor any Redis operation from this process pays.',
+      'The three windows run one after the other on separate connections, with the same closed loop; PING is the floor any Redis operation from this process pays. The floor does: one round trip on a connection of its own, through ioredis, under the same closed loop. It does not: run a script, read or write a key, or parse an answer beyond PONG.',
       machineNote(report.machine),
     ],
   );

@@ -5,13 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'undici';
 import { citizenRequest } from '../shared/citizen-requests.js';
+import type { IntakeClient } from './intake-client.js';
 
 interface Receipt {
   readonly ticket?: unknown;
   readonly durability?: unknown;
 }
 
-export class ApiV1Client {
+export class ApiV1Client implements IntakeClient {
   /** Requests started (each with a new sequence number). */
   sent = 0;
   /** 201 answers whose receipt said `spooled`: intake could not reach Redis in time. */

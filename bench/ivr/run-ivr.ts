@@ -52,7 +52,7 @@ export function runIvrBench(args: readonly string[]): Promise<void> {
       `ivr bench${options.smoke ? ' (smoke)' : ''}: ${options.levels.join(', ')} held calls (largest ramped over ${options.rampMs} ms), then ${options.durationMs} ms at ${options.concurrency} concurrent; baseline first`,
     );
     // The gateway's fair-use counters and citizen profiles go under a prefix of the run's own, removed afterwards.
-    const scratch = await benchScratch('ivr', options.cpuProf);
+    const scratch = await benchScratch('ivr', options.cpuProf, BENCH_REDIS_URL);
     const heapProfDir = options.heapProf ? await mkdtemp(join(tmpdir(), 'hotline-bench-ivr-heap-')) : null;
     let baseline: SubjectResult;
     let gateway: SubjectResult;

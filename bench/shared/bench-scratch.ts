@@ -1,11 +1,11 @@
 // What one benchmark run against gateway subjects owns and removes afterwards: its own Redis key prefix, a
 // temporary DATA_DIR, and (with --cpu-prof) the folder the subjects' CPU profiles go to, which is kept.
 
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_REDIS_URL, deletePrefixedKeys } from './redis-tools.js';
+import { benchPrefix, deletePrefixedKeys } from './redis-tools.js';
+import type { BenchRedis } from './redis-tools.js';
 
 export interface BenchScratch {
   readonly prefix: string;
@@ -16,8 +16,8 @@ export interface BenchScratch {
   remove(progress: (text: string) => void): Promise<void>;
 }
 
-export async function benchScratch(name: string, cpuProf: boolean): Promise<BenchScratch> {
-  const prefix = `bench-${name}-${randomUUID().slice(0, 8)}`;
+export async function benchScratch(name: string, cpuProf: boolean, redis: BenchRedis | string): Promise<BenchScratch> {
+  const prefix = benchPrefix(name);
   const dataDir = await mkdtemp(join(tmpdir(), `hotline-bench-${name}-`));
   const cpuProfDir = cpuProf ? await mkdtemp(join(tmpdir(), `hotline-bench-${name}-prof-`)) : undefined;
   return {
@@ -25,7 +25,7 @@ export async function benchScratch(name: string, cpuProf: boolean): Promise<Benc
     dataDir,
     profiling: cpuProfDir === undefined ? {} : { cpuProfDir },
     async remove(progress) {
-      const removed = await deletePrefixedKeys(BENCH_REDIS_URL, prefix);
+      const removed = await deletePrefixedKeys(redis, prefix);
       await rm(dataDir, { recursive: true, force: true });
       progress(`gateway stopped; removed its ${removed} Redis keys and ${dataDir}`);
       if (cpuProfDir !== undefined) process.stderr.write(`CPU profile of the gateway written to ${cpuProfDir}\n`);

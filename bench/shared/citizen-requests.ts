@@ -15,6 +15,8 @@ export interface CitizenRequest {
   readonly language: 'zh' | 'en';
   /** A short line for an e-mail subject. */
   readonly subject: string;
+  /** Where it is (a district and a place), as a citizen would name it in an address field. */
+  readonly place: string;
   readonly contact: CitizenContact;
   readonly location?: { readonly lat: number; readonly lon: number; readonly address?: string };
 }
@@ -91,7 +93,7 @@ export function citizenRequest(seq: number): CitizenRequest {
   if (english) {
     const place = pick(EN_PLACES, seq, 8);
     const text = pick(EN_TEMPLATES, seq, 9)(place, pick(EN_SINCE, seq, 10));
-    return { text, language: 'en', subject: `Request about ${place}`, contact };
+    return { text, language: 'en', subject: `Request about ${place}`, place, contact };
   }
   const district = pick(DISTRICTS, seq, 8);
   const place = `${district}${pick(PLACES, seq, 11)}`;
@@ -101,6 +103,7 @@ export function citizenRequest(seq: number): CitizenRequest {
     text,
     language: 'zh',
     subject: `关于${place}的问题`,
+    place: `北京市${place}`,
     contact,
     ...(located ? { location: { lat: 39.8 + (mix(seq, 13) % 2000) / 10_000, lon: 116.3 + (mix(seq, 14) % 2000) / 10_000, address: `北京市${place}` } } : {}),
   };

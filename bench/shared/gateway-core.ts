@@ -24,9 +24,12 @@ import type { DispositionTexts } from '../../src/domain/dispositions/disposition
 import { parseConfig } from '../../src/config/index.js';
 import type { Config, LogLevel } from '../../src/config/index.js';
 import { GATEWAY_VERSION } from '../../src/main.js';
+import { REDIS_ENV_NAMES } from './redis-tools.js';
+import type { BenchRedis } from './redis-tools.js';
 
 export interface GatewayCoreSettings {
-  readonly redisUrl: string;
+  /** The run's Redis (one server, a cluster or Sentinel), as the gateway's REDIS_* settings. */
+  readonly redis: BenchRedis;
   /** INTAKE_PREFIX of this run (random; the parent removes its keys afterwards). */
   readonly prefix: string;
   /** DATA_DIR of this run (a temporary folder). */
@@ -50,9 +53,11 @@ export interface GatewayCore {
 
 /** `env`: the subject's own settings on top of the run's (API_KEYS_FILE, WECHAT_*, SMTP_ACCEPT...). */
 export async function startGatewayCore(settings: GatewayCoreSettings, env: Readonly<Record<string, string>> = {}): Promise<GatewayCore> {
+  // Only the run's REDIS_* settings: one from the parent's environment would clash with another the run chose.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(REDIS_ENV_NAMES as readonly string[]).includes(name)));
   const config = parseConfig({
-    ...process.env,
-    REDIS_URL: settings.redisUrl,
+    ...inherited,
+    ...settings.redis.env,
     DATA_DIR: settings.dataDir,
     INTAKE_PREFIX: settings.prefix,
     LOG_LEVEL: settings.logLevel,

@@ -7,10 +7,11 @@
 import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
 import { floorQueue } from './intake-job-options.js';
+import type { BenchRedis } from './redis-tools.js';
 import { serveSubject } from './subject.js';
 
 export interface HttpFloorConfig {
-  readonly redisUrl: string;
+  readonly redis: BenchRedis;
   /** BullMQ key prefix, with its hash tag. */
   readonly queuePrefix: string;
   readonly dedupTtlMs: number;
@@ -21,7 +22,7 @@ export interface HttpFloorInfo {
 }
 
 serveSubject<HttpFloorConfig, HttpFloorInfo>(async (settings) => {
-  const queue = await floorQueue(settings.redisUrl, settings.queuePrefix, settings.dedupTtlMs);
+  const queue = await floorQueue(settings.redis, settings.queuePrefix, settings.dedupTtlMs);
   const app = Fastify({ logger: false });
   app.post('/v1/submissions', async (request, reply) => {
     const key = request.headers['idempotency-key'];

@@ -1,19 +1,19 @@
 // Runs the HTTP floor (http-floor-subject.ts) under the same closed loop as the gateway's web API: how much of the
 // raw queue.add rate any HTTP front keeps on these cores, so the gateway's own cost can be told from HTTP's.
 
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ApiV1Client } from '../intake/api-v1-client.js';
 import type { HttpFloorConfig, HttpFloorInfo } from './http-floor-subject.js';
 import { measuredWindow, warmUp } from './measured-window.js';
 import type { WindowResult } from './measured-window.js';
-import { deletePrefixedKeys, RedisUsage } from './redis-tools.js';
+import { benchPrefix, deletePrefixedKeys, RedisUsage } from './redis-tools.js';
+import type { BenchRedis } from './redis-tools.js';
 import { startSubject } from './subject.js';
 
 const FLOOR_FILE = fileURLToPath(new URL('./http-floor-subject.ts', import.meta.url));
 
 export interface HttpFloorSettings {
-  readonly redisUrl: string;
+  readonly redis: BenchRedis;
   readonly concurrency: number;
   readonly warmupMs: number;
   readonly durationMs: number;
@@ -21,9 +21,9 @@ export interface HttpFloorSettings {
 }
 
 export async function httpFloor(settings: HttpFloorSettings): Promise<WindowResult> {
-  const prefix = `bench-floor-${randomUUID().slice(0, 8)}`;
-  const config: HttpFloorConfig = { redisUrl: settings.redisUrl, queuePrefix: `{${prefix}}`, dedupTtlMs: settings.dedupTtlMs };
-  const redis = new RedisUsage(settings.redisUrl);
+  const prefix = benchPrefix('floor');
+  const config: HttpFloorConfig = { redis: settings.redis, queuePrefix: `{${prefix}}`, dedupTtlMs: settings.dedupTtlMs };
+  const redis = new RedisUsage(settings.redis);
   const subject = await startSubject<HttpFloorInfo>(FLOOR_FILE, config, { label: 'HTTP floor subject' });
   const client = new ApiV1Client(subject.info.url, 'no key: the floor checks none', settings.concurrency);
   try {
@@ -34,6 +34,6 @@ export async function httpFloor(settings: HttpFloorSettings): Promise<WindowResu
     redis.close();
     await client.close();
     await subject.close();
-    await deletePrefixedKeys(settings.redisUrl, prefix);
+    await deletePrefixedKeys(settings.redis, prefix);
   }
 }

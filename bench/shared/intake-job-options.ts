@@ -3,7 +3,8 @@
 
 import { Queue } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { connectBench } from './redis-tools.js';
+import type { BenchRedis } from './redis-tools.js';
 import { INTAKE_JOB_NAME } from '../../src/adapters/intake/bullmq-intake-queue.js';
 import { INTAKE_QUEUE_NAME } from '../../src/adapters/intake/intake-keys.js';
 
@@ -22,8 +23,8 @@ export function intakeJobOptions(jobId: string, priority: number, dedupTtlMs: nu
 }
 
 /** An `intake` queue of its own connection, for a floor subject: `add` resolves once the job is in Redis. */
-export async function floorQueue(redisUrl: string, prefix: string, dedupTtlMs: number): Promise<{ add(jobId: string, data: unknown): Promise<void>; close(): Promise<void> }> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+export async function floorQueue(redis: BenchRedis, prefix: string, dedupTtlMs: number): Promise<{ add(jobId: string, data: unknown): Promise<void>; close(): Promise<void> }> {
+  const connection = connectBench(redis);
   const queue = new Queue(INTAKE_QUEUE_NAME, { connection, prefix });
   await queue.waitUntilReady();
   return {

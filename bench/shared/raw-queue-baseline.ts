@@ -5,19 +5,19 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { INTAKE_JOB_NAME } from '../../src/adapters/intake/bullmq-intake-queue.js';
 import { INTAKE_QUEUE_NAME } from '../../src/adapters/intake/intake-keys.js';
 import type { Channel, Submission } from '../../src/domain/intake/submission.js';
 import { intakeJobOptions } from './intake-job-options.js';
 import { measuredWindow, warmUp } from './measured-window.js';
 import type { WindowResult } from './measured-window.js';
-import { deletePrefixedKeys, RedisUsage } from './redis-tools.js';
+import { benchPrefix, connectBench, deletePrefixedKeys, RedisUsage } from './redis-tools.js';
+import type { BenchRedis } from './redis-tools.js';
 
 const READ_PAGE = 1000;
 
 export interface BaselineSettings {
-  readonly redisUrl: string;
+  readonly redis: BenchRedis;
   /** Canonical submissions to add, in turn (each add gets its own job id). */
   readonly payloads: readonly Submission[];
   readonly concurrency: number;
@@ -34,8 +34,8 @@ export interface BaselineResult extends WindowResult {
 }
 
 /** Reads up to `limit` jobs' data (of one channel, if given) from the `intake` queue: payloads for the baseline. */
-export async function readBackJobs(redisUrl: string, bullPrefix: string, limit: number, channel?: Channel): Promise<Submission[]> {
-  const connection = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+export async function readBackJobs(redis: BenchRedis, bullPrefix: string, limit: number, channel?: Channel): Promise<Submission[]> {
+  const connection = connectBench(redis);
   const queue = new Queue<Submission>(INTAKE_QUEUE_NAME, { connection, prefix: bullPrefix });
   const found: Submission[] = [];
   try {
@@ -53,10 +53,10 @@ export async function readBackJobs(redisUrl: string, bullPrefix: string, limit: 
 
 export async function rawQueueBaseline(settings: BaselineSettings): Promise<BaselineResult> {
   if (settings.payloads.length === 0) throw new Error('the raw queue.add baseline needs at least one payload');
-  const prefix = `bench-raw-${randomUUID().slice(0, 8)}`;
-  const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: 3 });
+  const prefix = benchPrefix('raw');
+  const connection = connectBench(settings.redis);
   const queue = new Queue(INTAKE_QUEUE_NAME, { connection, prefix: `{${prefix}}` });
-  const redis = new RedisUsage(settings.redisUrl);
+  const redis = new RedisUsage(settings.redis);
   const run = randomUUID();
   let seq = 0;
   const add = async (): Promise<void> => {
@@ -75,6 +75,6 @@ export async function rawQueueBaseline(settings: BaselineSettings): Promise<Base
     await queue.close();
     connection.disconnect();
     redis.close();
-    await deletePrefixedKeys(settings.redisUrl, prefix);
+    await deletePrefixedKeys(settings.redis, prefix);
   }
 }

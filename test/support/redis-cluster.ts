@@ -1,6 +1,7 @@
 // A Redis Cluster of a test's own: 3 masters and 3 replicas from `redis-server --cluster-enabled yes` on loopback
 // ports, in a temp dir, made with `redis-cli --cluster create`, and ready only when every node says
 // `cluster_state:ok` and every replica is in sync. A low node timeout makes a failover take seconds, not minutes.
+// The benchmarks' `--redis-cluster` starts one too, without replicas (bench/shared/bench-redis-run.ts).
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -26,14 +27,18 @@ export class RedisClusterFixture {
   private constructor(
     readonly dir: string,
     readonly nodes: readonly RedisProcess[],
+    private readonly masters: number,
   ) {}
 
-  static async start(options: { readonly masters?: number } = {}): Promise<RedisClusterFixture> {
+  /** `replicasPerMaster`: 1 (the default, what failover tests need) or 0 (masters only, as a throughput bench wants). */
+  static async start(options: { readonly masters?: number; readonly replicasPerMaster?: 0 | 1 } = {}): Promise<RedisClusterFixture> {
     const masters = options.masters ?? 3;
+    const replicas = options.replicasPerMaster ?? 1;
+    const count = masters * (1 + replicas);
     const dir = await mkdtemp(join(tmpdir(), 'redis-cluster-'));
-    const ports = await freePorts(masters * 4);
-    const nodes = ports.slice(0, masters * 2).map((port, i) => {
-      const busPort = ports[masters * 2 + i] as number;
+    const ports = await freePorts(count * 2);
+    const nodes = ports.slice(0, count).map((port, i) => {
+      const busPort = ports[count + i] as number;
       return new RedisProcess(port, join(dir, String(port)), [
         ...DATA_NODE_ARGS,
         '--cluster-enabled',
@@ -49,10 +54,10 @@ export class RedisClusterFixture {
         '0',
       ]);
     });
-    const fixture = new RedisClusterFixture(dir, nodes);
+    const fixture = new RedisClusterFixture(dir, nodes, masters);
     try {
       await Promise.all(nodes.map((node) => node.start()));
-      await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => n.address), '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 });
+      await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => n.address), '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30_000 });
       await fixture.waitHealthy();
     } catch (err) {
       await fixture.close();
@@ -120,7 +125,7 @@ export class RedisClusterFixture {
           if (replication.includes('role:slave') && !(replication.includes('master_link_status:up') && replication.includes('master_sync_in_progress:0'))) return undefined;
         }
         const masters = (await this.view()).filter((n) => n.role === 'master' && !n.failed && n.slots.length > 0);
-        return masters.length === this.nodes.length / 2 ? true : undefined;
+        return masters.length === this.masters ? true : undefined;
       },
       timeoutMs,
     );
