@@ -9,7 +9,7 @@ describe('npm run bench -- fuzz options', () => {
   });
 
   it('takes --runs, --seed and --target, and names what is wrong', () => {
-    expect(parseFuzzOptions(['--runs', '500', '--seed=7', '--target', 'wechat-xml', '--json'])).toEqual({ runs: 500, seed: 7, target: 'wechat-xml', json: true });
+    expect(parseFuzzOptions(['--runs', '500', '--seed=7', '--target', 'wechat-xml', '--json'])).toEqual({ runs: 500, seed: 7, target: 'wechat-xml', json: true, smoke: false });
     expect(() => parseFuzzOptions(['--target', 'nope'])).toThrow(BenchUsageError);
     expect(() => parseFuzzOptions(['--seed', '4294967296'])).toThrow(/at most 2147483647/);
     expect(() => parseFuzzOptions(['--runs', '0'])).toThrow(/positive integer/);
