@@ -129,6 +129,26 @@ export class RedisSentinelFixture {
     return node;
   }
 
+  /** What each node and sentinel says now, for a failed test's message: who is master, links, offsets. */
+  async describe(): Promise<string> {
+    const lines: string[] = [];
+    for (const server of this.servers) {
+      if (!server.running) {
+        lines.push(`${server.address}: not running`);
+        continue;
+      }
+      const info = await this.cli(server, 'info', 'replication').catch((err: unknown) => String(err));
+      const replication = new Map(info.split('\n').filter((line) => line.includes(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()] as const));
+      const fields = ['role', 'master_port', 'master_link_status', 'master_sync_in_progress', 'connected_slaves', 'slave0', 'master_repl_offset'];
+      lines.push(`${server.address}: ${fields.map((f) => `${f}=${replication.get(f) ?? '-'}`).join(' ')}`);
+    }
+    for (const sentinel of this.sentinels.filter((s) => s.running)) {
+      const fields = pairs(await this.cli(sentinel, 'sentinel', 'master', SENTINEL_MASTER).catch((err: unknown) => String(err)));
+      lines.push(`sentinel ${sentinel.address}: master ${fields.get('ip') ?? '?'}:${fields.get('port') ?? '?'} flags=${fields.get('flags') ?? '?'} num-slaves=${fields.get('num-slaves') ?? '?'}`);
+    }
+    return lines.join('\n');
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.sentinels, ...this.servers].map((node) => node.kill()));
     await rm(this.dir, { recursive: true, force: true });

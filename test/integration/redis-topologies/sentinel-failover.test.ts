@@ -82,7 +82,10 @@ describe('the Sentinel-managed master dies under load', () => {
     // The old master comes back as the new one's replica: submissions are queued again and the spool drains.
     await topology.restartAsReplica(master, promoted);
     // The replica's full resynchronisation comes first; on a loaded machine that takes a while.
-    await waitUntil('submissions queued again', async () => (load.answers.slice(-6).every((a) => a.durability === 'queued') ? true : undefined), 45_000);
+    await waitUntil('submissions queued again', async () => (load.answers.slice(-6).every((a) => a.durability === 'queued') ? true : undefined), 45_000).catch(async (err: unknown) => {
+      const last = load.answers.slice(-10).map((a) => `${a.status} ${a.durability ?? '-'}`);
+      throw new Error(`${String(err)}\n${load.answers.length} answers, the last: ${last.join(', ')}\n${await topology.describe()}`);
+    });
     const answers = await load.stop();
     expect(answers.filter((a) => a.status !== 201)).toEqual([]);
 
