@@ -1,6 +1,7 @@
 // The fair-use limits and supervisors' flags as the composition root and the `flag` command build them: one
 // fail-fast Redis connection of their own (a slow Redis must not hold a citizen's request: past 500 ms the
-// per-process fallback answers), the shared limiter, the flag store and its audit log, all under intake's prefix.
+// per-process fallback answers), the shared limiter, the flag store and its audit log, the phone calls' one-script
+// counter, all under intake's prefix.
 
 import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
@@ -13,6 +14,7 @@ import { closeRedis, failFastRedis, untilReady } from '../redis/fail-fast-redis.
 import type { RedisTarget } from '../../config/types.js';
 import { RedisFlagStore } from './redis-flag-store.js';
 import { RedisLimiter } from './redis-limiter.js';
+import { RedisCallCounter } from './redis-call-counter.js';
 
 export interface LimitsOptions {
   readonly redis: RedisTarget;
@@ -33,6 +35,8 @@ export interface Limits {
   readonly limiter: RedisLimiter;
   readonly flags: RedisFlagStore;
   readonly fairUse: FairUse;
+  /** The phone fair-use check's counting: abuse hit, flag and plain hit of a call in one script call. */
+  readonly calls: RedisCallCounter;
   /** Flag and unflag with checks and audit (the CLI and /v1/flags). */
   readonly desk: FlagDesk;
   readonly redis: RedisClient;
@@ -57,12 +61,14 @@ export async function createLimits(options: LimitsOptions): Promise<Limits> {
   const limiter = new RedisLimiter(redis, { prefix: options.prefix, log });
   const flags = new RedisFlagStore(redis, { prefix: options.prefix, auditRetentionMs: options.auditRetentionMs });
   const fairUse = new FairUse({ limiter, flags, policy: options.policy, log, ...(options.metrics === undefined ? {} : { metrics: options.metrics }) });
+  const calls = new RedisCallCounter(redis, limiter, flags, { log });
   const desk = new FlagDesk({ store: flags, log, canonical: canonicalIdentity });
   if (!(await untilReady(redis, options.connectWaitMs ?? 3000))) log.warn({}, 'limits Redis not reachable at start-up: limits counted per process until it is');
   return {
     limiter,
     flags,
     fairUse,
+    calls,
     desk,
     redis,
     connected: () => redis.status === 'ready',

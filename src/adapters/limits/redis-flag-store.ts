@@ -117,7 +117,8 @@ function auditEntryOf(id: string, fields: readonly string[]): FlagAuditEntry | n
   };
 }
 
-function parseFlag(json: string): Flag | null {
+/** A stored flag, or `null` when it is not one (what every reader of the hash applies, the one-script call check too). */
+export function parseFlag(json: string): Flag | null {
   try {
     const value = JSON.parse(json) as Partial<Flag>;
     const identity = value.identity;

@@ -38,44 +38,98 @@ export interface PhoneFairUseDeps {
    * menu) until the flag expires, never as abusive on the flag alone; its calls still count towards the abuse limits.
    */
   readonly flags?: Pick<FlagStore, 'find'>;
+  /**
+   * Counts the call and reads its flag (default: a StepwiseCallCounter over `limiter` and `flags`); the gateway
+   * gives the Redis adapter's, which does both in one script call.
+   */
+  readonly counter?: CallCounter;
 }
 
 const NUMBER = /^\+?[0-9]{3,20}$/;
 
+/** One call to count: the number's abuse rules (every call counts), its plain rules and its flag identity. */
+export interface CallCount {
+  /** The caller's number as counted (phoneKey form). */
+  readonly number: string;
+  /** Counted for every call: past any of these the call is abusive. */
+  readonly abuse: readonly LimitRule[];
+  /** Counted only for a call within the abuse rules and not flagged: past any of these the call is over. */
+  readonly plain: readonly LimitRule[];
+  /** Flags in force at this time apply. */
+  readonly nowMs: number;
+}
+
+/**
+ * Counts one call and reads the number's flag: 'abusive' when an abuse rule refused the hit, 'over' when the number
+ * is flagged or a plain rule refused it, else 'ok'. A flag that cannot be read counts as none; a counter store
+ * that cannot answer rejects (the caller lets the call through).
+ */
+export interface CallCounter {
+  count(call: CallCount): Promise<FairUseOutcome>;
+}
+
+/**
+ * The counting as separate steps over the Limiter and FlagStore ports: the abuse hit and the flag read together,
+ * then the plain hit. What the Redis adapter's one-script counting must answer alike, and what it falls back to.
+ */
+export class StepwiseCallCounter implements CallCounter {
+  constructor(
+    private readonly deps: {
+      readonly limiter: Limiter;
+      readonly flags?: Pick<FlagStore, 'find'> | undefined;
+      readonly log: Log;
+    },
+  ) {}
+
+  async count(call: CallCount): Promise<FairUseOutcome> {
+    const [abuse, flagged] = await Promise.all([this.deps.limiter.hit(call.abuse), this.isFlagged(call.number, call.nowMs)]);
+    if (!abuse.allowed) return 'abusive';
+    if (flagged) return 'over';
+    return this.plain(call);
+  }
+
+  /** The plain hit alone (the one-script counting needs it when it could not judge a flag itself). */
+  async plain(call: CallCount): Promise<FairUseOutcome> {
+    return (await this.deps.limiter.hit(call.plain)).allowed ? 'ok' : 'over';
+  }
+
+  /** A flag lookup that fails counts as no flag: the call goes on like any other. */
+  private async isFlagged(number: string, nowMs: number): Promise<boolean> {
+    if (this.deps.flags === undefined) return false;
+    try {
+      return (await this.deps.flags.find([{ kind: 'phone', value: number }], nowMs)).length > 0;
+    } catch (err) {
+      this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'supervisor flags cannot be read: the call is judged by its counts');
+      return false;
+    }
+  }
+}
+
 export class PhoneFairUse implements CallerScreen {
-  constructor(private readonly deps: PhoneFairUseDeps) {}
+  private readonly counter: CallCounter;
+
+  constructor(private readonly deps: PhoneFairUseDeps) {
+    this.counter = deps.counter ?? new StepwiseCallCounter({ limiter: deps.limiter, flags: deps.flags, log: deps.log });
+  }
 
   async check(caller: string): Promise<FairUseOutcome> {
     const number = phoneKey(caller);
     if (!NUMBER.test(number)) return 'ok';
-    const { limiter, limits } = this.deps;
+    const { limits } = this.deps;
     try {
-      return await answerWithin(this.deps.clock, this.deps.answerWithinMs, async () => {
-        // Every call counts towards the abuse limits; only calls within them count towards the plain limits, so
-        // the plain counters stop at their limit and the abuse counters keep going.
-        const [abuse, flagged] = await Promise.all([
-          limiter.hit(callRules('call:abuse', number, limits.callsPerHour * limits.abuseFactor, limits.callsPerDay * limits.abuseFactor)),
-          this.isFlagged(number),
-        ]);
-        if (!abuse.allowed) return 'abusive';
-        if (flagged) return 'over';
-        const plain = await limiter.hit(callRules('call', number, limits.callsPerHour, limits.callsPerDay));
-        return plain.allowed ? 'ok' : 'over';
-      });
+      // Every call counts towards the abuse limits; only calls within them count towards the plain limits, so
+      // the plain counters stop at their limit and the abuse counters keep going.
+      return await answerWithin(this.deps.clock, this.deps.answerWithinMs, () =>
+        this.counter.count({
+          number,
+          abuse: callRules('call:abuse', number, limits.callsPerHour * limits.abuseFactor, limits.callsPerDay * limits.abuseFactor),
+          plain: callRules('call', number, limits.callsPerHour, limits.callsPerDay),
+          nowMs: this.deps.clock.now(),
+        }),
+      );
     } catch (err) {
       this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'call limits cannot be checked: the call goes through');
       return 'ok';
-    }
-  }
-
-  /** A flag lookup that fails counts as no flag: the call goes on like any other. */
-  private async isFlagged(number: string): Promise<boolean> {
-    if (this.deps.flags === undefined) return false;
-    try {
-      return (await this.deps.flags.find([{ kind: 'phone', value: number }], this.deps.clock.now())).length > 0;
-    } catch (err) {
-      this.deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'supervisor flags cannot be read: the call is judged by its counts');
-      return false;
     }
   }
 }

@@ -1,10 +1,14 @@
 // Given the gateway with tight call limits (one call an hour and a day per number, abusive at twice that, one second
 // held without progress) and real Redis, when one number keeps calling, then the first call gets the menus, later
-// ones a notice and an agent, and the clearly abusive ones a notice and a polite goodbye; a caller going round the
-// menus is handed to an agent; under every limit at once the emergency menu still forwards to the emergency line.
+// ones a notice and an agent, and the clearly abusive ones a notice and a polite goodbye; a number a supervisor
+// flags gets the notice while the flag lasts; a caller going round the menus is handed to an agent; under every
+// limit at once the emergency menu still forwards to the emergency line.
 // Asserted on what the simulator played, bridged and hung up.
 
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisFlagStore } from '../../../src/adapters/limits/redis-flag-store.js';
+import { REDIS_URL } from '../../support/redis.js';
 import type { Harness } from './harness.js';
 import { heard, startHarness } from './harness.js';
 
@@ -54,6 +58,26 @@ describe('calls per number on the phone', () => {
     expect(await h.sim.waitForContinue(channelId)).toMatchObject({ context: 'ivr-fallback', extension: 'queue' });
     expect(h.sim.channel(channelId)?.variables).toMatchObject({ HOTLINE_SKILL: 'general' });
     expect(heard(h.sim, channelId)).not.toContain('zh:sound:hotline/greeting');
+  });
+
+  it('a number a supervisor flags hears the notice from its next call on, and the menus again once the flag is lifted', async () => {
+    const from = freshNumber();
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      const flags = new RedisFlagStore(redis, { prefix: h.gateway.config.intake.prefix, auditRetentionMs: 3_600_000 });
+      const now = Date.now();
+      await flags.flag({ identity: { kind: 'phone', value: from }, reason: 'floods the hotline', by: 'supervisor', at: new Date(now).toISOString(), expiresAt: new Date(now + 600_000).toISOString() });
+      const flagged = await callHearing(from, 'sound:hotline/fair-use-over');
+      expect(heard(h.sim, flagged)).not.toContain('zh:sound:hotline/greeting');
+      h.sim.hangup(flagged);
+      await h.sim.waitForHangup(flagged);
+      await flags.unflag({ kind: 'phone', value: from }, 'supervisor', 'agreed with the caller', new Date().toISOString());
+      // The flagged call counted towards the abuse limits only: the number's one call an hour is still there.
+      const after = await callHearing(from, 'sound:hotline/greeting');
+      expect(heard(h.sim, after)[0]).toBe('zh:sound:hotline/greeting');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('far past it the call ends politely after a notice and a goodbye', async () => {

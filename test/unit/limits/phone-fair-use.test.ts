@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { PhoneFairUse } from '../../../src/app/limits/phone-fair-use.js';
-import type { PhoneLimits } from '../../../src/app/limits/phone-fair-use.js';
+import type { CallCount, CallCounter, PhoneLimits } from '../../../src/app/limits/phone-fair-use.js';
 import type { LimitRule, LimitVerdict, Limiter } from '../../../src/app/limits/limiter-ports.js';
 import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
 import { systemClock } from '../../../src/app/ports.js';
@@ -94,5 +94,39 @@ describe('PhoneFairUse', () => {
     const slow = screen({ callsPerHour: 1, callsPerDay: 1, abuseFactor: 2 }, hanging, 20);
     expect(await slow.fairUse.check('13800000006')).toBe('ok');
     expect(String(slow.logs.lines[0]?.fields['err'])).toContain('no answer within 20 ms');
+  });
+
+  it('hands a given counter the number, its abuse and plain rules and the time, and bounds its wait the same way', async () => {
+    const clock = movableClock();
+    const seen: CallCount[] = [];
+    const counter: CallCounter = {
+      count: (call) => {
+        seen.push(call);
+        return Promise.resolve('over');
+      },
+    };
+    const log = new RecordingLog().log;
+    const limits = { callsPerHour: 4, callsPerDay: 10, abuseFactor: 3 };
+    const fairUse = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits, clock, log, answerWithinMs: 1000, counter });
+    expect(await fairUse.check('+86 138 0000 0007')).toBe('over');
+    expect(await fairUse.check('anonymous')).toBe('ok');
+    expect(seen).toEqual([
+      {
+        number: '13800000007',
+        abuse: [
+          { key: 'call:abuse:hour:13800000007', limit: 12, windowMs: 3_600_000 },
+          { key: 'call:abuse:day:13800000007', limit: 30, windowMs: 86_400_000 },
+        ],
+        plain: [
+          { key: 'call:hour:13800000007', limit: 4, windowMs: 3_600_000 },
+          { key: 'call:day:13800000007', limit: 10, windowMs: 86_400_000 },
+        ],
+        nowMs: clock.now(),
+      },
+    ]);
+    const hanging = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits, clock, log, answerWithinMs: 20, counter: { count: () => new Promise<never>(() => undefined) } });
+    expect(await hanging.check('13800000007')).toBe('ok');
+    const failing = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits, clock, log, answerWithinMs: 1000, counter: { count: () => Promise.reject(new Error('script failed')) } });
+    expect(await failing.check('13800000007')).toBe('ok');
   });
 });
