@@ -60,13 +60,33 @@ export function hashApiKey(key: string): string {
 }
 
 /** The id a presented key claims, with the key's digest; `null` when it does not even have the key's shape. */
-export function parsePresentedKey(presented: string): { readonly id: string; readonly digest: Buffer } | null {
+export function parsePresentedKey(presented: string): PresentedKey | null {
   // The length check first keeps a megabyte-long header from reaching the regular expression.
   if (presented.length > 3 + 64 + 1 + 43) return null;
+  const known = recentPresented.get(presented);
+  if (known !== undefined) return known;
   const match = PRESENTED_KEY.exec(presented);
   if (match === null) return null;
-  return { id: match[1] as string, digest: createHash('sha256').update(presented, 'utf8').digest() };
+  const parsed: PresentedKey = { id: match[1] as string, digest: createHash('sha256').update(presented, 'utf8').digest() };
+  // Oldest first in a Map's order: a stream of wrong keys only churns the memo, it cannot grow it.
+  if (recentPresented.size >= RECENT_PRESENTED) recentPresented.delete(recentPresented.keys().next().value as string);
+  recentPresented.set(presented, parsed);
+  return parsed;
 }
+
+export interface PresentedKey {
+  readonly id: string;
+  /** sha256 of the whole presented key; shared by every caller: read it, never write it. */
+  readonly digest: Buffer;
+}
+
+/**
+ * The latest well-formed keys presented, with their digests: an integrator sends the same key with every request,
+ * and hashing it each time was a visible part of a submission's CPU. Only the digest decides; the memo holds what
+ * the requests carried anyway, and a revoked or rotated key is still refused by the lookup that follows.
+ */
+const recentPresented = new Map<string, PresentedKey>();
+const RECENT_PRESENTED = 256;
 
 // The rules a key's fields follow, shared by a new key's request and the keys file's entries.
 export function isApiKeyScope(value: unknown): value is ApiKeyScope {

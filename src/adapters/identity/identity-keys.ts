@@ -2,7 +2,7 @@
 // scripts may touch a profile, its identifiers and intake's records in one slot. Identifiers are hashed in key
 // names: a phone number, an openid or an e-mail address never appears in one.
 
-import { createHash } from 'node:crypto';
+import { hash as sha256hash } from 'node:crypto';
 import type { IdentifierKey } from '../../domain/identity/identifier.js';
 import type { IntakeKeys } from '../intake/intake-keys.js';
 
@@ -30,7 +30,7 @@ export class IdentityKeys {
   static hash(key: IdentifierKey): string {
     let hash = recentHashes.get(key);
     if (hash === undefined) {
-      hash = createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+      hash = sha256hash('sha256', key, 'hex').slice(0, 32);
       if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value as string);
       recentHashes.set(key, hash);
     }

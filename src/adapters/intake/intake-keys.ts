@@ -2,7 +2,7 @@
 // hash tag, `{hotline}`, so the queue, the records and the idempotency claims live in one slot and the Lua
 // scripts that touch several of them stay legal on a cluster.
 
-import { createHash } from 'node:crypto';
+import { hash as sha256hash } from 'node:crypto';
 import { HASH_TAG_FORM, HASH_TAG_TEXT } from '../../config/hash-tag.js';
 import type { Channel, Status } from '../../domain/intake/submission.js';
 
@@ -33,7 +33,7 @@ const RECENT_DEDUP_HASHES = 1024;
 export function dedupHash(dedupKey: string): string {
   let hash = recentDedupHashes.get(dedupKey);
   if (hash === undefined) {
-    hash = createHash('sha256').update(dedupKey, 'utf8').digest('hex');
+    hash = sha256hash('sha256', dedupKey, 'hex');
     // Oldest first in a Map's order: drop the oldest, not the whole memo, when it is full.
     if (recentDedupHashes.size >= RECENT_DEDUP_HASHES) recentDedupHashes.delete(recentDedupHashes.keys().next().value as string);
     recentDedupHashes.set(dedupKey, hash);
@@ -48,7 +48,7 @@ const RECENT_CONTACT_HASHES = 1024;
 function contactHash(contactKey: string): string {
   let hash = recentContactHashes.get(contactKey);
   if (hash === undefined) {
-    hash = createHash('sha256').update(contactKey, 'utf8').digest('hex').slice(0, 32);
+    hash = sha256hash('sha256', contactKey, 'hex').slice(0, 32);
     if (recentContactHashes.size >= RECENT_CONTACT_HASHES) recentContactHashes.delete(recentContactHashes.keys().next().value as string);
     recentContactHashes.set(contactKey, hash);
   }

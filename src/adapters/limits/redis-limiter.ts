@@ -16,7 +16,7 @@
 // MemoryLimiter with the same semantics: citizens are neither refused nor left unlimited because the counter
 // store is away, the counts are this process's only until Redis is back (then Redis's counts apply again).
 
-import { createHash } from 'node:crypto';
+import { hash as sha256hash } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
 import type { HitOptions, LimitRule, LimitVerdict, Limiter } from '../../app/limits/limiter-ports.js';
@@ -228,7 +228,7 @@ const RECENT_DIGESTS = 1024;
 function digest(text: string): string {
   let hashed = recentDigests.get(text);
   if (hashed === undefined) {
-    hashed = createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 27);
+    hashed = sha256hash('sha256', text, 'base64url').slice(0, 27);
     // Oldest first in a Map's order: drop the oldest, not the whole memo, when it is full.
     if (recentDigests.size >= RECENT_DIGESTS) recentDigests.delete(recentDigests.keys().next().value as string);
     recentDigests.set(text, hashed);

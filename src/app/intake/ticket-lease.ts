@@ -3,7 +3,8 @@
 // not used up when the gateway stopped is simply lost. Each sequence number goes through the keyed permutation of
 // `ticket-cipher.ts`, so tickets cannot be walked; the keys are loaded with the first block.
 
-import { scrambledTicket } from '../../domain/access/ticket-cipher.js';
+import { scrambledTickets } from '../../domain/access/ticket-cipher.js';
+import type { PrfMany } from '../../domain/access/ticket-cipher.js';
 import { lastSequenceOf, shardedSequence, shardOfTicket, SINGLE_SHARD } from '../../domain/access/ticket-shard.js';
 import type { TicketShard } from '../../domain/access/ticket-shard.js';
 import type { CaseKeys, CaseKeySource } from '../access/case-keys.js';
@@ -11,6 +12,13 @@ import type { Log } from '../app-ports.js';
 import type { Clock } from '../ports.js';
 import type { SequenceBlocks, TicketSource } from './durable-intake-ports.js';
 import { IntakeUnavailableError } from './intake-ports.js';
+
+/**
+ * Tickets made ahead from the lease at most: the permutation's ten rounds are then enciphered for all of them in ten
+ * calls instead of ten calls each. Made tickets are the lease's next numbers, in order; a stop loses them with the
+ * rest of the block, as before.
+ */
+const TICKETS_AHEAD = 32;
 
 interface Block {
   next: number;
@@ -30,6 +38,9 @@ export interface TicketLeaseOptions {
 
 export class TicketLease implements TicketSource {
   private readonly blocks: Block[] = [];
+  /** Tickets of the lease's next numbers, already permuted, in order. */
+  private ready: string[] = [];
+  private readyNext = 0;
   private reserving: Promise<void> | null = null;
   private refillNotBefore = 0;
   private keys: CaseKeys | null = null;
@@ -50,7 +61,7 @@ export class TicketLease implements TicketSource {
 
   /** Numbers left in the lease. */
   get remaining(): number {
-    return this.blocks.reduce((sum, block) => sum + (block.last - block.next + 1), 0);
+    return this.ready.length - this.readyNext + this.blocks.reduce((sum, block) => sum + (block.last - block.next + 1), 0);
   }
 
   /** Reserves the first block now, so that tickets can be issued even if Redis goes away right after start-up. */
@@ -60,14 +71,10 @@ export class TicketLease implements TicketSource {
 
   async take(): Promise<string> {
     for (;;) {
-      const seq = this.takeLeased();
-      // A block is only leased together with the keys (see `reserveBlock`).
-      if (seq !== null && this.keys !== null) {
+      const ticket = this.takeReady();
+      if (ticket !== null) {
         this.refillWhenLow();
-        if (seq > lastSequenceOf(this.shard)) {
-          throw new IntakeUnavailableError(`ticket numbers of shard ${this.shard.index}/${this.shard.count} are used up (the counter is at ${seq})`, this.options.retryAfterSeconds);
-        }
-        return scrambledTicket(shardedSequence(seq, this.shard), this.keys.ticketPrf);
+        return ticket;
       }
       try {
         await this.reserve();
@@ -77,6 +84,34 @@ export class TicketLease implements TicketSource {
         });
       }
     }
+  }
+
+  /** The next made ticket, making the next few from the lease first when none is left; `null` when nothing is leased. */
+  private takeReady(): string | null {
+    if (this.readyNext < this.ready.length) return this.ready[this.readyNext++] as string;
+    // A block is only leased together with the keys (see `reserveBlock`).
+    const keys = this.keys;
+    if (keys === null) return null;
+    const last = lastSequenceOf(this.shard);
+    const seqs: number[] = [];
+    for (;;) {
+      const block = this.blocks[0];
+      if (block === undefined || seqs.length >= TICKETS_AHEAD) break;
+      if (block.next > block.last) {
+        this.blocks.shift();
+        continue;
+      }
+      if (block.next > last) {
+        if (seqs.length > 0) break;
+        throw new IntakeUnavailableError(`ticket numbers of shard ${this.shard.index}/${this.shard.count} are used up (the counter is at ${block.next})`, this.options.retryAfterSeconds);
+      }
+      seqs.push(shardedSequence(block.next++, this.shard));
+    }
+    if (seqs.length === 0) return null;
+    const prfMany: PrfMany = keys.ticketPrfMany ?? ((inputs) => inputs.map(keys.ticketPrf));
+    this.ready = scrambledTickets(seqs, prfMany);
+    this.readyNext = 1;
+    return this.ready[0] as string;
   }
 
   /**
@@ -93,15 +128,6 @@ export class TicketLease implements TicketSource {
     }
     const shard = shardOfTicket(ticket, keys.ticketPrf, this.shard.count);
     return shard === null || shard === this.shard.index ? null : shard;
-  }
-
-  private takeLeased(): number | null {
-    for (;;) {
-      const block = this.blocks[0];
-      if (block === undefined) return null;
-      if (block.next <= block.last) return block.next++;
-      this.blocks.shift();
-    }
   }
 
   private refillWhenLow(): void {

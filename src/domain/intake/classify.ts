@@ -248,15 +248,16 @@ function closingCourtesyRange(text: Scanned): { start: number; end: number } | u
   let boundary = trimmed.length - 1;
   while (boundary >= 0 && !CLAUSE_END.has(trimmed.charAt(boundary))) boundary--;
   if (boundary < 0) return undefined;
+  const range = { start: boundary + 1, end: lower.length };
+  // Most texts end without a courtesy: the scan's matches say so before any of the clause is counted.
+  if (!matchesOf(text, courtesy).some((m) => m.start >= range.start)) return undefined;
   const before = trimmed.slice(0, boundary);
   if (!/[\p{L}\p{N}]/u.test(before)) return undefined;
   const clause = trimmed.slice(boundary + 1);
   const han = clause.match(/\p{Script=Han}/gu)?.length ?? 0;
   const words = clause.match(/\p{Script=Latin}+/gu)?.length ?? 0;
   if (han > CLOSING_MAX_HAN || words > CLOSING_MAX_WORDS) return undefined;
-  const range = { start: boundary + 1, end: lower.length };
-  const found = matchesOf(text, courtesy).some((m) => m.start >= range.start);
-  return found ? range : undefined;
+  return range;
 }
 
 function isQuestion(text: PreparedText): boolean {

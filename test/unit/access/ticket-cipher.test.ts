@@ -4,11 +4,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hmacCaseKeys } from '../../../src/adapters/intake/case-secret.js';
-import { SCRAMBLE_DOMAIN, scramble, scrambledTicket, TicketCipherError, unscramble } from '../../../src/domain/access/ticket-cipher.js';
+import { SCRAMBLE_DOMAIN, scramble, scrambledTicket, scrambledTickets, TicketCipherError, unscramble } from '../../../src/domain/access/ticket-cipher.js';
 import type { Prf } from '../../../src/domain/access/ticket-cipher.js';
 import { isValidTicket } from '../../../src/domain/intake/ticket.js';
 
-const { ticketPrf } = hmacCaseKeys('a test secret of at least thirty-two characters');
+const { ticketPrf, ticketPrfMany } = hmacCaseKeys('a test secret of at least thirty-two characters');
 
 describe('scramble', () => {
   it('is undone by unscramble for any value of the domain, under any key', () => {
@@ -56,5 +56,32 @@ describe('scrambledTicket', () => {
 
   it('refuses a sequence number outside 1 .. 10^11 - 1', () => {
     for (const seq of [0, -3, SCRAMBLE_DOMAIN, 2.5]) expect(() => scrambledTicket(seq, ticketPrf)).toThrow(TicketCipherError);
+  });
+});
+
+describe('scrambledTickets', () => {
+  it('gives the tickets scrambledTicket gives, one by one, for any batch of sequence numbers under any key', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: SCRAMBLE_DOMAIN - 1 }), { maxLength: 40 }), fc.string({ minLength: 32, maxLength: 40 }), (seqs, secret) => {
+        const keys = hmacCaseKeys(secret);
+        if (keys.ticketPrfMany === undefined) throw new Error('hmacCaseKeys gives no ticketPrfMany');
+        expect(scrambledTickets(seqs, keys.ticketPrfMany)).toEqual(seqs.map((seq) => scrambledTicket(seq, keys.ticketPrf)));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('refuses the batch when one sequence number is outside 1 .. 10^11 - 1', () => {
+    if (ticketPrfMany === undefined) throw new Error('hmacCaseKeys gives no ticketPrfMany');
+    for (const seq of [0, -3, SCRAMBLE_DOMAIN, 2.5]) expect(() => scrambledTickets([5, seq], ticketPrfMany)).toThrow(TicketCipherError);
+  });
+});
+
+describe('the case key PRF in bulk', () => {
+  it('answers each input as the one-at-a-time PRF does, short inputs and inputs of a block or more alike', () => {
+    if (ticketPrfMany === undefined) throw new Error('hmacCaseKeys gives no ticketPrfMany');
+    const inputs = ['', '0:1', '9:999999', '12', '12\0', 'exactly sixteen!', 'a longer input than one AES block', '维修:12'];
+    expect(ticketPrfMany(inputs)).toEqual(inputs.map(ticketPrf));
+    expect(ticketPrfMany([])).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // guessing keys from one address is throttled before it gets far, and one integrator's burst does not use up
 // another's budget. The counters are the guard's, shared by every replica.
 
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiKey, ApiKeyScope } from '../../../app/intake/api-keys.js';
 import type { HttpGuard } from '../guard/http-guard.js';
 import { ApiV1Error } from './api-v1-errors.js';
@@ -34,10 +34,14 @@ export interface KeyAuth {
   readonly identify: onRequestAsyncHookHandler;
   /** Counts the request against its key's limit, or its IP's; 429 with Retry-After when over. */
   readonly limit: onRequestAsyncHookHandler;
-  /** `limit` for a route that takes a submission: a keyed request over its rate is refused once its text shows it is no emergency. */
-  readonly limitSubmission: onRequestAsyncHookHandler;
   /** 401 without a valid key, 403 without the scope. */
   requireScope(scope: ApiKeyScope): onRequestAsyncHookHandler;
+  /**
+   * `identify`, `limit` and `requireScope(scope)` as one hook, in that order, for a route that takes a submission:
+   * a keyed request over its rate is refused once its text shows it is no emergency (without a valid key it is
+   * refused as unauthenticated anyway, so its body is not read). One hook, one promise, per request, not three.
+   */
+  gateSubmission(scope: ApiKeyScope): onRequestAsyncHookHandler;
   /** The verified key of a request that passed `requireScope`. */
   keyOf(request: FastifyRequest): ApiKey;
 }
@@ -45,26 +49,33 @@ export interface KeyAuth {
 export function createKeyAuth(options: KeyAuthOptions): KeyAuth {
   const { guard } = options;
   const budget = { name: 'v1', perMinute: options.unauthenticatedPerMinute };
+  const holdForSubmission = (request: FastifyRequest): { holdForSubmission: boolean } => ({ holdForSubmission: guard.keyOf(request) !== undefined });
+  const checkScope = (request: FastifyRequest, reply: FastifyReply, scope: ApiKeyScope): void => {
+    const key = guard.keyOf(request);
+    if (key === undefined) {
+      const invalid = guard.presentedInvalid(request);
+      void reply.header('www-authenticate', invalid ? `${REALM}, error="invalid_token"` : REALM);
+      throw invalid
+        ? new ApiV1Error(401, 'API_KEY_INVALID', 'the API key is not valid (unknown, revoked or mistyped)')
+        : new ApiV1Error(401, 'API_KEY_MISSING', 'an API key is required: send Authorization: Bearer <key> or X-API-Key: <key>');
+    }
+    if (!key.scopes.includes(scope)) {
+      throw new ApiV1Error(403, 'SCOPE_MISSING', `this API key lacks the "${scope}" scope`, { scope });
+    }
+  };
   return {
     identify: async (request) => {
       guard.identify(request, presentedKey(request));
     },
     limit: async (request, reply) => guard.limit(request, reply, budget),
-    // Without a valid key the request is refused as unauthenticated anyway: no reason to read its body.
-    limitSubmission: async (request, reply) => guard.limit(request, reply, budget, { holdForSubmission: guard.keyOf(request) !== undefined }),
     requireScope(scope) {
+      return async (request, reply) => checkScope(request, reply, scope);
+    },
+    gateSubmission(scope) {
       return async (request, reply) => {
-        const key = guard.keyOf(request);
-        if (key === undefined) {
-          const invalid = guard.presentedInvalid(request);
-          void reply.header('www-authenticate', invalid ? `${REALM}, error="invalid_token"` : REALM);
-          throw invalid
-            ? new ApiV1Error(401, 'API_KEY_INVALID', 'the API key is not valid (unknown, revoked or mistyped)')
-            : new ApiV1Error(401, 'API_KEY_MISSING', 'an API key is required: send Authorization: Bearer <key> or X-API-Key: <key>');
-        }
-        if (!key.scopes.includes(scope)) {
-          throw new ApiV1Error(403, 'SCOPE_MISSING', `this API key lacks the "${scope}" scope`, { scope });
-        }
+        guard.identify(request, presentedKey(request));
+        await guard.limit(request, reply, budget, holdForSubmission(request));
+        checkScope(request, reply, scope);
       };
     },
     keyOf(request) {

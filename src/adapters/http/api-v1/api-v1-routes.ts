@@ -145,7 +145,7 @@ export function apiV1Routes(deps: ApiV1Deps): RoutePlugin {
       '/v1/submissions',
       {
         bodyLimit: deps.limits.bodyBytes,
-        onRequest: [auth.identify, auth.limitSubmission, auth.requireScope('submit')],
+        onRequest: auth.gateSubmission('submit'),
         schema: {
           tags: [TAG_SUBMISSIONS],
           summary: "Submit a citizen's request",

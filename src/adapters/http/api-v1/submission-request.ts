@@ -1,7 +1,7 @@
 // From a validated v1 request to what intake takes: the draft, the dedup key that makes retries safe, and the
 // fingerprint that tells a retry (same content) from a client reusing an Idempotency-Key for something else.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { hash as sha256hash, randomUUID } from 'node:crypto';
 import type { AttachmentRef, Category, Kind, Language, SubmissionDraft } from '../../../domain/intake/submission.js';
 import type { SubmitRequest } from '../../../app/intake/intake-ports.js';
 
@@ -41,7 +41,7 @@ export function submitRequestFor(
 /** sha256 of the canonical JSON of the body and the attachments' content addresses, in order. */
 export function requestFingerprint(body: SubmissionRequestBody, attachments: readonly AttachmentRef[]): string {
   const canonical = canonicalJson({ body, attachments: attachments.map((a) => a.sha256) });
-  return `sha256:${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
+  return `sha256:${sha256hash('sha256', canonical, 'hex')}`;
 }
 
 /** JSON with object keys sorted at every level, so that key order in the client's JSON does not change the digest. */

@@ -1,7 +1,7 @@
 // POST /requests: from GeoReport's flat parameters (form fields as FixMyStreet sends them, or the same names in
 // JSON) to a submission draft, plus the digest that recognises a client's retry of the same request.
 
-import { createHash } from 'node:crypto';
+import { hash as sha256hash } from 'node:crypto';
 import type { Location, SubmissionDraft } from '../../../domain/intake/submission.js';
 import { findService } from './open311-services.js';
 import type { Open311Service } from './open311-services.js';
@@ -84,7 +84,7 @@ export function parseServiceRequest(params: Params, apiKeyId: string): ParsedSer
     ['media_url', [...mediaUrls].sort()],
     ['attribute', attributes],
   ]);
-  const digest = createHash('sha256').update(canonical, 'utf8').digest('hex');
+  const digest = sha256hash('sha256', canonical, 'hex');
   return { service, draft, digest, ...(who.accountId === undefined ? {} : { accountId: who.accountId }) };
 }
 

@@ -2,7 +2,7 @@
 // page is told: the ticket, any emergency guidance and, for a repeat, the first request's ticket and progress —
 // never the internal id or anything the citizen typed.
 
-import { createHash } from 'node:crypto';
+import { hash as sha256hash } from 'node:crypto';
 import type { SubmitOutcome, SubmitRequest } from '../../../app/intake/intake-ports.js';
 import type { RepeatProgress } from '../../../domain/intake/repeat-reply.js';
 import { dispositionsOf } from '../../../domain/dispositions/dispositions.js';
@@ -68,7 +68,7 @@ export function formSubmitRequest(payload: FormPayload, attachments: readonly At
  */
 function fingerprintOf(draft: SubmissionDraft): string {
   const content = { ...draft, language: undefined };
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  return sha256hash('sha256', JSON.stringify(content), 'hex');
 }
 
 /** `repeat`: the progress of the request this one repeats, looked up by the caller (`null` when it repeats none). */
