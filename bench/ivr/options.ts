@@ -19,6 +19,11 @@ export interface IvrBenchOptions {
   readonly concurrency: number;
   /** A few seconds end to end: small figures, printed but not judged. */
   readonly smoke: boolean;
+  /**
+   * The gateway answers the queue itself (ACD=on: holding bridge, music on hold, the shared queue in Redis) instead
+   * of continuing in the dialplan as the baseline does; its throughput and CPU are then shown, not judged.
+   */
+  readonly acd: boolean;
   /** Write a V8 CPU profile of each subject process (kept in a temporary folder the run names). */
   readonly cpuProf: boolean;
   /** Write a V8 sampling heap profile (where memory is allocated) of each subject process. */
@@ -33,13 +38,14 @@ export const DEFAULTS: IvrBenchOptions = {
   durationMs: 8000,
   concurrency: 200,
   smoke: false,
+  acd: false,
   cpuProf: false,
   heapProf: false,
   json: false,
 };
 
 /** What --smoke runs: every phase, at a size that takes a few seconds. Flags given with it still apply. */
-export const SMOKE: Omit<IvrBenchOptions, 'json' | 'smoke' | 'cpuProf' | 'heapProf'> = { levels: [50], rampMs: 250, holdMs: 200, durationMs: 1000, concurrency: 40 };
+export const SMOKE: Omit<IvrBenchOptions, 'json' | 'smoke' | 'acd' | 'cpuProf' | 'heapProf'> = { levels: [50], rampMs: 250, holdMs: 200, durationMs: 1000, concurrency: 40 };
 
 export const USAGE = `usage: npm run bench -- ivr [options]
   --levels N,N,...   hold levels: calls held at once, measured one after the other (default ${DEFAULTS.levels.join(',')})
@@ -48,6 +54,8 @@ export const USAGE = `usage: npm run bench -- ivr [options]
   --duration MS      measured window of the throughput phase, ms (default ${DEFAULTS.durationMs})
   --concurrency N    calls in progress in the throughput phase (default ${DEFAULTS.concurrency})
   --smoke            a few seconds end to end (${SMOKE.levels.join(',')} held calls, ${SMOKE.durationMs} ms of throughput); targets not judged
+  --acd              the gateway queues callers itself (ACD=on) instead of continuing in the dialplan like the baseline;
+                     throughput and CPU per call are then shown but not judged (the baseline does less)
   --cpu-prof         write a CPU profile of each subject process (--cpu-prof of node); the folder is printed
   --heap-prof        write a sampling heap profile of each subject process (--heap-prof of node); the folder is printed
   --json             print the results as JSON instead of a table
@@ -61,6 +69,7 @@ const FLAGS: Record<string, FlagSpec<ScalarOptions>> = {
   '--duration': { key: 'durationMs', kind: 'positive-int' },
   '--concurrency': { key: 'concurrency', kind: 'positive-int' },
   '--smoke': { key: 'smoke', kind: 'switch' },
+  '--acd': { key: 'acd', kind: 'switch' },
   '--cpu-prof': { key: 'cpuProf', kind: 'switch' },
   '--heap-prof': { key: 'heapProf', kind: 'switch' },
   '--json': { key: 'json', kind: 'switch' },

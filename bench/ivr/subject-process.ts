@@ -46,7 +46,7 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function startSubject(subject: SubjectName, settings: SubjectSettings, sounds: MemorySoundCatalog, audio: (prompt: string) => string): Promise<Running> {
+async function startSubject(subject: SubjectName, settings: SubjectSettings, options: IvrBenchOptions, sounds: MemorySoundCatalog, audio: (prompt: string) => string): Promise<Running> {
   const simulator = { ariPort: 0, amiPort: 0, sounds, msPerDigit: 10, waitTimeoutMs: 30_000, defaultDialBehaviour: { result: 'answer', afterMs: 20 } } as const;
   if (subject === 'gateway') {
     const parsed = parseConfig({
@@ -57,6 +57,8 @@ async function startSubject(subject: SubjectName, settings: SubjectSettings, sou
       REDIS_URL: settings.redisUrl,
       INTAKE_PREFIX: settings.prefix,
       DATA_DIR: settings.dataDir,
+      // Like for like by default: the flow's queue node continues in the dialplan, as the baseline does.
+      ACD: options.acd ? 'on' : 'off',
     });
     const config = { ...parsed, http: { ...parsed.http, port: 0, host: '127.0.0.1' } };
     const gateway = await startGateway(config, { log: createLogger({ level: 'silent' }), simulator });
@@ -102,7 +104,7 @@ async function main(): Promise<SubjectResult> {
   };
   const promptSounds = Object.values(flow.prompts).map((p) => p.audio);
   const sounds = new MemorySoundCatalog(Object.fromEntries(promptSounds.map((s) => [s, 300])));
-  const running = await startSubject(subject, settings, sounds, audio);
+  const running = await startSubject(subject, settings, options, sounds, audio);
   const probe = new LatencyProbe(running.control);
   const behaviour: CallerBehaviour = {
     greetingMedia: `sound:${audio('greeting')}`,

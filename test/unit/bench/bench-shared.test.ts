@@ -46,6 +46,7 @@ describe('bench options', () => {
 
   it('parses the IVR options with the same parser', () => {
     expect(parseIvrOptions(['--levels=5000,100', '--json'])).toEqual({ ...IVR_DEFAULTS, levels: [100, 5000], json: true });
+    expect(parseIvrOptions(['--acd'])).toEqual({ ...IVR_DEFAULTS, acd: true });
     expect(parseChannelsOptions(['--smtp-connections', String(DEFAULT_SMTP_MAX_CLIENTS)])).toMatchObject({ smtpConnections: DEFAULT_SMTP_MAX_CLIENTS });
   });
 });
