@@ -1,6 +1,7 @@
 // What an integrator key looks like and how it is stored. The key embeds its public id so that the verifier can
 // find the one stored hash to compare with, instead of hashing against every entry; only the hash is ever written.
 
+import { rememberLatest } from '../../domain/remember-latest.js';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { API_KEY_SCOPES } from '../../app/intake/api-keys.js';
 import type { ApiKeyScope } from '../../app/intake/api-keys.js';
@@ -63,15 +64,7 @@ export function hashApiKey(key: string): string {
 export function parsePresentedKey(presented: string): PresentedKey | null {
   // The length check first keeps a megabyte-long header from reaching the regular expression.
   if (presented.length > 3 + 64 + 1 + 43) return null;
-  const known = recentPresented.get(presented);
-  if (known !== undefined) return known;
-  const match = PRESENTED_KEY.exec(presented);
-  if (match === null) return null;
-  const parsed: PresentedKey = { id: match[1] as string, digest: createHash('sha256').update(presented, 'utf8').digest() };
-  // Oldest first in a Map's order: a stream of wrong keys only churns the memo, it cannot grow it.
-  if (recentPresented.size >= RECENT_PRESENTED) recentPresented.delete(recentPresented.keys().next().value as string);
-  recentPresented.set(presented, parsed);
-  return parsed;
+  return parsePresented(presented);
 }
 
 export interface PresentedKey {
@@ -85,8 +78,10 @@ export interface PresentedKey {
  * and hashing it each time was a visible part of a submission's CPU. Only the digest decides; the memo holds what
  * the requests carried anyway, and a revoked or rotated key is still refused by the lookup that follows.
  */
-const recentPresented = new Map<string, PresentedKey>();
-const RECENT_PRESENTED = 256;
+const parsePresented = rememberLatest((presented: string): PresentedKey | null => {
+  const match = PRESENTED_KEY.exec(presented);
+  return match === null ? null : { id: match[1] as string, digest: createHash('sha256').update(presented, 'utf8').digest() };
+}, 256);
 
 // The rules a key's fields follow, shared by a new key's request and the keys file's entries.
 export function isApiKeyScope(value: unknown): value is ApiKeyScope {

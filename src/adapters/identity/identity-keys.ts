@@ -2,12 +2,12 @@
 // scripts may touch a profile, its identifiers and intake's records in one slot. Identifiers are hashed in key
 // names: a phone number, an openid or an e-mail address never appears in one.
 
+import { rememberLatest } from '../../domain/remember-latest.js';
 import { hash as sha256hash } from 'node:crypto';
 import type { IdentifierKey } from '../../domain/identity/identifier.js';
 import type { IntakeKeys } from '../intake/intake-keys.js';
 
-const recentHashes = new Map<IdentifierKey, string>();
-const RECENT_HASHES = 4096;
+const identifierHash = rememberLatest((key: IdentifierKey) => sha256hash('sha256', key, 'hex').slice(0, 32), 4096);
 
 export class IdentityKeys {
   /** `{prefix}:citizen:p:` + profile id: the profile's hash; `:contacts`, `:open`, `:conflicts` follow it. */
@@ -28,13 +28,7 @@ export class IdentityKeys {
 
   /** The identifier's digest in key names; the latest ones are remembered, as a link reads and then writes each. */
   static hash(key: IdentifierKey): string {
-    let hash = recentHashes.get(key);
-    if (hash === undefined) {
-      hash = sha256hash('sha256', key, 'hex').slice(0, 32);
-      if (recentHashes.size >= RECENT_HASHES) recentHashes.delete(recentHashes.keys().next().value as string);
-      recentHashes.set(key, hash);
-    }
-    return hash;
+    return identifierHash(key);
   }
 
   identifier(key: IdentifierKey): string {

@@ -2,6 +2,7 @@
 // hash tag, `{hotline}`, so the queue, the records and the idempotency claims live in one slot and the Lua
 // scripts that touch several of them stay legal on a cluster.
 
+import { rememberLatest } from '../../domain/remember-latest.js';
 import { hash as sha256hash } from 'node:crypto';
 import { HASH_TAG_FORM, HASH_TAG_TEXT } from '../../config/hash-tag.js';
 import type { Channel, Status } from '../../domain/intake/submission.js';
@@ -25,35 +26,14 @@ export function hashTag(prefix: string): string {
   return `{${prefix}}`;
 }
 
-/** Digests of the latest dedup keys: a submit needs its key's digest three times (claim, job id, mark). */
-const recentDedupHashes = new Map<string, string>();
-const RECENT_DEDUP_HASHES = 1024;
+/**
+ * sha256 hex of the dedup key: a fixed-length, personal-data-free name for keys and BullMQ job ids. The latest are
+ * remembered: a submit needs its key's digest three times (claim, job id, mark).
+ */
+export const dedupHash: (dedupKey: string) => string = rememberLatest((dedupKey) => sha256hash('sha256', dedupKey, 'hex'), 1024);
 
-/** sha256 hex of the dedup key: a fixed-length, personal-data-free name for keys and BullMQ job ids. */
-export function dedupHash(dedupKey: string): string {
-  let hash = recentDedupHashes.get(dedupKey);
-  if (hash === undefined) {
-    hash = sha256hash('sha256', dedupKey, 'hex');
-    // Oldest first in a Map's order: drop the oldest, not the whole memo, when it is full.
-    if (recentDedupHashes.size >= RECENT_DEDUP_HASHES) recentDedupHashes.delete(recentDedupHashes.keys().next().value as string);
-    recentDedupHashes.set(dedupKey, hash);
-  }
-  return hash;
-}
-
-/** Digests of the latest contact keys: a submit names its contact's index twice (repeat lookup, claim). */
-const recentContactHashes = new Map<string, string>();
-const RECENT_CONTACT_HASHES = 1024;
-
-function contactHash(contactKey: string): string {
-  let hash = recentContactHashes.get(contactKey);
-  if (hash === undefined) {
-    hash = sha256hash('sha256', contactKey, 'hex').slice(0, 32);
-    if (recentContactHashes.size >= RECENT_CONTACT_HASHES) recentContactHashes.delete(recentContactHashes.keys().next().value as string);
-    recentContactHashes.set(contactKey, hash);
-  }
-  return hash;
-}
+/** The contact key's digest in key names; the latest are remembered (a submit names its contact's index twice). */
+const contactHash = rememberLatest((contactKey: string) => sha256hash('sha256', contactKey, 'hex').slice(0, 32), 1024);
 
 export class IntakeKeys {
   /** BullMQ's `prefix` option: the queue's keys are `{prefix}:intake:...`. */

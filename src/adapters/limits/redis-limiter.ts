@@ -16,6 +16,7 @@
 // MemoryLimiter with the same semantics: citizens are neither refused nor left unlimited because the counter
 // store is away, the counts are this process's only until Redis is back (then Redis's counts apply again).
 
+import { rememberLatest } from '../../domain/remember-latest.js';
 import { hash as sha256hash } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-connection.js';
 import type { Log } from '../../app/app-ports.js';
@@ -221,17 +222,5 @@ export class RedisLimiter implements Limiter {
   }
 }
 
-/** Digests of the latest rule keys: the same keys (an integrator's key, a busy address) are counted over and over. */
-const recentDigests = new Map<string, string>();
-const RECENT_DIGESTS = 1024;
-
-function digest(text: string): string {
-  let hashed = recentDigests.get(text);
-  if (hashed === undefined) {
-    hashed = sha256hash('sha256', text, 'base64url').slice(0, 27);
-    // Oldest first in a Map's order: drop the oldest, not the whole memo, when it is full.
-    if (recentDigests.size >= RECENT_DIGESTS) recentDigests.delete(recentDigests.keys().next().value as string);
-    recentDigests.set(text, hashed);
-  }
-  return hashed;
-}
+/** A rule key's digest; the latest are remembered: the same keys (an integrator's, a busy address) come over and over. */
+const digest = rememberLatest((text: string) => sha256hash('sha256', text, 'base64url').slice(0, 27), 1024);

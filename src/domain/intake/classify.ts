@@ -13,6 +13,7 @@
 // Priority (BullMQ, 1 = first): 1 with an emergency hint, 5 for complaint, report and help (someone is waiting
 // for something to be fixed), 10 for everything else.
 
+import { rememberLatest } from '../remember-latest.js';
 import { compileTermSets, longestMatches, prepareText } from './keyword-matcher.js';
 import type { Match, PreparedText, TermSet } from './keyword-matcher.js';
 import {
@@ -107,21 +108,10 @@ const matchesOf = (text: Scanned, set: number): readonly Match[] => text.matches
  * classifies the same text, with other requests' awaits in between, and the scan is most of either's cost. Bounded,
  * and a pure function's results, so nothing but the time changes.
  */
-const recentScans = new Map<string, Scanned>();
-const RECENT_SCANS = 256;
-
-function scan(raw: string): Scanned {
-  const known = recentScans.get(raw);
-  if (known !== undefined) return known;
+const scan = rememberLatest((raw: string): Scanned => {
   const prepared = prepareText(raw);
-  const scanned: Scanned = { ...prepared, matches: allTerms.scan(prepared) };
-  if (recentScans.size >= RECENT_SCANS) {
-    const oldest = recentScans.keys().next();
-    if (oldest.done !== true) recentScans.delete(oldest.value);
-  }
-  recentScans.set(raw, scanned);
-  return scanned;
-}
+  return { ...prepared, matches: allTerms.scan(prepared) };
+}, 256);
 
 /** The emergency line a text names (`classify(...).hints.emergency`), without the rest of the classification. */
 export function emergencyIn(text: string): { line: EmergencyLine; matched: string } | undefined {
