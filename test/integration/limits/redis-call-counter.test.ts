@@ -4,15 +4,12 @@
 // flags at every call (set, expired, lifted, written in another form), sends one script call for the calls of one
 // event-loop turn, and counts step by step (the limiter's per-process fallback) while Redis is away.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCallCounter } from '../../../src/adapters/limits/redis-call-counter.js';
 import { RedisFlagStore } from '../../../src/adapters/limits/redis-flag-store.js';
 import { RedisLimiter } from '../../../src/adapters/limits/redis-limiter.js';
-import { failFastRedis, untilReady } from '../../../src/adapters/redis/fail-fast-redis.js';
+import { untilReady } from '../../../src/adapters/redis/fail-fast-redis.js';
 import type { RedisClient } from '../../../src/adapters/redis/redis-connection.js';
 import { HOUR_MS, DAY_MS } from '../../../src/app/limits/limiter-ports.js';
 import { MemoryLimiter } from '../../../src/app/limits/memory-limiter.js';
@@ -20,9 +17,8 @@ import { StepwiseCallCounter } from '../../../src/app/limits/phone-fair-use.js';
 import type { CallCount, CallCounter } from '../../../src/app/limits/phone-fair-use.js';
 import type { FairUseOutcome } from '../../../src/domain/flow/types.js';
 import { RecordingLog } from '../../support/logs.js';
-import { freePort } from '../../support/net.js';
-import { deletePrefixKeys, REDIS_URL, singleRedis } from '../../support/redis.js';
-import { RedisServer } from '../intake/redis-server.js';
+import { OwnRedis } from '../../support/own-redis.js';
+import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
 
 const prefix = `test-calls-${Math.random().toString(36).slice(2, 10)}`;
 const recorded = new RecordingLog();
@@ -128,24 +124,17 @@ describe('RedisCallCounter', () => {
 });
 
 describe('RedisCallCounter on a Redis of its own', () => {
-  let dir: string;
-  let server: RedisServer;
+  let own: OwnRedis;
   let client: RedisClient;
   afterEach(async () => {
-    client.disconnect();
-    await server.kill();
-    await rm(dir, { recursive: true, force: true });
+    await own.close();
   });
 
   async function ownRedis(log: RecordingLog): Promise<RedisCallCounter> {
-    dir = await mkdtemp(join(tmpdir(), 'call-counter-'));
-    server = new RedisServer(await freePort(), dir);
-    await server.start();
-    client = failFastRedis(singleRedis(server.url), { name: 'limits', log: log.log, commandTimeoutMs: 300 });
+    own = await OwnRedis.start('limits', log.log);
+    client = own.client;
     const limiter = new RedisLimiter(client, { prefix: 'own', log: log.log });
-    const counter = new RedisCallCounter(client, limiter, new RedisFlagStore(client, { prefix: 'own', auditRetentionMs: HOUR_MS }), { log: log.log });
-    await untilReady(client, 5000);
-    return counter;
+    return new RedisCallCounter(client, limiter, new RedisFlagStore(client, { prefix: 'own', auditRetentionMs: HOUR_MS }), { log: log.log });
   }
 
   /** Calls of each command Redis ran since the last reset (a script's own commands included). */
@@ -169,24 +158,17 @@ describe('RedisCallCounter on a Redis of its own', () => {
 });
 
 describe('RedisCallCounter without Redis', () => {
-  let dir: string;
-  let server: RedisServer;
-  let client: RedisClient;
+  let own: OwnRedis;
   afterEach(async () => {
-    client.disconnect();
-    await server.kill();
-    await rm(dir, { recursive: true, force: true });
+    await own.close();
   });
 
   it('counts step by step in this process while Redis is down, and in one script call again once it is back', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'call-counter-outage-'));
-    server = new RedisServer(await freePort(), dir);
-    await server.start();
     const log = new RecordingLog();
-    client = failFastRedis(singleRedis(server.url), { name: 'limits', log: log.log, commandTimeoutMs: 300 });
+    own = await OwnRedis.start('limits', log.log);
+    const { client, server } = own;
     const limiter = new RedisLimiter(client, { prefix: 'outage', log: log.log });
     const counter = new RedisCallCounter(client, limiter, new RedisFlagStore(client, { prefix: 'outage', auditRetentionMs: HOUR_MS }), { log: log.log });
-    await untilReady(client, 5000);
     expect(await counter.count(call('13800009999', 2, 10, 2))).toBe('ok');
 
     await server.kill();

@@ -2,19 +2,14 @@
 // exact across them, hits are all or nothing, counters expire with their window and name no identity, a retry of
 // an admitted hit is not counted twice, and a Redis that goes away leaves the limits to each process's memory.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLimiter } from '../../../src/adapters/limits/redis-limiter.js';
-import { failFastRedis, untilReady } from '../../../src/adapters/redis/fail-fast-redis.js';
-import type { RedisClient } from '../../../src/adapters/redis/redis-connection.js';
+import { untilReady } from '../../../src/adapters/redis/fail-fast-redis.js';
 import type { LimitRule } from '../../../src/app/limits/limiter-ports.js';
 import { RecordingLog } from '../../support/logs.js';
-import { freePort } from '../../support/net.js';
-import { deletePrefixKeys, REDIS_URL, singleRedis } from '../../support/redis.js';
-import { RedisServer } from '../intake/redis-server.js';
+import { OwnRedis } from '../../support/own-redis.js';
+import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
 
 const prefix = `test-limiter-${Math.random().toString(36).slice(2, 10)}`;
 const recorded = new RecordingLog();
@@ -128,23 +123,16 @@ describe('RedisLimiter', () => {
 });
 
 describe('RedisLimiter without Redis', () => {
-  let dir: string;
-  let server: RedisServer;
-  let client: RedisClient;
+  let own: OwnRedis;
   afterEach(async () => {
-    client.disconnect();
-    await server.kill();
-    await rm(dir, { recursive: true, force: true });
+    await own.close();
   });
 
   it('answers from memory with the same limits while Redis is down, and shares through Redis again once it is back', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'limiter-outage-'));
-    server = new RedisServer(await freePort(), dir);
-    await server.start();
     const log = new RecordingLog();
-    client = failFastRedis(singleRedis(server.url), { name: 'limits', log: log.log, commandTimeoutMs: 300 });
+    own = await OwnRedis.start('limits', log.log);
+    const { client, server } = own;
     const limiter = new RedisLimiter(client, { prefix: 'outage', log: log.log });
-    await untilReady(client, 5000);
     const r = { key: 'submit:openid:o-outage', limit: 3, windowMs: 3_600_000 };
     expect((await limiter.hit([r])).allowed).toBe(true);
     expect(limiter.shared).toBe(true);

@@ -1,0 +1,37 @@
+// A redis-server of the test's own (free port, its own directory, AOF fsynced on every write) with the gateway's
+// fail-fast client on it, for tests that kill and restart Redis or count its commands; `close` disconnects, kills
+// the server and removes its directory.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { failFastRedis, untilReady } from '../../src/adapters/redis/fail-fast-redis.js';
+import type { RedisClient } from '../../src/adapters/redis/redis-connection.js';
+import type { Log } from '../../src/app/app-ports.js';
+import { RedisServer } from '../integration/intake/redis-server.js';
+import { freePort } from './net.js';
+import { singleRedis } from './redis.js';
+
+export class OwnRedis {
+  private constructor(
+    readonly server: RedisServer,
+    readonly client: RedisClient,
+    private readonly dir: string,
+  ) {}
+
+  /** Started and connected; the client names itself `name` in `log` and gives up on a command after 300 ms. */
+  static async start(name: string, log: Log): Promise<OwnRedis> {
+    const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+    const server = new RedisServer(await freePort(), dir);
+    await server.start();
+    const client = failFastRedis(singleRedis(server.url), { name, log, commandTimeoutMs: 300 });
+    await untilReady(client, 5000);
+    return new OwnRedis(server, client, dir);
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+    await this.server.kill();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
