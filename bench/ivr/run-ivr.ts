@@ -2,6 +2,7 @@
 // (with --expose-gc, so memory is read after a forced GC), and prints both with the verdicts; exit code 1 when a
 // verdict fails (under --smoke only "every call completed" is judged).
 
+import { PRODUCTION_NODE_FLAGS } from '../shared/node-flags.js';
 import { benchEntry } from '../shared/bench-entry.js';
 import { benchScratch } from '../shared/bench-scratch.js';
 import type { BenchScratch } from '../shared/bench-scratch.js';
@@ -21,7 +22,7 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function runSubject(subject: SubjectName, options: IvrBenchOptions, scratch: BenchScratch, heapProfDir: string | null): Promise<SubjectResult> {
   const settings: SubjectSettings = { redisUrl: BENCH_REDIS_URL, prefix: scratch.prefix, dataDir: scratch.dataDir };
-  const execArgv = ['--expose-gc', '--import', 'tsx'];
+  const execArgv = [...PRODUCTION_NODE_FLAGS, '--expose-gc', '--import', 'tsx'];
   const { cpuProfDir } = scratch.profiling;
   // One folder per subject: node writes a profile per thread (tsx's loader has its own), named by pid and thread.
   if (cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, subject)}`);

@@ -3,6 +3,7 @@
 // (heap, CPU), and closes everything it opened when asked. Its standard output is dropped: the gateway logs
 // there as in production (so logging costs what it costs), and nothing reads it.
 
+import { PRODUCTION_NODE_FLAGS } from './node-flags.js';
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +39,7 @@ export interface SubjectStartOptions {
 
 /** Parent side: forks `file` with `config` (JSON) as its argument and waits for it to be ready. */
 export function startSubject<Info>(file: string, config: unknown, options: SubjectStartOptions): Promise<SubjectHandle<Info>> {
-  const execArgv = ['--expose-gc', '--import', 'tsx'];
+  const execArgv = [...PRODUCTION_NODE_FLAGS, '--expose-gc', '--import', 'tsx'];
   if (options.cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   const child = fork(file, [JSON.stringify(config)], { cwd: PROJECT_ROOT, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();

@@ -1,3 +1,4 @@
+import { PRODUCTION_NODE_FLAGS } from '../../../bench/shared/node-flags.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONFIG_DOC } from '../../../src/config/index.js';
@@ -109,7 +110,9 @@ describe('docker-compose.yml', () => {
     for (const from of froms) expect(from).toMatch(/^node:(22|24)-/);
     for (const copied of ['./dist', './src/adapters/http/web-form/assets', './ivr-flows', './node_modules']) expect(dockerfile).toContain(copied);
     expect(existsSync(`${root}src/adapters/http/web-form/assets/index.html`)).toBe(true);
-    expect(dockerfile).toContain('CMD ["node", "dist/src/cli.js", "serve"]');
+    // The image runs the gateway with the same V8 flags as `npm start` and the benchmarks (bench/shared/node-flags.ts).
+    expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...PRODUCTION_NODE_FLAGS, 'dist/src/cli.js', 'serve'])}`.replaceAll('","', '", "'));
+    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start']).toBe(['node', ...PRODUCTION_NODE_FLAGS, 'dist/src/cli.js', 'serve'].join(' '));
     expect(dockerfile).toMatch(/USER node/);
   });
 
