@@ -97,16 +97,26 @@ export async function renderPrompts(options: RenderPromptsOptions): Promise<Rend
   const work = await mkdtemp(join(tmpdir(), 'hotline-prompts-'));
   try {
     let next = 0;
+    let failed = false;
     const worker = async (): Promise<void> => {
-      while (next < todo.length) {
+      while (next < todo.length && !failed) {
         const index = next++;
         const job = todo[index] as Job;
-        await renderOne(job, join(work, String(index)), espeakNg, sox);
+        try {
+          await renderOne(job, join(work, String(index)), espeakNg, sox);
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
         rendered.push(job.target);
         log?.(`rendered ${job.target}`);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, todo.length) }, worker));
+    // Every worker is let finish (after a failure, none takes another prompt) before the scratch folder goes: a
+    // worker still writing into it would make its removal fail and hide the error that matters.
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(PARALLEL, todo.length) }, worker));
+    const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
