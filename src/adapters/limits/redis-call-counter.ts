@@ -24,6 +24,7 @@ import { checkRules } from '../../app/limits/memory-limiter.js';
 import type { LimitRule } from '../../app/limits/limiter-ports.js';
 import type { RedisClient } from '../redis/redis-connection.js';
 import { LuaScript } from '../redis/lua-script.js';
+import { ScriptKeys } from '../redis/script-keys.js';
 import { TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
 import { parseFlag } from './redis-flag-store.js';
@@ -145,28 +146,18 @@ export class RedisCallCounter implements CallCounter {
   }
 
   private async sendBatch(calls: readonly CallCount[]): Promise<Outcome<Reply>[]> {
-    const keys: string[] = [this.flags.flagsKey];
-    const indexOf = new Map<string, number>();
-    const index = (ruleKey: string): number => {
-      let i = indexOf.get(ruleKey);
-      if (i === undefined) {
-        keys.push(this.limiter.counterKey(ruleKey));
-        i = keys.length;
-        indexOf.set(ruleKey, i);
-      }
-      return i;
-    };
+    const keys = new ScriptKeys([this.flags.flagsKey]);
     const args: (string | number)[] = [];
     const pushRules = (rules: readonly LimitRule[]): void => {
       args.push(rules.length);
-      for (const rule of rules) args.push(index(rule.key), rule.limit, rule.windowMs);
+      for (const rule of rules) args.push(keys.index(this.limiter.counterKey(rule.key)), rule.limit, rule.windowMs);
     };
     for (const call of calls) {
       args.push(`phone:${call.number}`, new Date(call.nowMs).toISOString());
       pushRules(call.abuse);
       pushRules(call.plain);
     }
-    const reply = await COUNT_CALLS.run(this.client, keys, args);
+    const reply = await COUNT_CALLS.run(this.client, keys.keys, args);
     if (!Array.isArray(reply) || reply.length !== calls.length) throw new Error(`call limit script answered ${Array.isArray(reply) ? reply.length : 'no list'} for ${calls.length} calls`);
     return (reply as unknown[]).map((r): Outcome<Reply> => {
       if (!Array.isArray(r) || r.length !== 4) return { ok: false, error: new Error('call limit script returned an unreadable verdict') };

@@ -24,6 +24,7 @@ import type { HitOptions, LimitRule, LimitVerdict, Limiter } from '../../app/lim
 import { checkRules, MemoryLimiter, verdict } from '../../app/limits/memory-limiter.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
 import { LuaScript } from '../redis/lua-script.js';
+import { ScriptKeys } from '../redis/script-keys.js';
 import { TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
 
@@ -192,23 +193,13 @@ export class RedisLimiter implements Limiter {
 
   /** One script call for the batch: each distinct key goes once into KEYS, and the hits name theirs by index. */
   private async sendBatch(calls: readonly LimitCall[]): Promise<Outcome<readonly number[]>[]> {
-    const keys: string[] = [];
-    const indexOf = new Map<string, number>();
-    const index = (key: string): number => {
-      let i = indexOf.get(key);
-      if (i === undefined) {
-        keys.push(key);
-        i = keys.length;
-        indexOf.set(key, i);
-      }
-      return i;
-    };
+    const keys = new ScriptKeys();
     const args: (string | number)[] = [];
     for (const call of calls) {
-      args.push(call.mode, call.once === undefined ? 0 : index(`${this.keyPrefix}-once:${digest(call.once)}`), call.rules.length);
-      for (const rule of call.rules) args.push(index(this.counterKey(rule.key)), rule.limit, rule.windowMs);
+      args.push(call.mode, call.once === undefined ? 0 : keys.index(`${this.keyPrefix}-once:${digest(call.once)}`), call.rules.length);
+      for (const rule of call.rules) args.push(keys.index(this.counterKey(rule.key)), rule.limit, rule.windowMs);
     }
-    const reply = await CHECK_AND_COUNT_MANY.run(this.client, keys, args);
+    const reply = await CHECK_AND_COUNT_MANY.run(this.client, keys.keys, args);
     if (!Array.isArray(reply) || reply.length !== calls.length) throw new Error(`limit script answered ${Array.isArray(reply) ? reply.length : 'no list'} for ${calls.length} hits`);
     return (reply as unknown[]).map((r): Outcome<readonly number[]> => ({ ok: true, value: Array.isArray(r) ? (r as number[]) : [] }));
   }
