@@ -195,18 +195,9 @@ export class RedisProfileStore implements ProfileStore {
 
   async apply(planned: readonly PlannedContact[], nowMs: number): Promise<boolean[]> {
     if (planned.length === 0) return [];
-    const keys: string[] = [];
-    const args: (string | number)[] = [];
-    for (const p of planned) {
-      const call = this.linkCall(p, nowMs);
-      keys.push(...call.keys);
-      args.push(call.keys.length, call.args.length, ...call.args);
-    }
-    const replies = await this.redis(() => LINK_MANY.run(this.client, keys, args));
-    if (!Array.isArray(replies) || replies.length !== planned.length) {
-      throw new Error(`profile link script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${planned.length} contacts`);
-    }
-    return (replies as unknown[]).map((reply) => reply === 1);
+    const calls = planned.map((p) => this.linkCall(p, nowMs));
+    const replies = await this.redis(() => LINK_MANY.runEach(this.client, calls, 'profile link'));
+    return replies.map((reply) => reply === 1);
   }
 
   async history(key: IdentifierKey, limit: number): Promise<StoredHistory | null> {

@@ -26,7 +26,7 @@ import type { Outcome } from '../redis/tick-batch.js';
 // earlier versions are hashes with a 'state' field; they are still read ('queued' there counts) until they expire.
 // The claims of one event-loop turn go in one script call (group commit), each as it would alone.
 // KEYS: per claim, its claim, record, ticket, pending claims, then the indexes the record is filed under.
-// ARGV: per claim, its number of KEYS, then the claim head, submission JSON, TTL s, id, receivedAt ms, the dedup
+// ARGV: per claim, its numbers of KEYS and of args (LuaScript.runEach), then the claim head, submission JSON, TTL s, id, receivedAt ms, the dedup
 // key's hash, claimed-at ms. Answers per claim: false when it is now this submission's, else the
 // earlier claim: {'s', state, claim string}, or {'h', state, fingerprint, submission JSON, dedup key} for a hash.
 // A new record's history list stays empty: its 'received' entry is implicit (readers make it from the record), and
@@ -49,7 +49,8 @@ end
 local k = 0
 local a = 1
 while a <= #ARGV do
-  local n = tonumber(ARGV[a])
+  local n, na = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  a = a + 1
   local claim, record, ticket, pending = KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
   if redis.call('SET', claim, ARGV[a + 1] .. ARGV[a + 2], 'EX', ARGV[a + 3], 'NX') then
     add(pending, ARGV[a + 7], ARGV[a + 6])
@@ -71,7 +72,7 @@ while a <= #ARGV do
     end
   end
   k = k + n
-  a = a + 8
+  a = a + 1 + na
 end
 for _, key in ipairs(order) do redis.call('ZADD', key, unpack(adds[key])) end
 return replies
@@ -153,19 +154,9 @@ export class RedisIntakeStore implements IntakeStore {
       throw new RangeError(`idempotency TTL must be a positive number of seconds, got ${options.idempotencyTtlSeconds}`);
     }
     this.pageSize = options.pageSize ?? 200;
-    this.claimInBatch = new TickBatch(async (calls) => {
-      const keys: string[] = [];
-      const args: (string | number)[] = [];
-      for (const call of calls) {
-        keys.push(...call.keys);
-        args.push(call.keys.length, ...call.args);
-      }
-      const replies = await CLAIM_MANY.run(this.client, keys, args);
-      if (!Array.isArray(replies) || replies.length !== calls.length) {
-        throw new Error(`intake claim script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${calls.length} claims`);
-      }
-      return (replies as unknown[]).map((value): Outcome<unknown> => ({ ok: true, value }));
-    });
+    this.claimInBatch = new TickBatch(async (calls) =>
+      (await CLAIM_MANY.runEach(this.client, calls, 'intake claim')).map((value): Outcome<unknown> => ({ ok: true, value })),
+    );
     this.newestInBatch = new TickBatch(async (heads) => {
       const pipeline = this.client.pipeline();
       for (const { key, limit } of heads) pipeline.zrevrangebyscore(key, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit);

@@ -45,6 +45,25 @@ export class LuaScript {
     );
   }
 
+  /**
+   * The calls of a batch in ONE script call, for a script written to loop over them: KEYS are the calls' keys one
+   * after another, and ARGV holds, for each call, its number of keys and of args, then its args. Resolves with the
+   * script's list of replies, one per call, in order.
+   */
+  async runEach(client: RedisClient, calls: readonly ScriptCall[], what: string): Promise<unknown[]> {
+    const keys: string[] = [];
+    const args: (string | number)[] = [];
+    for (const call of calls) {
+      keys.push(...call.keys);
+      args.push(call.keys.length, call.args.length, ...call.args);
+    }
+    const replies = await this.run(client, keys, args);
+    if (!Array.isArray(replies) || replies.length !== calls.length) {
+      throw new Error(`${what} script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${calls.length} calls`);
+    }
+    return replies as unknown[];
+  }
+
   /** `run` for concurrent callers: the calls made within one turn of the event loop share a pipeline. */
   batched(client: RedisClient): (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown> {
     const batch = new TickBatch<ScriptCall, unknown>((calls) => this.runMany(client, calls));

@@ -13,6 +13,22 @@ if ARGV[1] == 'fail' then return redis.error_reply('ERR asked to fail') end
 return redis.call('INCRBY', KEYS[1], ARGV[1])
 `);
 
+// Written for runEach: loops over the calls, each framed as its numbers of keys and args, then its args.
+const INCREMENT_EACH = new LuaScript(`
+-- lua-script.test each ${randomUUID()}
+local replies, k, a = {}, 0, 1
+while a <= #ARGV do
+  local nk, na = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  local total = 0
+  for i = 1, nk do total = total + redis.call('INCRBY', KEYS[k + i], ARGV[a + 2]) end
+  replies[#replies + 1] = total
+  k = k + nk
+  a = a + 2 + na
+end
+if ARGV[#ARGV] == 'short' then table.remove(replies) end
+return replies
+`);
+
 const redis = redisForFile('lua');
 const prefix = redis.prefix;
 const key = (name: string): string => `{${prefix}}:${name}`;
@@ -52,6 +68,26 @@ describe('LuaScript', () => {
       expect(pipelines).toHaveBeenCalledTimes(2);
     } finally {
       pipelines.mockRestore();
+    }
+  });
+
+  it('runs the calls of a batch in one script call, each framed by its counts, and refuses a reply of the wrong length', async () => {
+    const evals = vi.spyOn(redis.client(), 'evalsha');
+    try {
+      const replies = await INCREMENT_EACH.runEach(
+        redis.client(),
+        [
+          { keys: [key('e'), key('f')], args: [2] },
+          { keys: [key('e')], args: [3, 'unused'] },
+        ],
+        'increment',
+      );
+      expect(replies).toEqual([4, 5]);
+      expect(evals).toHaveBeenCalledTimes(1);
+      expect(await redis.client().get(key('f'))).toBe('2');
+      await expect(INCREMENT_EACH.runEach(redis.client(), [{ keys: [key('g')], args: [1, 'short'] }], 'increment')).rejects.toThrow('increment script answered 0 for 1 calls');
+    } finally {
+      evals.mockRestore();
     }
   });
 });
