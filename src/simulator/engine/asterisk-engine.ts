@@ -417,7 +417,7 @@ export class AsteriskEngine {
     this.setEndpointState(ep, registered ? 'online' : 'offline');
     const device = `${ep.technology}/${ep.resource}`;
     if (!registered) this.devices.set(device, 'UNAVAILABLE');
-    else this.devices.set(device, this.channelsOnDevice(device).length > 0 ? 'INUSE' : 'NOT_INUSE');
+    else this.devices.set(device, (this.channelsByDevice.get(device)?.size ?? 0) > 0 ? 'INUSE' : 'NOT_INUSE');
   }
 
   private setEndpointState(ep: SimEndpoint, state: EndpointState): void {
