@@ -4,8 +4,9 @@
 // script call (TickBatch), and are counted in arrival order as if one by one.
 //
 // Same counters as the RedisLimiter (its `counterKey`, so a supervisor's reset and the limiter's own reads see
-// them) and the same fixed-window, all-or-nothing semantics; the flag is the flag store's hash field
-// `phone:<number>`. All keys share intake's hash tag, so a Redis Cluster keeps them in one slot.
+// them) and the same fixed-window (FIXED_WINDOW_LUA, the limiter's own), all-or-nothing semantics; the flag is the
+// flag store's hash field `phone:<number>`. All keys share intake's hash tag, so a Redis Cluster keeps them in one
+// slot.
 //
 // Flags: the script judges a flag itself only when its `expiresAt` is written as `Date.toISOString` writes it (the
 // flag desk always does), by comparing it with the call's time written alike (such strings sort as time does). A
@@ -27,6 +28,7 @@ import { LuaScript } from '../redis/lua-script.js';
 import { ScriptKeys } from '../redis/script-keys.js';
 import { TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
+import { FIXED_WINDOW_LUA } from './fixed-window-lua.js';
 import { parseFlag } from './redis-flag-store.js';
 import type { RedisFlagStore } from './redis-flag-store.js';
 import type { RedisLimiter } from './redis-limiter.js';
@@ -35,29 +37,18 @@ import type { RedisLimiter } from './redis-limiter.js';
 // as an ISO string, then the abuse rules and the plain rules, each as n followed by n times (KEYS index, limit,
 // window ms). Returns per call {abuse allowed, flag (0 none or expired, 1 in force, 2 unreadable here), plain
 // allowed (-1: not counted), the flag as stored or ''}.
-const COUNT_CALLS = new LuaScript(`
+const COUNT_CALLS = new LuaScript(`${FIXED_WINDOW_LUA}
 local ISO = '^%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.%d%d%dZ$'
 -- One all-or-nothing hit: refused by the first rule at its limit, then every counter counts one.
 local function hit(ks, limits, windows)
   local counts, fresh = {}, {}
   for r = 1, #ks do
-    local key = KEYS[ks[r]]
-    local ttl = redis.call('PTTL', key)
-    local count = 0
-    if ttl >= 0 then
-      count = tonumber(redis.call('GET', key)) or 0
-    else
-      -- Gone, or (written by something else) without an expiry: a counter that never ends is started afresh.
-      if ttl == -1 then redis.call('DEL', key) end
-      fresh[r] = true
-    end
+    local count, _, new = window_read(KEYS[ks[r]], windows[r])
     if count >= limits[r] then return 0 end
     counts[r] = count
+    fresh[r] = new
   end
-  for r = 1, #ks do
-    if fresh[r] then redis.call('SET', KEYS[ks[r]], counts[r] + 1, 'PX', windows[r])
-    else redis.call('INCR', KEYS[ks[r]]) end
-  end
+  for r = 1, #ks do window_add(KEYS[ks[r]], fresh[r], counts[r] + 1, 1, windows[r]) end
   return 1
 end
 local i = 1

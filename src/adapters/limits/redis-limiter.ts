@@ -27,33 +27,24 @@ import { LuaScript } from '../redis/lua-script.js';
 import { ScriptKeys } from '../redis/script-keys.js';
 import { TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
+import { FIXED_WINDOW_LUA } from './fixed-window-lua.js';
 
 // Many hits in one script call: the hits of every request that reached the limiter within one turn of the event
 // loop (group commit, see TickBatch), checked and counted in arrival order as if one by one. Each counter is read
-// once per call and written once at its end (INCRBY, or SET with the window's expiry for a new one), so a burst
-// against one key (an integrator's key, a busy NAT address) costs a few commands for the whole batch, not 3 to 5
-// a request. A `once` key is taken with one SET NX: when it was there already, the hit is a retry of an admitted
-// one and counts nothing; when the hit is then refused, the key is removed again (a refusal is the rare case).
+// once per call and written once at its end (the window itself is FIXED_WINDOW_LUA's), so a burst against one key
+// (an integrator's key, a busy NAT address) costs a few commands for the whole batch, not 3 to 5 a request. A
+// `once` key is taken with one SET NX: when it was there already, the hit is a retry of an admitted one and counts
+// nothing; when the hit is then refused, the key is removed again (a refusal is the rare case).
 // KEYS: the distinct counter and `once` keys of the batch. ARGV: the hits, each as mode ('hit' or 'peek'), the
 // KEYS index of its `once` key (0: none), its number of rules n, then n times the rule's KEYS index, limit and
 // window (ms). Returns, per hit, {allowed, count, limit, ms left} of the first refused rule, or of the rule with
 // the fewest hits left.
-const CHECK_AND_COUNT_MANY = new LuaScript(`
+const CHECK_AND_COUNT_MANY = new LuaScript(`${FIXED_WINDOW_LUA}
 local counts, ttls, fresh, windows, added = {}, {}, {}, {}, {}
 local order = {}
 local function load(k, window)
   if counts[k] ~= nil then return end
-  local count = tonumber(redis.call('GET', KEYS[k]) or '0')
-  local ttl = redis.call('PTTL', KEYS[k])
-  if ttl < 0 then
-    -- Gone, or (written by something else) without an expiry: a counter that never ends is started afresh.
-    if ttl == -1 then redis.call('DEL', KEYS[k]) end
-    count = 0
-    ttl = window
-    fresh[k] = true
-  end
-  counts[k] = count
-  ttls[k] = ttl
+  counts[k], ttls[k], fresh[k] = window_read(KEYS[k], window)
   windows[k] = window
   added[k] = 0
   order[#order + 1] = k
@@ -106,10 +97,7 @@ while i <= #ARGV do
   end
 end
 for _, k in ipairs(order) do
-  if added[k] > 0 then
-    if fresh[k] then redis.call('SET', KEYS[k], counts[k], 'PX', windows[k])
-    else redis.call('INCRBY', KEYS[k], added[k]) end
-  end
+  if added[k] > 0 then window_add(KEYS[k], fresh[k], counts[k], added[k], windows[k]) end
 end
 return replies
 `);

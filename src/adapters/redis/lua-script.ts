@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import type { RedisClient } from './redis-connection.js';
-import { pipelineOutcomes, TickBatch } from './tick-batch.js';
+import { pipelineOutcomes } from './tick-batch.js';
 import type { Outcome } from './tick-batch.js';
 
 export interface ScriptCall {
@@ -62,12 +62,6 @@ export class LuaScript {
       throw new Error(`${what} script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${calls.length} calls`);
     }
     return replies as unknown[];
-  }
-
-  /** `run` for concurrent callers: the calls made within one turn of the event loop share a pipeline. */
-  batched(client: RedisClient): (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown> {
-    const batch = new TickBatch<ScriptCall, unknown>((calls) => this.runMany(client, calls));
-    return (keys, args) => batch.run({ keys, args });
   }
 }
 

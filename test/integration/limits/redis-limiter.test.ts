@@ -115,6 +115,24 @@ describe('RedisLimiter', () => {
     expect(await a.pttl(replicaA.counterKey(r.key))).toBeGreaterThan(0);
   });
 
+  it('deletes a counter without expiry even when nothing is counted on it', async () => {
+    const r = rule(2);
+    await a.set(replicaA.counterKey(r.key), '7');
+    expect(await replicaA.peek([r])).toMatchObject({ allowed: true, count: 0 });
+    expect(await a.exists(replicaA.counterKey(r.key))).toBe(0);
+  });
+
+  it('answers from this process, writing nothing, when a counter holds no number', async () => {
+    const log = new RecordingLog();
+    const limiter = new RedisLimiter(a, { prefix, log: log.log });
+    const [garbled, other] = [rule(2), rule(2)];
+    await a.set(limiter.counterKey(garbled.key), 'seven', 'PX', 60_000);
+    expect(await limiter.hit([other, garbled])).toMatchObject({ allowed: true, count: 1 });
+    expect(await a.get(limiter.counterKey(garbled.key))).toBe('seven');
+    expect(await a.exists(limiter.counterKey(other.key))).toBe(0);
+    expect(log.lines.some((l) => l.level === 'warn' && String(l.fields['err']).includes('holds no number'))).toBe(true);
+  });
+
   it('refuses rules it cannot count with a clear error', async () => {
     await expect(replicaA.hit([])).rejects.toThrow(/at least one rule/);
     await expect(replicaA.hit([{ key: 'x', limit: 1, windowMs: 0 }])).rejects.toThrow(/window of x/);

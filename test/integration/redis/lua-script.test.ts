@@ -58,19 +58,6 @@ describe('LuaScript', () => {
     expect(await INCREMENT.run(redis.client(), [key('c')], [3])).toBe(5);
   });
 
-  it('batches concurrent callers of the same turn into one pipeline', async () => {
-    const run = INCREMENT.batched(redis.client());
-    const pipelines = vi.spyOn(redis.client(), 'pipeline');
-    try {
-      expect(await Promise.all([run([key('d')], [1]), run([key('d')], [1]), run([key('d')], [1])])).toEqual([1, 2, 3]);
-      expect(pipelines).toHaveBeenCalledTimes(1);
-      expect(await run([key('d')], [1])).toBe(4);
-      expect(pipelines).toHaveBeenCalledTimes(2);
-    } finally {
-      pipelines.mockRestore();
-    }
-  });
-
   it('runs the calls of a batch in one script call, each framed by its counts, and refuses a reply of the wrong length', async () => {
     const evals = vi.spyOn(redis.client(), 'evalsha');
     try {
