@@ -38,7 +38,7 @@ export interface ProfileLinkerOptions {
   readonly settleMs?: number;
   /** How long a contact waits for others to share its batch (default 20 ms): fewer, larger pipelines. */
   readonly lingerMs?: number;
-  /** Identifiers whose owner the linker keeps in memory to plan on (default 50,000, about 10 MB at most; 0: none). */
+  /** Identifiers whose owner the linker keeps in memory to plan on (default 50,000, about 9 MB when full; 0: none). */
   readonly ownerCacheSize?: number;
 }
 
