@@ -1,6 +1,6 @@
 // Citizen profiles in Redis. Each link is a compare-and-set in Lua that first checks the owners its plan was made
-// with, so two replicas linking the same identifier at once cannot both take it: the loser plans again; a batch of
-// links is one script call. The history is one script too: a lookup is one round trip. The history and retention
+// with, so two replicas linking the same identifier at once cannot both take it: the loser is answered the owners
+// it met and plans again on them; a batch of links is one script call. The history is one script too: a lookup is one round trip. The history and retention
 // scripts build the profile's and the records' key names from the prefix, as BullMQ's scripts do: every one shares
 // the `{prefix}` hash tag, so they stay in the script's slot on a cluster.
 
@@ -8,12 +8,12 @@ import type { RedisClient } from '../redis/redis-connection.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';
 import type { ContactEntry } from '../../domain/identity/citizen-history.js';
 import { decodeContact, encodeContact } from '../../domain/identity/citizen-history.js';
-import type { IdentifierKey, LinkStrength } from '../../domain/identity/identifier.js';
+import type { IdentifierClaim, IdentifierKey, LinkStrength } from '../../domain/identity/identifier.js';
 import type { Owner } from '../../domain/identity/linking.js';
 import { OPEN_STATUSES } from '../../app/intake/intake-query.js';
 import { STATUSES } from '../../domain/intake/submission.js';
 import type { Status, Submission } from '../../domain/intake/submission.js';
-import type { PlannedContact, ProfileStore, RetentionCount, StoredHistory } from '../../app/identity/profile-ports.js';
+import type { LinkOutcome, PlannedContact, ProfileStore, RetentionCount, StoredHistory } from '../../app/identity/profile-ports.js';
 import { PROFILE_CONTACTS } from '../../domain/identity/citizen-history.js';
 import { LuaScript } from '../redis/lua-script.js';
 import { pipelineOutcomes } from '../redis/tick-batch.js';
@@ -25,23 +25,28 @@ import { IdentityKeys } from './identity-keys.js';
 // each one's operation ('c' or 'i': link it with that strength, '-': leave it); each one's kind; each one's hash;
 // then the profile id, '1' when it is to be created, the contact's time, its member, '1' for an open case, the
 // contacts cap, now, and the conflicts to record (JSON). KEYS and ARGV hold the contacts one after another, ARGV
-// with each one's number of keys and of args before them. Answers 1 per contact linked, 0 per contact whose owners
-// changed since it was planned.
+// with each one's number of keys and of args before them. Answers 1 per contact linked and, per contact refused
+// (an owner is not the one expected, or the profile to join is gone), the list of its identifiers' values as found
+// ('' for none): the linker plans it again on them, without a read of its own, and knows them from then on. A
+// refusal reads every identifier of its contact before writing anything, so it writes nothing.
 // The profile's fields go in one HSET; a profile created here has this one contact, so there is nothing to trim.
 const LINK_MANY = new LuaScript(`
 local active, activity = {}, nil
 local function link(K, A)
   local n = tonumber(A[1])
+  local found, changed = {}, false
   for i = 1, n do
-    if (redis.call('GET', K[i]) or '') ~= A[1 + i] then return 0 end
+    found[i] = redis.call('GET', K[i]) or ''
+    if found[i] ~= A[1 + i] then changed = true end
   end
+  if changed then return found end
   local b = 1 + 4 * n
   local pid = A[b + 1]
   local meta = K[n + 1]
   local created = A[b + 2] == '1'
   -- A profile to create needs no look: its plan links every identifier, all checked unowned above (a replay of the
   -- same plan finds them taken), and its id is 80 random bits. One to join must still exist.
-  if not created and redis.call('EXISTS', meta) == 0 then return 0 end
+  if not created and redis.call('EXISTS', meta) == 0 then return found end
   local fields = {'last', A[b + 7]}
   if created then
     fields[#fields + 1] = 'created'
@@ -175,29 +180,11 @@ export class RedisProfileStore implements ProfileStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async owners(keys: readonly IdentifierKey[]): Promise<Map<IdentifierKey, Owner>> {
-    const owners = new Map<IdentifierKey, Owner>();
-    if (keys.length === 0) return owners;
-    const values = await this.redis(async () => {
-      const pipeline = this.client.pipeline();
-      for (const key of keys) pipeline.get(this.keys.identifier(key));
-      return pipelineOutcomes(await pipeline.exec(), keys.length);
-    });
-    keys.forEach((key, i) => {
-      const outcome = values[i];
-      if (outcome === undefined) return;
-      if (!outcome.ok) throw new StoreUnavailableError(`Redis: ${outcome.error.message}`, { cause: outcome.error });
-      const owner = parseOwner(outcome.value);
-      if (owner !== null) owners.set(key, owner);
-    });
-    return owners;
-  }
-
-  async apply(planned: readonly PlannedContact[], nowMs: number): Promise<boolean[]> {
+  async apply(planned: readonly PlannedContact[], nowMs: number): Promise<LinkOutcome[]> {
     if (planned.length === 0) return [];
     const calls = planned.map((p) => this.linkCall(p, nowMs));
     const replies = await this.redis(() => LINK_MANY.runEach(this.client, calls, 'profile link'));
-    return replies.map((reply) => reply === 1);
+    return replies.map((reply, i) => linkOutcome(reply, (planned[i] as PlannedContact).event.claims));
   }
 
   async history(key: IdentifierKey, limit: number): Promise<StoredHistory | null> {
@@ -296,6 +283,17 @@ export class RedisProfileStore implements ProfileStore {
       throw new StoreUnavailableError(`Redis: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
+}
+
+function linkOutcome(reply: unknown, claims: readonly IdentifierClaim[]): LinkOutcome {
+  if (reply === 1) return { linked: true };
+  if (!Array.isArray(reply) || reply.length !== claims.length) throw new Error(`profile link script answered ${JSON.stringify(reply)} for ${claims.length} identifiers`);
+  const owners = new Map<IdentifierKey, Owner>();
+  claims.forEach((claim, i) => {
+    const owner = parseOwner(reply[i]);
+    if (owner !== null) owners.set(claim.key, owner);
+  });
+  return { linked: false, owners };
 }
 
 function ownerValue(owner: Owner | undefined): string {

@@ -1,7 +1,17 @@
 // Attaches contacts to citizen profiles off the acknowledgement's critical path: intake hands over a submission once
-// it is durable, and the citizen's answer never waits for the profile. Contacts are linked in batches (one read of
-// the owners, one link script call per batch); a failure keeps the batch for a retry, and a periodic sweep
-// attaches the submissions in Redis that no profile took (a crash between the acknowledgement and the link).
+// it is durable, and the citizen's answer never waits for the profile. Contacts are linked in batches, one link
+// script call per batch, planned on the owners this linker last saw or wrote (`OwnerCache`); the script checks
+// them and answers the current owners of a contact it refuses, which is planned again on those. A failure keeps
+// the batch for a retry, and a periodic sweep attaches the submissions in Redis that no profile took (a crash
+// between the acknowledgement and the link).
+//
+// An identifier the cache does not know is planned as nobody's, not read first. Most contacts name identifiers no
+// profile holds yet (new citizens, new numbers), and for them the read was one GET and one round trip per batch
+// spent to learn nothing; the script's own GET of each identifier is the check either way. When the guess is
+// wrong (a returning citizen, after a restart or an eviction), the script refuses that plan having read the
+// identifiers, and the plan made again on its answer needs those GETs once more: the same commands as a read first
+// and a check, one link call later, off the citizen's path. So nothing is weakened, and no case costs more Redis
+// commands than reading first did.
 
 import { identifierClaims } from '../../domain/identity/identifier.js';
 import type { IdentifierKey } from '../../domain/identity/identifier.js';
@@ -10,7 +20,8 @@ import type { Owner } from '../../domain/identity/linking.js';
 import type { Submission } from '../../domain/intake/submission.js';
 import type { Log } from '../app-ports.js';
 import type { Clock, TimerHandle } from '../ports.js';
-import type { ContactAttachment, ContactEvent, PlannedContact, ProfileStore } from './profile-ports.js';
+import { OwnerCache } from './owner-cache.js';
+import type { ContactAttachment, ContactEvent, LinkOutcome, PlannedContact, ProfileStore } from './profile-ports.js';
 
 export interface ProfileLinkerOptions {
   /** Contacts linked per batch (default 500). */
@@ -27,6 +38,8 @@ export interface ProfileLinkerOptions {
   readonly settleMs?: number;
   /** How long a contact waits for others to share its batch (default 20 ms): fewer, larger pipelines. */
   readonly lingerMs?: number;
+  /** Identifiers whose owner the linker keeps in memory to plan on (default 50,000, about 9 MB when full; 0: none). */
+  readonly ownerCacheSize?: number;
 }
 
 /** Plans refused because an owner changed meanwhile are planned again this many times at most. */
@@ -46,6 +59,7 @@ export class ProfileLinker implements ContactAttachment {
   private readonly sweepMs: number;
   private readonly settleMs: number;
   private readonly lingerMs: number;
+  private readonly known: OwnerCache;
 
   constructor(
     private readonly store: ProfileStore,
@@ -60,6 +74,7 @@ export class ProfileLinker implements ContactAttachment {
     this.sweepMs = options.sweepMs ?? 60_000;
     this.settleMs = options.settleMs ?? 30_000;
     this.lingerMs = options.lingerMs ?? 20;
+    this.known = new OwnerCache(options.ownerCacheSize ?? 50_000);
     this.sweptTo = clock.now() - (options.sweepLookbackMs ?? 3_600_000);
   }
 
@@ -158,8 +173,13 @@ export class ProfileLinker implements ContactAttachment {
 
   /** Links one batch; resolves with the contacts whose plans met changed owners. */
   private async link(taken: readonly { event: ContactEvent; replans: number }[]): Promise<{ event: ContactEvent; replans: number }[]> {
-    const keys = [...new Set(taken.flatMap((t) => t.event.claims.map((c) => c.key)))];
-    const owners: Map<IdentifierKey, Owner> = await this.store.owners(keys);
+    const owners = new Map<IdentifierKey, Owner>();
+    for (const item of taken) {
+      for (const claim of item.event.claims) {
+        const owner = this.known.get(claim.key);
+        if (owner !== undefined) owners.set(claim.key, owner);
+      }
+    }
     const planned: PlannedContact[] = [];
     const plannedFrom: { event: ContactEvent; replans: number }[] = [];
     for (const item of taken) {
@@ -170,12 +190,33 @@ export class ProfileLinker implements ContactAttachment {
       plannedFrom.push(item);
       // The next contact in this batch is planned on the owners this one leaves, as the scripts run in order.
       applyPlanInPlace(owners, plan);
-      if (plan.conflicts.length > 0) {
-        this.log.info({ profile: plan.profile, contact: item.event.id, conflicts: plan.conflicts.map((c) => ({ kind: c.kind, strength: c.strength, heldBy: c.heldBy })) }, 'profiles: identifier held by another profile, not merged');
-      }
     }
-    const applied = await this.store.apply(planned, this.clock.now());
-    return plannedFrom.filter((_item, i) => applied[i] !== true);
+    let outcomes: LinkOutcome[];
+    try {
+      outcomes = await this.store.apply(planned, this.clock.now());
+    } catch (err) {
+      // The script may have run with its answer lost: what it left of these identifiers is not known.
+      for (const p of planned) for (const claim of p.event.claims) this.known.forget(claim.key);
+      throw err;
+    }
+    const refused: { event: ContactEvent; replans: number }[] = [];
+    // In the scripts' order, so that what is known at the end is what the last of them left.
+    planned.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.linked === true) {
+        // Checked unchanged, then written by the plan.
+        for (const claim of p.event.claims) this.known.set(claim.key, p.expected.get(claim.key));
+        for (const link of p.plan.links) this.known.set(link.key, { profile: p.plan.profile, strength: link.strength });
+        if (p.plan.conflicts.length > 0) {
+          this.log.info({ profile: p.plan.profile, contact: p.event.id, conflicts: p.plan.conflicts.map((c) => ({ kind: c.kind, strength: c.strength, heldBy: c.heldBy })) }, 'profiles: identifier held by another profile, not merged');
+        }
+        return;
+      }
+      // Refused: what the plan expected is stale and is replaced by what the script found, never used again.
+      for (const claim of p.event.claims) this.known.set(claim.key, outcome?.owners.get(claim.key));
+      refused.push(plannedFrom[i] as { event: ContactEvent; replans: number });
+    });
+    return refused;
   }
 
   private async runSweep(): Promise<void> {

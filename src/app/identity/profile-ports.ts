@@ -21,6 +21,12 @@ export interface PlannedContact {
   readonly expected: ReadonlyMap<IdentifierKey, Owner | undefined>;
 }
 
+/**
+ * What became of a planned contact: linked, or refused with who holds each of its identifiers at the point its plan
+ * was checked (absent: nobody), for the linker to plan it again on without reading them.
+ */
+export type LinkOutcome = { readonly linked: true } | { readonly linked: false; readonly owners: ReadonlyMap<IdentifierKey, Owner> };
+
 /** What the store knows of a profile for a history: contacts and open cases with their records' statuses. */
 export interface StoredHistory {
   readonly profile: string;
@@ -37,10 +43,11 @@ export interface RetentionCount {
 }
 
 export interface ProfileStore {
-  /** Who holds each identifier now (absent: nobody). Throws `StoreUnavailableError`. */
-  owners(keys: readonly IdentifierKey[]): Promise<Map<IdentifierKey, Owner>>;
-  /** Each contact's plan in one atomic step, in order; `false` where an identifier's owner changed since `owners`. */
-  apply(planned: readonly PlannedContact[], nowMs: number): Promise<boolean[]>;
+  /**
+   * Each contact's plan in one atomic step, in order: linked, or refused where an identifier's owner is not the one
+   * the plan expected, with the owners found. Throws `StoreUnavailableError`.
+   */
+  apply(planned: readonly PlannedContact[], nowMs: number): Promise<LinkOutcome[]>;
   history(key: IdentifierKey, limit: number): Promise<StoredHistory | null>;
   /**
    * Deletes (unless `dryRun`) the profiles unchanged since `cutoffMs` whose cases are all closed or gone, `limit` at

@@ -11,10 +11,13 @@ import { newProfileId } from '../../../src/adapters/identity/create-profiles.js'
 import { LinkingIntake } from '../../../src/app/identity/linking-intake.js';
 import { ProfileLinker } from '../../../src/app/identity/profile-linker.js';
 import { ProfileRetention } from '../../../src/app/identity/profile-retention.js';
+import type { LinkOutcome, PlannedContact } from '../../../src/app/identity/profile-ports.js';
+import type { ProfileLinkerOptions } from '../../../src/app/identity/profile-linker.js';
 import type { Intake } from '../../../src/app/intake/intake-ports.js';
 import { silentLog } from '../../../src/app/app-ports.js';
 import { systemClock } from '../../../src/app/ports.js';
-import type { SubmissionDraft } from '../../../src/domain/intake/submission.js';
+import type { Submission, SubmissionDraft } from '../../../src/domain/intake/submission.js';
+import { recordingLog } from '../../support/logs.js';
 import { IntakeFixture } from '../intake/intake-harness.js';
 
 let fx: IntakeFixture;
@@ -38,6 +41,15 @@ async function submit(draft: SubmissionDraft): Promise<{ id: string; ticket: str
 }
 
 const history = (kind: 'phone' | 'wechat' | 'email', value: string) => created.profiles.history.history({ kind, value });
+
+/** A submission as intake hands it to the linker (no record in Redis: the link leaves records it does not find). */
+function submission(i: number, channel: Submission['channel'], contact: { phone?: string; email?: string; openid?: string }): Submission {
+  return {
+    schemaVersion: 1, id: `01JCONTACT${String(i).padStart(16, '0')}`, ticket: `9${String(i).padStart(8, '0')}`, channel, receivedAt: new Date().toISOString(),
+    kind: 'consultation', category: 'other', text: 't', language: 'zh', attachments: [], refs: {}, hints: {}, priority: 5,
+    contact: { anonymous: false, ...(contact.phone === undefined ? {} : { phone: contact.phone }), ...(contact.email === undefined ? {} : { email: contact.email }), ...(contact.openid === undefined ? {} : { wechatOpenId: contact.openid }) },
+  };
+}
 
 describe('linking across channels', () => {
   it('a web form with a phone number, then a voice message from that caller ID: one profile, the number now confirmed', async () => {
@@ -127,21 +139,19 @@ describe('conflicting identifiers', () => {
 
   it('replicas linking the same identifiers at once: every identifier is held by exactly the profile that lists it', async () => {
     const keys = new IdentityKeys(fx.keys);
-    const replicas = [0, 1].map(() => new ProfileLinker(new RedisProfileStore(fx.redis, keys), systemClock, silentLog, newProfileId, { batch: 7 }));
+    const recorded = recordingLog();
+    const replicas = [0, 1].map(() => new ProfileLinker(new RedisProfileStore(fx.redis, keys), systemClock, recorded.log, newProfileId, { batch: 7 }));
     const identifier = fc.constantFrom('13800000001', '13800000002', '13800000003', 'a@x.cn', 'b@x.cn', 'oA', 'oB');
     const contact = fc.record({ channel: fc.constantFrom('web' as const, 'voice' as const, 'wechat' as const, 'email' as const), phone: fc.option(identifier.filter((v) => v.startsWith('138')), { nil: undefined }), email: fc.option(identifier.filter((v) => v.includes('@')), { nil: undefined }), openid: fc.option(identifier.filter((v) => v.startsWith('o')), { nil: undefined }) });
     const contacts = fc.sample(contact, { seed: 1112, numRuns: 200 });
     contacts.forEach((c, i) => {
-      const replica = replicas[i % 2];
-      replica?.attachSubmission({
-        schemaVersion: 1, id: `01JCONTACT${String(i).padStart(16, '0')}`, ticket: `9${String(i).padStart(8, '0')}`, channel: c.channel, receivedAt: new Date().toISOString(),
-        kind: 'consultation', category: 'other', text: 't', language: 'zh', attachments: [], refs: {}, hints: {}, priority: 5,
-        contact: { anonymous: false, ...(c.phone === undefined ? {} : { phone: c.phone }), ...(c.email === undefined ? {} : { email: c.email }), ...(c.openid === undefined ? {} : { wechatOpenId: c.openid }) },
-      });
+      replicas[i % 2]?.attachSubmission(submission(i, c.channel, c));
     });
     await Promise.all(replicas.map((r) => r.flush()));
     await Promise.all(replicas.map((r) => r.flush()));
     expect(replicas.map((r) => r.pendingCount)).toEqual([0, 0]);
+    // Every contact was linked in the end (none given up after too many refusals).
+    expect(recorded.lines.filter((l) => l.level === 'error')).toEqual([]);
     const idKeys = await fx.redis.keys(`${keys.identifierPrefix}*`);
     const profiles = await fx.redis.zrange(keys.byActivity, 0, -1);
     const listed = new Map<string, string[]>();
@@ -157,6 +167,89 @@ describe('conflicting identifiers', () => {
       expect(listed.get(idKey.slice(keys.identifierPrefix.length))).toEqual([holder]);
     }
     expect(listed.size).toBe(idKeys.length);
+  });
+});
+
+describe('what a linker knows of the owners', () => {
+  /** A store that keeps what each link call was asked and answered. */
+  class WatchedStore extends RedisProfileStore {
+    readonly calls: { planned: readonly PlannedContact[]; outcomes: LinkOutcome[] }[] = [];
+    override async apply(planned: readonly PlannedContact[], nowMs: number): Promise<LinkOutcome[]> {
+      const outcomes = await super.apply(planned, nowMs);
+      this.calls.push({ planned, outcomes });
+      return outcomes;
+    }
+  }
+  const linker = (options: ProfileLinkerOptions = {}): { linker: ProfileLinker; store: WatchedStore } => {
+    const store = new WatchedStore(fx.redis, new IdentityKeys(fx.keys));
+    return { linker: new ProfileLinker(store, systemClock, silentLog, newProfileId, options), store };
+  };
+  const confirmed = (profile: string | undefined) => ({ profile, strength: 'confirmed' });
+
+  it('an owner another process changed meanwhile: the plan is refused with the current owners, and planned again on them', async () => {
+    // Given linker A that linked a call from 13500000001 (so it knows the number's profile)
+    const a = linker();
+    a.linker.attachCall({ callId: 'call-a', callerId: '13500000001', atMs: Date.now() });
+    await a.linker.flush();
+    const first = (await history('phone', '13500000001'))?.profile;
+    // When another process's retention deletes that profile and its linker B links a call from the number again
+    const keys = new IdentityKeys(fx.keys);
+    await fx.redis.zadd(keys.byActivity, Date.now() - 86_400_000, first ?? '');
+    expect(await created.profiles.store.purgeInactive(Date.now() - 3_600_000, 10, false)).toEqual({ examined: 1, purged: 1 });
+    const b = linker();
+    b.linker.attachCall({ callId: 'call-b', callerId: '13500000001', atMs: Date.now() });
+    await b.linker.flush();
+    const second = (await history('phone', '13500000001'))?.profile;
+    expect(second).not.toBe(first);
+    // And A, still knowing the deleted profile, links a form with that number and an e-mail address
+    a.linker.attachSubmission(submission(1, 'web', { phone: '13500000001', email: 'stale@example.cn' }));
+    await a.linker.flush();
+    // Then its plan on the stale owner was refused with the current one, and the plan made on that was linked
+    const [, refusal, replan] = a.store.calls;
+    expect(a.store.calls).toHaveLength(3);
+    expect(refusal?.planned[0]?.expected.get('phone:13500000001')).toEqual(confirmed(first));
+    expect(refusal?.outcomes).toEqual([{ linked: false, owners: new Map([['phone:13500000001', confirmed(second)]]) }]);
+    expect(replan?.planned[0]?.expected.get('phone:13500000001')).toEqual(confirmed(second));
+    expect(replan?.outcomes).toEqual([{ linked: true }]);
+    // So the form joined the number's current profile, and the deleted one was not brought back
+    const byEmail = await history('email', 'stale@example.cn');
+    expect(byEmail?.profile).toBe(second);
+    expect(byEmail?.contacts.map((c) => c.id).sort()).toEqual([submission(1, 'web', {}).id, 'call-b']);
+    expect(await fx.redis.exists(keys.profile(first ?? ''))).toBe(0);
+  });
+
+  it('a cold linker (a new process) joins the profiles already in Redis', async () => {
+    const warm = linker();
+    warm.linker.attachSubmission(submission(2, 'web', { phone: '13500000002', email: 'cold@example.cn' }));
+    await warm.linker.flush();
+    const profile = (await history('email', 'cold@example.cn'))?.profile;
+
+    const cold = linker();
+    cold.linker.attachCall({ callId: 'call-cold', callerId: '13500000002', atMs: Date.now() });
+    await cold.linker.flush();
+    // Planned as a new profile (nothing known, nothing read), refused, then joined to the one that holds the number
+    expect(cold.store.calls.map((c) => c.outcomes.map((o) => o.linked))).toEqual([[false], [true]]);
+    const byPhone = await history('phone', '13500000002');
+    expect(byPhone?.profile).toBe(profile);
+    expect(byPhone?.link).toBe('confirmed');
+    expect(byPhone?.contacts.map((c) => c.id).sort()).toEqual([submission(2, 'web', {}).id, 'call-cold']);
+    expect(await fx.redis.zcard(new IdentityKeys(fx.keys).byActivity)).toBe(1);
+  });
+
+  it('with room for one owner, an evicted identifier is planned as nobody\'s and still joins its profile', async () => {
+    const small = linker({ ownerCacheSize: 1 });
+    for (const [i, phone] of ['13500000003', '13500000004', '13500000005'].entries()) small.linker.attachCall({ callId: `call-${i}`, callerId: phone, atMs: Date.now() + i });
+    await small.linker.flush();
+    const profiles = await Promise.all(['13500000003', '13500000004', '13500000005'].map(async (p) => (await history('phone', p))?.profile));
+    expect(new Set(profiles).size).toBe(3);
+    // The last number is the one known; the first was evicted.
+    small.linker.attachCall({ callId: 'call-again-5', callerId: '13500000005', atMs: Date.now() + 10 });
+    small.linker.attachCall({ callId: 'call-again-3', callerId: '13500000003', atMs: Date.now() + 11 });
+    await small.linker.flush();
+    expect(small.store.calls.slice(1).map((c) => c.outcomes.map((o) => o.linked))).toEqual([[true, false], [true]]);
+    expect((await history('phone', '13500000003'))?.contacts.map((c) => c.id)).toEqual(['call-again-3', 'call-0']);
+    expect((await history('phone', '13500000005'))?.contacts.map((c) => c.id)).toEqual(['call-again-5', 'call-2']);
+    expect(await fx.redis.zcard(new IdentityKeys(fx.keys).byActivity)).toBe(3);
   });
 });
 
