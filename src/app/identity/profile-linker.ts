@@ -38,7 +38,7 @@ export interface ProfileLinkerOptions {
   readonly settleMs?: number;
   /** How long a contact waits for others to share its batch (default 20 ms): fewer, larger pipelines. */
   readonly lingerMs?: number;
-  /** Identifiers whose owner the linker keeps in memory to plan on (default 50,000, about 9 MB when full; 0: none). */
+  /** Identifiers whose owner the linker keeps in memory to plan on (default 10,000, about 2 MB when full; 0: none). */
   readonly ownerCacheSize?: number;
 }
 
@@ -74,7 +74,7 @@ export class ProfileLinker implements ContactAttachment {
     this.sweepMs = options.sweepMs ?? 60_000;
     this.settleMs = options.settleMs ?? 30_000;
     this.lingerMs = options.lingerMs ?? 20;
-    this.known = new OwnerCache(options.ownerCacheSize ?? 50_000);
+    this.known = new OwnerCache(options.ownerCacheSize ?? 10_000);
     this.sweptTo = clock.now() - (options.sweepLookbackMs ?? 3_600_000);
   }
 
