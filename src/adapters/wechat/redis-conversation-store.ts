@@ -71,7 +71,7 @@ export class RedisConversationStore implements ConversationStore {
 
   /** `keyPrefix` like intake's `{hotline}`: keys become `{hotline}:wechat:...`. */
   constructor(
-    private readonly client: RedisClient,
+    client: RedisClient,
     private readonly keyPrefix: string,
   ) {
     this.enters = new TickBatch(async (calls) => (await ENTER_EACH.runEach(client, calls, 'wechat enter')).map(asOutcome));
