@@ -48,7 +48,7 @@ import { currentStatus } from '../intake/intake-query.js';
 import { lookUpRepeat } from '../intake/repeat-lookup.js';
 import type { FairUse } from '../limits/fair-use.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { ConversationStore, MediaQueue, OpenRequest, PendingRating, WindowEntry } from './wechat-ports.js';
+import type { ConversationStore, Entered, MediaQueue, OpenRequest, PendingRating } from './wechat-ports.js';
 
 /** What goes back to WeChat: a text shown to the citizen, or `success` (show nothing, do not retry). */
 export type WechatAnswer = { readonly kind: 'text'; readonly content: string } | { readonly kind: 'success' };
@@ -150,14 +150,17 @@ export class WechatInbox {
     const dedupKey = messageDedupKey(message);
     const conversations = this.conversations(log);
     const named = words === undefined ? null : await this.namedRequest(words, openId);
-    const entry = named === null ? await conversations.enter(openId, dedupKey, this.mergeWindowMs) : null;
+    // A location message carries its own place: the reported one is read for every other message.
+    const withLocation = message.kind !== 'location';
+    const entered = named === null ? await conversations.enter(openId, dedupKey, this.mergeWindowMs, withLocation) : null;
+    const entry = entered?.entry;
     const joined = named ?? (entry?.kind === 'open' ? entry.request : undefined);
     const claimed = entry?.kind === 'claimed';
     if (entry?.kind === 'busy') log.info({}, 'the citizen\'s window is being opened elsewhere (or cannot be read): this message opens its own request');
 
     let outcome: SubmitOutcome;
     try {
-      const reported = message.kind === 'location' ? null : await conversations.reportedLocation(openId);
+      const reported = !withLocation ? null : entered !== null ? entered.reportedLocation : await conversations.reportedLocation(openId);
       const draft = messageToDraft(message, {
         ...(joined === undefined ? {} : { followUpOf: joined.id }),
         ...(reported === null ? {} : { reportedLocation: reported }),
@@ -247,7 +250,8 @@ export class WechatInbox {
       }
     };
     return {
-      enter: (openId, dedupKey, windowMs) => safely<WindowEntry>('enter', { kind: 'busy' }, () => store.enter(openId, dedupKey, windowMs)),
+      enter: (openId, dedupKey, windowMs, withLocation) =>
+        safely<Entered>('enter', { entry: { kind: 'busy' }, reportedLocation: null }, () => store.enter(openId, dedupKey, windowMs, withLocation)),
       open: (openId, request, windowMs) => safely('open', undefined, () => store.open(openId, request, windowMs)),
       abandon: (openId, dedupKey) => safely('abandon', undefined, () => store.abandon(openId, dedupKey)),
       rememberLocation: (openId, location, ttlMs) => safely('remember location', undefined, () => store.rememberLocation(openId, location, ttlMs)),

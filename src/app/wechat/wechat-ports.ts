@@ -28,12 +28,20 @@ export type WindowEntry =
   /** Another message (on another instance) is opening a request right now. */
   | { readonly kind: 'busy' };
 
+/** What `enter` found: the window, and the citizen's reported location when it was asked for (else `null`). */
+export interface Entered {
+  readonly entry: WindowEntry;
+  readonly reportedLocation: Location | null;
+}
+
 export interface ConversationStore {
   /**
    * Atomically: the citizen's open request, or a short claim on opening one for the message `dedupKey`. A claim
-   * by the same dedup key (WeChat retrying while the first attempt still runs) is granted again.
+   * by the same dedup key (WeChat retrying while the first attempt still runs) is granted again. With
+   * `withLocation`, also what `reportedLocation` answers, read in the same trip (every message but a location
+   * needs both).
    */
-  enter(openId: string, dedupKey: string, windowMs: number): Promise<WindowEntry>;
+  enter(openId: string, dedupKey: string, windowMs: number, withLocation: boolean): Promise<Entered>;
   /** The window now belongs to `request`, for `windowMs` from now (replacing any claim). */
   open(openId: string, request: OpenRequest, windowMs: number): Promise<void>;
   /** Drops the claim of `dedupKey`, if it is still the claim (its submission failed). */

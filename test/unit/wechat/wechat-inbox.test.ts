@@ -6,7 +6,7 @@ import { IdempotencyConflictError, IntakeUnavailableError, SubmissionInvalidErro
 import type { Intake, IntakeRecord, SubmitOutcome, SubmitRequest } from '../../../src/app/intake/intake-ports.js';
 import { WechatInbox } from '../../../src/app/wechat/wechat-inbox.js';
 import type { WechatAnswer } from '../../../src/app/wechat/wechat-inbox.js';
-import type { ConversationStore, MediaFetchRequest, MediaQueue, OpenRequest, PendingRating, WindowEntry } from '../../../src/app/wechat/wechat-ports.js';
+import type { ConversationStore, Entered, MediaFetchRequest, MediaQueue, OpenRequest, PendingRating, WindowEntry } from '../../../src/app/wechat/wechat-ports.js';
 import { normaliseSubmission } from '../../../src/domain/intake/normalise.js';
 import { findRepeat } from '../../../src/domain/intake/repeat.js';
 import type { Location, Submission } from '../../../src/domain/intake/submission.js';
@@ -89,12 +89,18 @@ class MemoryIntake implements Intake {
 class MemoryConversations implements ConversationStore {
   nowMs = 0;
   failing = false;
+  /** Reported locations read, with an enter or alone. */
+  locationReads = 0;
   readonly windows = new Map<string, { value: { claim: string } | { request: OpenRequest }; until: number }>();
   readonly locations = new Map<string, { location: Location; until: number }>();
   readonly ratings = new Map<string, { pending: PendingRating; until: number }>();
 
-  async enter(openId: string, dedupKey: string, windowMs: number): Promise<WindowEntry> {
+  async enter(openId: string, dedupKey: string, windowMs: number, withLocation = false): Promise<Entered> {
     this.check();
+    return { entry: this.windowEntry(openId, dedupKey, windowMs), reportedLocation: withLocation ? this.location(openId) : null };
+  }
+
+  private windowEntry(openId: string, dedupKey: string, windowMs: number): WindowEntry {
     const entry = this.windows.get(openId);
     if (entry !== undefined && entry.until > this.nowMs) {
       if ('request' in entry.value) {
@@ -125,6 +131,11 @@ class MemoryConversations implements ConversationStore {
 
   async reportedLocation(openId: string): Promise<Location | null> {
     this.check();
+    return this.location(openId);
+  }
+
+  private location(openId: string): Location | null {
+    this.locationReads++;
     const entry = this.locations.get(openId);
     return entry !== undefined && entry.until > this.nowMs ? entry.location : null;
   }
@@ -302,6 +313,36 @@ describe('WechatInbox: requests and the merge window', () => {
     await handle({ ...base, kind: 'unsubscribe', createTime: base.createTime + 1 });
     await handle(text('另一个井盖也丢了', OPENID));
     expect(intake.submissions()[1]?.location).toBeUndefined();
+  });
+
+  it('reads the reported location once per message, with the window, alone when a ticket is named, not for a location message', async () => {
+    const { intake, conversations, handle } = setup();
+    await handle({ ...base, kind: 'location-event', lat: 39.9, lon: 116.4, precision: 30 });
+    await handle(text('这里的井盖丢了'));
+    expect(conversations.locationReads).toBe(1);
+    const ticket = intake.submissions()[0]?.ticket;
+    await handle(text(`关于工单${ticket}，井盖还是没有`));
+    expect(conversations.locationReads).toBe(2);
+    await handle({ ...base, kind: 'location', msgId: String(msgSeq++), lat: 31.2, lon: 121.5, label: '南京路' });
+    expect(conversations.locationReads).toBe(2);
+    expect(intake.submissions().map((s) => s.location)).toEqual([
+      { lat: 39.9, lon: 116.4 },
+      { lat: 39.9, lon: 116.4 },
+      { lat: 31.2, lon: 121.5, address: '南京路' },
+    ]);
+  });
+
+  it('takes a message without its reported location when entering the window fails, as its own request', async () => {
+    const { intake, conversations, handle } = setup();
+    await handle({ ...base, kind: 'location-event', lat: 39.9, lon: 116.4, precision: 30 });
+    await handle(text('这里的井盖丢了'));
+    conversations.failing = true;
+    const second = await handle(text('旁边的井盖也丢了'));
+    expect(content(second.answer)).toContain('工单号');
+    expect(intake.submissions().map((s) => [s.refs.followUpOf, s.location])).toEqual([
+      [undefined, { lat: 39.9, lon: 116.4 }],
+      [undefined, undefined],
+    ]);
   });
 });
 
