@@ -67,7 +67,7 @@ export class RedisConversationStore implements ConversationStore {
   private readonly enters: TickBatch<ScriptCall, unknown>;
   private readonly reads: TickBatch<string, unknown>;
   private readonly writes: TickBatch<Write, unknown>;
-  private readonly abandons: (keys: readonly string[], args: readonly (string | number)[]) => Promise<unknown>;
+  private readonly abandons: TickBatch<ScriptCall, unknown>;
 
   /** `keyPrefix` like intake's `{hotline}`: keys become `{hotline}:wechat:...`. */
   constructor(
@@ -88,7 +88,7 @@ export class RedisConversationStore implements ConversationStore {
       }
       return pipelineOutcomes(await pipeline.exec(), writes.length);
     });
-    this.abandons = ABANDON.batched(client);
+    this.abandons = new TickBatch((calls) => ABANDON.runMany(client, calls));
   }
 
   async enter(openId: string, dedupKey: string, windowMs: number, withLocation: boolean): Promise<Entered> {
@@ -105,7 +105,7 @@ export class RedisConversationStore implements ConversationStore {
   }
 
   async abandon(openId: string, dedupKey: string): Promise<void> {
-    await this.abandons([this.windowKey(openId)], [dedupKey]);
+    await this.abandons.run({ keys: [this.windowKey(openId)], args: [dedupKey] });
   }
 
   async rememberLocation(openId: string, location: Location, ttlMs: number): Promise<void> {
