@@ -1,6 +1,7 @@
 // Event -> command latency, seen from the simulator: from the ARI event that asks the application to act
 // (StasisStart, ChannelDtmfReceived, PlaybackFinished) to the simulator handling the application's next
-// ARI request for that channel. High-resolution clock (performance.now()), same process as the simulator.
+// ARI request for that channel. High-resolution clock (performance.now()), in the simulator's process: the wait
+// includes the application's process receiving the event, acting on it and its request coming back over loopback.
 
 import { performance } from 'node:perf_hooks';
 import type { DeliveredEvent, RequestRecord, SimulatorControl } from '../../src/simulator/index.js';
@@ -18,7 +19,7 @@ export class LatencyProbe {
   /** Triggers emitted in the current synchronous run; see flush(). */
   private fresh: Array<{ channelId: string; at: number; playbackId: string | null }> = [];
   private flushQueued = false;
-  /** Times the benchmark itself stopped the process (its forced GC to read the heap): no sample spans them. */
+  /** Times the benchmark itself stopped the application (its forced GC to read the heap): no sample overlaps them. */
   private readonly excluded: Array<{ from: number; to: number }> = [];
 
   constructor(control: SimulatorControl) {
@@ -36,13 +37,17 @@ export class LatencyProbe {
     this.excluded.length = 0;
   }
 
-  /** Runs `pause` (the benchmark's own stop-the-world work) and keeps every wait that spans it out of the sample. */
-  excluding<T>(pause: () => T): T {
-    const from = performance.now();
+  /**
+   * Runs `pause` (the benchmark's own stop-the-world work: the app process's forced GC, asked for over IPC) and keeps
+   * every wait that overlaps it out of the sample, from the request until the answer: the pause lies within.
+   */
+  async excludingWhile<T>(pause: () => Promise<T>): Promise<T> {
+    const window = { from: performance.now(), to: Infinity };
+    this.excluded.push(window);
     try {
-      return pause();
+      return await pause();
     } finally {
-      this.excluded.push({ from, to: performance.now() });
+      window.to = performance.now();
     }
   }
 

@@ -33,6 +33,10 @@ export interface SubjectStartOptions {
   readonly label: string;
   /** Write a V8 CPU profile of the subject into this folder (`--cpu-prof`). */
   readonly cpuProfDir?: string;
+  /** Write a V8 sampling heap profile of the subject into this folder (`--heap-prof`). */
+  readonly heapProfDir?: string;
+  /** Environment variables on top of this process's: how a gateway subject is configured, as in production. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Give up if the subject is not ready by then (default 30 s). */
   readonly startTimeoutMs?: number;
 }
@@ -41,7 +45,9 @@ export interface SubjectStartOptions {
 export function startSubject<Info>(file: string, config: unknown, options: SubjectStartOptions): Promise<SubjectHandle<Info>> {
   const execArgv = [...PRODUCTION_NODE_FLAGS, '--expose-gc', '--import', 'tsx'];
   if (options.cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
-  const child = fork(file, [JSON.stringify(config)], { cwd: PROJECT_ROOT, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  if (options.heapProfDir !== undefined) execArgv.push('--heap-prof', `--heap-prof-dir=${options.heapProfDir}`);
+  const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
+  const child = fork(file, [JSON.stringify(config)], { cwd: PROJECT_ROOT, env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let exited: Error | null = null;
@@ -126,6 +132,8 @@ export function serveSubject<Config, Info>(start: (config: Config) => Promise<Su
     process.send?.(message, then);
   };
   const config = JSON.parse(process.argv[2] ?? '{}') as Config;
+  // A parent gone (killed, or failed before asking us to close) will never ask: leave nothing running behind it.
+  process.once('disconnect', () => process.exit(1));
   start(config).then(
     (runtime) => {
       process.on('message', (raw) => {
