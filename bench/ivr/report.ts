@@ -33,6 +33,8 @@ export interface IvrReport {
   readonly throughput: { readonly gateway: SubjectResult['throughput']; readonly baseline: SubjectResult['throughput'] };
   readonly throughputRatio: number;
   readonly cpuRatio: number;
+  /** Each subject's app and simulator processes (all exited by the time the report is made). */
+  readonly pids: { readonly gateway: SubjectResult['pids']; readonly baseline: SubjectResult['pids'] };
   readonly verdicts: readonly Verdict[];
   readonly pass: boolean;
   readonly notes: readonly string[];
@@ -109,7 +111,7 @@ export function buildReport(options: IvrBenchOptions, gateway: SubjectResult, ba
     'Throughput: closed loop of short calls (5 ms prompts) walking the same menu; calls/s reaching the queue in the measured window. CPU per call is the app process\'s alone (judged), no longer diluted toward 1 by the simulator\'s share; the simulator process\'s CPU per call is shown beside it, not judged.',
     'http.globalAgent.maxSockets = 64 (keep-alive) was set by the benchmark for both subjects; src/adapters/ari does not set it itself.',
   ];
-  return { options, judged, levels, throughput: { gateway: tg, baseline: tb }, throughputRatio, cpuRatio, verdicts, pass: verdicts.every((v) => v.pass), notes };
+  return { options, judged, levels, throughput: { gateway: tg, baseline: tb }, throughputRatio, cpuRatio, pids: { gateway: gateway.pids, baseline: baseline.pids }, verdicts, pass: verdicts.every((v) => v.pass), notes };
 }
 
 export function formatReport(report: IvrReport): string {
