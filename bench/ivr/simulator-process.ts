@@ -119,11 +119,16 @@ async function main(): Promise<SubjectResult> {
     };
     const driver = new CallerDriver(asterisk.control, behaviour, probe);
     const ctx = { driver, probe, sounds, behaviour, promptSounds, greetingSound: audio('greeting'), mainMenuSound: audio('main-menu'), app: appProcess(app) };
-    await warmUp(ctx, options.smoke ? 20 : 200);
-    const levels: HoldResult[] = [];
-    for (const calls of options.levels) levels.push(await holdPhase(ctx, options, calls));
-    const throughput = await throughputPhase(ctx, options);
-    return { subject, levels, throughput, pids: { app: app.info.pid, simulator: process.pid } };
+    const phases = async (): Promise<Omit<SubjectResult, 'pids'>> => {
+      await warmUp(ctx, options.smoke ? 20 : 200);
+      const levels: HoldResult[] = [];
+      for (const calls of options.levels) levels.push(await holdPhase(ctx, options, calls));
+      return { subject, levels, throughput: await throughputPhase(ctx, options) };
+    };
+    // An app process that dies fails the run at once, not when the callers' waits time out.
+    const died = app.exited.then((how) => Promise.reject(new Error(`the ${subject} app process exited during the run (${how})`)));
+    const result = await Promise.race([phases(), died]);
+    return { ...result, pids: { app: app.info.pid, simulator: process.pid } };
   } finally {
     // The application first, as an operator stops the gateway before Asterisk; close() kills it if it hangs.
     await app?.close();

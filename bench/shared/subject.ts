@@ -22,6 +22,8 @@ type FromSubject =
 
 export interface SubjectHandle<Info> {
   readonly info: Info;
+  /** Resolves when the subject's process has exited, asked to or not, with how (`exit code 1`, `SIGKILL`). */
+  readonly exited: Promise<string>;
   /** Runs one of the subject's commands and resolves with its result. */
   request<T>(command: string): Promise<T>;
   /** Asks the subject to close what it opened and exit; resolves once it has exited. */
@@ -51,7 +53,7 @@ export function startSubject<Info>(file: string, config: unknown, options: Subje
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let exited: Error | null = null;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exit = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`)));
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -92,6 +94,7 @@ export function startSubject<Info>(file: string, config: unknown, options: Subje
     };
     return {
       info,
+      exited: exit,
       request<T>(command: string): Promise<T> {
         if (exited !== null) return Promise.reject(exited);
         const id = nextId++;
@@ -174,6 +177,8 @@ function errorText(err: unknown): string {
 export function subjectGroup<Info>(handles: readonly SubjectHandle<Info>[]): SubjectHandle<readonly Info[]> {
   return {
     info: handles.map((handle) => handle.info),
+    // The group is broken as soon as one replica is gone.
+    exited: Promise.race(handles.map((handle) => handle.exited)),
     async request<T>(command: string): Promise<T> {
       const answers = await Promise.all(handles.map((handle) => handle.request<unknown>(command)));
       if (!answers.every((answer): answer is number => typeof answer === 'number')) throw new Error(`subject command ${command} did not answer numbers`);
