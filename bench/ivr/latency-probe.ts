@@ -16,6 +16,8 @@ export class LatencyProbe {
   /** The oldest unanswered trigger per channel. */
   private readonly pending = new Map<string, number>();
   private readonly playbackChannel = new Map<string, string>();
+  /** Each channel's playback the application started last. */
+  private readonly latestPlayback = new Map<string, string>();
   /** Triggers emitted in the current synchronous run; see flush(). */
   private fresh: Array<{ channelId: string; at: number; playbackId: string | null }> = [];
   private flushQueued = false;
@@ -72,11 +74,18 @@ export class LatencyProbe {
   // Events emitted while the simulator handles a request (e.g. the PlaybackFinished a DELETE /playbacks causes)
   // are consequences of that request, not triggers it answers: the request is logged in the same synchronous
   // run, so triggers only start counting in a microtask after it.
+  // The end of a playback the application has already moved past (it started another on the channel: the gateway
+  // stops a prompt and plays the next at once, and its play can overtake its stop) asks nothing of it: not a trigger,
+  // else it would wait for the application's next request, a whole prompt later.
   private flush(): void {
     this.flushQueued = false;
     for (const { channelId, at, playbackId } of this.fresh) {
+      if (playbackId !== null) {
+        this.playbackChannel.delete(playbackId);
+        const latest = this.latestPlayback.get(channelId);
+        if (latest !== undefined && latest !== playbackId) continue;
+      }
       if (!this.pending.has(channelId)) this.pending.set(channelId, at);
-      if (playbackId !== null) this.playbackChannel.delete(playbackId);
     }
     this.fresh = [];
   }
@@ -86,7 +95,10 @@ export class LatencyProbe {
     let channelId = CHANNEL_REQUEST.exec(record.path)?.[1];
     if (channelId !== undefined) {
       const playbackId = record.query.playbackId;
-      if (playbackId !== undefined && record.path.endsWith('/play')) this.playbackChannel.set(playbackId, channelId);
+      if (playbackId !== undefined && record.path.endsWith('/play')) {
+        this.playbackChannel.set(playbackId, channelId);
+        this.latestPlayback.set(channelId, playbackId);
+      }
     } else {
       const playbackId = PLAYBACK_REQUEST.exec(record.path)?.[1];
       if (playbackId !== undefined) channelId = this.playbackChannel.get(playbackId);
@@ -101,5 +113,6 @@ export class LatencyProbe {
   /** Forget a finished call. */
   forget(channelId: string): void {
     this.pending.delete(channelId);
+    this.latestPlayback.delete(channelId);
   }
 }
