@@ -1,6 +1,7 @@
 // Event -> command latency, seen from the simulator: from the ARI event that asks the application to act
 // (StasisStart, ChannelDtmfReceived, PlaybackFinished) to the simulator handling the application's next
-// ARI request for that channel. High-resolution clock (performance.now()), same process as the simulator.
+// ARI request for that channel. High-resolution clock (performance.now()), in the simulator's process: the wait
+// includes the application's process receiving the event, acting on it and its request coming back over loopback.
 
 import { performance } from 'node:perf_hooks';
 import type { DeliveredEvent, RequestRecord, SimulatorControl } from '../../src/simulator/index.js';
@@ -15,10 +16,12 @@ export class LatencyProbe {
   /** The oldest unanswered trigger per channel. */
   private readonly pending = new Map<string, number>();
   private readonly playbackChannel = new Map<string, string>();
+  /** Each channel's playback the application started last. */
+  private readonly latestPlayback = new Map<string, string>();
   /** Triggers emitted in the current synchronous run; see flush(). */
   private fresh: Array<{ channelId: string; at: number; playbackId: string | null }> = [];
   private flushQueued = false;
-  /** Times the benchmark itself stopped the process (its forced GC to read the heap): no sample spans them. */
+  /** Times the benchmark itself stopped the application (its forced GC to read the heap): no sample overlaps them. */
   private readonly excluded: Array<{ from: number; to: number }> = [];
 
   constructor(control: SimulatorControl) {
@@ -36,13 +39,17 @@ export class LatencyProbe {
     this.excluded.length = 0;
   }
 
-  /** Runs `pause` (the benchmark's own stop-the-world work) and keeps every wait that spans it out of the sample. */
-  excluding<T>(pause: () => T): T {
-    const from = performance.now();
+  /**
+   * Runs `pause` (the benchmark's own stop-the-world work: the app process's forced GC, asked for over IPC) and keeps
+   * every wait that overlaps it out of the sample, from the request until the answer: the pause lies within.
+   */
+  async excludingWhile<T>(pause: () => Promise<T>): Promise<T> {
+    const window = { from: performance.now(), to: Infinity };
+    this.excluded.push(window);
     try {
-      return pause();
+      return await pause();
     } finally {
-      this.excluded.push({ from, to: performance.now() });
+      window.to = performance.now();
     }
   }
 
@@ -67,11 +74,18 @@ export class LatencyProbe {
   // Events emitted while the simulator handles a request (e.g. the PlaybackFinished a DELETE /playbacks causes)
   // are consequences of that request, not triggers it answers: the request is logged in the same synchronous
   // run, so triggers only start counting in a microtask after it.
+  // The end of a playback the application has already moved past (it started another on the channel: the gateway
+  // stops a prompt and plays the next at once, and its play can overtake its stop) asks nothing of it: not a trigger,
+  // else it would wait for the application's next request, a whole prompt later.
   private flush(): void {
     this.flushQueued = false;
     for (const { channelId, at, playbackId } of this.fresh) {
+      if (playbackId !== null) {
+        this.playbackChannel.delete(playbackId);
+        const latest = this.latestPlayback.get(channelId);
+        if (latest !== undefined && latest !== playbackId) continue;
+      }
       if (!this.pending.has(channelId)) this.pending.set(channelId, at);
-      if (playbackId !== null) this.playbackChannel.delete(playbackId);
     }
     this.fresh = [];
   }
@@ -81,7 +95,10 @@ export class LatencyProbe {
     let channelId = CHANNEL_REQUEST.exec(record.path)?.[1];
     if (channelId !== undefined) {
       const playbackId = record.query.playbackId;
-      if (playbackId !== undefined && record.path.endsWith('/play')) this.playbackChannel.set(playbackId, channelId);
+      if (playbackId !== undefined && record.path.endsWith('/play')) {
+        this.playbackChannel.set(playbackId, channelId);
+        this.latestPlayback.set(channelId, playbackId);
+      }
     } else {
       const playbackId = PLAYBACK_REQUEST.exec(record.path)?.[1];
       if (playbackId !== undefined) channelId = this.playbackChannel.get(playbackId);
@@ -96,5 +113,6 @@ export class LatencyProbe {
   /** Forget a finished call. */
   forget(channelId: string): void {
     this.pending.delete(channelId);
+    this.latestPlayback.delete(channelId);
   }
 }

@@ -1,5 +1,6 @@
 // The two measurements run against one subject: hold N calls at once (latency, memory, peak), then a closed
-// loop of short calls as fast as the process allows (throughput).
+// loop of short calls as fast as the application allows (throughput). They run in the simulator's process; the
+// application's heap and CPU are read in its own process (app-process.ts), over IPC.
 
 import { performance } from 'node:perf_hooks';
 import type { MemorySoundCatalog } from '../../src/simulator/index.js';
@@ -7,9 +8,18 @@ import type { CallerBehaviour, CallerDriver } from './caller-driver.js';
 import type { LatencyProbe } from './latency-probe.js';
 import { levelRampMs } from './options.js';
 import type { IvrBenchOptions } from './options.js';
-import { heapAfterGc, percentile } from './stats.js';
+import { percentile } from './stats.js';
+
+/** The application under test, in its own process. */
+export interface AppProcess {
+  /** Its heapUsed after a forced full GC, bytes. */
+  heapAfterGc(): Promise<number>;
+  /** Its CPU (user + system) since it started, ms. */
+  cpuMs(): Promise<number>;
+}
 
 export interface PhaseContext {
+  readonly app: AppProcess;
   readonly driver: CallerDriver;
   readonly probe: LatencyProbe;
   readonly sounds: MemorySoundCatalog;
@@ -30,6 +40,7 @@ export interface HoldResult {
   readonly p99Ms: number | null;
   readonly maxMs: number | null;
   readonly latencySamples: number;
+  /** The application process's heap (its own: the simulator runs in another process). */
   readonly heapBeforeBytes: number;
   readonly heapHeldBytes: number;
   readonly bytesPerCall: number;
@@ -44,7 +55,10 @@ export interface ThroughputResult {
   readonly callsPerSecond: number;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;
+  /** The application process's CPU per call in the window. */
   readonly cpuMsPerCall: number;
+  /** The simulator's process (simulated Asterisk, callers, probe): shown, not judged. */
+  readonly simulatorCpuMsPerCall: number;
 }
 
 function setSounds(ctx: PhaseContext, promptMs: number, greetingMs: number, mainMenuMs: number): void {
@@ -64,7 +78,7 @@ export async function warmUp(ctx: PhaseContext, calls: number): Promise<void> {
 
 /** Holds `calls` calls at once; the previous level's calls have all left before this one starts. */
 export async function holdPhase(ctx: PhaseContext, options: IvrBenchOptions, calls: number): Promise<HoldResult> {
-  const { driver, probe } = ctx;
+  const { driver, probe, app } = ctx;
   await driver.until('the previous calls to leave the application', () => driver.held === 0, 30_000);
   const rampMs = levelRampMs(options, calls);
   // The greeting outlasts the ramp, so the first caller is still in it when the last one arrives.
@@ -73,7 +87,7 @@ export async function holdPhase(ctx: PhaseContext, options: IvrBenchOptions, cal
   ctx.behaviour.reactMs = options.smoke ? 40 : 400;
   driver.resetCounters();
   probe.reset();
-  const heapBeforeBytes = heapAfterGc();
+  const heapBeforeBytes = await app.heapAfterGc();
   probe.recording = true;
   const started = performance.now();
 
@@ -85,9 +99,9 @@ export async function holdPhase(ctx: PhaseContext, options: IvrBenchOptions, cal
   }, 5);
   await driver.until('every held call to reach the greeting', () => driver.greetingsStarted >= calls, rampMs + 30_000);
   // Quiet moment: every call is playing the greeting, no requests in flight. The forced full GC of a heap
-  // holding every call stops the process for a while: that is the benchmark's doing, not the subject's, so the
-  // event -> command waits it spans are left out.
-  const heapHeldBytes = probe.excluding(heapAfterGc);
+  // holding every call stops the application for a while: that is the benchmark's doing, not the subject's, so
+  // the event -> command waits that span the request to the app process and its answer are left out.
+  const heapHeldBytes = await probe.excludingWhile(() => app.heapAfterGc());
   await driver.until('every held call to reach the queue', () => driver.completed + driver.failed >= calls, rampMs + options.holdMs + 30_000);
   probe.recording = false;
   const seconds = (performance.now() - started) / 1000;
@@ -109,7 +123,7 @@ export async function holdPhase(ctx: PhaseContext, options: IvrBenchOptions, cal
 }
 
 export async function throughputPhase(ctx: PhaseContext, options: IvrBenchOptions): Promise<ThroughputResult> {
-  const { driver, probe } = ctx;
+  const { driver, probe, app } = ctx;
   setSounds(ctx, 5, 5, 50);
   ctx.behaviour.reactMs = 0;
   driver.resetCounters();
@@ -120,10 +134,14 @@ export async function throughputPhase(ctx: PhaseContext, options: IvrBenchOption
   const windowEnd = windowStart + options.durationMs;
   let inWindow = 0;
   let cpuAtWindow: NodeJS.CpuUsage | null = null;
+  let appCpuAtWindow: Promise<number> | null = null;
   driver.onCompleted = (_id, at) => {
     if (at >= windowStart && at < windowEnd) inWindow += 1;
     if (at >= windowStart && cpuAtWindow === null) {
       cpuAtWindow = process.cpuUsage();
+      appCpuAtWindow = app.cpuMs();
+      // Awaited after the window; until then a failure must not count as unhandled.
+      appCpuAtWindow.catch(() => undefined);
       probe.recording = true;
     }
     if (at >= windowEnd) probe.recording = false;
@@ -132,6 +150,8 @@ export async function throughputPhase(ctx: PhaseContext, options: IvrBenchOption
   for (let i = 0; i < options.concurrency; i += 1) driver.place();
   await driver.until('the throughput window to end', () => performance.now() >= windowEnd, warmMs + options.durationMs + 30_000);
   const cpu = process.cpuUsage(cpuAtWindow ?? undefined);
+  const appCpuEnd = await app.cpuMs();
+  const appCpu = appCpuEnd - ((await (appCpuAtWindow as Promise<number> | null)) ?? appCpuEnd);
   probe.recording = false;
   await driver.until('throughput calls to drain', () => driver.completed + driver.failed >= driver.placed, 30_000);
   driver.onCompleted = null;
@@ -143,6 +163,7 @@ export async function throughputPhase(ctx: PhaseContext, options: IvrBenchOption
     callsPerSecond: inWindow / (options.durationMs / 1000),
     p50Ms: percentile(probe.sample, 50),
     p99Ms: percentile(probe.sample, 99),
-    cpuMsPerCall: inWindow === 0 ? 0 : (cpu.user + cpu.system) / 1000 / inWindow,
+    cpuMsPerCall: inWindow === 0 ? 0 : appCpu / inWindow,
+    simulatorCpuMsPerCall: inWindow === 0 ? 0 : (cpu.user + cpu.system) / 1000 / inWindow,
   };
 }

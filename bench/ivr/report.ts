@@ -6,7 +6,7 @@ import { ms, ratio, reportText } from '../shared/format.js';
 import type { Verdict } from '../shared/format.js';
 import type { IvrBenchOptions } from './options.js';
 import type { HoldResult } from './phases.js';
-import type { SubjectResult } from './subject-process.js';
+import type { SubjectResult } from './simulator-process.js';
 
 export const TARGETS = {
   throughputRatio: 0.9,
@@ -21,7 +21,7 @@ export interface IvrLevel {
   readonly calls: number;
   readonly gateway: HoldResult;
   readonly baseline: HoldResult;
-  /** Gateway heap per held call minus the baseline's (simulator + minimal ari-client app), after a forced GC. */
+  /** Gateway process's heap per held call minus the baseline app process's (ari-client and Node), after a forced GC. */
   readonly gatewayOwnBytesPerCall: number;
 }
 
@@ -33,6 +33,8 @@ export interface IvrReport {
   readonly throughput: { readonly gateway: SubjectResult['throughput']; readonly baseline: SubjectResult['throughput'] };
   readonly throughputRatio: number;
   readonly cpuRatio: number;
+  /** Each subject's app and simulator processes (all exited by the time the report is made). */
+  readonly pids: { readonly gateway: SubjectResult['pids']; readonly baseline: SubjectResult['pids'] };
   readonly verdicts: readonly Verdict[];
   readonly pass: boolean;
   readonly notes: readonly string[];
@@ -92,7 +94,7 @@ export function buildReport(options: IvrBenchOptions, gateway: SubjectResult, ba
         },
         {
           target: `<= ${kb(TARGETS.ownBytesPerCall)} of the gateway's own heap per call (${TARGETS.heldCalls} held, over the baseline)`,
-          measured: `${kb(top.gatewayOwnBytesPerCall)} (${kb(g.bytesPerCall)} with the simulator, baseline ${kb(b.bytesPerCall)})`,
+          measured: `${kb(top.gatewayOwnBytesPerCall)} (gateway process ${kb(g.bytesPerCall)}, baseline app process ${kb(b.bytesPerCall)})`,
           pass: top.gatewayOwnBytesPerCall <= TARGETS.ownBytesPerCall,
         },
       );
@@ -104,12 +106,12 @@ export function buildReport(options: IvrBenchOptions, gateway: SubjectResult, ba
       ? 'Queue: --acd, the gateway queues each caller itself (ACD=on: a holding bridge, music on hold, the shared queue in Redis, position announcements) while the baseline continues in the dialplan, so throughput and CPU per call are shown and not judged; the held-call figures are still judged (the calls are held in the greeting, before the queue).'
       : 'Queue: the gateway runs with ACD=off, so its queue node sets the queue variables and continues in the dialplan as the baseline does: the same ARI requests per call. --acd measures the gateway queueing callers itself.',
     'Baseline: ari-client alone (bench/ivr/baseline-app.ts) walking the same menu with the same ARI requests against the same simulator. It does not load or validate a flow, keep call state for reconnects, log, mask numbers, count metrics, time out, or carry fastify, BullMQ, the AMI client and Redis as the gateway process does.',
-    'Simulator and application share one Node process (one per subject); the simulator\'s own per-call memory and CPU are in both columns, so "gateway own heap" = gateway - baseline, read after a forced GC with every call of the level in the greeting.',
-    'Latency: from the simulator emitting StasisStart / ChannelDtmfReceived / PlaybackFinished for a channel to it handling the next ARI request for that channel (performance.now(), same process).',
-    'Throughput: closed loop of short calls (5 ms prompts) walking the same menu; calls/s reaching the queue in the measured window. The simulator\'s share of the CPU dilutes the ratios toward 1.',
+    'Processes: for each subject the simulated Asterisk, the callers and the latency probe run in one Node process and the application in another, connected over loopback as to a real Asterisk (the gateway configured by ARI_URL, ARI_* and AMI_* as in production). Heap per call and CPU per call are the application process\'s own; "gateway own heap" = gateway process - baseline app process (ari-client and Node\'s share), read after a forced GC with every call of the level in the greeting.',
+    'Latency: from the simulator emitting StasisStart / ChannelDtmfReceived / PlaybackFinished for a channel to it handling the next ARI request for that channel (performance.now() in the simulator\'s process): the application process\'s reaction plus the loopback both ways. Neither process\'s GC stops the other; waits overlapping the bench\'s forced GC of the app process (from asking for it to the answer) are left out.',
+    'Throughput: closed loop of short calls (5 ms prompts) walking the same menu; calls/s reaching the queue in the measured window. CPU per call is the app process\'s alone (judged), no longer diluted toward 1 by the simulator\'s share; the simulator process\'s CPU per call is shown beside it, not judged.',
     'http.globalAgent.maxSockets = 64 (keep-alive) was set by the benchmark for both subjects; src/adapters/ari does not set it itself.',
   ];
-  return { options, judged, levels, throughput: { gateway: tg, baseline: tb }, throughputRatio, cpuRatio, verdicts, pass: verdicts.every((v) => v.pass), notes };
+  return { options, judged, levels, throughput: { gateway: tg, baseline: tb }, throughputRatio, cpuRatio, pids: { gateway: gateway.pids, baseline: baseline.pids }, verdicts, pass: verdicts.every((v) => v.pass), notes };
 }
 
 export function formatReport(report: IvrReport): string {
@@ -117,7 +119,8 @@ export function formatReport(report: IvrReport): string {
   const rows: string[][] = [
     ['', 'gateway', 'baseline', 'gateway/baseline'],
     ['throughput, calls/s', tg.callsPerSecond.toFixed(1), tb.callsPerSecond.toFixed(1), ratio(tg.callsPerSecond, tb.callsPerSecond)],
-    ['CPU per call (incl. simulator)', ms(tg.cpuMsPerCall), ms(tb.cpuMsPerCall), ratio(tg.cpuMsPerCall, tb.cpuMsPerCall)],
+    ['CPU per call, app process', ms(tg.cpuMsPerCall), ms(tb.cpuMsPerCall), ratio(tg.cpuMsPerCall, tb.cpuMsPerCall)],
+    ['CPU per call, simulator process', ms(tg.simulatorCpuMsPerCall), ms(tb.simulatorCpuMsPerCall), ''],
     ['loaded: event->command p50', ms(tg.p50Ms), ms(tb.p50Ms), ratio(tg.p50Ms, tb.p50Ms)],
     ['loaded: event->command p99', ms(tg.p99Ms), ms(tb.p99Ms), ratio(tg.p99Ms, tb.p99Ms)],
   ];
@@ -128,7 +131,7 @@ export function formatReport(report: IvrReport): string {
       [`${at} event->command p50`, ms(g.p50Ms), ms(b.p50Ms), ratio(g.p50Ms, b.p50Ms)],
       [`${at} event->command p99`, ms(g.p99Ms), ms(b.p99Ms), ratio(g.p99Ms, b.p99Ms)],
       [`${at} event->command max`, ms(g.maxMs), ms(b.maxMs), ''],
-      [`${at} heap per call (incl. simulator)`, kb(g.bytesPerCall), kb(b.bytesPerCall), ratio(g.bytesPerCall, b.bytesPerCall)],
+      [`${at} heap per call, app process`, kb(g.bytesPerCall), kb(b.bytesPerCall), ratio(g.bytesPerCall, b.bytesPerCall)],
       [`${at} gateway own heap per call`, kb(gatewayOwnBytesPerCall), '', ''],
     );
   }

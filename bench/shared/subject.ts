@@ -22,6 +22,8 @@ type FromSubject =
 
 export interface SubjectHandle<Info> {
   readonly info: Info;
+  /** Resolves when the subject's process has exited, asked to or not, with how (`exit code 1`, `SIGKILL`). */
+  readonly exited: Promise<string>;
   /** Runs one of the subject's commands and resolves with its result. */
   request<T>(command: string): Promise<T>;
   /** Asks the subject to close what it opened and exit; resolves once it has exited. */
@@ -33,6 +35,10 @@ export interface SubjectStartOptions {
   readonly label: string;
   /** Write a V8 CPU profile of the subject into this folder (`--cpu-prof`). */
   readonly cpuProfDir?: string;
+  /** Write a V8 sampling heap profile of the subject into this folder (`--heap-prof`). */
+  readonly heapProfDir?: string;
+  /** Environment variables on top of this process's: how a gateway subject is configured, as in production. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Give up if the subject is not ready by then (default 30 s). */
   readonly startTimeoutMs?: number;
 }
@@ -41,11 +47,13 @@ export interface SubjectStartOptions {
 export function startSubject<Info>(file: string, config: unknown, options: SubjectStartOptions): Promise<SubjectHandle<Info>> {
   const execArgv = [...PRODUCTION_NODE_FLAGS, '--expose-gc', '--import', 'tsx'];
   if (options.cpuProfDir !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
-  const child = fork(file, [JSON.stringify(config)], { cwd: PROJECT_ROOT, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  if (options.heapProfDir !== undefined) execArgv.push('--heap-prof', `--heap-prof-dir=${options.heapProfDir}`);
+  const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
+  const child = fork(file, [JSON.stringify(config)], { cwd: PROJECT_ROOT, env, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let exited: Error | null = null;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exit = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit code ${code}`)));
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -86,6 +94,7 @@ export function startSubject<Info>(file: string, config: unknown, options: Subje
     };
     return {
       info,
+      exited: exit,
       request<T>(command: string): Promise<T> {
         if (exited !== null) return Promise.reject(exited);
         const id = nextId++;
@@ -126,6 +135,8 @@ export function serveSubject<Config, Info>(start: (config: Config) => Promise<Su
     process.send?.(message, then);
   };
   const config = JSON.parse(process.argv[2] ?? '{}') as Config;
+  // A parent gone (killed, or failed before asking us to close) will never ask: leave nothing running behind it.
+  process.once('disconnect', () => process.exit(1));
   start(config).then(
     (runtime) => {
       process.on('message', (raw) => {
@@ -166,6 +177,8 @@ function errorText(err: unknown): string {
 export function subjectGroup<Info>(handles: readonly SubjectHandle<Info>[]): SubjectHandle<readonly Info[]> {
   return {
     info: handles.map((handle) => handle.info),
+    // The group is broken as soon as one replica is gone.
+    exited: Promise.race(handles.map((handle) => handle.exited)),
     async request<T>(command: string): Promise<T> {
       const answers = await Promise.all(handles.map((handle) => handle.request<unknown>(command)));
       if (!answers.every((answer): answer is number => typeof answer === 'number')) throw new Error(`subject command ${command} did not answer numbers`);

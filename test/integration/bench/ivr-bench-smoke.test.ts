@@ -1,7 +1,7 @@
 // The IVR benchmark's smoke run (`npm run bench -- ivr --smoke --json`), as CI runs it: both subjects (the raw
-// ari-client baseline and the gateway on its built-in simulator) take two small hold levels and a short
-// throughput phase. The test sees that the bench works end to end and that every call walked the menu; it does
-// not judge speed.
+// ari-client baseline and the gateway, each in a process of its own beside the simulator's) take two small hold
+// levels and a short throughput phase. The test sees that the bench works end to end, that every call walked the
+// menu and that no process of the run outlived it; it does not judge speed.
 
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,15 @@ import { formatReport } from '../../../bench/ivr/report.js';
 import type { IvrReport } from '../../../bench/ivr/report.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function runBench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -42,7 +51,12 @@ describe('npm run bench -- ivr --smoke', () => {
       expect(t.completed).toBeGreaterThan(0);
       expect(t.failed).toBe(0);
       expect(t.cpuMsPerCall).toBeGreaterThan(0);
+      expect(t.simulatorCpuMsPerCall).toBeGreaterThan(0);
     }
+    // Four processes: an app and a simulator per subject, none of them this one, none left running.
+    const pids = [report.pids.gateway.app, report.pids.gateway.simulator, report.pids.baseline.app, report.pids.baseline.simulator];
+    expect(new Set([...pids, process.pid]).size).toBe(5);
+    for (const pid of pids) expect(isRunning(pid), `process ${pid}`).toBe(false);
     // Only "the bench worked" is judged under --smoke: one verdict per subject, no performance target.
     expect(report.verdicts.map((v) => v.target)).toEqual(['gateway: every call walked the menu to the queue', 'baseline: every call walked the menu to the queue']);
     expect(report.pass).toBe(true);
@@ -52,7 +66,10 @@ describe('npm run bench -- ivr --smoke', () => {
     for (const level of ['20', '40']) {
       expect(table).toMatch(new RegExp(`${level} held: event->command p99 +\\d+\\.\\d+ ms +\\d+\\.\\d+ ms`));
       expect(table).toContain(`${level} held: gateway own heap per call`);
+      expect(table).toMatch(new RegExp(`${level} held: heap per call, app process +-?\\d+\\.\\d KB`));
     }
+    expect(table).toMatch(/CPU per call, app process +\d+\.\d+ ms +\d+\.\d+ ms/);
+    expect(table).toMatch(/CPU per call, simulator process +\d+\.\d+ ms +\d+\.\d+ ms/);
     expect(table).toMatch(/^PASS {2}gateway: every call walked the menu to the queue: 20\/20 held, 40\/40 held/m);
     expect(table).not.toMatch(/^FAIL/m);
   });
