@@ -187,9 +187,8 @@ export class RedisLimiter implements Limiter {
       args.push(call.mode, call.once === undefined ? 0 : keys.index(`${this.keyPrefix}-once:${digest(call.once)}`), call.rules.length);
       for (const rule of call.rules) args.push(keys.index(this.counterKey(rule.key)), rule.limit, rule.windowMs);
     }
-    const reply = await CHECK_AND_COUNT_MANY.run(this.client, keys.keys, args);
-    if (!Array.isArray(reply) || reply.length !== calls.length) throw new Error(`limit script answered ${Array.isArray(reply) ? reply.length : 'no list'} for ${calls.length} hits`);
-    return (reply as unknown[]).map((r): Outcome<readonly number[]> => ({ ok: true, value: Array.isArray(r) ? (r as number[]) : [] }));
+    const replies = await CHECK_AND_COUNT_MANY.runBatch(this.client, keys.keys, args, calls.length, 'limit');
+    return replies.map((r): Outcome<readonly number[]> => ({ ok: true, value: Array.isArray(r) ? (r as number[]) : [] }));
   }
 
   private fallBack(fallback: () => Promise<LimitVerdict>, reason: string): Promise<LimitVerdict> {

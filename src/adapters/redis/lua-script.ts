@@ -57,9 +57,17 @@ export class LuaScript {
       keys.push(...call.keys);
       args.push(call.keys.length, call.args.length, ...call.args);
     }
+    return await this.runBatch(client, keys, args, calls.length, what);
+  }
+
+  /**
+   * `run` for a script that answers a list with one reply per item of a batch (`count` of them), however it frames
+   * them; a reply of another shape or length fails the whole batch, naming `what`.
+   */
+  async runBatch(client: RedisClient, keys: readonly string[], args: readonly (string | number)[], count: number, what: string): Promise<unknown[]> {
     const replies = await this.run(client, keys, args);
-    if (!Array.isArray(replies) || replies.length !== calls.length) {
-      throw new Error(`${what} script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${calls.length} calls`);
+    if (!Array.isArray(replies) || replies.length !== count) {
+      throw new Error(`${what} script answered ${Array.isArray(replies) ? replies.length : 'no list'} for ${count} calls`);
     }
     return replies as unknown[];
   }
