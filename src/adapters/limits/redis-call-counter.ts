@@ -5,8 +5,8 @@
 //
 // Same counters as the RedisLimiter (its `counterKey`, so a supervisor's reset and the limiter's own reads see
 // them) and the same fixed-window (FIXED_WINDOW_LUA, the limiter's own), all-or-nothing semantics; the flag is the
-// flag store's hash field `phone:<number>`. All keys share intake's hash tag, so a Redis Cluster keeps them in one
-// slot.
+// flag store's hash field for the number (`flagFieldOf`). All keys share intake's hash tag, so a Redis Cluster
+// keeps them in one slot.
 //
 // Flags: the script judges a flag itself only when its `expiresAt` is written as `Date.toISOString` writes it (the
 // flag desk always does), by comparing it with the call's time written alike (such strings sort as time does). A
@@ -29,7 +29,7 @@ import { ScriptKeys } from '../redis/script-keys.js';
 import { TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
 import { FIXED_WINDOW_LUA } from './fixed-window-lua.js';
-import { parseFlag } from './redis-flag-store.js';
+import { flagFieldOf, parseFlag } from './redis-flag-store.js';
 import type { RedisFlagStore } from './redis-flag-store.js';
 import type { RedisLimiter } from './redis-limiter.js';
 
@@ -144,13 +144,12 @@ export class RedisCallCounter implements CallCounter {
       for (const rule of rules) args.push(keys.index(this.limiter.counterKey(rule.key)), rule.limit, rule.windowMs);
     };
     for (const call of calls) {
-      args.push(`phone:${call.number}`, new Date(call.nowMs).toISOString());
+      args.push(flagFieldOf({ kind: 'phone', value: call.number }), new Date(call.nowMs).toISOString());
       pushRules(call.abuse);
       pushRules(call.plain);
     }
-    const reply = await COUNT_CALLS.run(this.client, keys.keys, args);
-    if (!Array.isArray(reply) || reply.length !== calls.length) throw new Error(`call limit script answered ${Array.isArray(reply) ? reply.length : 'no list'} for ${calls.length} calls`);
-    return (reply as unknown[]).map((r): Outcome<Reply> => {
+    const replies = await COUNT_CALLS.runBatch(this.client, keys.keys, args, calls.length, 'call limit');
+    return replies.map((r): Outcome<Reply> => {
       if (!Array.isArray(r) || r.length !== 4) return { ok: false, error: new Error('call limit script returned an unreadable verdict') };
       const [a, f, p, s] = r as unknown[];
       return { ok: true, value: [Number(a), Number(f), Number(p), typeof s === 'string' ? s : ''] };

@@ -36,14 +36,14 @@ export class RedisFlagStore implements FlagStore {
   async flag(flag: Flag): Promise<void> {
     const results = await this.client
       .multi()
-      .hset(this.flagsKey, fieldOf(flag.identity), JSON.stringify(flag))
+      .hset(this.flagsKey, flagFieldOf(flag.identity), JSON.stringify(flag))
       .xadd(this.auditKey, 'MINID', '~', this.minId(), '*', ...auditFields('flag', flag.identity, flag.reason, flag.by, flag.at, flag.expiresAt))
       .exec();
     failed(results);
   }
 
   async unflag(identity: Identity, by: string, reason: string, at: string): Promise<Flag | null> {
-    const field = fieldOf(identity);
+    const field = flagFieldOf(identity);
     const results = await this.client
       .multi()
       .hget(this.flagsKey, field)
@@ -57,7 +57,7 @@ export class RedisFlagStore implements FlagStore {
 
   async find(identities: readonly Identity[], nowMs: number): Promise<Flag[]> {
     if (identities.length === 0) return [];
-    const values = await this.client.hmget(this.flagsKey, ...identities.map(fieldOf));
+    const values = await this.client.hmget(this.flagsKey, ...identities.map(flagFieldOf));
     return values.flatMap((value) => {
       const flag = value === null ? null : parseFlag(value);
       return flag !== null && Date.parse(flag.expiresAt) > nowMs ? [flag] : [];
@@ -91,7 +91,8 @@ export class RedisFlagStore implements FlagStore {
   }
 }
 
-function fieldOf(identity: Identity): string {
+/** An identity's field in the flags hash (the one-script call check reads it too). */
+export function flagFieldOf(identity: Identity): string {
   return `${identity.kind}:${identity.value}`;
 }
 
