@@ -61,10 +61,19 @@ export function unscramble(n: number, prf: Prf): number {
 
 /** The ticket of the `seq`-th submission: 11 scrambled digits and a Luhn check digit. */
 export function scrambledTicket(seq: number, prf: Prf): string {
+  checkTicketSequence(seq);
+  return ticketOf(scramble(seq, prf));
+}
+
+function checkTicketSequence(seq: number): void {
   if (!Number.isSafeInteger(seq) || seq < 1 || seq >= SCRAMBLE_DOMAIN) {
     throw new TicketCipherError(`ticket sequence must be a whole number from 1 to ${SCRAMBLE_DOMAIN - 1}, got ${seq}`);
   }
-  const body = String(scramble(seq, prf)).padStart(SCRAMBLED_DIGITS, '0');
+}
+
+/** A scrambled number as a ticket: its digits, zero-padded, and a Luhn check digit. */
+function ticketOf(scrambled: number): string {
+  const body = String(scrambled).padStart(SCRAMBLED_DIGITS, '0');
   return body + String(luhnCheckDigit(body));
 }
 
@@ -76,9 +85,7 @@ export function scrambledTickets(seqs: readonly number[], prfMany: PrfMany): str
   const a: number[] = [];
   const b: number[] = [];
   for (const seq of seqs) {
-    if (!Number.isSafeInteger(seq) || seq < 1 || seq >= SCRAMBLE_DOMAIN) {
-      throw new TicketCipherError(`ticket sequence must be a whole number from 1 to ${SCRAMBLE_DOMAIN - 1}, got ${seq}`);
-    }
+    checkTicketSequence(seq);
     a.push(Math.floor(seq / 10 ** RIGHT_DIGITS));
     b.push(seq % 10 ** RIGHT_DIGITS);
   }
@@ -92,10 +99,7 @@ export function scrambledTickets(seqs: readonly number[], prfMany: PrfMany): str
       b[i] = c;
     }
   }
-  return a.map((left, i) => {
-    const body = String(left * 10 ** RIGHT_DIGITS + (b[i] as number)).padStart(SCRAMBLED_DIGITS, '0');
-    return body + String(luhnCheckDigit(body));
-  });
+  return a.map((left, i) => ticketOf(left * 10 ** RIGHT_DIGITS + (b[i] as number)));
 }
 
 function roundValue(prf: Prf, round: number, half: number): number {
