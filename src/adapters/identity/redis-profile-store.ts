@@ -1,8 +1,9 @@
 // Citizen profiles in Redis. Each link is a compare-and-set in Lua that first checks the owners its plan was made
 // with, so two replicas linking the same identifier at once cannot both take it: the loser is answered the owners
-// it met and plans again on them; a batch of links is one script call. The history is one script too: a lookup is one round trip. The history and retention
-// scripts build the profile's and the records' key names from the prefix, as BullMQ's scripts do: every one shares
-// the `{prefix}` hash tag, so they stay in the script's slot on a cluster.
+// it met and plans again on them; a batch of links is one script call. The history is one script too: a lookup is
+// one round trip. The history and retention scripts build the profile's and the records' key names from the
+// prefix, as BullMQ's scripts do: every one shares the `{prefix}` hash tag, so they stay in the script's slot on a
+// cluster.
 
 import type { RedisClient } from '../redis/redis-connection.js';
 import { StoreUnavailableError } from '../../app/intake/durable-intake-ports.js';

@@ -26,9 +26,9 @@ import type { Outcome } from '../redis/tick-batch.js';
 // earlier versions are hashes with a 'state' field; they are still read ('queued' there counts) until they expire.
 // The claims of one event-loop turn go in one script call (group commit), each as it would alone.
 // KEYS: per claim, its claim, record, ticket, pending claims, then the indexes the record is filed under.
-// ARGV: per claim, its numbers of KEYS and of args (LuaScript.runEach), then the claim head, submission JSON, TTL s, id, receivedAt ms, the dedup
-// key's hash, claimed-at ms. Answers per claim: false when it is now this submission's, else the
-// earlier claim: {'s', state, claim string}, or {'h', state, fingerprint, submission JSON, dedup key} for a hash.
+// ARGV: per claim, its numbers of KEYS and of args (LuaScript.runEach), then the claim head, submission JSON, TTL s,
+// id, receivedAt ms, the dedup key's hash, claimed-at ms. Answers per claim: false when it is now this submission's,
+// else the earlier claim: {'s', state, claim string}, or {'h', state, fingerprint, submission JSON, dedup key} for a hash.
 // A new record's history list stays empty: its 'received' entry is implicit (readers make it from the record), and
 // the first status change writes it before its own (APPEND_STATUS), so a submission costs no history write.
 const CLAIM_MANY = new LuaScript(`
