@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import type { RedisClient } from '../redis/redis-connection.js';
 import type { ThreadIndex, ThreadRoot } from '../../app/email/email-ports.js';
 import { IntakeKeys } from '../intake/intake-keys.js';
-import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
+import { pipelineBatch } from '../redis/tick-batch.js';
+import type { TickBatch } from '../redis/tick-batch.js';
 
 export const DEFAULT_THREAD_TTL_SECONDS = 400 * 86_400;
 
@@ -29,12 +30,8 @@ export class RedisThreadIndex implements ThreadIndex {
   ) {
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) throw new RangeError(`thread TTL must be a positive number of seconds, got ${ttlSeconds}`);
     this.keyPrefix = `${new IntakeKeys(prefix).bullPrefix}:email:thread:`;
-    this.sets = new TickBatch(async (items) => {
-      const pipeline = this.client.pipeline();
-      // NX: a Message-ID belongs to the thread it was first seen in; a later mail cannot move it elsewhere.
-      for (const { key, value } of items) pipeline.set(key, value, 'EX', this.ttlSeconds, 'NX');
-      return pipelineOutcomes(await pipeline.exec(), items.length);
-    });
+    // NX: a Message-ID belongs to the thread it was first seen in; a later mail cannot move it elsewhere.
+    this.sets = pipelineBatch(this.client, (pipeline, { key, value }: { key: string; value: string }) => pipeline.set(key, value, 'EX', this.ttlSeconds, 'NX'));
   }
 
   async find(messageIds: readonly string[]): Promise<ThreadRoot | null> {

@@ -16,7 +16,7 @@ import { dedupHash } from './intake-keys.js';
 import type { IntakeKeys } from './intake-keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { ScriptCall } from '../redis/lua-script.js';
-import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
+import { pipelineBatch, pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
 
 // A claim is one string, taken with SET NX EX (check, write and expiry in one command): its head (`claimHead`: the
@@ -157,11 +157,7 @@ export class RedisIntakeStore implements IntakeStore {
     this.claimInBatch = new TickBatch(async (calls) =>
       (await CLAIM_MANY.runEach(this.client, calls, 'intake claim')).map((value): Outcome<unknown> => ({ ok: true, value })),
     );
-    this.newestInBatch = new TickBatch(async (heads) => {
-      const pipeline = this.client.pipeline();
-      for (const { key, limit } of heads) pipeline.zrevrangebyscore(key, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit);
-      return pipelineOutcomes(await pipeline.exec(), heads.length);
-    });
+    this.newestInBatch = pipelineBatch(this.client, (pipeline, { key, limit }: IndexHead) => pipeline.zrevrangebyscore(key, '+inf', '-inf', 'WITHSCORES', 'LIMIT', 0, limit));
   }
 
   private now(): number {

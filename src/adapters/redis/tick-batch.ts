@@ -3,6 +3,9 @@
 // many requests in the same turn, so batches grow with the load; a lone request waits only for the loop's check
 // phase (`setImmediate`), not for a timer. Every item still gets its own answer or its own error.
 
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
+
 /** One item's answer from a batch. */
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Error };
 
@@ -76,6 +79,18 @@ export class TickBatch<I, O> {
       },
     );
   }
+}
+
+/**
+ * A TickBatch whose batch is one pipeline with one command per item (`command` adds it): each item gets its own
+ * reply or its own error.
+ */
+export function pipelineBatch<I>(client: RedisClient, command: (pipeline: ChainableCommander, item: I) => void): TickBatch<I, unknown> {
+  return new TickBatch(async (items) => {
+    const pipeline = client.pipeline();
+    for (const item of items) command(pipeline, item);
+    return pipelineOutcomes(await pipeline.exec(), items.length);
+  });
 }
 
 /** ioredis `pipeline.exec()` replies as outcomes; a missing reply is an error, never a silent `undefined`. */

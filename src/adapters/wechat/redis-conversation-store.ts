@@ -11,7 +11,7 @@ import type { CaseProof } from '../../domain/access/case-proof.js';
 import type { Location } from '../../domain/intake/submission.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { ScriptCall } from '../redis/lua-script.js';
-import { pipelineOutcomes, TickBatch } from '../redis/tick-batch.js';
+import { pipelineBatch, TickBatch } from '../redis/tick-batch.js';
 import type { Outcome } from '../redis/tick-batch.js';
 
 /** A claim outlives any submission attempt that WeChat still waits for; a crashed one frees itself. */
@@ -75,19 +75,8 @@ export class RedisConversationStore implements ConversationStore {
     private readonly keyPrefix: string,
   ) {
     this.enters = new TickBatch(async (calls) => (await ENTER_EACH.runEach(client, calls, 'wechat enter')).map(asOutcome));
-    this.reads = new TickBatch(async (keys) => {
-      const pipeline = client.pipeline();
-      for (const key of keys) pipeline.get(key);
-      return pipelineOutcomes(await pipeline.exec(), keys.length);
-    });
-    this.writes = new TickBatch(async (writes) => {
-      const pipeline = client.pipeline();
-      for (const write of writes) {
-        if ('del' in write) pipeline.del(...write.del);
-        else pipeline.set(write.key, write.value, 'PX', write.ttlMs);
-      }
-      return pipelineOutcomes(await pipeline.exec(), writes.length);
-    });
+    this.reads = pipelineBatch(client, (pipeline, key: string) => pipeline.get(key));
+    this.writes = pipelineBatch(client, (pipeline, write: Write) => ('del' in write ? pipeline.del(...write.del) : pipeline.set(write.key, write.value, 'PX', write.ttlMs)));
     this.abandons = new TickBatch((calls) => ABANDON.runMany(client, calls));
   }
 
