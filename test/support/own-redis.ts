@@ -29,6 +29,12 @@ export class OwnRedis {
     return new OwnRedis(server, client, dir);
   }
 
+  /** Calls of each command this Redis ran since the last `CONFIG RESETSTAT` (a script's own commands included). */
+  async commandCalls(): Promise<Record<string, number>> {
+    const info = await this.client.info('commandstats');
+    return Object.fromEntries([...info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
+  }
+
   async close(): Promise<void> {
     this.client.disconnect();
     await this.server.kill();

@@ -137,12 +137,6 @@ describe('RedisCallCounter on a Redis of its own', () => {
     return new RedisCallCounter(client, limiter, new RedisFlagStore(client, { prefix: 'own', auditRetentionMs: HOUR_MS }), { log: log.log });
   }
 
-  /** Calls of each command Redis ran since the last reset (a script's own commands included). */
-  async function commandCalls(): Promise<Record<string, number>> {
-    const info = await client.info('commandstats');
-    return Object.fromEntries([...info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
-  }
-
   it('sends the calls of one event-loop turn in one script call, and nothing else', async () => {
     const counter = await ownRedis(new RecordingLog());
     // The first call loads the script into this fresh Redis.
@@ -150,7 +144,7 @@ describe('RedisCallCounter on a Redis of its own', () => {
     await client.config('RESETSTAT');
     const outcomes = await Promise.all(Array.from({ length: 10 }, () => counter.count(call(nextNumber(), 5, 20, 3))));
     expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'ok'));
-    const calls = await commandCalls();
+    const calls = await own.commandCalls();
     expect(calls['evalsha']).toBe(1);
     // Inside the script: per call, four counters read (PTTL: none yet) and started (SET), one flag read (HGET).
     expect(calls).toEqual({ evalsha: 1, pttl: 40, set: 40, hget: 10, 'config|resetstat': 1 });
