@@ -23,10 +23,21 @@ export class OwnRedis {
   static async start(name: string, log: Log): Promise<OwnRedis> {
     const dir = await mkdtemp(join(tmpdir(), `${name}-`));
     const server = new RedisServer(await freePort(), dir);
-    await server.start();
-    const client = failFastRedis(singleRedis(server.url), { name, log, commandTimeoutMs: 300 });
-    await untilReady(client, 5000);
-    return new OwnRedis(server, client, dir);
+    try {
+      await server.start();
+    } catch (err) {
+      // A server that did not come up leaves neither a process nor its directory behind.
+      await server.kill();
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const own = new OwnRedis(server, failFastRedis(singleRedis(server.url), { name, log, commandTimeoutMs: 300 }), dir);
+    // untilReady answers false rather than throwing: a client never ready would fail the test later, and obscurely.
+    if (!(await untilReady(own.client, 5000))) {
+      await own.close();
+      throw new Error(`OwnRedis ${name}: no connection to ${server.url} within 5 s`);
+    }
+    return own;
   }
 
   /** Calls of each command this Redis ran since the last `CONFIG RESETSTAT` (a script's own commands included). */
