@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { failFastRedis, untilReady } from '../../src/adapters/redis/fail-fast-redis.js';
 import type { RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import type { Log } from '../../src/app/app-ports.js';
@@ -51,4 +52,23 @@ export class OwnRedis {
     await this.server.kill();
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For a describe block whose tests each start a Redis of their own: `start` is `OwnRedis.start`, and whatever a test
+ * started is closed after it. A test that failed before starting one closes nothing, so its own error is the one
+ * reported.
+ */
+export function ownRedisPerTest(): { start(name: string, log: Log): Promise<OwnRedis> } {
+  const started: OwnRedis[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((own) => own.close()));
+  });
+  return {
+    async start(name, log) {
+      const own = await OwnRedis.start(name, log);
+      started.push(own);
+      return own;
+    },
+  };
 }

@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RedisConversationStore } from '../../../src/adapters/wechat/redis-conversation-store.js';
-import type { RedisClient } from '../../../src/adapters/redis/redis-connection.js';
 import { RecordingLog } from '../../support/logs.js';
-import { OwnRedis } from '../../support/own-redis.js';
+import { ownRedisPerTest } from '../../support/own-redis.js';
 import { redisForFile } from '../../support/redis.js';
 
 const redis = redisForFile('wechat-conversations');
@@ -130,16 +129,14 @@ describe('RedisConversationStore, concurrent messages in one turn', () => {
 });
 
 describe('RedisConversationStore on a Redis of its own', () => {
-  let own: OwnRedis;
-  let client: RedisClient;
-  afterEach(async () => {
+  const ownRedis = ownRedisPerTest();
+  afterEach(() => {
     vi.restoreAllMocks();
-    await own.close();
   });
 
   it('sends the enters of one turn as one script call, and its reads and its writes each as one pipeline', async () => {
-    own = await OwnRedis.start('wechat-conversations', new RecordingLog().log);
-    client = own.client;
+    const own = await ownRedis.start('wechat-conversations', new RecordingLog().log);
+    const { client } = own;
     const conversations = new RedisConversationStore(client, '{own}');
     // The first enter loads the script into this fresh Redis.
     await conversations.enter(nextOpenId(), 'wechat:load', WINDOW_MS, true);
