@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { failFastRedis, untilReady } from '../../src/adapters/redis/fail-fast-redis.js';
 import type { RedisClient } from '../../src/adapters/redis/redis-connection.js';
 import type { Log } from '../../src/app/app-ports.js';
@@ -23,10 +24,27 @@ export class OwnRedis {
   static async start(name: string, log: Log): Promise<OwnRedis> {
     const dir = await mkdtemp(join(tmpdir(), `${name}-`));
     const server = new RedisServer(await freePort(), dir);
-    await server.start();
-    const client = failFastRedis(singleRedis(server.url), { name, log, commandTimeoutMs: 300 });
-    await untilReady(client, 5000);
-    return new OwnRedis(server, client, dir);
+    try {
+      await server.start();
+    } catch (err) {
+      // A server that did not come up leaves neither a process nor its directory behind.
+      await server.kill();
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const own = new OwnRedis(server, failFastRedis(singleRedis(server.url), { name, log, commandTimeoutMs: 300 }), dir);
+    // untilReady answers false rather than throwing: a client never ready would fail the test later, and obscurely.
+    if (!(await untilReady(own.client, 5000))) {
+      await own.close();
+      throw new Error(`OwnRedis ${name}: no connection to ${server.url} within 5 s`);
+    }
+    return own;
+  }
+
+  /** Calls of each command this Redis ran since the last `CONFIG RESETSTAT` (a script's own commands included). */
+  async commandCalls(): Promise<Record<string, number>> {
+    const info = await this.client.info('commandstats');
+    return Object.fromEntries([...info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
   }
 
   async close(): Promise<void> {
@@ -34,4 +52,23 @@ export class OwnRedis {
     await this.server.kill();
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * For a describe block whose tests each start a Redis of their own: `start` is `OwnRedis.start`, and whatever a test
+ * started is closed after it. A test that failed before starting one closes nothing, so its own error is the one
+ * reported.
+ */
+export function ownRedisPerTest(): { start(name: string, log: Log): Promise<OwnRedis> } {
+  const started: OwnRedis[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((own) => own.close()));
+  });
+  return {
+    async start(name, log) {
+      const own = await OwnRedis.start(name, log);
+      started.push(own);
+      return own;
+    },
+  };
 }

@@ -29,13 +29,22 @@ interface Window {
 /** Runs one bench's smoke under a prefix of its own; resolves with its JSON report once its keys are known gone. */
 async function smoke(name: string, ...args: string[]): Promise<Record<string, unknown>> {
   const prefix = `smoke-${randomUUID().slice(0, 8)}`;
-  const { stdout } = await run(TSX, ['bench/run.ts', name, '--smoke', '--json', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, BENCH_KEY_PREFIX: prefix },
-    timeout: SMOKE_TIMEOUT_MS,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  expect(await redis.client().keys(`{${prefix}-*`)).toEqual([]);
+  let stdout: string;
+  let leftovers: string[];
+  try {
+    ({ stdout } = await run(TSX, ['bench/run.ts', name, '--smoke', '--json', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_KEY_PREFIX: prefix },
+      timeout: SMOKE_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
+  } finally {
+    // Deleted here, whether the run failed or not, so that a smoke which leaves keys fails without leaving them on
+    // the shared Redis; the check that there were none follows.
+    leftovers = await redis.client().keys(`{${prefix}-*`);
+    if (leftovers.length > 0) await redis.client().del(...leftovers);
+  }
+  expect(leftovers).toEqual([]);
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 

@@ -192,6 +192,7 @@ describe('what a linker knows of the owners', () => {
     a.linker.attachCall({ callId: 'call-a', callerId: '13500000001', atMs: Date.now() });
     await a.linker.flush();
     const first = (await history('phone', '13500000001'))?.profile;
+    expect(first).toEqual(expect.any(String));
     // When another process's retention deletes that profile and its linker B links a call from the number again
     const keys = new IdentityKeys(fx.keys);
     await fx.redis.zadd(keys.byActivity, Date.now() - 86_400_000, first ?? '');
@@ -223,6 +224,7 @@ describe('what a linker knows of the owners', () => {
     warm.linker.attachSubmission(submission(2, 'web', { phone: '13500000002', email: 'cold@example.cn' }));
     await warm.linker.flush();
     const profile = (await history('email', 'cold@example.cn'))?.profile;
+    expect(profile).toEqual(expect.any(String));
 
     const cold = linker();
     cold.linker.attachCall({ callId: 'call-cold', callerId: '13500000002', atMs: Date.now() });

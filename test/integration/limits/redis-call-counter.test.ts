@@ -5,7 +5,7 @@
 // event-loop turn, and counts step by step (the limiter's per-process fallback) while Redis is away.
 
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCallCounter } from '../../../src/adapters/limits/redis-call-counter.js';
 import { RedisFlagStore } from '../../../src/adapters/limits/redis-flag-store.js';
 import { RedisLimiter } from '../../../src/adapters/limits/redis-limiter.js';
@@ -17,7 +17,7 @@ import { StepwiseCallCounter } from '../../../src/app/limits/phone-fair-use.js';
 import type { CallCount, CallCounter } from '../../../src/app/limits/phone-fair-use.js';
 import type { FairUseOutcome } from '../../../src/domain/flow/types.js';
 import { RecordingLog } from '../../support/logs.js';
-import { OwnRedis } from '../../support/own-redis.js';
+import { ownRedisPerTest } from '../../support/own-redis.js';
 import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
 
 const prefix = `test-calls-${Math.random().toString(36).slice(2, 10)}`;
@@ -123,34 +123,24 @@ describe('RedisCallCounter', () => {
   });
 });
 
+/** A counter as the gateway builds it (limiter and flag store on the same connection), on a Redis of the test's own. */
+function counterOn(client: RedisClient, keyPrefix: string, log: RecordingLog): RedisCallCounter {
+  const limiter = new RedisLimiter(client, { prefix: keyPrefix, log: log.log });
+  return new RedisCallCounter(client, limiter, new RedisFlagStore(client, { prefix: keyPrefix, auditRetentionMs: HOUR_MS }), { log: log.log });
+}
+
 describe('RedisCallCounter on a Redis of its own', () => {
-  let own: OwnRedis;
-  let client: RedisClient;
-  afterEach(async () => {
-    await own.close();
-  });
-
-  async function ownRedis(log: RecordingLog): Promise<RedisCallCounter> {
-    own = await OwnRedis.start('limits', log.log);
-    client = own.client;
-    const limiter = new RedisLimiter(client, { prefix: 'own', log: log.log });
-    return new RedisCallCounter(client, limiter, new RedisFlagStore(client, { prefix: 'own', auditRetentionMs: HOUR_MS }), { log: log.log });
-  }
-
-  /** Calls of each command Redis ran since the last reset (a script's own commands included). */
-  async function commandCalls(): Promise<Record<string, number>> {
-    const info = await client.info('commandstats');
-    return Object.fromEntries([...info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
-  }
+  const ownRedis = ownRedisPerTest();
 
   it('sends the calls of one event-loop turn in one script call, and nothing else', async () => {
-    const counter = await ownRedis(new RecordingLog());
+    const own = await ownRedis.start('limits', new RecordingLog().log);
+    const counter = counterOn(own.client, 'own', new RecordingLog());
     // The first call loads the script into this fresh Redis.
     expect(await counter.count(call(nextNumber(), 5, 20, 3))).toBe('ok');
-    await client.config('RESETSTAT');
+    await own.client.config('RESETSTAT');
     const outcomes = await Promise.all(Array.from({ length: 10 }, () => counter.count(call(nextNumber(), 5, 20, 3))));
     expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'ok'));
-    const calls = await commandCalls();
+    const calls = await own.commandCalls();
     expect(calls['evalsha']).toBe(1);
     // Inside the script: per call, four counters read (PTTL: none yet) and started (SET), one flag read (HGET).
     expect(calls).toEqual({ evalsha: 1, pttl: 40, set: 40, hget: 10, 'config|resetstat': 1 });
@@ -158,17 +148,12 @@ describe('RedisCallCounter on a Redis of its own', () => {
 });
 
 describe('RedisCallCounter without Redis', () => {
-  let own: OwnRedis;
-  afterEach(async () => {
-    await own.close();
-  });
+  const ownRedis = ownRedisPerTest();
 
   it('counts step by step in this process while Redis is down, and in one script call again once it is back', async () => {
     const log = new RecordingLog();
-    own = await OwnRedis.start('limits', log.log);
-    const { client, server } = own;
-    const limiter = new RedisLimiter(client, { prefix: 'outage', log: log.log });
-    const counter = new RedisCallCounter(client, limiter, new RedisFlagStore(client, { prefix: 'outage', auditRetentionMs: HOUR_MS }), { log: log.log });
+    const { client, server } = await ownRedis.start('limits', log.log);
+    const counter = counterOn(client, 'outage', log);
     expect(await counter.count(call('13800009999', 2, 10, 2))).toBe('ok');
 
     await server.kill();

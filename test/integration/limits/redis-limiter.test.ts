@@ -3,12 +3,12 @@
 // an admitted hit is not counted twice, and a Redis that goes away leaves the limits to each process's memory.
 
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisLimiter } from '../../../src/adapters/limits/redis-limiter.js';
 import { untilReady } from '../../../src/adapters/redis/fail-fast-redis.js';
 import type { LimitRule } from '../../../src/app/limits/limiter-ports.js';
 import { RecordingLog } from '../../support/logs.js';
-import { OwnRedis } from '../../support/own-redis.js';
+import { ownRedisPerTest } from '../../support/own-redis.js';
 import { deletePrefixKeys, REDIS_URL } from '../../support/redis.js';
 
 const prefix = `test-limiter-${Math.random().toString(36).slice(2, 10)}`;
@@ -141,15 +141,11 @@ describe('RedisLimiter', () => {
 });
 
 describe('RedisLimiter without Redis', () => {
-  let own: OwnRedis;
-  afterEach(async () => {
-    await own.close();
-  });
+  const ownRedis = ownRedisPerTest();
 
   it('answers from memory with the same limits while Redis is down, and shares through Redis again once it is back', async () => {
     const log = new RecordingLog();
-    own = await OwnRedis.start('limits', log.log);
-    const { client, server } = own;
+    const { client, server } = await ownRedis.start('limits', log.log);
     const limiter = new RedisLimiter(client, { prefix: 'outage', log: log.log });
     const r = { key: 'submit:openid:o-outage', limit: 3, windowMs: 3_600_000 };
     expect((await limiter.hit([r])).allowed).toBe(true);

@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RedisConversationStore } from '../../../src/adapters/wechat/redis-conversation-store.js';
-import type { RedisClient } from '../../../src/adapters/redis/redis-connection.js';
 import { RecordingLog } from '../../support/logs.js';
-import { OwnRedis } from '../../support/own-redis.js';
+import { ownRedisPerTest } from '../../support/own-redis.js';
 import { redisForFile } from '../../support/redis.js';
 
 const redis = redisForFile('wechat-conversations');
@@ -130,22 +129,14 @@ describe('RedisConversationStore, concurrent messages in one turn', () => {
 });
 
 describe('RedisConversationStore on a Redis of its own', () => {
-  let own: OwnRedis;
-  let client: RedisClient;
-  afterEach(async () => {
+  const ownRedis = ownRedisPerTest();
+  afterEach(() => {
     vi.restoreAllMocks();
-    await own.close();
   });
 
-  /** Calls of each command Redis ran since the last reset (a script's own commands included). */
-  async function commandCalls(): Promise<Record<string, number>> {
-    const info = await client.info('commandstats');
-    return Object.fromEntries([...info.matchAll(/^cmdstat_([a-z|]+):calls=(\d+)/gm)].map((m) => [m[1] ?? '', Number(m[2])]));
-  }
-
   it('sends the enters of one turn as one script call, and its reads and its writes each as one pipeline', async () => {
-    own = await OwnRedis.start('wechat-conversations', new RecordingLog().log);
-    client = own.client;
+    const own = await ownRedis.start('wechat-conversations', new RecordingLog().log);
+    const { client } = own;
     const conversations = new RedisConversationStore(client, '{own}');
     // The first enter loads the script into this fresh Redis.
     await conversations.enter(nextOpenId(), 'wechat:load', WINDOW_MS, true);
@@ -156,18 +147,18 @@ describe('RedisConversationStore on a Redis of its own', () => {
     const entered = await Promise.all(openIds.map((openId, i) => conversations.enter(openId, `wechat:${i}`, WINDOW_MS, i % 2 === 0)));
     expect(entered.map((e) => e.entry.kind)).toEqual(openIds.map(() => 'claimed'));
     // Per enter: its location when asked (4 of 8) and its window read, its claim written.
-    expect(await commandCalls()).toEqual({ evalsha: 1, get: 12, set: 8, 'config|resetstat': 1 });
+    expect(await own.commandCalls()).toEqual({ evalsha: 1, get: 12, set: 8, 'config|resetstat': 1 });
     expect(pipelines).not.toHaveBeenCalled();
 
     await client.config('RESETSTAT');
     await Promise.all(openIds.map((openId, i) => conversations.open(openId, { id: `req-${i}`, ticket: String(200_000 + i) }, WINDOW_MS)));
-    expect(await commandCalls()).toEqual({ set: 8, 'config|resetstat': 1 });
+    expect(await own.commandCalls()).toEqual({ set: 8, 'config|resetstat': 1 });
     expect(pipelines).toHaveBeenCalledTimes(1);
 
     await client.config('RESETSTAT');
     const read = await Promise.all([...openIds.map((openId) => conversations.reportedLocation(openId)), conversations.pendingRating(openIds[0] ?? '')]);
     expect(read).toEqual([...openIds.map(() => null), null]);
-    expect(await commandCalls()).toEqual({ get: 9, 'config|resetstat': 1 });
+    expect(await own.commandCalls()).toEqual({ get: 9, 'config|resetstat': 1 });
     expect(pipelines).toHaveBeenCalledTimes(2);
 
     const windows = await Promise.all(openIds.map((openId) => client.get(`{own}:wechat:window:${hashed(openId)}`)));

@@ -124,9 +124,16 @@ describe('PhoneFairUse', () => {
         nowMs: clock.now(),
       },
     ]);
-    const hanging = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits, clock, log, answerWithinMs: 20, counter: { count: () => new Promise<never>(() => undefined) } });
+    // 'ok' from a counter that hangs or fails is the fallback's, as the log says (the first check shows the counter
+    // is the one asked): not a count.
+    const hangingLog = new RecordingLog();
+    const hanging = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits, clock, log: hangingLog.log, answerWithinMs: 20, counter: { count: () => new Promise<never>(() => undefined) } });
     expect(await hanging.check('13800000007')).toBe('ok');
-    const failing = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits, clock, log, answerWithinMs: 1000, counter: { count: () => Promise.reject(new Error('script failed')) } });
+    expect(hangingLog.lines.map((l) => [l.level, l.msg])).toEqual([['warn', 'call limits cannot be checked: the call goes through']]);
+    expect(String(hangingLog.lines[0]?.fields['err'])).toContain('no answer within 20 ms');
+    const failingLog = new RecordingLog();
+    const failing = new PhoneFairUse({ limiter: new MemoryLimiter(clock), limits, clock, log: failingLog.log, answerWithinMs: 1000, counter: { count: () => Promise.reject(new Error('script failed')) } });
     expect(await failing.check('13800000007')).toBe('ok');
+    expect(failingLog.lines.map((l) => [l.level, l.msg, l.fields['err']])).toEqual([['warn', 'call limits cannot be checked: the call goes through', 'script failed']]);
   });
 });
