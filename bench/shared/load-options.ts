@@ -25,7 +25,7 @@ export interface LoadBenchOptions {
 }
 
 /** What `--smoke` makes of the windows: long enough for every part of the run to work, too short to judge. */
-export const SMOKE = { warmupMs: 300, durationMs: 1000 } as const;
+const SMOKE = { warmupMs: 300, durationMs: 1000 } as const;
 
 export const LOAD_DEFAULTS: LoadBenchOptions = { durationMs: 10_000, warmupMs: 2_000, concurrency: 64, logLevel: 'info', cpuProf: false, json: false, smoke: false, redisCluster: false };
 
