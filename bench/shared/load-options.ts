@@ -4,6 +4,7 @@
 
 import { LOG_LEVELS } from '../../src/config/index.js';
 import type { LogLevel } from '../../src/config/index.js';
+import { capped } from './parse-args.js';
 import type { FlagSpec } from './parse-args.js';
 
 export interface LoadBenchOptions {
@@ -42,8 +43,7 @@ export const LOAD_FLAGS: Readonly<Record<string, FlagSpec<LoadBenchOptions>>> = 
 
 /** `--smoke` shortens the windows (a shorter one given on the command line stays). */
 export function withSmoke<T extends LoadBenchOptions>(options: T): T {
-  if (!options.smoke) return options;
-  return { ...options, warmupMs: Math.min(options.warmupMs, SMOKE.warmupMs), durationMs: Math.min(options.durationMs, SMOKE.durationMs) };
+  return options.smoke ? capped(options, SMOKE) : options;
 }
 
 /** The usage text of `npm run bench -- <name>`: the benchmark's own `[flag, text]` lines, then the common ones. */
