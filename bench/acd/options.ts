@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench -- acd`.
 
-import { parseArgs } from '../shared/parse-args.js';
+import { capped, parseArgs } from '../shared/parse-args.js';
 import type { FlagSpec } from '../shared/parse-args.js';
 
 export interface AcdBenchOptions {
@@ -54,6 +54,5 @@ const FLAGS: Record<string, FlagSpec<AcdBenchOptions>> = {
 export function parseAcdOptions(args: readonly string[]): AcdBenchOptions | 'help' {
   const options = parseArgs(args, DEFAULTS, FLAGS);
   if (options === 'help' || !options.smoke) return options;
-  const cap = (key: keyof typeof SMOKE): number => Math.min(options[key], SMOKE[key]);
-  return { ...options, agents: cap('agents'), calls: cap('calls'), samples: cap('samples'), warmup: cap('warmup'), ticks: cap('ticks') };
+  return capped(options, SMOKE);
 }

@@ -67,29 +67,28 @@ async function measureChannels(o: ChannelsBenchOptions, redisAt: BenchRedis, pro
   let wechatClient: WechatClient | null = null;
   let smtpClient: SmtpClient | null = null;
   try {
-    subject = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...scratch.profiling });
-    idempotencyTtlMs = subject.info.idempotencyTtlMs;
-    smtpMaxBytes = subject.info.smtpMaxBytes;
+    const running = await startSubject<ChannelsSubjectInfo>(SUBJECT_FILE, settings, { label: 'channels subject', ...scratch.profiling });
+    subject = running;
+    idempotencyTtlMs = running.info.idempotencyTtlMs;
+    smtpMaxBytes = running.info.smtpMaxBytes;
+    const measure = async (name: string, concurrency: number, operation: () => Promise<void>): Promise<WindowResult> => {
+      progress(`${name} warm-up...`);
+      await warmUp(concurrency, o.warmupMs, operation);
+      progress(`${name} measured window...`);
+      return await measuredWindow({ concurrency, durationMs: o.durationMs, redis, subject: running }, operation);
+    };
 
-    const pusher = new WechatClient(subject.info.httpUrl, account, o.concurrency);
+    const pusher = new WechatClient(running.info.httpUrl, account, o.concurrency);
     wechatClient = pusher;
-    const push = (): Promise<void> => pusher.push();
-    progress('WeChat warm-up...');
-    await warmUp(o.concurrency, o.warmupMs, push);
-    progress('WeChat measured window...');
-    wechat = await measuredWindow({ concurrency: o.concurrency, durationMs: o.durationMs, redis, subject }, push);
+    wechat = await measure('WeChat', o.concurrency, () => pusher.push());
     verifiedReplies = pusher.verified;
 
-    const mailer = new SmtpClient(subject.info.smtpPort, MAILBOX, o.smtpConnections);
+    const mailer = new SmtpClient(running.info.smtpPort, MAILBOX, o.smtpConnections);
     smtpClient = mailer;
-    const send = (): Promise<void> => mailer.send();
-    progress('SMTP warm-up...');
-    await warmUp(o.smtpConnections, o.warmupMs, send);
-    progress('SMTP measured window...');
-    smtp = await measuredWindow({ concurrency: o.smtpConnections, durationMs: o.durationMs, redis, subject }, send);
+    smtp = await measure('SMTP', o.smtpConnections, () => mailer.send());
     payloads = interleave(
-      await readBackJobs(redisAt, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'wechat'),
-      await readBackJobs(redisAt, subject.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'email'),
+      await readBackJobs(redisAt, running.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'wechat'),
+      await readBackJobs(redisAt, running.info.queuePrefix, BASELINE_PAYLOADS_PER_CHANNEL, 'email'),
     );
   } finally {
     redis.close();

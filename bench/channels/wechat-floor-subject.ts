@@ -4,12 +4,14 @@
 // the push, takes FromUserName, MsgId and Content out of it with a regular expression, adds {openid, msgId, text}
 // as the job with intake's job options (job id from the MsgId) and, once the add resolved, answers with a passive
 // text reply naming a ticket, encrypted and signed as WeChat requires. The crypto is the project's wechat-crypto.ts,
-// which is node:crypto's sha1 and AES with WeChat's framing and nothing more: what a minimal implementation would
-// call. No XML parser, clock-skew or replay check, merge window, records, tickets, PIN, limits or logging.
+// which is node:crypto's sha1 and AES with WeChat's framing and nothing more, and the reply's XML the project's
+// reply.ts (CDATA sections, as any reply must escape them): what a minimal implementation would call. No XML
+// parser, clock-skew or replay check, merge window, records, tickets, PIN, limits or logging.
 
 import { createHash, randomInt } from 'node:crypto';
 import Fastify from 'fastify';
 import { signatureMatches, WechatCipher, wechatSignature } from '../../src/adapters/wechat/wechat-crypto.js';
+import { encryptedReplyXml, textReplyXml } from '../../src/domain/wechat/reply.js';
 import { floorQueue } from '../shared/intake-job-options.js';
 import type { BenchRedis } from '../shared/redis-tools.js';
 import { serveSubject } from '../shared/subject.js';
@@ -54,18 +56,14 @@ serveSubject<WechatFloorConfig, WechatFloorInfo>(async (settings) => {
     const openid = field(plain, 'FromUserName') ?? '';
     const msgId = field(plain, 'MsgId') ?? '';
     await queue.add(createHash('sha256').update(`wechat:${msgId}`, 'utf8').digest('hex'), { channel: 'wechat', openid, msgId, text: field(plain, 'Content') ?? '' });
-    const now = String(Math.floor(Date.now() / 1000));
-    const answer =
-      `<xml><ToUserName><![CDATA[${openid}]]></ToUserName><FromUserName><![CDATA[${field(plain, 'ToUserName') ?? ''}]]></FromUserName>` +
-      `<CreateTime>${now}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[收到，工单号：${msgId.padStart(12, '0').slice(-12)}]]></Content></xml>`;
-    const replyEncrypted = cipher.encrypt(answer);
+    const now = Math.floor(Date.now() / 1000);
+    const answer = textReplyXml({ toUserName: openid, fromUserName: field(plain, 'ToUserName') ?? '', createTime: now, content: `收到，工单号：${msgId.padStart(12, '0').slice(-12)}` });
+    const encrypt = cipher.encrypt(answer);
+    const replyTimestamp = String(now);
     const replyNonce = String(randomInt(1_000_000_000, 9_999_999_999));
     return await reply
       .type('application/xml')
-      .send(
-        `<xml><Encrypt><![CDATA[${replyEncrypted}]]></Encrypt><MsgSignature><![CDATA[${wechatSignature([token, now, replyNonce, replyEncrypted])}]]></MsgSignature>` +
-          `<TimeStamp>${now}</TimeStamp><Nonce><![CDATA[${replyNonce}]]></Nonce></xml>`,
-      );
+      .send(encryptedReplyXml({ encrypt, msgSignature: wechatSignature([token, replyTimestamp, replyNonce, encrypt]), timestamp: replyTimestamp, nonce: replyNonce }));
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

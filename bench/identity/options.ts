@@ -1,6 +1,6 @@
 // Command-line options of `npm run bench -- identity`.
 
-import { parseArgs } from '../shared/parse-args.js';
+import { capped, parseArgs } from '../shared/parse-args.js';
 import type { FlagSpec } from '../shared/parse-args.js';
 
 export interface IdentityBenchOptions {
@@ -48,5 +48,5 @@ const FLAGS: Record<string, FlagSpec<IdentityBenchOptions>> = {
 export function parseIdentityOptions(args: readonly string[]): IdentityBenchOptions | 'help' {
   const options = parseArgs(args, DEFAULTS, FLAGS);
   if (options === 'help' || !options.smoke) return options;
-  return { ...options, profiles: Math.min(options.profiles, SMOKE.profiles), durationMs: Math.min(options.durationMs, SMOKE.durationMs), warmupMs: Math.min(options.warmupMs, SMOKE.warmupMs) };
+  return capped(options, SMOKE);
 }

@@ -4,7 +4,7 @@
 
 import type { WindowResult } from '../shared/measured-window.js';
 import type { BaselineResult } from '../shared/raw-queue-baseline.js';
-import { mb, ms, perSecond, ratio, reportText } from '../shared/format.js';
+import { mb, ms, perSecond, quotient, ratio, reportText } from '../shared/format.js';
 import type { Verdict } from '../shared/format.js';
 import { machineNote } from '../shared/machine.js';
 import type { MachineInfo } from '../shared/machine.js';
@@ -62,14 +62,13 @@ export interface IntakeReport {
 }
 
 const kbPer1000 = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
-const over = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
 
 /** The four floor targets of one channel. */
 function channelVerdicts(h: HttpResult, floor: WindowResult, concurrency: number): Verdict[] {
   const name = CHANNEL_LABELS[h.channel];
-  const throughput = over(h.perSecond, floor.perSecond);
-  const p99 = over(h.p99Ms, floor.p99Ms);
-  const cpu = over(h.subjectCpuMs, floor.subjectCpuMs);
+  const throughput = quotient(h.perSecond, floor.perSecond);
+  const p99 = quotient(h.p99Ms, floor.p99Ms);
+  const cpu = quotient(h.subjectCpuMs, floor.subjectCpuMs);
   return [
     {
       target: `${name}: submissions/s >= ${TARGETS.floorThroughputRatio} x the HTTP floor's (${concurrency} clients)`,

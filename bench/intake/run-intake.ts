@@ -83,11 +83,10 @@ async function measureIntake(o: IntakeBenchOptions, redisAt: BenchRedis, progres
       if (channel === 'form') return new FormClient(url, perReplica, firstSeq);
       return new Open311Client(url, apiKey, perReplica, firstSeq);
     };
-    const byChannel = new Map<IntakeChannel, IntakeClient[]>();
-    channels.forEach((channel, c) => {
+    const byChannel = channels.map((channel, c) => {
       const own = replicas.map((replica, r) => make(channel, replica.info.url, (c * o.processes + r) * SEQ_RANGE));
-      byChannel.set(channel, own);
       clients.push(...own);
+      return { channel, own };
     });
     const sent = (): number => sum(clients, (c) => c.sent);
     const spooled = (of: readonly IntakeClient[]): number => sum(of, (c) => c.spooled ?? 0);
@@ -105,8 +104,7 @@ async function measureIntake(o: IntakeBenchOptions, redisAt: BenchRedis, progres
     };
 
     let afterWarmup: { submissions: number; heap: number } | null = null;
-    for (const channel of channels) {
-      const own = byChannel.get(channel) ?? [];
+    for (const { channel, own } of byChannel) {
       const submit = submitter(own);
       progress(`${channel}: warm-up...`);
       await warmUp(o.concurrency, o.warmupMs, submit);

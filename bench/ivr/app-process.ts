@@ -5,16 +5,15 @@
 // and `cpu` (this process's CPU so far, ms) for the simulator's process, which runs the callers and the clock.
 
 import http from 'node:http';
-import { resolve } from 'node:path';
 import ari from 'ari-client';
 import type { AriClient } from 'ari-client';
 import { createLogger } from '../../src/adapters/log/index.js';
-import { loadFlowFile } from '../../src/adapters/flow/load-flow-file.js';
 import { parseConfig } from '../../src/config/index.js';
 import { startGateway } from '../../src/main.js';
 import { serveSubject } from '../shared/subject.js';
 import type { SubjectRuntime } from '../shared/subject.js';
 import { BaselineApp } from './baseline-app.js';
+import { loadFlowAudio } from './flow-audio.js';
 
 export type SubjectName = 'gateway' | 'baseline';
 
@@ -50,13 +49,7 @@ function required(name: string): string {
 }
 
 async function startBaselineApp(): Promise<SubjectRuntime<AppInfo>> {
-  const flowFile = required('IVR_FLOW');
-  const flow = await loadFlowFile(resolve(flowFile));
-  const audio = (prompt: string): string => {
-    const p = flow.prompts[prompt];
-    if (p === undefined) throw new Error(`prompt "${prompt}" is not in ${flowFile}`);
-    return p.audio;
-  };
+  const { audio } = await loadFlowAudio(required('IVR_FLOW'));
   const client: AriClient = await ari.connect(required('ARI_URL'), required('ARI_USERNAME'), required('ARI_PASSWORD'));
   const app = new BaselineApp(client, audio);
   app.listen();

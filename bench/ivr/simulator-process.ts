@@ -4,9 +4,7 @@
 // loopback, as at a real Asterisk, so that neither process's garbage collector stops the other and each one's heap
 // and CPU are its own. Sends its figures to the parent over IPC.
 
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadFlowFile } from '../../src/adapters/flow/load-flow-file.js';
 import { MemorySoundCatalog } from '../../src/simulator/index.js';
 import { startSimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
 import type { SimulatedAsterisk } from '../../src/simulator/simulated-asterisk.js';
@@ -14,6 +12,7 @@ import { startSubject } from '../shared/subject.js';
 import type { SubjectHandle } from '../shared/subject.js';
 import type { AppInfo, SubjectName } from './app-process.js';
 import { CallerDriver } from './caller-driver.js';
+import { loadFlowAudio } from './flow-audio.js';
 import type { CallerBehaviour } from './caller-driver.js';
 import { LatencyProbe } from './latency-probe.js';
 import type { IvrBenchOptions } from './options.js';
@@ -82,12 +81,7 @@ async function main(): Promise<SubjectResult> {
   const options = JSON.parse(process.argv[3] ?? '{}') as IvrBenchOptions;
   const settings = JSON.parse(process.argv[4] ?? '{}') as SubjectSettings;
 
-  const flow = await loadFlowFile(resolve(FLOW_FILE));
-  const audio = (prompt: string): string => {
-    const p = flow.prompts[prompt];
-    if (p === undefined) throw new Error(`prompt "${prompt}" is not in ${FLOW_FILE}`);
-    return p.audio;
-  };
+  const { flow, audio } = await loadFlowAudio(FLOW_FILE);
   const promptSounds = Object.values(flow.prompts).map((p) => p.audio);
   const sounds = new MemorySoundCatalog(Object.fromEntries(promptSounds.map((s) => [s, 300])));
   const asterisk = await startSimulatedAsterisk({

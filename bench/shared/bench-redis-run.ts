@@ -7,7 +7,7 @@ import { RedisClusterFixture } from '../../test/support/redis-cluster.js';
 import { benchRedisFromEnv } from './redis-tools.js';
 import type { BenchRedis } from './redis-tools.js';
 
-export const BENCH_CLUSTER_MASTERS = 3;
+const BENCH_CLUSTER_MASTERS = 3;
 
 export async function withBenchRedis<T>(privateCluster: boolean, progress: (text: string) => void, run: (redis: BenchRedis) => Promise<T>): Promise<T> {
   if (!privateCluster) return await run(benchRedisFromEnv());

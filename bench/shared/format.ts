@@ -10,7 +10,12 @@ export interface Verdict {
 export const ms = (v: number | null): string => (v === null ? 'n/a' : `${v.toFixed(2)} ms`);
 export const perSecond = (v: number): string => `${v.toFixed(0)}/s`;
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
-export const ratio = (x: number | null, y: number | null): string => (x === null || y === null || y === 0 ? 'n/a' : `${(x / y).toFixed(2)} x`);
+/** x / y, or null when either is missing or y is 0. */
+export const quotient = (x: number | null, y: number | null): number | null => (x === null || y === null || y === 0 ? null : x / y);
+export const ratio = (x: number | null, y: number | null): string => {
+  const q = quotient(x, y);
+  return q === null ? 'n/a' : `${q.toFixed(2)} x`;
+};
 
 export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];

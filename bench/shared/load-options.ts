@@ -4,6 +4,7 @@
 
 import { LOG_LEVELS } from '../../src/config/index.js';
 import type { LogLevel } from '../../src/config/index.js';
+import { capped } from './parse-args.js';
 import type { FlagSpec } from './parse-args.js';
 
 export interface LoadBenchOptions {
@@ -25,7 +26,7 @@ export interface LoadBenchOptions {
 }
 
 /** What `--smoke` makes of the windows: long enough for every part of the run to work, too short to judge. */
-export const SMOKE = { warmupMs: 300, durationMs: 1000 } as const;
+const SMOKE = { warmupMs: 300, durationMs: 1000 } as const;
 
 export const LOAD_DEFAULTS: LoadBenchOptions = { durationMs: 10_000, warmupMs: 2_000, concurrency: 64, logLevel: 'info', cpuProf: false, json: false, smoke: false, redisCluster: false };
 
@@ -42,8 +43,7 @@ export const LOAD_FLAGS: Readonly<Record<string, FlagSpec<LoadBenchOptions>>> = 
 
 /** `--smoke` shortens the windows (a shorter one given on the command line stays). */
 export function withSmoke<T extends LoadBenchOptions>(options: T): T {
-  if (!options.smoke) return options;
-  return { ...options, warmupMs: Math.min(options.warmupMs, SMOKE.warmupMs), durationMs: Math.min(options.durationMs, SMOKE.durationMs) };
+  return options.smoke ? capped(options, SMOKE) : options;
 }
 
 /** The usage text of `npm run bench -- <name>`: the benchmark's own `[flag, text]` lines, then the common ones. */

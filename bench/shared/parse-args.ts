@@ -40,3 +40,12 @@ export function parseArgs<T extends object>(args: readonly string[], defaults: T
   }
   return options as T;
 }
+
+type NumberKeys<T> = { [K in keyof T]-?: T[K] extends number ? K : never }[keyof T];
+
+/** `options` with each size named in `caps` lowered to its cap, as `--smoke` wants (a smaller one given stays). */
+export function capped<T extends object>(options: T, caps: { readonly [K in NumberKeys<T>]?: number }): T {
+  const out: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  for (const [key, cap] of Object.entries(caps)) out[key] = Math.min(out[key] as number, cap as number);
+  return out as T;
+}
