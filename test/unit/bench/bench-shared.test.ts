@@ -2,7 +2,6 @@
 // mix the load generators send (every request must be one the gateway accepts, or the bench measures refusals).
 
 import { Ajv } from 'ajv';
-import { cpuBudgetNote } from '../../../bench/shared/cpu-budget.js';
 import { describe, expect, it } from 'vitest';
 import { parseChannelsOptions } from '../../../bench/channels/options.js';
 import { parseIntakeOptions, DEFAULTS as INTAKE_DEFAULTS } from '../../../bench/intake/options.js';
@@ -107,15 +106,5 @@ describe('the citizen request mix', () => {
 
   it('is the same for the same sequence number', () => {
     expect(citizenRequest(12345)).toEqual(citizenRequest(12345));
-  });
-});
-
-describe('cpuBudgetNote', () => {
-  it('gives the CPU one process may spend per submission to reach the target, beside what was spent', () => {
-    expect(cpuBudgetNote(0.5, 10_000, 0.4, 0.1)).toBe(
-      'CPU budget: 0.5 × 10000/s leaves one gateway process at most 0.20 ms of CPU per submission; the gateway spent 0.40 ms (2.00 x the budget), the HTTP floor spent 0.10 ms (0.50 x the budget).',
-    );
-    expect(cpuBudgetNote(0.6, 0, 0.4, null)).toBe('CPU budget: no raw rate was measured.');
-    expect(cpuBudgetNote(0.5, 1000, null, null)).toContain('the gateway: not measured, the HTTP floor: not measured');
   });
 });
