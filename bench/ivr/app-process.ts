@@ -49,6 +49,9 @@ function required(name: string): string {
 }
 
 async function startBaselineApp(): Promise<SubjectRuntime<AppInfo>> {
+  // The socket pool the gateway sets itself at start (src/main.ts), which load-notes.md found to hold up against a
+  // real Asterisk: a capped pool of keep-alive sockets (the global agent keeps them alive by default since Node 19).
+  http.globalAgent.maxSockets = 64;
   const { audio } = await loadFlowAudio(required('IVR_FLOW'));
   const client: AriClient = await ari.connect(required('ARI_URL'), required('ARI_USERNAME'), required('ARI_PASSWORD'));
   const app = new BaselineApp(client, audio);
@@ -65,8 +68,5 @@ async function startBaselineApp(): Promise<SubjectRuntime<AppInfo>> {
 }
 
 serveSubject<{ readonly subject: SubjectName }, AppInfo>(({ subject }) => {
-  // What load-notes.md found to hold up against a real Asterisk: a capped pool of keep-alive sockets (the
-  // global agent keeps sockets alive by default since Node 19).
-  http.globalAgent.maxSockets = 64;
   return subject === 'gateway' ? startGatewayApp() : startBaselineApp();
 });
