@@ -74,12 +74,15 @@ import { startSimulatedAsterisk } from './simulator/simulated-asterisk.js';
 import { CachedDialplanDirectory, checkHandOverPoints } from './app/dialplan-handover.js';
 import type { HandOverPoint } from './app/dialplan-handover.js';
 import type { SimulatedAsterisk, SimulatedAsteriskOptions } from './simulator/simulated-asterisk.js';
+import { runShutdown } from './app/shutdown-steps.js';
 
 /** Shown in the OpenAPI document; kept in step with package.json by a unit test. */
 export const GATEWAY_VERSION = '0.2.0';
 
 /** The dialplan context of the emergency lines when every route failed: fixed, as `asterisk-config/extensions.conf` has it. */
 const EMERGENCY_FALLBACK_CONTEXT = 'emergency-fallback';
+// A close that takes longer is named in the log, so a stop that hangs says where.
+const SHUTDOWN_SLOW_STEP_MS = 5_000;
 
 export interface GatewayOptions {
   readonly log?: Logger;
@@ -586,28 +589,34 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     closing ??= (async () => {
       const deadline = clock.now() + config.shutdownGraceMs;
       log.info({ ivrCalls: calls.activeIvrCalls, emergencies: calls.activeEmergencies }, 'draining calls');
-      await calls.drain(deadline);
-      rescuer.close();
-      queue?.close();
-      phones?.close();
-      await callbackQueue?.close();
-      await stopAcdChanges?.();
-      await stopAcdCommands?.();
-      await link?.close();
-      devices.close();
-      await amiClient.close();
       // Channels first, so submissions in flight still reach intake; intake last. Desk sockets before the HTTP
       // server, which waits for every connection on its port to end.
-      await deskSocket?.close();
-      await http.close();
-      await email?.close();
-      await wechat?.close();
-      await fairUseLimits.close();
-      await staff?.close();
-      await acd?.close();
-      await intake.close();
-      await redis.close();
-      await simulator?.close();
+      const failed = await runShutdown(
+        [
+          { name: 'calls', close: () => calls.drain(deadline), allowMs: config.shutdownGraceMs },
+          { name: 'stranded-call rescuer', close: () => rescuer.close() },
+          { name: 'agent queue', close: () => queue?.close() },
+          { name: 'agent phones', close: () => phones?.close() },
+          { name: 'callback queue', close: () => callbackQueue?.close() },
+          { name: 'ACD changes', close: () => stopAcdChanges?.() },
+          { name: 'ACD commands', close: () => stopAcdCommands?.() },
+          { name: 'ARI link', close: () => link?.close() },
+          { name: 'device watch', close: () => devices.close() },
+          { name: 'AMI', close: () => amiClient.close() },
+          { name: 'desk sockets', close: () => deskSocket?.close() },
+          { name: 'http', close: () => http.close() },
+          { name: 'smtp', close: () => email?.close() },
+          { name: 'wechat', close: () => wechat?.close() },
+          { name: 'fair-use limits', close: () => fairUseLimits.close() },
+          { name: 'staff', close: () => staff?.close() },
+          { name: 'acd', close: () => acd?.close() },
+          { name: 'intake', close: () => intake.close() },
+          { name: 'redis', close: () => redis.close() },
+          { name: 'simulator', close: () => simulator?.close() },
+        ],
+        { clock, log: log as Log, slowMs: SHUTDOWN_SLOW_STEP_MS },
+      );
+      if (failed.length > 0) log.warn({ failed }, 'shutdown: some parts did not close cleanly');
       log.info({}, 'gateway stopped');
     })();
     return closing;

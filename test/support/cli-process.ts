@@ -69,14 +69,25 @@ export class CliProcess {
     });
   }
 
-  /** Resolves with the first whole stdout line `match` accepts; rejects when the process ends without one. */
-  async line(match: (line: string) => boolean): Promise<string> {
+  /**
+   * Resolves with the first whole stdout line `match` accepts; rejects when the process ends without one, or when
+   * none came within `withinMs`, naming `what` it waited for and showing what the process printed.
+   */
+  async line(match: (line: string) => boolean, what = 'the line', withinMs = 30_000): Promise<string> {
     const seen = this.lines().find(match);
     if (seen !== undefined) return seen;
-    const line = await new Promise<string | null>((resolve) => {
-      this.waiters.push({ match, resolve });
-    });
-    if (line === null) throw new Error(`the process ended without such a line; stdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+    let timer: NodeJS.Timeout | undefined;
+    const waiter: (typeof this.waiters)[number] = { match, resolve: () => undefined };
+    const line = await new Promise<string | null | 'late'>((resolve) => {
+      waiter.resolve = resolve;
+      this.waiters.push(waiter);
+      timer = setTimeout(() => resolve('late'), withinMs);
+    }).finally(() => clearTimeout(timer));
+    if (line === 'late') {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      throw new Error(`no ${what} within ${withinMs} ms; ${this.printed()}`);
+    }
+    if (line === null) throw new Error(`the process ended without ${what}; ${this.printed()}`);
     return line;
   }
 
@@ -84,10 +95,18 @@ export class CliProcess {
     return this.stdout.split('\n').slice(0, -1);
   }
 
-  /** Ends the process (if still running) and waits for it. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<CliRun> {
+  /** Ends the process (if still running) and waits for it; rejects, showing what it printed, if it is still running after `withinMs`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', withinMs = 30_000): Promise<CliRun> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    return this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`still running ${withinMs} ms after ${signal}; ${this.printed()}`)), withinMs);
+    });
+    return Promise.race([this.exited, late]).finally(() => clearTimeout(timer));
+  }
+
+  private printed(): string {
+    return `stdout:\n${this.stdout}\nstderr:\n${this.stderr}`;
   }
 
   private check(): void {

@@ -99,7 +99,7 @@ describe('hotline-gateway serve logs', () => {
 
     const ports = await freePorts();
     const gateway = serve(serveEnv(ports, { LOG_LEVEL: 'debug' }));
-    const running = JSON.parse(await gateway.line((line) => msgOf(line).startsWith('12345 gateway running'))) as Record<string, string>;
+    const running = JSON.parse(await gateway.line((line) => msgOf(line).startsWith('12345 gateway running'), '"12345 gateway running"')) as Record<string, string>;
 
     // The one line that says what runs where; with the simulator, everything on loopback.
     const http = `http://127.0.0.1:${ports.http}`;
@@ -114,18 +114,18 @@ describe('hotline-gateway serve logs', () => {
       dataDir: join(dir, 'data'),
     });
     expect(running['msg']).toContain(`HTTP ${http}, ARI http://127.0.0.1:${ports.ari} (simulator`);
-    const keysLoaded = JSON.parse(await gateway.line((line) => msgOf(line) === 'integrator API keys loaded')) as Record<string, unknown>;
+    const keysLoaded = JSON.parse(await gateway.line((line) => msgOf(line) === 'integrator API keys loaded', '"integrator API keys loaded"')) as Record<string, unknown>;
     expect(keysLoaded).toMatchObject({ apiKeys: 1, file: 'data/api-keys.json' });
-    await gateway.line((line) => msgOf(line) === 'ARI link up');
+    await gateway.line((line) => msgOf(line) === 'ARI link up', '"ARI link up"');
 
     // When: a call through the simulator, a digit, a hang-up...
     const control = `http://127.0.0.1:${ports.ari}/_sim`;
     const call = await fetch(`${control}/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '13800138000' }) });
     const { channelId } = (await call.json()) as { channelId: string };
-    await gateway.line((line) => msgOf(line) === 'call entered the IVR');
+    await gateway.line((line) => msgOf(line) === 'call entered the IVR', '"call entered the IVR"');
     await fetch(`${control}/channels/${channelId}/dtmf`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ digits: '1' }) });
     await fetch(`${control}/channels/${channelId}/hangup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    await gateway.line((line) => msgOf(line) === 'call left the IVR');
+    await gateway.line((line) => msgOf(line) === 'call left the IVR', '"call left the IVR"');
 
     // ...the operations endpoints, the form, the API with the CLI's key, WeChat and email.
     for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.json']) expect((await fetch(`${http}${path}`)).status, path).toBe(200);
@@ -168,7 +168,7 @@ describe('hotline-gateway serve logs', () => {
     const swagger = lines.filter((l) => Array.isArray(l['swagger']));
     expect(swagger.map((l) => [l['level'], String(l['swagger'])])).toEqual([['debug', expect.stringContaining('deprecated version of Swagger')]]);
     expect(lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['stopping: calls in progress finish first', 'gateway stopped']));
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('hotline-gateway serve on taken ports', () => {
