@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { answerWithin, NoAnswerInTime } from '../../src/app/answer-within.js';
+import { systemClock } from '../../src/app/ports.js';
 import { CONFIG_DOC } from '../../src/config/index.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,17 +78,10 @@ export class CliProcess {
   async line(match: (line: string) => boolean, what = 'the line', withinMs = 30_000): Promise<string> {
     const seen = this.lines().find(match);
     if (seen !== undefined) return seen;
-    let timer: NodeJS.Timeout | undefined;
-    const waiter: (typeof this.waiters)[number] = { match, resolve: () => undefined };
-    const line = await new Promise<string | null | 'late'>((resolve) => {
-      waiter.resolve = resolve;
-      this.waiters.push(waiter);
-      timer = setTimeout(() => resolve('late'), withinMs);
-    }).finally(() => clearTimeout(timer));
-    if (line === 'late') {
-      this.waiters.splice(this.waiters.indexOf(waiter), 1);
-      throw new Error(`no ${what} within ${withinMs} ms; ${this.printed()}`);
-    }
+    const waiting = new Promise<string | null>((resolve) => {
+      this.waiters.push({ match, resolve });
+    });
+    const line = await this.within(withinMs, waiting, `no ${what} within ${withinMs} ms`);
     if (line === null) throw new Error(`the process ended without ${what}; ${this.printed()}`);
     return line;
   }
@@ -98,11 +93,17 @@ export class CliProcess {
   /** Ends the process (if still running) and waits for it; rejects, showing what it printed, if it is still running after `withinMs`. */
   async stop(signal: NodeJS.Signals = 'SIGTERM', withinMs = 30_000): Promise<CliRun> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`still running ${withinMs} ms after ${signal}; ${this.printed()}`)), withinMs);
-    });
-    return Promise.race([this.exited, late]).finally(() => clearTimeout(timer));
+    return this.within(withinMs, this.exited, `still running ${withinMs} ms after ${signal}`);
+  }
+
+  /** `waiting`, or an error saying `late` with what the process printed once `ms` have passed. */
+  private async within<T>(ms: number, waiting: Promise<T>, late: string): Promise<T> {
+    try {
+      return await answerWithin(systemClock, ms, () => waiting);
+    } catch (err) {
+      if (err instanceof NoAnswerInTime) throw new Error(`${late}; ${this.printed()}`, { cause: err });
+      throw err;
+    }
   }
 
   private printed(): string {
