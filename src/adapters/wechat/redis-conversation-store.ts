@@ -160,33 +160,31 @@ function hashed(openId: string): string {
   return createHash('sha256').update(openId, 'utf8').digest('hex').slice(0, 32);
 }
 
-function parseLocation(json: string): Location | null {
+/** `json` read by `read`, or `null` when it is not a JSON object (written by an incompatible version, say). */
+function readJson<T>(json: string, read: (parsed: Record<string, unknown>) => T | null): T | null {
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(json) as { lat?: unknown; lon?: unknown };
-    return typeof parsed.lat === 'number' && typeof parsed.lon === 'number' ? { lat: parsed.lat, lon: parsed.lon } : null;
+    parsed = JSON.parse(json);
   } catch {
     return null;
   }
+  return typeof parsed === 'object' && parsed !== null ? read(parsed as Record<string, unknown>) : null;
+}
+
+function parseLocation(json: string): Location | null {
+  return readJson(json, ({ lat, lon }) => (typeof lat === 'number' && typeof lon === 'number' ? { lat, lon } : null));
 }
 
 function parseRequest(json: string): OpenRequest | null {
-  try {
-    const parsed = JSON.parse(json) as { id?: unknown; ticket?: unknown };
-    return typeof parsed.id === 'string' && typeof parsed.ticket === 'string' ? { id: parsed.id, ticket: parsed.ticket } : null;
-  } catch {
-    return null;
-  }
+  return readJson(json, ({ id, ticket }) => (typeof id === 'string' && typeof ticket === 'string' ? { id, ticket } : null));
 }
 
 function parsePendingRating(json: string): PendingRating | null {
-  try {
-    const parsed = JSON.parse(json) as { ticket?: unknown; proof?: { kind?: unknown; value?: unknown } | null };
-    if (typeof parsed.ticket !== 'string') return null;
-    const { proof } = parsed;
-    if (proof === null || proof === undefined) return { ticket: parsed.ticket, proof: null };
-    if (typeof proof.kind !== 'string' || !TYPED_PROOFS.has(proof.kind as ProofKind) || typeof proof.value !== 'string') return { ticket: parsed.ticket, proof: null };
-    return { ticket: parsed.ticket, proof: { kind: proof.kind, value: proof.value } as CaseProof };
-  } catch {
-    return null;
-  }
+  return readJson(json, ({ ticket, proof }) => {
+    if (typeof ticket !== 'string') return null;
+    if (typeof proof !== 'object' || proof === null) return { ticket, proof: null };
+    const { kind, value } = proof as { kind?: unknown; value?: unknown };
+    if (typeof kind !== 'string' || !TYPED_PROOFS.has(kind as ProofKind) || typeof value !== 'string') return { ticket, proof: null };
+    return { ticket, proof: { kind, value } as CaseProof };
+  });
 }
